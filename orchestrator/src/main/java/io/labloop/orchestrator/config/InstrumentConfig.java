@@ -1,0 +1,34 @@
+package io.labloop.orchestrator.config;
+
+import io.labloop.drivers.InstrumentSpec;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One instrument of a lab: what the orchestrator needs of it (commands, limits, capacity,
+ * abort) and the driver's own section ({@link #spec()}) that the driver reads.
+ *
+ * @param name the instrument's name
+ * @param driver {@code opcua}, {@code serial}, {@code mqtt} or a plug-in's type
+ * @param spec the section as the driver sees it
+ * @param commands by name
+ * @param limits by argument name; checked before every command that carries the argument
+ * @param capacity how many commands it runs at once (default 1)
+ * @param abortCommand the command sent on abort or emergency stop, if configured
+ */
+public record InstrumentConfig(
+    String name,
+    String driver,
+    InstrumentSpec spec,
+    Map<String, CommandConfig> commands,
+    Map<String, Limit> limits,
+    int capacity,
+    Optional<String> abortCommand) {
+
+  public InstrumentConfig {
+    commands = Collections.unmodifiableMap(new LinkedHashMap<>(commands));
+    limits = Collections.unmodifiableMap(new LinkedHashMap<>(limits));
+  }
+}
