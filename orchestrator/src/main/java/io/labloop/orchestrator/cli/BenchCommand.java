@@ -5,6 +5,6 @@ import picocli.CommandLine.Command;
 /** {@code labloop bench ...}: benchmarks are programs; results go to docs/benchmarks.md. */
 @Command(
     name = "bench",
-    description = "Measure planners, drivers and the loop (results for docs/benchmarks.md).",
+    description = "Measure planners, drivers and the loop; see docs/benchmarks.md.",
     subcommands = {BenchPlannersCommand.class, BenchDriversCommand.class, BenchLoopCommand.class})
 public final class BenchCommand {}

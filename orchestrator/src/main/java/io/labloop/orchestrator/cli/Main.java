@@ -51,8 +51,9 @@ public final class Main implements Runnable {
     cmd.setParameterExceptionHandler((ex, a) -> {
       CommandLine c = ex.getCommandLine();
       c.getErr().println("labloop: " + ex.getMessage());
-      c.getErr().println("Try 'labloop help " + c.getCommandName() + "' for more information."
-          .replace("help labloop", "--help"));
+      boolean root = c.getParent() == null;
+      c.getErr().println(root ? "Try 'labloop --help' for the commands."
+          : "Try 'labloop help " + c.getCommandName() + "' for its options.");
       return ExitCodes.BAD_INPUT;
     });
     cmd.setExecutionExceptionHandler((ex, c, parseResult) -> {
