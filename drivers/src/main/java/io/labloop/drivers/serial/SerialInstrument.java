@@ -1,0 +1,192 @@
+package io.labloop.drivers.serial;
+
+import io.labloop.drivers.Bridges;
+import io.labloop.drivers.Command;
+import io.labloop.drivers.Instrument;
+import io.labloop.drivers.InstrumentError;
+import io.labloop.drivers.InstrumentStatus;
+import io.labloop.drivers.Reply;
+import io.labloop.drivers.serial.SerialSettings.SerialCommand;
+import io.labloop.drivers.support.CommandRunner;
+import io.labloop.drivers.support.CommandRunner.Outcome;
+import io.labloop.drivers.support.ReplyPattern;
+import io.labloop.drivers.support.SharedTimer;
+import io.labloop.drivers.support.StatusTracker;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A serial instrument. All port I/O happens on one thread of its own, so commands are
+ * strictly one at a time (a serial device answers in order and has no request ids) and a
+ * slow device never blocks the caller.
+ */
+final class SerialInstrument implements Instrument {
+
+  private static final Logger log = LoggerFactory.getLogger(SerialInstrument.class);
+
+  private final String name;
+  private final SerialSettings settings;
+  private final SerialLine line;
+  private final Bridges bridges;
+  private final StatusTracker status = new StatusTracker();
+  private final CommandRunner runner;
+  private final ExecutorService worker;
+  /** Earliest {@link System#nanoTime} the next command may be sent (the previous command's {@code delay}). */
+  private long notBefore = System.nanoTime();
+
+  SerialInstrument(String name, SerialSettings settings, Supplier<SerialLine> lines, Bridges bridges) {
+    this.name = name;
+    this.settings = settings;
+    this.line = lines.get();
+    this.bridges = bridges;
+    this.runner = new CommandRunner(name, SharedTimer.acquire(bridges).scheduler(), status);
+    this.worker = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "serial-" + name);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public CompletableFuture<Void> connect() {
+    return CompletableFuture.runAsync(() -> {
+      try {
+        ensureOpen("connect");
+      } catch (InstrumentError e) {
+        throw new CompletionException(e);
+      }
+    }, worker);
+  }
+
+  @Override
+  public CompletableFuture<Reply> execute(Command command) {
+    SerialCommand cmd = settings.commands().get(command.name());
+    if (cmd == null) {
+      return CompletableFuture.failedFuture(new InstrumentError.Refused(name, command.name(),
+          "no such command; this instrument has " + settings.commands().keySet()));
+    }
+    return runner.run(command, cmd.policy(), (c, timeout) -> {
+      // Rendered here, on the caller's thread, so a missing argument fails before anything is queued.
+      String text = cmd.send().render(c.arguments());
+      return CompletableFuture.supplyAsync(() -> {
+        try {
+          return exchange(cmd, text, timeout);
+        } catch (InstrumentError e) {
+          throw new CompletionException(e);
+        }
+      }, worker);
+    });
+  }
+
+  private Outcome exchange(SerialCommand cmd, String text, Duration timeout) throws InstrumentError {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    ensureOpen(cmd.name());
+    long wait = notBefore - System.nanoTime();
+    if (wait > 0) LockSupport.parkNanos(wait);
+    try {
+      String stale = line.drain();
+      if (!stale.isBlank()) {
+        log.warn("{}: dropped '{}' that arrived before '{}' was sent (a late reply to an earlier command)",
+            name, abbreviate(stale), cmd.name());
+      }
+      line.writeLine(text);
+      List<String> reply = readReply(cmd, deadline);
+      notBefore = System.nanoTime() + cmd.delay().toNanos();
+      String joined = String.join("\n", reply);
+      Optional<Map<String, Object>> refusal = cmd.error().flatMap(p -> p.match(joined));
+      if (refusal.isPresent()) {
+        Object message = refusal.get().get("message");
+        throw new InstrumentError.Refused(name, cmd.name(), "the instrument answered '" + abbreviate(joined) + "'"
+            + (message == null ? "" : " (" + message + ")"));
+      }
+      Map<String, Object> outputs = Map.of();
+      if (cmd.expect().isPresent()) {
+        ReplyPattern expect = cmd.expect().get();
+        outputs = expect.match(joined).orElseThrow(() -> new InstrumentError.BadReply(name, cmd.name(),
+            "reply '" + abbreviate(joined) + "' does not match expect '" + expect + "'"));
+      }
+      return new Outcome(outputs, List.of(new Reply.Attachment("reply", "text/plain", joined.getBytes(StandardCharsets.UTF_8))));
+    } catch (IOException e) {
+      line.close();
+      status.offline(e.getMessage());
+      throw new InstrumentError.Disconnected(name, cmd.name(), e.getMessage(), e);
+    }
+  }
+
+  private List<String> readReply(SerialCommand cmd, long deadline) throws IOException, InstrumentError {
+    List<String> lines = new ArrayList<>();
+    while (true) {
+      Optional<String> next = line.readLine(deadline);
+      if (next.isEmpty()) {
+        throw new InstrumentError.Timeout(name, cmd.name(), "no complete reply within "
+            + CommandRunner.describe(cmd.policy().timeout()) + (lines.isEmpty() ? "" : " (got " + lines.size() + " line(s): '"
+            + abbreviate(String.join("\\n", lines)) + "')"));
+      }
+      String l = next.get();
+      if (cmd.end() != null) {
+        if (l.strip().equals(cmd.end())) return lines;
+        lines.add(l);
+      } else if (cmd.lines() > 0) {
+        lines.add(l);
+        if (lines.size() == cmd.lines()) return lines;
+      } else if (!l.isBlank()) {
+        // A blank line before the answer is line noise (a stray terminator), not the answer.
+        return List.of(l);
+      }
+    }
+  }
+
+  private void ensureOpen(String command) throws InstrumentError {
+    if (line.isOpen()) return;
+    try {
+      line.open();
+      status.online();
+      log.info("{}: serial port {} open at {} baud", name, settings.port(), settings.baud());
+    } catch (IOException e) {
+      status.offline(e.getMessage());
+      throw new InstrumentError.Disconnected(name, command, e.getMessage(), e);
+    }
+  }
+
+  private static String abbreviate(String s) {
+    String oneLine = s.replace("\r", "\\r").replace("\n", "\\n");
+    return oneLine.length() <= 120 ? oneLine : oneLine.substring(0, 117) + "...";
+  }
+
+  @Override
+  public CompletableFuture<Object> read(String variable) {
+    return CompletableFuture.failedFuture(new InstrumentError.Refused(name, "read " + variable,
+        "a serial instrument has no variables; define a command that asks for the value instead"));
+  }
+
+  @Override
+  public InstrumentStatus status() {
+    return status.status();
+  }
+
+  @Override
+  public void close() {
+    worker.execute(line::close);
+    worker.shutdown();
+    status.offline("closed");
+    bridges.release(SharedTimer.KEY);
+  }
+}

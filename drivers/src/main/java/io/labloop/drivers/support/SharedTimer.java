@@ -1,0 +1,42 @@
+package io.labloop.drivers.support;
+
+import io.labloop.drivers.Bridges;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One scheduler for timeouts and retry back-off, shared by every instrument through
+ * {@link Bridges} (acquire {@link #KEY}), so a lab with twenty instruments has one timer thread
+ * rather than twenty; it stops when the last instrument closes.
+ */
+public final class SharedTimer implements AutoCloseable {
+
+  public static final String KEY = "labloop-driver-timer";
+
+  private final ScheduledExecutorService scheduler;
+
+  public SharedTimer() {
+    AtomicInteger n = new AtomicInteger();
+    ThreadFactory threads = r -> {
+      Thread t = new Thread(r, "driver-timer-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+    scheduler = Executors.newScheduledThreadPool(1, threads);
+  }
+
+  public static SharedTimer acquire(Bridges bridges) {
+    return bridges.acquire(KEY, SharedTimer.class, SharedTimer::new);
+  }
+
+  public ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+  }
+}
