@@ -1,0 +1,110 @@
+package io.labloop.orchestrator.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.labloop.planners.Observation;
+import io.labloop.planners.Point;
+import io.labloop.planners.Suggestion;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+/** What every store (SQLite, PostgreSQL) must do; subclasses say how to open one. */
+abstract class StoreContract {
+
+  /** A fresh, empty store; reopening the same location must show the same data. */
+  abstract StoreLocation location();
+
+  private static final Point REQUESTED = new Point(Map.of("temperature", 120.0, "solvent", "water"));
+
+  @Test
+  void keepsTheWholeLifeOfAnExperimentAcrossAReopen() throws Exception {
+    StoreLocation where = location();
+    String runId;
+    try (Store store = Store.open(where)) {
+      store.saveCampaign("silver", Path.of("silver.yaml"), "campaign: silver\n", "abc123");
+      store.saveCampaign("silver", Path.of("silver.yaml"), "campaign: silver\n", "abc123"); // same text: kept once
+      RunRecord run = store.createRun("silver", "abc123", 42);
+      runId = run.id();
+      assertEquals("silver/1", runId);
+      Suggestion why = new Suggestion(REQUESTED, "bayesian", "EI 0.3", 0.3, Map.of("peak", 519.0), Map.of("peak", 4.0), Map.of("noise", 0.1));
+      store.planExperiment(runId, 1, REQUESTED, why, ExperimentStatus.PLANNED, OptionalInt.empty());
+      StepRecord synth = new StepRecord(runId, 1, 0, 1, "synthesize", "robot", "synthesize", Map.of("temperature", 120.0),
+          StepStatus.STARTED, StepRecord.idempotencyKey(runId, 1, "synthesize"), Instant.now(), Optional.empty(), Optional.empty(),
+          Map.of(), Optional.empty(), Optional.empty());
+      store.stepStarted(synth);
+      byte[] spectrum = "400,0.1\n520,0.9\n".getBytes(StandardCharsets.UTF_8);
+      List<AttachmentRecord> files = store.stepDone(runId, 1, 0, 1, Map.of("sampleId", "S-1", "actualTemperature", 119.5),
+          List.of(new Store.NewAttachment("spectrum.csv", "text/csv", spectrum)));
+      Point achieved = new Point(Map.of("temperature", 119.5, "solvent", "water"));
+      store.finishExperiment(runId, 1, ExperimentStatus.DONE, Optional.of(achieved), Map.of("peak", 521.25), Optional.empty(),
+          Optional.of(Observation.ok(achieved, Map.of("peak", 521.25))));
+      store.addEvent(runId, "interlock-hold", "warning", Optional.of("robot"), OptionalInt.of(1), "robot.Door is Open");
+      assertArrayEquals(spectrum, Files.readAllBytes(store.attachmentsDir().resolve(files.get(0).sha256())));
+    }
+    try (Store store = Store.open(where)) {
+      assertEquals("campaign: silver\n", store.campaignText("abc123").orElseThrow());
+      ExperimentRecord e = store.experiments(runId).get(0);
+      assertEquals(ExperimentStatus.DONE, e.status());
+      assertTrue(e.reached());
+      assertEquals(REQUESTED, e.requested());
+      assertEquals(119.5, e.achieved().orElseThrow().number("temperature"));
+      assertEquals(521.25, e.values().get("peak"));
+      StepRecord s = store.steps(runId).get(0);
+      assertEquals(StepStatus.DONE, s.status());
+      assertEquals("S-1", s.outputs().get("sampleId"));
+      assertEquals("silver/1/1/synthesize", s.idempotencyKey());
+      assertTrue(s.startedAt().isPresent() && s.endedAt().isPresent());
+      ObservationRecord o = store.observations(runId).get(0);
+      assertEquals(1, o.ordinal());
+      assertEquals(REQUESTED, o.requested());
+      assertEquals(119.5, o.observation().point().number("temperature"));
+      assertEquals("water", o.observation().point().text("solvent"));
+      Suggestion d = store.decisions(runId).get(1);
+      assertEquals("EI 0.3", d.reason());
+      assertEquals(4.0, d.predictedSd().get("peak"));
+      assertEquals("robot.Door is Open", store.events(runId).get(0).message());
+      assertEquals("spectrum.csv", store.attachments(runId).get(0).name());
+    }
+  }
+
+  @Test
+  void aRestartGetsTheNextRunNumberAndKeepsTheOldRun() {
+    try (Store store = Store.open(location())) {
+      store.saveCampaign("c", Path.of("c.yaml"), "campaign: c\n", "h1");
+      RunRecord first = store.createRun("c", "h1", 1);
+      store.endRun(first.id(), RunStatus.COMPLETED, "budget reached");
+      RunRecord second = store.createRun("c", "h1", 1);
+      assertEquals("c/2", second.id());
+      assertEquals(second.id(), store.latestRun("c").orElseThrow().id());
+      assertEquals(List.of("c/1", "c/2"), store.runs("c").stream().map(RunRecord::id).toList());
+      assertEquals("budget reached", store.run("c/1").orElseThrow().stopReason().orElseThrow());
+      assertFalse(store.latestRun("other").isPresent());
+    }
+  }
+
+  @Test
+  void aFailedTransactionLeavesNothingBehind() {
+    try (Store store = Store.open(location())) {
+      store.saveCampaign("c", Path.of("c.yaml"), "x", "h");
+      RunRecord run = store.createRun("c", "h", 1);
+      Suggestion s = Suggestion.of(REQUESTED, "random", "uniform");
+      store.planExperiment(run.id(), 1, REQUESTED, s, ExperimentStatus.PLANNED, OptionalInt.empty());
+      // the same experiment twice violates the key; neither the experiment nor its decision may be half-written
+      assertThrows(StoreException.class,
+          () -> store.planExperiment(run.id(), 1, REQUESTED, s, ExperimentStatus.PLANNED, OptionalInt.empty()));
+      assertEquals(1, store.experiments(run.id()).size());
+      assertEquals(1, store.decisions(run.id()).size());
+    }
+  }
+}
