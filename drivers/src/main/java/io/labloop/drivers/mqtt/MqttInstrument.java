@@ -1,0 +1,182 @@
+package io.labloop.drivers.mqtt;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labloop.drivers.Bridges;
+import io.labloop.drivers.Command;
+import io.labloop.drivers.Instrument;
+import io.labloop.drivers.InstrumentError;
+import io.labloop.drivers.InstrumentStatus;
+import io.labloop.drivers.Reply;
+import io.labloop.drivers.mqtt.MqttSettings.MqttCommand;
+import io.labloop.drivers.mqtt.MqttSettings.Output;
+import io.labloop.drivers.support.CommandRunner;
+import io.labloop.drivers.support.CommandRunner.Outcome;
+import io.labloop.drivers.support.SharedTimer;
+import io.labloop.drivers.support.StatusTracker;
+import io.labloop.drivers.support.Template;
+import io.labloop.drivers.support.Values;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/** An instrument reached by MQTT 5 request/response, on a connection shared through {@link Bridges}. */
+final class MqttInstrument implements Instrument {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String name;
+  private final MqttSettings settings;
+  private final Bridges bridges;
+  private final MqttBridge bridge;
+  private final StatusTracker status = new StatusTracker();
+  private final CommandRunner runner;
+  private final MqttBridge.Listener listener = new MqttBridge.Listener() {
+    @Override
+    public void online() {
+      status.online();
+    }
+
+    @Override
+    public void offline(String reason) {
+      status.offline(reason);
+    }
+  };
+
+  MqttInstrument(String name, MqttSettings settings, Bridges bridges) {
+    this.name = name;
+    this.settings = settings;
+    this.bridges = bridges;
+    this.bridge = bridges.acquire(settings.bridgeKey(), MqttBridge.class, () -> new MqttBridge(settings));
+    this.runner = new CommandRunner(name, SharedTimer.acquire(bridges).scheduler(), status);
+    for (MqttCommand c : settings.commands().values()) bridge.addResponseTopic(responseTopic(c));
+    bridge.addListener(listener);
+  }
+
+  private String responseTopic(MqttCommand c) {
+    return c.responseTopic().orElseGet(bridge::defaultResponseTopic);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public CompletableFuture<Void> connect() {
+    return bridge.connect().handle((v, e) -> {
+      if (e == null) return null;
+      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      status.offline(cause.getMessage());
+      throw new CompletionException(new InstrumentError.Disconnected(name, "connect", cause.getMessage(), cause));
+    });
+  }
+
+  @Override
+  public CompletableFuture<Reply> execute(Command command) {
+    MqttCommand cmd = settings.commands().get(command.name());
+    if (cmd == null) {
+      return CompletableFuture.failedFuture(new InstrumentError.Refused(name, command.name(),
+          "no such command; this instrument has " + settings.commands().keySet()));
+    }
+    return runner.run(command, cmd.policy(), (c, timeout) -> {
+      byte[] payload = payload(cmd, c.arguments());
+      CompletableFuture<byte[]> reply = bridge.request(cmd.requestTopic(), payload, responseTopic(cmd));
+      // The runner completes this very future on timeout; the bridge then forgets the request.
+      CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+      reply.whenComplete((bytes, e) -> {
+        if (e != null) {
+          outcome.completeExceptionally(new InstrumentError.Disconnected(name, cmd.name(), e.getMessage(), e));
+          return;
+        }
+        try {
+          outcome.complete(parse(cmd, bytes));
+        } catch (InstrumentError err) {
+          outcome.completeExceptionally(err);
+        }
+      });
+      outcome.whenComplete((o, e) -> {
+        if (e != null) reply.completeExceptionally(e);
+      });
+      return outcome;
+    });
+  }
+
+  private static byte[] payload(MqttCommand cmd, Map<String, Object> arguments) {
+    Object tree = cmd.payload().map(p -> Template.renderTree(p, arguments)).orElse(arguments);
+    try {
+      return JSON.writeValueAsBytes(tree);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot write the payload as JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Reads the JSON reply: an error field means refused; outputs are taken by their field paths. */
+  Outcome parse(MqttCommand cmd, byte[] bytes) throws InstrumentError {
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    Object tree;
+    try {
+      tree = JSON.readValue(bytes, Object.class);
+    } catch (java.io.IOException e) {
+      throw new InstrumentError.BadReply(name, cmd.name(), "the reply is not JSON: '" + abbreviate(text) + "'");
+    }
+    if (!(tree instanceof Map<?, ?> root)) {
+      throw new InstrumentError.BadReply(name, cmd.name(), "the reply is not a JSON object: '" + abbreviate(text) + "'");
+    }
+    Object error = root.get(cmd.errorField());
+    if (error != null && !Boolean.FALSE.equals(error) && !"".equals(error)) {
+      throw new InstrumentError.Refused(name, cmd.name(), "the instrument answered " + cmd.errorField() + ": " + error);
+    }
+    Map<String, Object> outputs = new LinkedHashMap<>();
+    for (Output out : cmd.outputs()) {
+      Object v = at(root, out.path());
+      if (v == null) {
+        throw new InstrumentError.BadReply(name, cmd.name(), "the reply has no field '" + String.join(".", out.path())
+            + "' for output '" + out.name() + "': '" + abbreviate(text) + "'");
+      }
+      if (v instanceof Map || v instanceof List) {
+        throw new InstrumentError.BadReply(name, cmd.name(), "field '" + String.join(".", out.path())
+            + "' is not a single value: '" + abbreviate(text) + "'");
+      }
+      Object value = Values.normalise(v);
+      // JSON integers are still measurements: report numbers as Double, like every other driver.
+      outputs.put(out.name(), value instanceof Long l ? Double.valueOf(l) : value);
+    }
+    return new Outcome(outputs, List.of(new Reply.Attachment("reply", "application/json", bytes)));
+  }
+
+  private static Object at(Map<?, ?> root, List<String> path) {
+    Object node = root;
+    for (String key : path) {
+      if (!(node instanceof Map<?, ?> m)) return null;
+      node = m.get(key);
+    }
+    return node;
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 120 ? s : s.substring(0, 117) + "...";
+  }
+
+  @Override
+  public CompletableFuture<Object> read(String variable) {
+    return CompletableFuture.failedFuture(new InstrumentError.Refused(name, "read " + variable,
+        "an MQTT instrument has no variables to read; define a command that asks for the value instead"));
+  }
+
+  @Override
+  public InstrumentStatus status() {
+    return status.status();
+  }
+
+  @Override
+  public void close() {
+    bridge.removeListener(listener);
+    status.offline("closed");
+    bridges.release(settings.bridgeKey());
+    bridges.release(SharedTimer.KEY);
+  }
+}
