@@ -1,0 +1,287 @@
+package io.labloop.simulators;
+
+import io.labloop.simulators.faults.FaultPlan;
+import io.labloop.simulators.instrument.ProtocolDevice;
+import io.labloop.simulators.instrument.SimulatedInstrument;
+import io.labloop.simulators.journal.CommandJournal;
+import io.labloop.simulators.journal.ReceivedCommand;
+import io.labloop.simulators.mqtt.EmbeddedBroker;
+import io.labloop.simulators.mqtt.MqttDevice;
+import io.labloop.simulators.opcua.OpcUaDevice;
+import io.labloop.simulators.serial.SerialDevice;
+import io.labloop.simulators.world.VirtualWorld;
+import io.labloop.simulators.world.WorldModels;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+/**
+ * A running virtual lab: every instrument the lab file's {@code simulation:} block names, played
+ * over the protocol its own section of the lab file gives (OPC UA server, serial line on a
+ * pseudo-terminal, MQTT 5 device), all sharing one virtual world.
+ *
+ * <p>Where the lab file gives port 0 (OPC UA endpoint or MQTT broker), a free port is chosen;
+ * {@link #endpoint} and {@link #labTree()} tell the real one. Instruments with the same OPC UA
+ * endpoint share one server; instruments with the same broker share one broker.
+ *
+ * <p>The work folder keeps what a real lab keeps across restarts: the OPC UA server certificate
+ * ({@code pki/}), the samples made ({@code samples.jsonl}) and what each instrument received
+ * ({@code journal/}). Everything else (pty links, broker folders) is removed by {@link #close()}.
+ */
+public final class VirtualLab implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(VirtualLab.class);
+
+  private final SimulationSettings settings;
+  private final Map<String, Object> labTree;
+  private final Path workDir;
+  private final CommandJournal journal;
+  private final Map<String, SimulatedInstrument> instruments;
+  private final List<AutoCloseable> running = new ArrayList<>();
+  private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+
+  private VirtualLab(SimulationSettings settings, Map<String, Object> labTree, Path workDir,
+      CommandJournal journal, Map<String, SimulatedInstrument> instruments) {
+    this.settings = settings;
+    this.labTree = labTree;
+    this.workDir = workDir;
+    this.journal = journal;
+    this.instruments = instruments;
+  }
+
+  /**
+   * Reads a lab file with snakeyaml-engine (no environment substitution: use {@link #start(Map,
+   * Path, Path)} with the tree the config loader made when {@code ${VAR}}s are involved) and starts it.
+   */
+  public static VirtualLab start(Path labYaml, Path workDir) {
+    Map<String, Object> tree;
+    try (InputStream in = Files.newInputStream(labYaml)) {
+      tree = readYaml(in, labYaml.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + labYaml, e);
+    }
+    Path base = labYaml.toAbsolutePath().getParent();
+    return start(tree, base, workDir);
+  }
+
+  /** Reads a YAML document into the plain tree {@link #start(Map, Path, Path)} takes. */
+  public static Map<String, Object> readYaml(InputStream in, String name) {
+    Object doc = new Load(LoadSettings.builder().setLabel(name).build()).loadFromInputStream(in);
+    if (!(doc instanceof Map<?, ?> m)) {
+      throw new IllegalArgumentException(name + " is not a lab file (expected a mapping at the top)");
+    }
+    Map<String, Object> tree = new LinkedHashMap<>();
+    m.forEach((k, v) -> tree.put(String.valueOf(k), v));
+    return tree;
+  }
+
+  /**
+   * Starts the lab.
+   *
+   * @param labTree the lab file as a plain tree (maps, lists, scalars), environment already filled in
+   * @param baseDir where relative paths (a dataset CSV) are resolved: the lab file's folder
+   * @param workDir where certificates, samples and journals are kept (created if missing)
+   * @throws SimulationSettings.InvalidSimulation when the simulation block has problems
+   * @throws IllegalStateException when an instrument cannot be started (port taken, no pty)
+   */
+  public static VirtualLab start(Map<String, Object> labTree, Path baseDir, Path workDir) {
+    SimulationSettings settings = SimulationSettings.from(labTree);
+    try {
+      Files.createDirectories(workDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create work folder " + workDir, e);
+    }
+    VirtualWorld world = new VirtualWorld(WorldModels.build(settings.world(), baseDir), workDir);
+    CommandJournal journal = new CommandJournal(workDir);
+    Map<String, SimulatedInstrument> instruments = new LinkedHashMap<>();
+    for (SimulationSettings.Instrument i : settings.instruments().values()) {
+      FaultPlan plan = new FaultPlan(settings.faults().getOrDefault(i.name(), Map.of()),
+          settings.seed() * 7919L + ("faults:" + i.name()).hashCode());
+      instruments.put(i.name(), new SimulatedInstrument(i, world, plan, journal, settings.timeScale(), settings.seed()));
+    }
+    Map<String, Object> tree = deepCopy(labTree);
+    VirtualLab lab = new VirtualLab(settings, tree, workDir, journal, instruments);
+    try {
+      lab.startDevices();
+    } catch (RuntimeException e) {
+      lab.close();
+      throw e;
+    }
+    return lab;
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> section(String instrument) {
+    return (Map<String, Object>) ((Map<String, Object>) labTree.get("instruments")).get(instrument);
+  }
+
+  private void startDevices() {
+    Map<String, List<String>> opcua = new LinkedHashMap<>();
+    Map<String, List<String>> mqtt = new LinkedHashMap<>();
+    for (String name : instruments.keySet()) {
+      Map<String, Object> section = section(name);
+      switch (String.valueOf(section.get("driver"))) {
+        case "opcua" -> opcua.computeIfAbsent(String.valueOf(section.get("endpoint")), k -> new ArrayList<>()).add(name);
+        case "mqtt" -> mqtt.computeIfAbsent(String.valueOf(section.get("broker")), k -> new ArrayList<>()).add(name);
+        default -> {
+          SerialDevice device = SerialDevice.start(instruments.get(name), section, Path.of(String.valueOf(section.get("port"))));
+          register(device);
+        }
+      }
+    }
+    for (Map.Entry<String, List<String>> e : opcua.entrySet()) {
+      Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
+      List<SimulatedInstrument> members = new ArrayList<>();
+      for (String name : e.getValue()) {
+        sections.put(name, section(name));
+        members.add(instruments.get(name));
+      }
+      OpcUaDevice device = OpcUaDevice.start(URI.create(e.getKey()), members, sections, workDir.resolve("pki"));
+      register(device);
+      for (String name : e.getValue()) {
+        section(name).put("endpoint", device.endpoints().get(0).address());
+      }
+    }
+    for (Map.Entry<String, List<String>> e : mqtt.entrySet()) {
+      URI broker = URI.create(e.getKey());
+      if (settings.broker().equals("embedded")) {
+        EmbeddedBroker embedded = EmbeddedBroker.start(broker, workDir);
+        running.add(embedded);
+        broker = embedded.uri();
+      }
+      for (String name : e.getValue()) {
+        section(name).put("broker", broker.toString());
+        register(MqttDevice.start(instruments.get(name), section(name), broker));
+      }
+    }
+    for (Endpoint ep : endpoints.values()) {
+      log.info("virtual instrument {}", ep.describe());
+    }
+  }
+
+  private void register(ProtocolDevice device) {
+    running.add(device);
+    for (Endpoint ep : device.endpoints()) {
+      endpoints.put(ep.instrument(), ep);
+    }
+  }
+
+  /** The names of the simulated instruments, in the order of the simulation block. */
+  public Set<String> instruments() {
+    return Collections.unmodifiableSet(instruments.keySet());
+  }
+
+  /** How to reach an instrument (with the real port when the lab file said 0). */
+  public Endpoint endpoint(String instrument) {
+    Endpoint ep = endpoints.get(instrument);
+    if (ep == null) {
+      throw new NoSuchElementException("no simulated instrument '" + instrument + "' (have " + endpoints.keySet() + ")");
+    }
+    return ep;
+  }
+
+  /** Every endpoint, in the order of the simulation block. */
+  public List<Endpoint> endpoints() {
+    return List.copyOf(endpoints.values());
+  }
+
+  /**
+   * The lab file's tree as the lab runs it: endpoints and brokers with their real ports. Hand
+   * this to drivers or to a campaign when the lab was started with port 0.
+   */
+  public Map<String, Object> labTree() {
+    return deepCopy(labTree);
+  }
+
+  /** The fault plan of an instrument: queue faults ({@code next}) or change rates at run time. */
+  public FaultPlan faults(String instrument) {
+    return instrument(instrument).faults();
+  }
+
+  /** How many times {@code command} reached {@code instrument}, counted from the journal file (survives restarts of the lab). */
+  public long received(String instrument, String command) {
+    instrument(instrument);
+    return journal.count(instrument, command);
+  }
+
+  /** Every command that reached the instrument, oldest first (from the journal file). */
+  public List<ReceivedCommand> journal(String instrument) {
+    instrument(instrument);
+    return journal.entries(instrument);
+  }
+
+  /** Sets a process variable (State, Temperature, Door) of an instrument, e.g. opens the door to test an interlock. */
+  public void setVariable(String instrument, String variable, Object value) {
+    instrument(instrument).setVariable(variable, value);
+  }
+
+  /** Reads a process variable of an instrument. */
+  public Object variable(String instrument, String variable) {
+    return instrument(instrument).variable(variable);
+  }
+
+  /** The settings the lab runs with. */
+  public SimulationSettings settings() {
+    return settings;
+  }
+
+  /** The work folder (certificates, samples, journals). */
+  public Path workDir() {
+    return workDir;
+  }
+
+  private SimulatedInstrument instrument(String name) {
+    SimulatedInstrument i = instruments.get(name);
+    if (i == null) {
+      throw new NoSuchElementException("no simulated instrument '" + name + "' (have " + instruments.keySet() + ")");
+    }
+    return i;
+  }
+
+  /** Stops every instrument and broker; frees every port and removes every pty link. */
+  @Override
+  public void close() {
+    for (SimulatedInstrument i : instruments.values()) {
+      i.abort();
+    }
+    for (int i = running.size() - 1; i >= 0; i--) {
+      try {
+        running.get(i).close();
+      } catch (Exception e) {
+        log.warn("stopping {} failed: {}", running.get(i), e.toString());
+      }
+    }
+    running.clear();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T deepCopy(T value) {
+    if (value instanceof Map<?, ?> m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      m.forEach((k, v) -> out.put(String.valueOf(k), deepCopy(v)));
+      return (T) out;
+    }
+    if (value instanceof List<?> l) {
+      List<Object> out = new ArrayList<>();
+      for (Object o : l) {
+        out.add(deepCopy(o));
+      }
+      return (T) out;
+    }
+    return value;
+  }
+}
