@@ -1,0 +1,427 @@
+package io.labloop.orchestrator.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's HTTP API (Javalin on Jetty).
+ *
+ * <p>Every request passes one gate before its route: a change (anything but GET/HEAD) needs a
+ * known bearer token; a read needs one unless it comes from the loopback interface. The
+ * token's name becomes the {@link Actor} handed to the engine for the audit trail. Bodies are
+ * read through a counting limit (not only the Content-Length header, which a chunked upload
+ * does not send), so an oversized upload is refused with 413 without being buffered. Every
+ * failure, expected or not, leaves as RFC 9457 problem JSON; an unexpected exception is logged
+ * and answered with 500, and the server goes on serving.
+ */
+public final class ApiServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+  private static final String ACTOR = "labloop.actor";
+
+  /** One route: what the OpenAPI description must cover. */
+  public record Route(HandlerType method, String path, String summary) {}
+
+  private final Settings settings;
+  private final CampaignService campaigns;
+  private final LabReload reload;
+  private final Tokens tokens;
+  private final Supplier<String> metrics;
+  private final MeterRegistry registry;
+  private final ObjectMapper json = new ObjectMapper();
+  private final List<Route> routes = new ArrayList<>();
+  private EventStream events;
+  private Javalin app;
+
+  /**
+   * Where and how the API listens.
+   *
+   * @param bind the address to bind (127.0.0.1 unless configured)
+   * @param port the port; 0 picks a free one
+   * @param tls HTTPS with this keystore; plain HTTP when empty
+   * @param maxBodyBytes the largest request body accepted
+   * @param version reported by {@code /api/health}
+   */
+  public record Settings(String bind, int port, Optional<TlsSettings> tls, long maxBodyBytes, String version) {
+    public Settings {
+      Objects.requireNonNull(bind, "bind");
+      if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0-65535, not " + port);
+      if (maxBodyBytes < 1024) throw new IllegalArgumentException("max body must be at least 1 KiB");
+    }
+
+    public static Settings loopback(int port) {
+      return new Settings("127.0.0.1", port, Optional.empty(), 1 << 20, "dev");
+    }
+  }
+
+  private ApiServer(Builder b) {
+    this.settings = Objects.requireNonNull(b.settings, "settings");
+    this.campaigns = Objects.requireNonNull(b.campaigns, "campaigns");
+    this.reload = Objects.requireNonNull(b.reload, "reload");
+    this.tokens = Objects.requireNonNull(b.tokens, "tokens");
+    this.metrics = b.metrics;
+    this.registry = b.registry;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Starts listening; returns once the port is bound. */
+  public synchronized ApiServer start() {
+    if (app != null) throw new IllegalStateException("already started");
+    events = new EventStream(campaigns, json);
+    app = Javalin.create(cfg -> {
+      cfg.startup.showJavalinBanner = false;
+      cfg.startup.showOldJavalinVersionWarning = false;
+      cfg.jsonMapper(new JavalinJackson(json, false));
+      cfg.http.maxRequestSize = settings.maxBodyBytes();
+      cfg.jetty.host = settings.bind();
+      cfg.jetty.port = settings.port();
+      settings.tls().ifPresent(tls -> cfg.jetty.addConnector((server, httpConfig) -> {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStorePath(tls.keystore().toAbsolutePath().toString());
+        ssl.setKeyStorePassword(tls.password());
+        HttpConfiguration https = new HttpConfiguration(httpConfig);
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        secure.setSniHostCheck(false); // clients reach an instrument PC by IP as often as by name
+        https.addCustomizer(secure);
+        ServerConnector c = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+            new HttpConnectionFactory(https));
+        c.setHost(settings.bind());
+        c.setPort(settings.port());
+        return c;
+      }));
+      cfg.routes.before(this::gate);
+      if (registry != null) {
+        cfg.requestLogger.http((ctx, ms) -> Timer.builder("labloop_api_request")
+            .description("API request handling time")
+            .tag("method", ctx.method().name())
+            .tag("route", ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path)
+            .tag("status", Integer.toString(ctx.statusCode()))
+            .register(registry).record(Duration.ofNanos((long) (ms * 1_000_000))));
+      }
+      defineRoutes(cfg.routes);
+      cfg.routes.exception(ApiProblem.class, (e, ctx) -> ProblemResponse.write(ctx, json, e));
+      cfg.routes.exception(HttpResponseException.class,
+          (e, ctx) -> ProblemResponse.write(ctx, json, ProblemResponse.fromStatus(e.getStatus(), e.getMessage())));
+      cfg.routes.exception(Exception.class, (e, ctx) -> {
+        log.error("request {} {} failed", ctx.method(), ctx.path(), e);
+        ProblemResponse.write(ctx, json, new ApiProblem(500, "internal", "Internal error",
+            "the daemon could not answer this request; details are in its log", List.of()));
+      });
+      cfg.routes.error(404, ctx -> {
+        if (!ProblemResponse.MEDIA_TYPE.equals(ctx.res().getContentType())) {
+          ProblemResponse.write(ctx, json, ApiProblem.notFound("no route " + ctx.method() + " " + ctx.path()));
+        }
+      });
+    });
+    if (settings.tls().isPresent()) {
+      // Our HTTPS connector replaces the plain one Javalin would otherwise open.
+      app.unsafe.jetty.port = -1;
+    }
+    app.start();
+    log.info("API listening on {}://{}:{}", settings.tls().isPresent() ? "https" : "http", settings.bind(), port());
+    return this;
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int port() {
+    for (var c : app.jettyServer().server().getConnectors()) {
+      if (c instanceof ServerConnector sc && sc.getLocalPort() > 0) return sc.getLocalPort();
+    }
+    return app.port();
+  }
+
+  /** Every route the API serves, for the OpenAPI check and the docs. */
+  public List<Route> routes() {
+    return List.copyOf(routes);
+  }
+
+  @Override
+  public synchronized void close() {
+    if (app == null) return;
+    events.close();
+    app.stop();
+    app = null;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // routes
+
+  private void defineRoutes(io.javalin.config.RoutesConfig r) {
+    add(r, HandlerType.GET, "/api/health", "Is the daemon up", ctx -> ctx.json(Map.of("status", "ok", "version", settings.version())));
+    add(r, HandlerType.GET, "/api/campaigns", "List campaigns", ctx -> ctx.json(campaigns.campaigns()));
+    add(r, HandlerType.POST, "/api/campaigns", "Submit a campaign (YAML body)", this::submit);
+    add(r, HandlerType.GET, "/api/campaigns/{id}", "Inspect a campaign", ctx -> ctx.json(campaigns.campaign(ctx.pathParam("id"))));
+    add(r, HandlerType.GET, "/api/campaigns/{id}/experiments", "A campaign's experiments",
+        ctx -> ctx.json(campaigns.experiments(ctx.pathParam("id"))));
+    add(r, HandlerType.GET, "/api/campaigns/{id}/observations", "What the planner learned",
+        ctx -> ctx.json(campaigns.observations(ctx.pathParam("id"))));
+    add(r, HandlerType.GET, "/api/campaigns/{id}/events", "A campaign's events and audit trail",
+        ctx -> ctx.json(campaigns.events(ctx.pathParam("id"))));
+    add(r, HandlerType.GET, "/api/campaigns/{id}/export", "Export as CSV or JSONL", ctx -> {
+      ExportFormat f = ExportFormat.parse(ctx.queryParam("format"));
+      ctx.contentType(f.mediaType() + "; charset=utf-8").result(campaigns.export(ctx.pathParam("id"), f));
+    });
+    add(r, HandlerType.GET, "/api/campaigns/{id}/approvals", "Suggestions waiting for approval",
+        ctx -> ctx.json(campaigns.approvals(ctx.pathParam("id"))));
+    add(r, HandlerType.POST, "/api/campaigns/{id}/approvals/{seq}/approve", "Approve a suggestion", ctx -> {
+      campaigns.approve(ctx.pathParam("id"), seq(ctx), actor(ctx));
+      ctx.status(204);
+    });
+    add(r, HandlerType.POST, "/api/campaigns/{id}/approvals/{seq}/reject", "Reject a suggestion", ctx -> {
+      campaigns.reject(ctx.pathParam("id"), seq(ctx), rejectReason(ctx), actor(ctx));
+      ctx.status(204);
+    });
+    add(r, HandlerType.POST, "/api/campaigns/{id}/pause", "Pause: finish running steps, start none",
+        ctx -> ctx.json(campaigns.pause(ctx.pathParam("id"), actor(ctx))));
+    add(r, HandlerType.POST, "/api/campaigns/{id}/resume", "Resume a paused campaign",
+        ctx -> ctx.json(campaigns.resume(ctx.pathParam("id"), actor(ctx))));
+    add(r, HandlerType.POST, "/api/campaigns/{id}/abort", "Abort, sending each instrument its abort command",
+        ctx -> ctx.json(campaigns.abort(ctx.pathParam("id"), actor(ctx))));
+    add(r, HandlerType.POST, "/api/emergency-stop", "Abort every running campaign", ctx -> {
+      campaigns.emergencyStop(actor(ctx));
+      ctx.status(204);
+    });
+    add(r, HandlerType.GET, "/api/instruments", "Instrument status", ctx -> ctx.json(campaigns.instruments()));
+    add(r, HandlerType.POST, "/api/reload", "Re-read the lab file", ctx -> {
+      ReloadResult result = reload.reload(actor(ctx));
+      ctx.status(result.applied() ? 200 : 400).json(result);
+    });
+    routes.add(new Route(HandlerType.GET, "/api/events", "Server-sent events: progress, alerts, audit"));
+    r.sse("/api/events", client -> events.join(client));
+    add(r, HandlerType.GET, "/openapi.json", "This description", ctx -> {
+      try (InputStream in = ApiServer.class.getResourceAsStream("openapi.json")) {
+        ctx.contentType("application/json").result(Objects.requireNonNull(in, "openapi.json resource").readAllBytes());
+      }
+    });
+    if (metrics != null) {
+      add(r, HandlerType.GET, "/metrics", "Prometheus metrics",
+          ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.get()));
+    }
+  }
+
+  private void add(io.javalin.config.RoutesConfig r, HandlerType method, String path, String summary, Handler h) {
+    routes.add(new Route(method, path, summary));
+    r.addHttpHandler(method, path, h);
+  }
+
+  private void submit(Context ctx) {
+    String fileName = fileName(ctx.queryParam("file"));
+    String yaml = readBody(ctx, fileName);
+    CampaignView created = campaigns.submit(fileName, yaml, actor(ctx));
+    ctx.status(201).header("Location", "/api/campaigns/" + created.id()).json(created);
+  }
+
+  private String rejectReason(Context ctx) {
+    String body = readBody(ctx, "request body");
+    if (body.isBlank()) return "rejected";
+    try {
+      JsonNode n = json.readTree(body);
+      JsonNode reason = n == null ? null : n.get("reason");
+      if (reason == null || !reason.isTextual()) {
+        throw ApiProblem.invalid("expected a JSON object {\"reason\": \"...\"}", List.of());
+      }
+      return reason.asText();
+    } catch (IOException e) {
+      throw ApiProblem.invalid("the body is not JSON (expected {\"reason\": \"...\"})", List.of());
+    }
+  }
+
+  private static int seq(Context ctx) {
+    String s = ctx.pathParam("seq");
+    try {
+      int v = Integer.parseInt(s);
+      if (v < 1) throw new NumberFormatException();
+      return v;
+    } catch (NumberFormatException e) {
+      throw ApiProblem.invalid("experiment number '" + s + "' is not a positive whole number", List.of());
+    }
+  }
+
+  /** The last path segment of a client-given name, made safe to quote in messages. */
+  static String fileName(String given) {
+    if (given == null || given.isBlank()) return "campaign.yaml";
+    String last = given.replace('\\', '/');
+    last = last.substring(last.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+    if (last.isEmpty() || last.chars().allMatch(c -> c == '.')) return "campaign.yaml";
+    return last.length() > 100 ? last.substring(0, 100) : last;
+  }
+
+  /**
+   * Reads at most the configured limit, then one byte more to tell "exactly the limit" from
+   * "over it"; the body must be UTF-8.
+   */
+  private String readBody(Context ctx, String fileName) {
+    long max = settings.maxBodyBytes();
+    long declared = ctx.contentLength();
+    if (declared > max) throw tooLarge(fileName, declared, max);
+    byte[] bytes;
+    try (InputStream in = ctx.req().getInputStream()) {
+      bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the request body", e);
+    }
+    if (bytes.length > max) throw tooLarge(fileName, -1, max);
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      int at = firstBadByte(bytes);
+      int line = 1;
+      int col = 1;
+      for (int i = 0; i < at; i++) {
+        if (bytes[i] == '\n') {
+          line++;
+          col = 1;
+        } else if ((bytes[i] & 0xC0) != 0x80) {
+          col++;
+        }
+      }
+      String where = fileName + ":" + line + ":" + col;
+      throw ApiProblem.invalid(fileName + " is not UTF-8 text",
+          List.of(where + ": error: byte 0x" + String.format("%02x", bytes[at] & 0xff)
+              + " is not UTF-8 (expected a UTF-8 text file, not a binary one)"));
+    }
+  }
+
+  private static int firstBadByte(byte[] bytes) {
+    var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    var out = java.nio.CharBuffer.allocate(bytes.length + 1);
+    var result = decoder.decode(in, out, true);
+    return result.isError() ? in.position() : 0;
+  }
+
+  private static ApiProblem tooLarge(String fileName, long size, long max) {
+    String what = size > 0 ? "is " + size + " bytes" : "is larger than " + max + " bytes";
+    return ApiProblem.tooLarge(fileName + " " + what + "; the daemon accepts at most " + max,
+        List.of(fileName + ":1:1: error: the file " + what + " (expected at most " + max
+            + " bytes; raise api.max-body in labloop.yaml if this is a real campaign)"));
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // the gate
+
+  private void gate(Context ctx) {
+    boolean read = ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD || ctx.method() == HandlerType.OPTIONS;
+    String header = ctx.header("Authorization");
+    Optional<Actor> who = Optional.empty();
+    if (header != null) {
+      if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        throw ApiProblem.unauthorized("the Authorization header must be 'Bearer TOKEN'");
+      }
+      who = tokens.authenticate(header.substring(7).strip());
+      if (who.isEmpty()) {
+        log.warn("refused a request with an unknown token from {} ({} {})", ctx.ip(), ctx.method(), ctx.path());
+        throw ApiProblem.unauthorized("the token is not known to this daemon");
+      }
+    }
+    if (who.isPresent()) {
+      ctx.attribute(ACTOR, who.get());
+      return;
+    }
+    if (read && isLoopback(ctx.req().getRemoteAddr())) return;
+    throw ApiProblem.unauthorized(read
+        ? "reads from other machines need a token (Authorization: Bearer TOKEN)"
+        : "changes need a token (Authorization: Bearer TOKEN; see labloop-data/token)");
+  }
+
+  private static Actor actor(Context ctx) {
+    Actor a = ctx.attribute(ACTOR);
+    if (a == null) throw ApiProblem.unauthorized("changes need a token");
+    return a;
+  }
+
+  static boolean isLoopback(String address) {
+    try {
+      // A literal address: no lookup happens.
+      return address != null && InetAddress.getByName(address).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /** Assembles an {@link ApiServer}. */
+  public static final class Builder {
+    private Settings settings = Settings.loopback(8080);
+    private CampaignService campaigns;
+    private LabReload reload = who -> new ReloadResult(false, "", List.of(), List.of("this daemon has no lab file to reload"));
+    private Tokens tokens;
+    private Supplier<String> metrics;
+    private MeterRegistry registry;
+
+    private Builder() {}
+
+    public Builder settings(Settings s) {
+      this.settings = s;
+      return this;
+    }
+
+    public Builder campaigns(CampaignService s) {
+      this.campaigns = s;
+      return this;
+    }
+
+    public Builder reload(LabReload r) {
+      this.reload = r;
+      return this;
+    }
+
+    public Builder tokens(Tokens t) {
+      this.tokens = t;
+      return this;
+    }
+
+    /** Serves {@code /metrics} with the Prometheus text this supplier gives. */
+    public Builder metrics(Supplier<String> scrape) {
+      this.metrics = scrape;
+      return this;
+    }
+
+    /** Times every request into this registry ({@code labloop_api_request_seconds}). */
+    public Builder registry(MeterRegistry r) {
+      this.registry = r;
+      return this;
+    }
+
+    public ApiServer build() {
+      return new ApiServer(this);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package io.labloop.orchestrator.api;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * What the API needs from the campaign engine. The daemon adapts the real engine to it; tests
+ * use an in-memory one. Methods that change something take the {@link Actor} that asked, and
+ * an implementation records it in the campaign's events (the audit trail). Every method may
+ * throw {@link ApiProblem} for an unknown id, a bad file or a change the state does not allow.
+ */
+public interface CampaignService {
+
+  /**
+   * Checks a campaign file and starts it (or plans its start when it has a {@code schedule:}).
+   *
+   * @param fileName the name problems are reported under ({@code FILE:LINE:COLUMN})
+   * @param yaml the file's exact text
+   * @throws ApiProblem 400 with every problem of the file
+   */
+  CampaignView submit(String fileName, String yaml, Actor who);
+
+  /** Every campaign run the store knows, newest first. */
+  List<CampaignView> campaigns();
+
+  CampaignView campaign(String id);
+
+  List<ExperimentView> experiments(String id);
+
+  List<ObservationView> observations(String id);
+
+  /** The campaign's events in order, audit records included. */
+  List<EventView> events(String id);
+
+  /** Suggestions waiting for a person, oldest first (empty for {@code approval: auto}). */
+  List<ApprovalView> approvals(String id);
+
+  /** The campaign's data as {@code labloop export} writes it. */
+  String export(String id, ExportFormat format);
+
+  List<InstrumentView> instruments();
+
+  /** Finish running steps, start none. */
+  CampaignView pause(String id, Actor who);
+
+  CampaignView resume(String id, Actor who);
+
+  /** Stop the campaign and send each instrument its configured abort command. */
+  CampaignView abort(String id, Actor who);
+
+  /** Abort every running campaign at once. */
+  void emergencyStop(Actor who);
+
+  /** Let a waiting suggestion run. */
+  void approve(String id, int seq, Actor who);
+
+  /** Refuse a waiting suggestion; the planner learns it as infeasible. */
+  void reject(String id, int seq, String reason, Actor who);
+
+  /**
+   * Calls {@code listener} for every new event (progress, alerts, audit) until the returned
+   * handle is closed. The listener must return quickly; it may be called from engine threads.
+   */
+  Subscription subscribe(Consumer<EventView> listener);
+
+  /** Ends a {@link #subscribe} registration. */
+  @FunctionalInterface
+  interface Subscription extends AutoCloseable {
+    @Override
+    void close();
+  }
+}

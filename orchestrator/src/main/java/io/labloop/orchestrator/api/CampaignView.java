@@ -1,0 +1,37 @@
+package io.labloop.orchestrator.api;
+
+import java.util.Map;
+
+/**
+ * One campaign run as the API shows it.
+ *
+ * @param id the run's id (what every other route takes)
+ * @param name the {@code campaign:} name
+ * @param status SCHEDULED, RUNNING, PAUSED, STOPPED, DONE, ABORTED or FAILED
+ * @param approval AUTO or MANUAL
+ * @param schedule the cron expression of a planned start, or null
+ * @param experimentsReached experiments that reached an instrument (what the budget counts)
+ * @param experimentsDone experiments that finished with data
+ * @param experimentsFailed experiments that failed or were interrupted
+ * @param budget the experiment budget, or null when only time bounds the campaign
+ * @param submittedAt ISO-8601 time the campaign was submitted
+ * @param startedAt ISO-8601 start time, or null before it starts
+ * @param endedAt ISO-8601 end time, or null while it runs
+ * @param stopReason why it stopped (budget, target reached, aborted ...), or null
+ * @param best the best observation so far (parameter and objective values), or null
+ */
+public record CampaignView(
+    String id,
+    String name,
+    String status,
+    String approval,
+    String schedule,
+    int experimentsReached,
+    int experimentsDone,
+    int experimentsFailed,
+    Integer budget,
+    String submittedAt,
+    String startedAt,
+    String endedAt,
+    String stopReason,
+    Map<String, Object> best) {}

@@ -1,0 +1,27 @@
+package io.labloop.orchestrator.api;
+
+import java.util.Map;
+
+/**
+ * One experiment of a campaign.
+ *
+ * @param seq its number in the run, from 1
+ * @param status WAITING_APPROVAL, PLANNED, RUNNING, DONE, FAILED, INTERRUPTED or REJECTED
+ * @param requested the point the planner asked for
+ * @param achieved what the instruments read back (equal to requested where nothing reads back), or null
+ * @param objectives objective values, or null before they are known
+ * @param cause why it failed, or null
+ * @param plannedAt ISO-8601
+ * @param startedAt ISO-8601 or null
+ * @param endedAt ISO-8601 or null
+ */
+public record ExperimentView(
+    int seq,
+    String status,
+    Map<String, Object> requested,
+    Map<String, Object> achieved,
+    Map<String, Double> objectives,
+    String cause,
+    String plannedAt,
+    String startedAt,
+    String endedAt) {}
