@@ -1,0 +1,14 @@
+/**
+ * The campaign engine: the closed loop of DESIGN.md. A {@link io.labloop.orchestrator.campaign.CampaignEngine}
+ * asks the planner for points, runs each as an experiment through the workflow on the
+ * {@link io.labloop.orchestrator.lab.Lab}'s leased instruments, turns outputs into objective
+ * values and feeds them back, until a stop rule ends the run.
+ *
+ * <p>Safety lives here: limits are checked before every command (a violation fails the
+ * experiment and sends nothing), interlocks hold a step until the instrument variables they
+ * name have the required values, and a watchdog fails a step that outlives its timeout and
+ * marks the instrument in error. Every transition is committed to the
+ * {@link io.labloop.orchestrator.store.Store} before the next command is sent, which is what
+ * makes crash-resume exact.
+ */
+package io.labloop.orchestrator.campaign;
