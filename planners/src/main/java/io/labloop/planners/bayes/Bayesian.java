@@ -1,0 +1,64 @@
+package io.labloop.planners.bayes;
+
+import io.labloop.planners.Planner;
+
+/** Builds the {@code bayesian} planner. */
+public final class Bayesian {
+
+  /** {@link Builder#initial} value meaning "max(5, 2 × parameters)". */
+  public static final int AUTO_INITIAL = -1;
+
+  /** How a candidate's predicted mean and uncertainty are turned into one score. */
+  public enum Acquisition {
+    /** Expected improvement over the best loss so far, computed as log-EI. */
+    EI,
+    /** Upper confidence bound on the improvement: -(mean - sqrt(beta) × sd) of the loss. */
+    UCB,
+    /** Probability of improving on the best loss so far. */
+    PI
+  }
+
+  private Bayesian() {}
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public static final class Builder {
+    long seed;
+    int initial = AUTO_INITIAL;
+    Acquisition acquisition = Acquisition.EI;
+    double beta = 2.0;
+    int candidates = 2048;
+
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public Builder initial(int initial) {
+      this.initial = initial;
+      return this;
+    }
+
+    public Builder acquisition(Acquisition acquisition) {
+      this.acquisition = acquisition;
+      return this;
+    }
+
+    public Builder beta(double beta) {
+      this.beta = beta;
+      return this;
+    }
+
+    /** Size of the Sobol candidate set scored per suggestion (default 2048). */
+    public Builder candidates(int candidates) {
+      this.candidates = candidates;
+      return this;
+    }
+
+    public Planner build() {
+      return new BayesianPlanner(this);
+    }
+  }
+}
