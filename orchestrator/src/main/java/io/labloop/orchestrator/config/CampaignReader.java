@@ -1,0 +1,633 @@
+package io.labloop.orchestrator.config;
+
+import io.labloop.orchestrator.config.CampaignConfig.ObjectiveSource;
+import io.labloop.orchestrator.config.CampaignConfig.OutputRef;
+import io.labloop.orchestrator.config.YamlNode.MapNode;
+import io.labloop.orchestrator.config.YamlNode.Scalar;
+import io.labloop.planners.CandidatePool;
+import io.labloop.planners.Constraint;
+import io.labloop.planners.Objective;
+import io.labloop.planners.Parameter;
+import io.labloop.planners.PlannerProblem;
+import io.labloop.planners.PlannerSpec;
+import io.labloop.planners.Planners;
+import io.labloop.planners.Point;
+import io.labloop.planners.Space;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.quartz.CronExpression;
+
+/**
+ * Reads a {@code campaign.yaml} tree against its lab into a {@link CampaignConfig}, checking
+ * everything that can be checked before an instrument is touched: types and ranges, that every
+ * {@code $parameter} and {@code $step.output} resolves to an earlier step, that instruments and
+ * commands exist, that objectives come from real outputs, that the parameter ranges stay within
+ * the instruments' limits for the arguments they feed, and that the constraints can hold.
+ */
+final class CampaignReader {
+
+  static final List<String> TOP_KEYS = List.of("campaign", "description", "lab", "parameters", "constraints",
+      "candidates", "workflow", "objectives", "planner", "budget", "stop", "on-interrupt", "schedule", "approval", "achieved");
+  static final List<String> TYPES = List.of("continuous", "integer", "discrete", "categorical");
+  static final List<String> GOALS = List.of("maximize", "minimize", "target");
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)}");
+
+  /** Where a CSV named by the campaign is read from and its problems reported. */
+  interface Files {
+    Report report(Path file);
+
+    Optional<String> read(Path file, Report report);
+  }
+
+  private final Files files;
+
+  CampaignReader(Files files) {
+    this.files = files;
+  }
+
+  private record Step(WorkflowStep step, YamlNode node, Optional<CommandConfig> command) {}
+
+  Optional<CampaignConfig> read(Path file, String text, YamlNode root, Optional<LabConfig> lab, Report report) {
+    int before = report.count();
+    Optional<Fields> top = Fields.of(root, report, "a map starting with 'campaign: NAME'");
+    if (top.isEmpty()) return Optional.empty();
+    Fields c = top.get();
+    c.allowOnly(TOP_KEYS);
+    c.require("campaign", "the campaign's name, e.g. campaign: silver-nanoparticles");
+    Optional<String> name = c.string("campaign");
+    Path dir = file.toAbsolutePath().getParent();
+
+    // Parameters, then a candidate pool that may fill in their values.
+    Map<String, Fields> paramFields = new LinkedHashMap<>();
+    Map<String, Parameter> params = new LinkedHashMap<>();
+    Set<String> open = new LinkedHashSet<>();
+    boolean hasPool = c.has("candidates");
+    if (c.require("parameters", "a map of parameters by name")) {
+      c.section("parameters", "a map of parameters by name").ifPresent(ps -> {
+        if (ps.map().entries().isEmpty()) report.error(ps.map(), "no parameters (expected at least one)");
+        ps.map().entries().values().forEach(e -> {
+          if (!IDENTIFIER.matcher(e.key()).matches()) {
+            report.error(e.keyPos(), "parameter name '" + e.key() + "' (expected letters, digits and _, starting with a letter, so constraints can use it)");
+          }
+          Fields.of(e.value(), report, "a map with type: continuous, integer, discrete or categorical").ifPresent(pf -> {
+            paramFields.put(e.key(), pf);
+            parameter(e.key(), pf, hasPool, open).ifPresent(p -> params.put(e.key(), p));
+          });
+        });
+      });
+    }
+    Optional<CandidatePool> pool = hasPool && params.size() == paramFields.size()
+        ? candidates(c, dir, params, open, report) : Optional.empty();
+    boolean spaceOk = params.size() == paramFields.size() && !params.isEmpty();
+    List<Parameter> parameters = new ArrayList<>(params.values());
+    List<Constraint> constraints = spaceOk ? constraints(c, parameters, pool, report) : List.of();
+    Optional<Space> space = Optional.empty();
+    if (spaceOk && report.count() == before) space = Optional.of(new Space(parameters, constraints, pool));
+
+    // The workflow, against the lab.
+    List<Step> steps = new ArrayList<>();
+    if (c.require("workflow", "a list of steps, each { instrument, command, args }")) {
+      c.list("workflow", "a list of steps, each { instrument, command, args }").ifPresent(items -> {
+        if (items.isEmpty()) report.error(c.node("workflow").orElseThrow(), "no steps (expected at least one)");
+        for (YamlNode item : items) step(item, lab, params.keySet(), steps, report).ifPresent(steps::add);
+      });
+    }
+    Map<String, Step> byId = new LinkedHashMap<>();
+    steps.forEach(s -> byId.put(s.step().id(), s));
+
+    List<ObjectiveSource> objectives = new ArrayList<>();
+    if (c.require("objectives", "a list of objectives, each { name, from, goal }")) {
+      c.list("objectives", "a list of objectives, each { name, from, goal }").ifPresent(items -> {
+        if (items.isEmpty()) report.error(c.node("objectives").orElseThrow(), "no objectives (expected at least one)");
+        Set<String> names = new LinkedHashSet<>();
+        for (YamlNode item : items) objective(item, byId, names, report).ifPresent(objectives::add);
+      });
+    }
+    Optional<PlannerSpec> planner = planner(c, report);
+    if (planner.isPresent()) {
+      YamlNode block = c.node("planner").orElseThrow();
+      for (PlannerProblem p : Planners.check(planner.get(), space.orElse(null))) {
+        YamlNode.Pos at = p.option().isEmpty() ? block.find(List.of("type")).pos() : block.keyPosition(List.of(p.option()));
+        report.error(at, p.message());
+      }
+    }
+    CampaignConfig.Budget budget = budget(c, report);
+    CampaignConfig.StopRules stop = stop(c, objectives, report);
+    CampaignConfig.OnInterrupt onInterrupt = c.choice("on-interrupt", List.of("fail", "retry", "hold"))
+        .map(v -> CampaignConfig.OnInterrupt.valueOf(v.toUpperCase())).orElse(CampaignConfig.OnInterrupt.FAIL);
+    Optional<String> schedule = c.string("schedule");
+    schedule.ifPresent(s -> {
+      try {
+        new CronExpression(s);
+      } catch (ParseException e) {
+        report.error(c.node("schedule").orElseThrow(), "schedule '" + s + "' is not a cron expression: " + e.getMessage()
+            + " (expected seconds minutes hours day-of-month month day-of-week, e.g. '0 0 6 ? * MON-FRI')");
+      }
+    });
+    CampaignConfig.Approval approval = c.choice("approval", List.of("auto", "manual"))
+        .map(v -> CampaignConfig.Approval.valueOf(v.toUpperCase())).orElse(CampaignConfig.Approval.AUTO);
+    Map<String, OutputRef> achieved = achieved(c, params.keySet(), byId, report);
+
+    if (spaceOk) {
+      checkUsed(root, paramFields.keySet(), steps, report);
+      lab.ifPresent(l -> checkLimits(l, steps, params, paramFields, pool, report));
+    }
+    if (report.count() != before || name.isEmpty() || space.isEmpty() || planner.isEmpty() || lab.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new CampaignConfig(file, text, sha256(text), name.get(), lab.get(), space.get(), objectives,
+        steps.stream().map(Step::step).toList(), planner.get(), budget, stop, onInterrupt, schedule, approval, achieved));
+  }
+
+  // ---- parameters and space ----
+
+  private Optional<Parameter> parameter(String name, Fields p, boolean hasPool, Set<String> open) {
+    Report report = p.report();
+    if (!p.require("type", "one of " + String.join(", ", TYPES))) return Optional.empty();
+    Optional<String> type = p.choice("type", TYPES);
+    if (type.isEmpty()) return Optional.empty();
+    int before = report.count();
+    String unit = p.string("unit").orElse("");
+    switch (type.get()) {
+      case "continuous" -> {
+        p.allowOnly(List.of("type", "min", "max", "scale", "unit", "description"));
+        p.require("min", "the lowest value to try");
+        p.require("max", "the highest value to try");
+        Optional<Double> min = p.number("min");
+        Optional<Double> max = p.number("max");
+        Parameter.Scale scale = p.choice("scale", List.of("linear", "log"))
+            .map(s -> s.equals("log") ? Parameter.Scale.LOG : Parameter.Scale.LINEAR).orElse(Parameter.Scale.LINEAR);
+        if (min.isPresent() && max.isPresent()) {
+          if (min.get() >= max.get()) {
+            report.error(p.node("max").orElseThrow(), "max " + Numbers.text(max.get()) + " is not above min " + Numbers.text(min.get())
+                + " (expected min < max)");
+          } else if (scale == Parameter.Scale.LOG && min.get() <= 0) {
+            report.error(p.node("min").orElseThrow(), "min " + Numbers.text(min.get()) + " on a log scale (expected min > 0 with scale: log)");
+          }
+        }
+        if (report.count() != before || min.isEmpty() || max.isEmpty()) return Optional.empty();
+        return Optional.of(new Parameter.Continuous(name, min.get(), max.get(), scale, unit));
+      }
+      case "integer" -> {
+        p.allowOnly(List.of("type", "min", "max", "unit", "description"));
+        p.require("min", "the lowest whole number to try");
+        p.require("max", "the highest whole number to try");
+        OptionalLong min = p.whole("min", Long.MIN_VALUE);
+        OptionalLong max = p.whole("max", Long.MIN_VALUE);
+        if (min.isPresent() && max.isPresent() && min.getAsLong() >= max.getAsLong()) {
+          report.error(p.node("max").orElseThrow(), "max " + max.getAsLong() + " is not above min " + min.getAsLong() + " (expected min < max)");
+        }
+        if (report.count() != before || min.isEmpty() || max.isEmpty()) return Optional.empty();
+        return Optional.of(new Parameter.IntegerRange(name, min.getAsLong(), max.getAsLong(), unit));
+      }
+      case "discrete" -> {
+        p.allowOnly(List.of("type", "values", "unit", "description"));
+        List<Double> values = new ArrayList<>();
+        if (!p.has("values") && hasPool) {
+          open.add(name);
+          return Optional.of(new Parameter.Discrete(name, List.of(0.0), unit));
+        }
+        if (!p.require("values", "a list of numbers, e.g. values: [0.5, 1, 2]")) return Optional.empty();
+        p.list("values", "a list of numbers").ifPresent(items -> {
+          if (items.isEmpty()) report.error(p.node("values").orElseThrow(), "empty list of values (expected at least one number)");
+          for (YamlNode item : items) {
+            p.number(item, "values").ifPresent(v -> {
+              if (values.contains(v)) report.error(item, Numbers.text(v) + " is listed twice (expected each value once)");
+              else values.add(v);
+            });
+          }
+        });
+        if (report.count() != before || values.isEmpty()) return Optional.empty();
+        return Optional.of(new Parameter.Discrete(name, values, unit));
+      }
+      default -> {
+        p.allowOnly(List.of("type", "values", "description"));
+        List<String> values = new ArrayList<>();
+        if (!p.has("values") && hasPool) {
+          open.add(name);
+          return Optional.of(new Parameter.Categorical(name, List.of("?")));
+        }
+        if (!p.require("values", "a list of names, e.g. values: [water, ethanol]")) return Optional.empty();
+        p.list("values", "a list of names").ifPresent(items -> {
+          if (items.isEmpty()) report.error(p.node("values").orElseThrow(), "empty list of values (expected at least one name)");
+          for (YamlNode item : items) {
+            p.text(item, "values").ifPresent(v -> {
+              if (values.contains(v)) report.error(item, "'" + v + "' is listed twice (expected each value once)");
+              else values.add(v);
+            });
+          }
+        });
+        if (report.count() != before || values.isEmpty()) return Optional.empty();
+        return Optional.of(new Parameter.Categorical(name, values));
+      }
+    }
+  }
+
+  /** Reads the pool; parameters that left out {@code values:} get the values found in their column. */
+  private Optional<CandidatePool> candidates(Fields c, Path dir, Map<String, Parameter> params, Set<String> open, Report report) {
+    Optional<Fields> f = c.section("candidates", "a map with file: a CSV of the conditions that can be made");
+    if (f.isEmpty()) return Optional.empty();
+    Fields cand = f.get();
+    cand.allowOnly(List.of("file", "description"));
+    if (!cand.require("file", "a CSV file with a column per parameter, relative to the campaign file")) return Optional.empty();
+    Optional<String> name = cand.string("file");
+    if (name.isEmpty()) return Optional.empty();
+    Path csv = dir.resolve(name.get()).normalize();
+    if (!java.nio.file.Files.isRegularFile(csv)) {
+      report.error(cand.node("file").orElseThrow(), "candidates file '" + name.get() + "' not found (expected a CSV file, relative to the campaign file)");
+      return Optional.empty();
+    }
+    Report csvReport = files.report(csv);
+    Optional<String> text = files.read(csv, csvReport);
+    if (text.isEmpty()) return Optional.empty();
+    Map<String, Set<String>> collected = new LinkedHashMap<>();
+    Optional<List<Point>> rows = CandidateTable.read(text.get(), List.copyOf(params.values()), open, collected, csvReport);
+    if (rows.isEmpty()) return Optional.empty();
+    for (String n : open) {
+      Parameter p = params.get(n);
+      List<String> found = new ArrayList<>(collected.getOrDefault(n, Set.of()));
+      if (p instanceof Parameter.Discrete d) {
+        params.put(n, new Parameter.Discrete(n, found.stream().map(Double::parseDouble).distinct().toList(), d.unit()));
+      } else {
+        params.put(n, new Parameter.Categorical(n, found));
+      }
+    }
+    return Optional.of(new CandidatePool(rows.get(), csv.getFileName().toString()));
+  }
+
+  private List<Constraint> constraints(Fields c, List<Parameter> parameters, Optional<CandidatePool> pool, Report report) {
+    Optional<List<YamlNode>> items = c.list("constraints", "a list of comparisons, e.g. - \"temperature * time <= 6000\"");
+    if (items.isEmpty()) return List.of();
+    Set<String> names = new LinkedHashSet<>();
+    parameters.forEach(p -> names.add(p.name()));
+    ConstraintCheck check = new ConstraintCheck(parameters, pool.map(CandidatePool::rows));
+    List<Constraint> constraints = new ArrayList<>();
+    List<ConstraintCheck.Comparison> comparisons = new ArrayList<>();
+    boolean allRead = true;
+    for (YamlNode item : items.get()) {
+      Optional<String> text = c.text(item, "constraints");
+      if (text.isEmpty()) {
+        allRead = false;
+        continue;
+      }
+      try {
+        ConstraintCheck.Comparison cmp = check.parse(text.get());
+        List<String> unknown = cmp.variables().stream().filter(v -> !names.contains(v)).toList();
+        if (!unknown.isEmpty()) {
+          String u = unknown.get(0);
+          report.error(item, "constraint uses '" + u + "', which is not a parameter (" + Spelling.hint(u, names) + ")");
+          allRead = false;
+          continue;
+        }
+        constraints.add(Constraint.parse(text.get(), names));
+        Optional<String> never = check.unsatisfiable(cmp);
+        if (never.isPresent()) {
+          report.error(item, never.get());
+          allRead = false;
+        } else {
+          comparisons.add(cmp);
+        }
+      } catch (IllegalArgumentException e) {
+        report.error(item, e.getMessage());
+        allRead = false;
+      }
+    }
+    if (allRead && comparisons.size() > 1) {
+      check.unsatisfiableTogether(comparisons).ifPresent(m -> report.error(c.node("constraints").orElseThrow(), m));
+    }
+    return constraints;
+  }
+
+  // ---- workflow ----
+
+  private Optional<Step> step(YamlNode node, Optional<LabConfig> lab, Set<String> parameters, List<Step> earlier, Report report) {
+    Optional<Fields> f = Fields.of(node, report, "a map { instrument, command, args }");
+    if (f.isEmpty()) return Optional.empty();
+    Fields s = f.get();
+    s.allowOnly(List.of("id", "instrument", "command", "args", "description"));
+    int before = report.count();
+    s.require("instrument", "the instrument's name in the lab");
+    s.require("command", "the command's name on that instrument");
+    Optional<String> instrument = s.string("instrument");
+    Optional<String> command = s.string("command");
+    Optional<InstrumentConfig> in = Optional.empty();
+    Optional<CommandConfig> cmd = Optional.empty();
+    if (lab.isPresent() && instrument.isPresent()) {
+      in = Optional.ofNullable(lab.get().instruments().get(instrument.get()));
+      if (in.isEmpty()) {
+        report.error(s.node("instrument").orElseThrow(), "unknown instrument '" + instrument.get() + "' in lab "
+            + lab.get().name() + " (" + Spelling.hint(instrument.get(), lab.get().instruments().keySet()) + ")");
+      } else if (command.isPresent()) {
+        cmd = Optional.ofNullable(in.get().commands().get(command.get()));
+        if (cmd.isEmpty()) {
+          report.error(s.node("command").orElseThrow(), "unknown command '" + command.get() + "' of " + instrument.get()
+              + " (" + Spelling.hint(command.get(), in.get().commands().keySet()) + ")");
+        }
+      }
+    }
+    Optional<String> id = s.has("id") ? s.string("id") : command;
+    id.ifPresent(i -> {
+      for (Step e : earlier) {
+        if (e.step().id().equals(i)) {
+          report.error(s.has("id") ? s.node("id").orElseThrow() : node, "step id '" + i + "' is already used by an earlier step"
+              + " (expected an 'id:' that tells repeated commands apart)");
+        }
+      }
+    });
+    Map<String, WorkflowStep.Arg> args = new LinkedHashMap<>();
+    s.section("args", "a map of argument name to a value, $parameter or $step.output").ifPresent(a ->
+        a.map().entries().values().forEach(e -> argument(e.value(), parameters, earlier, report).ifPresent(v -> args.put(e.key(), v))));
+    if (in.isPresent() && cmd.isPresent()) checkArguments(s, in.get(), cmd.get(), report);
+    if (report.count() != before || instrument.isEmpty() || command.isEmpty() || id.isEmpty()) return Optional.empty();
+    return Optional.of(new Step(new WorkflowStep(id.get(), instrument.get(), command.get(), args), node, cmd));
+  }
+
+  private static Optional<WorkflowStep.Arg> argument(YamlNode value, Set<String> parameters, List<Step> earlier, Report report) {
+    if (!(value instanceof Scalar sc && sc.value() instanceof String text && text.startsWith("$"))) {
+      return Optional.of(new WorkflowStep.Arg.Literal(value.plain()));
+    }
+    String ref = text.substring(1);
+    int dot = ref.indexOf('.');
+    if (dot < 0) {
+      if (parameters.contains(ref)) return Optional.of(new WorkflowStep.Arg.ParameterRef(ref));
+      report.error(value, "'$" + ref + "' is not a parameter (" + Spelling.hint(ref, parameters) + ")");
+      return Optional.empty();
+    }
+    return outputRef(ref, value, earlier.stream().collect(LinkedHashMap::new, (m, s) -> m.put(s.step().id(), s), Map::putAll), report)
+        .map(WorkflowStep.Arg.OutputArg::new);
+  }
+
+  /** {@code step.output} against the steps before this point. */
+  private static Optional<OutputRef> outputRef(String ref, YamlNode at, Map<String, Step> steps, Report report) {
+    int dot = ref.indexOf('.');
+    if (dot <= 0 || dot == ref.length() - 1) {
+      report.error(at, "'" + ref + "' is not a step output (expected step.output, e.g. measure.peak)");
+      return Optional.empty();
+    }
+    String stepId = ref.substring(0, dot);
+    String output = ref.substring(dot + 1);
+    Step step = steps.get(stepId);
+    if (step == null) {
+      report.error(at, "'" + ref + "' refers to step '" + stepId + "', which is not an earlier step ("
+          + Spelling.hint(stepId, steps.keySet()) + ")");
+      return Optional.empty();
+    }
+    if (step.command().isPresent() && !step.command().get().outputs().contains(output)) {
+      List<String> outs = step.command().get().outputs();
+      report.error(at, "'" + ref + "': " + step.step().instrument() + "." + step.step().command() + " has no output '" + output + "' ("
+          + (outs.isEmpty() ? "it declares no outputs" : Spelling.hint(output, outs)) + ")");
+      return Optional.empty();
+    }
+    return Optional.of(new OutputRef(stepId, output));
+  }
+
+  /**
+   * The arguments a command needs: its {@code inputs:} list if it has one (then nothing else is
+   * accepted), else the {@code {name}} placeholders of its templates (send, payload, ...).
+   */
+  private static void checkArguments(Fields s, InstrumentConfig in, CommandConfig cmd, Report report) {
+    Object section = ((Map<?, ?>) in.spec().section().get("commands")).get(cmd.name());
+    if (!(section instanceof Map<?, ?> cmdSection)) return;
+    Set<String> given = s.section("args", "a map").map(a -> a.map().entries().keySet()).orElse(Set.of());
+    Set<String> needed = new LinkedHashSet<>();
+    boolean declared = cmdSection.get("inputs") instanceof List<?>;
+    if (declared) {
+      for (Object i : (List<?>) cmdSection.get("inputs")) {
+        needed.add(i instanceof Map<?, ?> m && m.get("name") != null ? String.valueOf(m.get("name")) : String.valueOf(i));
+      }
+    } else {
+      placeholders(cmdSection, needed);
+    }
+    for (String n : needed) {
+      if (!given.contains(n)) {
+        report.error(s.map(), "missing argument '" + n + "' of " + in.name() + "." + cmd.name() + " (expected args: { " + n + ": ... })");
+      }
+    }
+    if (declared) {
+      Fields args = s.section("args", "a map").orElse(null);
+      for (String g : given) {
+        if (!needed.contains(g)) {
+          report.error(args.keyPos(g), "unknown argument '" + g + "' of " + in.name() + "." + cmd.name() + " ("
+              + Spelling.hint(g, needed) + ")");
+        }
+      }
+    }
+  }
+
+  private static void placeholders(Object value, Set<String> into) {
+    if (value instanceof Map<?, ?> m) {
+      m.forEach((k, v) -> {
+        if (!"requires".equals(k) && !"outputs".equals(k) && !"expect".equals(k) && !"error".equals(k)) placeholders(v, into);
+      });
+    } else if (value instanceof List<?> l) {
+      l.forEach(v -> placeholders(v, into));
+    } else if (value instanceof String t) {
+      Matcher m = PLACEHOLDER.matcher(t);
+      while (m.find()) into.add(m.group(1));
+    }
+  }
+
+  // ---- objectives, planner, budget, rules ----
+
+  private static Optional<ObjectiveSource> objective(YamlNode node, Map<String, Step> steps, Set<String> names, Report report) {
+    Optional<Fields> f = Fields.of(node, report, "a map { name, from, goal }");
+    if (f.isEmpty()) return Optional.empty();
+    Fields o = f.get();
+    o.allowOnly(List.of("name", "from", "goal", "value", "tolerance", "unit", "description"));
+    int before = report.count();
+    o.require("name", "the objective's name, e.g. peak");
+    o.require("from", "the step output it is read from, e.g. measure.peak");
+    o.require("goal", "one of " + String.join(", ", GOALS));
+    Optional<String> name = o.string("name");
+    name.ifPresent(n -> {
+      if (!names.add(n)) report.error(o.node("name").orElseThrow(), "objective '" + n + "' is defined twice (expected each name once)");
+    });
+    Optional<OutputRef> from = o.string("from").flatMap(r -> outputRef(r.startsWith("$") ? r.substring(1) : r,
+        o.node("from").orElseThrow(), steps, report));
+    Optional<String> goal = o.choice("goal", GOALS);
+    Optional<Objective> objective = Optional.empty();
+    if (goal.isPresent() && name.isPresent()) {
+      if (goal.get().equals("target")) {
+        o.require("value", "the target value");
+        o.require("tolerance", "how close counts as reached, e.g. tolerance: 5");
+        Optional<Double> value = o.number("value");
+        Optional<Double> tolerance = o.number("tolerance");
+        tolerance.ifPresent(t -> {
+          if (t < 0) report.error(o.node("tolerance").orElseThrow(), "tolerance " + Numbers.text(t) + " (expected a number >= 0)");
+        });
+        if (value.isPresent() && tolerance.isPresent() && tolerance.get() >= 0) {
+          objective = Optional.of(new Objective.Target(name.get(), value.get(), tolerance.get()));
+        }
+      } else {
+        for (String k : List.of("value", "tolerance")) {
+          if (o.has(k)) report.error(o.keyPos(k), "'" + k + "' with goal: " + goal.get() + " (expected it only with goal: target)");
+        }
+        objective = Optional.of(goal.get().equals("maximize") ? new Objective.Maximize(name.get()) : new Objective.Minimize(name.get()));
+      }
+    }
+    Optional<String> unit = o.string("unit");
+    if (report.count() != before || objective.isEmpty() || from.isEmpty()) return Optional.empty();
+    return Optional.of(new ObjectiveSource(objective.get(), from.get(), unit.orElse("")));
+  }
+
+  private static Optional<PlannerSpec> planner(Fields c, Report report) {
+    if (!c.require("planner", "a planner block, e.g. planner: { type: bayesian, seed: 42 }")) return Optional.empty();
+    Optional<Fields> f = c.section("planner", "a map with type: and seed:");
+    if (f.isEmpty()) return Optional.empty();
+    Fields p = f.get();
+    int before = report.count();
+    p.require("type", "the planner's name, e.g. bayesian, sobol or random");
+    Optional<String> type = p.string("type");
+    long seed = p.whole("seed", 0).orElse(0);
+    Map<String, Object> options = new LinkedHashMap<>();
+    p.map().entries().forEach((k, e) -> {
+      if (!k.equals("type") && !k.equals("seed")) options.put(k, e.value().plain());
+    });
+    if (report.count() != before || type.isEmpty()) return Optional.empty();
+    return Optional.of(new PlannerSpec(type.get(), seed, options));
+  }
+
+  private static CampaignConfig.Budget budget(Fields c, Report report) {
+    if (!c.require("budget", "a budget, e.g. budget: { experiments: 60, wall-time: 8h }")) {
+      return new CampaignConfig.Budget(OptionalInt.empty(), Optional.empty());
+    }
+    Optional<Fields> f = c.section("budget", "a map with experiments: and/or wall-time:");
+    if (f.isEmpty()) return new CampaignConfig.Budget(OptionalInt.empty(), Optional.empty());
+    Fields b = f.get();
+    b.allowOnly(List.of("experiments", "wall-time"));
+    if (!b.has("experiments") && !b.has("wall-time")) {
+      report.error(b.map(), "budget without experiments or wall-time (expected at least one)");
+    }
+    OptionalLong experiments = b.whole("experiments", 1);
+    Optional<Duration> wall = b.duration("wall-time");
+    return new CampaignConfig.Budget(experiments.isPresent() ? OptionalInt.of((int) Math.min(Integer.MAX_VALUE, experiments.getAsLong()))
+        : OptionalInt.empty(), wall);
+  }
+
+  private static CampaignConfig.StopRules stop(Fields c, List<ObjectiveSource> objectives, Report report) {
+    Optional<Fields> f = c.section("stop", "a map with target-reached: and/or no-improvement:");
+    if (f.isEmpty()) return new CampaignConfig.StopRules(false, OptionalInt.empty());
+    Fields s = f.get();
+    s.allowOnly(List.of("target-reached", "no-improvement"));
+    boolean target = s.flag("target-reached").orElse(false);
+    if (target && !objectives.isEmpty() && objectives.stream().noneMatch(o -> o.objective() instanceof Objective.Target)) {
+      report.error(s.node("target-reached").orElseThrow(), "target-reached with no target objective (expected an objective with goal: target)");
+    }
+    OptionalLong n = s.whole("no-improvement", 1);
+    return new CampaignConfig.StopRules(target, n.isPresent() ? OptionalInt.of((int) Math.min(Integer.MAX_VALUE, n.getAsLong())) : OptionalInt.empty());
+  }
+
+  private static Map<String, OutputRef> achieved(Fields c, Set<String> parameters, Map<String, Step> steps, Report report) {
+    Map<String, OutputRef> out = new LinkedHashMap<>();
+    c.section("achieved", "a map of parameter name to step.output").ifPresent(a -> a.map().entries().values().forEach(e -> {
+      if (!parameters.contains(e.key())) {
+        report.error(e.keyPos(), "achieved value for '" + e.key() + "', which is not a parameter (" + Spelling.hint(e.key(), parameters) + ")");
+        return;
+      }
+      a.text(e.value(), e.key()).flatMap(r -> outputRef(r.startsWith("$") ? r.substring(1) : r, e.value(), steps, report))
+          .ifPresent(r -> out.put(e.key(), r));
+    }));
+    return out;
+  }
+
+  // ---- cross-checks ----
+
+  /** A parameter that no step passes to an instrument cannot change anything: almost always a slip. */
+  private static void checkUsed(YamlNode root, Set<String> params, List<Step> steps, Report report) {
+    if (steps.isEmpty()) return;
+    Set<String> used = new LinkedHashSet<>();
+    for (Step s : steps) {
+      s.step().args().values().forEach(a -> {
+        if (a instanceof WorkflowStep.Arg.ParameterRef p) used.add(p.parameter());
+      });
+    }
+    params.forEach(name -> {
+      if (!used.contains(name)) {
+        report.error(root.keyPosition(List.of("parameters", name)), "parameter '" + name + "' is not passed to any instrument (expected $" + name
+            + " in a workflow step's args)");
+      }
+    });
+  }
+
+  /**
+   * The campaign's space against each instrument's limits for the arguments it feeds: a
+   * campaign that could ask for more than an instrument allows does not start.
+   */
+  private static void checkLimits(LabConfig lab, List<Step> steps, Map<String, Parameter> params, Map<String, Fields> paramFields,
+      Optional<CandidatePool> pool, Report report) {
+    for (Step s : steps) {
+      InstrumentConfig in = lab.instruments().get(s.step().instrument());
+      if (in == null) continue;
+      s.step().args().forEach((arg, value) -> {
+        Limit limit = in.limits().get(arg);
+        if (limit == null) return;
+        String where = " (expected %s, the limit of " + in.name() + " in " + lab.file().getFileName() + ")";
+        if (value instanceof WorkflowStep.Arg.Literal lit && lit.value() instanceof Number n) {
+          limit.violation(in.name(), n.doubleValue()).ifPresent(v -> report.error(
+              s.node().find(List.of("args", arg)), "argument " + arg + " = " + Numbers.text(n.doubleValue()) + " is outside "
+                  + in.name() + "'s limit" + String.format(where, range(limit))));
+        }
+        if (!(value instanceof WorkflowStep.Arg.ParameterRef ref)) return;
+        Parameter p = params.get(ref.parameter());
+        Fields f = paramFields.get(ref.parameter());
+        if (p == null || f == null) return;
+        double lo;
+        double hi;
+        if (p instanceof Parameter.Continuous c) {
+          lo = c.min();
+          hi = c.max();
+        } else if (p instanceof Parameter.IntegerRange r) {
+          lo = r.min();
+          hi = r.max();
+        } else if (p instanceof Parameter.Discrete d) {
+          lo = d.values().stream().mapToDouble(Double::doubleValue).min().orElse(0);
+          hi = d.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        } else {
+          return;
+        }
+        if (limit.min().isPresent() && lo < limit.min().getAsDouble()) {
+          YamlNode at = f.node("min").or(() -> f.node("values")).orElse(f.map());
+          report.error(at, "parameter '" + p.name() + "' goes down to " + Numbers.text(lo) + ", below " + in.name() + "'s limit for "
+              + arg + String.format(where, "values >= " + Numbers.text(limit.min().getAsDouble())));
+        }
+        if (limit.max().isPresent() && hi > limit.max().getAsDouble()) {
+          YamlNode at = f.node("max").or(() -> f.node("values")).orElse(f.map());
+          report.error(at, "parameter '" + p.name() + "' goes up to " + Numbers.text(hi) + ", above " + in.name() + "'s limit for "
+              + arg + String.format(where, "values <= " + Numbers.text(limit.max().getAsDouble())));
+        }
+      });
+    }
+  }
+
+  private static String range(Limit l) {
+    if (l.min().isPresent() && l.max().isPresent()) {
+      return "a value from " + Numbers.text(l.min().getAsDouble()) + " to " + Numbers.text(l.max().getAsDouble());
+    }
+    return l.min().isPresent() ? "a value >= " + Numbers.text(l.min().getAsDouble()) : "a value <= " + Numbers.text(l.max().getAsDouble());
+  }
+
+  static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java has SHA-256", e);
+    }
+  }
+}
