@@ -1,0 +1,77 @@
+package io.labloop.orchestrator.cli;
+
+import io.labloop.orchestrator.api.ApprovalView;
+import io.labloop.orchestrator.api.CampaignView;
+import io.labloop.orchestrator.api.ExperimentView;
+import io.labloop.orchestrator.api.InstrumentView;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code labloop status [CAMPAIGN]}: what the daemon is doing. */
+@Command(name = "status", description = {"Show the daemon's campaigns and instruments,",
+    "or one campaign's progress, latest experiments and waiting approvals."})
+public final class StatusCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "CAMPAIGN", arity = "0..1", description = "A campaign's id or name (the newest run of that name).")
+  String campaign;
+
+  @Option(names = "--last", defaultValue = "10", paramLabel = "N", description = "Experiments to show (default: ${DEFAULT-VALUE}).")
+  int last;
+
+  @Mixin DaemonOptions daemon;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (campaign == null) {
+      List<CampaignView> all = daemon.call(err, d -> d.campaigns());
+      List<InstrumentView> instruments = daemon.call(err, d -> d.instruments());
+      out.println(all.isEmpty() ? "no campaigns" : String.format("%-28s %-24s %-10s %9s  %s", "ID", "CAMPAIGN", "STATUS", "DONE", "BEST"));
+      for (CampaignView c : all) {
+        out.println(String.format("%-28s %-24s %-10s %9s  %s", c.id(), c.name(), c.status(), progress(c), best(c.best())));
+      }
+      out.println();
+      for (InstrumentView i : instruments) {
+        out.println(String.format("%-16s %-8s %-8s busy %d, queued %d%s", i.name(), i.driver(), i.status(), i.busy(), i.queued(),
+            i.lastError() == null || i.lastError().isEmpty() ? "" : "  last error: " + i.lastError()));
+      }
+      return ExitCodes.OK;
+    }
+    CampaignView c = daemon.call(err, d -> d.find(campaign));
+    List<ExperimentView> experiments = daemon.call(err, d -> d.experiments(c.id()));
+    List<ApprovalView> waiting = daemon.call(err, d -> d.approvals(c.id()));
+    out.println(c.name() + " (" + c.id() + "): " + c.status()
+        + (c.stopReason() != null ? " (" + c.stopReason() + ")" : ""));
+    out.println("  experiments " + progress(c) + ", failed " + c.experimentsFailed() + ", approval " + c.approval().toLowerCase()
+        + (c.schedule() != null ? ", schedule " + c.schedule() : ""));
+    out.println("  best " + best(c.best()));
+    for (ExperimentView e : experiments.subList(Math.max(0, experiments.size() - last), experiments.size())) {
+      out.println(String.format("  #%-4d %-12s %s -> %s%s", e.seq(), e.status(), e.requested(),
+          e.objectives() == null ? "-" : e.objectives(), e.cause() == null ? "" : "  (" + e.cause() + ")"));
+    }
+    for (ApprovalView a : waiting) {
+      out.println(String.format("  waiting #%d %s  [%s: %s]  approve: labloop approve %s %d", a.seq(), a.point(), a.planner(),
+          a.reason(), c.id(), a.seq()));
+    }
+    return ExitCodes.OK;
+  }
+
+  private static String progress(CampaignView c) {
+    return c.experimentsReached() + (c.budget() == null ? "" : "/" + c.budget());
+  }
+
+  private static String best(Map<String, Object> best) {
+    if (best == null || best.isEmpty()) return "-";
+    return best.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
+  }
+}
