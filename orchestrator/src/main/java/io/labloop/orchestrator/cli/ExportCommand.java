@@ -1,14 +1,101 @@
 package io.labloop.orchestrator.cli;
 
+import io.labloop.orchestrator.config.ConfigException;
+import io.labloop.orchestrator.config.ConfigLoader;
+import io.labloop.orchestrator.store.CampaignExport;
+import io.labloop.orchestrator.store.RunRecord;
+import io.labloop.orchestrator.store.Store;
+import io.labloop.orchestrator.store.StoreException;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** PLACEHOLDER until its issue lands. */
-@Command(name = "export", description = "(not yet available)")
+/** {@code labloop export CAMPAIGN --format csv|jsonl}: a run's data for pandas, spreadsheets and archives. */
+@Command(name = "export", sortOptions = false,
+    description = {"Export a campaign's data: CSV with one row per experiment (units in brackets, ISO-8601 times),",
+        "or JSONL with everything, provenance included (campaign text and hash, decisions, every step, events)."})
 public final class ExportCommand implements Callable<Integer> {
+
+  enum Format { csv, jsonl }
+
+  @Parameters(index = "0", paramLabel = "CAMPAIGN", description = "The campaign file, or the campaign's name.")
+  String campaign;
+
+  @Mixin DataOptions data = new DataOptions();
+
+  @Option(names = "--format", required = true, paramLabel = "csv|jsonl", description = "csv or jsonl.")
+  Format format;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Write here instead of standard output.")
+  Path out;
+
+  @Option(names = "--run", paramLabel = "RUN_ID", description = "Which run (default: the latest), e.g. silver-nanoparticles/1.")
+  String runId;
+
   @Override
-  public Integer call() {
-    System.err.println("labloop export: not available yet");
-    return ExitCodes.FAILURE;
+  public Integer call() throws IOException {
+    String name = campaignName();
+    if (data.jdbcUrl == null && !Files.isRegularFile(data.data.resolve("labloop.db"))) {
+      throw new UserError("no store at " + data.data.resolve("labloop.db") + " (give the --data folder the campaign ran with)");
+    }
+    try (Store store = Store.open(data.location())) {
+      RunRecord run = runId != null
+          ? store.run(runId).filter(r -> r.campaign().equals(name))
+              .orElseThrow(() -> new UserError("campaign " + name + " has no run " + runId + " in " + data.data))
+          : store.latestRun(name).orElseThrow(() -> new UserError("campaign " + name + " has no runs in " + data.data));
+      CampaignExport export = CampaignExport.of(store, run);
+      if (out == null) {
+        Writer w = new OutputStreamWriter(System.out, StandardCharsets.UTF_8);
+        write(export, w);
+        w.flush();
+      } else {
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+          write(export, w);
+        }
+        System.err.println("wrote " + out + " (run " + run.id() + ")");
+      }
+    } catch (StoreException e) {
+      throw new UserError(e.getMessage(), ExitCodes.FAILURE);
+    }
+    return ExitCodes.OK;
+  }
+
+  private void write(CampaignExport export, Writer w) throws IOException {
+    if (format == Format.csv) export.csv(w);
+    else export.jsonl(w);
+  }
+
+  /** A campaign file gives its name; anything else is taken as the name itself. */
+  private String campaignName() {
+    Path p = Path.of(campaign);
+    if (!Files.isRegularFile(p)) return campaign;
+    try {
+      return ConfigLoader.standard().loadCampaign(p).name();
+    } catch (ConfigException e) {
+      // the file may no longer fit the lab; its name is all we need
+      for (String line : readLines(p)) {
+        if (line.startsWith("campaign:")) return line.substring("campaign:".length()).replaceAll("#.*", "").trim();
+      }
+      throw new UserError(e.getMessage());
+    }
+  }
+
+  private static java.util.List<String> readLines(Path p) {
+    try {
+      return Files.readAllLines(p, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UserError("cannot read " + p + ": " + e.getMessage());
+    }
   }
 }

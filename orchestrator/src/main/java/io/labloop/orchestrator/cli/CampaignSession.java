@@ -1,0 +1,244 @@
+package io.labloop.orchestrator.cli;
+
+import io.labloop.drivers.Drivers;
+import io.labloop.orchestrator.campaign.Best;
+import io.labloop.orchestrator.campaign.CampaignEngine;
+import io.labloop.orchestrator.campaign.CampaignProblem;
+import io.labloop.orchestrator.campaign.EngineListener;
+import io.labloop.orchestrator.campaign.Progress;
+import io.labloop.orchestrator.campaign.RunSummary;
+import io.labloop.orchestrator.config.CampaignConfig;
+import io.labloop.orchestrator.config.LabConfig;
+import io.labloop.orchestrator.lab.Lab;
+import io.labloop.orchestrator.lab.LabUnavailable;
+import io.labloop.orchestrator.lab.VirtualLabs;
+import io.labloop.orchestrator.store.ExperimentRecord;
+import io.labloop.orchestrator.store.RunStatus;
+import io.labloop.orchestrator.store.Store;
+import io.labloop.orchestrator.store.StoreException;
+import io.labloop.orchestrator.store.StoreLocation;
+import io.labloop.planners.PlannerSpec;
+import io.labloop.planners.Planners;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+
+/**
+ * One campaign run in the foreground, as {@code labloop run} and {@code labloop demo} do it:
+ * open the store, start the virtual lab if asked, connect the instruments, run the engine
+ * with a live progress line, print the summary table. The wiring lives here so that both
+ * commands assemble the same thing.
+ */
+final class CampaignSession {
+
+  /** What to run and where. */
+  record Options(
+      CampaignConfig campaign,
+      StoreLocation store,
+      boolean simulate,
+      Map<String, Object> simulationOverrides,
+      boolean privateEndpoints,
+      Optional<Long> seed,
+      boolean restart,
+      Duration connectTimeout) {}
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  CampaignSession(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  /** Runs the campaign to the end of its run; returns the summary. */
+  RunSummary run(Options o) {
+    Store store;
+    try {
+      store = Store.open(o.store());
+    } catch (StoreException e) {
+      throw new UserError(e.getMessage(), ExitCodes.FAILURE);
+    }
+    VirtualLabs.Running sim = null;
+    Lab lab = null;
+    Thread hook = null;
+    try {
+      LabConfig labConfig = o.campaign().lab();
+      if (o.simulate()) {
+        Path work = o.store().dataDir().resolve("sim").resolve(labConfig.name());
+        sim = VirtualLabs.start(labConfig, work, o.simulationOverrides(), o.privateEndpoints());
+        labConfig = sim.config();
+        out.println("virtual lab " + labConfig.name() + " started (" + sim.virtualLab().instruments().size() + " instruments)");
+      }
+      lab = Lab.connect(labConfig, Drivers.standard(), o.connectTimeout());
+      CampaignConfig campaign = o.campaign();
+      PlannerSpec spec = campaign.planner();
+      CampaignEngine.Builder b = CampaignEngine.builder().campaign(campaign).lab(lab).store(store)
+          .planner(seed -> Planners.create(new PlannerSpec(spec.type(), seed, spec.options()))).restart(o.restart());
+      o.seed().ifPresent(b::seed);
+      CampaignEngine engine = b.build();
+      ProgressLine line = new ProgressLine(out, System.console() != null, campaign);
+      engine.addListener(line);
+      // Ctrl-C or SIGTERM: the store is consistent after every call, so leaving is safe; close
+      // the lab so that ports and ptys are freed. The next identical command resumes.
+      final VirtualLabs.Running simToClose = sim;
+      final Lab labToClose = lab;
+      hook = new Thread(() -> {
+        labToClose.close();
+        if (simToClose != null) simToClose.close();
+      }, "labloop-run-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      RunSummary summary;
+      try {
+        summary = engine.start().get();
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        throw new UserError("run stopped: " + cause.getMessage() + " (the run is kept; the same command resumes it)", ExitCodes.FAILURE);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new UserError("interrupted", ExitCodes.FAILURE);
+      }
+      line.finish();
+      printSummary(summary, campaign, o.store());
+      return summary;
+    } catch (CampaignProblem | LabUnavailable e) {
+      throw new UserError(e.getMessage(), e instanceof CampaignProblem ? ExitCodes.BAD_INPUT : ExitCodes.FAILURE);
+    } finally {
+      if (hook != null) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running and closes the lab itself
+        }
+      }
+      if (lab != null) lab.close();
+      if (sim != null) sim.close();
+      store.close();
+    }
+  }
+
+  private void printSummary(RunSummary s, CampaignConfig campaign, StoreLocation where) {
+    List<String> params = campaign.space().names();
+    List<String> objectives = campaign.plannerObjectives().stream().map(o -> o.name()).toList();
+    List<String> header = new ArrayList<>(List.of("#", "status"));
+    header.addAll(params);
+    header.addAll(objectives);
+    header.add("cause");
+    List<List<String>> rows = new ArrayList<>();
+    for (ExperimentRecord e : s.experiments()) {
+      List<String> row = new ArrayList<>(List.of(Integer.toString(e.seq()), e.status().name().toLowerCase(Locale.ROOT)));
+      for (String p : params) row.add(format(e.achieved().orElse(e.requested()).values().get(p)));
+      for (String o : objectives) row.add(format(e.values().get(o)));
+      String cause = e.cause().orElse("");
+      row.add(cause.length() > 60 ? cause.substring(0, 57) + "..." : cause);
+      rows.add(row);
+    }
+    out.println();
+    out.println(table(header, rows));
+    long done = s.experiments().stream().filter(e -> e.status().name().equals("DONE")).count();
+    out.printf(Locale.ROOT, "run %s %s: %s; %d experiments, %d done%n", s.runId(), s.status().name().toLowerCase(Locale.ROOT),
+        s.stopReason(), s.experiments().size(), done);
+    s.best().ifPresent(b -> out.println("best: #" + b.seq() + " " + describe(b)));
+    out.println("data: " + where + " (run " + s.runId() + "); export with: labloop export " + campaign.file()
+        + " --data " + where.dataDir() + " --format csv");
+  }
+
+  static String describe(Best b) {
+    String at = b.point().values().entrySet().stream().map(e -> e.getKey() + "=" + format(e.getValue())).collect(Collectors.joining(" "));
+    String got = b.values().entrySet().stream().map(e -> e.getKey() + "=" + format(e.getValue())).collect(Collectors.joining(" "));
+    return at + " -> " + got;
+  }
+
+  static String format(Object v) {
+    if (v == null) return "";
+    if (v instanceof Double d) {
+      if (d.isNaN()) return "";
+      double a = Math.abs(d);
+      if (a != 0 && (a >= 1e5 || a < 1e-3)) return String.format(Locale.ROOT, "%.4g", d);
+      return String.format(Locale.ROOT, "%.4f", d).replaceAll("0+$", "").replaceAll("\\.$", "");
+    }
+    return v.toString();
+  }
+
+  private static String table(List<String> header, List<List<String>> rows) {
+    int[] width = new int[header.size()];
+    for (int i = 0; i < header.size(); i++) width[i] = header.get(i).length();
+    for (List<String> r : rows) for (int i = 0; i < r.size(); i++) width[i] = Math.max(width[i], r.get(i).length());
+    StringBuilder sb = new StringBuilder();
+    appendRow(sb, header, width);
+    List<String> rule = new ArrayList<>();
+    for (int w : width) rule.add("-".repeat(w));
+    appendRow(sb, rule, width);
+    for (List<String> r : rows) appendRow(sb, r, width);
+    return sb.toString().stripTrailing();
+  }
+
+  private static void appendRow(StringBuilder sb, List<String> cells, int[] width) {
+    for (int i = 0; i < cells.size(); i++) {
+      sb.append(String.format("%-" + width[i] + "s", cells.get(i)));
+      sb.append(i + 1 < cells.size() ? "  " : "");
+    }
+    sb.append(System.lineSeparator());
+  }
+
+  /**
+   * The live progress line: rewritten in place on a terminal, one line per change (at most
+   * one a second) otherwise, so that a log file stays readable.
+   */
+  private static final class ProgressLine implements EngineListener {
+    private final PrintStream out;
+    private final boolean terminal;
+    private final CampaignConfig campaign;
+    private String last = "";
+    private long lastPrinted;
+
+    ProgressLine(PrintStream out, boolean terminal, CampaignConfig campaign) {
+      this.out = out;
+      this.terminal = terminal;
+      this.campaign = campaign;
+    }
+
+    @Override
+    public synchronized void onProgress(Progress p) {
+      StringBuilder s = new StringBuilder();
+      s.append(p.runId()).append(": ").append(p.counted());
+      p.budget().ifPresent(b -> s.append('/').append(b));
+      s.append(" experiments (").append(p.done()).append(" done, ").append(p.failed()).append(" failed, ")
+          .append(p.inFlight()).append(" running)");
+      p.best().ifPresent(b -> s.append("  best #").append(b.seq()).append(": ").append(b.values().entrySet().stream()
+          .map(e -> e.getKey() + "=" + format(e.getValue())).collect(Collectors.joining(" "))));
+      p.eta().ifPresent(eta -> s.append("  ETA ").append(eta.toSeconds() >= 120 ? eta.toMinutes() + " min" : eta.toSeconds() + " s"));
+      if (p.state() == Progress.State.PAUSED) s.append("  [paused]");
+      String text = s.toString();
+      if (text.equals(last)) return;
+      long now = System.currentTimeMillis();
+      if (terminal) {
+        out.print("\r" + text + " ".repeat(Math.max(0, last.length() - text.length())));
+        out.flush();
+        last = text;
+      } else if (now - lastPrinted >= 1000 || p.state() == Progress.State.FINISHED) {
+        out.println(text);
+        last = text;
+        lastPrinted = now;
+      }
+    }
+
+    synchronized void finish() {
+      if (terminal) out.println();
+    }
+  }
+
+  static String campaignName(CampaignConfig c) {
+    return c.name();
+  }
+
+  static boolean completed(RunSummary s) {
+    return s.status() == RunStatus.COMPLETED;
+  }
+}
