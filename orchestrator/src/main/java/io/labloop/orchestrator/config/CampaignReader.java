@@ -62,7 +62,8 @@ final class CampaignReader {
     this.files = files;
   }
 
-  private record Step(WorkflowStep step, YamlNode node, Optional<CommandConfig> command) {}
+  /** A step as read; {@code broken} when its instrument or command is not in the lab. */
+  private record Step(WorkflowStep step, YamlNode node, Optional<CommandConfig> command, boolean broken) {}
 
   Optional<CampaignConfig> read(Path file, String text, YamlNode root, Optional<LabConfig> lab, Report report) {
     int before = report.count();
@@ -103,12 +104,14 @@ final class CampaignReader {
 
     // The workflow, against the lab.
     List<Step> steps = new ArrayList<>();
+    int beforeWorkflow = report.count();
     if (c.require("workflow", "a list of steps, each { instrument, command, args }")) {
       c.list("workflow", "a list of steps, each { instrument, command, args }").ifPresent(items -> {
         if (items.isEmpty()) report.error(c.node("workflow").orElseThrow(), "no steps (expected at least one)");
-        for (YamlNode item : items) step(item, lab, params.keySet(), steps, report).ifPresent(steps::add);
+        for (YamlNode item : items) step(item, lab, paramFields.keySet(), steps, report).ifPresent(steps::add);
       });
     }
+    boolean workflowClean = report.count() == beforeWorkflow;
     Map<String, Step> byId = new LinkedHashMap<>();
     steps.forEach(s -> byId.put(s.step().id(), s));
 
@@ -143,9 +146,9 @@ final class CampaignReader {
     });
     CampaignConfig.Approval approval = c.choice("approval", List.of("auto", "manual"))
         .map(v -> CampaignConfig.Approval.valueOf(v.toUpperCase())).orElse(CampaignConfig.Approval.AUTO);
-    Map<String, OutputRef> achieved = achieved(c, params.keySet(), byId, report);
+    Map<String, OutputRef> achieved = achieved(c, paramFields.keySet(), byId, report);
 
-    if (spaceOk) {
+    if (spaceOk && workflowClean) {
       checkUsed(root, paramFields.keySet(), steps, report);
       lab.ifPresent(l -> checkLimits(l, steps, params, paramFields, pool, report));
     }
@@ -310,7 +313,7 @@ final class CampaignReader {
       }
     }
     if (allRead && comparisons.size() > 1) {
-      check.unsatisfiableTogether(comparisons).ifPresent(m -> report.error(c.node("constraints").orElseThrow(), m));
+      check.unsatisfiableTogether(comparisons).ifPresent(m -> report.error(c.keyPos("constraints"), m));
     }
     return constraints;
   }
@@ -322,7 +325,6 @@ final class CampaignReader {
     if (f.isEmpty()) return Optional.empty();
     Fields s = f.get();
     s.allowOnly(List.of("id", "instrument", "command", "args", "description"));
-    int before = report.count();
     s.require("instrument", "the instrument's name in the lab");
     s.require("command", "the command's name on that instrument");
     Optional<String> instrument = s.string("instrument");
@@ -355,8 +357,11 @@ final class CampaignReader {
     s.section("args", "a map of argument name to a value, $parameter or $step.output").ifPresent(a ->
         a.map().entries().values().forEach(e -> argument(e.value(), parameters, earlier, report).ifPresent(v -> args.put(e.key(), v))));
     if (in.isPresent() && cmd.isPresent()) checkArguments(s, in.get(), cmd.get(), report);
-    if (report.count() != before || instrument.isEmpty() || command.isEmpty() || id.isEmpty()) return Optional.empty();
-    return Optional.of(new Step(new WorkflowStep(id.get(), instrument.get(), command.get(), args), node, cmd));
+    // A step with problems is still returned (the campaign is rejected anyway) so that later
+    // references to it are checked instead of being reported as dangling.
+    if (instrument.isEmpty() || command.isEmpty() || id.isEmpty()) return Optional.empty();
+    boolean broken = lab.isPresent() && cmd.isEmpty();
+    return Optional.of(new Step(new WorkflowStep(id.get(), instrument.get(), command.get(), args), node, cmd, broken));
   }
 
   private static Optional<WorkflowStep.Arg> argument(YamlNode value, Set<String> parameters, List<Step> earlier, Report report) {
@@ -384,6 +389,14 @@ final class CampaignReader {
     String stepId = ref.substring(0, dot);
     String output = ref.substring(dot + 1);
     Step step = steps.get(stepId);
+    if (step == null && steps.isEmpty()) {
+      report.error(at, "'" + ref + "' refers to step '" + stepId + "', but no step runs before this one"
+          + " (expected an output of an earlier step)");
+      return Optional.empty();
+    }
+    if (step == null && steps.values().stream().anyMatch(Step::broken)) {
+      return Optional.empty(); // probably the step whose command is unknown: reported there
+    }
     if (step == null) {
       report.error(at, "'" + ref + "' refers to step '" + stepId + "', which is not an earlier step ("
           + Spelling.hint(stepId, steps.keySet()) + ")");

@@ -42,6 +42,7 @@ final class ConstraintCheck {
   private final List<Parameter> parameters;
   private final List<Point> samples;
   private final boolean continuous;
+  private final Map<String, Expression> parsed = new java.util.HashMap<>();
 
   ConstraintCheck(List<Parameter> parameters, Optional<List<Point>> pool) {
     this.parameters = parameters;
@@ -104,6 +105,8 @@ final class ConstraintCheck {
   Optional<String> unsatisfiable(Comparison c) {
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;
+    double lhsLo = Double.POSITIVE_INFINITY;
+    double lhsHi = Double.NEGATIVE_INFINITY;
     int evaluated = 0;
     for (Point p : samples) {
       double g = gap(c, p);
@@ -111,13 +114,19 @@ final class ConstraintCheck {
       evaluated++;
       lo = Math.min(lo, g);
       hi = Math.max(hi, g);
+      double l = side(c.lhs(), p);
+      lhsLo = Math.min(lhsLo, l);
+      lhsHi = Math.max(lhsHi, l);
       if (holds(c, g)) return Optional.empty();
     }
     if (continuous && c.operator().equals("==") && lo <= 0 && hi >= 0 && usesContinuous(c)) return Optional.empty();
     if (evaluated == 0) return Optional.of("'" + c.text() + "' cannot be evaluated anywhere in the space (expected numbers on both sides)");
-    return Optional.of("'" + c.text() + "' never holds in the parameter ranges: over " + evaluated + " sampled points "
-        + c.lhs() + " - (" + c.rhs() + ") lies between " + Numbers.text(round(lo)) + " and " + Numbers.text(round(hi))
-        + " (expected a constraint that some conditions satisfy)");
+    boolean constantRight = variables(c.rhs()).isEmpty();
+    String spread = constantRight
+        ? c.lhs() + " is between " + Numbers.text(round(lhsLo)) + " and " + Numbers.text(round(lhsHi))
+        : c.lhs() + " - (" + c.rhs() + ") is between " + Numbers.text(round(lo)) + " and " + Numbers.text(round(hi));
+    return Optional.of("'" + c.text() + "' never holds in the parameter ranges: " + spread + " over " + evaluated
+        + " sampled points (expected a constraint that some conditions satisfy)");
   }
 
   /** Empty if some sampled point satisfies every inequality and leaves every equality reachable. */
@@ -165,18 +174,22 @@ final class ConstraintCheck {
   }
 
   /** {@code lhs - rhs} at {@code p}; NaN where it cannot be computed (division by zero, text). */
-  private static double gap(Comparison c, Point p) {
+  private double gap(Comparison c, Point p) {
+    return side(c.lhs(), p) - side(c.rhs(), p);
+  }
+
+  private double side(String side, Point p) {
     try {
-      return value(c.lhs(), p) - value(c.rhs(), p);
+      return value(side, p);
     } catch (EvaluationException | ParseException | ArithmeticException e) {
       return Double.NaN;
     }
   }
 
-  private static double value(String side, Point p) throws EvaluationException, ParseException {
-    Expression e = new Expression(side, EVAL);
-    Map<String, Object> values = new LinkedHashMap<>(p.values());
-    e.withValues(values);
+  private double value(String side, Point p) throws EvaluationException, ParseException {
+    // One parsed expression per side, re-evaluated with each sample's values.
+    Expression e = parsed.computeIfAbsent(side, t -> new Expression(t, EVAL));
+    e.withValues(p.values());
     EvaluationValue v = e.evaluate();
     if (v.isNumberValue()) return v.getNumberValue().doubleValue();
     if (v.isBooleanValue()) return v.getBooleanValue() ? 1 : 0;

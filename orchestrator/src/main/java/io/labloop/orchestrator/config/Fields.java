@@ -62,9 +62,13 @@ final class Fields {
     }
   }
 
-  /** Reports each missing key at the map (or at {@code missingAt} for an empty map). */
+  /** Reports a missing key at the map, unless a misspelling of it is there (reported by {@link #allowOnly}). */
   boolean require(String key, String expected) {
     if (map.has(key)) return true;
+    // A near miss ("instrumnets") is reported once, as an unknown key with "did you mean".
+    for (String k : map.entries().keySet()) {
+      if (Spelling.closest(k, List.of(key)).isPresent()) return false;
+    }
     report.error(map.pos(), "missing '" + key + "' (expected " + expected + ")");
     return false;
   }

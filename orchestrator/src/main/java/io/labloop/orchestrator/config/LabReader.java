@@ -94,10 +94,12 @@ final class LabReader {
         ls.map().entries().forEach((arg, e) -> limit(arg, e.value(), report).ifPresent(l -> limits.put(arg, l))));
     long capacity = in.whole("capacity", 1).orElse(1);
     Optional<String> abort = in.string("abort");
+    Set<String> declared = in.node("commands").filter(n -> n instanceof MapNode)
+        .map(n -> ((MapNode) n).entries().keySet()).orElse(Set.of());
     abort.ifPresent(a -> {
-      if (!commands.isEmpty() && !commands.containsKey(a)) {
+      if (!declared.isEmpty() && !declared.contains(a)) {
         report.error(in.node("abort").orElseThrow(), "abort command '" + a + "' is not a command of " + name
-            + " (" + Spelling.hint(a, commands.keySet()) + ")");
+            + " (" + Spelling.hint(a, declared) + ")");
       }
     });
     if (report.count() != before || driver.isEmpty()) return Optional.empty();
@@ -197,7 +199,11 @@ final class LabReader {
         List<Object> path = new ArrayList<>(base);
         path.addAll(p.path());
         boolean aboutKey = p.message().startsWith("unknown key");
-        report.error(aboutKey ? root.keyPosition(path) : root.find(path).pos(), p.message());
+        // Drivers word their messages relative to the key; name it, since the position alone
+        // does not say which key of a flow map { a: 1, b: 2 } is meant.
+        String key = p.path().isEmpty() ? "" : String.valueOf(p.path().get(p.path().size() - 1));
+        String message = aboutKey || key.isEmpty() || p.message().contains("'" + key + "'") ? p.message() : key + ": " + p.message();
+        report.error(aboutKey ? root.keyPosition(path) : root.find(path).pos(), message);
       }
     }
   }
