@@ -1,16 +1,68 @@
 package io.labloop.planners.bayes;
 
+import io.labloop.planners.Objective;
+import io.labloop.planners.Observation;
+import io.labloop.planners.Parameter;
 import io.labloop.planners.Planner;
 import io.labloop.planners.PlanningState;
+import io.labloop.planners.Point;
 import io.labloop.planners.Suggestion;
+import io.labloop.planners.design.Admissible;
 import io.labloop.planners.design.Designs;
+import io.labloop.planners.design.Sobol;
+import io.labloop.planners.design.UnitCube;
+import io.labloop.planners.gp.BoundedMaximizer;
+import io.labloop.planners.gp.CandidatePosterior;
+import io.labloop.planners.gp.GaussianProcess;
+import io.labloop.planners.pareto.Pareto;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+/**
+ * Bayesian optimisation, one call at a time, rebuilt from the state (no hidden state):
+ *
+ * <ol>
+ *   <li>Until {@code initial} experiments exist, points come from the scrambled Sobol design.
+ *   <li>Each successful observation becomes a position in the unit cube and a loss (the
+ *       objective's {@link Objective#loss}; with several objectives a ParEGO scalarisation:
+ *       losses scaled to [0, 1] and combined by an augmented Chebyshev norm with random weights
+ *       drawn from the seed and the number of observations).
+ *   <li>A Gaussian process is fitted to the losses; pending experiments are added as kriging
+ *       believers so their neighbourhood is no longer attractive.
+ *   <li>Candidates: a Sobol set (or the free rows of the candidate pool) plus perturbations of
+ *       the best points, each rounded to a makeable point and kept only if it satisfies the
+ *       constraints and is not already run or pending. All are scored in one pass; the best few
+ *       are polished by bounded L-BFGS on the acquisition (continuous spaces only).
+ *   <li>A batch is built greedily: each chosen point is believed before the next is chosen.
+ * </ol>
+ * Failed experiments train a {@link Feasibility} model whose log-probability is added to the
+ * acquisition. If the model cannot be fitted the planner falls back to the Sobol design rather
+ * than stopping the campaign.
+ */
 final class BayesianPlanner implements Planner {
-  private final Bayesian.Builder config;
+
+  private static final Logger log = LoggerFactory.getLogger(BayesianPlanner.class);
+  private static final int LOCAL_PER_POINT = 40;
+  private static final int LOCAL_CENTRES = 5;
+  private static final double[] LOCAL_SPREAD = {0.1, 0.02, 0.004};
+  private static final double PAREGO_RHO = 0.05;
+
+  private final long seed;
+  private final int initial;
+  private final AcquisitionFunction acquisition;
+  private final int candidateCount;
 
   BayesianPlanner(Bayesian.Builder config) {
-    this.config = config;
+    this.seed = config.seed;
+    this.initial = config.initial;
+    this.acquisition = new AcquisitionFunction(config.acquisition, config.beta);
+    this.candidateCount = config.candidates;
   }
 
   @Override
@@ -20,7 +72,292 @@ final class BayesianPlanner implements Planner {
 
   @Override
   public List<Suggestion> suggest(PlanningState state, int n) {
-    // STUB until the model lands.
-    return Designs.sobol(config.seed).suggest(state, n);
+    int initialPoints = initial > 0 ? initial : Math.max(5, 2 * state.space().parameters().size());
+    List<Observation> ok = state.observations().stream().filter(o -> o.isOk() && hasAll(o, state.objectives())).toList();
+    if (state.observations().size() < initialPoints || ok.size() < 2) {
+      return initialDesign(state, n, "initial design");
+    }
+    try {
+      return modelled(state, ok, n);
+    } catch (RuntimeException e) {
+      log.warn("model-based suggestion failed ({}); using the space-filling design for this batch", e.toString());
+      log.debug("model failure", e);
+      return initialDesign(state, n, "fall-back design after a model failure");
+    }
+  }
+
+  private List<Suggestion> initialDesign(PlanningState state, int n, String why) {
+    return Designs.sobol(seed).suggest(state, n).stream()
+        .map(s -> Suggestion.of(s.point(), name(), why + " (Sobol)"))
+        .toList();
+  }
+
+  private List<Suggestion> modelled(PlanningState state, List<Observation> ok, int n) {
+    UnitCube cube = new UnitCube(state.space());
+    Admissible admissible = new Admissible(state);
+    int d = cube.dimension();
+    long round = state.observations().size() + state.pending().size();
+    SplittableRandom random = new SplittableRandom(mix(seed, round));
+
+    double[][] x = ok.stream().map(o -> cube.encode(o.point())).toArray(double[][]::new);
+    Losses losses = losses(state.objectives(), ok, random);
+    GaussianProcess gp = GaussianProcess.fit(x, losses.scalar(), mix(seed, round + 1));
+    double[] lengthscale = new double[d];
+    for (int j = 0; j < d; j++) lengthscale[j] = gp.lengthscale(j);
+
+    List<double[]> failed = state.observations().stream().filter(o -> !o.isOk())
+        .map(o -> cube.encode(o.point())).toList();
+    Feasibility feasibility = new Feasibility(Arrays.asList(x), failed, lengthscale);
+
+    for (Point p : state.pending()) gp.believe(cube.encode(p));
+
+    double best = Double.POSITIVE_INFINITY;
+    int bestRow = 0;
+    for (int i = 0; i < x.length; i++) {
+      if (losses.scalar()[i] < best) {
+        best = losses.scalar()[i];
+        bestRow = i;
+      }
+    }
+    double bestStd = gp.standardise(best);
+
+    boolean pool = state.space().pool().isPresent();
+    List<double[]> candidates = new ArrayList<>();
+    List<Point> candidatePoints = new ArrayList<>();
+    if (pool) {
+      for (Point p : admissible.freePoolRows()) {
+        candidates.add(cube.encode(p));
+        candidatePoints.add(p);
+      }
+    } else {
+      Sobol sobol = new Sobol(d, mix(seed, round + 2));
+      List<double[]> raw = new ArrayList<>(Arrays.asList(sobol.points(0, candidateCount)));
+      raw.addAll(localCandidates(x, losses.scalar(), random));
+      for (double[] u : raw) {
+        Point p = cube.decode(u);
+        if (admissible.allows(p)) {
+          candidates.add(cube.encode(p));
+          candidatePoints.add(p);
+        }
+      }
+    }
+    if (candidates.isEmpty()) return pool ? List.of() : initialDesign(state, n, "no admissible candidate scored;");
+
+    CandidatePosterior posterior = gp.posterior(candidates.toArray(double[][]::new));
+    double[] logFeasible = new double[candidates.size()];
+    for (int c = 0; c < logFeasible.length; c++) logFeasible[c] = Math.log(feasibility.probability(candidates.get(c)));
+
+    boolean continuous = !pool && state.space().parameters().stream().anyMatch(p -> p instanceof Parameter.Continuous);
+    boolean[] used = new boolean[candidates.size()];
+    List<Suggestion> out = new ArrayList<>();
+    Map<String, Double> details = details(state, cube, gp, losses);
+    for (int k = 0; k < n; k++) {
+      int[] order = ranking(posterior, logFeasible, used, bestStd);
+      if (order.length == 0) break;
+      double[] chosen = null;
+      Point chosenPoint = null;
+      double chosenScore = Double.NEGATIVE_INFINITY;
+      int chosenIndex = -1;
+      // The first suggestion gets a few polished starts, later batch members one (they matter less
+      // and the batch must stay fast).
+      int polishStarts = continuous ? (k == 0 ? 3 : 1) : 0;
+      for (int r = 0; r < order.length && chosen == null; r++) {
+        int c = order[r];
+        double score = score(posterior, logFeasible, c, bestStd);
+        double[] u = candidates.get(c);
+        Point p = candidatePoints.get(c);
+        if (r < polishStarts) {
+          double[] polished = polish(gp, u, bestStd);
+          Point pp = cube.decode(polished);
+          double[] snapped = cube.encode(pp);
+          GaussianProcess.Prediction pr = gp.predict(snapped);
+          double ps = acquisition.value(pr.mean(), Math.sqrt(pr.variance()), bestStd)
+              + Math.log(feasibility.probability(snapped));
+          if (ps > score && admissible.allows(pp)) {
+            u = snapped;
+            p = pp;
+            score = ps;
+          }
+        }
+        if (admissible.take(p)) {
+          chosen = u;
+          chosenPoint = p;
+          chosenScore = score;
+          chosenIndex = c;
+        } else {
+          used[c] = true;
+        }
+      }
+      if (chosen == null) break;
+      used[chosenIndex] = true;
+      GaussianProcess.Prediction pr = gp.predict(chosen);
+      double mean = gp.toOutput(pr.mean());
+      double sd = gp.toOutputScale(Math.sqrt(pr.variance()));
+      Map<String, Double> predictedMean = new LinkedHashMap<>();
+      Map<String, Double> predictedSd = new LinkedHashMap<>();
+      losses.describe(mean, sd, predictedMean, predictedSd);
+      Map<String, Double> own = new LinkedHashMap<>(details);
+      if (!feasibility.isTrivial()) own.put("feasibility", feasibility.probability(chosen));
+      String reason = String.format(java.util.Locale.ROOT, "%s %.3g at predicted %s %.4g ± %.2g%s",
+          acquisition.label(), chosenScore, losses.label(), mean, sd, k > 0 || !state.pending().isEmpty()
+              ? " (after believing " + (state.pending().size() + k) + " pending/batch points)" : "");
+      out.add(new Suggestion(chosenPoint, name(), reason, chosenScore, predictedMean, predictedSd, own));
+      posterior.believe(chosen);
+    }
+    return out;
+  }
+
+  private int[] ranking(CandidatePosterior posterior, double[] logFeasible, boolean[] used, double best) {
+    List<Integer> idx = new ArrayList<>();
+    double[] scores = new double[used.length];
+    for (int c = 0; c < used.length; c++) {
+      if (used[c]) continue;
+      scores[c] = score(posterior, logFeasible, c, best);
+      if (!Double.isNaN(scores[c])) idx.add(c);
+    }
+    // Stable order: by score, then by index, so equal scores resolve the same way every run.
+    idx.sort((a, b) -> scores[a] != scores[b] ? Double.compare(scores[b], scores[a]) : Integer.compare(a, b));
+    return idx.stream().mapToInt(Integer::intValue).limit(64).toArray();
+  }
+
+  private double score(CandidatePosterior posterior, double[] logFeasible, int c, double best) {
+    return acquisition.value(posterior.mean(c), Math.sqrt(posterior.variance(c)), best) + logFeasible[c];
+  }
+
+  private double[] polish(GaussianProcess gp, double[] start, double best) {
+    int d = start.length;
+    double[] lo = new double[d];
+    double[] hi = new double[d];
+    Arrays.fill(hi, 1);
+    return BoundedMaximizer.maximize((u, gradient) -> {
+      GaussianProcess.Prediction p = gp.predict(u);
+      double sd = Math.sqrt(p.variance());
+      double[] a = acquisition.withPartials(p.mean(), sd, best);
+      for (int j = 0; j < d; j++) gradient[j] = a[1] * p.dMean()[j] + a[2] * p.dVariance()[j] / (2 * sd);
+      return a[0];
+    }, start, lo, hi, 30);
+  }
+
+  /** Perturbations of the best observed points, at several spreads, for local refinement. */
+  private static List<double[]> localCandidates(double[][] x, double[] loss, SplittableRandom random) {
+    Integer[] order = new Integer[x.length];
+    for (int i = 0; i < order.length; i++) order[i] = i;
+    Arrays.sort(order, (a, b) -> loss[a] != loss[b] ? Double.compare(loss[a], loss[b]) : Integer.compare(a, b));
+    List<double[]> out = new ArrayList<>();
+    for (int r = 0; r < Math.min(LOCAL_CENTRES, order.length); r++) {
+      double[] centre = x[order[r]];
+      for (int k = 0; k < LOCAL_PER_POINT; k++) {
+        double spread = LOCAL_SPREAD[k % LOCAL_SPREAD.length];
+        double[] u = new double[centre.length];
+        for (int j = 0; j < u.length; j++) u[j] = Math.min(1, Math.max(0, centre[j] + spread * random.nextGaussian()));
+        out.add(u);
+      }
+    }
+    return out;
+  }
+
+  private Map<String, Double> details(PlanningState state, UnitCube cube, GaussianProcess gp, Losses losses) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    List<String> columns = cube.columns();
+    for (int j = 0; j < columns.size(); j++) {
+      String column = columns.get(j);
+      String parameter = column.contains("=") ? column.substring(0, column.indexOf('=')) : column;
+      // A categorical parameter's relevance is its most relevant value (shortest length-scale).
+      out.merge("lengthscale." + parameter, gp.lengthscale(j), Math::min);
+    }
+    out.put("signal.sd", gp.signalSd());
+    out.put("noise.sd", gp.noiseSd());
+    out.put("model.points", (double) state.observations().stream().filter(Observation::isOk).count());
+    out.putAll(losses.pareto());
+    return out;
+  }
+
+  private static boolean hasAll(Observation o, List<Objective> objectives) {
+    for (Objective obj : objectives) {
+      Double v = o.values().get(obj.name());
+      if (v == null || !Double.isFinite(v)) return false;
+    }
+    return true;
+  }
+
+  /** The losses the model is fitted to, and how to report its predictions. */
+  private record Losses(List<Objective> objectives, double[] scalar, Map<String, Double> pareto) {
+    String label() {
+      if (objectives.size() > 1) return "scalarised loss";
+      Objective o = objectives.get(0);
+      return o instanceof Objective.Target ? o.name() + " distance to target" : o.name();
+    }
+
+    void describe(double mean, double sd, Map<String, Double> means, Map<String, Double> sds) {
+      if (objectives.size() > 1) {
+        means.put("scalarised.loss", mean);
+        sds.put("scalarised.loss", sd);
+        return;
+      }
+      Objective o = objectives.get(0);
+      if (o instanceof Objective.Maximize) {
+        means.put(o.name(), -mean);
+      } else if (o instanceof Objective.Minimize) {
+        means.put(o.name(), mean);
+      } else {
+        means.put(o.name() + ".distance", mean);
+      }
+      sds.put(o instanceof Objective.Target ? o.name() + ".distance" : o.name(), sd);
+    }
+  }
+
+  private static Losses losses(List<Objective> objectives, List<Observation> ok, SplittableRandom random) {
+    int m = objectives.size();
+    List<double[]> raw = new ArrayList<>();
+    for (Observation o : ok) {
+      double[] l = new double[m];
+      for (int k = 0; k < m; k++) l[k] = objectives.get(k).loss(o.values().get(objectives.get(k).name()));
+      raw.add(l);
+    }
+    if (m == 1) {
+      return new Losses(objectives, raw.stream().mapToDouble(l -> l[0]).toArray(), Map.of());
+    }
+    double[] lo = new double[m];
+    double[] hi = new double[m];
+    Arrays.fill(lo, Double.POSITIVE_INFINITY);
+    Arrays.fill(hi, Double.NEGATIVE_INFINITY);
+    for (double[] l : raw) {
+      for (int k = 0; k < m; k++) {
+        lo[k] = Math.min(lo[k], l[k]);
+        hi[k] = Math.max(hi[k], l[k]);
+      }
+    }
+    // ParEGO: weights uniform on the simplex (normalised exponential draws).
+    double[] w = new double[m];
+    double sum = 0;
+    for (int k = 0; k < m; k++) {
+      w[k] = -Math.log(1 - random.nextDouble());
+      sum += w[k];
+    }
+    for (int k = 0; k < m; k++) w[k] /= sum;
+    double[] scalar = new double[raw.size()];
+    for (int i = 0; i < raw.size(); i++) {
+      double max = Double.NEGATIVE_INFINITY;
+      double total = 0;
+      for (int k = 0; k < m; k++) {
+        double f = hi[k] > lo[k] ? (raw.get(i)[k] - lo[k]) / (hi[k] - lo[k]) : 0;
+        max = Math.max(max, w[k] * f);
+        total += w[k] * f;
+      }
+      scalar[i] = max + PAREGO_RHO * total;
+    }
+    List<Integer> front = Pareto.front(raw);
+    List<double[]> frontPoints = front.stream().map(raw::get).toList();
+    Map<String, Double> pareto = new LinkedHashMap<>();
+    pareto.put("pareto.size", (double) front.size());
+    pareto.put("pareto.hypervolume", Pareto.hypervolume(frontPoints, Pareto.reference(raw)));
+    return new Losses(objectives, scalar, pareto);
+  }
+
+  static long mix(long seed, long index) {
+    long z = seed * 0x9E3779B97F4A7C15L + (index + 1) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 }

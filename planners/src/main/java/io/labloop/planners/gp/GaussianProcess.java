@@ -1,0 +1,397 @@
+package io.labloop.planners.gp;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import smile.math.BFGS;
+import smile.math.DifferentiableMultivariateFunction;
+
+/**
+ * A Gaussian-process regression model on inputs in the unit cube, with an ARD Matérn-5/2
+ * kernel, a constant mean and Gaussian noise.
+ *
+ * <p>Fitting: outputs are standardised; the log length-scales, log signal variance and log noise
+ * variance maximise the log marginal likelihood (with a weak log-normal prior on the
+ * length-scales, centred on 0.5 of the cube, that keeps a handful of points from producing
+ * absurd length-scales), found by Smile's bounded L-BFGS from several starts — one start often
+ * stops in a poor local optimum. The gradient is {@code ½ tr((ααᵀ - K⁻¹) ∂K/∂θ)}.
+ *
+ * <p>Size: beyond {@value #FIT_SUBSET} observations the hyperparameters are fitted on a subset
+ * (the best quarter plus a seeded random rest), and beyond {@value #POSTERIOR_SUBSET} the
+ * posterior is conditioned on a subset chosen the same way (subset of data); this keeps a
+ * suggestion within seconds at thousands of observations.
+ *
+ * <p>Pending and batch points are handled by {@link #believe}: the point is added as if observed
+ * at the predicted mean (kriging believer), which leaves the mean unchanged and shrinks the
+ * variance around it.
+ */
+public final class GaussianProcess {
+
+  private static final Logger log = LoggerFactory.getLogger(GaussianProcess.class);
+
+  static final int FIT_SUBSET = 120;
+  static final int POSTERIOR_SUBSET = 1000;
+  private static final double[] LENGTHSCALE_STARTS = {0.2, 0.6, 1.5};
+  private static final double LOG_L_MIN = Math.log(0.01);
+  private static final double LOG_L_MAX = Math.log(20);
+  private static final double LOG_L_PRIOR_MEAN = Math.log(0.5);
+  private static final double LOG_L_PRIOR_SD = 1.5;
+  private static final double LOG_S2_MIN = Math.log(0.05);
+  private static final double LOG_S2_MAX = Math.log(20);
+  private static final double LOG_NOISE_MIN = Math.log(1e-6);
+  private static final double LOG_NOISE_MAX = Math.log(1);
+
+  private final ArdMatern52 kernel;
+  private final double noise;
+  private final double yMean;
+  private final double yScale;
+  private final double[][] meanPoints;
+  private final double[] alpha;
+  private final List<double[]> variancePoints;
+  private final Cholesky factor;
+  private final double logLikelihood;
+
+  private GaussianProcess(ArdMatern52 kernel, double noise, double yMean, double yScale, double[][] points,
+      double[] standardised, double logLikelihood) {
+    this.kernel = kernel;
+    this.noise = noise;
+    this.yMean = yMean;
+    this.yScale = yScale;
+    this.meanPoints = points;
+    this.factor = Cholesky.factor(covariance(kernel, noise, points));
+    this.alpha = factor.solve(standardised);
+    this.variancePoints = new ArrayList<>(Arrays.asList(points));
+    this.logLikelihood = logLikelihood;
+  }
+
+  /**
+   * Fits a model to {@code x} (rows in [0, 1]^d) and {@code y}. Deterministic for a given seed.
+   *
+   * @throws IllegalArgumentException if there are no rows
+   */
+  public static GaussianProcess fit(double[][] x, double[] y, long seed) {
+    if (x.length == 0 || x.length != y.length) throw new IllegalArgumentException("need as many outputs as inputs, at least one");
+    int d = x[0].length;
+    double mean = Arrays.stream(y).average().orElse(0);
+    double var = Arrays.stream(y).map(v -> (v - mean) * (v - mean)).sum() / Math.max(1, y.length - 1);
+    double scale = var > 1e-300 ? Math.sqrt(var) : 1;
+    double[] z = Arrays.stream(y).map(v -> (v - mean) / scale).toArray();
+
+    int[] fitRows = subset(z, FIT_SUBSET, seed);
+    double[][] fx = rows(x, fitRows);
+    double[] fz = values(z, fitRows);
+    Likelihood likelihood = new Likelihood(fx, fz);
+    double[] best = null;
+    double bestValue = Double.POSITIVE_INFINITY;
+    double[] lo = new double[d + 2];
+    double[] hi = new double[d + 2];
+    Arrays.fill(lo, 0, d, LOG_L_MIN);
+    Arrays.fill(hi, 0, d, LOG_L_MAX);
+    lo[d] = LOG_S2_MIN;
+    hi[d] = LOG_S2_MAX;
+    lo[d + 1] = LOG_NOISE_MIN;
+    hi[d + 1] = LOG_NOISE_MAX;
+    for (double start : LENGTHSCALE_STARTS) {
+      double[] theta = new double[d + 2];
+      Arrays.fill(theta, 0, d, Math.log(start));
+      theta[d] = 0;
+      theta[d + 1] = Math.log(1e-3);
+      try {
+        BFGS.minimize(likelihood, 5, theta, lo, hi, 1e-5, 60);
+      } catch (RuntimeException e) {
+        // A failed line search leaves theta at its last point, which is still a candidate.
+        log.debug("marginal-likelihood search from length-scale {} stopped: {}", start, e.toString());
+      }
+      double value = likelihood.f(theta);
+      if (value < bestValue) {
+        bestValue = value;
+        best = theta.clone();
+      }
+    }
+    if (best == null) {
+      // Every start failed (non-finite likelihood): fall back to moderate defaults.
+      best = new double[d + 2];
+      Arrays.fill(best, 0, d, Math.log(0.5));
+      best[d + 1] = Math.log(1e-2);
+    }
+    ArdMatern52 kernel = likelihood.kernel(best);
+    double noise = Math.exp(best[d + 1]);
+    int[] postRows = subset(z, POSTERIOR_SUBSET, seed + 1);
+    return new GaussianProcess(kernel, noise, mean, scale, rows(x, postRows), values(z, postRows), -bestValue);
+  }
+
+  /** Length-scale of input {@code i}, in unit-cube units. */
+  public double lengthscale(int i) {
+    return kernel.lengthscale(i);
+  }
+
+  /** Signal standard deviation, in output units. */
+  public double signalSd() {
+    return Math.sqrt(kernel.variance()) * yScale;
+  }
+
+  /** Noise standard deviation, in output units. */
+  public double noiseSd() {
+    return Math.sqrt(noise) * yScale;
+  }
+
+  /** Log marginal likelihood (with prior) of the fitted hyperparameters, standardised outputs. */
+  public double logLikelihood() {
+    return logLikelihood;
+  }
+
+  public int dimension() {
+    return kernel.dimension();
+  }
+
+  /**
+   * Adds {@code x} as a fantasy observation at the predicted mean (kriging believer). The mean
+   * stays the same everywhere; the variance near {@code x} shrinks to the noise level.
+   */
+  public void believe(double[] x) {
+    double[] k = new double[factor.size];
+    for (int i = 0; i < k.length; i++) k[i] = kernel.k(variancePoints.get(i), x);
+    factor.append(k, kernel.variance() + noise);
+    variancePoints.add(x.clone());
+  }
+
+  /**
+   * The posterior at every candidate from one triangular solve {@code V = L⁻¹ K(X, C)} over the
+   * whole candidate matrix; the result can then follow {@link CandidatePosterior#believe}
+   * updates in O(n·m) each.
+   */
+  public CandidatePosterior posterior(double[][] candidates) {
+    int m = candidates.length;
+    int n = factor.size;
+    double[] mean = new double[m];
+    for (int c = 0; c < m; c++) {
+      double s = 0;
+      for (int i = 0; i < meanPoints.length; i++) s += kernel.k(meanPoints[i], candidates[c]) * alpha[i];
+      mean[c] = s;
+    }
+    double[][] v = new double[n][];
+    for (int i = 0; i < n; i++) {
+      double[] row = new double[m];
+      double[] p = variancePoints.get(i);
+      for (int c = 0; c < m; c++) row[c] = kernel.k(p, candidates[c]);
+      double[] li = factor.rows[i];
+      for (int k = 0; k < i; k++) {
+        double lik = li[k];
+        if (lik == 0) continue;
+        double[] vk = v[k];
+        for (int c = 0; c < m; c++) row[c] -= lik * vk[c];
+      }
+      double diag = li[i];
+      for (int c = 0; c < m; c++) row[c] /= diag;
+      v[i] = row;
+    }
+    double[] variance = new double[m];
+    for (int c = 0; c < m; c++) variance[c] = kernel.variance();
+    for (int i = 0; i < n; i++) {
+      double[] vi = v[i];
+      for (int c = 0; c < m; c++) variance[c] -= vi[c] * vi[c];
+    }
+    for (int c = 0; c < m; c++) variance[c] = Math.max(variance[c], 1e-12 * kernel.variance());
+    return new CandidatePosterior(this, candidates, mean, variance, v);
+  }
+
+  /** Mean and variance (standardised units) at x, and their gradients with respect to x. */
+  public Prediction predict(double[] x) {
+    int d = x.length;
+    double mean = 0;
+    double[] dMean = new double[d];
+    for (int i = 0; i < meanPoints.length; i++) {
+      double[] p = meanPoints[i];
+      double r = kernel.distance(x, p);
+      mean += kernel.ofDistance(r) * alpha[i];
+      double f = kernel.derivativeFactor(r) * alpha[i];
+      for (int j = 0; j < d; j++) dMean[j] -= f * (x[j] - p[j]) / (kernel.lengthscale(j) * kernel.lengthscale(j));
+    }
+    int n = factor.size;
+    double[] k = new double[n];
+    double[] rs = new double[n];
+    for (int i = 0; i < n; i++) {
+      rs[i] = kernel.distance(x, variancePoints.get(i));
+      k[i] = kernel.ofDistance(rs[i]);
+    }
+    double[] v = factor.forward(k);
+    double variance = kernel.variance();
+    for (double vi : v) variance -= vi * vi;
+    double[] w = factor.backward(v);
+    double[] dVariance = new double[d];
+    for (int i = 0; i < n; i++) {
+      double[] p = variancePoints.get(i);
+      double f = kernel.derivativeFactor(rs[i]) * w[i];
+      for (int j = 0; j < d; j++) dVariance[j] += 2 * f * (x[j] - p[j]) / (kernel.lengthscale(j) * kernel.lengthscale(j));
+    }
+    return new Prediction(mean, Math.max(variance, 1e-12 * kernel.variance()), dMean, dVariance);
+  }
+
+  /** Converts a standardised mean to output units. */
+  public double toOutput(double standardisedMean) {
+    return yMean + yScale * standardisedMean;
+  }
+
+  /** Converts a standardised value (a standard deviation, a difference) to output units. */
+  public double toOutputScale(double standardised) {
+    return yScale * standardised;
+  }
+
+  /** Converts an output value to standardised units. */
+  public double standardise(double output) {
+    return (output - yMean) / yScale;
+  }
+
+  double kernelValue(double[] a, double[] b) {
+    return kernel.k(a, b);
+  }
+
+  Cholesky factor() {
+    return factor;
+  }
+
+  List<double[]> variancePoints() {
+    return variancePoints;
+  }
+
+  double signalVariance() {
+    return kernel.variance();
+  }
+
+  /** The best quarter of rows by output (lowest, i.e. best loss) plus a seeded random rest. */
+  private static int[] subset(double[] z, int limit, long seed) {
+    int n = z.length;
+    if (n <= limit) return IntStream.range(0, n).toArray();
+    Integer[] order = IntStream.range(0, n).boxed().sorted(Comparator.comparingDouble(i -> z[i])).toArray(Integer[]::new);
+    int best = limit / 4;
+    List<Integer> rest = new ArrayList<>(Arrays.asList(order).subList(best, n));
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int i = rest.size() - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      Integer t = rest.get(i);
+      rest.set(i, rest.get(j));
+      rest.set(j, t);
+    }
+    int[] out = new int[limit];
+    for (int i = 0; i < best; i++) out[i] = order[i];
+    for (int i = best; i < limit; i++) out[i] = rest.get(i - best);
+    Arrays.sort(out);
+    return out;
+  }
+
+  private static double[][] rows(double[][] x, int[] idx) {
+    double[][] out = new double[idx.length][];
+    for (int i = 0; i < idx.length; i++) out[i] = x[idx[i]];
+    return out;
+  }
+
+  private static double[] values(double[] z, int[] idx) {
+    double[] out = new double[idx.length];
+    for (int i = 0; i < idx.length; i++) out[i] = z[idx[i]];
+    return out;
+  }
+
+  static double[][] covariance(ArdMatern52 kernel, double noise, double[][] x) {
+    int n = x.length;
+    double[][] k = new double[n][n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < i; j++) {
+        double v = kernel.k(x[i], x[j]);
+        k[i][j] = v;
+        k[j][i] = v;
+      }
+      k[i][i] = kernel.variance() + noise;
+    }
+    return k;
+  }
+
+  /** Mean and variance in standardised units and their gradients with respect to the input. */
+  public record Prediction(double mean, double variance, double[] dMean, double[] dVariance) {}
+
+  /**
+   * Negative log marginal likelihood (plus the length-scale prior) over
+   * θ = (log l_1..log l_d, log s², log noise), with its analytic gradient.
+   */
+  static final class Likelihood implements DifferentiableMultivariateFunction {
+    private final double[][] x;
+    private final double[] y;
+
+    Likelihood(double[][] x, double[] y) {
+      this.x = x;
+      this.y = y;
+    }
+
+    ArdMatern52 kernel(double[] theta) {
+      int d = x[0].length;
+      double[] l = new double[d];
+      for (int i = 0; i < d; i++) l[i] = Math.exp(theta[i]);
+      double[] lo = new double[d + 1];
+      double[] hi = new double[d + 1];
+      Arrays.fill(lo, 0, d, Math.exp(LOG_L_MIN));
+      Arrays.fill(hi, 0, d, Math.exp(LOG_L_MAX));
+      lo[d] = Math.exp(LOG_S2_MIN);
+      hi[d] = Math.exp(LOG_S2_MAX);
+      return new ArdMatern52(l, Math.exp(theta[d]), lo, hi);
+    }
+
+    @Override
+    public double f(double[] theta) {
+      return g(theta, new double[theta.length]);
+    }
+
+    @Override
+    public double g(double[] theta, double[] gradient) {
+      int n = x.length;
+      int d = x[0].length;
+      ArdMatern52 k = kernel(theta);
+      double noise = Math.exp(theta[d + 1]);
+      Cholesky chol;
+      try {
+        chol = Cholesky.factor(covariance(k, noise, x));
+      } catch (ArithmeticException e) {
+        Arrays.fill(gradient, 0);
+        return 1e10;
+      }
+      double[] a = chol.solve(y);
+      double value = 0.5 * dot(y, a) + 0.5 * chol.logDeterminant() + 0.5 * n * Math.log(2 * Math.PI);
+      double[][] inv = chol.inverse();
+      Arrays.fill(gradient, 0);
+      double[] l2 = new double[d];
+      for (int j = 0; j < d; j++) l2[j] = k.lengthscale(j) * k.lengthscale(j);
+      for (int p = 0; p < n; p++) {
+        for (int q = 0; q < p; q++) {
+          // W = ααᵀ - K⁻¹; off-diagonal pairs count twice.
+          double w = 2 * (a[p] * a[q] - inv[p][q]);
+          double r = k.distance(x[p], x[q]);
+          gradient[d] += w * k.ofDistance(r);
+          double f = w * k.derivativeFactor(r);
+          for (int j = 0; j < d; j++) {
+            double diff = x[p][j] - x[q][j];
+            gradient[j] += f * diff * diff / l2[j];
+          }
+        }
+        double w = a[p] * a[p] - inv[p][p];
+        gradient[d] += w * k.variance();
+        gradient[d + 1] += w * noise;
+      }
+      for (int j = 0; j < d + 2; j++) gradient[j] *= -0.5;
+      for (int j = 0; j < d; j++) {
+        double u = (theta[j] - LOG_L_PRIOR_MEAN) / LOG_L_PRIOR_SD;
+        value += 0.5 * u * u;
+        gradient[j] += u / LOG_L_PRIOR_SD;
+      }
+      return Double.isFinite(value) ? value : 1e10;
+    }
+
+    private static double dot(double[] a, double[] b) {
+      double s = 0;
+      for (int i = 0; i < a.length; i++) s += a[i] * b[i];
+      return s;
+    }
+  }
+}

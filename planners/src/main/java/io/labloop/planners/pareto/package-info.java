@@ -1,0 +1,5 @@
+/**
+ * Pareto fronts and their hypervolume, for campaigns with two or more objectives. Values are
+ * losses (smaller is better), as produced by {@link io.labloop.planners.Objective#loss}.
+ */
+package io.labloop.planners.pareto;
