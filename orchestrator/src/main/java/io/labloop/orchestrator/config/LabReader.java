@@ -198,7 +198,7 @@ final class LabReader {
       for (SettingsProblem p : drivers.check(in.spec())) {
         List<Object> path = new ArrayList<>(base);
         path.addAll(p.path());
-        boolean aboutKey = p.message().startsWith("unknown key");
+        boolean aboutKey = aboutKey(root, path, p.message());
         // Drivers word their messages relative to the key; name it, since the position alone
         // does not say which key of a flow map { a: 1, b: 2 } is meant.
         String key = p.path().isEmpty() ? "" : String.valueOf(p.path().get(p.path().size() - 1));
@@ -215,14 +215,21 @@ final class LabReader {
    */
   private static void simulation(YamlNode root, Path labDir, Report report) {
     for (SimulationProblem p : SimulationSettings.check(asMap(root.plain()))) {
-      boolean aboutKey = p.message().startsWith("unknown");
-      report.error(aboutKey ? root.keyPosition(p.path()) : root.find(p.path()).pos(), p.message());
+      report.error(aboutKey(root, p.path(), p.message()) ? root.keyPosition(p.path()) : root.find(p.path()).pos(), p.message());
     }
     YamlNode dataset = root.find(List.of("simulation", "world", "dataset"));
     if (dataset instanceof Scalar s && s.value() instanceof String d && root.find(List.of("simulation", "world")) != dataset
         && labDir != null && !Files.isRegularFile(labDir.resolve(d))) {
       report.error(dataset, "dataset '" + d + "' not found (expected a CSV file, relative to the lab file)");
     }
+  }
+
+  /**
+   * Whether a problem found by another module in plain values is best shown at the key (an
+   * unknown key, or a whole section that is wrong) rather than at a scalar value.
+   */
+  private static boolean aboutKey(YamlNode root, List<?> path, String message) {
+    return message.startsWith("unknown key") || !(root.find(path) instanceof Scalar);
   }
 
   @SuppressWarnings("unchecked")
