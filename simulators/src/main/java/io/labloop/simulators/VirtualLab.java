@@ -51,12 +51,14 @@ public final class VirtualLab implements AutoCloseable {
   private final Path workDir;
   private final CommandJournal journal;
   private final Map<String, SimulatedInstrument> instruments;
+  private final VirtualWorld world;
   private final List<AutoCloseable> running = new ArrayList<>();
   private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
 
   private VirtualLab(SimulationSettings settings, Map<String, Object> labTree, Path workDir,
-      CommandJournal journal, Map<String, SimulatedInstrument> instruments) {
+      CommandJournal journal, Map<String, SimulatedInstrument> instruments, VirtualWorld world) {
     this.settings = settings;
+    this.world = world;
     this.labTree = labTree;
     this.workDir = workDir;
     this.journal = journal;
@@ -114,7 +116,7 @@ public final class VirtualLab implements AutoCloseable {
       instruments.put(i.name(), new SimulatedInstrument(i, world, plan, journal, settings.timeScale(), settings.seed()));
     }
     Map<String, Object> tree = deepCopy(labTree);
-    VirtualLab lab = new VirtualLab(settings, tree, workDir, journal, instruments);
+    VirtualLab lab = new VirtualLab(settings, tree, workDir, journal, instruments, world);
     try {
       lab.startDevices();
     } catch (RuntimeException e) {
@@ -232,6 +234,11 @@ public final class VirtualLab implements AutoCloseable {
   /** Reads a process variable of an instrument. */
   public Object variable(String instrument, String variable) {
     return instrument(instrument).variable(variable);
+  }
+
+  /** The virtual world: every sample made so far, with its true properties. */
+  public VirtualWorld world() {
+    return world;
   }
 
   /** The settings the lab runs with. */

@@ -42,7 +42,15 @@ public record CommandBinding(String name, List<String> inputs, List<String> outp
     List<String> out = new ArrayList<>();
     if (value instanceof List<?> list) {
       for (Object o : list) {
-        out.add(String.valueOf(o));
+        if (o instanceof Map<?, ?> m) {
+          // { name: ..., type: ... } is a typed argument; { name: ..., node: ... } is a variable
+          // read by the client, not a method argument.
+          if (m.get("name") != null && m.get("node") == null) {
+            out.add(String.valueOf(m.get("name")));
+          }
+        } else if (o != null) {
+          out.add(String.valueOf(o));
+        }
       }
     }
     return out;

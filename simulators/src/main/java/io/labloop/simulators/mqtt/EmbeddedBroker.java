@@ -1,18 +1,134 @@
 package io.labloop.simulators.mqtt;
 
+import com.hivemq.embedded.EmbeddedHiveMQ;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** HiveMQ CE embedded. */
+/**
+ * An MQTT 5 broker inside the virtual lab (HiveMQ CE embedded), bound to the loopback address the
+ * lab file names. In-memory persistence (starts in about a second, no native libraries), anonymous
+ * usage statistics off, its folders in a temporary folder under the work folder that {@link
+ * #close()} removes. It is stopped explicitly: HiveMQ does not stop by itself on SIGTERM.
+ */
 public final class EmbeddedBroker implements AutoCloseable {
-  public static EmbeddedBroker start(URI address, Path workDir) {
-    throw new UnsupportedOperationException("MQTT simulation lands next");
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
+
+  private final EmbeddedHiveMQ hivemq;
+  private final Path folder;
+  private final URI uri;
+
+  private EmbeddedBroker(EmbeddedHiveMQ hivemq, Path folder, URI uri) {
+    this.hivemq = hivemq;
+    this.folder = folder;
+    this.uri = uri;
   }
 
+  /**
+   * Starts a broker at {@code address} ({@code tcp://127.0.0.1:1883}; port 0 = a free port).
+   *
+   * @throws IllegalArgumentException when the address is not on this machine's loopback
+   */
+  public static EmbeddedBroker start(URI address, Path workDir) {
+    String host = address.getHost() == null ? "127.0.0.1" : address.getHost();
+    Path folder = null;
+    try {
+      InetAddress bind = InetAddress.getByName(host);
+      if (!bind.isLoopbackAddress()) {
+        throw new IllegalArgumentException("the embedded MQTT broker binds only to a loopback address, not " + host
+            + " (set simulation.broker: external to use the broker there)");
+      }
+      int port = address.getPort() <= 0 ? freePort(bind) : address.getPort();
+      Files.createDirectories(workDir);
+      folder = Files.createTempDirectory(workDir, "mqtt-broker-");
+      Path conf = Files.createDirectories(folder.resolve("conf"));
+      Files.createDirectories(folder.resolve("data"));
+      Files.createDirectories(folder.resolve("extensions"));
+      Files.writeString(conf.resolve("config.xml"), """
+          <?xml version="1.0"?>
+          <hivemq>
+            <listeners>
+              <tcp-listener>
+                <port>%d</port>
+                <bind-address>%s</bind-address>
+              </tcp-listener>
+            </listeners>
+            <persistence><mode>in-memory</mode></persistence>
+            <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
+          </hivemq>
+          """.formatted(port, bind.getHostAddress()), StandardCharsets.UTF_8);
+      EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
+          .withConfigurationFolder(conf)
+          .withDataFolder(folder.resolve("data"))
+          .withExtensionsFolder(folder.resolve("extensions"))
+          .withoutLoggingBootstrap()
+          .build();
+      hivemq.start().get(30, TimeUnit.SECONDS);
+      URI uri = URI.create("tcp://" + host + ":" + port);
+      log.debug("embedded MQTT broker at {}", uri);
+      return new EmbeddedBroker(hivemq, folder, uri);
+    } catch (IllegalArgumentException e) {
+      deleteTree(folder);
+      throw e;
+    } catch (Exception e) {
+      deleteTree(folder);
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("cannot start the embedded MQTT broker at " + address + ": " + e, e);
+    }
+  }
+
+  private static int freePort(InetAddress bind) throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, bind)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Where clients connect, with the real port. */
   public URI uri() {
-    return null;
+    return uri;
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    try {
+      hivemq.stop().get(30, TimeUnit.SECONDS);
+      hivemq.close();
+    } catch (Exception e) {
+      log.warn("stopping the embedded MQTT broker: {}", e.toString());
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+    } finally {
+      deleteTree(folder);
+    }
+  }
+
+  static void deleteTree(Path root) {
+    if (root == null || !Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          log.debug("cannot delete {}: {}", p, e.toString());
+        }
+      });
+    } catch (IOException e) {
+      log.debug("cannot walk {}: {}", root, e.toString());
+    }
+  }
 }

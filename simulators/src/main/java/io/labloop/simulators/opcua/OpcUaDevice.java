@@ -1,25 +1,188 @@
 package io.labloop.simulators.opcua;
 
+import static org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS;
+import static org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig.USER_TOKEN_POLICY_USERNAME;
+
 import io.labloop.simulators.Endpoint;
 import io.labloop.simulators.instrument.ProtocolDevice;
 import io.labloop.simulators.instrument.SimulatedInstrument;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.milo.opcua.sdk.server.EndpointConfig;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
+import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.IdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.UsernameIdentityValidator;
+import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
+import org.eclipse.milo.opcua.stack.core.transport.TransportProfile;
+import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
+import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransport;
+import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransportConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** An OPC UA server (Milo) playing one or more instruments. */
+/**
+ * An OPC UA server playing the instruments that share one endpoint in the lab file.
+ *
+ * <p>Security follows the instruments' {@code security} sections: policy None gives one None
+ * endpoint; Basic256Sha256 gives a Basic256Sha256 SignAndEncrypt endpoint plus a None endpoint at
+ * {@code <path>/discovery} for GetEndpoints only. With a {@code username}/{@code password}, only
+ * that user may open a session (the password is checked, never logged); without, anonymous
+ * sessions are allowed.
+ */
 public final class OpcUaDevice implements ProtocolDevice {
+
+  private static final Logger log = LoggerFactory.getLogger(OpcUaDevice.class);
+
+  private final OpcUaServer server;
+  private final InstrumentNamespace namespace;
+  private final List<Endpoint> endpoints;
+
+  private OpcUaDevice(OpcUaServer server, InstrumentNamespace namespace, List<Endpoint> endpoints) {
+    this.server = server;
+    this.namespace = namespace;
+    this.endpoints = endpoints;
+  }
+
+  /**
+   * Starts a server at {@code endpoint} (port 0: a free port).
+   *
+   * @param sections each instrument's section of the lab file
+   * @param pkiDir where the server certificate is kept
+   */
   public static OpcUaDevice start(URI endpoint, List<SimulatedInstrument> instruments,
       Map<String, Map<String, Object>> sections, Path pkiDir) {
-    throw new UnsupportedOperationException("OPC UA simulation lands next");
+    String host = endpoint.getHost() == null ? "127.0.0.1" : endpoint.getHost();
+    String path = endpoint.getPath() == null || endpoint.getPath().isEmpty() ? "/" : endpoint.getPath();
+    String policy = "None";
+    Map<String, String> users = new LinkedHashMap<>();
+    for (Map<String, Object> section : sections.values()) {
+      if (section.get("security") instanceof Map<?, ?> security) {
+        if (security.get("policy") != null && !"None".equals(String.valueOf(security.get("policy")))) {
+          policy = String.valueOf(security.get("policy"));
+        }
+        if (security.get("username") != null) {
+          users.put(String.valueOf(security.get("username")), String.valueOf(security.get("password")));
+        }
+      }
+    }
+    if (!policy.equals("None") && !policy.equals("Basic256Sha256")) {
+      throw new IllegalArgumentException("the virtual lab's OPC UA server offers security None or Basic256Sha256, not " + policy);
+    }
+    OpcUaServer server = null;
+    try {
+      int port = endpoint.getPort() <= 0 ? freePort(host) : endpoint.getPort();
+      ServerCertificates certificates = ServerCertificates.load(pkiDir, host);
+
+      EndpointConfig.Builder base = EndpointConfig.newBuilder()
+          .setTransportProfile(TransportProfile.TCP_UASC_UABINARY)
+          .setBindAddress(host)
+          .setHostname(host)
+          .setBindPort(port)
+          .setPath(path)
+          .setCertificate(certificates.certificate)
+          .addTokenPolicies(users.isEmpty() ? USER_TOKEN_POLICY_ANONYMOUS : USER_TOKEN_POLICY_USERNAME);
+      Set<EndpointConfig> configs = new LinkedHashSet<>();
+      if (policy.equals("None")) {
+        configs.add(base.copy().setSecurityPolicy(SecurityPolicy.None).setSecurityMode(MessageSecurityMode.None).build());
+      } else {
+        configs.add(base.copy().setSecurityPolicy(SecurityPolicy.Basic256Sha256)
+            .setSecurityMode(MessageSecurityMode.SignAndEncrypt).build());
+        configs.add(base.copy().setPath(path.endsWith("/") ? path + "discovery" : path + "/discovery")
+            .setSecurityPolicy(SecurityPolicy.None).setSecurityMode(MessageSecurityMode.None).build());
+      }
+
+      IdentityValidator identities = users.isEmpty()
+          ? AnonymousIdentityValidator.INSTANCE
+          : new UsernameIdentityValidator(challenge -> challenge.getPassword() != null
+              && challenge.getPassword().equals(users.get(challenge.getUsername())));
+
+      OpcUaServerConfig config = OpcUaServerConfig.builder()
+          .setApplicationUri(ServerCertificates.APPLICATION_URI)
+          .setApplicationName(LocalizedText.english("LabLoop virtual lab"))
+          .setProductUri("urn:labloop:virtual-lab")
+          .setEndpoints(configs)
+          .setCertificateManager(certificates.manager)
+          .setIdentityValidator(identities)
+          .build();
+      server = new OpcUaServer(config, profile -> new OpcTcpServerTransport(OpcTcpServerTransportConfig.newBuilder().build()));
+      InstrumentNamespace namespace = new InstrumentNamespace(server, instruments, sections);
+      namespace.startup();
+      server.startup().get(20, TimeUnit.SECONDS);
+
+      String url = "opc.tcp://" + host + ":" + port + path;
+      List<Endpoint> endpoints = new ArrayList<>();
+      for (SimulatedInstrument i : instruments) {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("security", policy.equals("None") ? "None" : policy + "/SignAndEncrypt");
+        details.put("object", namespace.objects().get(i.name()).toParseableString());
+        if (!users.isEmpty()) {
+          details.put("users", String.join(",", users.keySet()));
+        }
+        endpoints.add(new Endpoint(i.name(), "opcua", url, port, details));
+      }
+      return new OpcUaDevice(server, namespace, endpoints);
+    } catch (IllegalArgumentException e) {
+      stopQuietly(server);
+      throw e;
+    } catch (Exception e) {
+      stopQuietly(server);
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("cannot start the OPC UA server at " + endpoint + ": " + rootMessage(e), e);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+
+  /** A port free right now on {@code host}. */
+  static int freePort(String host) throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void stopQuietly(OpcUaServer server) {
+    if (server != null) {
+      try {
+        server.shutdown().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.debug("OPC UA server shutdown: {}", e.toString());
+      }
+    }
   }
 
   @Override
   public List<Endpoint> endpoints() {
-    return List.of();
+    return endpoints;
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    try {
+      namespace.shutdown();
+    } catch (RuntimeException e) {
+      log.debug("namespace shutdown: {}", e.toString());
+    }
+    stopQuietly(server);
+  }
 }

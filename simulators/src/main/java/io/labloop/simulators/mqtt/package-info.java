@@ -1,0 +1,6 @@
+/**
+ * Simulated MQTT 5 instruments: a device client (Paho) that answers requests on its topics to
+ * each request's Response Topic with the same Correlation Data, and an embedded broker (HiveMQ
+ * CE) for labs that do not name an external one.
+ */
+package io.labloop.simulators.mqtt;
