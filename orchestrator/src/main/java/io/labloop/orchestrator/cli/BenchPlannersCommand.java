@@ -1,14 +1,235 @@
 package io.labloop.orchestrator.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.labloop.orchestrator.bench.PlannerBenchmark;
+import io.labloop.orchestrator.bench.PlannerBenchmarkProblem;
+import io.labloop.orchestrator.bench.PlannerBenchmarkTiming;
+import io.labloop.planners.Planners;
+import io.labloop.simulators.functions.TestFunctions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** PLACEHOLDER until its issue lands. */
-@Command(name = "planners", description = "(not yet available)")
+/**
+ * {@code labloop bench planners}: runs planners on test problems with many seeds and prints, per
+ * problem and planner, the median and inter-quartile range of simple regret at checkpoints and
+ * the median time per suggestion. {@code --problem targets} runs the whole target table of the
+ * planners' issue, each problem with its own budget; {@code --timing} measures time per
+ * suggestion against the number of observations instead.
+ */
+@Command(name = "planners", mixinStandardHelpOptions = true,
+    description = {"Measure planners on test functions and datasets (regret vs evaluations, time per suggestion).",
+        "Example: labloop bench planners --problem targets --planner bayesian,random --seeds 10"})
 public final class BenchPlannersCommand implements Callable<Integer> {
+
+  private static final Path SHIPPED_DATASET = Path.of("config", "datasets", "direct_arylation.csv");
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--problem", split = ",", paramLabel = "NAME",
+      description = "branin, hartmann3, hartmann6, ackley, levy, rosenbrock, direct-arylation, or 'targets' (the issue's table)")
+  List<String> problems = new ArrayList<>();
+
+  @Option(names = "--planner", split = ",", paramLabel = "NAME", defaultValue = "bayesian",
+      description = "planner type(s): " + "random, sobol, lhs, grid, bayesian (default: ${DEFAULT-VALUE})")
+  List<String> planners;
+
+  @Option(names = "--evals", paramLabel = "N", description = "evaluations per run (default 40; 'targets' uses each problem's budget)")
+  Integer evals;
+
+  @Option(names = "--seeds", paramLabel = "K", defaultValue = "10", description = "seeds per problem and planner (default ${DEFAULT-VALUE})")
+  int seeds;
+
+  @Option(names = "--batch", paramLabel = "B", description = "suggestions per planner call (default 1; direct-arylation 5)")
+  Integer batch;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "write every curve to FILE")
+  Path json;
+
+  @Option(names = "--expression", paramLabel = "EXPR", description = "minimise this expression (EvalEx syntax) over --bounds")
+  String expression;
+
+  @Option(names = "--bounds", paramLabel = "x1=0:1,...", description = "bounds of the --expression variables")
+  String bounds;
+
+  @Option(names = "--minimum", paramLabel = "VALUE", description = "known minimum of --expression (regret is relative to it)")
+  Double minimum;
+
+  @Option(names = "--dataset", paramLabel = "FILE.csv", description = "replay a table as a discrete pool")
+  Path dataset;
+
+  @Option(names = "--inputs", split = ",", paramLabel = "COL", description = "the --dataset columns the planner chooses")
+  List<String> inputs;
+
+  @Option(names = "--output", paramLabel = "COL", description = "the --dataset column measured")
+  String output;
+
+  @Option(names = "--goal", paramLabel = "max|min", defaultValue = "max", description = "goal for --output (default ${DEFAULT-VALUE})")
+  String goal;
+
+  @Option(names = "--timing", description = "measure time per suggestion at N = 100, 500, 2000 (6-D) and batch 16 at N = 700 (10-D)")
+  boolean timing;
+
+  @Option(names = "--repeats", paramLabel = "R", defaultValue = "3", description = "repeats per --timing case (default ${DEFAULT-VALUE})")
+  int repeats;
+
+  /** A problem with its budget, batch and the evaluation counts at which to report. */
+  private record Task(PlannerBenchmarkProblem problem, int evals, int batch, int[] checkpoints) {}
+
   @Override
   public Integer call() {
-    System.err.println("labloop planners: not available yet");
-    return ExitCodes.FAILURE;
+    PrintWriter out = spec.commandLine().getOut();
+    if (timing) {
+      return timing(out);
+    }
+    if (seeds < 1) throw new UserError("--seeds must be >= 1");
+    for (String p : planners) {
+      if (!Planners.TYPES.contains(p) || "replay".equals(p)) {
+        throw new UserError("--planner: unknown planner '" + p + "'; expected one of random, sobol, lhs, grid, bayesian");
+      }
+    }
+    List<Task> tasks = tasks();
+    List<PlannerBenchmark.Run> runs = new ArrayList<>();
+    out.printf(Locale.ROOT, "%-18s %-9s %6s %5s %14s %24s %12s%n", "problem", "planner", "evals", "batch",
+        "median regret", "IQR", "s/suggestion");
+    for (Task task : tasks) {
+      for (String planner : planners) {
+        PlannerBenchmark bench = new PlannerBenchmark(task.problem(), planner, Map.of());
+        List<PlannerBenchmark.Run> these = new ArrayList<>();
+        for (int s = 0; s < seeds; s++) {
+          PlannerBenchmark.Run run = bench.run(s, task.evals(), task.batch());
+          these.add(run);
+          spec.commandLine().getErr().printf(Locale.ROOT, "  %s %s seed %d: final regret %.4g%n", task.problem().name(),
+              planner, s, run.regret().length == 0 ? Double.NaN : run.regret()[run.regret().length - 1]);
+          spec.commandLine().getErr().flush();
+        }
+        runs.addAll(these);
+        print(out, task, planner, these);
+        out.flush();
+      }
+    }
+    if (json != null) writeJson(runs);
+    return ExitCodes.OK;
+  }
+
+  private List<Task> tasks() {
+    List<Task> tasks = new ArrayList<>();
+    if (expression != null) {
+      if (bounds == null) throw new UserError("--expression needs --bounds, e.g. --bounds \"x1=0:1,x2=0:1\"");
+      try {
+        PlannerBenchmarkProblem p = PlannerBenchmarkProblem.expression(expression, bounds, minimum == null ? Double.NaN : minimum);
+        tasks.add(task(p, evals == null ? 40 : evals, batch == null ? 1 : batch));
+      } catch (IllegalArgumentException e) {
+        throw new UserError(e.getMessage());
+      }
+    }
+    if (dataset != null) {
+      if (inputs == null || output == null) throw new UserError("--dataset needs --inputs a,b,c and --output y");
+      try {
+        tasks.add(task(PlannerBenchmarkProblem.dataset(dataset, inputs, output, goal), evals == null ? 100 : evals, batch == null ? 5 : batch));
+      } catch (IllegalArgumentException e) {
+        throw new UserError(e.getMessage());
+      }
+    }
+    for (String name : problems) {
+      switch (name.toLowerCase(Locale.ROOT)) {
+        case "targets" -> {
+          tasks.add(new Task(function("branin"), 40, 1, new int[] {20, 40}));
+          tasks.add(new Task(function("hartmann6"), 100, 1, new int[] {40, 100}));
+          tasks.add(new Task(function("ackley"), 100, 1, new int[] {60, 100}));
+          tasks.add(new Task(function("levy"), 60, 1, new int[] {60}));
+          tasks.add(task(arylation(), 100, 5));
+        }
+        case "direct-arylation" -> tasks.add(task(arylation(), evals == null ? 100 : evals, batch == null ? 5 : batch));
+        default -> tasks.add(task(function(name), evals == null ? 40 : evals, batch == null ? 1 : batch));
+      }
+    }
+    if (tasks.isEmpty()) throw new UserError("say what to run: --problem NAME, --expression ... --bounds ..., --dataset FILE ... or --timing");
+    return tasks;
+  }
+
+  private Task task(PlannerBenchmarkProblem p, int n, int b) {
+    if (n < 1) throw new UserError("--evals must be >= 1");
+    if (b < 1) throw new UserError("--batch must be >= 1");
+    TreeSet<Integer> checkpoints = new TreeSet<>();
+    for (int c : new int[] {10, 20, 40, 60, 100, 200, 500, 1000}) if (c < n) checkpoints.add(c);
+    checkpoints.add(n);
+    return new Task(p, n, b, checkpoints.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  private PlannerBenchmarkProblem function(String name) {
+    return PlannerBenchmarkProblem.function(name).orElseThrow(() -> new UserError("--problem: unknown problem '" + name
+        + "'; expected one of " + TestFunctions.names() + ", direct-arylation or targets"));
+  }
+
+  private PlannerBenchmarkProblem arylation() {
+    Path file = SHIPPED_DATASET;
+    if (!Files.isReadable(file)) file = Path.of("..").resolve(SHIPPED_DATASET);
+    if (!Files.isReadable(file)) {
+      throw new UserError("direct-arylation: cannot find " + SHIPPED_DATASET + " (run from the project folder, or pass --dataset FILE --inputs ... --output yield)");
+    }
+    return PlannerBenchmarkProblem.dataset(file, List.of("base", "ligand", "solvent", "concentration", "temperature"), "yield", "max");
+  }
+
+  private void print(PrintWriter out, Task task, String planner, List<PlannerBenchmark.Run> runs) {
+    double[] seconds = runs.stream().flatMapToDouble(r -> Arrays.stream(r.seconds())).toArray();
+    double perSuggestion = PlannerBenchmark.Spread.of(seconds).median();
+    for (int c : task.checkpoints()) {
+      double[] regrets = runs.stream().filter(r -> r.regret().length >= c).mapToDouble(r -> r.regret()[c - 1]).toArray();
+      PlannerBenchmark.Spread s = PlannerBenchmark.Spread.of(regrets);
+      out.printf(Locale.ROOT, "%-18s %-9s %6d %5d %14.4g   [%9.4g, %9.4g] %12.3f%n", task.problem().name(), planner, c,
+          task.batch(), s.median(), s.q1(), s.q3(), perSuggestion);
+    }
+    if (task.problem().isDataset()) {
+      double[] top = runs.stream().mapToDouble(PlannerBenchmark.Run::toTopOnePercent).toArray();
+      PlannerBenchmark.Spread s = PlannerBenchmark.Spread.of(top);
+      out.printf(Locale.ROOT, "%-18s %-9s experiments to a top-1 %% result (>= %.4g): median %.1f, IQR [%.1f, %.1f]%s%n",
+          task.problem().name(), planner, task.problem().topOnePercent(), s.median(), s.q1(), s.q3(),
+          Arrays.stream(top).anyMatch(t -> t > task.evals()) ? " (runs that never got there count as " + (task.evals() + 1) + ")" : "");
+    }
+  }
+
+  private int timing(PrintWriter out) {
+    if (repeats < 1) throw new UserError("--repeats must be >= 1");
+    out.printf(Locale.ROOT, "%-4s %6s %6s %12s %s%n", "d", "N", "batch", "median s", "all runs (s)");
+    for (PlannerBenchmarkTiming.Case c : PlannerBenchmarkTiming.standard(repeats)) {
+      double[] s = c.seconds();
+      out.printf(Locale.ROOT, "%-4d %6d %6d %12.3f %s%n", c.dimension(), c.observations(), c.batch(),
+          PlannerBenchmark.Spread.of(s).median(), Arrays.toString(Arrays.stream(s).map(v -> Math.round(v * 1000) / 1000.0).toArray()));
+      out.flush();
+    }
+    return ExitCodes.OK;
+  }
+
+  private void writeJson(List<PlannerBenchmark.Run> runs) {
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (PlannerBenchmark.Run r : runs) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("problem", r.problem());
+      m.put("planner", r.planner());
+      m.put("seed", r.seed());
+      m.put("regret", r.regret());
+      m.put("seconds", r.seconds());
+      list.add(m);
+    }
+    try {
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), Map.of("runs", list));
+    } catch (IOException e) {
+      throw new UserError("--json: cannot write " + json + ": " + e.getMessage(), ExitCodes.FAILURE);
+    }
   }
 }

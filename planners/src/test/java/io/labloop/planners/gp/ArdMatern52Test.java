@@ -1,0 +1,100 @@
+package io.labloop.planners.gp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ArdMatern52Test {
+
+  private static double[] random(SplittableRandom r, int d, double lo, double hi) {
+    double[] x = new double[d];
+    for (int i = 0; i < d; i++) x[i] = lo + r.nextDouble() * (hi - lo);
+    return x;
+  }
+
+  private static ArdMatern52 kernel(double[] l, double s2) {
+    return new ArdMatern52(l, s2, new double[l.length + 1], new double[l.length + 1]);
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1, 2, 3, 4, 5})
+  void hyperparameterGradientsMatchFiniteDifferences(long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    int d = 4;
+    double[] l = random(r, d, 0.05, 2);
+    double s2 = 0.3 + r.nextDouble();
+    double[] x = random(r, d, 0, 1);
+    double[] y = random(r, d, 0, 1);
+    ArdMatern52 k = kernel(l, s2);
+    double[] g = k.kg(x, y);
+    assertEquals(k.k(x, y), g[0], 1e-15);
+    double[] p = k.hyperparameters();
+    for (int j = 0; j < p.length; j++) {
+      double h = 1e-6 * p[j];
+      double[] up = p.clone();
+      double[] down = p.clone();
+      up[j] += h;
+      down[j] -= h;
+      double fd = (k.of(up).k(x, y) - k.of(down).k(x, y)) / (2 * h);
+      assertEquals(fd, g[j + 1], 1e-6 * Math.max(1, Math.abs(fd)), "parameter " + j);
+    }
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1, 2, 3})
+  void marginalLikelihoodGradientMatchesFiniteDifferences(long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    int n = 15;
+    int d = 3;
+    double[][] x = new double[n][];
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = random(r, d, 0, 1);
+      y[i] = Math.sin(5 * x[i][0]) + x[i][1] * x[i][1] + 0.1 * r.nextGaussian();
+    }
+    GaussianProcess.Likelihood likelihood = new GaussianProcess.Likelihood(x, y);
+    double[] theta = {Math.log(0.3), Math.log(0.7), Math.log(1.5), Math.log(0.8), Math.log(0.01)};
+    double[] g = new double[theta.length];
+    likelihood.g(theta, g);
+    for (int j = 0; j < theta.length; j++) {
+      double h = 1e-5;
+      double[] up = theta.clone();
+      double[] down = theta.clone();
+      up[j] += h;
+      down[j] -= h;
+      double fd = (likelihood.f(up) - likelihood.f(down)) / (2 * h);
+      assertEquals(fd, g[j], 1e-5 * Math.max(1, Math.abs(fd)), "theta " + j);
+    }
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {7, 8})
+  void predictionGradientsMatchFiniteDifferences(long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    int n = 20;
+    int d = 3;
+    double[][] x = new double[n][];
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = random(r, d, 0, 1);
+      y[i] = Math.cos(3 * x[i][0]) + x[i][2];
+    }
+    GaussianProcess gp = GaussianProcess.fit(x, y, seed);
+    gp.believe(random(r, d, 0, 1));
+    double[] at = random(r, d, 0.1, 0.9);
+    GaussianProcess.Prediction p = gp.predict(at);
+    for (int j = 0; j < d; j++) {
+      double h = 1e-6;
+      double[] up = at.clone();
+      double[] down = at.clone();
+      up[j] += h;
+      down[j] -= h;
+      GaussianProcess.Prediction pu = gp.predict(up);
+      GaussianProcess.Prediction pd = gp.predict(down);
+      assertEquals((pu.mean() - pd.mean()) / (2 * h), p.dMean()[j], 1e-5);
+      assertEquals((pu.variance() - pd.variance()) / (2 * h), p.dVariance()[j], 1e-5);
+    }
+  }
+}
