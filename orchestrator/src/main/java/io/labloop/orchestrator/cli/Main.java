@@ -27,7 +27,15 @@ import picocli.CommandLine.HelpCommand;
       SimCommand.class,
       ExportCommand.class,
       BenchCommand.class,
-      VersionCommand.class
+      VersionCommand.class,
+      DaemonCommand.class,
+      SubmitCommand.class,
+      StatusCommand.class,
+      PauseCommand.class,
+      ResumeCommand.class,
+      AbortCommand.class,
+      ApproveCommand.class,
+      ReloadCommand.class
     })
 public final class Main implements Runnable {
 

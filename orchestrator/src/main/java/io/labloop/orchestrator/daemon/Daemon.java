@@ -1,0 +1,232 @@
+package io.labloop.orchestrator.daemon;
+
+import io.labloop.drivers.Drivers;
+import io.labloop.orchestrator.api.Actor;
+import io.labloop.orchestrator.api.ApiServer;
+import io.labloop.orchestrator.api.ReloadResult;
+import io.labloop.orchestrator.api.Tokens;
+import io.labloop.orchestrator.config.ConfigException;
+import io.labloop.orchestrator.config.ConfigLoader;
+import io.labloop.orchestrator.config.ConfigProblem;
+import io.labloop.orchestrator.config.InstrumentConfig;
+import io.labloop.orchestrator.config.LabConfig;
+import io.labloop.orchestrator.lab.Lab;
+import io.labloop.orchestrator.lab.VirtualLabs;
+import io.labloop.orchestrator.metrics.LabMetrics;
+import io.labloop.orchestrator.schedule.CronSchedule;
+import io.labloop.orchestrator.schedule.JobStore;
+import io.labloop.orchestrator.schedule.LabScheduler;
+import io.labloop.orchestrator.store.Store;
+import io.labloop.orchestrator.store.StoreLocation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running daemon, assembled here and nowhere else: store, lab (real, or the lab's virtual
+ * instruments with {@code sim: true}), one engine per campaign behind
+ * {@link EngineCampaignService}, the scheduler, the metrics and the API.
+ *
+ * <p>Start order follows what depends on what: the store and the lab first (a daemon that
+ * cannot reach its instruments says so and exits), then campaigns are resumed, and only then
+ * does the API open, so that nobody is told "not running" about a campaign that is about to
+ * resume. {@link #close()} is the graceful stop (SIGTERM): the API closes, engines pause and
+ * their running steps are journaled, then the scheduler, lab and store close.
+ */
+public final class Daemon implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+  private final DaemonConfig config;
+  private final ConfigLoader loader;
+  private final Store store;
+  private final AtomicReference<Lab> lab = new AtomicReference<>();
+  private final AtomicReference<VirtualLabs.Running> virtualLab = new AtomicReference<>();
+  private final EngineCampaignService campaigns;
+  private final LabScheduler scheduler;
+  private final ApiServer api;
+  private final URI url;
+  private final List<String> resumed;
+  private boolean closed;
+
+  private Daemon(DaemonConfig config, Map<String, String> env, String version) {
+    this.config = config;
+    this.loader = ConfigLoader.builder().environment(env).build();
+    Path data = config.data();
+    try {
+      Files.createDirectories(data);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the data folder " + data, e);
+    }
+    TokenFile own = TokenFile.resolve(data, env);
+    Tokens.Builder tokens = Tokens.builder().token(own.name(), own.token());
+    config.tokens().forEach(tokens::digest);
+
+    LabConfig labConfig = loader.loadLab(config.lab());
+    lab.set(connect(labConfig));
+    try {
+      store = Store.open(config.store()
+          .map(s -> StoreLocation.jdbc(s.url(), s.user(), s.password(), data))
+          .orElse(StoreLocation.sqlite(data)));
+      LabMetrics metrics = new LabMetrics();
+      campaigns = new EngineCampaignService(store, loader, lab::get, config.lab(), config.campaignDir(), data, metrics);
+      JobStore jobs = config.store().filter(s -> s.url().startsWith("jdbc:postgresql:"))
+          .<JobStore>map(s -> new JobStore.PostgreSql(s.url(), s.user(), s.password()))
+          .orElse(new JobStore.InMemory());
+      scheduler = LabScheduler.create(campaigns, jobs, Integer.toHexString(System.identityHashCode(this)), config.zone());
+      campaigns.useScheduler(scheduler);
+      scheduler.start();
+      scheduler.healthChecks(config.healthEvery());
+      for (DaemonConfig.Calibration c : config.calibrations()) {
+        scheduler.calibration(c.instrument(), c.command(), CronSchedule.parse(c.cron(), config.zone()));
+      }
+      resumed = campaigns.resumeAll();
+      api = ApiServer.builder()
+          .settings(new ApiServer.Settings(config.bind(), config.port(), config.tls(), config.maxBody(), version))
+          .campaigns(campaigns)
+          .reload(this::reload)
+          .tokens(tokens.build())
+          .metrics(metrics::scrape)
+          .registry(metrics.registry())
+          .build()
+          .start();
+    } catch (RuntimeException e) {
+      closeLab();
+      throw e;
+    }
+    String host = config.bind().equals("0.0.0.0") || config.bind().equals("::") ? "127.0.0.1" : config.bind();
+    url = URI.create((config.tls().isPresent() ? "https" : "http") + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + api.port());
+    try {
+      Files.writeString(data.resolve("url"), url + "\n", StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + data.resolve("url"), e);
+    }
+    log.info("daemon ready at {} (lab {}, {} campaigns resumed, data {})", url, labConfig.name(), resumed.size(), data);
+  }
+
+  /**
+   * Starts a daemon.
+   *
+   * @throws ConfigException when the lab file has problems
+   * @throws io.labloop.orchestrator.lab.LabUnavailable when instruments cannot be reached
+   */
+  public static Daemon start(DaemonConfig config, Map<String, String> env, String version) {
+    return new Daemon(Objects.requireNonNull(config), env, version);
+  }
+
+  public URI url() {
+    return url;
+  }
+
+  /** Runs resumed at start. */
+  public List<String> resumed() {
+    return resumed;
+  }
+
+  public EngineCampaignService campaigns() {
+    return campaigns;
+  }
+
+  /**
+   * Re-reads the lab file (SIGHUP, {@code labloop reload}, {@code POST /api/reload}). A file
+   * with problems is rejected and the running configuration stays. An unchanged file is a
+   * no-op. A changed file takes effect at once when no campaign is running; while campaigns
+   * run it is refused, because the engine holds its lab for the whole run (see docs/daemon.md).
+   */
+  public synchronized ReloadResult reload(Actor who) {
+    String file = config.lab().toString();
+    LabConfig next;
+    try {
+      next = loader.loadLab(config.lab());
+    } catch (ConfigException e) {
+      List<String> problems = e.problems().stream().sorted().map(ConfigProblem::toString).toList();
+      log.warn("reload by {}: {} rejected ({} problems); the running configuration stays", who.name(), file, problems.size());
+      problems.forEach(p -> log.warn("  {}", p));
+      return new ReloadResult(false, file, List.of(), problems);
+    }
+    LabConfig current = lab.get().config();
+    List<String> changes = differences(current, next);
+    if (changes.isEmpty()) {
+      log.info("reload by {}: {} unchanged", who.name(), file);
+      return new ReloadResult(true, file, List.of(), List.of());
+    }
+    int running = campaigns.runningCount();
+    if (running > 0) {
+      String why = file + ":1:1: error: not applied: " + running + " campaign(s) run on the current lab and keep it until they end "
+          + "(expected no running campaign; pause does not release the lab, abort or wait for the end, then reload again)";
+      log.warn("reload by {}: {}", who.name(), why);
+      return new ReloadResult(false, file, changes, List.of(why));
+    }
+    Lab old = lab.get();
+    VirtualLabs.Running oldSim = virtualLab.get();
+    old.close();
+    if (oldSim != null) oldSim.close();
+    try {
+      lab.set(connect(next));
+    } catch (RuntimeException e) {
+      log.error("reload by {}: the new lab could not be connected ({}); going back to the previous file", who.name(), e.getMessage());
+      lab.set(connect(current));
+      return new ReloadResult(false, file, changes, List.of(file + ":1:1: error: not applied: " + e.getMessage()));
+    }
+    log.info("reload by {}: {} applied: {}", who.name(), file, changes);
+    return new ReloadResult(true, file, changes, List.of());
+  }
+
+  private Lab connect(LabConfig labConfig) {
+    LabConfig reached = labConfig;
+    if (config.sim()) {
+      // Private endpoints: a daemon's virtual lab never collides with anything else on the PC.
+      VirtualLabs.Running sim = VirtualLabs.start(labConfig, config.data().resolve("virtual-lab"), Map.of(), true);
+      virtualLab.set(sim);
+      reached = sim.config();
+    }
+    return Lab.connect(reached, Drivers.standard(), Duration.ofSeconds(30));
+  }
+
+  static List<String> differences(LabConfig a, LabConfig b) {
+    List<String> out = new ArrayList<>();
+    for (InstrumentConfig i : b.instruments().values()) {
+      InstrumentConfig was = a.instruments().get(i.name());
+      if (was == null) out.add(i.name() + ": added");
+      else if (!was.spec().section().equals(i.spec().section())) out.add(i.name() + ": settings changed");
+      else if (!was.limits().equals(i.limits())) out.add(i.name() + ": limits changed");
+      else if (!was.commands().equals(i.commands()) || was.capacity() != i.capacity() || !was.abortCommand().equals(i.abortCommand())) {
+        out.add(i.name() + ": commands changed");
+      }
+    }
+    for (String name : a.instruments().keySet()) {
+      if (!b.instruments().containsKey(name)) out.add(name + ": removed");
+    }
+    return out;
+  }
+
+  /** The graceful stop: API closed, running steps finish (up to the grace time), state committed. */
+  @Override
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
+    log.info("daemon stopping: pausing campaigns, waiting up to {} s for running steps", config.shutdownGrace().toSeconds());
+    api.close();
+    campaigns.stopGracefully(config.shutdownGrace());
+    scheduler.close();
+    closeLab();
+    store.close();
+    log.info("daemon stopped");
+  }
+
+  private void closeLab() {
+    Optional.ofNullable(lab.get()).ifPresent(Lab::close);
+    Optional.ofNullable(virtualLab.get()).ifPresent(VirtualLabs.Running::close);
+  }
+}
