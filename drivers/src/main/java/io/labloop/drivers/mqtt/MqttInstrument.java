@@ -60,6 +60,11 @@ final class MqttInstrument implements Instrument {
     return c.responseTopic().orElseGet(bridge::defaultResponseTopic);
   }
 
+  /** The shared client this instrument uses (tests check that neighbours share it). */
+  MqttBridge bridge() {
+    return bridge;
+  }
+
   @Override
   public String name() {
     return name;

@@ -87,6 +87,11 @@ final class OpcUaInstrument implements Instrument {
     connection.addListener(listener);
   }
 
+  /** The shared session this instrument uses (tests check that neighbours share it). */
+  OpcUaConnection connection() {
+    return connection;
+  }
+
   @Override
   public String name() {
     return name;
@@ -175,7 +180,9 @@ final class OpcUaInstrument implements Instrument {
         throw new CompletionException(new InstrumentError.BadReply(name, cmd.name(), "the method returned " + out.length
             + " output argument(s) but the lab file names " + cmd.methodOutputs().size() + ": " + cmd.methodOutputs()));
       }
-      for (int i = 0; i < cmd.methodOutputs().size(); i++) outputs.put(cmd.methodOutputs().get(i), OpcUaValues.fromVariant(out[i]));
+      for (int i = 0; i < cmd.methodOutputs().size(); i++) {
+        outputs.put(cmd.methodOutputs().get(i), value(cmd, cmd.methodOutputs().get(i), out[i]));
+      }
     });
   }
 
@@ -193,7 +200,7 @@ final class OpcUaInstrument implements Instrument {
         item.setSamplingInterval(20.0);
         item.setDataValueListener((it, value) -> {
           if (value.getStatusCode() != null && value.getStatusCode().isBad()) return;
-          if (matches(OpcUaValues.fromVariant(value.getValue()), until.equals())) reached.complete(null);
+          if (matches(OpcUaValues.fromVariant(value.getValue()).orElse(null), until.equals())) reached.complete(null);
         });
         subscription.addMonitoredItem(item);
         subscription.synchronizeMonitoredItems();
@@ -216,6 +223,11 @@ final class OpcUaInstrument implements Instrument {
     return reached;
   }
 
+  private Object value(OpcUaCommand cmd, String output, Variant v) {
+    return OpcUaValues.fromVariant(v).orElseThrow(() -> new CompletionException(new InstrumentError.BadReply(name, cmd.name(),
+        "output '" + output + "' is " + OpcUaValues.kindOf(v) + ", not a number, text or true/false")));
+  }
+
   static boolean matches(Object value, String wanted) {
     if (value == null) return false;
     if (value instanceof Number n) {
@@ -235,7 +247,7 @@ final class OpcUaInstrument implements Instrument {
         if (v.getStatusCode() != null && v.getStatusCode().isBad()) {
           throw new CompletionException(refusedStep("read " + nodes.get(i).toParseableString(), v.getStatusCode()));
         }
-        outputs.put(names.get(i), OpcUaValues.fromVariant(v.getValue()));
+        outputs.put(names.get(i), value(cmd, names.get(i), v.getValue()));
       }
     });
   }
@@ -256,7 +268,8 @@ final class OpcUaInstrument implements Instrument {
             throw new CompletionException(new InstrumentError.Refused(name, "read " + variable,
                 "the server answered " + OpcUaValues.describe(v.getStatusCode())));
           }
-          return OpcUaValues.fromVariant(v.getValue());
+          return OpcUaValues.fromVariant(v.getValue()).orElseThrow(() -> new CompletionException(new InstrumentError.BadReply(
+              name, "read " + variable, "the variable holds " + OpcUaValues.kindOf(v.getValue()) + ", not a number, text or true/false")));
         });
   }
 

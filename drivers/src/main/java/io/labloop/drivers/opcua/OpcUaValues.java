@@ -46,11 +46,25 @@ final class OpcUaValues {
     };
   }
 
-  /** The value of a variant as Double, Long, Boolean or String (null if empty). */
-  static Object fromVariant(Variant v) {
+  /**
+   * The value of a variant as Double, Long, Boolean or String; empty if it is none of the
+   * kinds a measurement can be (empty, bytes, a structure, an array), which the caller reports
+   * as a bad reply rather than passing a byte dump on as a result.
+   */
+  static java.util.Optional<Object> fromVariant(Variant v) {
     Object value = v == null ? null : v.getValue();
-    if (value instanceof LocalizedText t) return t.getText();
-    return Values.normalise(value);
+    if (value instanceof LocalizedText t) return java.util.Optional.ofNullable(t.getText());
+    if (value instanceof Number || value instanceof Boolean || value instanceof String) {
+      return java.util.Optional.of(Values.normalise(value));
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** What a value that {@link #fromVariant} rejects is, for the error message. */
+  static String kindOf(Variant v) {
+    Object value = v == null ? null : v.getValue();
+    if (value == null) return "empty";
+    return value.getClass().isArray() ? "an array" : "a " + value.getClass().getSimpleName();
   }
 
   /** {@code Bad_UserAccessDenied (0x801F0000)}: the name an engineer can look up. */

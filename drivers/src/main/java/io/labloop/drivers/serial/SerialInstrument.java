@@ -114,8 +114,8 @@ final class SerialInstrument implements Instrument {
       Optional<Map<String, Object>> refusal = cmd.error().flatMap(p -> p.match(joined));
       if (refusal.isPresent()) {
         Object message = refusal.get().get("message");
-        throw new InstrumentError.Refused(name, cmd.name(), "the instrument answered '" + abbreviate(joined) + "'"
-            + (message == null ? "" : " (" + message + ")"));
+        throw new InstrumentError.Refused(name, cmd.name(), message == null
+            ? "the instrument answered '" + abbreviate(joined) + "'" : "the instrument refused: " + message);
       }
       Map<String, Object> outputs = Map.of();
       if (cmd.expect().isPresent()) {

@@ -86,8 +86,9 @@ class OpcUaSettingsTest {
 
   @Test
   void repliesAreNormalisedAndUntilComparesValuesNotSpelling() {
-    assertEquals(7L, OpcUaValues.fromVariant(new Variant(UInteger.valueOf(7))));
-    assertEquals(2.5, OpcUaValues.fromVariant(new Variant(2.5f)));
+    assertEquals(7L, OpcUaValues.fromVariant(new Variant(UInteger.valueOf(7))).get());
+    assertEquals(2.5, OpcUaValues.fromVariant(new Variant(2.5f)).get());
+    assertTrue(OpcUaValues.fromVariant(new Variant(org.eclipse.milo.opcua.stack.core.types.builtin.ByteString.of(new byte[] {1, 2}))).isEmpty());
     assertTrue(OpcUaInstrument.matches(1L, "1"));
     assertTrue(OpcUaInstrument.matches(1.0, "1"));
     assertTrue(OpcUaInstrument.matches("Idle", "Idle"));
