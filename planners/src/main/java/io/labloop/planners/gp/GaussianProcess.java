@@ -102,7 +102,7 @@ public final class GaussianProcess {
       theta[d] = 0;
       theta[d + 1] = Math.log(1e-3);
       try {
-        BFGS.minimize(likelihood, 5, theta, lo, hi, 1e-5, 60);
+        BFGS.minimize(likelihood, 5, theta, lo, hi, 1e-5, 50);
       } catch (RuntimeException e) {
         // A failed line search leaves theta at its last point, which is still a candidate.
         log.debug("marginal-likelihood search from length-scale {} stopped: {}", start, e.toString());
@@ -341,11 +341,16 @@ public final class GaussianProcess {
 
     @Override
     public double f(double[] theta) {
-      return g(theta, new double[theta.length]);
+      // Line searches ask for values only: skip the O(n³) inverse the gradient needs.
+      return evaluate(theta, null);
     }
 
     @Override
     public double g(double[] theta, double[] gradient) {
+      return evaluate(theta, gradient);
+    }
+
+    private double evaluate(double[] theta, double[] gradient) {
       int n = x.length;
       int d = x[0].length;
       ArdMatern52 k = kernel(theta);
@@ -354,11 +359,18 @@ public final class GaussianProcess {
       try {
         chol = Cholesky.factor(covariance(k, noise, x));
       } catch (ArithmeticException e) {
-        Arrays.fill(gradient, 0);
+        if (gradient != null) Arrays.fill(gradient, 0);
         return 1e10;
       }
       double[] a = chol.solve(y);
       double value = 0.5 * dot(y, a) + 0.5 * chol.logDeterminant() + 0.5 * n * Math.log(2 * Math.PI);
+      if (gradient == null) {
+        for (int j = 0; j < d; j++) {
+          double u = (theta[j] - LOG_L_PRIOR_MEAN) / LOG_L_PRIOR_SD;
+          value += 0.5 * u * u;
+        }
+        return Double.isFinite(value) ? value : 1e10;
+      }
       double[][] inv = chol.inverse();
       Arrays.fill(gradient, 0);
       double[] l2 = new double[d];
