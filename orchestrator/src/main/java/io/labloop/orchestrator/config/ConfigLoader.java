@@ -6,7 +6,6 @@ import io.labloop.orchestrator.config.YamlNode.Scalar;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -240,10 +239,16 @@ public final class ConfigLoader {
     return value.orElseThrow(() -> new IllegalStateException("a config reader returned nothing without a problem"));
   }
 
-  /** In file order, each problem once (a lab named by two campaigns is reported once). */
+  /**
+   * In file order, one problem per position: the first found there is the cause (a missing
+   * variable), later ones at the same place are its consequences (the driver then sees an
+   * empty host).
+   */
   private static List<ConfigProblem> sorted(List<ConfigProblem> problems) {
-    List<ConfigProblem> out = new ArrayList<>(new LinkedHashSet<>(problems));
-    java.util.Collections.sort(out);
+    Map<String, ConfigProblem> first = new java.util.LinkedHashMap<>();
+    for (ConfigProblem p : problems) first.putIfAbsent(p.file() + ":" + p.line() + ":" + p.column(), p);
+    List<ConfigProblem> out = new ArrayList<>(first.values());
+    java.util.Collections.sort(out); // stable: problems at one line keep the order they were found in
     return out;
   }
 }

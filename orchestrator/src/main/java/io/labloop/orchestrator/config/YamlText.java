@@ -174,7 +174,8 @@ final class YamlText {
     Pos at = pos(node);
     Tag tag = s.getTag();
     String text = s.getValue();
-    if (Tag.STR.equals(tag) && text.contains("${")) {
+    // SnakeYAML tags a plain scalar that is exactly ${NAME} as !ENV_VARIABLE: fill it like any string.
+    if ((Tag.STR.equals(tag) || Tag.ENV_TAG.equals(tag)) && text.contains("${")) {
       Environment.Filled filled = environment.fill(text);
       filled.problems().forEach(p -> report.error(at, p));
       text = filled.text();
