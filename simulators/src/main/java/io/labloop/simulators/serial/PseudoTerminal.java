@@ -134,6 +134,10 @@ final class PseudoTerminal implements AutoCloseable {
     }
   }
 
+  boolean isClosed() {
+    return closed;
+  }
+
   /** Closes both sides: a client reading the slave sees the line hang up. */
   @Override
   public synchronized void close() {

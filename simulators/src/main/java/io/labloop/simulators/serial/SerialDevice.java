@@ -171,7 +171,7 @@ public final class SerialDevice implements ProtocolDevice {
       try {
         bytes = terminal.read(100);
       } catch (IOException e) {
-        if (running && terminal == pty) {
+        if (running && terminal == pty && !terminal.isClosed()) {
           log.debug("{}: read failed: {}", instrument.name(), e.toString());
         }
         line.setLength(0);
@@ -194,6 +194,7 @@ public final class SerialDevice implements ProtocolDevice {
 
   private void dispatch(String text, PseudoTerminal terminal) {
     String command = text.trim();
+    log.debug("{} <- {}", instrument.name(), command);
     String upper = command.toUpperCase(Locale.ROOT);
     // Status queries and Abort are answered at once, even while an operation runs.
     switch (upper) {
@@ -283,6 +284,7 @@ public final class SerialDevice implements ProtocolDevice {
   }
 
   private void reply(PseudoTerminal terminal, String text) {
+    log.debug("{} -> {}", instrument.name(), text);
     synchronized (writeLock) {
       try {
         terminal.write(text + terminator);
@@ -294,6 +296,13 @@ public final class SerialDevice implements ProtocolDevice {
 
   private void replug() {
     synchronized (writeLock) {
+      // Remove the link first: the kernel reuses /dev/pts numbers, and a client must not follow a
+      // stale link to some other program's terminal while this one is "unplugged".
+      try {
+        Files.deleteIfExists(link);
+      } catch (IOException e) {
+        log.debug("{}: cannot remove link {}: {}", instrument.name(), link, e.toString());
+      }
       PseudoTerminal old = pty;
       old.close();
       sleepQuietly(REPLUG_MILLIS);
