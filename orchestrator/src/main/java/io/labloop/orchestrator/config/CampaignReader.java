@@ -124,7 +124,11 @@ final class CampaignReader {
       });
     }
     Optional<PlannerSpec> planner = planner(c, report);
-    if (planner.isPresent()) {
+    if (planner.isPresent() && !Planners.TYPES.contains(planner.get().type())) {
+      String type = planner.get().type();
+      report.error(c.node("planner").orElseThrow().find(List.of("type")), "unknown planner type '" + type + "' ("
+          + Spelling.hint(type, Planners.TYPES) + ")");
+    } else if (planner.isPresent()) {
       YamlNode block = c.node("planner").orElseThrow();
       for (PlannerProblem p : Planners.check(planner.get(), space.orElse(null))) {
         YamlNode.Pos at = p.option().isEmpty() ? block.find(List.of("type")).pos() : block.keyPosition(List.of(p.option()));
@@ -601,6 +605,13 @@ final class CampaignReader {
         Parameter p = params.get(ref.parameter());
         Fields f = paramFields.get(ref.parameter());
         if (p == null || f == null) return;
+        // A range in K against a limit in degC would compare numbers that mean different things.
+        String limitUnit = limitUnit(in, arg);
+        if (!p.unit().isEmpty() && !limitUnit.isEmpty() && !p.unit().equals(limitUnit)) {
+          report.error(f.node("unit").orElse(f.map()), "parameter '" + p.name() + "' is in " + p.unit() + " but " + in.name()
+              + "'s limit for " + arg + " is in " + limitUnit + " (expected unit: " + limitUnit + ")");
+          return;
+        }
         double lo;
         double hi;
         if (p instanceof Parameter.Continuous c) {
@@ -627,6 +638,14 @@ final class CampaignReader {
         }
       });
     }
+  }
+
+  private static String limitUnit(InstrumentConfig in, String argument) {
+    if (in.spec().section().get("limits") instanceof Map<?, ?> limits && limits.get(argument) instanceof Map<?, ?> limit
+        && limit.get("unit") != null) {
+      return String.valueOf(limit.get("unit"));
+    }
+    return "";
   }
 
   private static String range(Limit l) {

@@ -98,7 +98,8 @@ class InvalidFilesTest {
         row("campaign-bad-cron.yaml", 17, 11, "schedule 'every monday' is not a cron expression: Illegal characters for this position: 'EVE'"
             + " (expected seconds minutes hours day-of-month month day-of-week, e.g. '0 0 6 ? * MON-FRI')"),
         row("campaign-bad-on-interrupt.yaml", 17, 15, "'on-interrupt' is 'retyr' (did you mean 'retry'?)"),
-        row("campaign-unknown-planner.yaml", 16, 18, "unknown planner type 'bayes'; expected one of [random, sobol, lhs, grid, replay, bayesian]"),
+        row("campaign-unknown-planner.yaml", 16, 18, "unknown planner type 'bayes' (expected one of random, sobol, lhs, grid, replay, bayesian)"),
+        row("campaign-unit-mismatch.yaml", 4, 64, "parameter 'temperature' is in K but robot's limit for temperature is in degC (expected unit: degC)"),
         row("campaign-unknown-planner-option.yaml", 16, 40,
             "not an option of the bayesian planner; its options are [acquisition, batch, beta, initial]"),
         row("campaign-missing-lab-file.yaml", 2, 6,
