@@ -101,7 +101,7 @@ final class BayesianPlanner implements Planner {
 
     double[][] x = ok.stream().map(o -> cube.encode(o.point())).toArray(double[][]::new);
     Losses losses = losses(state.objectives(), ok, random);
-    GaussianProcess gp = GaussianProcess.fit(x, losses.scalar(), mix(seed, round + 1));
+    GaussianProcess gp = GaussianProcess.fit(x, losses.scalar(), mix(seed, round + 1), cube.parameterOfColumn());
     double[] lengthscale = new double[d];
     for (int j = 0; j < d; j++) lengthscale[j] = gp.lengthscale(j);
 
@@ -124,6 +124,7 @@ final class BayesianPlanner implements Planner {
     boolean pool = state.space().pool().isPresent();
     List<double[]> candidates = new ArrayList<>();
     List<Point> candidatePoints = new ArrayList<>();
+    int globalCount = 0;
     if (pool) {
       for (Point p : admissible.freePoolRows()) {
         candidates.add(cube.encode(p));
@@ -132,12 +133,14 @@ final class BayesianPlanner implements Planner {
     } else {
       Sobol sobol = new Sobol(d, mix(seed, round + 2));
       List<double[]> raw = new ArrayList<>(Arrays.asList(sobol.points(0, candidateCount)));
+      int sobolRaw = raw.size();
       raw.addAll(localCandidates(x, losses.scalar(), random));
-      for (double[] u : raw) {
-        Point p = cube.decode(u);
+      for (int i = 0; i < raw.size(); i++) {
+        Point p = cube.decode(raw.get(i));
         if (admissible.allows(p)) {
           candidates.add(cube.encode(p));
           candidatePoints.add(p);
+          if (i < sobolRaw) globalCount++;
         }
       }
     }
@@ -158,36 +161,50 @@ final class BayesianPlanner implements Planner {
       Point chosenPoint = null;
       double chosenScore = Double.NEGATIVE_INFINITY;
       int chosenIndex = -1;
-      // The first suggestion gets a few polished starts, later batch members one (they matter less
-      // and the batch must stay fast).
-      int polishStarts = continuous ? (k == 0 ? 3 : 1) : 0;
-      for (int r = 0; r < order.length && chosen == null; r++) {
-        int c = order[r];
-        double score = score(posterior, logFeasible, c, bestStd);
-        double[] u = candidates.get(c);
-        Point p = candidatePoints.get(c);
-        if (r < polishStarts) {
-          double[] polished = polish(gp, u, bestStd);
-          Point pp = cube.decode(polished);
-          double[] snapped = cube.encode(pp);
-          GaussianProcess.Prediction pr = gp.predict(snapped);
-          double ps = acquisition.value(pr.mean(), Math.sqrt(pr.variance()), bestStd)
-              + Math.log(feasibility.probability(snapped));
-          if (ps > score && admissible.allows(pp)) {
-            u = snapped;
-            p = pp;
-            score = ps;
+      // Polish from the best few candidates and from the best few of the global (Sobol) set, so
+      // that a distant basin gets its chance against the incumbent's neighbourhood; later batch
+      // members get fewer starts (they matter less and the batch must stay fast).
+      List<Integer> starts = new ArrayList<>();
+      if (continuous) {
+        int local = k == 0 ? 2 : 1;
+        int distant = k == 0 ? 2 : 1;
+        for (int r = 0; r < order.length && starts.size() < local; r++) starts.add(order[r]);
+        for (int r = 0; r < order.length && distant > 0; r++) {
+          if (order[r] < globalCount && !starts.contains(order[r])) {
+            starts.add(order[r]);
+            distant--;
           }
         }
-        if (admissible.take(p)) {
-          chosen = u;
-          chosenPoint = p;
-          chosenScore = score;
-          chosenIndex = c;
-        } else {
-          used[c] = true;
+      }
+      for (int start : starts) {
+        double[] polished = polish(gp, candidates.get(start), bestStd);
+        Point pp = cube.decode(polished);
+        double[] snapped = cube.encode(pp);
+        GaussianProcess.Prediction pr = gp.predict(snapped);
+        double ps = acquisition.value(pr.mean(), Math.sqrt(pr.variance()), bestStd)
+            + Math.log(feasibility.probability(snapped));
+        if (ps > chosenScore && admissible.allows(pp)) {
+          chosen = snapped;
+          chosenPoint = pp;
+          chosenScore = ps;
+          chosenIndex = start;
         }
       }
+      // The best raw candidate competes with the polished points (and is the choice when none is admissible).
+      for (int r = 0; r < order.length; r++) {
+        int c = order[r];
+        double score = score(posterior, logFeasible, c, bestStd);
+        if (chosen != null && score <= chosenScore) break;
+        if (admissible.allows(candidatePoints.get(c))) {
+          chosen = candidates.get(c);
+          chosenPoint = candidatePoints.get(c);
+          chosenScore = score;
+          chosenIndex = c;
+          break;
+        }
+        used[c] = true;
+      }
+      if (chosen != null && !admissible.take(chosenPoint)) throw new IllegalStateException("checked as admissible: " + chosenPoint);
       if (chosen == null) break;
       used[chosenIndex] = true;
       GaussianProcess.Prediction pr = gp.predict(chosen);
@@ -217,7 +234,7 @@ final class BayesianPlanner implements Planner {
     }
     // Stable order: by score, then by index, so equal scores resolve the same way every run.
     idx.sort((a, b) -> scores[a] != scores[b] ? Double.compare(scores[b], scores[a]) : Integer.compare(a, b));
-    return idx.stream().mapToInt(Integer::intValue).limit(64).toArray();
+    return idx.stream().mapToInt(Integer::intValue).limit(256).toArray();
   }
 
   private double score(CandidatePosterior posterior, double[] logFeasible, int c, double best) {

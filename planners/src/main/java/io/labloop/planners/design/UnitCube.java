@@ -44,6 +44,19 @@ public final class UnitCube {
     this.columns = List.copyOf(cols);
   }
 
+  /**
+   * For each coordinate, the index of the parameter it belongs to (the one-hot columns of a
+   * categorical parameter share one).
+   */
+  public int[] parameterOfColumn() {
+    int[] out = new int[dimension];
+    for (int i = 0; i < parameters.size(); i++) {
+      int end = i + 1 < parameters.size() ? offset[i + 1] : dimension;
+      for (int j = offset[i]; j < end; j++) out[j] = i;
+    }
+    return out;
+  }
+
   /** Number of cube coordinates. */
   public int dimension() {
     return dimension;

@@ -75,8 +75,19 @@ public final class GaussianProcess {
    * @throws IllegalArgumentException if there are no rows
    */
   public static GaussianProcess fit(double[][] x, double[] y, long seed) {
+    int[] own = IntStream.range(0, x.length == 0 ? 0 : x[0].length).toArray();
+    return fit(x, y, seed, own);
+  }
+
+  /**
+   * As {@link #fit(double[][], double[], long)}, with length-scales shared within groups:
+   * {@code group[j]} is the group of input column j (numbered from 0). The one-hot columns of a
+   * categorical parameter share one length-scale, so a 12-value ligand costs one hyperparameter,
+   * not twelve fitted from a handful of points.
+   */
+  public static GaussianProcess fit(double[][] x, double[] y, long seed, int[] group) {
     if (x.length == 0 || x.length != y.length) throw new IllegalArgumentException("need as many outputs as inputs, at least one");
-    int d = x[0].length;
+    int d = Arrays.stream(group).max().orElse(-1) + 1;
     double mean = Arrays.stream(y).average().orElse(0);
     double var = Arrays.stream(y).map(v -> (v - mean) * (v - mean)).sum() / Math.max(1, y.length - 1);
     double scale = var > 1e-300 ? Math.sqrt(var) : 1;
@@ -85,7 +96,7 @@ public final class GaussianProcess {
     int[] fitRows = subset(z, FIT_SUBSET, seed);
     double[][] fx = rows(x, fitRows);
     double[] fz = values(z, fitRows);
-    Likelihood likelihood = new Likelihood(fx, fz);
+    Likelihood likelihood = new Likelihood(fx, fz, group);
     double[] best = null;
     double bestValue = Double.POSITIVE_INFINITY;
     double[] lo = new double[d + 2];
@@ -320,23 +331,31 @@ public final class GaussianProcess {
   static final class Likelihood implements DifferentiableMultivariateFunction {
     private final double[][] x;
     private final double[] y;
+    private final int[] group;
+    private final int groups;
 
     Likelihood(double[][] x, double[] y) {
+      this(x, y, IntStream.range(0, x[0].length).toArray());
+    }
+
+    Likelihood(double[][] x, double[] y, int[] group) {
       this.x = x;
       this.y = y;
+      this.group = group.clone();
+      this.groups = Arrays.stream(group).max().orElse(-1) + 1;
     }
 
     ArdMatern52 kernel(double[] theta) {
       int d = x[0].length;
       double[] l = new double[d];
-      for (int i = 0; i < d; i++) l[i] = Math.exp(theta[i]);
+      for (int i = 0; i < d; i++) l[i] = Math.exp(theta[group[i]]);
       double[] lo = new double[d + 1];
       double[] hi = new double[d + 1];
       Arrays.fill(lo, 0, d, Math.exp(LOG_L_MIN));
       Arrays.fill(hi, 0, d, Math.exp(LOG_L_MAX));
       lo[d] = Math.exp(LOG_S2_MIN);
       hi[d] = Math.exp(LOG_S2_MAX);
-      return new ArdMatern52(l, Math.exp(theta[d]), lo, hi);
+      return new ArdMatern52(l, Math.exp(theta[groups]), lo, hi);
     }
 
     @Override
@@ -353,8 +372,9 @@ public final class GaussianProcess {
     private double evaluate(double[] theta, double[] gradient) {
       int n = x.length;
       int d = x[0].length;
+      int g = groups;
       ArdMatern52 k = kernel(theta);
-      double noise = Math.exp(theta[d + 1]);
+      double noise = Math.exp(theta[g + 1]);
       Cholesky chol;
       try {
         chol = Cholesky.factor(covariance(k, noise, x));
@@ -365,7 +385,7 @@ public final class GaussianProcess {
       double[] a = chol.solve(y);
       double value = 0.5 * dot(y, a) + 0.5 * chol.logDeterminant() + 0.5 * n * Math.log(2 * Math.PI);
       if (gradient == null) {
-        for (int j = 0; j < d; j++) {
+        for (int j = 0; j < g; j++) {
           double u = (theta[j] - LOG_L_PRIOR_MEAN) / LOG_L_PRIOR_SD;
           value += 0.5 * u * u;
         }
@@ -380,19 +400,19 @@ public final class GaussianProcess {
           // W = ααᵀ - K⁻¹; off-diagonal pairs count twice.
           double w = 2 * (a[p] * a[q] - inv[p][q]);
           double r = k.distance(x[p], x[q]);
-          gradient[d] += w * k.ofDistance(r);
+          gradient[g] += w * k.ofDistance(r);
           double f = w * k.derivativeFactor(r);
           for (int j = 0; j < d; j++) {
             double diff = x[p][j] - x[q][j];
-            gradient[j] += f * diff * diff / l2[j];
+            gradient[group[j]] += f * diff * diff / l2[j];
           }
         }
         double w = a[p] * a[p] - inv[p][p];
-        gradient[d] += w * k.variance();
-        gradient[d + 1] += w * noise;
+        gradient[g] += w * k.variance();
+        gradient[g + 1] += w * noise;
       }
-      for (int j = 0; j < d + 2; j++) gradient[j] *= -0.5;
-      for (int j = 0; j < d; j++) {
+      for (int j = 0; j < g + 2; j++) gradient[j] *= -0.5;
+      for (int j = 0; j < g; j++) {
         double u = (theta[j] - LOG_L_PRIOR_MEAN) / LOG_L_PRIOR_SD;
         value += 0.5 * u * u;
         gradient[j] += u / LOG_L_PRIOR_SD;
