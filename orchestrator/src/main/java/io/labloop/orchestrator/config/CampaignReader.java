@@ -2,17 +2,11 @@ package io.labloop.orchestrator.config;
 
 import io.labloop.orchestrator.config.CampaignConfig.ObjectiveSource;
 import io.labloop.orchestrator.config.CampaignConfig.OutputRef;
-import io.labloop.orchestrator.config.YamlNode.MapNode;
 import io.labloop.orchestrator.config.YamlNode.Scalar;
-import io.labloop.planners.CandidatePool;
-import io.labloop.planners.Constraint;
 import io.labloop.planners.Objective;
-import io.labloop.planners.Parameter;
 import io.labloop.planners.PlannerProblem;
 import io.labloop.planners.PlannerSpec;
 import io.labloop.planners.Planners;
-import io.labloop.planners.Point;
-import io.labloop.planners.Space;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -44,9 +38,7 @@ final class CampaignReader {
 
   static final List<String> TOP_KEYS = List.of("campaign", "description", "lab", "parameters", "constraints",
       "candidates", "workflow", "objectives", "planner", "budget", "stop", "on-interrupt", "schedule", "approval", "achieved");
-  static final List<String> TYPES = List.of("continuous", "integer", "discrete", "categorical");
   static final List<String> GOALS = List.of("maximize", "minimize", "target");
-  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
   /** Where a CSV named by the campaign is read from and its problems reported. */
@@ -63,7 +55,7 @@ final class CampaignReader {
   }
 
   /** A step as read; {@code broken} when its instrument or command is not in the lab. */
-  private record Step(WorkflowStep step, YamlNode node, Optional<CommandConfig> command, boolean broken) {}
+  record Step(WorkflowStep step, YamlNode node, Optional<CommandConfig> command, boolean broken) {}
 
   Optional<CampaignConfig> read(Path file, String text, YamlNode root, Optional<LabConfig> lab, Report report) {
     int before = report.count();
@@ -75,32 +67,8 @@ final class CampaignReader {
     Optional<String> name = c.string("campaign");
     Path dir = file.toAbsolutePath().getParent();
 
-    // Parameters, then a candidate pool that may fill in their values.
-    Map<String, Fields> paramFields = new LinkedHashMap<>();
-    Map<String, Parameter> params = new LinkedHashMap<>();
-    Set<String> open = new LinkedHashSet<>();
-    boolean hasPool = c.has("candidates");
-    if (c.require("parameters", "a map of parameters by name")) {
-      c.section("parameters", "a map of parameters by name").ifPresent(ps -> {
-        if (ps.map().entries().isEmpty()) report.error(ps.map(), "no parameters (expected at least one)");
-        ps.map().entries().values().forEach(e -> {
-          if (!IDENTIFIER.matcher(e.key()).matches()) {
-            report.error(e.keyPos(), "parameter name '" + e.key() + "' (expected letters, digits and _, starting with a letter, so constraints can use it)");
-          }
-          Fields.of(e.value(), report, "a map with type: continuous, integer, discrete or categorical").ifPresent(pf -> {
-            paramFields.put(e.key(), pf);
-            parameter(e.key(), pf, hasPool, open).ifPresent(p -> params.put(e.key(), p));
-          });
-        });
-      });
-    }
-    Optional<CandidatePool> pool = hasPool && params.size() == paramFields.size()
-        ? candidates(c, dir, params, open, report) : Optional.empty();
-    boolean spaceOk = params.size() == paramFields.size() && !params.isEmpty();
-    List<Parameter> parameters = new ArrayList<>(params.values());
-    List<Constraint> constraints = spaceOk ? constraints(c, parameters, pool, report) : List.of();
-    Optional<Space> space = Optional.empty();
-    if (spaceOk && report.count() == before) space = Optional.of(new Space(parameters, constraints, pool));
+    SpaceReader.Result space = new SpaceReader(files).read(c, dir, report);
+    Map<String, Fields> paramFields = space.declared();
 
     // The workflow, against the lab.
     List<Step> steps = new ArrayList<>();
@@ -130,7 +98,7 @@ final class CampaignReader {
           + Spelling.hint(type, Planners.TYPES) + ")");
     } else if (planner.isPresent()) {
       YamlNode block = c.node("planner").orElseThrow();
-      for (PlannerProblem p : Planners.check(planner.get(), space.orElse(null))) {
+      for (PlannerProblem p : Planners.check(planner.get(), space.space().orElse(null))) {
         YamlNode.Pos at = p.option().isEmpty() ? block.find(List.of("type")).pos() : block.keyPosition(List.of(p.option()));
         report.error(at, p.message());
       }
@@ -152,174 +120,15 @@ final class CampaignReader {
         .map(v -> CampaignConfig.Approval.valueOf(v.toUpperCase())).orElse(CampaignConfig.Approval.AUTO);
     Map<String, OutputRef> achieved = achieved(c, paramFields.keySet(), byId, report);
 
-    if (spaceOk && workflowClean) {
+    if (space.complete() && workflowClean) {
       checkUsed(root, paramFields.keySet(), steps, report);
-      lab.ifPresent(l -> checkLimits(l, steps, params, paramFields, pool, report));
+      lab.ifPresent(l -> LimitCheck.check(l, steps, space.parameters(), paramFields, space.pool(), report));
     }
-    if (report.count() != before || name.isEmpty() || space.isEmpty() || planner.isEmpty() || lab.isEmpty()) {
+    if (report.count() != before || name.isEmpty() || space.space().isEmpty() || planner.isEmpty() || lab.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new CampaignConfig(file, text, sha256(text), name.get(), lab.get(), space.get(), objectives,
+    return Optional.of(new CampaignConfig(file, text, sha256(text), name.get(), lab.get(), space.space().get(), objectives,
         steps.stream().map(Step::step).toList(), planner.get(), budget, stop, onInterrupt, schedule, approval, achieved));
-  }
-
-  // ---- parameters and space ----
-
-  private Optional<Parameter> parameter(String name, Fields p, boolean hasPool, Set<String> open) {
-    Report report = p.report();
-    if (!p.require("type", "one of " + String.join(", ", TYPES))) return Optional.empty();
-    Optional<String> type = p.choice("type", TYPES);
-    if (type.isEmpty()) return Optional.empty();
-    int before = report.count();
-    String unit = p.string("unit").orElse("");
-    switch (type.get()) {
-      case "continuous" -> {
-        p.allowOnly(List.of("type", "min", "max", "scale", "unit", "description"));
-        p.require("min", "the lowest value to try");
-        p.require("max", "the highest value to try");
-        Optional<Double> min = p.number("min");
-        Optional<Double> max = p.number("max");
-        Parameter.Scale scale = p.choice("scale", List.of("linear", "log"))
-            .map(s -> s.equals("log") ? Parameter.Scale.LOG : Parameter.Scale.LINEAR).orElse(Parameter.Scale.LINEAR);
-        if (min.isPresent() && max.isPresent()) {
-          if (min.get() >= max.get()) {
-            report.error(p.node("max").orElseThrow(), "max " + Numbers.text(max.get()) + " is not above min " + Numbers.text(min.get())
-                + " (expected min < max)");
-          } else if (scale == Parameter.Scale.LOG && min.get() <= 0) {
-            report.error(p.node("min").orElseThrow(), "min " + Numbers.text(min.get()) + " on a log scale (expected min > 0 with scale: log)");
-          }
-        }
-        if (report.count() != before || min.isEmpty() || max.isEmpty()) return Optional.empty();
-        return Optional.of(new Parameter.Continuous(name, min.get(), max.get(), scale, unit));
-      }
-      case "integer" -> {
-        p.allowOnly(List.of("type", "min", "max", "unit", "description"));
-        p.require("min", "the lowest whole number to try");
-        p.require("max", "the highest whole number to try");
-        OptionalLong min = p.whole("min", Long.MIN_VALUE);
-        OptionalLong max = p.whole("max", Long.MIN_VALUE);
-        if (min.isPresent() && max.isPresent() && min.getAsLong() >= max.getAsLong()) {
-          report.error(p.node("max").orElseThrow(), "max " + max.getAsLong() + " is not above min " + min.getAsLong() + " (expected min < max)");
-        }
-        if (report.count() != before || min.isEmpty() || max.isEmpty()) return Optional.empty();
-        return Optional.of(new Parameter.IntegerRange(name, min.getAsLong(), max.getAsLong(), unit));
-      }
-      case "discrete" -> {
-        p.allowOnly(List.of("type", "values", "unit", "description"));
-        List<Double> values = new ArrayList<>();
-        if (!p.has("values") && hasPool) {
-          open.add(name);
-          return Optional.of(new Parameter.Discrete(name, List.of(0.0), unit));
-        }
-        if (!p.require("values", "a list of numbers, e.g. values: [0.5, 1, 2]")) return Optional.empty();
-        p.list("values", "a list of numbers").ifPresent(items -> {
-          if (items.isEmpty()) report.error(p.node("values").orElseThrow(), "empty list of values (expected at least one number)");
-          for (YamlNode item : items) {
-            p.number(item, "values").ifPresent(v -> {
-              if (values.contains(v)) report.error(item, Numbers.text(v) + " is listed twice (expected each value once)");
-              else values.add(v);
-            });
-          }
-        });
-        if (report.count() != before || values.isEmpty()) return Optional.empty();
-        return Optional.of(new Parameter.Discrete(name, values, unit));
-      }
-      default -> {
-        p.allowOnly(List.of("type", "values", "description"));
-        List<String> values = new ArrayList<>();
-        if (!p.has("values") && hasPool) {
-          open.add(name);
-          return Optional.of(new Parameter.Categorical(name, List.of("?")));
-        }
-        if (!p.require("values", "a list of names, e.g. values: [water, ethanol]")) return Optional.empty();
-        p.list("values", "a list of names").ifPresent(items -> {
-          if (items.isEmpty()) report.error(p.node("values").orElseThrow(), "empty list of values (expected at least one name)");
-          for (YamlNode item : items) {
-            p.text(item, "values").ifPresent(v -> {
-              if (values.contains(v)) report.error(item, "'" + v + "' is listed twice (expected each value once)");
-              else values.add(v);
-            });
-          }
-        });
-        if (report.count() != before || values.isEmpty()) return Optional.empty();
-        return Optional.of(new Parameter.Categorical(name, values));
-      }
-    }
-  }
-
-  /** Reads the pool; parameters that left out {@code values:} get the values found in their column. */
-  private Optional<CandidatePool> candidates(Fields c, Path dir, Map<String, Parameter> params, Set<String> open, Report report) {
-    Optional<Fields> f = c.section("candidates", "a map with file: a CSV of the conditions that can be made");
-    if (f.isEmpty()) return Optional.empty();
-    Fields cand = f.get();
-    cand.allowOnly(List.of("file", "description"));
-    if (!cand.require("file", "a CSV file with a column per parameter, relative to the campaign file")) return Optional.empty();
-    Optional<String> name = cand.string("file");
-    if (name.isEmpty()) return Optional.empty();
-    Path csv = dir.resolve(name.get()).normalize();
-    if (!java.nio.file.Files.isRegularFile(csv)) {
-      report.error(cand.node("file").orElseThrow(), "candidates file '" + name.get() + "' not found (expected a CSV file, relative to the campaign file)");
-      return Optional.empty();
-    }
-    Report csvReport = files.report(csv);
-    Optional<String> text = files.read(csv, csvReport);
-    if (text.isEmpty()) return Optional.empty();
-    Map<String, Set<String>> collected = new LinkedHashMap<>();
-    Optional<List<Point>> rows = CandidateTable.read(text.get(), List.copyOf(params.values()), open, collected, csvReport);
-    if (rows.isEmpty()) return Optional.empty();
-    for (String n : open) {
-      Parameter p = params.get(n);
-      List<String> found = new ArrayList<>(collected.getOrDefault(n, Set.of()));
-      if (p instanceof Parameter.Discrete d) {
-        params.put(n, new Parameter.Discrete(n, found.stream().map(Double::parseDouble).distinct().toList(), d.unit()));
-      } else {
-        params.put(n, new Parameter.Categorical(n, found));
-      }
-    }
-    return Optional.of(new CandidatePool(rows.get(), csv.getFileName().toString()));
-  }
-
-  private List<Constraint> constraints(Fields c, List<Parameter> parameters, Optional<CandidatePool> pool, Report report) {
-    Optional<List<YamlNode>> items = c.list("constraints", "a list of comparisons, e.g. - \"temperature * time <= 6000\"");
-    if (items.isEmpty()) return List.of();
-    Set<String> names = new LinkedHashSet<>();
-    parameters.forEach(p -> names.add(p.name()));
-    ConstraintCheck check = new ConstraintCheck(parameters, pool.map(CandidatePool::rows));
-    List<Constraint> constraints = new ArrayList<>();
-    List<ConstraintCheck.Comparison> comparisons = new ArrayList<>();
-    boolean allRead = true;
-    for (YamlNode item : items.get()) {
-      Optional<String> text = c.text(item, "constraints");
-      if (text.isEmpty()) {
-        allRead = false;
-        continue;
-      }
-      try {
-        ConstraintCheck.Comparison cmp = check.parse(text.get());
-        List<String> unknown = cmp.variables().stream().filter(v -> !names.contains(v)).toList();
-        if (!unknown.isEmpty()) {
-          String u = unknown.get(0);
-          report.error(item, "constraint uses '" + u + "', which is not a parameter (" + Spelling.hint(u, names) + ")");
-          allRead = false;
-          continue;
-        }
-        constraints.add(Constraint.parse(text.get(), names));
-        Optional<String> never = check.unsatisfiable(cmp);
-        if (never.isPresent()) {
-          report.error(item, never.get());
-          allRead = false;
-        } else {
-          comparisons.add(cmp);
-        }
-      } catch (IllegalArgumentException e) {
-        report.error(item, e.getMessage());
-        allRead = false;
-      }
-    }
-    if (allRead && comparisons.size() > 1) {
-      check.unsatisfiableTogether(comparisons).ifPresent(m -> report.error(c.keyPos("constraints"), m));
-    }
-    return constraints;
   }
 
   // ---- workflow ----
@@ -581,78 +390,6 @@ final class CampaignReader {
             + " in a workflow step's args)");
       }
     });
-  }
-
-  /**
-   * The campaign's space against each instrument's limits for the arguments it feeds: a
-   * campaign that could ask for more than an instrument allows does not start.
-   */
-  private static void checkLimits(LabConfig lab, List<Step> steps, Map<String, Parameter> params, Map<String, Fields> paramFields,
-      Optional<CandidatePool> pool, Report report) {
-    for (Step s : steps) {
-      InstrumentConfig in = lab.instruments().get(s.step().instrument());
-      if (in == null) continue;
-      s.step().args().forEach((arg, value) -> {
-        Limit limit = in.limits().get(arg);
-        if (limit == null) return;
-        String where = " (expected %s, the limit of " + in.name() + " in " + lab.file().getFileName() + ")";
-        if (value instanceof WorkflowStep.Arg.Literal lit && lit.value() instanceof Number n) {
-          limit.violation(in.name(), n.doubleValue()).ifPresent(v -> report.error(
-              s.node().find(List.of("args", arg)), "argument " + arg + " = " + Numbers.text(n.doubleValue()) + " is outside "
-                  + in.name() + "'s limit" + String.format(where, range(limit))));
-        }
-        if (!(value instanceof WorkflowStep.Arg.ParameterRef ref)) return;
-        Parameter p = params.get(ref.parameter());
-        Fields f = paramFields.get(ref.parameter());
-        if (p == null || f == null) return;
-        // A range in K against a limit in degC would compare numbers that mean different things.
-        String limitUnit = limitUnit(in, arg);
-        if (!p.unit().isEmpty() && !limitUnit.isEmpty() && !p.unit().equals(limitUnit)) {
-          report.error(f.node("unit").orElse(f.map()), "parameter '" + p.name() + "' is in " + p.unit() + " but " + in.name()
-              + "'s limit for " + arg + " is in " + limitUnit + " (expected unit: " + limitUnit + ")");
-          return;
-        }
-        double lo;
-        double hi;
-        if (p instanceof Parameter.Continuous c) {
-          lo = c.min();
-          hi = c.max();
-        } else if (p instanceof Parameter.IntegerRange r) {
-          lo = r.min();
-          hi = r.max();
-        } else if (p instanceof Parameter.Discrete d) {
-          lo = d.values().stream().mapToDouble(Double::doubleValue).min().orElse(0);
-          hi = d.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
-        } else {
-          return;
-        }
-        if (limit.min().isPresent() && lo < limit.min().getAsDouble()) {
-          YamlNode at = f.node("min").or(() -> f.node("values")).orElse(f.map());
-          report.error(at, "parameter '" + p.name() + "' goes down to " + Numbers.text(lo) + ", below " + in.name() + "'s limit for "
-              + arg + String.format(where, "values >= " + Numbers.text(limit.min().getAsDouble())));
-        }
-        if (limit.max().isPresent() && hi > limit.max().getAsDouble()) {
-          YamlNode at = f.node("max").or(() -> f.node("values")).orElse(f.map());
-          report.error(at, "parameter '" + p.name() + "' goes up to " + Numbers.text(hi) + ", above " + in.name() + "'s limit for "
-              + arg + String.format(where, "values <= " + Numbers.text(limit.max().getAsDouble())));
-        }
-      });
-    }
-  }
-
-  private static String limitUnit(InstrumentConfig in, String argument) {
-    if (in.spec().section().get("limits") instanceof Map<?, ?> limits && limits.get(argument) instanceof Map<?, ?> limit
-        && limit.get("unit") != null) {
-      return String.valueOf(limit.get("unit"));
-    }
-    return "";
-  }
-
-  private static String range(Limit l) {
-    if (l.min().isPresent() && l.max().isPresent()) {
-      return "a value from " + Numbers.text(l.min().getAsDouble()) + " to " + Numbers.text(l.max().getAsDouble());
-    }
-    return l.min().isPresent() ? "a value >= " + Numbers.text(l.min().getAsDouble()) : "a value <= " + Numbers.text(l.max().getAsDouble());
   }
 
   static String sha256(String text) {

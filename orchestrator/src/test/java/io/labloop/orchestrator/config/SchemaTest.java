@@ -30,7 +30,7 @@ class SchemaTest {
   void theSchemasKnowTheSameGoalsAndParameterTypes() throws IOException {
     JsonNode campaign = new ObjectMapper().readTree(SCHEMAS.resolve("campaign.schema.json").toFile());
     assertEquals(CampaignReader.GOALS, strings(campaign.at("/definitions/objective/properties/goal/enum")));
-    assertEquals(CampaignReader.TYPES, strings(campaign.at("/definitions/parameter/properties/type/enum")));
+    assertEquals(SpaceReader.TYPES, strings(campaign.at("/definitions/parameter/properties/type/enum")));
     assertEquals(new TreeSet<>(io.labloop.planners.Planners.TYPES), new TreeSet<>(strings(campaign.at("/properties/planner/properties/type/enum"))));
   }
 
