@@ -101,12 +101,25 @@ final class BayesianPlanner implements Planner {
 
     double[][] x = ok.stream().map(o -> cube.encode(o.point())).toArray(double[][]::new);
     Losses losses = losses(state.objectives(), ok, random);
-    GaussianProcess gp = GaussianProcess.fit(x, losses.scalar(), mix(seed, round + 1), cube.parameterOfColumn());
-    double[] lengthscale = new double[d];
-    for (int j = 0; j < d; j++) lengthscale[j] = gp.lengthscale(j);
-
     List<double[]> failed = state.observations().stream().filter(o -> !o.isOk())
         .map(o -> cube.encode(o.point())).toList();
+    // Failed experiments enter the model at the worst loss seen (imputation), so the mean rises
+    // and the uncertainty falls where they happened; the feasibility model then discounts their
+    // neighbourhood further.
+    double worst = Arrays.stream(losses.scalar()).max().orElse(0);
+    double[][] modelX = new double[x.length + failed.size()][];
+    double[] modelY = new double[modelX.length];
+    for (int i = 0; i < x.length; i++) {
+      modelX[i] = x[i];
+      modelY[i] = losses.scalar()[i];
+    }
+    for (int i = 0; i < failed.size(); i++) {
+      modelX[x.length + i] = failed.get(i);
+      modelY[x.length + i] = worst;
+    }
+    GaussianProcess gp = GaussianProcess.fit(modelX, modelY, mix(seed, round + 1), cube.parameterOfColumn());
+    double[] lengthscale = new double[d];
+    for (int j = 0; j < d; j++) lengthscale[j] = Math.min(gp.lengthscale(j), Feasibility.MAX_BANDWIDTH);
     Feasibility feasibility = new Feasibility(Arrays.asList(x), failed, lengthscale);
 
     for (Point p : state.pending()) gp.believe(cube.encode(p));
