@@ -24,6 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.snakeyaml.engine.v2.api.Load;
@@ -145,34 +149,96 @@ public final class VirtualLab implements AutoCloseable {
         }
       }
     }
-    for (Map.Entry<String, List<String>> e : opcua.entrySet()) {
-      Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
-      List<SimulatedInstrument> members = new ArrayList<>();
-      for (String name : e.getValue()) {
-        sections.put(name, section(name));
-        members.add(instruments.get(name));
+    // The OPC UA servers and the MQTT brokers each take a second or two to start (certificate,
+    // Netty, HiveMQ): start them side by side, then register them in the lab file's order.
+    ExecutorService starter = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "virtual-lab-start");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      Map<String, CompletableFuture<OpcUaDevice>> servers = new LinkedHashMap<>();
+      for (Map.Entry<String, List<String>> e : opcua.entrySet()) {
+        Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
+        List<SimulatedInstrument> members = new ArrayList<>();
+        for (String name : e.getValue()) {
+          sections.put(name, section(name));
+          members.add(instruments.get(name));
+        }
+        servers.put(e.getKey(), CompletableFuture.supplyAsync(
+            () -> OpcUaDevice.start(URI.create(e.getKey()), members, sections, workDir.resolve("pki")), starter));
       }
-      OpcUaDevice device = OpcUaDevice.start(URI.create(e.getKey()), members, sections, workDir.resolve("pki"));
-      register(device);
-      for (String name : e.getValue()) {
-        section(name).put("endpoint", device.endpoints().get(0).address());
+      Map<String, CompletableFuture<List<AutoCloseable>>> brokers = new LinkedHashMap<>();
+      for (Map.Entry<String, List<String>> e : mqtt.entrySet()) {
+        brokers.put(e.getKey(), CompletableFuture.supplyAsync(() -> startMqtt(URI.create(e.getKey()), e.getValue()), starter));
       }
-    }
-    for (Map.Entry<String, List<String>> e : mqtt.entrySet()) {
-      URI broker = URI.create(e.getKey());
-      if (settings.broker().equals("embedded")) {
-        EmbeddedBroker embedded = EmbeddedBroker.start(broker, workDir);
-        running.add(embedded);
-        broker = embedded.uri();
+      RuntimeException failure = null;
+      for (Map.Entry<String, CompletableFuture<OpcUaDevice>> e : servers.entrySet()) {
+        try {
+          OpcUaDevice device = e.getValue().join();
+          register(device);
+          for (String name : opcua.get(e.getKey())) {
+            section(name).put("endpoint", device.endpoints().get(0).address());
+          }
+        } catch (CompletionException ex) {
+          failure = failure == null ? unwrap(ex) : failure;
+        }
       }
-      for (String name : e.getValue()) {
-        section(name).put("broker", broker.toString());
-        register(MqttDevice.start(instruments.get(name), section(name), broker));
+      for (Map.Entry<String, CompletableFuture<List<AutoCloseable>>> e : brokers.entrySet()) {
+        try {
+          for (AutoCloseable started : e.getValue().join()) {
+            if (started instanceof ProtocolDevice device) {
+              register(device);
+              for (Endpoint ep : device.endpoints()) {
+                section(ep.instrument()).put("broker", ep.address());
+              }
+            } else {
+              running.add(started);
+            }
+          }
+        } catch (CompletionException ex) {
+          failure = failure == null ? unwrap(ex) : failure;
+        }
       }
+      if (failure != null) {
+        throw failure;
+      }
+    } finally {
+      starter.shutdown();
     }
     for (Endpoint ep : endpoints.values()) {
       log.info("virtual instrument {}", ep.describe());
     }
+  }
+
+  /** Starts the broker (when embedded) and the devices on it; on failure stops what it started. */
+  private List<AutoCloseable> startMqtt(URI broker, List<String> names) {
+    List<AutoCloseable> started = new ArrayList<>();
+    try {
+      URI address = broker;
+      if (settings.broker().equals("embedded")) {
+        EmbeddedBroker embedded = EmbeddedBroker.start(broker, workDir);
+        started.add(embedded);
+        address = embedded.uri();
+      }
+      for (String name : names) {
+        started.add(MqttDevice.start(instruments.get(name), section(name), address));
+      }
+      return started;
+    } catch (RuntimeException e) {
+      for (int i = started.size() - 1; i >= 0; i--) {
+        try {
+          started.get(i).close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+  }
+
+  private static RuntimeException unwrap(CompletionException e) {
+    return e.getCause() instanceof RuntimeException r ? r : e;
   }
 
   private void register(ProtocolDevice device) {
