@@ -1,0 +1,124 @@
+package io.labloop.simulators;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.labloop.simulators.faults.Fault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SimulationSettingsTest {
+
+  private static Map<String, Object> lab() {
+    return TestLabs.tree(Path.of("unused"), "robot", "spectrometer", "xrd");
+  }
+
+  private static SimulationProblem only(Map<String, Object> tree) {
+    List<SimulationProblem> problems = SimulationSettings.check(tree);
+    assertEquals(1, problems.size(), problems.toString());
+    return problems.get(0);
+  }
+
+  @Test
+  void theTestLabIsReadAsWritten() {
+    Map<String, Object> tree = lab();
+    TestLabs.section(tree, "simulation").put("faults", Map.of("spectrometer", Map.of("timeout-rate", 0.02, "garbage-rate", 0.01)));
+    assertEquals(List.of(), SimulationSettings.check(tree));
+    SimulationSettings s = SimulationSettings.from(tree);
+    assertEquals(7, s.seed());
+    assertEquals(Duration.ofMinutes(30), s.instruments().get("robot").duration());
+    assertEquals(List.of("peak", "fwhm"), s.instruments().get("spectrometer").measures());
+    assertEquals(0.5, s.instruments().get("spectrometer").noise().get("peak"));
+    assertEquals(Map.of(Fault.TIMEOUT, 0.02, Fault.GARBAGE, 0.01), s.faults().get("spectrometer"));
+  }
+
+  @Test
+  void aLabWithoutSimulationHasNoProblemsButCannotStart() {
+    Map<String, Object> tree = lab();
+    tree.remove("simulation");
+    assertEquals(List.of(), SimulationSettings.check(tree));
+    assertThrows(SimulationSettings.InvalidSimulation.class, () -> SimulationSettings.from(tree));
+  }
+
+  @Test
+  void aMisspeltKeyIsReportedWithItsPathAndASuggestion() {
+    Map<String, Object> tree = lab();
+    TestLabs.section(tree, "simulation").put("time-scael", 0.1);
+    SimulationProblem p = only(tree);
+    assertEquals(List.of("simulation", "time-scael"), p.path());
+    assertTrue(p.message().contains("did you mean 'time-scale'"), p.message());
+  }
+
+  @Test
+  void noiseForAnOutputTheInstrumentDoesNotMeasure() {
+    Map<String, Object> tree = lab();
+    TestLabs.section(tree, "simulation", "instruments", "spectrometer").put("noise", Map.of("peek", 0.5));
+    SimulationProblem p = only(tree);
+    assertEquals(List.of("simulation", "instruments", "spectrometer", "noise", "peek"), p.path());
+    assertTrue(p.message().contains("did you mean 'peak'"), p.message());
+  }
+
+  @Test
+  void measuresMustBeWorldOutputs() {
+    Map<String, Object> tree = lab();
+    TestLabs.section(tree, "simulation", "instruments", "xrd").put("measures", List.of("crystalinity"));
+    TestLabs.section(tree, "simulation", "instruments", "xrd").remove("noise");
+    SimulationProblem p = only(tree);
+    assertEquals(List.of("simulation", "instruments", "xrd", "measures", 0), p.path());
+    assertTrue(p.message().contains("'crystallinity'"), p.message());
+  }
+
+  @Test
+  void faultRatesAreProbabilitiesThatAddUpToAtMostOne() {
+    Map<String, Object> tree = lab();
+    TestLabs.section(tree, "simulation").put("faults", Map.of("xrd", Map.of("timeout-rate", 1.5)));
+    assertEquals(List.of("simulation", "faults", "xrd", "timeout-rate"), only(tree).path());
+    TestLabs.section(tree, "simulation").put("faults", Map.of("xrd", Map.of("timeout-rate", 0.6, "refuse-rate", 0.6)));
+    assertTrue(only(tree).message().contains("add up to"));
+    TestLabs.section(tree, "simulation").put("faults", Map.of("xrd", Map.of("explode-rate", 0.1)));
+    assertEquals(List.of("simulation", "faults", "xrd", "explode-rate"), only(tree).path());
+  }
+
+  @Test
+  void anInstrumentMustExistInTheLab() {
+    Map<String, Object> tree = lab();
+    TestLabs.section(tree, "simulation", "instruments").put("spectrometr", Map.of("role", "measurer", "measures", List.of("peak")));
+    SimulationProblem p = only(tree);
+    assertEquals(List.of("simulation", "instruments", "spectrometr"), p.path());
+    assertTrue(p.message().contains("did you mean 'spectrometer'"), p.message());
+  }
+
+  @Test
+  void everyWorldKindIsChecked() {
+    Map<String, Object> tree = lab();
+    Map<String, Object> sim = TestLabs.section(tree, "simulation");
+    sim.put("world", Map.of("model", "gold-nanorods"));
+    assertEquals(List.of("simulation", "world", "model"), SimulationSettings.check(tree).get(0).path());
+    sim.put("world", Map.of("expression", Map.of("peak", "3 * (x +")));
+    assertEquals(List.of("simulation", "world", "expression", "peak"), SimulationSettings.check(tree).get(0).path());
+    sim.put("world", Map.of("function", "branin", "dataset", "runs.csv"));
+    assertTrue(SimulationSettings.check(tree).get(0).message().contains("only one of"));
+    sim.put("world", Map.of("dataset", "runs.csv", "inputs", List.of("t")));
+    assertEquals(List.of("simulation", "world", "outputs"), SimulationSettings.check(tree).get(0).path());
+    sim.put("world", Map.of("function", "hartmann6"));
+    sim.put("instruments", Map.of("robot", Map.of("role", "synthesizer"), "spectrometer", Map.of("role", "measurer", "measures", List.of("y"))));
+    assertEquals(List.of(), SimulationSettings.check(tree));
+  }
+
+  @Test
+  void badValuesSayWhatWasExpected() {
+    Map<String, Object> tree = lab();
+    TestLabs.section(tree, "simulation").put("seed", "seven");
+    TestLabs.section(tree, "simulation", "instruments", "robot").put("role", "mixer");
+    TestLabs.section(tree, "simulation", "instruments", "robot").put("duration", "soon");
+    List<SimulationProblem> problems = SimulationSettings.check(tree);
+    assertEquals(3, problems.size(), problems.toString());
+    assertTrue(problems.stream().anyMatch(p -> p.message().contains("whole number")));
+    assertTrue(problems.stream().anyMatch(p -> p.message().contains("synthesizer or measurer")));
+    assertTrue(problems.stream().anyMatch(p -> p.message().contains("500ms, 30s, 10m or 2h")));
+  }
+}
