@@ -54,7 +54,7 @@ class ExamplesTest {
     assertEquals(List.of("robot", "spectrometer", "xrd"), List.copyOf(lab.instruments().keySet()));
     InstrumentConfig robot = lab.instrument("robot");
     assertEquals("opcua", robot.driver());
-    assertEquals(Optional.of("stop"), robot.abortCommand());
+    assertEquals(Optional.of("abort"), robot.abortCommand());
     assertEquals(1, robot.capacity());
     CommandConfig synthesize = robot.commands().get("synthesize");
     assertEquals(Duration.ofMinutes(10), synthesize.timeout());
