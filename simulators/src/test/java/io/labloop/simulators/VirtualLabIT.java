@@ -162,6 +162,26 @@ class VirtualLabIT {
   }
 
   @Test
+  void faultRatesFromTheLabFileApply(@TempDir Path dir) throws Exception {
+    Map<String, Object> tree = TestLabs.tree(dir, "robot", "spectrometer");
+    TestLabs.section(tree, "simulation").put("faults", Map.of("spectrometer", Map.of("refuse-rate", 0.5)));
+    try (VirtualLab lab = VirtualLab.start(tree, dir, dir.resolve("work")); Clients c = new Clients(lab)) {
+      String id = c.sampleOf(CONDITIONS[0]);
+      int refused = 0;
+      for (int i = 0; i < 40; i++) {
+        String reply = c.ask("MEAS " + id);
+        if (reply.startsWith("ERR refused")) {
+          refused++;
+        } else {
+          assertTrue(reply.startsWith("OK peak="), reply);
+        }
+      }
+      assertTrue(refused >= 8 && refused <= 32, "about half of 40 refused, got " + refused);
+      assertEquals(40, lab.received("spectrometer", "measure"));
+    }
+  }
+
+  @Test
   void theJournalAndTheSamplesOutliveTheProcess(@TempDir Path dir) throws Exception {
     Map<String, Object> tree = TestLabs.tree(dir, "robot", "spectrometer");
     String id;
