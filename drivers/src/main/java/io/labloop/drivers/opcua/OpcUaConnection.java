@@ -65,6 +65,7 @@ final class OpcUaConnection implements AutoCloseable {
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private CompletableFuture<OpcUaClient> client;
   private volatile boolean sessionActive;
+  private volatile boolean closing;
 
   OpcUaConnection(OpcUaSettings settings) {
     this.settings = settings;
@@ -178,6 +179,7 @@ final class OpcUaConnection implements AutoCloseable {
       @Override
       public void onSessionInactive(UaSession session) {
         sessionActive = false;
+        if (closing) return;
         log.warn("OPC UA session to {} lost; reconnecting", settings.endpoint());
         listeners.forEach(l -> l.offline("session to " + settings.endpoint() + " lost; reconnecting"));
       }
@@ -227,6 +229,7 @@ final class OpcUaConnection implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     CompletableFuture<OpcUaClient> c;
     synchronized (this) {
       c = client;

@@ -33,7 +33,7 @@ final class JSerialCommLine implements SerialLine {
     }
     p.setComPortParameters(settings.baud(), settings.dataBits(), stopBits(settings.stopBits()), parity(settings.parity()));
     p.setFlowControl(flowControl(settings.flowControl()));
-    p.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING, SLICE_MS, 2_000);
+    p.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, SLICE_MS, 0);
     if (!p.openPort()) {
       throw new IOException("cannot open serial port '" + settings.port() + "' (missing, in use by another program, "
           + "or no permission; error code " + p.getLastErrorCode() + ")");

@@ -186,6 +186,14 @@ final class SerialInstrument implements Instrument {
   public void close() {
     worker.execute(line::close);
     worker.shutdown();
+    try {
+      // Wait for the port to be released: whoever opens it next (another program) expects it free.
+      if (!worker.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+        log.warn("{}: a command still holds serial port {}; it is closed when that command ends", name, settings.port());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     status.offline("closed");
     bridges.release(SharedTimer.KEY);
   }

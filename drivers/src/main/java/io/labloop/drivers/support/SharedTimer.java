@@ -1,7 +1,6 @@
 package io.labloop.drivers.support;
 
 import io.labloop.drivers.Bridges;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,7 +23,11 @@ public final class SharedTimer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     };
-    scheduler = Executors.newScheduledThreadPool(1, threads);
+    var pool = new java.util.concurrent.ScheduledThreadPoolExecutor(1, threads);
+    // Almost every timeout is cancelled (the reply came); drop those at once instead of keeping
+    // thousands of 30-minute tasks queued until they would have fired.
+    pool.setRemoveOnCancelPolicy(true);
+    scheduler = pool;
   }
 
   public static SharedTimer acquire(Bridges bridges) {

@@ -15,11 +15,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Measures what a driver adds to one command's round trip. For each protocol, against the
- * virtual lab with operations that take no time: {@code warmup} untimed commands, then
- * {@code iterations} timed ones through the LabLoop driver ({@code execute(measure).get()}),
- * then the same through the bare library ({@link DriverBenchmarkBare}). Driver and bare client
- * run one after the other, never together: a serial port has one user at a time, and two
- * clients at once would measure each other. The ratio driver/bare is the overhead.
+ * virtual lab with operations that take no time: {@code iterations} timed calls through the
+ * LabLoop driver ({@code execute(measure).get()}) and as many with the bare library
+ * ({@link DriverBenchmarkBare}), in ten alternating rounds, each round after untimed warm-up
+ * calls. One call at a time, never two at once, so that the two do not measure each other.
+ * The ratio driver/bare is the driver's overhead.
  */
 public final class DriverBenchmark {
 
@@ -35,11 +35,6 @@ public final class DriverBenchmark {
     public double p99Ratio() {
       return driver.p99Micros() / bare.p99Micros();
     }
-  }
-
-  @FunctionalInterface
-  private interface Call {
-    Object run() throws Exception;
   }
 
   private final int warmup;
@@ -65,48 +60,102 @@ public final class DriverBenchmark {
       Command measure = new Command("measure", Map.of("sampleId", sampleId));
 
       rows.add(row("OPC UA", "Milo 1.0.5 client", drivers, tree, DriverBenchmarkLab.OPCUA, measure, workDir,
-          () -> new DriverBenchmarkBare.Milo(lab.endpoint(DriverBenchmarkLab.OPCUA).address()), sampleId));
+          () -> new DriverBenchmarkBare.Milo(lab.endpoint(DriverBenchmarkLab.OPCUA).address()), sampleId, false));
       rows.add(row("serial", "jSerialComm 2.11.2", drivers, tree, DriverBenchmarkLab.SERIAL, measure, workDir,
-          () -> new DriverBenchmarkBare.RawSerial(lab.endpoint(DriverBenchmarkLab.SERIAL).address()), sampleId));
+          () -> new DriverBenchmarkBare.RawSerial(lab.endpoint(DriverBenchmarkLab.SERIAL).address()), sampleId, true));
       rows.add(row("MQTT 5", "Paho v5 1.2.5", drivers, tree, DriverBenchmarkLab.MQTT, measure, workDir,
-          () -> new DriverBenchmarkBare.Paho(lab.endpoint(DriverBenchmarkLab.MQTT).address()), sampleId));
+          () -> new DriverBenchmarkBare.Paho(lab.endpoint(DriverBenchmarkLab.MQTT).address()), sampleId, false));
     }
     return rows;
+  }
+
+  /** One way of making the call: through the driver or with the bare library. */
+  private interface Side extends AutoCloseable {
+    Object call() throws Exception;
+  }
+
+  private interface Opener {
+    Side open() throws Exception;
+  }
+
+  private Row row(String protocol, String library, Drivers drivers, Map<String, Object> tree, String name,
+      Command measure, Path workDir, BareFactory bare, String sampleId, boolean exclusive) throws Exception {
+    Opener viaDriver = () -> {
+      Instrument instrument = instrument(drivers, tree, name, workDir);
+      instrument.connect().get(30, TimeUnit.SECONDS);
+      return new Side() {
+        @Override
+        public Object call() throws Exception {
+          return instrument.execute(measure).get(10, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() {
+          instrument.close();
+        }
+      };
+    };
+    Opener viaLibrary = () -> {
+      RoundTrip client = bare.open();
+      return new Side() {
+        @Override
+        public Object call() throws Exception {
+          return client.measure(sampleId);
+        }
+
+        @Override
+        public void close() throws Exception {
+          client.close();
+        }
+      };
+    };
+    long[] driverNanos = new long[iterations];
+    long[] bareNanos = new long[iterations];
+    // Driver and library take turns in rounds, so that neither profits from running second
+    // (a warmer JIT, a quieter machine). A serial port has one user at a time, so there each
+    // side opens and closes it in its own turn; over TCP both stay connected throughout.
+    if (exclusive) {
+      for (int round = 0; round < ROUNDS; round++) {
+        try (Side d = viaDriver.open()) {
+          timeRound(d, round, driverNanos);
+        }
+        try (Side b = viaLibrary.open()) {
+          timeRound(b, round, bareNanos);
+        }
+      }
+    } else {
+      try (Side d = viaDriver.open(); Side b = viaLibrary.open()) {
+        for (int round = 0; round < ROUNDS; round++) {
+          timeRound(d, round, driverNanos);
+          timeRound(b, round, bareNanos);
+        }
+      }
+    }
+    return new Row(protocol, library, stats(driverNanos), stats(bareNanos));
   }
 
   private interface BareFactory {
     RoundTrip open() throws Exception;
   }
 
-  private Row row(String protocol, String library, Drivers drivers, Map<String, Object> tree, String name,
-      Command measure, Path workDir, BareFactory bare, String sampleId) throws Exception {
-    Stats viaDriver;
-    try (Instrument instrument = instrument(drivers, tree, name, workDir)) {
-      instrument.connect().get(30, TimeUnit.SECONDS);
-      viaDriver = time(() -> instrument.execute(measure).get(10, TimeUnit.SECONDS));
+  private static final int ROUNDS = 10;
+
+  /** Untimed warm-up calls (a share of {@code warmup}), then this round's share of the timed calls. */
+  private void timeRound(Side side, int round, long[] nanos) throws Exception {
+    for (int i = 0; i < warmup / ROUNDS; i++) side.call();
+    int from = round * iterations / ROUNDS;
+    int to = (round + 1) * iterations / ROUNDS;
+    for (int i = from; i < to; i++) {
+      long t0 = System.nanoTime();
+      side.call();
+      nanos[i] = System.nanoTime() - t0;
     }
-    Stats viaLibrary;
-    try (RoundTrip client = bare.open()) {
-      viaLibrary = time(() -> client.measure(sampleId));
-    }
-    return new Row(protocol, library, viaDriver, viaLibrary);
   }
 
   @SuppressWarnings("unchecked")
   private static Instrument instrument(Drivers drivers, Map<String, Object> tree, String name, Path workDir) {
     Map<String, Object> section = (Map<String, Object>) ((Map<String, Object>) tree.get("instruments")).get(name);
     return drivers.create(new InstrumentSpec(name, String.valueOf(section.get("driver")), section, workDir.resolve("data")));
-  }
-
-  private Stats time(Call call) throws Exception {
-    for (int i = 0; i < warmup; i++) call.run();
-    long[] nanos = new long[iterations];
-    for (int i = 0; i < iterations; i++) {
-      long t0 = System.nanoTime();
-      call.run();
-      nanos[i] = System.nanoTime() - t0;
-    }
-    return stats(nanos);
   }
 
   /** Nearest-rank percentiles: with 1,000 samples the p99 is the 990th smallest. */
