@@ -61,10 +61,12 @@ final class LabReader {
         section.map().entries().forEach((n, e) -> instrument(n, e.value(), report).ifPresent(i -> instruments.put(n, i)));
       });
     }
-    if (report.count() == before) {
-      checkInterlocks(root, instruments, report);
-      checkDrivers(root, instruments, report);
-    }
+    // Instruments read without problems are checked further, whatever is wrong elsewhere, so
+    // that one run reports everything; one with its own problems is not checked twice.
+    Set<String> declared = lab.node("instruments").filter(n -> n instanceof MapNode)
+        .map(n -> ((MapNode) n).entries().keySet()).orElse(Set.of());
+    checkInterlocks(root, instruments, declared, report);
+    checkDrivers(root, instruments, report);
     Optional<Map<String, Object>> simulation = Optional.empty();
     Optional<YamlNode> sim = lab.node("simulation");
     if (sim.isPresent()) {
@@ -157,7 +159,7 @@ final class LabReader {
   }
 
   /** {@code requires: { robot.Door: Closed }}: the instrument exists and, if it lists its variables, has that one. */
-  private static void checkInterlocks(YamlNode root, Map<String, InstrumentConfig> instruments, Report report) {
+  private static void checkInterlocks(YamlNode root, Map<String, InstrumentConfig> instruments, Set<String> declared, Report report) {
     for (InstrumentConfig in : instruments.values()) {
       for (CommandConfig cmd : in.commands().values()) {
         for (String key : cmd.requires().keySet()) {
@@ -171,7 +173,9 @@ final class LabReader {
           String variable = key.substring(dot + 1);
           InstrumentConfig owner = instruments.get(instrument);
           if (owner == null) {
-            report.error(at, "interlock on unknown instrument '" + instrument + "' (" + Spelling.hint(instrument, instruments.keySet()) + ")");
+            if (!declared.contains(instrument)) {
+              report.error(at, "interlock on unknown instrument '" + instrument + "' (" + Spelling.hint(instrument, declared) + ")");
+            }
             continue;
           }
           if (owner.spec().section().get("variables") instanceof Map<?, ?> vars && !vars.containsKey(variable)) {
