@@ -94,7 +94,8 @@ sealed interface YamlNode permits YamlNode.MapNode, YamlNode.ListNode, YamlNode.
       if (value == null) return "nothing";
       if (value instanceof Boolean) return value.toString();
       if (value instanceof Number) return "the number " + text;
-      return "'" + text + "'";
+      // A whole paragraph pasted in the wrong place would drown the message.
+      return "'" + (text.length() > 60 ? text.substring(0, 57) + "..." : text) + "'";
     }
   }
 
@@ -106,15 +107,22 @@ sealed interface YamlNode permits YamlNode.MapNode, YamlNode.ListNode, YamlNode.
   default YamlNode find(List<?> path) {
     YamlNode at = this;
     for (Object step : path) {
-      if (at instanceof MapNode m && m.entries().get(String.valueOf(step)) != null) {
-        at = m.entries().get(String.valueOf(step)).value();
-      } else if (at instanceof ListNode l && step instanceof Number n && n.intValue() >= 0 && n.intValue() < l.items().size()) {
-        at = l.items().get(n.intValue());
-      } else {
-        return at;
-      }
+      Optional<YamlNode> next = at.child(step);
+      if (next.isEmpty()) return at;
+      at = next.get();
     }
     return at;
+  }
+
+  /** The value under one map key or list index, if there is one. */
+  private Optional<YamlNode> child(Object step) {
+    if (this instanceof MapNode m && m.entries().get(String.valueOf(step)) != null) {
+      return Optional.of(m.entries().get(String.valueOf(step)).value());
+    }
+    if (this instanceof ListNode l && step instanceof Number n && n.intValue() >= 0 && n.intValue() < l.items().size()) {
+      return Optional.of(l.items().get(n.intValue()));
+    }
+    return Optional.empty();
   }
 
   /**
@@ -123,11 +131,16 @@ sealed interface YamlNode permits YamlNode.MapNode, YamlNode.ListNode, YamlNode.
    */
   default Pos keyPosition(List<?> path) {
     if (path.isEmpty()) return pos();
-    YamlNode parent = find(path.subList(0, path.size() - 1));
+    YamlNode parent = this;
+    for (Object step : path.subList(0, path.size() - 1)) {
+      Optional<YamlNode> next = parent.child(step);
+      if (next.isEmpty()) return find(path).pos();
+      parent = next.get();
+    }
     if (parent instanceof MapNode m) {
       Entry e = m.entries().get(String.valueOf(path.get(path.size() - 1)));
       if (e != null) return e.keyPos();
     }
-    return find(path).pos();
+    return parent.pos();
   }
 }
