@@ -325,20 +325,47 @@ public final class VirtualLab implements AutoCloseable {
     return i;
   }
 
-  /** Stops every instrument and broker; frees every port and removes every pty link. */
+  /**
+   * Stops every instrument and broker; frees every port and removes every pty link. The MQTT
+   * devices and serial lines stop first; then the OPC UA servers and the brokers, which take
+   * seconds each (HiveMQ about four), stop side by side.
+   */
   @Override
   public void close() {
     for (SimulatedInstrument i : instruments.values()) {
       i.abort();
     }
+    List<AutoCloseable> slow = new ArrayList<>();
     for (int i = running.size() - 1; i >= 0; i--) {
+      AutoCloseable c = running.get(i);
+      if (c instanceof OpcUaDevice || c instanceof EmbeddedBroker) {
+        slow.add(c);
+      } else {
+        closeQuietly(c);
+      }
+    }
+    List<Thread> stoppers = new ArrayList<>();
+    for (AutoCloseable c : slow) {
+      Thread t = new Thread(() -> closeQuietly(c), "virtual-lab-stop");
+      t.start();
+      stoppers.add(t);
+    }
+    for (Thread t : stoppers) {
       try {
-        running.get(i).close();
-      } catch (Exception e) {
-        log.warn("stopping {} failed: {}", running.get(i), e.toString());
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
     running.clear();
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      log.warn("stopping {} failed: {}", c, e.toString());
+    }
   }
 
   @SuppressWarnings("unchecked")

@@ -33,14 +33,31 @@ final class OpcUaTestClient implements AutoCloseable {
     return connect(url, SecurityPolicy.None, null, null, 5_000);
   }
 
+  private static final String APP_URI = "urn:labloop:test-client";
+
+  /** One client identity for all tests (made on first use): an RSA key takes a while on a busy machine. */
+  private static final class Identity {
+    static final KeyPair KEY_PAIR;
+    static final X509Certificate CERTIFICATE;
+
+    static {
+      try {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KEY_PAIR = generator.generateKeyPair();
+        CERTIFICATE = new SelfSignedCertificateBuilder(KEY_PAIR)
+            .setCommonName("test client").setApplicationUri(APP_URI).addDnsName("localhost").build();
+      } catch (Exception e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+  }
+
   static OpcUaTestClient connect(String url, SecurityPolicy policy, String user, String password, long timeoutMillis)
       throws Exception {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-    generator.initialize(2048);
-    KeyPair keyPair = generator.generateKeyPair();
-    String appUri = "urn:labloop:test-client";
-    X509Certificate cert = new SelfSignedCertificateBuilder(keyPair)
-        .setCommonName("test client").setApplicationUri(appUri).addDnsName("localhost").build();
+    String appUri = APP_URI;
+    KeyPair keyPair = Identity.KEY_PAIR;
+    X509Certificate cert = Identity.CERTIFICATE;
     String discovery = policy == SecurityPolicy.None ? url : url + "/discovery";
     OpcUaClient client = OpcUaClient.create(discovery,
         (List<EndpointDescription> endpoints) -> endpoints.stream()
