@@ -7,6 +7,7 @@ import io.labloop.planners.Objective;
 import io.labloop.planners.PlannerProblem;
 import io.labloop.planners.PlannerSpec;
 import io.labloop.planners.Planners;
+import io.labloop.planners.Space;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -18,6 +19,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -91,33 +93,14 @@ final class CampaignReader {
         for (YamlNode item : items) objective(item, byId, names, report).ifPresent(objectives::add);
       });
     }
-    Optional<PlannerSpec> planner = planner(c, report);
-    if (planner.isPresent() && !Planners.TYPES.contains(planner.get().type())) {
-      String type = planner.get().type();
-      report.error(c.node("planner").orElseThrow().find(List.of("type")), "unknown planner type '" + type + "' ("
-          + Spelling.hint(type, Planners.TYPES) + ")");
-    } else if (planner.isPresent()) {
-      YamlNode block = c.node("planner").orElseThrow();
-      for (PlannerProblem p : Planners.check(planner.get(), space.space().orElse(null))) {
-        YamlNode.Pos at = p.option().isEmpty() ? block.find(List.of("type")).pos() : block.keyPosition(List.of(p.option()));
-        report.error(at, p.message());
-      }
-    }
+    Optional<PlannerSpec> planner = planner(c, space.space(), report);
     CampaignConfig.Budget budget = budget(c, report);
     CampaignConfig.StopRules stop = stop(c, objectives, report);
     CampaignConfig.OnInterrupt onInterrupt = c.choice("on-interrupt", List.of("fail", "retry", "hold"))
-        .map(v -> CampaignConfig.OnInterrupt.valueOf(v.toUpperCase())).orElse(CampaignConfig.OnInterrupt.FAIL);
-    Optional<String> schedule = c.string("schedule");
-    schedule.ifPresent(s -> {
-      try {
-        new CronExpression(s);
-      } catch (ParseException e) {
-        report.error(c.node("schedule").orElseThrow(), "schedule '" + s + "' is not a cron expression: " + e.getMessage()
-            + " (expected seconds minutes hours day-of-month month day-of-week, e.g. '0 0 6 ? * MON-FRI')");
-      }
-    });
+        .map(v -> CampaignConfig.OnInterrupt.valueOf(v.toUpperCase(Locale.ROOT))).orElse(CampaignConfig.OnInterrupt.FAIL);
+    Optional<String> schedule = schedule(c, report);
     CampaignConfig.Approval approval = c.choice("approval", List.of("auto", "manual"))
-        .map(v -> CampaignConfig.Approval.valueOf(v.toUpperCase())).orElse(CampaignConfig.Approval.AUTO);
+        .map(v -> CampaignConfig.Approval.valueOf(v.toUpperCase(Locale.ROOT))).orElse(CampaignConfig.Approval.AUTO);
     Map<String, OutputRef> achieved = achieved(c, paramFields.keySet(), byId, report);
 
     if (space.complete() && workflowClean) {
@@ -313,7 +296,38 @@ final class CampaignReader {
     return Optional.of(new ObjectiveSource(objective.get(), from.get(), unit.orElse("")));
   }
 
-  private static Optional<PlannerSpec> planner(Fields c, Report report) {
+  /** The planner block, checked by the planners module against the space when there is one. */
+  private static Optional<PlannerSpec> planner(Fields c, Optional<Space> space, Report report) {
+    Optional<PlannerSpec> planner = plannerSpec(c, report);
+    if (planner.isEmpty()) return planner;
+    YamlNode block = c.node("planner").orElseThrow();
+    String type = planner.get().type();
+    if (!Planners.TYPES.contains(type)) {
+      report.error(block.find(List.of("type")), "unknown planner type '" + type + "' (" + Spelling.hint(type, Planners.TYPES) + ")");
+      return Optional.empty();
+    }
+    int before = report.count();
+    for (PlannerProblem p : Planners.check(planner.get(), space.orElse(null))) {
+      report.error(p.option().isEmpty() ? block.find(List.of("type")).pos() : block.keyPosition(List.of(p.option())), p.message());
+    }
+    return report.count() == before ? planner : Optional.empty();
+  }
+
+  /** A Quartz cron expression for a planned start. */
+  private static Optional<String> schedule(Fields c, Report report) {
+    Optional<String> schedule = c.string("schedule");
+    schedule.ifPresent(s -> {
+      try {
+        new CronExpression(s);
+      } catch (ParseException e) {
+        report.error(c.node("schedule").orElseThrow(), "schedule '" + s + "' is not a cron expression: " + e.getMessage()
+            + " (expected seconds minutes hours day-of-month month day-of-week, e.g. '0 0 6 ? * MON-FRI')");
+      }
+    });
+    return schedule;
+  }
+
+  private static Optional<PlannerSpec> plannerSpec(Fields c, Report report) {
     if (!c.require("planner", "a planner block, e.g. planner: { type: bayesian, seed: 42 }")) return Optional.empty();
     Optional<Fields> f = c.section("planner", "a map with type: and seed:");
     if (f.isEmpty()) return Optional.empty();
