@@ -24,8 +24,12 @@ import java.util.SplittableRandom;
  */
 public final class PlannerBenchmarkTiming {
 
-  /** One measured case. */
-  public record Case(int dimension, int observations, int batch, double[] seconds) {}
+  /**
+   * One measured case: wall-clock seconds, and the CPU seconds of the planning thread (the
+   * planner is single-threaded pure Java, so on a shared, overloaded machine the CPU time is
+   * what the same call takes on an idle one).
+   */
+  public record Case(int dimension, int observations, int batch, double[] seconds, double[] cpuSeconds) {}
 
   private PlannerBenchmarkTiming() {}
 
@@ -46,6 +50,8 @@ public final class PlannerBenchmarkTiming {
     for (int i = 0; i < f.dimension(); i++) parameters.add(new Parameter.Continuous("x" + (i + 1), f.lower(i), f.upper(i)));
     Space space = new Space(parameters, List.of());
     double[] seconds = new double[repeats];
+    double[] cpu = new double[repeats];
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
     for (int r = 0; r < repeats; r++) {
       SplittableRandom random = new SplittableRandom(1000 + r);
       List<Observation> observations = new ArrayList<>();
@@ -60,10 +66,12 @@ public final class PlannerBenchmarkTiming {
       }
       Planner planner = Planners.create(new PlannerSpec("bayesian", r, Map.of()));
       PlanningState state = new PlanningState(space, List.of(new Objective.Minimize("y")), observations, List.of());
+      long cpuStart = threads.getCurrentThreadCpuTime();
       long start = System.nanoTime();
       planner.suggest(state, batch);
       seconds[r] = (System.nanoTime() - start) / 1e9;
+      cpu[r] = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
     }
-    return new Case(f.dimension(), n, batch, seconds);
+    return new Case(f.dimension(), n, batch, seconds, cpu);
   }
 }
