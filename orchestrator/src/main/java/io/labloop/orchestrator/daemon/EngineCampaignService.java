@@ -100,6 +100,9 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   private final ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private final Map<String, CampaignEngine> engines = new ConcurrentHashMap<>();
   private final Map<String, CampaignConfig> configs = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<io.labloop.orchestrator.campaign.RunSummary>> completions = new ConcurrentHashMap<>();
+  /** The last counts of runs that ended while the daemon ran (the best result stays visible). */
+  private final Map<String, Progress> finished = new ConcurrentHashMap<>();
   private final List<Consumer<EventView>> listeners = new CopyOnWriteArrayList<>();
   private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "labloop-daemon-events");
@@ -309,6 +312,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     CampaignEngine e = engine(r);
     audit(r.id(), who, "aborted the campaign");
     await(e.abort("aborted by " + who.name()), "abort");
+    awaitEnd(r.id());
     return view(store.run(r.id()).orElseThrow());
   }
 
@@ -320,6 +324,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
       stops.add(e.getValue().abort("emergency stop by " + who.name()));
     }
     for (CompletableFuture<Void> f : stops) await(f, "emergency stop");
+    List.copyOf(completions.keySet()).forEach(this::awaitEnd);
     log.warn("audit: {} pressed the emergency stop ({} campaigns aborted)", who.name(), stops.size());
   }
 
@@ -437,8 +442,12 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     String runId = engine.runId();
     engines.put(runId, engine);
     configs.put(runId, c);
+    completions.put(runId, done);
     done.whenComplete((summary, failure) -> {
+      Progress last = engine.progress();
+      if (last != null) finished.put(runId, last);
       engines.remove(runId);
+      completions.remove(runId);
       if (failure != null) log.error("campaign {} failed: {}", runId, failure.getMessage(), failure);
       else log.info("campaign {} ended {}: {}", runId, summary.status(), summary.stopReason());
     });
@@ -528,6 +537,19 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     CampaignEngine e = engines.get(r.id());
     if (e == null) throw ApiProblem.conflict("campaign " + id(r.id()) + " is " + r.status() + " and not running in this daemon");
     return e;
+  }
+
+  /** Waits for an aborted run to end (its experiments in flight failed, the run stored ABORTED). */
+  private void awaitEnd(String runId) {
+    CompletableFuture<?> f = completions.get(runId);
+    if (f == null) return;
+    try {
+      f.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("run {} did not end cleanly after the abort: {}", runId, e.toString());
+    }
   }
 
   private static <T> T await(CompletableFuture<T> f, String what) {
@@ -628,7 +650,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   private CampaignView view(RunRecord r) {
     CampaignEngine engine = engines.get(r.id());
     CampaignConfig c = configs.get(r.id());
-    Progress p = engine == null ? null : engine.progress();
+    Progress p = engine == null ? finished.get(r.id()) : engine.progress();
     String status = switch (r.status()) {
       case COMPLETED -> "DONE";
       case ABORTED -> "ABORTED";

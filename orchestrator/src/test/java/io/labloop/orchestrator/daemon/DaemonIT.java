@@ -1,0 +1,206 @@
+package io.labloop.orchestrator.daemon;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labloop.orchestrator.api.ApprovalView;
+import io.labloop.orchestrator.api.CampaignView;
+import io.labloop.orchestrator.api.EventView;
+import io.labloop.orchestrator.api.ExperimentView;
+import io.labloop.orchestrator.api.ReloadResult;
+import io.labloop.orchestrator.client.ClientSettings;
+import io.labloop.orchestrator.client.LabLoopClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * A real daemon (in this JVM) on the virtual lab: OPC UA robot and serial spectrometer, real
+ * store, real engine, real HTTP.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DaemonIT {
+  private final ObjectMapper json = new ObjectMapper();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private Path dir;
+  private Path labFile;
+  private Daemon daemon;
+  private LabLoopClient client;
+  private String token;
+
+  @BeforeAll
+  void start() throws IOException {
+    dir = Files.createTempDirectory("labloop-daemon-it");
+    labFile = dir.resolve("lab.yaml");
+    Files.writeString(labFile, resource("lab.yaml"));
+    DaemonConfig defaults = DaemonConfig.defaults(labFile, dir.resolve("data"));
+    DaemonConfig config = new DaemonConfig(labFile, dir, dir.resolve("data"), true, "127.0.0.1", 0, 64 * 1024,
+        Optional.empty(), Map.of(), Optional.empty(), Duration.ofSeconds(5), List.of(), defaults.zone(), Duration.ofSeconds(20));
+    daemon = Daemon.start(config, Map.of(), "it");
+    token = Files.readString(dir.resolve("data/token")).strip();
+    client = new LabLoopClient(ClientSettings.resolve(null, null, dir.resolve("data"), Map.of()));
+  }
+
+  @AfterAll
+  void stop() {
+    if (daemon != null) daemon.close();
+  }
+
+  @Test
+  void tokenFileIsOwnerOnlyAndUrlFileNamesTheDaemon() throws IOException {
+    assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+        Files.getPosixFilePermissions(dir.resolve("data/token")));
+    assertEquals(daemon.url(), client.url());
+    assertTrue(token.length() >= 40, "a long random token");
+  }
+
+  @Test
+  void submitRunInspectExport() throws Exception {
+    CampaignView c = client.submit("campaign.yaml", resource("campaign.yaml"));
+    assertEquals("daemon-silver", c.name());
+    assertEquals("daemon-silver~1", c.id());
+    await().atMost(Duration.ofSeconds(90)).until(() -> client.campaign(c.id()).status().equals("DONE"));
+
+    CampaignView done = client.campaign(c.id());
+    assertEquals(4, done.experimentsReached());
+    List<ExperimentView> experiments = client.experiments(c.id());
+    assertEquals(4, experiments.size());
+    for (ExperimentView e : experiments) {
+      assertEquals("DONE", e.status(), e::toString);
+      double peak = e.objectives().get("peak");
+      assertTrue(peak > 300 && peak < 800, "a plasmon peak in nm: " + peak);
+    }
+    assertEquals(4, client.observations(c.id()).size());
+
+    String csv = client.export(c.id(), "csv");
+    List<String> lines = csv.lines().toList();
+    assertEquals(5, lines.size(), csv);
+    assertTrue(lines.get(0).contains("temperature") && lines.get(0).contains("peak"), lines.get(0));
+    List<String> jsonl = client.export(c.id(), "jsonl").lines().filter(l -> !l.isBlank()).toList();
+    assertTrue(jsonl.size() >= 4, "one line per experiment at least");
+    for (String l : jsonl) json.readTree(l);
+
+    List<EventView> audit = client.events(c.id()).stream().filter(e -> "audit".equals(e.kind())).toList();
+    assertEquals("local", audit.get(0).actor());
+    assertTrue(audit.get(0).message().startsWith("local: submitted campaign.yaml"), audit.get(0).message());
+
+    String metrics = get("/metrics", null).body();
+    assertTrue(metrics.contains("labloop_step_duration_seconds_count{command=\"synthesize\",instrument=\"robot\",outcome=\"done\"}"), metrics);
+    assertTrue(metrics.contains("labloop_planner_duration_seconds_count{planner=\"random\"}"), metrics);
+  }
+
+  @Test
+  void changesWithoutATokenAre401() throws Exception {
+    HttpResponse<String> r = post("/api/campaigns?file=campaign.yaml", resource("campaign.yaml"), null);
+    assertEquals(401, r.statusCode());
+    assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+    assertEquals(401, post("/api/emergency-stop", "", "wrong").statusCode());
+    assertEquals(200, get("/api/campaigns", null).statusCode(), "reads from loopback are open");
+  }
+
+  @Test
+  void malformedAndOversizedYamlAreRefusedWithPositionsAndTheDaemonServesOn() throws Exception {
+    String broken = resource("campaign.yaml").replace("campaign: daemon-silver", "campaign: daemon-broken")
+        .replace("max: 200", "max: hot");
+    HttpResponse<String> r = post("/api/campaigns?file=broken.yaml", broken, token);
+    assertEquals(400, r.statusCode(), r.body());
+    JsonNode p = json.readTree(r.body());
+    String first = p.get("problems").get(0).asText();
+    assertTrue(first.matches("broken\\.yaml:4:\\d+: error: .*"), first);
+
+    HttpResponse<String> tabs = post("/api/campaigns?file=tabs.yaml", "campaign: x\n\tlab: lab.yaml\n", token);
+    assertEquals(400, tabs.statusCode(), tabs.body());
+    assertTrue(json.readTree(tabs.body()).get("problems").get(0).asText().startsWith("tabs.yaml:2:"), tabs.body());
+
+    String huge = resource("campaign.yaml") + ("#" + "x".repeat(99) + "\n").repeat(700);
+    HttpResponse<String> big = post("/api/campaigns?file=huge.yaml", huge, token);
+    assertEquals(413, big.statusCode(), big.body());
+    assertTrue(json.readTree(big.body()).get("problems").get(0).asText().startsWith("huge.yaml:1:1: error: the file is"), big.body());
+
+    assertEquals("ok", client.health().get("status"));
+    assertTrue(client.campaigns().stream().noneMatch(c -> c.name().equals("daemon-broken")));
+  }
+
+  @Test
+  void approvalFlow() {
+    CampaignView c = client.submit("manual.yaml", resource("manual.yaml"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> !client.approvals(c.id()).isEmpty());
+    ApprovalView first = client.approvals(c.id()).get(0);
+    assertEquals("random", first.planner());
+    assertFalse(first.reason().isBlank(), "the planner's reason is shown");
+    assertEquals(Set.of("temperature", "time", "concentration", "solvent"), first.point().keySet());
+    assertTrue(client.experiments(c.id()).stream().allMatch(e -> e.status().equals("WAITING_APPROVAL")),
+        "nothing runs before a person approves");
+
+    client.approve(c.id(), first.seq());
+    await().atMost(Duration.ofSeconds(30)).until(() -> client.experiments(c.id()).stream()
+        .anyMatch(e -> e.seq() == first.seq() && e.status().equals("DONE")));
+    await().atMost(Duration.ofSeconds(30)).until(() -> client.approvals(c.id()).stream().anyMatch(a -> a.seq() != first.seq()));
+    ApprovalView second = client.approvals(c.id()).stream().filter(a -> a.seq() != first.seq()).findFirst().orElseThrow();
+    client.reject(c.id(), second.seq(), "solvent out of stock");
+    ExperimentView rejected = client.experiments(c.id()).stream().filter(e -> e.seq() == second.seq()).findFirst().orElseThrow();
+    assertEquals("REJECTED", rejected.status());
+    assertTrue(rejected.cause().contains("solvent out of stock"), rejected.cause());
+
+    CampaignView aborted = client.abort(c.id());
+    assertEquals("ABORTED", aborted.status());
+    List<String> audit = client.events(c.id()).stream().filter(e -> "audit".equals(e.kind())).map(EventView::message).toList();
+    assertTrue(audit.contains("local: approved experiment #" + first.seq()), audit::toString);
+    assertTrue(audit.contains("local: rejected experiment #" + second.seq() + ": solvent out of stock"), audit::toString);
+    assertTrue(audit.contains("local: aborted the campaign"), audit::toString);
+  }
+
+  @Test
+  void aBadLabFileIsRejectedOnReloadAndTheRunningOneStays() throws Exception {
+    String good = Files.readString(labFile);
+    try {
+      Files.writeString(labFile, good.replace("baud: 115200", "baud: fast"));
+      ReloadResult r = client.reload();
+      assertFalse(r.applied());
+      assertTrue(r.problems().stream().anyMatch(p -> p.startsWith(labFile + ":") && p.contains("baud")), r.problems()::toString);
+      assertEquals(List.of("ONLINE", "ONLINE"), client.instruments().stream().map(i -> i.status()).toList());
+    } finally {
+      Files.writeString(labFile, good);
+    }
+    assertTrue(client.reload().applied(), "the unchanged file reloads");
+  }
+
+  private HttpResponse<String> post(String path, String body, String bearer) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(daemon.url().resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body));
+    if (bearer != null) b.header("Authorization", "Bearer " + bearer);
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> get(String path, String bearer) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(daemon.url().resolve(path)).GET();
+    if (bearer != null) b.header("Authorization", "Bearer " + bearer);
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static String resource(String name) {
+    try (InputStream in = DaemonIT.class.getResourceAsStream("/daemon/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

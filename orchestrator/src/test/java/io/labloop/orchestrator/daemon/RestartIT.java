@@ -1,0 +1,113 @@
+package io.labloop.orchestrator.daemon;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.labloop.orchestrator.api.CampaignView;
+import io.labloop.orchestrator.api.ExperimentView;
+import io.labloop.orchestrator.client.ClientSettings;
+import io.labloop.orchestrator.client.LabLoopClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real {@code labloop daemon} process on the virtual lab, stopped mid-campaign with SIGKILL
+ * and then with SIGTERM, and started again with the same command: the campaign resumes and
+ * completes its budget, and what was DONE before each stop is still there, unchanged.
+ */
+class RestartIT {
+  private final List<Process> started = new ArrayList<>();
+  private Path dir;
+
+  @AfterEach
+  void killLeftovers() {
+    started.forEach(Process::destroyForcibly);
+  }
+
+  @Test
+  void aCampaignSurvivesSigkillAndSigterm() throws Exception {
+    dir = Files.createTempDirectory("labloop-restart-it");
+    Files.writeString(dir.resolve("lab.yaml"), DaemonIT.resource("lab.yaml"));
+    Path data = dir.resolve("data");
+
+    Process first = daemon(data);
+    LabLoopClient client = client(data);
+    CampaignView c = client.submit("restart.yaml", DaemonIT.resource("restart.yaml"));
+    awaitDone(client, c.id(), 2);
+    Map<Integer, String> beforeKill = doneValues(client, c.id());
+    first.destroyForcibly(); // SIGKILL: no shutdown hook, no chance to tidy up
+    assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+
+    Process second = daemon(data);
+    client = client(data); // a new port: the restarted daemon wrote a new DATA/url
+    assertEquals("RUNNING", client.campaign(c.id()).status(), "resumed at start");
+    assertDoneKept(beforeKill, doneValues(client, c.id()));
+    awaitDone(client, c.id(), beforeKill.size() + 2);
+    Map<Integer, String> beforeTerm = doneValues(client, c.id());
+    second.destroy(); // SIGTERM: the graceful stop
+    assertTrue(second.waitFor(60, TimeUnit.SECONDS));
+    String log = Files.readString(dir.resolve("daemon.out"));
+    assertTrue(log.contains("daemon stopped"), "the graceful stop ran to its end");
+
+    daemon(data);
+    LabLoopClient third = client(data);
+    await().atMost(Duration.ofSeconds(120)).until(() -> third.campaign(c.id()).status().equals("DONE"));
+    CampaignView done = third.campaign(c.id());
+    assertEquals(10, done.experimentsReached(), "the budget counts every experiment that reached an instrument");
+    assertDoneKept(beforeTerm, doneValues(third, c.id()));
+    List<ExperimentView> all = third.experiments(c.id());
+    assertTrue(all.stream().filter(e -> e.status().equals("DONE")).count() >= 8, all::toString);
+  }
+
+  private static void assertDoneKept(Map<Integer, String> before, Map<Integer, String> after) {
+    before.forEach((seq, values) -> assertEquals(values, after.get(seq), "experiment #" + seq + " is unchanged"));
+  }
+
+  private static Map<Integer, String> doneValues(LabLoopClient client, String id) {
+    return client.experiments(id).stream().filter(e -> e.status().equals("DONE"))
+        .collect(Collectors.toMap(ExperimentView::seq, e -> e.requested() + " -> " + e.objectives()));
+  }
+
+  private static void awaitDone(LabLoopClient client, String id, int n) {
+    await().atMost(Duration.ofSeconds(90)).until(() -> doneValues(client, id).size() >= n);
+  }
+
+  private static LabLoopClient client(Path data) {
+    return new LabLoopClient(ClientSettings.resolve(null, null, data, Map.of()));
+  }
+
+  /** Starts {@code labloop daemon --sim} and waits until it answers. */
+  private Process daemon(Path data) throws IOException {
+    Files.deleteIfExists(data.resolve("url"));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-Dlabloop.data=" + data,
+        "-cp", System.getProperty("java.class.path"), "io.labloop.orchestrator.cli.Main",
+        "daemon", "--lab", dir.resolve("lab.yaml").toString(), "--sim", "--port", "0", "--data", data.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("daemon.out").toFile()));
+    pb.environment().remove("LABLOOP_TOKEN");
+    Process p = pb.start();
+    started.add(p);
+    await().atMost(Duration.ofSeconds(90)).until(() -> {
+      if (!p.isAlive()) throw new IllegalStateException("the daemon exited: " + Files.readString(dir.resolve("daemon.out")));
+      if (!Files.exists(data.resolve("url"))) return false;
+      try {
+        return "ok".equals(client(data).health().get("status"));
+      } catch (RuntimeException e) {
+        return false;
+      }
+    });
+    return p;
+  }
+
+}
