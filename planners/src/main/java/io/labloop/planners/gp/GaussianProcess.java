@@ -258,6 +258,14 @@ public final class GaussianProcess {
     return (output - yMean) / yScale;
   }
 
+  ArdMatern52 kernel() {
+    return kernel;
+  }
+
+  double noiseVariance() {
+    return noise;
+  }
+
   double kernelValue(double[] a, double[] b) {
     return kernel.k(a, b);
   }

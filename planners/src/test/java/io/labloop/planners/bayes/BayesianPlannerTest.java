@@ -141,4 +141,20 @@ class BayesianPlannerTest {
     double best = observed.stream().mapToDouble(o -> o.values().get("y")).min().orElseThrow();
     assertEquals(0.0, best, 1e-12, "the pool holds the exact minimum (0.8, 0.5) and 18 experiments should find it");
   }
+
+  @Test
+  void degenerateDataNeverStopsTheCampaign() {
+    // The same two points measured over and over with one constant value: a singular kernel
+    // matrix and zero output variance.
+    Point a = PlannerFixtures.point("x1", 0.25, "x2", 0.25);
+    Point b = PlannerFixtures.point("x1", 0.75, "x2", 0.75);
+    List<Observation> observed = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      observed.add(Observation.ok(a, Map.of("y", 1.0)));
+      observed.add(Observation.ok(b, Map.of("y", 1.0)));
+    }
+    List<Suggestion> batch = bayesian(9).suggest(new PlanningState(SQUARE, PlannerFixtures.minimiseY(), observed, List.of()), 4);
+    assertEquals(4, batch.size());
+    assertTrue(batch.stream().noneMatch(s -> s.point().equals(a) || s.point().equals(b)));
+  }
 }
