@@ -38,10 +38,15 @@ class SerialDriverIT {
         "commands", Map.of("synthesize", Map.of("send", "SYNTH {temperature} {time} {concentration} {solvent}",
             "expect", "^OK sampleId=(?<sampleId>\\S+)$", "error", "^ERR (?<message>.*)$",
             "outputs", List.of("sampleId"), "timeout", "5s"))));
-    instruments.put("uvvis", Map.of("driver", "serial", "port", "uvvis-port", "baud", 115200,
-        "commands", Map.of("measure", Map.of("send", "MEAS {sampleId}",
-            "expect", "^OK peak=(?<peak>[-0-9.]+) fwhm=(?<fwhm>[-0-9.]+)$", "error", "^ERR (?<message>.*)$",
-            "outputs", List.of("peak", "fwhm"), "timeout", "1s"))));
+    Map<String, Object> uvvisCommands = new LinkedHashMap<>();
+    uvvisCommands.put("measure", Map.of("send", "MEAS {sampleId}",
+        "expect", "^OK peak=(?<peak>[-0-9.]+) fwhm=(?<fwhm>[-0-9.]+)$", "error", "^ERR (?<message>.*)$",
+        "outputs", List.of("peak", "fwhm"), "timeout", "1s"));
+    // The same reading, declared safe to repeat: a lost reply is asked for again.
+    uvvisCommands.put("read", Map.of("send", "READ {sampleId}",
+        "expect", "^OK peak=(?<peak>[-0-9.]+) fwhm=(?<fwhm>[-0-9.]+)$", "error", "^ERR (?<message>.*)$",
+        "outputs", List.of("peak", "fwhm"), "timeout", "1s", "idempotent", true));
+    instruments.put("uvvis", Map.of("driver", "serial", "port", "uvvis-port", "baud", 115200, "commands", uvvisCommands));
     return Labs.lab(instruments, Map.of("robot", Labs.synthesizer(), "uvvis", Labs.measurer(List.of("peak", "fwhm"), "0")), 0);
   }
 
@@ -98,6 +103,20 @@ class SerialDriverIT {
     InstrumentError e = fails(uvvis.execute(measure()), InstrumentError.Timeout.class);
     assertEquals("uvvis.measure: no complete reply within 1s", e.getMessage());
     ok(uvvis.execute(measure()));
+  }
+
+  @Test
+  void anIdempotentCommandIsSentAgainAfterATimeoutAndAnOtherIsNot(VirtualLab lab) throws Exception {
+    long reads = lab.received("uvvis", "read");
+    lab.faults("uvvis").next(Fault.TIMEOUT);
+    Reply reply = ok(uvvis.execute(new Command("read", Map.of("sampleId", sampleId))));
+    assertInstanceOf(Double.class, reply.outputs().get("peak"));
+    assertEquals(reads + 2, lab.received("uvvis", "read"));
+
+    long measures = lab.received("uvvis", "measure");
+    lab.faults("uvvis").next(Fault.TIMEOUT);
+    fails(uvvis.execute(measure()), InstrumentError.Timeout.class);
+    assertEquals(measures + 1, lab.received("uvvis", "measure"));
   }
 
   @Test

@@ -47,6 +47,7 @@ class SerialInstrumentTest {
         "expect", "^OK peak=(?<peak>[0-9.]+) fwhm=(?<fwhm>[0-9.]+)$",
         "error", "^ERR (?<message>.*)$", "outputs", List.of("peak", "fwhm"), "timeout", "2s"));
     commands.put("spectrum", Map.of("send", "SPEC", "end", "END", "expect", "^(?<first>[0-9.]+)\\n.*$", "timeout", "2s"));
+    commands.put("move", Map.of("send", "MOVE {slot}", "expect", "^OK$", "delay", "300ms", "timeout", "2s"));
     commands.put("status", Map.of("send", "STAT?", "lines", 2, "expect", "^T=(?<t>[0-9.]+)\\nLAMP=(?<lamp>\\w+)$", "timeout", "2s"));
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("driver", "serial");
@@ -174,10 +175,23 @@ class SerialInstrumentTest {
   }
 
   @Test
+  void theNextCommandWaitsForTheDelayTheInstrumentNeeds() throws Exception {
+    when(line.isOpen()).thenReturn(true);
+    when(line.readLine(anyLong())).thenReturn(Optional.of("OK"));
+    List<Long> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+    org.mockito.Mockito.doAnswer(i -> sent.add(System.nanoTime())).when(line).writeLine(org.mockito.ArgumentMatchers.anyString());
+    uvvis.execute(new Command("move", Map.of("slot", 1L))).get(5, TimeUnit.SECONDS);
+    uvvis.execute(new Command("move", Map.of("slot", 2L))).get(5, TimeUnit.SECONDS);
+    verify(line).writeLine("MOVE 1");
+    verify(line).writeLine("MOVE 2");
+    assertTrue(sent.get(1) - sent.get(0) >= 300_000_000L, "second command sent after " + (sent.get(1) - sent.get(0)) / 1e6 + " ms");
+  }
+
+  @Test
   void anUnknownCommandIsRefusedNamingTheKnownOnes() {
     InstrumentError e = failure(uvvis.execute(Command.of("calibrate")));
     assertInstanceOf(InstrumentError.Refused.class, e);
-    assertTrue(e.getMessage().contains("[measure, spectrum, status]"), e.getMessage());
+    assertTrue(e.getMessage().contains("[measure, spectrum, move, status]"), e.getMessage());
   }
 
   @Test
