@@ -377,6 +377,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     Lab l = lab.get();
     var lease = l.lease(instrument, "calibration");
     try (var held = lease.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+      log.debug("calibration {}.{} holds {}", instrument, command, held.instrument());
       long t0 = System.nanoTime();
       l.instrument(instrument).execute(new io.labloop.drivers.Command(command, Map.of()))
           .get(l.instrumentConfig(instrument).commands().get(command).timeout().toMillis(), TimeUnit.MILLISECONDS);
