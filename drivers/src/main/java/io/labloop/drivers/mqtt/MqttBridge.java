@@ -212,7 +212,11 @@ final class MqttBridge implements AutoCloseable {
     o.setKeepAliveInterval(15);
     settings.username().ifPresent(o::setUserName);
     settings.password().ifPresent(p -> o.setPassword(p.getBytes(StandardCharsets.UTF_8)));
-    if (settings.caFile().isPresent()) o.setSocketFactory(trustOnly(settings));
+    if (settings.caFile().isPresent()) {
+      o.setSocketFactory(trustOnly(settings));
+    } else if (settings.broker().startsWith("tcp://")) {
+      o.setSocketFactory(new NoDelaySocketFactory());
+    }
     return o;
   }
 

@@ -91,6 +91,10 @@ class MqttDriverIT {
     var received = lab.journal("robot").get(lab.journal("robot").size() - 1).arguments();
     assertEquals(120.0, ((Number) received.get("temperature")).doubleValue());
     assertEquals("water", received.get("solvent"));
+    // Memory persistence: Paho's default would have left a "<client id>-tcp..." folder in the working directory.
+    try (var files = java.nio.file.Files.list(Path.of(System.getProperty("user.dir")))) {
+      assertEquals(List.of(), files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("labloop-") && n.contains("tcp")).toList());
+    }
   }
 
   @Test
