@@ -18,6 +18,18 @@ public record CommandBinding(String name, List<String> inputs, List<String> outp
     definition = Map.copyOf(definition);
   }
 
+  /** The declared type of an input ({@code inputs: [{name: cycles, type: Int32}]}), if any. */
+  public java.util.Optional<String> typeOf(String input) {
+    if (definition.get("inputs") instanceof List<?> list) {
+      for (Object o : list) {
+        if (o instanceof Map<?, ?> m && input.equals(String.valueOf(m.get("name"))) && m.get("type") != null) {
+          return java.util.Optional.of(String.valueOf(m.get("type")));
+        }
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /** Reads every command of an instrument section ({@code commands: {name: {...}}}). */
   public static List<CommandBinding> all(Map<String, Object> section) {
     List<CommandBinding> out = new ArrayList<>();

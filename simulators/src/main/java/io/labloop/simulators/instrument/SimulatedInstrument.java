@@ -137,14 +137,35 @@ public final class SimulatedInstrument {
     return settings.role() == Role.SYNTHESIZER ? List.of("sampleId") : settings.measures();
   }
 
-  /** The inputs of a command, from the lab file or by default. */
+  /**
+   * The inputs of a command: as the lab file lists them; when it lists none, the defaults of the
+   * instrument's role (the world's inputs, or a sample id) if the command's outputs are those of
+   * a synthesis or a measurement (or not given), else none: a command such as {@code home} takes
+   * no arguments.
+   */
   public List<String> inputsOf(CommandBinding command) {
-    return command.inputs().isEmpty() ? defaultInputs() : command.inputs();
+    if (!command.inputs().isEmpty()) {
+      return command.inputs();
+    }
+    List<String> outputs = command.outputs();
+    boolean producesSamplesOrReadings = outputs.isEmpty()
+        || outputs.stream().anyMatch(o -> isTextOutput(o) || settings.measures().contains(o));
+    return producesSamplesOrReadings ? defaultInputs() : List.of();
   }
 
-  /** The outputs of a command, from the lab file or by default. */
+  /**
+   * The outputs of a command: as the lab file lists them; when it lists none, a sample id for a
+   * synthesis, the measured outputs for a measurement, nothing for any other command.
+   */
   public List<String> outputsOf(CommandBinding command) {
-    return command.outputs().isEmpty() ? defaultOutputs() : command.outputs();
+    if (!command.outputs().isEmpty()) {
+      return command.outputs();
+    }
+    List<String> inputs = inputsOf(command);
+    if (settings.role() == Role.SYNTHESIZER) {
+      return inputs.stream().anyMatch(world.model().inputs()::contains) ? List.of("sampleId") : List.of();
+    }
+    return sampleArgument(inputs).isPresent() ? settings.measures() : List.of();
   }
 
   /** Whether an input takes text (a sample id, a categorical condition) rather than a number. */

@@ -182,6 +182,24 @@ final class InstrumentNamespace extends ManagedNamespaceWithLifecycle {
     object.addReference(new Reference(object.getNodeId(), NodeIds.HasComponent, method.getNodeId().expanded(), true));
   }
 
+  /** The data type a lab file names for a method argument (the built-in scalar types). */
+  static NodeId dataType(String name) {
+    return switch (name) {
+      case "Boolean" -> NodeIds.Boolean;
+      case "SByte" -> NodeIds.SByte;
+      case "Byte" -> NodeIds.Byte;
+      case "Int16" -> NodeIds.Int16;
+      case "UInt16" -> NodeIds.UInt16;
+      case "Int32" -> NodeIds.Int32;
+      case "UInt32" -> NodeIds.UInt32;
+      case "Int64" -> NodeIds.Int64;
+      case "UInt64" -> NodeIds.UInt64;
+      case "Float" -> NodeIds.Float;
+      case "String" -> NodeIds.String;
+      default -> NodeIds.Double;
+    };
+  }
+
   static Variant variant(Object value) {
     if (value instanceof Number n) {
       return new Variant(n.doubleValue());
@@ -245,7 +263,11 @@ final class InstrumentNamespace extends ManagedNamespaceWithLifecycle {
       for (int i = 0; i < out.length; i++) {
         String n = names.get(i);
         boolean text = in ? instrument.isTextInput(n) : instrument.isTextOutput(n);
-        out[i] = new Argument(n, text ? NodeIds.String : NodeIds.Double, -1, null, LocalizedText.english(n));
+        NodeId type = in ? command.typeOf(n).map(InstrumentNamespace::dataType).orElse(null) : null;
+        if (type == null) {
+          type = text ? NodeIds.String : NodeIds.Double;
+        }
+        out[i] = new Argument(n, type, -1, null, LocalizedText.english(n));
       }
       return out;
     }

@@ -69,6 +69,14 @@ class OpcUaInstrumentIT {
   }
 
   @Test
+  void argumentsHaveTheTypesTheLabFileDeclares() throws Exception {
+    assertTrue(client.call(ROBOT, "ns=2;s=Robot.Rinse", 3).getStatusCode().isGood(), "Int32 as declared");
+    assertTrue(client.call(ROBOT, "ns=2;s=Robot.Rinse", 3.0).getStatusCode().isBad(), "a Double is refused");
+    assertEquals(1, sim.lab().journal("robot").stream().filter(c -> c.command().equals("rinse")).count(),
+        "a call with a mistyped argument never reaches the instrument");
+  }
+
+  @Test
   void processVariablesFollowTheInstrument() throws Exception {
     assertEquals("Closed", client.read("ns=2;s=Robot.Door"));
     assertEquals(25.0, client.read("ns=2;s=Robot.Temperature"));
