@@ -81,8 +81,8 @@ class MqttInstrumentIT {
       assertNull(client.request(SCAN, MqttTestClient.JSON.writeValueAsBytes(Map.of("sample", id)), 200),
           drop + ": the device drops off the broker instead of answering");
       // It comes back by itself and resubscribes.
-      await().atMost(Duration.ofSeconds(10)).until(() -> lab.received("xrd", "scan") > 0
-          && client.requestJson(SCAN, Map.of("sample", id)) != null);
+      await().atMost(Duration.ofSeconds(15)).until(
+          () -> client.request(SCAN, MqttTestClient.JSON.writeValueAsBytes(Map.of("sample", id)), 500) != null);
     }
     assertTrue(lab.received("xrd", "scan") >= before + 7);
   }
