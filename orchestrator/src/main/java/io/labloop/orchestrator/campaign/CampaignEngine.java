@@ -104,6 +104,8 @@ public final class CampaignEngine {
 
   private final ScheduledThreadPoolExecutor loop;
   private final ExecutorService planning;
+  /** Driver calls are made here, never on the engine thread: a driver that blocks must not stop the loop. */
+  private final ExecutorService calls;
   private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
   private final CompletableFuture<RunSummary> completion = new CompletableFuture<>();
 
@@ -141,6 +143,7 @@ public final class CampaignEngine {
     this.loop.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     this.loop.setRemoveOnCancelPolicy(true);
     this.planning = Executors.newSingleThreadExecutor(r -> daemonThread(r, "planner-" + campaign.name()));
+    this.calls = Executors.newCachedThreadPool(r -> daemonThread(r, "instrument-call-" + campaign.name()));
   }
 
   private static Thread daemonThread(Runnable r, String name) {
@@ -687,13 +690,7 @@ public final class CampaignEngine {
       int dot = key.indexOf('.');
       String instrument = dot < 0 ? step.instrument() : key.substring(0, dot);
       String variable = dot < 0 ? key : key.substring(dot + 1);
-      CompletableFuture<Object> read;
-      try {
-        read = lab.instrument(instrument).read(variable).orTimeout(5, TimeUnit.SECONDS);
-      } catch (RuntimeException ex) {
-        read = CompletableFuture.failedFuture(ex);
-      }
-      reads.put(key, read);
+      reads.put(key, call(() -> lab.instrument(instrument).read(variable)).orTimeout(5, TimeUnit.SECONDS));
     }
     CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new)).whenComplete((ignored, t) -> later(() -> {
       List<String> unmet = new ArrayList<>();
@@ -772,21 +769,32 @@ public final class CampaignEngine {
     if (first) notifyExperiment(e);
     e.inFlight = attempt;
     int index = e.stepIndex;
-    Duration limit = command.timeout().plus(grace(command.timeout()));
+    Duration limit = watchdogLimit(command);
     e.watchdog = after(limit, () -> watchdog(e, step, index, attempt, command.timeout()));
-    CompletableFuture<Reply> reply;
-    try {
-      reply = lab.instrument(step.instrument()).execute(new Command(step.command(), args));
-    } catch (RuntimeException ex) {
-      reply = CompletableFuture.failedFuture(ex);
-    }
-    reply.whenComplete((r, t) -> later(() -> replied(e, step, index, attempt, r, t)));
+    Command sent = new Command(step.command(), args);
+    call(() -> lab.instrument(step.instrument()).execute(sent)).whenComplete((r, t) -> later(() -> replied(e, step, index, attempt, r, t)));
   }
 
-  /** The driver enforces the timeout itself; the watchdog is the backstop for a driver that does not. */
-  private static Duration grace(Duration timeout) {
+  /** Calls a driver on the call pool; a driver that throws instead of failing its future is treated the same. */
+  private <T> CompletableFuture<T> call(java.util.function.Supplier<CompletableFuture<T>> driverCall) {
+    try {
+      return CompletableFuture.supplyAsync(driverCall, calls).thenCompose(f -> f);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the run has ended"));
+    }
+  }
+
+  /**
+   * The driver enforces the command's timeout itself; the watchdog is the backstop for a driver
+   * that does not. The drivers re-send an idempotent command after a timeout (twice, after 0.5 s
+   * then 1 s), so for those the watchdog allows three timeouts and the pauses; then a grace of a
+   * tenth of the timeout, at least one second, so the driver's own error wins the race.
+   */
+  static Duration watchdogLimit(CommandConfig command) {
+    Duration timeout = command.timeout();
+    Duration work = command.idempotent() ? timeout.multipliedBy(3).plusMillis(1500) : timeout;
     Duration tenth = timeout.dividedBy(10);
-    return tenth.compareTo(Duration.ofSeconds(1)) > 0 ? tenth : Duration.ofSeconds(1);
+    return work.plus(tenth.compareTo(Duration.ofSeconds(1)) > 0 ? tenth : Duration.ofSeconds(1));
   }
 
   private void replied(Exp e, WorkflowStep step, int index, int attempt, Reply reply, Throwable error) {
@@ -920,12 +928,7 @@ public final class CampaignEngine {
     for (String instrument : used) {
       Optional<String> command = lab.abortCommand(instrument);
       if (command.isEmpty()) continue;
-      CompletableFuture<Reply> f;
-      try {
-        f = lab.instrument(instrument).execute(Command.of(command.get()));
-      } catch (RuntimeException ex) {
-        f = CompletableFuture.failedFuture(ex);
-      }
+      CompletableFuture<Reply> f = call(() -> lab.instrument(instrument).execute(Command.of(command.get())));
       sent.add(f.orTimeout(10, TimeUnit.SECONDS).handle((r, t) -> {
         later(() -> event(t == null ? "abort-sent" : "abort-failed", t == null ? "info" : "alert", instrument, null,
             instrument + "." + command.get() + (t == null ? " acknowledged" : " failed: " + rootMessage(t))));
@@ -981,6 +984,7 @@ public final class CampaignEngine {
   private void shutdownThreads() {
     loop.shutdown();
     planning.shutdownNow();
+    calls.shutdown();
   }
 
   // =================================================================== events and progress
