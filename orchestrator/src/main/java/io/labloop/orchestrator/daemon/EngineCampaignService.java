@@ -101,6 +101,8 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   private final Map<String, CampaignEngine> engines = new ConcurrentHashMap<>();
   private final Map<String, CampaignConfig> configs = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<io.labloop.orchestrator.campaign.RunSummary>> completions = new ConcurrentHashMap<>();
+  /** Runs as they were at start: a status read of a running campaign needs nothing else (see {@link #campaign}). */
+  private final Map<String, RunRecord> startedRuns = new ConcurrentHashMap<>();
   /** The last counts of runs that ended while the daemon ran (the best result stays visible). */
   private final Map<String, Progress> finished = new ConcurrentHashMap<>();
   private final List<Consumer<EventView>> listeners = new CopyOnWriteArrayList<>();
@@ -215,6 +217,11 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   public CampaignView campaign(String id) {
     Optional<Submission> waiting = waitingSubmission(id);
     if (waiting.isPresent()) return scheduledView(waiting.get(), scheduler == null ? Optional.empty() : scheduler.plannedStart(id));
+    // A running campaign's status comes from the engine's published progress: polling readers
+    // then never queue on the store's connection, which the engine needs for every transition.
+    String runId = id.replace('~', '/');
+    RunRecord started = startedRuns.get(runId);
+    if (started != null && engines.containsKey(runId)) return view(started);
     return view(run(id));
   }
 
@@ -444,11 +451,13 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     engines.put(runId, engine);
     configs.put(runId, c);
     completions.put(runId, done);
+    store.run(runId).ifPresent(r -> startedRuns.put(runId, r));
     done.whenComplete((summary, failure) -> {
       Progress last = engine.progress();
       if (last != null) finished.put(runId, last);
       engines.remove(runId);
       completions.remove(runId);
+      startedRuns.remove(runId);
       if (failure != null) log.error("campaign {} failed: {}", runId, failure.getMessage(), failure);
       else log.info("campaign {} ended {}: {}", runId, summary.status(), summary.stopReason());
     });
