@@ -32,6 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
  * A running virtual lab: every instrument the lab file's {@code simulation:} block names, played
@@ -86,7 +87,12 @@ public final class VirtualLab implements AutoCloseable {
 
   /** Reads a YAML document into the plain tree {@link #start(Map, Path, Path)} takes. */
   public static Map<String, Object> readYaml(InputStream in, String name) {
-    Object doc = new Load(LoadSettings.builder().setLabel(name).build()).loadFromInputStream(in);
+    Object doc;
+    try {
+      doc = new Load(LoadSettings.builder().setLabel(name).build()).loadFromInputStream(in);
+    } catch (YamlEngineException e) {
+      throw new IllegalArgumentException(name + " is not valid YAML: " + e.getMessage(), e);
+    }
     if (!(doc instanceof Map<?, ?> m)) {
       throw new IllegalArgumentException(name + " is not a lab file (expected a mapping at the top)");
     }

@@ -24,6 +24,8 @@ public final class EmbeddedBroker implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
 
+  private static final String FOLDER_PREFIX = "mqtt-broker-";
+
   private final EmbeddedHiveMQ hivemq;
   private final Path folder;
   private final URI uri;
@@ -50,7 +52,8 @@ public final class EmbeddedBroker implements AutoCloseable {
       }
       int port = address.getPort() <= 0 ? freePort(bind) : address.getPort();
       Files.createDirectories(workDir);
-      folder = Files.createTempDirectory(workDir, "mqtt-broker-");
+      removeAbandonedFolders(workDir);
+      folder = Files.createTempDirectory(workDir, FOLDER_PREFIX + ProcessHandle.current().pid() + "-");
       Path conf = Files.createDirectories(folder.resolve("conf"));
       Files.createDirectories(folder.resolve("data"));
       Files.createDirectories(folder.resolve("extensions"));
@@ -86,6 +89,29 @@ public final class EmbeddedBroker implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       throw new IllegalStateException("cannot start the embedded MQTT broker at " + address + ": " + e, e);
+    }
+  }
+
+  /**
+   * Removes broker folders left by a process that was killed before it could clean up. Each
+   * folder's name carries its owner's pid ({@code mqtt-broker-<pid>-<random>}, made in one step,
+   * so a folder being set up by a live process is never taken for abandoned).
+   */
+  private static void removeAbandonedFolders(Path workDir) throws IOException {
+    try (Stream<Path> folders = Files.list(workDir)) {
+      for (Path f : folders.filter(p -> p.getFileName().toString().startsWith(FOLDER_PREFIX)).toList()) {
+        String[] parts = f.getFileName().toString().substring(FOLDER_PREFIX.length()).split("-", 2);
+        boolean alive;
+        try {
+          alive = ProcessHandle.of(Long.parseLong(parts[0])).map(ProcessHandle::isAlive).orElse(false);
+        } catch (NumberFormatException e) {
+          alive = false;
+        }
+        if (!alive) {
+          log.debug("removing abandoned broker folder {}", f);
+          deleteTree(f);
+        }
+      }
     }
   }
 
