@@ -153,6 +153,7 @@ public final class Daemon implements AutoCloseable {
       List<String> problems = e.problems().stream().sorted().map(ConfigProblem::toString).toList();
       log.warn("reload by {}: {} rejected ({} problems); the running configuration stays", who.name(), file, problems.size());
       problems.forEach(p -> log.warn("  {}", p));
+      campaigns.announce(EngineCampaignService.AUDIT, "WARNING", who, "reload of " + file + " rejected (" + problems.size() + " problems)");
       return new ReloadResult(false, file, List.of(), problems);
     }
     LabConfig current = lab.get().config();
@@ -180,6 +181,7 @@ public final class Daemon implements AutoCloseable {
       return new ReloadResult(false, file, changes, List.of(file + ":1:1: error: not applied: " + e.getMessage()));
     }
     log.info("reload by {}: {} applied: {}", who.name(), file, changes);
+    campaigns.announce(EngineCampaignService.AUDIT, "INFO", who, "reloaded " + file + ": " + String.join("; ", changes));
     return new ReloadResult(true, file, changes, List.of());
   }
 

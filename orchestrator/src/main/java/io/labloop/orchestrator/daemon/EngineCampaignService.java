@@ -425,6 +425,12 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     background.shutdown();
   }
 
+  /** A lab-wide event (a reload) for the event stream and the log; it belongs to no campaign's store. */
+  void announce(String kind, String severity, Actor who, String message) {
+    publish(new EventView(null, 0, Instant.now().toString(), kind, severity, who == null ? null : who.name(), null, null,
+        who == null ? message : who.name() + ": " + message));
+  }
+
   /** Campaigns running now, for the reload to know whether the lab may be swapped. */
   int runningCount() {
     return engines.size();

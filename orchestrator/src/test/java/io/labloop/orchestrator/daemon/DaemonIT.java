@@ -184,6 +184,38 @@ class DaemonIT {
     assertTrue(client.reload().applied(), "the unchanged file reloads");
   }
 
+  @Test
+  void aScheduledCampaignWaitsForItsTimeAndCanBeCancelled() {
+    String yaml = resource("campaign.yaml").replace("campaign: daemon-silver", "campaign: daemon-new-year")
+        + "schedule: \"0 0 3 1 1 ?\"\n";
+    CampaignView c = client.submit("new-year.yaml", yaml);
+    assertEquals("SCHEDULED", c.status());
+    assertEquals("daemon-new-year", c.id(), "no run yet: known by its name");
+    assertTrue(c.stopReason().matches("starts \\d{4}-01-01T03:00:00Z"), c.stopReason());
+    assertEquals("SCHEDULED", client.find("daemon-new-year").status());
+    assertTrue(client.experiments(c.id()).isEmpty());
+    assertEquals("ABORTED", client.abort(c.id()).status());
+    assertTrue(client.campaigns().stream().noneMatch(x -> x.name().equals("daemon-new-year")));
+  }
+
+  @Test
+  void theEventStreamCarriesExperimentsAndAudit() throws Exception {
+    List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HttpResponse<java.util.stream.Stream<String>> resp = http.sendAsync(
+        HttpRequest.newBuilder(daemon.url().resolve("/api/events")).header("Accept", "text/event-stream").build(),
+        HttpResponse.BodyHandlers.ofLines()).get();
+    Thread reader = new Thread(() -> resp.body().forEach(lines::add));
+    reader.setDaemon(true);
+    reader.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !lines.isEmpty());
+    String yaml = resource("campaign.yaml").replace("campaign: daemon-silver", "campaign: daemon-sse")
+        .replace("experiments: 4 }", "experiments: 1 }");
+    CampaignView c = client.submit("sse.yaml", yaml);
+    await().atMost(Duration.ofSeconds(30)).until(() -> lines.contains("event: experiment"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> lines.contains("event: audit"));
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("data: ") && l.contains("\"campaignId\":\"" + c.id() + "\"")), lines::toString);
+  }
+
   private HttpResponse<String> post(String path, String body, String bearer) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(daemon.url().resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body));
     if (bearer != null) b.header("Authorization", "Bearer " + bearer);
