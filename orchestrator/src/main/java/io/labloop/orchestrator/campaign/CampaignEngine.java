@@ -101,6 +101,7 @@ public final class CampaignEngine {
   private final Clock clock;
   private final Scoring scoring;
   private final String holder;
+  private final int maxInFlight;
 
   private final ScheduledThreadPoolExecutor loop;
   private final ExecutorService planning;
@@ -139,6 +140,7 @@ public final class CampaignEngine {
     this.clock = b.clock;
     this.scoring = new Scoring(campaign.plannerObjectives());
     this.holder = campaign.name();
+    this.maxInFlight = b.maxInFlight;
     this.loop = new ScheduledThreadPoolExecutor(1, r -> daemonThread(r, "campaign-" + campaign.name()));
     this.loop.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     this.loop.setRemoveOnCancelPolicy(true);
@@ -166,8 +168,19 @@ public final class CampaignEngine {
     private boolean restart;
     private Duration interlockPoll = Duration.ofMillis(250);
     private Clock clock = Clock.systemUTC();
+    private int maxInFlight = Integer.MAX_VALUE;
 
     private Builder() {}
+
+    /**
+     * At most this many experiments planned or running at once (default: as many as keep the
+     * instruments busy; see the class comment). 1 runs experiments strictly one after another.
+     */
+    public Builder maxInFlight(int maxInFlight) {
+      if (maxInFlight < 1) throw new IllegalArgumentException("maxInFlight must be >= 1");
+      this.maxInFlight = maxInFlight;
+      return this;
+    }
 
     public Builder campaign(CampaignConfig campaign) {
       this.campaign = campaign;
@@ -568,7 +581,7 @@ public final class CampaignEngine {
     Set<String> used = new LinkedHashSet<>();
     workflow.forEach(s -> used.add(s.instrument()));
     int totalCapacity = used.stream().mapToInt(lab::capacity).sum();
-    int room = totalCapacity + lab.capacity(first) - active.size();
+    int room = Math.min(totalCapacity + lab.capacity(first), maxInFlight) - active.size();
     int n = Math.min(free, room);
     OptionalInt budget = campaign.budget().experiments();
     if (budget.isPresent()) n = Math.min(n, budget.getAsInt() - counted() - unreachedInFlight());
