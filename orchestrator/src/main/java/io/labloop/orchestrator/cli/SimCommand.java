@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.milo.opcua.stack.core.Stack;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,8 +78,13 @@ public final class SimCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
+        long t0 = System.nanoTime();
         lab.close();
-        Stack.releaseSharedResources();
+        long t1 = System.nanoTime();
+        // Milo's shared Netty event loops and timers; bounded, since the JVM is on its way out anyway.
+        Stack.releaseSharedResources(500, TimeUnit.MILLISECONDS);
+        log.debug("virtual lab stopped in {} ms, OPC UA stack released in {} ms",
+            (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
         out.println("virtual lab stopped");
         out.flush();
       } finally {
