@@ -52,7 +52,7 @@ public final class StatusCommand implements Callable<Integer> {
     List<ApprovalView> waiting = daemon.call(err, d -> d.approvals(c.id()));
     out.println(c.name() + " (" + c.id() + "): " + c.status()
         + (c.stopReason() != null ? " (" + c.stopReason() + ")" : ""));
-    out.println("  experiments " + progress(c) + ", failed " + c.experimentsFailed() + ", approval " + c.approval().toLowerCase()
+    out.println("  experiments " + progress(c) + ", failed " + c.experimentsFailed() + (c.approval() == null ? "" : ", approval " + c.approval().toLowerCase())
         + (c.schedule() != null ? ", schedule " + c.schedule() : ""));
     out.println("  best " + best(c.best()));
     for (ExperimentView e : experiments.subList(Math.max(0, experiments.size() - last), experiments.size())) {

@@ -37,7 +37,7 @@ public final class SubmitCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     out.println("submitted " + c.name() + " as " + c.id() + " (" + c.status().toLowerCase()
         + (c.schedule() != null ? ", starts on schedule " + c.schedule() : "")
-        + (c.approval().equals("MANUAL") ? ", each suggestion waits for 'labloop approve'" : "") + ")");
+        + ("MANUAL".equals(c.approval()) ? ", each suggestion waits for 'labloop approve'" : "") + ")");
     out.println("watch it with: labloop status " + c.id());
     return ExitCodes.OK;
   }

@@ -80,7 +80,7 @@ public final class Daemon implements AutoCloseable {
           .map(s -> StoreLocation.jdbc(s.url(), s.user(), s.password(), data))
           .orElse(StoreLocation.sqlite(data)));
       LabMetrics metrics = new LabMetrics();
-      campaigns = new EngineCampaignService(store, loader, lab::get, config.lab(), config.campaignDir(), data, metrics);
+      campaigns = new EngineCampaignService(store, loader, lab::get, config.lab(), config.campaignDir(), data, metrics, config.zone());
       JobStore jobs = config.store().filter(s -> s.url().startsWith("jdbc:postgresql:"))
           .<JobStore>map(s -> new JobStore.PostgreSql(s.url(), s.user(), s.password()))
           .orElse(new JobStore.InMemory());

@@ -97,6 +97,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   private final Path campaignDir;
   private final Path submissions;
   private final LabMetrics metrics;
+  private final java.util.TimeZone zone;
   private final ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private final Map<String, CampaignEngine> engines = new ConcurrentHashMap<>();
   private final Map<String, CampaignConfig> configs = new ConcurrentHashMap<>();
@@ -118,9 +119,11 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
    * @param labFile the lab file every submitted campaign is checked against
    * @param campaignDir where relative paths inside submitted campaigns resolve
    * @param dataDir the daemon's data folder ({@code campaigns/} is made inside it)
+   * @param zone the time zone {@code schedule:} expressions are read in
    */
   public EngineCampaignService(Store store, ConfigLoader loader, Supplier<Lab> lab, Path labFile, Path campaignDir,
-      Path dataDir, LabMetrics metrics) {
+      Path dataDir, LabMetrics metrics, java.util.TimeZone zone) {
+    this.zone = zone;
     this.store = store;
     this.loader = loader;
     this.lab = lab;
@@ -186,7 +189,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
       Submission s = new Submission(c.name(), fileName, c.sha256(), Instant.now().toString(), who.name(),
           c.schedule().orElse(null), c.schedule().isEmpty());
       if (s.schedule() != null) {
-        CronSchedule.parse(s.schedule(), java.util.TimeZone.getDefault()); // fails early with the reason
+        CronSchedule.parse(s.schedule(), zone); // fails early with the reason
       }
       remember(s, yaml);
       if (s.schedule() != null) {
@@ -485,7 +488,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
 
   private Optional<Instant> planStart(Submission s) {
     if (scheduler == null) throw new IllegalStateException("no scheduler");
-    return scheduler.planStart(s.name(), CronSchedule.parse(s.schedule(), java.util.TimeZone.getDefault()),
+    return scheduler.planStart(s.name(), CronSchedule.parse(s.schedule(), zone),
         Instant.parse(s.submittedAt()));
   }
 

@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A real {@code labloop daemon} process on the virtual lab, stopped mid-campaign with SIGKILL
  * and then with SIGTERM, and started again with the same command: the campaign resumes and
- * completes its budget, and what was DONE before each stop is still there, unchanged.
+ * completes its budget, and what was DONE before each stop is still there, unchanged. A
+ * campaign whose planned start fell while the daemon was down starts when it is back.
  */
 class RestartIT {
   private final List<Process> started = new ArrayList<>();
@@ -45,6 +48,12 @@ class RestartIT {
     CampaignView c = client.submit("restart.yaml", DaemonIT.resource("restart.yaml"));
     awaitDone(client, c.id(), 2);
     Map<Integer, String> beforeKill = doneValues(client, c.id());
+    // A campaign planned for 3 s from now: its time comes while the daemon is down.
+    ZonedDateTime due = ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(3);
+    String cron = due.getSecond() + " " + due.getMinute() + " " + due.getHour() + " " + due.getDayOfMonth() + " " + due.getMonthValue() + " ?";
+    String planned = DaemonIT.resource("campaign.yaml").replace("campaign: daemon-silver", "campaign: daemon-planned")
+        .replace("experiments: 4 }", "experiments: 1 }") + "schedule: \"" + cron + "\"\n";
+    assertEquals("SCHEDULED", client.submit("planned.yaml", planned).status());
     first.destroyForcibly(); // SIGKILL: no shutdown hook, no chance to tidy up
     assertTrue(first.waitFor(30, TimeUnit.SECONDS));
 
@@ -52,6 +61,8 @@ class RestartIT {
     client = client(data); // a new port: the restarted daemon wrote a new DATA/url
     assertEquals("RUNNING", client.campaign(c.id()).status(), "resumed at start");
     assertDoneKept(beforeKill, doneValues(client, c.id()));
+    LabLoopClient afterKill = client;
+    await().atMost(Duration.ofSeconds(60)).until(() -> afterKill.find("daemon-planned").status().equals("DONE"));
     awaitDone(client, c.id(), beforeKill.size() + 2);
     Map<Integer, String> beforeTerm = doneValues(client, c.id());
     second.destroy(); // SIGTERM: the graceful stop
@@ -90,7 +101,7 @@ class RestartIT {
   private Process daemon(Path data) throws IOException {
     Files.deleteIfExists(data.resolve("url"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-Dlabloop.data=" + data,
+    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-Duser.timezone=UTC", "-Dlabloop.data=" + data,
         "-cp", System.getProperty("java.class.path"), "io.labloop.orchestrator.cli.Main",
         "daemon", "--lab", dir.resolve("lab.yaml").toString(), "--sim", "--port", "0", "--data", data.toString())
         .redirectErrorStream(true)
