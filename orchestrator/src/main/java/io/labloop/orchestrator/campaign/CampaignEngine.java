@@ -1058,7 +1058,7 @@ public final class CampaignEngine {
     Optional<Duration> eta = Optional.empty();
     if (budget.isPresent() && endedThisSession > 0 && !finished) {
       Duration elapsed = Duration.between(sessionStart, clock.instant());
-      int left = Math.max(0, budget.getAsInt() - counted() + inFlight);
+      int left = Math.max(0, budget.getAsInt() - done - failed);
       eta = Optional.of(elapsed.multipliedBy(left).dividedBy(endedThisSession));
     }
     Progress p = new Progress(run.id(), state, counted(), budget, done, failed, inFlight, awaiting, Optional.ofNullable(best), eta);

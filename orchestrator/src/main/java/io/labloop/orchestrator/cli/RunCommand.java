@@ -50,6 +50,10 @@ public final class RunCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       throw new UserError(e.getMessage());
     }
+    if (campaign.approval() == CampaignConfig.Approval.MANUAL) {
+      throw new UserError(campaignFile + ": approval: manual needs a person to approve each suggestion; run it in the daemon"
+          + " (labloop daemon, then labloop submit and labloop approve), or set approval: auto");
+    }
     CampaignSession.Options options = new CampaignSession.Options(campaign, data.location(), sim, Map.of(), false,
         Optional.ofNullable(seed), restart, Duration.ofSeconds(30));
     RunSummary summary = new CampaignSession(System.out, System.err).run(options);
