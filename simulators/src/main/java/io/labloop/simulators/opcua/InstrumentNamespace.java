@@ -95,7 +95,7 @@ final class InstrumentNamespace extends ManagedNamespaceWithLifecycle {
       objects.put(instrument.name(), objectId);
       String prefix = objectId.getIdentifier() + ".";
 
-      UaObjectNode object = UaObjectNode.builder(getNodeContext())
+      UaObjectNode object = new UaObjectNode.UaObjectNodeBuilder(getNodeContext())
           .setNodeId(objectId)
           .setBrowseName(newQualifiedName(instrument.name()))
           .setDisplayName(LocalizedText.english(instrument.name()))
@@ -120,7 +120,7 @@ final class InstrumentNamespace extends ManagedNamespaceWithLifecycle {
       Map<String, UaVariableNode> nodes = new LinkedHashMap<>();
       for (Map.Entry<String, NodeId> e : variableIds.entrySet()) {
         Object value = instrument.variable(e.getKey());
-        UaVariableNode node = UaVariableNode.builder(getNodeContext())
+        UaVariableNode node = new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
             .setNodeId(e.getValue())
             .setAccessLevel(AccessLevel.READ_ONLY)
             .setUserAccessLevel(AccessLevel.READ_ONLY)

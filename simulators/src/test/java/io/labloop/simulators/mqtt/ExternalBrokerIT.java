@@ -34,9 +34,8 @@ class ExternalBrokerIT {
         .redirectErrorStream(true).redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
     try {
       Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-          return true;
-        }
+        new Socket("127.0.0.1", port).close();
+        return true;
       });
       Map<String, Object> tree = Map.of(
           "instruments", Map.of("xrd", Map.of("driver", "mqtt", "broker", "tcp://127.0.0.1:" + port,
