@@ -21,6 +21,13 @@ record MqttSettings(String broker, Optional<String> clientId, Optional<String> u
   record MqttCommand(String name, String requestTopic, Optional<Object> payload, List<Output> outputs,
       String errorField, Optional<String> responseTopic, CommandPolicy policy) {}
 
+  /** Never shows the password, wherever a record ends up printed. */
+  @Override
+  public String toString() {
+    return "MqttSettings[broker=" + broker + ", clientId=" + clientId.orElse("") + ", username=" + username.orElse("")
+        + ", password=" + (password.isPresent() ? "***" : "") + ", commands=" + commands.keySet() + "]";
+  }
+
   /** What identifies a shared connection: same broker, same client, same user. */
   String bridgeKey() {
     return "mqtt " + broker + " " + clientId.orElse("") + " " + username.orElse("");

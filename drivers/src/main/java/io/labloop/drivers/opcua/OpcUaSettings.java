@@ -22,6 +22,13 @@ record OpcUaSettings(String endpoint, Security security, Map<String, NodeId> var
     boolean none() {
       return policy.equals("None");
     }
+
+    /** Never shows the password, wherever a record ends up printed. */
+    @Override
+    public String toString() {
+      return "Security[policy=" + policy + ", mode=" + mode + ", username=" + username.orElse("") + ", password="
+          + (password.isPresent() ? "***" : "") + ", trustDir=" + trustDir + "]";
+    }
   }
 
   /** A value to write: a node, a template for the value, and the OPC UA type (or null to infer). */

@@ -91,4 +91,13 @@ class MqttRepliesTest {
     b.put("password", "pw");
     assertTrue(!keyA.equals(MqttSettings.read(Section.of(b, problems)).bridgeKey()));
   }
+
+  @Test
+  void settingsNeverPrintThePassword() {
+    Map<String, Object> s = section();
+    s.put("username", "xrd");
+    s.put("password", "s3cret-pw");
+    String text = MqttSettings.read(Section.of(s, new ArrayList<>())).toString();
+    assertTrue(text.contains("username=xrd") && !text.contains("s3cret-pw"), text);
+  }
 }
