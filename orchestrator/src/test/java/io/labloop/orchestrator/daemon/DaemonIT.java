@@ -216,6 +216,58 @@ class DaemonIT {
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("data: ") && l.contains("\"campaignId\":\"" + c.id() + "\"")), lines::toString);
   }
 
+  @Test
+  void theCommandLineClientsTalkToTheDaemon() throws IOException {
+    Path data = dir.resolve("data");
+    Path file = dir.resolve("cli.yaml");
+    Files.writeString(file, resource("manual.yaml").replace("campaign: daemon-approval", "campaign: daemon-cli"));
+    Cli submit = cli("submit", file.toString(), "--data", data.toString());
+    assertEquals(0, submit.code, submit.err);
+    assertTrue(submit.out.contains("submitted daemon-cli as daemon-cli~1 (running, each suggestion waits for 'labloop approve')"), submit.out);
+    await().atMost(Duration.ofSeconds(30)).until(() -> !client.approvals("daemon-cli~1").isEmpty());
+    Cli list = cli("approve", "daemon-cli", "--data", data.toString());
+    assertEquals(0, list.code, list.err);
+    assertTrue(list.out.contains("#1 {temperature="), list.out);
+    assertEquals(0, cli("approve", "daemon-cli", "1", "--data", data.toString()).code);
+    Cli status = cli("status", "daemon-cli", "--data", data.toString());
+    assertTrue(status.out.contains("daemon-cli (daemon-cli~1): RUNNING"), status.out);
+    assertEquals(0, cli("pause", "daemon-cli", "--data", data.toString()).code);
+    assertTrue(cli("status", "daemon-cli", "--data", data.toString()).out.contains("PAUSED"));
+    assertEquals(0, cli("resume", "daemon-cli", "--data", data.toString()).code);
+    assertEquals(0, cli("abort", "daemon-cli", "--data", data.toString()).code);
+
+    Files.writeString(file, "campaign: [unclosed\n");
+    Cli bad = cli("submit", file.toString(), "--data", data.toString());
+    assertEquals(2, bad.code);
+    assertTrue(bad.err.lines().anyMatch(l -> l.startsWith("cli.yaml:2:1: error: ")), bad.err);
+    Cli noToken = cli("abort", "--all", "--token", "wrong", "--data", data.toString());
+    assertEquals(2, noToken.code);
+    assertTrue(noToken.err.contains("the token is not known to this daemon"), noToken.err);
+    Cli nobody = cli("status", "--url", "http://127.0.0.1:9", "--data", data.toString());
+    assertEquals(1, nobody.code);
+    assertTrue(nobody.err.contains("no daemon answers at http://127.0.0.1:9"), nobody.err);
+    Cli reload = cli("reload", "--data", data.toString());
+    assertEquals(0, reload.code, reload.err);
+  }
+
+  private record Cli(int code, String out, String err) {}
+
+  private static synchronized Cli cli(String... args) {
+    java.io.PrintStream out = System.out;
+    java.io.PrintStream err = System.err;
+    var o = new java.io.ByteArrayOutputStream();
+    var e = new java.io.ByteArrayOutputStream();
+    try {
+      System.setOut(new java.io.PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new java.io.PrintStream(e, true, StandardCharsets.UTF_8));
+      int code = io.labloop.orchestrator.cli.Main.run(args);
+      return new Cli(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
   private HttpResponse<String> post(String path, String body, String bearer) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(daemon.url().resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body));
     if (bearer != null) b.header("Authorization", "Bearer " + bearer);
