@@ -32,11 +32,11 @@ public final class BenchLoopCommand implements Callable<Integer> {
   @Option(names = "--makespan-experiments", defaultValue = "40", description = "(b) experiments (default: ${DEFAULT-VALUE}).")
   int makespanExperiments;
 
-  @Option(names = "--synthesis", defaultValue = "500ms", converter = DurationConverter.class,
+  @Option(names = "--synthesis", defaultValue = "2s", converter = DurationConverter.class,
       description = "(b) duration of one synthesis (default: ${DEFAULT-VALUE}).")
   Duration synthesis;
 
-  @Option(names = "--measurement", defaultValue = "300ms", converter = DurationConverter.class,
+  @Option(names = "--measurement", defaultValue = "1200ms", converter = DurationConverter.class,
       description = "(b) duration of one measurement (default: ${DEFAULT-VALUE}).")
   Duration measurement;
 
