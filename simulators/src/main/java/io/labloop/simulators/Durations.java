@@ -10,13 +10,18 @@ import java.util.regex.Pattern;
  * bare number of seconds. (The simulators read their own settings; they share no code with the
  * drivers, just as a third-party instrument would not.)
  */
-final class Durations {
+public final class Durations {
 
   private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
 
   private Durations() {}
 
-  static Duration parse(Object value) {
+  /**
+   * Parses a duration.
+   *
+   * @throws IllegalArgumentException saying which forms are accepted
+   */
+  public static Duration parse(Object value) {
     if (value instanceof Number n) {
       if (n.doubleValue() < 0) {
         throw new IllegalArgumentException("a duration cannot be negative");

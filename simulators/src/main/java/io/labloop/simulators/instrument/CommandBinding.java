@@ -18,6 +18,19 @@ public record CommandBinding(String name, List<String> inputs, List<String> outp
     definition = Map.copyOf(definition);
   }
 
+  /** The command's {@code timeout} in the lab file: how long its client waits for an answer. */
+  public java.util.Optional<java.time.Duration> timeout() {
+    Object value = definition.get("timeout");
+    if (value == null) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(io.labloop.simulators.Durations.parse(value));
+    } catch (IllegalArgumentException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   /** The declared type of an input ({@code inputs: [{name: cycles, type: Int32}]}), if any. */
   public java.util.Optional<String> typeOf(String input) {
     if (definition.get("inputs") instanceof List<?> list) {

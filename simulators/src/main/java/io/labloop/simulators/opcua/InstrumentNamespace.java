@@ -41,7 +41,11 @@ final class InstrumentNamespace extends ManagedNamespaceWithLifecycle {
 
   static final String URI = "urn:labloop:virtual-lab:instruments";
   private static final Logger log = LoggerFactory.getLogger(InstrumentNamespace.class);
-  /** How long an instrument that "never answers" holds a call before giving up (or until closed). */
+  /**
+   * How long an instrument that "never answers" holds a call when the lab file gives the command
+   * no timeout; with one, it holds the call a little longer than its client waits. Either way the
+   * call ends early on Abort(), a restart or when the lab closes.
+   */
   private static final long HANG_MILLIS = TimeUnit.MINUTES.toMillis(10);
 
   private final SubscriptionModel subscriptions;
@@ -303,7 +307,7 @@ final class InstrumentNamespace extends ManagedNamespaceWithLifecycle {
       Outcome.Faulted fault = (Outcome.Faulted) outcome;
       switch (fault.fault()) {
         case TIMEOUT -> {
-          instrument.hang(HANG_MILLIS);
+          instrument.hang(command.timeout().map(t -> t.toMillis() + 5_000).orElse(HANG_MILLIS));
           throw new UaException(StatusCodes.Bad_Timeout, "the instrument did not answer");
         }
         case GARBAGE -> {

@@ -52,6 +52,13 @@ class SimulatedInstrumentTest {
   }
 
   @Test
+  void aCommandKnowsHowLongItsClientWaits() {
+    assertEquals(java.util.Optional.of(Duration.ofSeconds(30)),
+        new CommandBinding("measure", List.of(), List.of(), Map.of("timeout", "30s")).timeout());
+    assertEquals(java.util.Optional.empty(), new CommandBinding("measure", List.of(), List.of(), Map.of()).timeout());
+  }
+
+  @Test
   void unknownSamplesAndBadConditionsAreRefusedBeforeAnyWork(@TempDir Path dir) {
     SimulatedInstrument probe = instrument(dir, Role.MEASURER, Map.of());
     Outcome unknown = probe.handle("measure", List.of("sampleId"), List.of("y"), Map.of("sampleId", "S-00042"));
