@@ -300,6 +300,48 @@ public final class CampaignEngine {
     return onLoop(() -> abortNow(reason));
   }
 
+  /**
+   * Leaves the run as it is, for the next start to resume (Ctrl-C, daemon shutdown): starts no
+   * new step, waits up to {@code grace} for the commands in flight to answer and be journaled,
+   * then stops without ending the run. A step still in flight after the grace stays STARTED and
+   * is handled on resume like after a crash. The future of {@link #start()} then completes
+   * exceptionally with {@link EngineStopped}.
+   */
+  public CompletableFuture<Void> shutdown(Duration grace) {
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    onLoop(() -> {
+      if (finished) {
+        stopped.complete(null);
+        return;
+      }
+      paused = true;
+      event("shutdown", "info", null, null, "shutting down: no new step starts; the run resumes on the next start");
+      drain(clock.instant().plus(grace), stopped);
+    }).exceptionally(t -> {
+      stopped.complete(null); // already ended
+      return null;
+    });
+    return stopped;
+  }
+
+  private void drain(Instant deadline, CompletableFuture<Void> stopped) {
+    boolean inFlight = experiments.values().stream().anyMatch(e -> e.inFlight != 0);
+    if (finished || !inFlight || !clock.instant().isBefore(deadline)) {
+      if (!finished) {
+        finished = true;
+        for (Exp e : experiments.values()) {
+          if (e.waitingLease != null) e.waitingLease.cancel(false);
+          releaseLease(e);
+        }
+        completion.completeExceptionally(new EngineStopped("run " + run.id() + " stopped without ending; the next start resumes it"));
+        shutdownThreads();
+      }
+      stopped.complete(null);
+      return;
+    }
+    after(Duration.ofMillis(20), () -> drain(deadline, stopped));
+  }
+
   /** Experiments waiting for a person ({@code approval: manual}), with the decision that chose each. */
   public CompletableFuture<List<ExperimentRecord>> awaitingApproval() {
     CompletableFuture<List<ExperimentRecord>> f = new CompletableFuture<>();
@@ -381,6 +423,7 @@ public final class CampaignEngine {
   }
 
   private void guarded(Runnable action) {
+    if (finished && completion.isCompletedExceptionally()) return; // stopped or failed: write nothing more
     try {
       action.run();
     } catch (RuntimeException e) {

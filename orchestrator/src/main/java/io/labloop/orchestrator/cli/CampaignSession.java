@@ -5,6 +5,7 @@ import io.labloop.orchestrator.campaign.Best;
 import io.labloop.orchestrator.campaign.CampaignEngine;
 import io.labloop.orchestrator.campaign.CampaignProblem;
 import io.labloop.orchestrator.campaign.EngineListener;
+import io.labloop.orchestrator.campaign.EngineStopped;
 import io.labloop.orchestrator.campaign.Progress;
 import io.labloop.orchestrator.campaign.RunSummary;
 import io.labloop.orchestrator.config.CampaignConfig;
@@ -13,7 +14,6 @@ import io.labloop.orchestrator.lab.Lab;
 import io.labloop.orchestrator.lab.LabUnavailable;
 import io.labloop.orchestrator.lab.VirtualLabs;
 import io.labloop.orchestrator.store.ExperimentRecord;
-import io.labloop.orchestrator.store.RunStatus;
 import io.labloop.orchestrator.store.Store;
 import io.labloop.orchestrator.store.StoreException;
 import io.labloop.orchestrator.store.StoreLocation;
@@ -90,6 +90,12 @@ final class CampaignSession {
       final VirtualLabs.Running simToClose = sim;
       final Lab labToClose = lab;
       hook = new Thread(() -> {
+        // let the commands in flight answer and be journaled, so that little is left to resume
+        try {
+          engine.shutdown(Duration.ofSeconds(10)).get(15, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+          // leaving anyway: what was committed is safe
+        }
         labToClose.close();
         if (simToClose != null) simToClose.close();
       }, "labloop-run-shutdown");
@@ -99,6 +105,11 @@ final class CampaignSession {
         summary = engine.start().get();
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
+        if (cause instanceof EngineStopped) {
+          err.println();
+          err.println("stopped; run the same command again to resume " + engine.runId());
+          throw new UserError(cause.getMessage(), ExitCodes.FAILURE);
+        }
         throw new UserError("run stopped: " + cause.getMessage() + " (the run is kept; the same command resumes it)", ExitCodes.FAILURE);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -232,13 +243,5 @@ final class CampaignSession {
     synchronized void finish() {
       if (terminal) out.println();
     }
-  }
-
-  static String campaignName(CampaignConfig c) {
-    return c.name();
-  }
-
-  static boolean completed(RunSummary s) {
-    return s.status() == RunStatus.COMPLETED;
   }
 }

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Starts a lab's virtual instruments in the same process ({@code labloop run --sim},
@@ -103,10 +102,5 @@ public final class VirtualLabs {
       return (T) out;
     }
     return value;
-  }
-
-  /** The simulated instrument names, for messages. */
-  public static Optional<String> describe(Running running) {
-    return Optional.of(String.join(", ", running.virtualLab().endpoints().stream().map(ep -> ep.describe()).toList()));
   }
 }

@@ -318,4 +318,24 @@ class CampaignEngineTest {
     assertEquals(2, s.experiments().stream().filter(e -> e.status() == ExperimentStatus.DONE).count());
     assertEquals("rejected: too hot for this solvent", s.experiments().get(0).cause().orElseThrow());
   }
+
+  @Test
+  void shutdownLeavesTheRunToResumeAndWritesNothingAfter() throws Exception {
+    fake.synthesizeIdempotent = true;
+    fake.robot.behave(c -> new CompletableFuture<>()); // the robot never answers before the shutdown
+    CampaignEngine engine = engine(fake.campaign(), fake.lab());
+    CompletableFuture<RunSummary> done = engine.start();
+    await().atMost(5, TimeUnit.SECONDS).until(() -> fake.robot.count("synthesize") == 1);
+    engine.shutdown(Duration.ofMillis(100)).get(5, TimeUnit.SECONDS);
+    Exception stopped = assertThrows(Exception.class, () -> done.get(5, TimeUnit.SECONDS));
+    assertTrue(stopped.getCause() instanceof EngineStopped, stopped.toString());
+    assertEquals(RunStatus.RUNNING, store.latestRun("fake").orElseThrow().status());
+    assertEquals(StepStatus.STARTED, store.steps(engine.runId()).get(0).status(), "left as a crash would leave it");
+
+    FakeLab again = new FakeLab();
+    again.synthesizeIdempotent = true;
+    RunSummary s = engine(again.campaign(), again.lab()).start().get(30, TimeUnit.SECONDS);
+    assertEquals(engine.runId(), s.runId());
+    assertEquals(6, s.experiments().stream().filter(e -> e.status() == ExperimentStatus.DONE).count());
+  }
 }
