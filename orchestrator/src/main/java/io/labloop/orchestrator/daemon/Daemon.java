@@ -52,6 +52,8 @@ public final class Daemon implements AutoCloseable {
   private final ConfigLoader loader;
   private final Store store;
   private final AtomicReference<Lab> lab = new AtomicReference<>();
+  /** The lab file as read (with the virtual lab, {@link Lab#config()} holds the endpoints it moved to). */
+  private final AtomicReference<LabConfig> labFile = new AtomicReference<>();
   private final AtomicReference<VirtualLabs.Running> virtualLab = new AtomicReference<>();
   private final EngineCampaignService campaigns;
   private final LabScheduler scheduler;
@@ -75,6 +77,7 @@ public final class Daemon implements AutoCloseable {
 
     LabConfig labConfig = loader.loadLab(config.lab());
     lab.set(connect(labConfig));
+    labFile.set(labConfig);
     try {
       store = Store.open(config.store()
           .map(s -> StoreLocation.jdbc(s.url(), s.user(), s.password(), data))
@@ -156,7 +159,7 @@ public final class Daemon implements AutoCloseable {
       campaigns.announce(EngineCampaignService.AUDIT, "WARNING", who, "reload of " + file + " rejected (" + problems.size() + " problems)");
       return new ReloadResult(false, file, List.of(), problems);
     }
-    LabConfig current = lab.get().config();
+    LabConfig current = labFile.get();
     List<String> changes = differences(current, next);
     if (changes.isEmpty()) {
       log.info("reload by {}: {} unchanged", who.name(), file);
@@ -175,6 +178,7 @@ public final class Daemon implements AutoCloseable {
     if (oldSim != null) oldSim.close();
     try {
       lab.set(connect(next));
+      labFile.set(next);
     } catch (RuntimeException e) {
       log.error("reload by {}: the new lab could not be connected ({}); going back to the previous file", who.name(), e.getMessage());
       lab.set(connect(current));
