@@ -204,17 +204,29 @@ public final class Daemon implements AutoCloseable {
     List<String> out = new ArrayList<>();
     for (InstrumentConfig i : b.instruments().values()) {
       InstrumentConfig was = a.instruments().get(i.name());
-      if (was == null) out.add(i.name() + ": added");
-      else if (!was.spec().section().equals(i.spec().section())) out.add(i.name() + ": settings changed");
-      else if (!was.limits().equals(i.limits())) out.add(i.name() + ": limits changed");
-      else if (!was.commands().equals(i.commands()) || was.capacity() != i.capacity() || !was.abortCommand().equals(i.abortCommand())) {
-        out.add(i.name() + ": commands changed");
+      if (was == null) {
+        out.add(i.name() + ": added");
+        continue;
       }
+      List<String> what = new ArrayList<>();
+      if (!driverSettings(was).equals(driverSettings(i))) what.add("settings");
+      if (!was.limits().equals(i.limits())) what.add("limits");
+      if (!was.commands().equals(i.commands()) || was.capacity() != i.capacity() || !was.abortCommand().equals(i.abortCommand())) {
+        what.add("commands");
+      }
+      if (!what.isEmpty()) out.add(i.name() + ": " + String.join(" and ", what) + " changed");
     }
     for (String name : a.instruments().keySet()) {
       if (!b.instruments().containsKey(name)) out.add(name + ": removed");
     }
     return out;
+  }
+
+  /** The driver's own part of an instrument's section (connection, protocol), without what the orchestrator reads. */
+  private static Map<String, Object> driverSettings(InstrumentConfig i) {
+    Map<String, Object> s = new java.util.LinkedHashMap<>(i.spec().section());
+    List.of("limits", "commands", "capacity", "abort").forEach(s::remove);
+    return s;
   }
 
   /** The graceful stop: API closed, running steps finish (up to the grace time), state committed. */

@@ -181,7 +181,21 @@ class DaemonIT {
     } finally {
       Files.writeString(labFile, good);
     }
-    assertTrue(client.reload().applied(), "the unchanged file reloads");
+    ReloadResult same = client.reload();
+    assertTrue(same.applied() && same.changes().isEmpty(), same::toString);
+
+    // A valid change while a campaign runs on the lab: refused, with what changed.
+    CampaignView c = client.submit("hold.yaml", resource("manual.yaml").replace("campaign: daemon-approval", "campaign: daemon-hold"));
+    try {
+      Files.writeString(labFile, good.replace("max: 250, unit: degC", "max: 240, unit: degC"));
+      ReloadResult refused = client.reload();
+      assertFalse(refused.applied());
+      assertEquals(List.of("robot: limits changed"), refused.changes());
+      assertTrue(refused.problems().get(0).contains("not applied: 1 campaign(s) run on the current lab"), refused.problems()::toString);
+    } finally {
+      Files.writeString(labFile, good);
+      client.abort(c.id());
+    }
   }
 
   @Test
