@@ -338,4 +338,31 @@ class CampaignEngineTest {
     assertEquals(engine.runId(), s.runId());
     assertEquals(6, s.experiments().stream().filter(e -> e.status() == ExperimentStatus.DONE).count());
   }
+
+  @Test
+  void twoCampaignsSharingTheLabTakeTurnsOnItsInstruments() throws Exception {
+    // every command takes 20 ms, so both campaigns queue for the robot and the spectrometer
+    java.util.concurrent.Executor slow = CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS);
+    fake.robot.behave(c -> CompletableFuture.supplyAsync(() -> new Reply(c.name(), Map.of("sampleId", "S-" + c.arguments().get("temperature"),
+        "actualTemperature", 1.0), List.of(), Instant.now(), Duration.ZERO), slow));
+    fake.budget = 6;
+    Lab shared = fake.lab();
+    FakeLab low = new FakeLab();
+    low.name = "low";
+    low.temperatureMax = 100;
+    low.budget = 6;
+    FakeLab high = new FakeLab();
+    high.name = "high";
+    high.temperatureMin = 140;
+    high.budget = 6;
+    CompletableFuture<RunSummary> a = engine(low.campaign(), shared).start();
+    CompletableFuture<RunSummary> b = engine(high.campaign(), shared).start();
+    assertEquals(RunStatus.COMPLETED, a.get(30, TimeUnit.SECONDS).status());
+    assertEquals(RunStatus.COMPLETED, b.get(30, TimeUnit.SECONDS).status());
+    List<Boolean> lowTurns = fake.robot.received.stream().map(c -> ((Number) c.arguments().get("temperature")).doubleValue() < 120).toList();
+    assertEquals(12, lowTurns.size());
+    // neither campaign waits for the other to finish: the first eight syntheses are shared
+    long lowInFirstEight = lowTurns.subList(0, 8).stream().filter(x -> x).count();
+    assertTrue(lowInFirstEight >= 3 && lowInFirstEight <= 5, "turns on the robot: " + lowTurns);
+  }
 }

@@ -54,6 +54,8 @@ final class FakeLab {
   CampaignConfig.OnInterrupt onInterrupt = CampaignConfig.OnInterrupt.FAIL;
   CampaignConfig.Approval approval = CampaignConfig.Approval.AUTO;
   double temperatureMax = 200;
+  double temperatureMin = 40;
+  String name = "fake";
   String yaml = "campaign: fake\n";
 
   LabConfig labConfig() {
@@ -80,14 +82,14 @@ final class FakeLab {
   }
 
   CampaignConfig campaign(List<WorkflowStep> extraSteps) {
-    Space space = new Space(List.of(new Parameter.Continuous("temperature", 40, temperatureMax)), List.of());
+    Space space = new Space(List.of(new Parameter.Continuous("temperature", temperatureMin, temperatureMax)), List.of());
     List<WorkflowStep> workflow = new ArrayList<>();
     workflow.add(new WorkflowStep("synthesize", "robot", "synthesize",
         Map.of("temperature", new WorkflowStep.Arg.ParameterRef("temperature"))));
     workflow.add(new WorkflowStep("measure", "spectrometer", "measure",
         Map.of("sampleId", new WorkflowStep.Arg.OutputArg(new CampaignConfig.OutputRef("synthesize", "sampleId")))));
     workflow.addAll(extraSteps);
-    return new CampaignConfig(Path.of("fake.yaml"), yaml, Integer.toHexString(yaml.hashCode()), "fake", labConfig(), space,
+    return new CampaignConfig(Path.of(name + ".yaml"), yaml, Integer.toHexString(yaml.hashCode()), name, labConfig(), space,
         List.of(new CampaignConfig.ObjectiveSource(new Objective.Target("peak", 520, 5), new CampaignConfig.OutputRef("measure", "peak"), "nm")),
         workflow, new PlannerSpec("uniform", 7, Map.of()),
         new CampaignConfig.Budget(OptionalInt.of(budget), Optional.empty()),
