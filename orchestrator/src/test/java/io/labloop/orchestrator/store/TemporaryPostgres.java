@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * trust authentication, a free loopback port, stopped (immediately) and deleted at close.
  * PostgreSQL refuses to run as root, so as root the cluster runs as the {@code postgres} user.
  */
-final class TemporaryPostgres implements AutoCloseable {
+public final class TemporaryPostgres implements AutoCloseable {
 
   private final Path dir;
   private final Path bin;
@@ -28,7 +28,7 @@ final class TemporaryPostgres implements AutoCloseable {
     this.asPostgresUser = asPostgresUser;
   }
 
-  static TemporaryPostgres start() throws IOException, InterruptedException {
+  public static TemporaryPostgres start() throws IOException, InterruptedException {
     Path bin = findBin();
     Path dir = Files.createTempDirectory("labloop-pg");
     boolean root = "root".equals(System.getProperty("user.name"));
@@ -50,7 +50,7 @@ final class TemporaryPostgres implements AutoCloseable {
   }
 
   /** A new empty database in this cluster, so that each test starts clean. */
-  String newDatabase(String name) throws IOException, InterruptedException {
+  public String newDatabase(String name) throws IOException, InterruptedException {
     exec(List.of(bin.resolve("createdb").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", "labloop", name));
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + name;
   }
