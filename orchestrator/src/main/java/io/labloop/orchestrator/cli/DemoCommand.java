@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
  * scale, then says what it found and where the data is. Needs nothing but the jar: the lab and
  * campaign files are built in and written to the data folder, where they can be read and edited.
  */
-@Command(name = "demo", sortOptions = false,
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Run the silver-nanoparticles campaign on the virtual lab (about a minute) and show the best conditions found."})
 public final class DemoCommand implements Callable<Integer> {
 

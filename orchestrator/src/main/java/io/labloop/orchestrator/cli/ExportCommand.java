@@ -19,9 +19,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code labloop export CAMPAIGN --format csv|jsonl}: a run's data for pandas, spreadsheets and archives. */
-@Command(name = "export", sortOptions = false,
-    description = {"Export a campaign's data: CSV with one row per experiment (units in brackets, ISO-8601 times),",
-        "or JSONL with everything, provenance included (campaign text and hash, decisions, every step, events)."})
+@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Export a campaign's data: CSV with one row per experiment (units in brackets, ISO-8601 times), "
+        + "or JSONL with everything, provenance included (campaign text and hash, decisions, every step, events)."})
 public final class ExportCommand implements Callable<Integer> {
 
   enum Format { csv, jsonl }

@@ -17,10 +17,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code labloop run CAMPAIGN}: one campaign in the foreground; the same command again resumes it. */
-@Command(name = "run", sortOptions = false,
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Run a campaign in the foreground with a live progress line and a summary table at the end.",
-        "Running the same command again on the same data folder resumes the campaign where it stopped",
-        "(after Ctrl-C, a crash or a power cut); --restart starts it anew under a new run id, keeping the old data."})
+        "Running the same command again on the same data folder resumes the campaign where it stopped (after Ctrl-C, "
+            + "a crash or a power cut); --restart starts it anew under a new run id, keeping the old data."})
 public final class RunCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "CAMPAIGN", description = "The campaign file (campaign.yaml).")
