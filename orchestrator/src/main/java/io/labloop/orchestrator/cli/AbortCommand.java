@@ -10,8 +10,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code labloop abort CAMPAIGN | --all}: stop now and send each instrument its abort command. */
-@Command(name = "abort", description = {"Abort a campaign on the running daemon: it stops and each",
-    "instrument in use gets its configured abort command. --all is the emergency stop."})
+@Command(name = "abort", description = {"Abort a campaign on the running daemon (--all: emergency stop).",
+    "It stops, and each instrument in use gets its configured abort command."})
 public final class AbortCommand implements Callable<Integer> {
   static final class Target {
     @Parameters(paramLabel = "CAMPAIGN", description = "A campaign's id or name (the newest run of that name).")

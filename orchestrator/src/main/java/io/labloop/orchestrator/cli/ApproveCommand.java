@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
  * campaign with {@code approval: manual}. Without N it lists what waits, with the planner's
  * reasons.
  */
-@Command(name = "approve", description = {"List, approve or reject suggestions waiting for a person",
-    "(campaigns with 'approval: manual'). A rejected point is fed back to the planner as infeasible."})
+@Command(name = "approve", description = {"List, approve or reject suggestions waiting for a person.",
+    "(Campaigns with 'approval: manual'). A rejected point is fed back to the planner as infeasible."})
 public final class ApproveCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "CAMPAIGN", description = "A campaign's id or name (the newest run of that name).")
   String campaign;

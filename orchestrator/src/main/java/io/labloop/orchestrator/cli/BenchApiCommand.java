@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 /** {@code labloop bench api}: status readers against a daemon running a campaign (loopback only). */
 @Command(name = "api", description = {"Load check of the daemon's API on the virtual lab, loopback only:",
     "N readers poll a campaign's status while it runs; latency percentiles and the campaign's",
-    "throughput with readers / without. Results belong in docs/bench-api.md."})
+    "throughput with readers / without. Results belong in docs/benchmarks.md."})
 public final class BenchApiCommand implements Callable<Integer> {
   @Option(names = "--readers", defaultValue = "50", description = "Concurrent readers (default ${DEFAULT-VALUE}).")
   int readers;

@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code labloop daemon}: the engine as a long-running service with a REST API. */
-@Command(name = "daemon", description = {"Run LabLoop as a service: a REST API on 127.0.0.1 (see docs/daemon.md),",
-    "campaigns resumed at start, SIGTERM stops gracefully, SIGHUP or 'labloop reload' re-reads the lab file."})
+@Command(name = "daemon", description = {"Run LabLoop as a service with a REST API on 127.0.0.1.",
+    "See docs/daemon.md. Campaigns are resumed at start, SIGTERM stops gracefully, SIGHUP or 'labloop reload' re-reads the lab file."})
 public final class DaemonCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE",
       description = "Settings file (default: labloop.yaml in the current folder, if there is one).")

@@ -7,8 +7,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code labloop reload}: the daemon re-reads its lab file (as on SIGHUP). */
-@Command(name = "reload", description = {"Make the running daemon re-read its lab file. Idle instruments",
-    "take the change now, busy ones after their step; a bad file is rejected and nothing changes."})
+@Command(name = "reload", description = {"Make the running daemon re-read its lab file.",
+    "The change applies when no campaign is running (else it is refused and listed);",
+    "a bad file is rejected with file:line:column messages and nothing changes."})
 public final class ReloadCommand implements Callable<Integer> {
   @Mixin DaemonOptions daemon;
 

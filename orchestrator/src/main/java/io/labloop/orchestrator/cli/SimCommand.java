@@ -32,8 +32,8 @@ import picocli.CommandLine.Spec;
  * purpose, as a real lab keeps its samples.
  */
 @Command(name = "sim",
-    description = {"Runs the virtual lab of a lab file: its simulated instruments speak OPC UA, serial and MQTT",
-        "at the addresses the lab file gives, until Ctrl-C."})
+    description = {"Start the virtual instruments a lab file's simulation block names, until Ctrl-C.",
+        "They speak OPC UA, serial and MQTT 5 at the addresses the lab file gives."})
 public final class SimCommand implements Callable<Integer> {
 
   private static final Logger log = LoggerFactory.getLogger(SimCommand.class);

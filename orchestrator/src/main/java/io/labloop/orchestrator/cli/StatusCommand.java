@@ -16,8 +16,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code labloop status [CAMPAIGN]}: what the daemon is doing. */
-@Command(name = "status", description = {"Show the daemon's campaigns and instruments,",
-    "or one campaign's progress, latest experiments and waiting approvals."})
+@Command(name = "status", description = {"Show the daemon's campaigns and instruments, or one campaign.",
+    "For one campaign: its progress, latest experiments and waiting approvals."})
 public final class StatusCommand implements Callable<Integer> {
   @Parameters(paramLabel = "CAMPAIGN", arity = "0..1", description = "A campaign's id or name (the newest run of that name).")
   String campaign;
