@@ -144,8 +144,9 @@ public final class Daemon implements AutoCloseable {
   /**
    * Re-reads the lab file (SIGHUP, {@code labloop reload}, {@code POST /api/reload}). A file
    * with problems is rejected and the running configuration stays. An unchanged file is a
-   * no-op. A changed file takes effect at once when no campaign is running; while campaigns
-   * run it is refused, because the engine holds its lab for the whole run (see docs/daemon.md).
+   * no-op. A changed file takes effect at once when no campaign is running (the lab is
+   * reconnected); while campaigns run it is applied instrument by instrument, see
+   * {@link #reloadWhileRunning}.
    */
   public synchronized ReloadResult reload(Actor who) {
     String file = config.lab().toString();
@@ -165,13 +166,7 @@ public final class Daemon implements AutoCloseable {
       log.info("reload by {}: {} unchanged", who.name(), file);
       return new ReloadResult(true, file, List.of(), List.of());
     }
-    int running = campaigns.runningCount();
-    if (running > 0) {
-      String why = file + ":1:1: error: not applied: " + running + " campaign(s) run on the current lab and keep it until they end "
-          + "(expected no running campaign; pause does not release the lab, abort or wait for the end, then reload again)";
-      log.warn("reload by {}: {}", who.name(), why);
-      return new ReloadResult(false, file, changes, List.of(why));
-    }
+    if (campaigns.runningCount() > 0) return reloadWhileRunning(who, file, current, next, changes);
     Lab old = lab.get();
     VirtualLabs.Running oldSim = virtualLab.get();
     old.close();
@@ -187,6 +182,64 @@ public final class Daemon implements AutoCloseable {
     log.info("reload by {}: {} applied: {}", who.name(), file, changes);
     campaigns.announce(EngineCampaignService.AUDIT, "INFO", who, "reloaded " + file + ": " + String.join("; ", changes));
     return new ReloadResult(true, file, changes, List.of());
+  }
+
+  /**
+   * The reload with campaigns running. The running campaigns are checked against the new file
+   * first: if any would no longer fit (an instrument or command it uses gone, a limit narrower
+   * than its space), the whole reload is rejected with the loader's messages and nothing
+   * changes. Otherwise the shared {@link Lab} swaps each changed instrument when it is idle:
+   * at once, or after its running step (a "config applied" event says when). Steps that start
+   * after the swap read the new limits and command settings.
+   *
+   * <p>With {@code --sim} the instruments are the daemon's private virtual lab; its endpoints
+   * cannot move while campaigns use it, so connection changes and new instruments wait for
+   * no campaign to run.
+   */
+  private ReloadResult reloadWhileRunning(Actor who, String file, LabConfig current, LabConfig next, List<String> changes) {
+    List<String> problems = campaigns.problemsWithLabFile();
+    if (problems.isEmpty() && config.sim()) {
+      for (InstrumentConfig i : next.instruments().values()) {
+        InstrumentConfig was = current.instruments().get(i.name());
+        if (was == null || !Lab.driverSettings(was).equals(Lab.driverSettings(i))) {
+          problems.add(file + ":1:1: error: not applied: " + i.name() + (was == null ? " is new" : "'s connection settings changed")
+              + " (expected only limits, commands, capacity or abort to change while campaigns run on the virtual lab; "
+              + "wait for them to end, then reload again)");
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      log.warn("reload by {}: {} rejected ({} problems); the running configuration stays", who.name(), file, problems.size());
+      problems.forEach(p -> log.warn("  {}", p));
+      campaigns.announce(EngineCampaignService.AUDIT, "WARNING", who, "reload of " + file + " rejected (" + problems.size()
+          + " problems): " + problems.get(0));
+      return new ReloadResult(false, file, changes, problems);
+    }
+    Lab running = lab.get();
+    LabConfig apply = config.sim() ? withReachedEndpoints(next, running.config()) : next;
+    Lab.Reload r;
+    try {
+      r = running.reload(apply, Duration.ofSeconds(30), name -> campaigns.announce(EngineCampaignService.AUDIT, "INFO", null,
+          "reload: " + name + ": new configuration applied after its running step"));
+    } catch (RuntimeException e) {
+      log.error("reload by {}: {} not applied: {}", who.name(), file, e.getMessage());
+      return new ReloadResult(false, file, changes, List.of(file + ":1:1: error: not applied: " + e.getMessage()));
+    }
+    labFile.set(next);
+    String when = r.deferred().isEmpty() ? "" : " (" + String.join(", ", r.deferred()) + " after the running step)";
+    log.info("reload by {}: {} applied while campaigns run: {}{}", who.name(), file, changes, when);
+    campaigns.announce(EngineCampaignService.AUDIT, "INFO", who, "reloaded " + file + ": " + String.join("; ", changes) + when);
+    return new ReloadResult(true, file, changes, List.of());
+  }
+
+  /** {@code next} with the spec (connection settings) each instrument has in the lab as connected to the virtual lab. */
+  private static LabConfig withReachedEndpoints(LabConfig next, LabConfig reached) {
+    Map<String, InstrumentConfig> in = new java.util.LinkedHashMap<>();
+    for (InstrumentConfig i : next.instruments().values()) {
+      InstrumentConfig r = reached.instruments().get(i.name());
+      in.put(i.name(), new InstrumentConfig(i.name(), i.driver(), r.spec(), i.commands(), i.limits(), i.capacity(), i.abortCommand()));
+    }
+    return new LabConfig(next.file(), next.name(), in, next.simulation(), next.tree());
   }
 
   private Lab connect(LabConfig labConfig) {

@@ -434,6 +434,25 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
         who == null ? message : who.name() + ": " + message));
   }
 
+  /**
+   * Every way a running campaign would not fit the lab file as it is now on disk (a command or
+   * instrument gone, a limit narrower than the campaign's space), as the loader's
+   * file:line:column messages of the campaign file. Empty: the reload may go ahead.
+   */
+  List<String> problemsWithLabFile() {
+    List<String> problems = new ArrayList<>();
+    for (String runId : List.copyOf(engines.keySet())) {
+      CampaignConfig c = configs.get(runId);
+      if (c == null) continue;
+      try {
+        loader.loadCampaign(c.file().toString(), c.text(), campaignDir, Optional.of(labFile));
+      } catch (ConfigException e) {
+        e.problems().stream().sorted().map(p -> "running campaign " + c.name() + ": " + p).forEach(problems::add);
+      }
+    }
+    return problems;
+  }
+
   /** Campaigns running now, for the reload to know whether the lab may be swapped. */
   int runningCount() {
     return engines.size();

@@ -18,6 +18,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import io.labloop.drivers.InstrumentSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,25 +33,30 @@ public final class Lab implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Lab.class);
 
-  private final LabConfig config;
-  private final Map<String, Instrument> instruments;
-  private final Map<String, LeaseQueue> leases = new LinkedHashMap<>();
+  /** The configuration in force: changes instrument by instrument as reloaded sections are swapped in. */
+  private volatile LabConfig config;
+  private final Map<String, Instrument> instruments = new ConcurrentHashMap<>();
+  private final Map<String, LeaseQueue> leases = new ConcurrentHashMap<>();
   private final Map<String, InstrumentStatus> marked = new ConcurrentHashMap<>();
-  private final AutoCloseable onClose;
+  /** Builds the instrument objects of reloaded sections; null for a lab over instruments built elsewhere. */
+  private final Drivers drivers;
+  private final boolean ownsInstruments;
 
-  private Lab(LabConfig config, Map<String, Instrument> instruments, AutoCloseable onClose) {
+  private Lab(LabConfig config, Map<String, Instrument> instruments, Drivers drivers, boolean ownsInstruments) {
     this.config = config;
-    this.instruments = Map.copyOf(instruments);
-    this.onClose = onClose;
+    this.drivers = drivers;
+    this.ownsInstruments = ownsInstruments;
     for (InstrumentConfig i : config.instruments().values()) {
-      if (!instruments.containsKey(i.name())) throw new IllegalArgumentException("no instrument object for '" + i.name() + "'");
+      Instrument instrument = instruments.get(i.name());
+      if (instrument == null) throw new IllegalArgumentException("no instrument object for '" + i.name() + "'");
+      this.instruments.put(i.name(), instrument);
       leases.put(i.name(), new LeaseQueue(i.name(), Math.max(1, i.capacity())));
     }
   }
 
   /** A lab over instruments that are already built (and connected, or connecting themselves). */
   public static Lab of(LabConfig config, Map<String, Instrument> instruments) {
-    return new Lab(config, instruments, () -> {});
+    return new Lab(config, instruments, null, false);
   }
 
   /**
@@ -66,15 +74,28 @@ public final class Lab implements AutoCloseable {
       drivers.close();
       throw new LabUnavailable("lab " + config.name() + ": " + e.getMessage(), e);
     }
+    List<String> problems = connectAll(built, connectTimeout);
+    if (!problems.isEmpty()) {
+      built.values().forEach(Instrument::close);
+      drivers.close();
+      throw new LabUnavailable("lab " + config.name() + " is not reachable: " + String.join("; ", problems), null);
+    }
+    log.info("lab {}: {} instruments online", config.name(), built.size());
+    return new Lab(config, built, drivers, true);
+  }
+
+
+  /** Connects every instrument of {@code built}, waiting up to {@code timeout} in all; the problems, one per instrument. */
+  private static List<String> connectAll(Map<String, Instrument> built, Duration timeout) {
     Map<String, CompletableFuture<Void>> connecting = new LinkedHashMap<>();
     built.forEach((name, instrument) -> connecting.put(name, instrument.connect()));
     List<String> problems = new ArrayList<>();
-    long deadline = System.nanoTime() + connectTimeout.toNanos();
+    long deadline = System.nanoTime() + timeout.toNanos();
     connecting.forEach((name, f) -> {
       try {
         f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
-        problems.add(name + ": not online after " + connectTimeout.toSeconds() + " s");
+        problems.add(name + ": not online after " + timeout.toSeconds() + " s");
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         problems.add(name + ": interrupted while connecting");
@@ -83,16 +104,104 @@ public final class Lab implements AutoCloseable {
         problems.add(name + ": " + cause.getMessage());
       }
     });
-    if (!problems.isEmpty()) {
-      built.values().forEach(Instrument::close);
-      drivers.close();
-      throw new LabUnavailable("lab " + config.name() + " is not reachable: " + String.join("; ", problems), null);
+    return problems;
+  }
+
+  /** What a reload did: instruments changed at once, and those that take the change after their running step. */
+  public record Reload(List<String> appliedNow, List<String> deferred) {
+    public Reload {
+      appliedNow = List.copyOf(appliedNow);
+      deferred = List.copyOf(deferred);
     }
-    log.info("lab {}: {} instruments online", config.name(), built.size());
-    return new Lab(config, built, () -> {
-      built.values().forEach(Instrument::close);
-      drivers.close();
-    });
+  }
+
+  /**
+   * Applies {@code next} with this lab's own drivers (see {@link #reload(LabConfig, Function, Duration, Consumer)}).
+   *
+   * @throws IllegalStateException for a lab made with {@link #of}, which has no drivers
+   */
+  public Reload reload(LabConfig next, Duration connectTimeout, Consumer<String> appliedLater) {
+    if (drivers == null) throw new IllegalStateException("lab " + config.name() + " was built without drivers; pass a builder");
+    return reload(next, spec -> drivers.create(spec), connectTimeout, appliedLater);
+  }
+
+  /**
+   * Hot reload, instrument by instrument, while campaigns may be running.
+   *
+   * <p>Each instrument of {@code next} is compared with the one in force. Unchanged ones are
+   * left alone. A section whose driver settings (connection, protocol) changed gets a new
+   * instrument object, built with {@code build} and connected before anything is swapped;
+   * one where only what the orchestrator reads changed (limits, commands, capacity, abort)
+   * keeps its connected object. The swap of config and object happens when the instrument
+   * holds no lease: at once if it is idle, otherwise when the last running step releases it,
+   * and no new step starts on it meanwhile; the old object is closed after the swap. Added
+   * instruments come online at once; removed ones go when idle (the caller makes sure no
+   * running campaign uses them). Whoever checks the new file against running campaigns does
+   * so before calling this: here every change is assumed valid.
+   *
+   * @param appliedLater told the instrument's name when a deferred swap has happened
+   * @throws LabUnavailable if a new instrument object does not come online; then nothing changed
+   */
+  public Reload reload(LabConfig next, Function<InstrumentSpec, Instrument> build, Duration connectTimeout, Consumer<String> appliedLater) {
+    LabConfig current = config;
+    Map<String, Instrument> built = new LinkedHashMap<>();
+    try {
+      for (InstrumentConfig i : next.instruments().values()) {
+        InstrumentConfig was = current.instruments().get(i.name());
+        if (was == null || !driverSettings(was).equals(driverSettings(i))) built.put(i.name(), build.apply(i.spec()));
+      }
+    } catch (RuntimeException e) {
+      built.values().forEach(Lab::closeQuietly);
+      throw new LabUnavailable("lab " + next.name() + ": " + e.getMessage(), e);
+    }
+    List<String> problems = connectAll(built, connectTimeout);
+    if (!problems.isEmpty()) {
+      built.values().forEach(Lab::closeQuietly);
+      throw new LabUnavailable("lab " + next.name() + " is not reachable: " + String.join("; ", problems), null);
+    }
+    List<String> now = new ArrayList<>();
+    List<String> later = new ArrayList<>();
+    for (InstrumentConfig i : next.instruments().values()) {
+      InstrumentConfig was = current.instruments().get(i.name());
+      if (was == null) {
+        instruments.put(i.name(), built.get(i.name()));
+        leases.put(i.name(), new LeaseQueue(i.name(), Math.max(1, i.capacity())));
+        rebuildConfig(next, i.name(), i);
+        now.add(i.name());
+        continue;
+      }
+      if (was.equals(i)) continue;
+      boolean swappedNow = leases.get(i.name()).whenIdle(deferred -> {
+        // Read at swap time: an earlier reload's swap may have replaced the object meanwhile.
+        Instrument old = instruments.get(i.name());
+        Instrument fresh = built.getOrDefault(i.name(), old);
+        instruments.put(i.name(), fresh);
+        leases.get(i.name()).capacity(Math.max(1, i.capacity()));
+        rebuildConfig(next, i.name(), i);
+        if (old != fresh) {
+          marked.remove(i.name());
+          closeQuietly(old);
+        }
+        log.info("lab {}: new configuration of {} in force", next.name(), i.name());
+        if (deferred) appliedLater.accept(i.name());
+      });
+      if (swappedNow) now.add(i.name());
+      else later.add(i.name());
+    }
+    for (String name : current.instruments().keySet()) {
+      if (next.instruments().containsKey(name)) continue;
+      boolean dropped = leases.get(name).whenIdle(deferred -> {
+        closeQuietly(instruments.remove(name));
+        leases.remove(name);
+        marked.remove(name);
+        rebuildConfig(next, name, null);
+        log.info("lab {}: {} removed", next.name(), name);
+        if (deferred) appliedLater.accept(name);
+      });
+      if (dropped) now.add(name);
+      else later.add(name);
+    }
+    return new Reload(now, later);
   }
 
   public LabConfig config() {
@@ -165,12 +274,40 @@ public final class Lab implements AutoCloseable {
     return c instanceof InstrumentError e ? Optional.of(e) : Optional.empty();
   }
 
+  /** The configuration in force after {@code name}'s section became {@code section} (null: removed), in {@code next}'s order. */
+  private synchronized void rebuildConfig(LabConfig next, String name, InstrumentConfig section) {
+    Map<String, InstrumentConfig> in = new LinkedHashMap<>();
+    for (String n : next.instruments().keySet()) {
+      InstrumentConfig c = n.equals(name) ? section : config.instruments().get(n);
+      if (c != null) in.put(n, c);
+    }
+    for (InstrumentConfig c : config.instruments().values()) {
+      if (!in.containsKey(c.name()) && !c.name().equals(name)) in.put(c.name(), c); // removal still waiting
+    }
+    config = new LabConfig(next.file(), next.name(), in, next.simulation(), next.tree());
+  }
+
+  /** The driver's own part of an instrument's section (connection, protocol), without what the orchestrator reads. */
+  public static Map<String, Object> driverSettings(InstrumentConfig i) {
+    Map<String, Object> s = new LinkedHashMap<>(i.spec().section());
+    List.of("limits", "commands", "capacity", "abort").forEach(s::remove);
+    s.put("driver", i.driver());
+    return s;
+  }
+
+  private static void closeQuietly(Instrument i) {
+    if (i == null) return;
+    try {
+      i.close();
+    } catch (RuntimeException e) {
+      log.warn("closing {}: {}", i, e.getMessage());
+    }
+  }
+
   @Override
   public void close() {
-    try {
-      onClose.close();
-    } catch (Exception e) {
-      log.warn("closing lab {}: {}", config.name(), e.getMessage());
-    }
+    if (!ownsInstruments) return;
+    instruments.values().forEach(Lab::closeQuietly);
+    drivers.close();
   }
 }

@@ -7,19 +7,29 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * The leases of one instrument: at most {@code capacity} held at once; waiters are served
  * round-robin across holders (campaigns), first come first served within a holder, so a
  * campaign that queues many steps cannot starve another that shares the instrument.
  *
- * <p>Futures are completed outside the lock: the engine continues on its own thread.
+ * <p>A configuration swap ({@link #whenIdle}) waits for the instrument to be idle: from the
+ * moment it is asked for, no new lease is granted; it runs when the last held lease is
+ * released (at once if none is held), and only then are the waiters served again, now under
+ * the new configuration. A step therefore runs wholly under one configuration.
+ *
+ * <p>Futures are completed, and swaps run, outside the lock: the engine continues on its own thread.
  */
 final class LeaseQueue {
 
   private final String instrument;
-  private final int capacity;
+  private int capacity;
   private int held;
+  /** The swap waiting for the instrument to be idle, or null. */
+  private Consumer<Boolean> pending;
+  /** A swap is running now: nothing is granted until it is done. */
+  private boolean swapping;
   /** Waiters by holder, holders in turn order: the next grant goes to the first holder, which then moves to the back. */
   private final Map<String, Deque<CompletableFuture<Lease>>> waiting = new LinkedHashMap<>();
 
@@ -29,19 +39,30 @@ final class LeaseQueue {
     this.capacity = capacity;
   }
 
-  int capacity() {
+  synchronized int capacity() {
     return capacity;
+  }
+
+  /** Called by a swap (which runs while nothing is held) when the new configuration has another capacity. */
+  synchronized void capacity(int capacity) {
+    if (capacity < 1) throw new IllegalArgumentException(instrument + ": capacity must be >= 1");
+    this.capacity = capacity;
   }
 
   synchronized int held() {
     return held;
   }
 
+  /** A swap is waiting for the instrument's running steps to end. */
+  synchronized boolean swapPending() {
+    return pending != null || swapping;
+  }
+
   CompletableFuture<Lease> acquire(String holder) {
     CompletableFuture<Lease> f = new CompletableFuture<>();
     Lease granted = null;
     synchronized (this) {
-      if (held < capacity && waiting.isEmpty()) {
+      if (held < capacity && waiting.isEmpty() && pending == null && !swapping) {
         held++;
         granted = new Held(holder);
       } else {
@@ -52,12 +73,67 @@ final class LeaseQueue {
     return f;
   }
 
+  /**
+   * Runs {@code swap} once no lease is held: now if the instrument is idle, otherwise on the
+   * thread that releases the last lease. Leases asked for meanwhile wait for it.
+   *
+   * {@code swap} is told whether it was deferred (true when it runs on a releasing thread).
+   *
+   * @return true if it ran now, false if it was deferred
+   */
+  boolean whenIdle(Consumer<Boolean> swap) {
+    Consumer<Boolean> now;
+    synchronized (this) {
+      pending = pending == null ? swap : chain(pending, swap);
+      if (held > 0 || swapping) return false;
+      now = pending;
+      pending = null;
+      swapping = true;
+    }
+    runSwap(now, false);
+    return true;
+  }
+
+  private static Consumer<Boolean> chain(Consumer<Boolean> first, Consumer<Boolean> then) {
+    return deferred -> {
+      first.accept(deferred);
+      then.accept(deferred);
+    };
+  }
+
+  private void runSwap(Consumer<Boolean> swap, boolean deferred) {
+    try {
+      swap.accept(deferred);
+    } finally {
+      synchronized (this) {
+        swapping = false;
+      }
+      serve();
+    }
+  }
+
   private void released() {
+    Consumer<Boolean> swap = null;
+    synchronized (this) {
+      held--;
+      if (pending != null) {
+        if (held > 0) return; // the swap waits for the other running steps
+        swap = pending;
+        pending = null;
+        swapping = true;
+      }
+    }
+    if (swap != null) runSwap(swap, true);
+    else serve();
+  }
+
+  /** Grants free slots to waiters, round-robin across holders. */
+  private void serve() {
     while (true) {
       CompletableFuture<Lease> next;
       Lease lease;
       synchronized (this) {
-        held--;
+        if (held >= capacity || pending != null || swapping) return;
         next = null;
         lease = null;
         Iterator<Map.Entry<String, Deque<CompletableFuture<Lease>>>> it = waiting.entrySet().iterator();
@@ -79,8 +155,12 @@ final class LeaseQueue {
         if (next == null) return;
         held++;
       }
-      if (next.complete(lease)) return;
-      // cancelled between poll and complete: give the slot back and serve the next waiter
+      if (!next.complete(lease)) {
+        // cancelled between poll and complete: give the slot back and serve the next waiter
+        synchronized (this) {
+          held--;
+        }
+      }
     }
   }
 

@@ -184,18 +184,51 @@ class DaemonIT {
     ReloadResult same = client.reload();
     assertTrue(same.applied() && same.changes().isEmpty(), same::toString);
 
-    // A valid change while a campaign runs on the lab: refused, with what changed.
+    // A change that would no longer fit a running campaign (temperature 40..200 against max 150):
+    // the whole reload is rejected with the campaign file's position, and nothing changes.
     CampaignView c = client.submit("hold.yaml", resource("manual.yaml").replace("campaign: daemon-approval", "campaign: daemon-hold"));
     try {
-      Files.writeString(labFile, good.replace("max: 250, unit: degC", "max: 240, unit: degC"));
+      Files.writeString(labFile, good.replace("max: 250, unit: degC", "max: 150, unit: degC"));
       ReloadResult refused = client.reload();
       assertFalse(refused.applied());
       assertEquals(List.of("robot: limits changed"), refused.changes());
-      assertTrue(refused.problems().get(0).contains("not applied: 1 campaign(s) run on the current lab"), refused.problems()::toString);
+      assertTrue(refused.problems().stream().anyMatch(p -> p.startsWith("running campaign daemon-hold: hold.yaml:")
+          && p.contains("temperature") && p.contains("150")), refused.problems()::toString);
     } finally {
       Files.writeString(labFile, good);
       client.abort(c.id());
     }
+    ReloadResult back = client.reload();
+    assertTrue(back.applied() && back.changes().isEmpty(), "the rejected file was never applied: " + back);
+  }
+
+  @Test
+  void aReloadWhileACampaignRunsAppliesToTheStepsThatStartAfterIt() throws Exception {
+    String good = Files.readString(labFile);
+    CampaignView c = client.submit("hot.yaml", resource("campaign.yaml").replace("campaign: daemon-silver", "campaign: daemon-hot")
+        .replace("experiments: 4", "experiments: 6"));
+    try {
+      await().atMost(Duration.ofSeconds(20)).until(() -> client.experiments(c.id()).stream().anyMatch(e -> e.status().equals("DONE")));
+      // The robot now wants its door open (it is closed) and gives up after 1 s: a synthesis that
+      // starts after the reload is held by the interlock and fails naming the new settings.
+      Files.writeString(labFile, good.replace("timeout: 10m", "timeout: 1s").replace("robot.Door: Closed", "robot.Door: Open"));
+      ReloadResult r = client.reload();
+      assertTrue(r.applied(), r::toString);
+      assertEquals(List.of("robot: commands changed"), r.changes());
+      await().atMost(Duration.ofSeconds(25)).until(() -> !client.campaign(c.id()).status().equals("RUNNING"));
+    } finally {
+      Files.writeString(labFile, good);
+      client.reload();
+    }
+    CampaignView done = client.campaign(c.id());
+    assertEquals("DONE", done.status(), done::toString);
+    assertEquals(6, done.experimentsReached(), "the campaign ran on to its budget");
+    List<ExperimentView> experiments = client.experiments(c.id());
+    assertEquals("DONE", experiments.stream().filter(e -> e.seq() == 1).findFirst().orElseThrow().status(), "started before the reload");
+    List<ExperimentView> held = experiments.stream().filter(e -> e.cause() != null && e.cause().contains("robot.Door")).toList();
+    assertFalse(held.isEmpty(), experiments::toString);
+    assertTrue(held.stream().allMatch(e -> e.status().equals("FAILED") && e.cause().contains("held longer than its timeout (1 s)")),
+        held::toString);
   }
 
   @Test
