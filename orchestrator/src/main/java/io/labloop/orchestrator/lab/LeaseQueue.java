@@ -53,11 +53,6 @@ final class LeaseQueue {
     return held;
   }
 
-  /** A swap is waiting for the instrument's running steps to end. */
-  synchronized boolean swapPending() {
-    return pending != null || swapping;
-  }
-
   CompletableFuture<Lease> acquire(String holder) {
     CompletableFuture<Lease> f = new CompletableFuture<>();
     Lease granted = null;
