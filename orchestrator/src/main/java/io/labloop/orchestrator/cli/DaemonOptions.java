@@ -1,12 +1,15 @@
 package io.labloop.orchestrator.cli;
 
+import io.labloop.orchestrator.api.ApiProblem;
+import io.labloop.orchestrator.api.CampaignView;
 import io.labloop.orchestrator.client.ClientSettings;
-import io.labloop.orchestrator.client.DaemonProblem;
 import io.labloop.orchestrator.client.DaemonUnreachable;
 import io.labloop.orchestrator.client.LabLoopClient;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -40,7 +43,7 @@ final class DaemonOptions {
     LabLoopClient c = client();
     try {
       return call.apply(c);
-    } catch (DaemonProblem p) {
+    } catch (ApiProblem p) {
       p.problems().forEach(err::println);
       err.flush();
       int code = p.status() >= 400 && p.status() < 500 && p.status() != 409 ? ExitCodes.BAD_INPUT : ExitCodes.FAILURE;
@@ -49,5 +52,15 @@ final class DaemonOptions {
     } catch (DaemonUnreachable e) {
       throw new UserError(e.getMessage(), ExitCodes.FAILURE);
     }
+  }
+
+  /**
+   * Applies one change (pause, resume, ...) to the campaign named on the command line and
+   * prints its new status: the whole of the simple state-change commands.
+   */
+  int changeCampaign(CommandSpec spec, String campaign, BiFunction<LabLoopClient, String, CampaignView> change) {
+    CampaignView c = call(spec.commandLine().getErr(), d -> change.apply(d, d.find(campaign).id()));
+    spec.commandLine().getOut().println(c.name() + " (" + c.id() + "): " + c.status().toLowerCase());
+    return ExitCodes.OK;
   }
 }

@@ -1,6 +1,5 @@
 package io.labloop.orchestrator.cli;
 
-import io.labloop.orchestrator.api.CampaignView;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,9 +18,6 @@ public final class PauseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    var err = spec.commandLine().getErr();
-    CampaignView c = daemon.call(err, d -> d.pause(d.find(campaign).id()));
-    spec.commandLine().getOut().println(c.name() + " (" + c.id() + "): " + c.status().toLowerCase());
-    return ExitCodes.OK;
+    return daemon.changeCampaign(spec, campaign, (d, id) -> d.pause(id));
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labloop.orchestrator.api.ApiProblem;
 import io.labloop.orchestrator.api.ApprovalView;
 import io.labloop.orchestrator.api.CampaignView;
 import io.labloop.orchestrator.api.EventView;
@@ -28,7 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A client of the daemon's REST API. Refusals come back as {@link DaemonProblem} (with the
+ * A client of the daemon's REST API. Refusals come back as {@link ApiProblem} (with the
  * file:line:column problems of a rejected campaign), a daemon that does not answer as
  * {@link DaemonUnreachable}. Thread-safe.
  */
@@ -74,7 +75,7 @@ public final class LabLoopClient {
   /**
    * The run a person means: an exact id, else the newest run of the campaign with that name.
    *
-   * @throws DaemonProblem 404 when neither matches
+   * @throws ApiProblem 404 when neither matches
    */
   public CampaignView find(String idOrName) {
     List<CampaignView> all = campaigns();
@@ -84,7 +85,7 @@ public final class LabLoopClient {
     return all.stream()
         .filter(c -> c.name().equals(idOrName))
         .max(Comparator.comparing(c -> c.submittedAt() == null ? "" : c.submittedAt()))
-        .orElseThrow(() -> new DaemonProblem(404, "Not found",
+        .orElseThrow(() -> new ApiProblem(404, "not-found", "Not found",
             "the daemon has no campaign with id or name '" + idOrName + "'", List.of()));
   }
 
@@ -158,7 +159,7 @@ public final class LabLoopClient {
     try {
       return json.readValue(body, type);
     } catch (IOException e) {
-      throw new DaemonProblem(502, "Bad answer", "the daemon's answer to " + path + " is not the JSON expected: " + e.getMessage(), List.of());
+      throw new ApiProblem(502, "bad-answer", "Bad answer", "the daemon's answer to " + path + " is not the JSON expected: " + e.getMessage(), List.of());
     }
   }
 
@@ -171,7 +172,7 @@ public final class LabLoopClient {
     try {
       return json.readValue(body, type);
     } catch (IOException e) {
-      throw new DaemonProblem(502, "Bad answer", "the daemon's answer is not the JSON expected: " + e.getMessage(), List.of());
+      throw new ApiProblem(502, "bad-answer", "Bad answer", "the daemon's answer is not the JSON expected: " + e.getMessage(), List.of());
     }
   }
 
@@ -204,15 +205,16 @@ public final class LabLoopClient {
     return resp.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json");
   }
 
-  private DaemonProblem problem(HttpResponse<String> resp) {
+  private ApiProblem problem(HttpResponse<String> resp) {
     try {
       JsonNode n = json.readTree(resp.body());
       List<String> problems = new ArrayList<>();
       if (n.has("problems")) n.get("problems").forEach(p -> problems.add(p.asText()));
-      return new DaemonProblem(resp.statusCode(), n.path("title").asText("HTTP " + resp.statusCode()),
+      String type = n.path("type").asText("").replaceFirst("^urn:labloop:problem:", "");
+      return new ApiProblem(resp.statusCode(), type, n.path("title").asText("HTTP " + resp.statusCode()),
           n.path("detail").asText(""), problems);
     } catch (IOException | RuntimeException e) {
-      return new DaemonProblem(resp.statusCode(), "HTTP " + resp.statusCode(),
+      return new ApiProblem(resp.statusCode(), "", "HTTP " + resp.statusCode(),
           "the daemon answered " + resp.statusCode() + " without a problem description", List.of());
     }
   }

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labloop.orchestrator.client.ClientSettings;
-import io.labloop.orchestrator.client.DaemonProblem;
 import io.labloop.orchestrator.client.LabLoopClient;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -114,7 +113,7 @@ class ApiServerTest {
     assertEquals("/api/campaigns", p.get("instance").asText());
     assertTrue(p.get("problems").get(0).asText().matches("bad\\.yaml:3:1: error: .*"), p::toString);
 
-    DaemonProblem e = assertThrows(DaemonProblem.class, () -> alice.submit("nameless.yaml", "parameters: {}\n"));
+    ApiProblem e = assertThrows(ApiProblem.class, () -> alice.submit("nameless.yaml", "parameters: {}\n"));
     assertEquals(400, e.status());
     assertEquals(List.of("nameless.yaml:1:1: error: missing key 'campaign' (expected the campaign's name)"), e.problems());
     assertEquals("ok", alice.health().get("status"));
@@ -171,15 +170,15 @@ class ApiServerTest {
     assertTrue(audit.contains("alice approved experiment 1"), audit::toString);
     assertTrue(audit.contains("alice rejected experiment 2: too hot for the new vials"), audit::toString);
 
-    DaemonProblem again = assertThrows(DaemonProblem.class, () -> alice.approve(c.id(), 2));
+    ApiProblem again = assertThrows(ApiProblem.class, () -> alice.approve(c.id(), 2));
     assertEquals(404, again.status());
   }
 
   @Test
   void wrongStateIs409AndUnknownThingsAre404ProblemJson() throws Exception {
     CampaignView c = alice.submit("silver.yaml", CAMPAIGN);
-    assertEquals(409, assertThrows(DaemonProblem.class, () -> alice.resume(c.id())).status());
-    assertEquals("no campaign 'nope'", assertThrows(DaemonProblem.class, () -> alice.campaign("nope")).detail());
+    assertEquals(409, assertThrows(ApiProblem.class, () -> alice.resume(c.id())).status());
+    assertEquals("no campaign 'nope'", assertThrows(ApiProblem.class, () -> alice.campaign("nope")).detail());
     HttpResponse<String> r = get("/api/no-such-route", null);
     assertEquals(404, r.statusCode());
     assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
