@@ -78,10 +78,7 @@ final class MqttInstrument implements Instrument {
   @Override
   public CompletableFuture<Reply> execute(Command command) {
     MqttCommand cmd = settings.commands().get(command.name());
-    if (cmd == null) {
-      return CompletableFuture.failedFuture(new InstrumentError.Refused(name, command.name(),
-          "no such command; this instrument has " + settings.commands().keySet()));
-    }
+    if (cmd == null) return runner.unknown(command, settings.commands().keySet());
     return runner.run(command, cmd.policy(), (c, timeout) -> {
       byte[] payload = payload(cmd, c.arguments());
       CompletableFuture<byte[]> reply = bridge.request(cmd.requestTopic(), payload, responseTopic(cmd));

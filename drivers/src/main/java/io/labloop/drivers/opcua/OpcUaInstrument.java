@@ -109,10 +109,7 @@ final class OpcUaInstrument implements Instrument {
   @Override
   public CompletableFuture<Reply> execute(Command command) {
     OpcUaCommand cmd = settings.commands().get(command.name());
-    if (cmd == null) {
-      return CompletableFuture.failedFuture(new InstrumentError.Refused(name, command.name(),
-          "no such command; this instrument has " + settings.commands().keySet()));
-    }
+    if (cmd == null) return runner.unknown(command, settings.commands().keySet());
     return runner.run(command, cmd.policy(), (c, timeout) -> {
       // Everything that can be wrong with the arguments is found before the first write.
       List<NodeId> writeNodes = new ArrayList<>();

@@ -79,10 +79,7 @@ final class SerialInstrument implements Instrument {
   @Override
   public CompletableFuture<Reply> execute(Command command) {
     SerialCommand cmd = settings.commands().get(command.name());
-    if (cmd == null) {
-      return CompletableFuture.failedFuture(new InstrumentError.Refused(name, command.name(),
-          "no such command; this instrument has " + settings.commands().keySet()));
-    }
+    if (cmd == null) return runner.unknown(command, settings.commands().keySet());
     return runner.run(command, cmd.policy(), (c, timeout) -> {
       // Rendered here, on the caller's thread, so a missing argument fails before anything is queued.
       String text = cmd.send().render(c.arguments());

@@ -5,6 +5,7 @@ import io.labloop.drivers.InstrumentError;
 import io.labloop.drivers.Reply;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -58,6 +59,12 @@ public final class CommandRunner {
     this.timer = timer;
     this.status = status;
   }
+  /** The refusal of a command the instrument's section does not define: nothing is sent. */
+  public CompletableFuture<Reply> unknown(Command command, Collection<String> defined) {
+    return CompletableFuture.failedFuture(new InstrumentError.Refused(instrument, command.name(),
+        "no such command; this instrument has " + defined));
+  }
+
 
   public CompletableFuture<Reply> run(Command command, CommandPolicy policy, Attempt attempt) {
     Instant started = Instant.now();
