@@ -24,6 +24,7 @@ import java.util.Set;
  * @param faults fault rates per instrument
  * @param broker {@code embedded} (start an MQTT 5 broker at the address the lab names) or
  *     {@code external} (use the broker already running there)
+ * @param trustClients which client certificates the OPC UA servers accept
  */
 public record SimulationSettings(
     long seed,
@@ -31,11 +32,34 @@ public record SimulationSettings(
     WorldSpec world,
     Map<String, Instrument> instruments,
     Map<String, Map<Fault, Double>> faults,
-    String broker) {
+    String broker,
+    ClientTrust trustClients) {
 
   public SimulationSettings {
     instruments = Map.copyOf(instruments);
     faults = Map.copyOf(faults);
+  }
+
+  /** Which client certificates the virtual lab's OPC UA servers accept on a secured endpoint. */
+  public enum ClientTrust {
+    /** Every one ({@code trust-clients: all}, the default): a test device that needs no set-up. */
+    ALL("all"),
+    /**
+     * Only those in the work folder's {@code pki/trusted/certs} ({@code trust-clients: trust-list}),
+     * as a real server does; a refused one is saved in {@code pki/rejected}.
+     */
+    TRUST_LIST("trust-list");
+
+    private final String key;
+
+    ClientTrust(String key) {
+      this.key = key;
+    }
+
+    /** The value as written in the lab file. */
+    public String key() {
+      return key;
+    }
   }
 
   /** What a simulated instrument does with the samples of the world. */
@@ -81,7 +105,7 @@ public record SimulationSettings(
     }
   }
 
-  static final Set<String> TOP_KEYS = Set.of("seed", "time-scale", "world", "instruments", "faults", "broker");
+  static final Set<String> TOP_KEYS = Set.of("seed", "time-scale", "world", "instruments", "faults", "broker", "trust-clients");
   static final Set<String> WORLD_KEYS = Set.of("model", "expression", "dataset", "inputs", "outputs", "function", "output");
   static final Set<String> INSTRUMENT_KEYS = Set.of("role", "measures", "duration", "noise", "drift");
   static final Set<String> PROTOCOLS = Set.of("opcua", "serial", "mqtt");
@@ -153,6 +177,18 @@ public record SimulationSettings(
         broker = (String) b;
       } else {
         r.problem(path(at, "broker"), "broker must be 'embedded' or 'external', got " + describe(b));
+      }
+    }
+    ClientTrust trustClients = ClientTrust.ALL;
+    if (sim.containsKey("trust-clients")) {
+      Object t = sim.get("trust-clients");
+      if ("all".equals(t)) {
+        trustClients = ClientTrust.ALL;
+      } else if ("trust-list".equals(t)) {
+        trustClients = ClientTrust.TRUST_LIST;
+      } else {
+        r.problem(path(at, "trust-clients"), "trust-clients must be 'all' (the OPC UA servers accept every client certificate)"
+            + " or 'trust-list' (only those in the work folder's pki/trusted/certs), got " + describe(t));
       }
     }
 
@@ -228,7 +264,7 @@ public record SimulationSettings(
     if (world == null) {
       return null;
     }
-    return new SimulationSettings(seed, timeScale, world, instruments, faults, broker);
+    return new SimulationSettings(seed, timeScale, world, instruments, faults, broker, trustClients);
   }
 
   private static WorldSpec readWorld(Reader r, Object value, List<Object> at) {

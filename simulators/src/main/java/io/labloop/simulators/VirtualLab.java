@@ -172,7 +172,8 @@ public final class VirtualLab implements AutoCloseable {
           members.add(instruments.get(name));
         }
         servers.put(e.getKey(), CompletableFuture.supplyAsync(
-            () -> OpcUaDevice.start(URI.create(e.getKey()), members, sections, workDir.resolve("pki")), starter));
+            () -> OpcUaDevice.start(URI.create(e.getKey()), members, sections, workDir.resolve("pki"),
+                settings.trustClients() == SimulationSettings.ClientTrust.TRUST_LIST), starter));
       }
       Map<String, CompletableFuture<List<AutoCloseable>>> brokers = new LinkedHashMap<>();
       for (Map.Entry<String, List<String>> e : mqtt.entrySet()) {

@@ -37,54 +37,69 @@ import org.slf4j.LoggerFactory;
  * An OPC UA server playing the instruments that share one endpoint in the lab file.
  *
  * <p>Security follows the instruments' {@code security} sections: policy None gives one None
- * endpoint; Basic256Sha256 gives a Basic256Sha256 SignAndEncrypt endpoint plus a None endpoint at
+ * endpoint; each other policy named there (Basic256Sha256, Aes128_Sha256_RsaOaep) gives two
+ * endpoints, Sign and SignAndEncrypt, as real servers offer them, plus a None endpoint at
  * {@code <path>/discovery} for GetEndpoints only. With a {@code username}/{@code password}, only
  * that user may open a session (the password is checked, never logged); without, anonymous
- * sessions are allowed.
+ * sessions are allowed. Client certificates: see {@link ServerCertificates}.
  */
 public final class OpcUaDevice implements ProtocolDevice {
 
   private static final Logger log = LoggerFactory.getLogger(OpcUaDevice.class);
 
+  /** The security policies the virtual lab's server offers, by the names the lab file uses. */
+  public static final Map<String, SecurityPolicy> POLICIES = Map.of(
+      "None", SecurityPolicy.None,
+      "Basic256Sha256", SecurityPolicy.Basic256Sha256,
+      "Aes128_Sha256_RsaOaep", SecurityPolicy.Aes128_Sha256_RsaOaep);
+
   private final OpcUaServer server;
   private final InstrumentNamespace namespace;
   private final List<Endpoint> endpoints;
+  private final ServerCertificates certificates;
 
-  private OpcUaDevice(OpcUaServer server, InstrumentNamespace namespace, List<Endpoint> endpoints) {
+  private OpcUaDevice(OpcUaServer server, InstrumentNamespace namespace, List<Endpoint> endpoints,
+      ServerCertificates certificates) {
     this.server = server;
     this.namespace = namespace;
     this.endpoints = endpoints;
+    this.certificates = certificates;
   }
 
   /**
    * Starts a server at {@code endpoint} (port 0: a free port).
    *
    * @param sections each instrument's section of the lab file
-   * @param pkiDir where the server certificate is kept
+   * @param pkiDir where the server certificate (and, with {@code trustListOnly}, the trust list) is kept
+   * @param trustListOnly accept only client certificates in {@code pkiDir/trusted/certs} (else every one)
    */
   public static OpcUaDevice start(URI endpoint, List<SimulatedInstrument> instruments,
-      Map<String, Map<String, Object>> sections, Path pkiDir) {
+      Map<String, Map<String, Object>> sections, Path pkiDir, boolean trustListOnly) {
     String host = endpoint.getHost() == null ? "127.0.0.1" : endpoint.getHost();
     String path = endpoint.getPath() == null || endpoint.getPath().isEmpty() ? "/" : endpoint.getPath();
-    String policy = "None";
+    Set<String> policies = new LinkedHashSet<>();
     Map<String, String> users = new LinkedHashMap<>();
     for (Map<String, Object> section : sections.values()) {
       if (section.get("security") instanceof Map<?, ?> security) {
         if (security.get("policy") != null && !"None".equals(String.valueOf(security.get("policy")))) {
-          policy = String.valueOf(security.get("policy"));
+          policies.add(String.valueOf(security.get("policy")));
         }
         if (security.get("username") != null) {
           users.put(String.valueOf(security.get("username")), String.valueOf(security.get("password")));
         }
       }
     }
-    if (!policy.equals("None") && !policy.equals("Basic256Sha256")) {
-      throw new IllegalArgumentException("the virtual lab's OPC UA server offers security None or Basic256Sha256, not " + policy);
+    for (String policy : policies) {
+      if (!POLICIES.containsKey(policy)) {
+        throw new IllegalArgumentException("the virtual lab's OPC UA server offers security " + new java.util.TreeSet<>(POLICIES.keySet())
+            + ", not " + policy);
+      }
     }
     OpcUaServer server = null;
+    ServerCertificates certificates = null;
     try {
       int port = endpoint.getPort() <= 0 ? freePort(host) : endpoint.getPort();
-      ServerCertificates certificates = ServerCertificates.load(pkiDir, host);
+      certificates = ServerCertificates.load(pkiDir, host, trustListOnly);
 
       EndpointConfig.Builder base = EndpointConfig.newBuilder()
           .setTransportProfile(TransportProfile.TCP_UASC_UABINARY)
@@ -95,11 +110,14 @@ public final class OpcUaDevice implements ProtocolDevice {
           .setCertificate(certificates.certificate)
           .addTokenPolicies(users.isEmpty() ? USER_TOKEN_POLICY_ANONYMOUS : USER_TOKEN_POLICY_USERNAME);
       Set<EndpointConfig> configs = new LinkedHashSet<>();
-      if (policy.equals("None")) {
+      if (policies.isEmpty()) {
         configs.add(base.copy().setSecurityPolicy(SecurityPolicy.None).setSecurityMode(MessageSecurityMode.None).build());
       } else {
-        configs.add(base.copy().setSecurityPolicy(SecurityPolicy.Basic256Sha256)
-            .setSecurityMode(MessageSecurityMode.SignAndEncrypt).build());
+        for (String policy : policies) {
+          for (MessageSecurityMode mode : List.of(MessageSecurityMode.Sign, MessageSecurityMode.SignAndEncrypt)) {
+            configs.add(base.copy().setSecurityPolicy(POLICIES.get(policy)).setSecurityMode(mode).build());
+          }
+        }
         configs.add(base.copy().setPath(path.endsWith("/") ? path + "discovery" : path + "/discovery")
             .setSecurityPolicy(SecurityPolicy.None).setSecurityMode(MessageSecurityMode.None).build());
       }
@@ -126,19 +144,24 @@ public final class OpcUaDevice implements ProtocolDevice {
       List<Endpoint> endpoints = new ArrayList<>();
       for (SimulatedInstrument i : instruments) {
         Map<String, String> details = new LinkedHashMap<>();
-        details.put("security", policy.equals("None") ? "None" : policy + "/SignAndEncrypt");
+        details.put("security", policies.isEmpty() ? "None" : String.join(",", policies) + "/Sign,SignAndEncrypt");
+        if (certificates.trustedClients != null) {
+          details.put("trusted-clients", certificates.trustedClients.toString());
+        }
         details.put("object", namespace.objects().get(i.name()).toParseableString());
         if (!users.isEmpty()) {
           details.put("users", String.join(",", users.keySet()));
         }
         endpoints.add(new Endpoint(i.name(), "opcua", url, port, details));
       }
-      return new OpcUaDevice(server, namespace, endpoints);
+      return new OpcUaDevice(server, namespace, endpoints, certificates);
     } catch (IllegalArgumentException e) {
       stopQuietly(server);
+      closeQuietly(certificates);
       throw e;
     } catch (Exception e) {
       stopQuietly(server);
+      closeQuietly(certificates);
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
@@ -171,6 +194,16 @@ public final class OpcUaDevice implements ProtocolDevice {
     }
   }
 
+  private static void closeQuietly(ServerCertificates certificates) {
+    if (certificates != null) {
+      try {
+        certificates.close();
+      } catch (IOException e) {
+        log.debug("trust list close: {}", e.toString());
+      }
+    }
+  }
+
   @Override
   public List<Endpoint> endpoints() {
     return endpoints;
@@ -184,5 +217,6 @@ public final class OpcUaDevice implements ProtocolDevice {
       log.debug("namespace shutdown: {}", e.toString());
     }
     stopQuietly(server);
+    closeQuietly(certificates);
   }
 }

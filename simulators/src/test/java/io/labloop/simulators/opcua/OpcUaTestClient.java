@@ -55,6 +55,12 @@ final class OpcUaTestClient implements AutoCloseable {
 
   static OpcUaTestClient connect(String url, SecurityPolicy policy, String user, String password, long timeoutMillis)
       throws Exception {
+    return connect(url, policy, MessageSecurityMode.SignAndEncrypt, user, password, timeoutMillis);
+  }
+
+  /** Connects to the endpoint with this policy and mode (mode is ignored for policy None). */
+  static OpcUaTestClient connect(String url, SecurityPolicy policy, MessageSecurityMode mode, String user, String password,
+      long timeoutMillis) throws Exception {
     String appUri = APP_URI;
     KeyPair keyPair = Identity.KEY_PAIR;
     X509Certificate cert = Identity.CERTIFICATE;
@@ -62,7 +68,7 @@ final class OpcUaTestClient implements AutoCloseable {
     OpcUaClient client = OpcUaClient.create(discovery,
         (List<EndpointDescription> endpoints) -> endpoints.stream()
             .filter(e -> e.getSecurityPolicyUri().equals(policy.getUri()))
-            .filter(e -> policy == SecurityPolicy.None || e.getSecurityMode() == MessageSecurityMode.SignAndEncrypt)
+            .filter(e -> policy == SecurityPolicy.None || e.getSecurityMode() == mode)
             .findFirst(),
         transport -> { },
         config -> config
@@ -85,6 +91,11 @@ final class OpcUaTestClient implements AutoCloseable {
     }
     return client.call(List.of(new CallMethodRequest(NodeId.parse(object), NodeId.parse(method), args)))
         .getResults()[0];
+  }
+
+  /** The endpoint the session runs on (its policy and mode). */
+  EndpointDescription endpoint() {
+    return client.getConfig().getEndpoint();
   }
 
   Object read(String node) throws Exception {
