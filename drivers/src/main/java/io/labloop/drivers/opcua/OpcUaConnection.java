@@ -189,11 +189,11 @@ final class OpcUaConnection implements AutoCloseable {
       return c;
     } catch (UaException e) {
       disconnectQuietly(c);
-      throw classify(e, v);
+      throw classify(e, v, id);
     }
   }
 
-  private ConnectFailure classify(UaException e, OpcUaPki.TrustingValidator validator) {
+  private ConnectFailure classify(UaException e, OpcUaPki.TrustingValidator validator, OpcUaPki.Identity identity) {
     StatusCode code = e.getStatusCode();
     Optional<String> refusal = validator == null ? Optional.empty() : validator.lastRefusal();
     if (refusal.isPresent() && code.isSecurityError()) return new ConnectFailure(refusal.get(), true, e);
@@ -204,9 +204,14 @@ final class OpcUaConnection implements AutoCloseable {
           true, e);
     }
     if (code.isSecurityError()) {
+      // We trusted the server, so the refusal is the server's: most often it keeps a trust list
+      // that does not hold LabLoop's certificate yet. Name the file to give its administrator
+      // (the certificate alone, never the key store) and its thumbprint to check it by.
+      String certificate = identity == null ? "" : " " + OpcUaPki.certificateFile(settings.security().trustDir())
+          + " (SHA-1 " + OpcUaPki.thumbprint(identity.certificate()) + ")";
       return new ConnectFailure("the server at " + settings.endpoint() + " refused the secure connection ("
-          + OpcUaValues.describe(code) + "); it may not trust LabLoop's certificate "
-          + settings.security().trustDir().resolve("client.p12") + " yet: trust it on the server", true, e);
+          + OpcUaValues.describe(code) + "): it does not trust LabLoop's client certificate yet. Add" + certificate
+          + " to the server's trusted client certificates (its administrator knows where), then connect again", true, e);
     }
     return new ConnectFailure("cannot connect to " + settings.endpoint() + ": " + e.getMessage(), false, e);
   }

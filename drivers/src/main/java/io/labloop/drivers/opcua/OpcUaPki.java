@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * trust-dir/client.p12        LabLoop's application certificate and key, created on first use
+ * trust-dir/client.der        the same certificate without its key: what a server's administrator trusts
  * trust-dir/trusted/certs/    server certificates the engineer trusts (DER or PEM .der/.crt files)
  * trust-dir/rejected/         certificates of servers that were refused, to move to trusted/certs
  * </pre>
@@ -56,6 +57,7 @@ final class OpcUaPki {
       }
       X509Certificate cert = (X509Certificate) store.getCertificate(ALIAS);
       PrivateKey key = (PrivateKey) store.getKey(ALIAS, STORE_PASSWORD);
+      if (!Files.exists(certificateFile(trustDir))) Files.write(certificateFile(trustDir), cert.getEncoded());
       return new Identity(new KeyPair(cert.getPublicKey(), key), cert);
     }
     Files.createDirectories(trustDir);
@@ -77,8 +79,24 @@ final class OpcUaPki {
     try (OutputStream out = Files.newOutputStream(file)) {
       store.store(out, STORE_PASSWORD);
     }
-    log.info("created the OPC UA client certificate {} (the server must trust it)", file);
+    Files.write(certificateFile(trustDir), cert.getEncoded());
+    log.info("created the OPC UA client certificate {} (a server that keeps a trust list must trust {})", file,
+        certificateFile(trustDir));
     return new Identity(pair, cert);
+  }
+
+  /** LabLoop's certificate alone (DER, no key): the file to give a server's administrator. */
+  static Path certificateFile(Path trustDir) {
+    return trustDir.resolve("client.der");
+  }
+
+  /** The SHA-1 thumbprint OPC UA tools show for a certificate, so an administrator can tell it is the right one. */
+  static String thumbprint(X509Certificate certificate) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(certificate.getEncoded()));
+    } catch (Exception e) {
+      return "unknown";
+    }
   }
 
   /** Validates server certificates against {@code trust-dir/trusted}; remembers the last refusal for the error message. */
@@ -119,7 +137,7 @@ final class OpcUaPki {
     private String refusal(X509Certificate server, UaException e) {
       String subject = server.getSubjectX500Principal().getName();
       try {
-        String thumb = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(server.getEncoded()));
+        String thumb = thumbprint(server);
         Path rejected = trustDir.resolve("rejected").resolve(thumb + ".der");
         Files.write(rejected, server.getEncoded());
         return "the server's certificate '" + subject + "' (SHA-1 " + thumb + ") is not trusted ("

@@ -24,8 +24,11 @@
  * Double, String}; without one, a number is sent as Double (Int64 for whole-number arguments
  * given as Long), text as String, true/false as Boolean.
  *
- * <p>Security: the client's certificate is created on first use in {@code <trust-dir>/client.p12}
- * and must be trusted by the server. A server certificate is accepted only if it is in
+ * <p>Security: policy None, Basic256Sha256 or Aes128_Sha256_RsaOaep, mode Sign or SignAndEncrypt.
+ * The client's certificate is created on first use in {@code <trust-dir>/client.p12}, with the
+ * certificate alone (no key) beside it as {@code client.der}: a server that keeps a trust list
+ * must trust that file, and when such a server refuses the connection the error names it and
+ * its SHA-1 thumbprint (status ERROR: retrying alone will not help). A server certificate is accepted only if it is in
  * {@code <trust-dir>/trusted/certs}; an unknown one is written to {@code <trust-dir>/rejected}
  * and the error says which file to move where. Instruments with the same endpoint, security
  * and user share one session; Milo reconnects it after a loss, and the subscriptions of
