@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -223,13 +224,17 @@ public final class VirtualLab implements AutoCloseable {
     List<AutoCloseable> started = new ArrayList<>();
     try {
       URI address = broker;
+      Optional<Path> trusted = Optional.empty();
       if (settings.broker().equals("embedded")) {
         EmbeddedBroker embedded = EmbeddedBroker.start(broker, workDir);
         started.add(embedded);
         address = embedded.uri();
+        trusted = embedded.certificate();
       }
       for (String name : names) {
-        started.add(MqttDevice.start(instruments.get(name), section(name), address));
+        // On an external ssl:// broker the device trusts what the lab tells the driver to trust.
+        Optional<Path> trust = trusted.or(() -> tlsCa(section(name)));
+        started.add(MqttDevice.start(instruments.get(name), section(name), address, trust));
       }
       return started;
     } catch (RuntimeException e) {
@@ -242,6 +247,11 @@ public final class VirtualLab implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** The {@code tls: { ca: FILE }} of an MQTT instrument's section, if any. */
+  private static Optional<Path> tlsCa(Map<String, Object> section) {
+    return section.get("tls") instanceof Map<?, ?> tls && tls.get("ca") instanceof String ca ? Optional.of(Path.of(ca)) : Optional.empty();
   }
 
   private static RuntimeException unwrap(CompletionException e) {

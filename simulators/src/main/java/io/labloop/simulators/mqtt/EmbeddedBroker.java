@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -19,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * lab file names. In-memory persistence (starts in about a second, no native libraries), anonymous
  * usage statistics off, its folders in a temporary folder under the work folder that {@link
  * #close()} removes. It is stopped explicitly: HiveMQ does not stop by itself on SIGTERM.
+ *
+ * <p>An {@code ssl://} address gets a TLS listener instead of a plain one, with the self-signed
+ * certificate of {@link BrokerCertificate} (kept in the work folder's {@code cert/}); clients
+ * trust {@link #certificate()}. Client certificates are not asked for.
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
@@ -29,20 +34,28 @@ public final class EmbeddedBroker implements AutoCloseable {
   private final EmbeddedHiveMQ hivemq;
   private final Path folder;
   private final URI uri;
+  private final Path certificate;
 
-  private EmbeddedBroker(EmbeddedHiveMQ hivemq, Path folder, URI uri) {
+  private EmbeddedBroker(EmbeddedHiveMQ hivemq, Path folder, URI uri, Path certificate) {
     this.hivemq = hivemq;
     this.folder = folder;
     this.uri = uri;
+    this.certificate = certificate;
   }
 
   /**
-   * Starts a broker at {@code address} ({@code tcp://127.0.0.1:1883}; port 0 = a free port).
+   * Starts a broker at {@code address} ({@code tcp://127.0.0.1:1883}, or {@code
+   * ssl://127.0.0.1:8883} for TLS; port 0 = a free port).
    *
-   * @throws IllegalArgumentException when the address is not on this machine's loopback
+   * @throws IllegalArgumentException when the address is not on this machine's loopback or its
+   *     scheme is neither tcp nor ssl
    */
   public static EmbeddedBroker start(URI address, Path workDir) {
     String host = address.getHost() == null ? "127.0.0.1" : address.getHost();
+    String scheme = address.getScheme() == null ? "tcp" : address.getScheme();
+    if (!scheme.equals("tcp") && !scheme.equals("ssl")) {
+      throw new IllegalArgumentException("the embedded MQTT broker listens on tcp:// or ssl:// addresses, not " + address);
+    }
     Path folder = null;
     try {
       InetAddress bind = InetAddress.getByName(host);
@@ -57,19 +70,36 @@ public final class EmbeddedBroker implements AutoCloseable {
       Path conf = Files.createDirectories(folder.resolve("conf"));
       Files.createDirectories(folder.resolve("data"));
       Files.createDirectories(folder.resolve("extensions"));
-      Files.writeString(conf.resolve("config.xml"), """
-          <?xml version="1.0"?>
-          <hivemq>
-            <listeners>
+      BrokerCertificate tls = scheme.equals("ssl") ? BrokerCertificate.load(workDir, host) : null;
+      String listener = tls == null ? """
               <tcp-listener>
                 <port>%d</port>
                 <bind-address>%s</bind-address>
               </tcp-listener>
-            </listeners>
+          """.formatted(port, bind.getHostAddress()) : """
+              <tls-tcp-listener>
+                <port>%d</port>
+                <bind-address>%s</bind-address>
+                <tls>
+                  <keystore>
+                    <path>%s</path>
+                    <password>%s</password>
+                    <private-key-password>%s</private-key-password>
+                  </keystore>
+                  <client-authentication-mode>NONE</client-authentication-mode>
+                </tls>
+              </tls-tcp-listener>
+          """.formatted(port, bind.getHostAddress(), xml(tls.keyStore.toAbsolutePath().toString()),
+              BrokerCertificate.STORE_PASSWORD, BrokerCertificate.STORE_PASSWORD);
+      Files.writeString(conf.resolve("config.xml"), """
+          <?xml version="1.0"?>
+          <hivemq>
+            <listeners>
+          %s  </listeners>
             <persistence><mode>in-memory</mode></persistence>
             <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
           </hivemq>
-          """.formatted(port, bind.getHostAddress()), StandardCharsets.UTF_8);
+          """.formatted(listener), StandardCharsets.UTF_8);
       EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
           .withConfigurationFolder(conf)
           .withDataFolder(folder.resolve("data"))
@@ -77,9 +107,9 @@ public final class EmbeddedBroker implements AutoCloseable {
           .withoutLoggingBootstrap()
           .build();
       hivemq.start().get(30, TimeUnit.SECONDS);
-      URI uri = URI.create("tcp://" + host + ":" + port);
+      URI uri = URI.create(scheme + "://" + host + ":" + port);
       log.debug("embedded MQTT broker at {}", uri);
-      return new EmbeddedBroker(hivemq, folder, uri);
+      return new EmbeddedBroker(hivemq, folder, uri, tls == null ? null : tls.pem);
     } catch (IllegalArgumentException e) {
       deleteTree(folder);
       throw e;
@@ -124,6 +154,16 @@ public final class EmbeddedBroker implements AutoCloseable {
   /** Where clients connect, with the real port. */
   public URI uri() {
     return uri;
+  }
+
+  /** For an {@code ssl://} broker, its certificate (PEM) for clients to trust. */
+  public Optional<Path> certificate() {
+    return Optional.ofNullable(certificate);
+  }
+
+  /** Escapes a value for the XML of config.xml (a work folder path may hold any character). */
+  private static String xml(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 
   @Override

@@ -9,18 +9,29 @@ import io.labloop.simulators.instrument.Outcome;
 import io.labloop.simulators.instrument.ProtocolDevice;
 import io.labloop.simulators.instrument.SimulatedInstrument;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
@@ -58,6 +69,8 @@ public final class MqttDevice implements ProtocolDevice {
 
   private final SimulatedInstrument instrument;
   private final URI broker;
+  /** The certificate (PEM) the device trusts on an ssl:// broker, or null for the JVM's defaults. */
+  private final Path trustedCertificate;
   private final Map<String, Route> routes;
   private final String instrumentResponseTopic;
   private final MqttClient client;
@@ -69,10 +82,11 @@ public final class MqttDevice implements ProtocolDevice {
   private record Route(CommandBinding command, Map<String, String> fieldToArgument, List<String> inputs,
       List<String> outputs, Map<String, String> outputPaths, String responseTopic) {}
 
-  private MqttDevice(SimulatedInstrument instrument, URI broker, Map<String, Route> routes, String responseTopic)
-      throws MqttException {
+  private MqttDevice(SimulatedInstrument instrument, URI broker, Map<String, Route> routes, String responseTopic,
+      Path trustedCertificate) throws MqttException {
     this.instrument = instrument;
     this.broker = broker;
+    this.trustedCertificate = trustedCertificate;
     this.routes = routes;
     this.instrumentResponseTopic = responseTopic;
     this.client = new MqttClient(broker.toString(), "labloop-sim-" + instrument.name() + "-" + Long.toHexString(System.nanoTime()),
@@ -82,6 +96,9 @@ public final class MqttDevice implements ProtocolDevice {
     options.setAutomaticReconnect(true);
     options.setAutomaticReconnectDelay(1, 5);
     options.setConnectionTimeout(10);
+    if (trustedCertificate != null) {
+      options.setSocketFactory(trusting(trustedCertificate));
+    }
     this.workers = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "sim-mqtt-" + instrument.name());
       t.setDaemon(true);
@@ -89,8 +106,14 @@ public final class MqttDevice implements ProtocolDevice {
     });
   }
 
-  /** Connects the device to the broker and subscribes to its request topics. */
-  public static MqttDevice start(SimulatedInstrument instrument, Map<String, Object> section, URI broker) {
+  /**
+   * Connects the device to the broker and subscribes to its request topics.
+   *
+   * @param trustedCertificate on an {@code ssl://} broker, the broker's certificate (PEM) to
+   *     trust; empty: the JVM's default trust store
+   */
+  public static MqttDevice start(SimulatedInstrument instrument, Map<String, Object> section, URI broker,
+      Optional<Path> trustedCertificate) {
     String responseTopic = section.get("response-topic") instanceof String s ? s : null;
     Map<String, Route> routes = new LinkedHashMap<>();
     for (CommandBinding c : CommandBinding.all(section)) {
@@ -113,12 +136,31 @@ public final class MqttDevice implements ProtocolDevice {
       routes.put(topic, new Route(c, fields, inputs, instrument.outputsOf(c), paths, commandResponse));
     }
     try {
-      MqttDevice device = new MqttDevice(instrument, broker, routes, responseTopic);
+      MqttDevice device = new MqttDevice(instrument, broker, routes, responseTopic, trustedCertificate.orElse(null));
       device.connect();
       return device;
     } catch (MqttException e) {
       throw new IllegalStateException("the simulated " + instrument.name() + " cannot reach the MQTT broker at " + broker
           + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Trusts exactly the certificates in a PEM file, as a client told to trust one broker does. */
+  private static SSLSocketFactory trusting(Path pem) {
+    try (InputStream in = Files.newInputStream(pem)) {
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      int i = 0;
+      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        trust.setCertificateEntry("broker-" + i++, c);
+      }
+      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(trust);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, factory.getTrustManagers(), null);
+      return context.getSocketFactory();
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot read the broker certificate " + pem + ": " + e.getMessage(), e);
     }
   }
 
@@ -317,8 +359,12 @@ public final class MqttDevice implements ProtocolDevice {
 
   @Override
   public List<Endpoint> endpoints() {
-    return List.of(new Endpoint(instrument.name(), "mqtt", broker.toString(), broker.getPort(),
-        Map.of("topics", String.join(",", routes.keySet()))));
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("topics", String.join(",", routes.keySet()));
+    if (trustedCertificate != null) {
+      details.put("tls-ca", trustedCertificate.toString());
+    }
+    return List.of(new Endpoint(instrument.name(), "mqtt", broker.toString(), broker.getPort(), details));
   }
 
   @Override

@@ -30,6 +30,11 @@ final class MqttTestClient implements AutoCloseable {
   private final BlockingQueue<MqttMessage> replies = new LinkedBlockingQueue<>();
 
   MqttTestClient(String broker) throws MqttException {
+    this(broker, null);
+  }
+
+  /** A client on an {@code ssl://} broker with this socket factory (null: Paho's default). */
+  MqttTestClient(String broker, javax.net.SocketFactory sockets) throws MqttException {
     client = new MqttClient(broker, "test-" + UUID.randomUUID(), new MemoryPersistence());
     client.setCallback(new MqttCallback() {
       @Override
@@ -54,6 +59,10 @@ final class MqttTestClient implements AutoCloseable {
     });
     MqttConnectionOptions options = new MqttConnectionOptions();
     options.setCleanStart(true);
+    options.setConnectionTimeout(10);
+    if (sockets != null) {
+      options.setSocketFactory(sockets);
+    }
     client.connect(options);
     client.subscribe(new MqttSubscription[] {new MqttSubscription(replyTopic, 1)}).waitForCompletion(5_000);
   }
