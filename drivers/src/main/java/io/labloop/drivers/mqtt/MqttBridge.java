@@ -1,12 +1,7 @@
 package io.labloop.drivers.mqtt;
 
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -56,9 +49,26 @@ final class MqttBridge implements AutoCloseable {
     void online();
 
     void offline(String reason);
+
+    /** Connecting failed for a reason retrying will not fix (an untrusted broker certificate). */
+    default void error(String reason) {
+      offline(reason);
+    }
+  }
+
+  /** A failed connection attempt; {@code permanent} when only the engineer can fix it. */
+  static final class ConnectFailure extends java.io.IOException {
+    final boolean permanent;
+
+    ConnectFailure(String message, boolean permanent, Throwable cause) {
+      super(message, cause);
+      this.permanent = permanent;
+    }
   }
 
   private final MqttSettings settings;
+  /** For an ssl:// broker: the trust check and its last refusal; null for tcp://. */
+  private final BrokerTrust trust;
   private final String clientId;
   private final MqttAsyncClient client;
   private final Set<String> responseTopics = ConcurrentHashMap.newKeySet();
@@ -68,11 +78,18 @@ final class MqttBridge implements AutoCloseable {
   private final Object connectLock = new Object();
   private CompletableFuture<Void> connecting;
   private volatile boolean everConnected;
+  /** Why the last attempt failed, until one succeeds: told to requests made meanwhile. */
+  private volatile ConnectFailure lastFailure;
   private volatile boolean subscribed;
   private volatile boolean closed;
 
-  MqttBridge(MqttSettings settings) {
+  /**
+   * @param folder where this connection keeps files (a refused broker certificate, under
+   *     {@code untrusted/})
+   */
+  MqttBridge(MqttSettings settings, java.nio.file.Path folder) {
     this.settings = settings;
+    this.trust = settings.broker().startsWith("ssl://") ? new BrokerTrust(settings.broker(), settings.caFile(), folder) : null;
     this.clientId = settings.clientId().orElse("labloop-" + UUID.randomUUID().toString().substring(0, 8));
     this.subscriber = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "mqtt-subscribe-" + clientId);
@@ -139,6 +156,7 @@ final class MqttBridge implements AutoCloseable {
           @Override
           public void onSuccess(IMqttToken token) {
             everConnected = true;
+            lastFailure = null;
             subscriber.execute(() -> {
               subscribeAll();
               if (subscribed) attempt.complete(null);
@@ -149,9 +167,13 @@ final class MqttBridge implements AutoCloseable {
 
           @Override
           public void onFailure(IMqttToken token, Throwable e) {
-            String reason = "cannot connect to broker " + settings.broker() + ": " + describe(e);
-            listeners.forEach(l -> l.offline(reason));
-            attempt.completeExceptionally(new java.io.IOException(reason, e));
+            ConnectFailure failure = classify(e);
+            lastFailure = failure;
+            listeners.forEach(l -> {
+              if (failure.permanent) l.error(failure.getMessage());
+              else l.offline(failure.getMessage());
+            });
+            attempt.completeExceptionally(failure);
           }
         });
       } catch (MqttException e) {
@@ -170,8 +192,9 @@ final class MqttBridge implements AutoCloseable {
   CompletableFuture<byte[]> request(String topic, byte[] payload, String responseTopic) {
     CompletableFuture<byte[]> reply = new CompletableFuture<>();
     if (!client.isConnected()) {
+      ConnectFailure last = lastFailure;
       reply.completeExceptionally(new java.io.IOException("not connected to broker " + settings.broker()
-          + (everConnected ? " (reconnecting)" : "")));
+          + (everConnected ? " (reconnecting)" : last != null ? ": " + last.getMessage() : "")));
       if (!everConnected) connect();
       return reply;
     }
@@ -212,28 +235,19 @@ final class MqttBridge implements AutoCloseable {
     o.setKeepAliveInterval(15);
     settings.username().ifPresent(o::setUserName);
     settings.password().ifPresent(p -> o.setPassword(p.getBytes(StandardCharsets.UTF_8)));
-    if (settings.caFile().isPresent()) {
-      o.setSocketFactory(trustOnly(settings));
-    } else if (settings.broker().startsWith("tcp://")) {
+    if (trust != null) {
+      o.setSocketFactory(trust.socketFactory());
+    } else {
       o.setSocketFactory(new NoDelaySocketFactory());
     }
     return o;
   }
 
-  private static javax.net.SocketFactory trustOnly(MqttSettings settings) throws java.io.IOException {
-    try (InputStream in = Files.newInputStream(settings.caFile().get())) {
-      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-      trust.load(null, null);
-      int i = 0;
-      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) trust.setCertificateEntry("ca" + i++, c);
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trust);
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, tmf.getTrustManagers(), null);
-      return ctx.getSocketFactory();
-    } catch (Exception e) {
-      throw new java.io.IOException("cannot use the TLS trust file '" + settings.caFile().get() + "' (tls.ca): " + e.getMessage(), e);
-    }
+  /** A refused broker certificate is for the engineer to settle; anything else may pass (broker down, network). */
+  private ConnectFailure classify(Throwable e) {
+    java.util.Optional<String> refusal = trust == null ? java.util.Optional.empty() : trust.lastRefusal();
+    if (refusal.isPresent()) return new ConnectFailure(refusal.get(), true, e);
+    return new ConnectFailure("cannot connect to broker " + settings.broker() + ": " + describe(e), false, e);
   }
 
   /** Runs on {@link #subscriber}, never on a Paho callback thread. */

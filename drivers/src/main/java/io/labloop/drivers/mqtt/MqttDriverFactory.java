@@ -29,6 +29,6 @@ public final class MqttDriverFactory implements DriverFactory {
     List<SettingsProblem> problems = new ArrayList<>();
     MqttSettings settings = MqttSettings.read(Section.of(spec.section(), problems));
     if (!problems.isEmpty()) throw new IllegalArgumentException("instrument '" + spec.name() + "': " + problems);
-    return new MqttInstrument(spec.name(), settings, bridges);
+    return new MqttInstrument(spec.name(), settings, bridges, spec.dataDir());
   }
 }

@@ -39,13 +39,22 @@ final class MqttInstrument implements Instrument {
     public void offline(String reason) {
       status.offline(reason);
     }
+
+    @Override
+    public void error(String reason) {
+      status.error(reason);
+    }
   };
 
-  MqttInstrument(String name, MqttSettings settings, Bridges bridges) {
+  /**
+   * @param dataDir the instrument's data folder; the connection it opens (if it is the first on
+   *     its broker) keeps its files under {@code mqtt/} there
+   */
+  MqttInstrument(String name, MqttSettings settings, Bridges bridges, java.nio.file.Path dataDir) {
     this.name = name;
     this.settings = settings;
     this.bridges = bridges;
-    this.bridge = bridges.acquire(settings.bridgeKey(), MqttBridge.class, () -> new MqttBridge(settings));
+    this.bridge = bridges.acquire(settings.bridgeKey(), MqttBridge.class, () -> new MqttBridge(settings, dataDir.resolve("mqtt")));
     this.runner = new CommandRunner(name, SharedTimer.acquire(bridges).scheduler(), status);
     for (MqttCommand c : settings.commands().values()) bridge.addResponseTopic(responseTopic(c));
     bridge.addListener(listener);
@@ -70,7 +79,8 @@ final class MqttInstrument implements Instrument {
     return bridge.connect().handle((v, e) -> {
       if (e == null) return null;
       Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-      status.offline(cause.getMessage());
+      if (cause instanceof MqttBridge.ConnectFailure f && f.permanent) status.error(cause.getMessage());
+      else status.offline(cause.getMessage());
       throw new CompletionException(new InstrumentError.Disconnected(name, "connect", cause.getMessage(), cause));
     });
   }

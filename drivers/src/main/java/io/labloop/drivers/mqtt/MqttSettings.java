@@ -28,9 +28,9 @@ record MqttSettings(String broker, Optional<String> clientId, Optional<String> u
         + ", password=" + (password.isPresent() ? "***" : "") + ", commands=" + commands.keySet() + "]";
   }
 
-  /** What identifies a shared connection: same broker, same client, same user. */
+  /** What identifies a shared connection: same broker, same client, same user, same TLS trust. */
   String bridgeKey() {
-    return "mqtt " + broker + " " + clientId.orElse("") + " " + username.orElse("");
+    return "mqtt " + broker + " " + clientId.orElse("") + " " + username.orElse("") + " " + caFile.map(Path::toString).orElse("");
   }
 
   static MqttSettings read(Section s) {

@@ -92,7 +92,8 @@ final class BrokerCertificate {
   }
 
   private static X509Certificate selfSigned(KeyPair pair, String host) throws GeneralSecurityException, IOException {
-    X500Name name = new X500Name("CN=LabLoop virtual lab MQTT broker,O=LabLoop");
+    // Written in ASN.1 order; Java shows it reversed, as "CN=LabLoop virtual lab MQTT broker,O=LabLoop".
+    X500Name name = new X500Name("O=LabLoop,CN=LabLoop virtual lab MQTT broker");
     Instant now = Instant.now();
     List<GeneralName> altNames = new ArrayList<>();
     altNames.add(new GeneralName(GeneralName.dNSName, "localhost"));
