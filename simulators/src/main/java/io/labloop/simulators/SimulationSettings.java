@@ -261,6 +261,11 @@ public record SimulationSettings(
         }
       }
     }
+    if (trustClients == ClientTrust.TRUST_LIST && !instruments.isEmpty()
+        && instruments.keySet().stream().noneMatch(name -> securedOpcUa(labInstruments.get(name)))) {
+      r.problem(path(at, "trust-clients"), "trust-clients: trust-list has no effect here: no simulated OPC UA instrument has a"
+          + " security policy other than None (client certificates are checked only on Sign and SignAndEncrypt endpoints)");
+    }
     if (world == null) {
       return null;
     }
@@ -436,6 +441,11 @@ public record SimulationSettings(
     if (!(m.get(key) instanceof String s) || s.isBlank()) {
       r.problem(List.of("instruments", name, key), "the virtual lab needs the instrument's " + key + " to play it there");
     }
+  }
+
+  private static boolean securedOpcUa(Object section) {
+    return section instanceof Map<?, ?> m && "opcua".equals(m.get("driver")) && m.get("security") instanceof Map<?, ?> security
+        && security.get("policy") != null && !"None".equals(security.get("policy"));
   }
 
   private static Map<String, Object> stringKeys(Map<?, ?> m) {

@@ -12,7 +12,13 @@
  *   seed: 7                      # whole number, default 0: noise, drift and fault draws repeat
  *   time-scale: 0.001            # number &gt;= 0, default 1; an operation takes duration x time-scale (0 = instant)
  *   broker: embedded             # embedded (default: start an MQTT 5 broker at each mqtt instrument's
- *                                #   broker address, which must be a loopback address) | external
+ *                                #   broker address, which must be a loopback address; ssl://host:port
+ *                                #   gives a TLS listener, see below) | external
+ *   trust-clients: all           # all (default): the OPC UA servers accept every client certificate |
+ *                                #   trust-list: only those in WORK/pki/trusted/certs, as a real server;
+ *                                #   a refused one is saved as WORK/pki/rejected/SHA1.der (move it into
+ *                                #   trusted/certs to trust it; no restart needed). Needs an OPC UA
+ *                                #   instrument whose security policy is not None.
  *   world:                       # exactly one of:
  *     model: silver-nanoparticles                       # built in; inputs temperature, time,
  *                                                       #   concentration, solvent; outputs peak, fwhm,
@@ -44,9 +50,19 @@
  * </pre>
  *
  * <p>What each protocol reads from the instrument's own section: OPC UA {@code endpoint},
- * {@code security} ({@code policy: None | Basic256Sha256}, {@code mode}, {@code username},
- * {@code password}), {@code commands.*.method.object/method}, {@code inputs}, {@code outputs};
- * serial {@code port}, {@code commands.*.send} (the template tells the device which words carry
- * which argument); MQTT {@code broker}, {@code commands.*.request}, {@code payload}.
+ * {@code security} ({@code policy: None | Basic256Sha256 | Aes128_Sha256_RsaOaep}, {@code
+ * username}, {@code password}; each policy named by the instruments on an endpoint is offered
+ * with both modes, Sign and SignAndEncrypt, whatever {@code mode} says, as real servers do),
+ * {@code commands.*.method.object/method}, {@code inputs}, {@code outputs}; serial {@code port},
+ * {@code commands.*.send} (the template tells the device which words carry which argument);
+ * MQTT {@code broker}, {@code commands.*.request}, {@code payload}.
+ *
+ * <p>Certificates are made on first start and kept in the work folder (WORK above; {@code
+ * labloop sim} prints where): the OPC UA server's in {@code pki/virtual-lab.pfx}; an embedded
+ * broker at an {@code ssl://} address uses {@code cert/mqtt-broker.p12}, and clients trust
+ * {@code cert/mqtt-broker.pem} (the driver: {@code tls: { ca: WORK/cert/mqtt-broker.pem }}). Each
+ * instrument's printed line names the file ({@code tls-ca=}) and the trust list
+ * ({@code trusted-clients=}). On an external {@code ssl://} broker the simulated devices trust the
+ * instrument's own {@code tls.ca}, else the JVM's trust store.
  */
 package io.labloop.simulators;

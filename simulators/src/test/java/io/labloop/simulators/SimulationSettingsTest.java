@@ -121,4 +121,25 @@ class SimulationSettingsTest {
     assertTrue(problems.stream().anyMatch(p -> p.message().contains("synthesizer or measurer")));
     assertTrue(problems.stream().anyMatch(p -> p.message().contains("500ms, 30s, 10m or 2h")));
   }
+
+  @Test
+  void trustClientsIsAllByDefaultOrATrustListForSecuredOpcUaInstruments() {
+    Map<String, Object> tree = lab();
+    assertEquals(SimulationSettings.ClientTrust.ALL, SimulationSettings.from(tree).trustClients());
+
+    TestLabs.section(tree, "simulation").put("trust-clients", "trust-list");
+    SimulationProblem noEffect = only(tree);
+    assertEquals(List.of("simulation", "trust-clients"), noEffect.path());
+    assertTrue(noEffect.message().contains("no simulated OPC UA instrument has a security policy"), noEffect.message());
+
+    TestLabs.section(tree, "instruments", "robot").put("security", Map.of("policy", "Aes128_Sha256_RsaOaep"));
+    assertEquals(List.of(), SimulationSettings.check(tree));
+    assertEquals(SimulationSettings.ClientTrust.TRUST_LIST, SimulationSettings.from(tree).trustClients());
+
+    TestLabs.section(tree, "simulation").put("trust-clients", "some");
+    SimulationProblem bad = only(tree);
+    assertEquals(List.of("simulation", "trust-clients"), bad.path());
+    assertEquals("trust-clients must be 'all' (the OPC UA servers accept every client certificate) or 'trust-list'"
+        + " (only those in the work folder's pki/trusted/certs), got 'some'", bad.message());
+  }
 }

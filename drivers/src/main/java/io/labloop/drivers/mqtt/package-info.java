@@ -7,7 +7,10 @@
  * {@code client-id} (default {@code labloop-} + random; instruments with the same broker,
  * client id and username share one connection), {@code username}, {@code password},
  * {@code tls} ({@code { ca: /path/ca.pem }}: trust only these certificates; without it
- * {@code ssl://} uses the JVM's trust store), {@code session-expiry} (how long the broker
+ * {@code ssl://} uses the JVM's trust store; the broker's host name is checked too. A refused
+ * broker certificate is saved as {@code <data>/mqtt/untrusted/<SHA-256>.pem} and the error, a
+ * permanent one (status ERROR), names the broker, the fingerprint and the {@code tls.ca} to set),
+ * {@code session-expiry} (how long the broker
  * keeps the session while disconnected, default {@code 5m}), {@code response-topic} (default
  * {@code labloop/replies/<client-id>}), {@code commands}.
  *
