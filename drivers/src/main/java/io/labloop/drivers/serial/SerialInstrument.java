@@ -32,6 +32,14 @@ import org.slf4j.LoggerFactory;
  * A serial instrument. All port I/O happens on one thread of its own, so commands are
  * strictly one at a time (a serial device answers in order and has no request ids) and a
  * slow device never blocks the caller.
+ *
+ * <p>Late replies: a line carries no request ids, so a reply to a command that timed out would
+ * be taken for the answer to the next command if it arrived after that one was sent. Two
+ * guards: before each command, whatever is waiting on the line is drained (and logged); and
+ * after a timeout, the next command first listens for up to {@code late-reply-wait} (counted
+ * from the timeout, default 1 s) and discards the late reply if it comes, so that it cannot
+ * be mistaken for the next one. A reply later than that is still indistinguishable; a lab whose
+ * instrument answers that late after a timeout should raise {@code late-reply-wait}.
  */
 final class SerialInstrument implements Instrument {
 
@@ -46,6 +54,8 @@ final class SerialInstrument implements Instrument {
   private final ExecutorService worker;
   /** Earliest {@link System#nanoTime} the next command may be sent (the previous command's {@code delay}). */
   private long notBefore = System.nanoTime();
+  /** After a timeout, until when ({@link System#nanoTime}) its late reply is waited for; 0: no timeout pending. */
+  private long lateReplyUntil;
 
   SerialInstrument(String name, SerialSettings settings, Supplier<SerialLine> lines, Bridges bridges) {
     this.name = name;
@@ -99,6 +109,7 @@ final class SerialInstrument implements Instrument {
     long wait = notBefore - System.nanoTime();
     if (wait > 0) LockSupport.parkNanos(wait);
     try {
+      discardLateReply(cmd);
       String stale = line.drain();
       if (!stale.isBlank()) {
         log.warn("{}: dropped '{}' that arrived before '{}' was sent (a late reply to an earlier command)",
@@ -133,6 +144,7 @@ final class SerialInstrument implements Instrument {
     while (true) {
       Optional<String> next = line.readLine(deadline);
       if (next.isEmpty()) {
+        lateReplyUntil = System.nanoTime() + settings.lateReplyWait().toNanos();
         throw new InstrumentError.Timeout(name, cmd.name(), "no complete reply within "
             + CommandRunner.describe(cmd.policy().timeout()) + (lines.isEmpty() ? "" : " (got " + lines.size() + " line(s): '"
             + abbreviate(String.join("\\n", lines)) + "')"));
@@ -150,6 +162,32 @@ final class SerialInstrument implements Instrument {
       }
     }
   }
+
+  /**
+   * After a timeout: waits (until {@link #lateReplyUntil}) for the reply the timed-out command
+   * may still get, and drops it. Once a line has come, the rest of a multi-line reply follows
+   * at line speed, so listening stops after {@link #QUIET} without a byte.
+   */
+  private void discardLateReply(SerialCommand next) throws IOException {
+    long until = lateReplyUntil;
+    lateReplyUntil = 0;
+    if (until == 0) return;
+    List<String> late = new ArrayList<>();
+    long deadline = until;
+    while (System.nanoTime() < deadline) {
+      Optional<String> l = line.readLine(deadline);
+      if (l.isEmpty()) break;
+      late.add(l.get());
+      deadline = Math.min(until, System.nanoTime() + QUIET.toNanos());
+    }
+    if (!late.isEmpty()) {
+      log.warn("{}: dropped '{}', the late reply to a command that had timed out, before sending '{}'",
+          name, abbreviate(String.join("\n", late)), next.name());
+    }
+  }
+
+  /** Silence after a late reply's last line that ends it (far longer than a byte at any baud rate). */
+  private static final Duration QUIET = Duration.ofMillis(100);
 
   private void ensureOpen(String command) throws InstrumentError {
     if (line.isOpen()) return;

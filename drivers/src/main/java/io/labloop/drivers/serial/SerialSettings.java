@@ -13,7 +13,10 @@ import java.util.Optional;
 
 /** A serial instrument's section, checked. */
 record SerialSettings(String port, int baud, int dataBits, String parity, String stopBits, String flowControl,
-    String terminator, Map<String, SerialCommand> commands) {
+    String terminator, Duration lateReplyWait, Map<String, SerialCommand> commands) {
+
+  /** How long after a timeout the driver listens for the late reply before it sends anything else. */
+  static final Duration DEFAULT_LATE_REPLY_WAIT = Duration.ofSeconds(1);
 
   static final List<String> PARITIES = List.of("none", "even", "odd", "mark", "space");
   static final List<String> STOP_BITS = List.of("1", "1.5", "2");
@@ -25,7 +28,7 @@ record SerialSettings(String port, int baud, int dataBits, String parity, String
 
   static SerialSettings read(Section s) {
     s.allowOnly(CommonKeys.instrumentPlus(List.of("port", "baud", "data-bits", "parity", "stop-bits",
-        "flow-control", "terminator", "commands")));
+        "flow-control", "terminator", "late-reply-wait", "commands")));
     String port = s.requiredString("port", "the serial port, e.g. /dev/ttyUSB0").orElse("");
     int baud = s.integer("baud", 50, 4_000_000).orElse(9600);
     int dataBits = s.integer("data-bits", 5, 8).orElse(8);
@@ -37,13 +40,14 @@ record SerialSettings(String port, int baud, int dataBits, String parity, String
       s.problem("terminator", "must not be empty: it is how the driver knows a reply line is complete");
       terminator = "\n";
     }
+    Duration lateReplyWait = s.duration("late-reply-wait").orElse(DEFAULT_LATE_REPLY_WAIT);
     Map<String, SerialCommand> commands = new LinkedHashMap<>();
     s.section("commands").ifPresentOrElse(cs -> {
       for (String name : cs.keys()) {
         cs.section(name).ifPresent(c -> commands.put(name, readCommand(name, c)));
       }
     }, () -> s.problem(null, "missing 'commands' (what the instrument can be asked to do)"));
-    return new SerialSettings(port, baud, dataBits, parity, stopBits, flow, terminator, commands);
+    return new SerialSettings(port, baud, dataBits, parity, stopBits, flow, terminator, lateReplyWait, commands);
   }
 
   private static SerialCommand readCommand(String name, Section c) {

@@ -158,6 +158,23 @@ class SerialInstrumentTest {
   }
 
   @Test
+  void afterATimeoutTheNextCommandFirstListensForTheLateReplyAndDropsIt() throws Exception {
+    when(line.isOpen()).thenReturn(true);
+    // Nothing in time for the first command; then its late reply (two lines) arrives while the
+    // driver listens before the second; then silence; then the second command's own reply.
+    when(line.readLine(anyLong())).thenReturn(Optional.empty(),
+        Optional.of("OK peak=411 fwhm=20"), Optional.of("(late)"), Optional.empty(),
+        Optional.of("OK peak=530 fwhm=35"));
+    assertInstanceOf(InstrumentError.Timeout.class, failure(uvvis.execute(measure())));
+    Reply reply = uvvis.execute(new Command("measure", Map.of("sampleId", "S-8"))).get(5, TimeUnit.SECONDS);
+    assertEquals(530.0, reply.outputs().get("peak"), "the second command's reply, not the first one's late reply");
+    var order = inOrder(line);
+    order.verify(line).writeLine("MEAS S-7");
+    order.verify(line, org.mockito.Mockito.calls(4)).readLine(anyLong()); // timeout, two late lines, silence
+    order.verify(line).writeLine("MEAS S-8");
+  }
+
+  @Test
   void readsAMultiLineReplyUpToItsEndMarker() throws Exception {
     when(line.isOpen()).thenReturn(true);
     when(line.readLine(anyLong())).thenReturn(Optional.of("0.125"), Optional.of("0.25"), Optional.of("END"));

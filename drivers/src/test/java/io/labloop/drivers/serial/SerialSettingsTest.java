@@ -30,6 +30,7 @@ class SerialSettingsTest {
     s.put("stop-bits", "2");
     s.put("flow-control", "rts-cts");
     s.put("terminator", "\r\n");
+    s.put("late-reply-wait", "3s");
     s.put("commands", Map.of("measure", Map.of("send", "MEAS {sampleId}", "expect", "^OK (?<peak>[0-9.]+)$",
         "outputs", List.of("peak"), "timeout", "30s", "idempotent", true, "requires", Map.of(),
         "description", "one spectrum", "delay", "200ms")));
@@ -48,6 +49,7 @@ class SerialSettingsTest {
     s.put("baud", "fast");
     s.put("parity", "sometimes");
     s.put("colour", "blue");
+    s.put("late-reply-wait", "a while");
     s.put("commands", Map.of("measure", Map.of("send", "MEAS {sampleId", "expect", "^OK (?<peak>[0-9.]+$",
         "lines", 2, "end", "END", "outputs", List.of("peak"))));
     List<SettingsProblem> problems = check(s);
@@ -57,6 +59,7 @@ class SerialSettingsTest {
     assertTrue(byPath.get(List.of("baud")).contains("whole number"), byPath.toString());
     assertTrue(byPath.get(List.of("parity")).contains("[none, even, odd, mark, space]"), byPath.toString());
     assertTrue(byPath.get(List.of("colour")).contains("unknown key 'colour'"), byPath.toString());
+    assertTrue(byPath.containsKey(List.of("late-reply-wait")), byPath.toString());
     assertTrue(byPath.get(List.of("commands", "measure", "send")).contains("unclosed '{'"), byPath.toString());
     assertTrue(byPath.get(List.of("commands", "measure", "expect")).contains("not a valid regular expression"), byPath.toString());
     assertTrue(byPath.get(List.of("commands", "measure", "end")).contains("either 'lines' or 'end'"), byPath.toString());
