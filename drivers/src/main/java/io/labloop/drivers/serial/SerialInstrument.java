@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * be taken for the answer to the next command if it arrived after that one was sent. Two
  * guards: before each command, whatever is waiting on the line is drained (and logged); and
  * after a timeout, the next command first listens for up to {@code late-reply-wait} (counted
- * from the timeout, default 1 s) and discards the late reply if it comes, so that it cannot
- * be mistaken for the next one. A reply later than that is still indistinguishable; a lab whose
+ * from the timeout, default 1 s, but never more than half the next command's own timeout, which
+ * this wait counts against) and discards the late reply if it comes, so that it cannot be
+ * mistaken for the next one. A reply later than that is still indistinguishable; a lab whose
  * instrument answers that late after a timeout should raise {@code late-reply-wait}.
  */
 final class SerialInstrument implements Instrument {
@@ -54,7 +55,9 @@ final class SerialInstrument implements Instrument {
   private final ExecutorService worker;
   /** Earliest {@link System#nanoTime} the next command may be sent (the previous command's {@code delay}). */
   private long notBefore = System.nanoTime();
-  /** After a timeout, until when ({@link System#nanoTime}) its late reply is waited for; 0: no timeout pending. */
+  /** Whether the last command timed out, so that its reply may still come. */
+  private boolean lateReplyPossible;
+  /** Then, until when ({@link System#nanoTime}) that reply is waited for. */
   private long lateReplyUntil;
 
   SerialInstrument(String name, SerialSettings settings, Supplier<SerialLine> lines, Bridges bridges) {
@@ -109,7 +112,8 @@ final class SerialInstrument implements Instrument {
     long wait = notBefore - System.nanoTime();
     if (wait > 0) LockSupport.parkNanos(wait);
     try {
-      discardLateReply(cmd);
+      // Half the command's own time at most: it must still be sent with time to answer.
+      discardLateReply(cmd, Math.min(lateReplyUntil - System.nanoTime(), timeout.toNanos() / 2) + System.nanoTime());
       String stale = line.drain();
       if (!stale.isBlank()) {
         log.warn("{}: dropped '{}' that arrived before '{}' was sent (a late reply to an earlier command)",
@@ -144,6 +148,7 @@ final class SerialInstrument implements Instrument {
     while (true) {
       Optional<String> next = line.readLine(deadline);
       if (next.isEmpty()) {
+        lateReplyPossible = true;
         lateReplyUntil = System.nanoTime() + settings.lateReplyWait().toNanos();
         throw new InstrumentError.Timeout(name, cmd.name(), "no complete reply within "
             + CommandRunner.describe(cmd.policy().timeout()) + (lines.isEmpty() ? "" : " (got " + lines.size() + " line(s): '"
@@ -164,17 +169,16 @@ final class SerialInstrument implements Instrument {
   }
 
   /**
-   * After a timeout: waits (until {@link #lateReplyUntil}) for the reply the timed-out command
-   * may still get, and drops it. Once a line has come, the rest of a multi-line reply follows
+   * After a timeout: waits (until {@code until}) for the reply the timed-out command may still
+   * get, and drops it. Once a line has come, the rest of a multi-line reply follows
    * at line speed, so listening stops after {@link #QUIET} without a byte.
    */
-  private void discardLateReply(SerialCommand next) throws IOException {
-    long until = lateReplyUntil;
-    lateReplyUntil = 0;
-    if (until == 0) return;
+  private void discardLateReply(SerialCommand next, long until) throws IOException {
+    if (!lateReplyPossible) return;
+    lateReplyPossible = false;
     List<String> late = new ArrayList<>();
     long deadline = until;
-    while (System.nanoTime() < deadline) {
+    while (deadline - System.nanoTime() > 0) {
       Optional<String> l = line.readLine(deadline);
       if (l.isEmpty()) break;
       late.add(l.get());

@@ -8,7 +8,8 @@
  * {@code flow-control} ({@code none|rts-cts|xon-xoff}), {@code terminator} (what ends a line
  * both ways, default {@code "\n"}; incoming {@code "\r"} before it is dropped),
  * {@code late-reply-wait} (after a timeout, how long the next command first listens for the
- * timed-out command's reply, to drop it; default {@code 1s}, {@code 0s} to send at once),
+ * timed-out command's reply, to drop it; default {@code 1s}, at most half the next command's
+ * timeout; {@code 0s} to send at once),
  * {@code commands}.
  *
  * <p>Command keys: {@code send} (required, a template: {@code "MEAS {sampleId}"}), {@code expect}
