@@ -48,7 +48,7 @@ public final class OpcUaDevice implements ProtocolDevice {
   private static final Logger log = LoggerFactory.getLogger(OpcUaDevice.class);
 
   /** The security policies the virtual lab's server offers, by the names the lab file uses. */
-  public static final Map<String, SecurityPolicy> POLICIES = Map.of(
+  static final Map<String, SecurityPolicy> POLICIES = Map.of(
       "None", SecurityPolicy.None,
       "Basic256Sha256", SecurityPolicy.Basic256Sha256,
       "Aes128_Sha256_RsaOaep", SecurityPolicy.Aes128_Sha256_RsaOaep);
