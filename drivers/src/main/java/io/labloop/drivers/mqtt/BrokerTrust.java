@@ -51,9 +51,14 @@ final class BrokerTrust {
     this.untrusted = folder.resolve("untrusted");
   }
 
-  /** The message of the last refusal since the last successful handshake, if any. */
+  /** The message of the last refusal since the last successful handshake or {@link #forget()}, if any. */
   Optional<String> lastRefusal() {
     return Optional.ofNullable(lastRefusal);
+  }
+
+  /** Before a new attempt: a refusal seen earlier says nothing about why this one may fail. */
+  void forget() {
+    lastRefusal = null;
   }
 
   SSLSocketFactory socketFactory() throws IOException {

@@ -151,6 +151,7 @@ final class MqttBridge implements AutoCloseable {
       }
       CompletableFuture<Void> attempt = new CompletableFuture<>();
       connecting = attempt;
+      if (trust != null) trust.forget();
       try {
         client.connect(options(), null, new org.eclipse.paho.mqttv5.client.MqttActionListener() {
           @Override
