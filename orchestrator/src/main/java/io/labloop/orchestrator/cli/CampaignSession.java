@@ -14,6 +14,7 @@ import io.labloop.orchestrator.lab.Lab;
 import io.labloop.orchestrator.lab.LabUnavailable;
 import io.labloop.orchestrator.lab.VirtualLabs;
 import io.labloop.orchestrator.store.ExperimentRecord;
+import io.labloop.orchestrator.store.ExperimentStatus;
 import io.labloop.orchestrator.store.Store;
 import io.labloop.orchestrator.store.StoreException;
 import io.labloop.orchestrator.store.StoreLocation;
@@ -156,6 +157,15 @@ final class CampaignSession {
     out.printf(Locale.ROOT, "run %s %s: %s; %d experiments, %d done%n", s.runId(), s.status().name().toLowerCase(Locale.ROOT),
         s.stopReason(), s.experiments().size(), done);
     s.best().ifPresent(b -> out.println("best: #" + b.seq() + " " + describe(b)));
+    List<ExperimentRecord> held = s.experiments().stream().filter(e -> e.status() == ExperimentStatus.HELD).toList();
+    if (!held.isEmpty()) {
+      out.println(held.size() + " experiment(s) held after a crash (a step that is not idempotent was in flight): "
+          + held.stream().map(e -> "#" + e.seq()).collect(Collectors.joining(", ")) + ". Check the instrument and the sample, then");
+      out.println("  release each through the daemon: labloop daemon --lab LAB --data " + where.dataDir()
+          + " & labloop release " + s.runId().replace('/', '~') + " N --retry | --fail [--reason TEXT] | --value OBJECTIVE=NUMBER...");
+      out.println("  (a retry needs the run unfinished and budget left: to continue this run in the daemon, 'labloop submit "
+          + campaign.file() + "' instead of running it here)");
+    }
     out.println("data: " + where + " (run " + s.runId() + "); export with: labloop export " + campaign.file()
         + " --data " + where.dataDir() + " --format csv");
   }
@@ -225,6 +235,7 @@ final class CampaignSession {
       p.best().ifPresent(b -> s.append("  best #").append(b.seq()).append(": ").append(b.values().entrySet().stream()
           .map(e -> e.getKey() + "=" + format(e.getValue())).collect(Collectors.joining(" "))));
       p.eta().ifPresent(eta -> s.append("  ETA ").append(eta.toSeconds() >= 120 ? eta.toMinutes() + " min" : eta.toSeconds() + " s"));
+      if (p.held() > 0) s.append("  [").append(p.held()).append(" held: see the summary]");
       if (p.state() == Progress.State.PAUSED) s.append("  [paused]");
       String text = s.toString();
       if (text.equals(last)) return;
