@@ -13,6 +13,7 @@ import io.labloop.orchestrator.config.LabConfig;
 import io.labloop.orchestrator.lab.Lab;
 import io.labloop.orchestrator.lab.LabUnavailable;
 import io.labloop.orchestrator.lab.VirtualLabs;
+import io.labloop.orchestrator.store.EventRecord;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.ExperimentStatus;
 import io.labloop.orchestrator.store.Store;
@@ -159,15 +160,11 @@ final class CampaignSession {
     s.best().ifPresent(b -> out.println("best: #" + b.seq() + " " + describe(b)));
     List<ExperimentRecord> held = s.experiments().stream().filter(e -> e.status() == ExperimentStatus.HELD).toList();
     if (!held.isEmpty()) {
-      out.println(held.size() + " experiment(s) held after a crash (a step that is not idempotent was in flight): "
-          + held.stream().map(e -> "#" + e.seq()).collect(Collectors.joining(", ")) + ". Check the instrument and the sample, then");
-      out.println("  release each through the daemon: labloop daemon --lab LAB --data " + where.dataDir()
-          + " & labloop release " + s.runId().replace('/', '~') + " N --retry | --fail [--reason TEXT] | --value OBJECTIVE=NUMBER...");
-      out.println("  (a retry needs the run unfinished and budget left: to continue this run in the daemon, 'labloop submit "
-          + campaign.file() + "' instead of running it here)");
+      out.println("held for a person to check: " + held.stream().map(e -> "#" + e.seq()).collect(Collectors.joining(", "))
+          + " (a step that is not idempotent was in flight at a crash). Once checked, release each through a daemon on this data folder:");
+      out.println("  labloop daemon --lab " + campaign.lab().file() + " --data " + where.dataDir() + "   then   labloop release "
+          + s.runId().replace('/', '~') + " N --fail [--reason TEXT] | --value OBJECTIVE=NUMBER...   (see docs/daemon.md)");
     }
-    out.println("data: " + where + " (run " + s.runId() + "); export with: labloop export " + campaign.file()
-        + " --data " + where.dataDir() + " --format csv");
   }
 
   static String describe(Best b) {
@@ -235,7 +232,7 @@ final class CampaignSession {
       p.best().ifPresent(b -> s.append("  best #").append(b.seq()).append(": ").append(b.values().entrySet().stream()
           .map(e -> e.getKey() + "=" + format(e.getValue())).collect(Collectors.joining(" "))));
       p.eta().ifPresent(eta -> s.append("  ETA ").append(eta.toSeconds() >= 120 ? eta.toMinutes() + " min" : eta.toSeconds() + " s"));
-      if (p.held() > 0) s.append("  [").append(p.held()).append(" held: see the summary]");
+      if (p.held() > 0) s.append("  [").append(p.held()).append(" held]");
       if (p.state() == Progress.State.PAUSED) s.append("  [paused]");
       String text = s.toString();
       if (text.equals(last)) return;
@@ -249,6 +246,19 @@ final class CampaignSession {
         last = text;
         lastPrinted = now;
       }
+    }
+
+    /** A hold needs a person: say so at once, with the way out, not only in the summary. */
+    @Override
+    public synchronized void onEvent(EventRecord event) {
+      if (!"held".equals(event.kind())) return;
+      if (terminal && !last.isEmpty()) out.println();
+      out.println(event.message());
+      out.println("  to release it now (retry, fail, or values measured by hand): stop this run (Ctrl-C), start 'labloop daemon --lab "
+          + campaign.lab().file() + "' on the same --data folder, 'labloop submit " + campaign.file()
+          + "' (the daemon resumes this run), then 'labloop release " + event.runId().replace('/', '~') + " " + event.seq().orElse(0)
+          + " --retry | --fail | --value OBJECTIVE=NUMBER'");
+      last = "";
     }
 
     synchronized void finish() {

@@ -310,6 +310,30 @@ class CampaignEngineTest {
     assertTrue(s.experiments().get(0).cause().orElseThrow().startsWith("failed after a hold: alice: the robot dropped the vial"));
   }
 
+  @Test
+  void aHeldExperimentOfAnEndedRunCanBeFailedOrMeasuredButNotRetried() throws Exception {
+    fake.onInterrupt = CampaignConfig.OnInterrupt.HOLD;
+    fake.budget = 3;
+    crashedRunWithSynthesizeInFlight();
+    RunSummary s = run(fake.campaign());
+    assertEquals(RunStatus.COMPLETED, s.status());
+    assertEquals(ExperimentStatus.HELD, s.experiments().get(0).status(), "the hold outlives the run");
+    var run = store.run(s.runId()).orElseThrow();
+
+    IllegalStateException retry = assertThrows(IllegalStateException.class,
+        () -> HeldExperiments.releaseEnded(store, run, List.of("peak"), 1, new Release.Retry("alice")));
+    assertTrue(retry.getMessage().contains("has ended"), retry.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> HeldExperiments.releaseEnded(store, run, List.of("peak"), 1, new Release.Measured(Map.of("peak", Double.NaN), "alice")));
+    ExperimentRecord after = HeldExperiments.releaseEnded(store, run, List.of("peak"), 1,
+        new Release.Measured(Map.of("peak", 517.0), "alice: bench UV-Vis"));
+    assertEquals(ExperimentStatus.DONE, after.status());
+    assertEquals(Map.of("peak", 517.0), after.values());
+    assertTrue(store.observations(s.runId()).stream().anyMatch(o -> o.seq() == 1 && o.observation().values().get("peak") == 517.0));
+    assertThrows(IllegalStateException.class, () -> HeldExperiments.releaseEnded(store, run, List.of("peak"), 1, new Release.Fail("bob")),
+        "released once only");
+  }
+
   /** The robot answers as usual, but only once the returned gate is completed. */
   private CompletableFuture<Void> gateTheRobot() {
     CompletableFuture<Void> gate = new CompletableFuture<>();
