@@ -24,6 +24,7 @@ import io.labloop.orchestrator.config.CampaignConfig;
 import io.labloop.orchestrator.config.ConfigException;
 import io.labloop.orchestrator.config.ConfigLoader;
 import io.labloop.orchestrator.config.ConfigProblem;
+import io.labloop.orchestrator.lab.HealthChecks;
 import io.labloop.orchestrator.lab.Lab;
 import io.labloop.orchestrator.metrics.LabMetrics;
 import io.labloop.orchestrator.schedule.CronSchedule;
@@ -116,6 +117,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     return t;
   });
   private volatile LabScheduler scheduler;
+  private final HealthChecks health = new HealthChecks();
 
   /**
    * @param lab the lab in force (it may be replaced by a reload between campaigns)
@@ -439,10 +441,30 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     }
   }
 
+  /**
+   * The periodic health check (see {@link HealthChecks}): probes idle instruments that have a
+   * {@code health:} command, records the probes in the metrics, raises an event when an
+   * instrument goes OFFLINE or ERROR and when it is ONLINE again, and, as before, a warning for
+   * every instrument that is not ONLINE.
+   */
   @Override
   public void checkHealth() {
-    Lab l = lab.get();
-    l.statuses().forEach((name, st) -> {
+    HealthChecks.Report report = health.check(lab.get());
+    for (HealthChecks.Probe p : report.probes()) {
+      metrics.healthProbe(p.instrument(), p.outcome().name().toLowerCase(java.util.Locale.ROOT), p.took());
+      if (p.outcome() == HealthChecks.Outcome.FAILED) log.debug("{}", p.message());
+    }
+    for (HealthChecks.Change c : report.changes()) {
+      InstrumentStatus now = c.now();
+      metrics.instrumentStateChanged(c.instrument(), now.state().name());
+      String message = c.online() ? c.instrument() + " is ONLINE again (was " + c.from() + ")"
+          : c.instrument() + " went " + now.state() + (now.reason().isEmpty() ? "" : ": " + now.reason());
+      if (c.online()) log.info("health: {}", message);
+      else log.warn("health: {}", message);
+      publish(new EventView(null, 0, Instant.now().toString(), c.online() ? "instrument-online" : "instrument-offline",
+          c.online() ? "info" : "alert", null, c.instrument(), null, message));
+    }
+    report.statuses().forEach((name, st) -> {
       if (st.state() != InstrumentStatus.State.ONLINE) {
         publish(new EventView(null, 0, Instant.now().toString(), "health", "warning", null, name, null,
             name + " is " + st.state() + (st.reason().isEmpty() ? "" : ": " + st.reason())));
