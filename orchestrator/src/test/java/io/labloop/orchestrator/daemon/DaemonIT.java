@@ -142,6 +142,17 @@ class DaemonIT {
   }
 
   @Test
+  void theHealthCheckProbesTheIdleSpectrometerWithItsHealthCommand() throws Exception {
+    // the daemon checks every 5 s here; the virtual spectrometer answers *IDN? on its pty
+    await().atMost(Duration.ofSeconds(30)).until(() -> get("/metrics", null).body()
+        .contains("labloop_health_probe_seconds_count{instrument=\"spectrometer\",outcome=\"ok\"}"));
+    String metrics = get("/metrics", null).body();
+    assertFalse(metrics.contains("labloop_health_probe_seconds_count{instrument=\"robot\""), "the robot has no health: command");
+    assertFalse(metrics.contains("outcome=\"failed\""), metrics);
+    assertTrue(client.instruments().stream().allMatch(i -> i.status().equals("ONLINE")), () -> client.instruments().toString());
+  }
+
+  @Test
   void changesWithoutATokenAre401() throws Exception {
     HttpResponse<String> r = post("/api/campaigns?file=campaign.yaml", resource("campaign.yaml"), null);
     assertEquals(401, r.statusCode());
