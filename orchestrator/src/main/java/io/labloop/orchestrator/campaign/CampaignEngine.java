@@ -80,7 +80,8 @@ import org.slf4j.LoggerFactory;
  * <p>On start, a run that was RUNNING resumes from the store: DONE data stays; a step
  * STARTED but not DONE is sent again only if its command is idempotent, otherwise the
  * experiment is INTERRUPTED and the campaign's {@code on-interrupt} rule applies; the planner
- * sees the stored observations, so it plans as it would have.
+ * sees the stored observations, so it plans as it would have. A HELD experiment waits for a
+ * person ({@link #release}); until then the planner sees its point as pending.
  *
  * <p>What the planner learns from a failure: a refusal by the instrument, a limit violation
  * or a rejection by a person is a FAILED observation (the point itself is the problem); a
@@ -709,7 +710,10 @@ public final class CampaignEngine {
 
   private void plan(int n) {
     plannerBusy = true;
-    List<Point> pending = active().stream().map(e -> e.requested).toList();
+    // A held experiment's outcome is unknown until a person releases it: to the planner it is
+    // pending, so it does not suggest the same point again meanwhile.
+    List<Point> pending = experiments.values().stream().filter(e -> !e.status.finished() || e.status == ExperimentStatus.HELD)
+        .map(e -> e.requested).toList();
     PlanningState state = new PlanningState(campaign.space(), campaign.plannerObjectives(), observations, pending);
     int marker = observations.size() + active().size();
     CompletableFuture.supplyAsync(() -> planner.suggest(state, n), planning)

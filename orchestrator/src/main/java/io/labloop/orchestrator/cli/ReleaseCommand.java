@@ -65,6 +65,7 @@ public final class ReleaseCommand implements Callable<Integer> {
       List<ExperimentView> held = daemon.call(err, d -> d.experiments(c.id())).stream().filter(e -> "HELD".equals(e.status())).toList();
       if (held.isEmpty()) out.println(c.name() + " (" + c.id() + "): no experiment is held");
       for (ExperimentView e : held) out.println(heldLine(c.id(), e));
+      out.flush();
       return ExitCodes.OK;
     }
     String action = decision.retry ? "retry" : decision.fail ? "fail" : "measured";
@@ -75,6 +76,7 @@ public final class ReleaseCommand implements Callable<Integer> {
       case "fail" -> out.println("released #" + seq + " of " + c.id() + " as failed");
       default -> out.println("released #" + seq + " of " + c.id() + " with the values measured by hand: " + after.objectives());
     }
+    out.flush();
     return ExitCodes.OK;
   }
 

@@ -62,7 +62,7 @@ public final class StatusCommand implements Callable<Integer> {
       out.println(String.format("  #%-4d %-12s %s -> %s%s", e.seq(), e.status(), e.requested(),
           e.objectives() == null ? "-" : e.objectives(), e.cause() == null ? "" : "  (" + e.cause() + ")"));
     }
-    experiments.stream().filter(e -> "HELD".equals(e.status())).forEach(e -> out.print(ReleaseCommand.heldLine(c.id(), e)));
+    experiments.stream().filter(e -> "HELD".equals(e.status())).forEach(e -> out.println(ReleaseCommand.heldLine(c.id(), e)));
     for (ApprovalView a : waiting) {
       out.println(String.format("  waiting #%d %s  [%s: %s]  approve: labloop approve %s %d", a.seq(), a.point(), a.planner(),
           a.reason(), c.id(), a.seq()));

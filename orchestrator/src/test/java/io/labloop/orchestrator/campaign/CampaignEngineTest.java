@@ -289,6 +289,31 @@ class CampaignEngineTest {
   }
 
   @Test
+  void whileHeldThePointIsPendingForThePlanner() throws Exception {
+    fake.onInterrupt = CampaignConfig.OnInterrupt.HOLD;
+    crashedRunWithSynthesizeInFlight();
+    List<io.labloop.planners.PlanningState> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    RunSummary s = CampaignEngine.builder().campaign(fake.campaign()).lab(fake.lab()).store(store).planner(seed -> {
+      io.labloop.planners.Planner uniform = FakeLab.uniform(seed);
+      return new io.labloop.planners.Planner() {
+        @Override
+        public String name() {
+          return uniform.name();
+        }
+
+        @Override
+        public List<Suggestion> suggest(io.labloop.planners.PlanningState state, int n) {
+          asked.add(state);
+          return uniform.suggest(state, n);
+        }
+      };
+    }).build().start().get(30, TimeUnit.SECONDS);
+    assertEquals(ExperimentStatus.HELD, s.experiments().get(0).status());
+    assertTrue(asked.stream().allMatch(st -> st.pending().stream().anyMatch(p -> p.number("temperature") == 123.0)),
+        "every plan after the crash sees the held point as pending");
+  }
+
+  @Test
   void aRetryBeyondTheBudgetIsRefusedAndAFailureIsLearned() throws Exception {
     fake.onInterrupt = CampaignConfig.OnInterrupt.HOLD;
     fake.budget = 2;

@@ -348,9 +348,11 @@ class DaemonIT {
     assertEquals(0, reload.code, reload.err);
   }
 
-  private record Cli(int code, String out, String err) {}
+  /** What one {@code labloop} command printed and returned. */
+  record Cli(int code, String out, String err) {}
 
-  private static synchronized Cli cli(String... args) {
+  /** Runs {@code labloop ARGS} in this JVM, capturing its output. */
+  static synchronized Cli cli(String... args) {
     java.io.PrintStream out = System.out;
     java.io.PrintStream err = System.err;
     var o = new java.io.ByteArrayOutputStream();

@@ -9,7 +9,6 @@ import io.labloop.orchestrator.api.ApiProblem;
 import io.labloop.orchestrator.api.CampaignView;
 import io.labloop.orchestrator.api.EventView;
 import io.labloop.orchestrator.api.ExperimentView;
-import io.labloop.orchestrator.cli.Main;
 import io.labloop.orchestrator.client.LabLoopClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * budget, and the held synthesis is never sent twice.
  */
 class HeldReleaseIT {
-  private static final int BUDGET = 8;
+  private static final int BUDGET = 10;
   private DaemonProcesses daemons;
 
   @AfterEach
@@ -66,8 +65,20 @@ class HeldReleaseIT {
     assertEquals(1, client.campaign(c.id()).experimentsHeld());
     assertTrue(client.events(c.id()).stream().anyMatch(e -> e.kind().equals("held") && e.severity().equals("ALERT")));
 
-    int exit = Main.run("release", c.id(), Integer.toString(heldSeq), "--retry", "--reason", "vial was empty", "--data", data.toString());
-    assertEquals(0, exit, "labloop release --retry");
+    String n = Integer.toString(heldSeq);
+    DaemonIT.Cli overview = DaemonIT.cli("status", "--data", data.toString());
+    assertTrue(overview.out().contains("[1 held: labloop release " + c.id() + "]"), overview.out());
+    DaemonIT.Cli status = DaemonIT.cli("status", "daemon-held", "--data", data.toString());
+    assertTrue(status.out().contains("held #" + heldSeq + " ") && status.out().contains("release: labloop release " + c.id() + " " + n
+        + " --retry | --fail [--reason TEXT] | --value OBJECTIVE=NUMBER..."), status.out());
+    assertTrue(DaemonIT.cli("release", "daemon-held", "--data", data.toString()).out().contains("held #" + heldSeq + " "));
+    DaemonIT.Cli undecided = DaemonIT.cli("release", "daemon-held", n, "--data", data.toString());
+    assertEquals(2, undecided.code());
+    assertTrue(undecided.err().contains("--retry, --fail or --value"), undecided.err());
+
+    DaemonIT.Cli release = DaemonIT.cli("release", "daemon-held", n, "--retry", "--reason", "vial was empty", "--data", data.toString());
+    assertEquals(0, release.code(), release.err());
+    assertTrue(release.out().startsWith("released #" + n + " of " + c.id() + ": its conditions run again as #"), release.out());
 
     await().atMost(Duration.ofSeconds(120)).until(() -> client.campaign(c.id()).status().equals("DONE"));
     CampaignView done = client.campaign(c.id());
@@ -80,6 +91,8 @@ class HeldReleaseIT {
     assertTrue(released.cause().startsWith("retried as #" + retry.seq() + " after a hold: local: vial was empty"), released.cause());
     assertEquals("DONE", retry.status(), retry::toString);
     assertEquals(held.requested(), retry.requested(), "the same conditions ran again");
+    assertEquals(2, all.stream().filter(e -> e.requested().equals(held.requested())).count(),
+        "while held, the planner saw the point as pending and did not suggest it again: only the retry repeats it");
     assertEquals(0, count(data, "SELECT COUNT(*) FROM steps WHERE command = 'synthesize' AND seq = " + heldSeq + " AND attempt > 1"),
         "the held synthesis itself was never sent again");
     List<EventView> audit = client.events(c.id()).stream().filter(e -> e.kind().equals("audit")).toList();
