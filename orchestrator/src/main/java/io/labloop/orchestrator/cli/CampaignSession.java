@@ -16,6 +16,7 @@ import io.labloop.orchestrator.lab.VirtualLabs;
 import io.labloop.orchestrator.store.EventRecord;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.ExperimentStatus;
+import io.labloop.orchestrator.store.RunLock;
 import io.labloop.orchestrator.store.Store;
 import io.labloop.orchestrator.store.StoreException;
 import io.labloop.orchestrator.store.StoreLocation;
@@ -61,10 +62,15 @@ final class CampaignSession {
 
   /** Runs the campaign to the end of its run; returns the summary. */
   RunSummary run(Options o) {
+    String name = o.campaign().name();
+    RunLock runLock = RunLock.tryAcquire(o.store().dataDir(), name).orElseThrow(() -> new UserError("campaign " + name
+        + " is already running on data folder " + o.store().dataDir() + " (in a labloop daemon or another labloop run);"
+        + " stop it there first, or use 'labloop status' to watch it", ExitCodes.FAILURE));
     Store store;
     try {
       store = Store.open(o.store());
     } catch (StoreException e) {
+      runLock.close();
       throw new UserError(e.getMessage(), ExitCodes.FAILURE);
     }
     VirtualLabs.Running sim = null;
@@ -133,6 +139,7 @@ final class CampaignSession {
       if (lab != null) lab.close();
       if (sim != null) sim.close();
       store.close();
+      runLock.close();
     }
   }
 

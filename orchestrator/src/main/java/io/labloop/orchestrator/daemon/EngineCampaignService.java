@@ -34,6 +34,7 @@ import io.labloop.orchestrator.store.CampaignExport;
 import io.labloop.orchestrator.store.EventRecord;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.ExperimentStatus;
+import io.labloop.orchestrator.store.RunLock;
 import io.labloop.orchestrator.store.RunRecord;
 import io.labloop.orchestrator.store.RunStatus;
 import io.labloop.orchestrator.store.StepRecord;
@@ -118,6 +119,9 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   });
   private volatile LabScheduler scheduler;
   private final HealthChecks health = new HealthChecks();
+  /** The data folder's lock of every campaign this daemon runs (see {@link RunLock}). */
+  private final Map<String, RunLock> locks = new ConcurrentHashMap<>();
+  private final Path dataDir;
 
   /**
    * @param lab the lab in force (it may be replaced by a reload between campaigns)
@@ -135,6 +139,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     this.labFile = labFile;
     this.campaignDir = campaignDir;
     this.submissions = dataDir.resolve("campaigns");
+    this.dataDir = dataDir;
     this.metrics = metrics;
     metrics.experimentsFrom(this::experimentCounts);
     metrics.queuesFrom(this::queueLengths);
@@ -516,6 +521,8 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
       }
     }
     background.shutdown();
+    // the runs stay RUNNING for the next start, which may be in this same process (tests, an embedding)
+    List.copyOf(locks.keySet()).forEach(runId -> Optional.ofNullable(locks.remove(runId)).ifPresent(RunLock::close));
   }
 
   /** A lab-wide event (a reload) for the event stream and the log; it belongs to no campaign's store. */
@@ -551,6 +558,17 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   // =========================================================================== internals
 
   private synchronized CampaignEngine startEngine(CampaignConfig c) {
+    RunLock runLock = RunLock.tryAcquire(dataDir, c.name()).orElseThrow(() -> ApiProblem.conflict("campaign " + c.name()
+        + " is running in another process on this data folder (a 'labloop run'?); stop it there, then submit it here to continue"));
+    try {
+      return startEngine(c, runLock);
+    } catch (RuntimeException e) {
+      runLock.close();
+      throw e;
+    }
+  }
+
+  private CampaignEngine startEngine(CampaignConfig c, RunLock runLock) {
     PlannerSpec spec = c.planner();
     CampaignEngine engine = CampaignEngine.builder()
         .campaign(c)
@@ -570,7 +588,9 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     configs.put(runId, c);
     completions.put(runId, done);
     store.run(runId).ifPresent(r -> startedRuns.put(runId, r));
+    locks.put(runId, runLock);
     done.whenComplete((summary, failure) -> {
+      Optional.ofNullable(locks.remove(runId)).ifPresent(RunLock::close);
       Progress last = engine.progress();
       if (last != null) finished.put(runId, last);
       engines.remove(runId);

@@ -16,6 +16,7 @@ import io.labloop.orchestrator.api.ReloadResult;
 import io.labloop.orchestrator.client.ClientSettings;
 import io.labloop.orchestrator.client.LabLoopClient;
 import io.labloop.orchestrator.store.ExperimentStatus;
+import io.labloop.orchestrator.store.RunLock;
 import io.labloop.orchestrator.store.Store;
 import io.labloop.orchestrator.store.StoreLocation;
 import io.labloop.planners.Observation;
@@ -150,6 +151,18 @@ class DaemonIT {
     assertFalse(metrics.contains("labloop_health_probe_seconds_count{instrument=\"robot\""), "the robot has no health: command");
     assertFalse(metrics.contains("outcome=\"failed\""), metrics);
     assertTrue(client.instruments().stream().allMatch(i -> i.status().equals("ONLINE")), () -> client.instruments().toString());
+  }
+
+  @Test
+  void aCampaignRunningInAnotherProcessOnTheDataFolderIsNotStartedTwice() throws Exception {
+    String yaml = resource("campaign.yaml").replace("campaign: daemon-silver", "campaign: daemon-locked");
+    // what a 'labloop run' of the same campaign on the same data folder holds while it runs
+    try (RunLock foreground = RunLock.tryAcquire(dir.resolve("data"), "daemon-locked").orElseThrow()) {
+      HttpResponse<String> r = post("/api/campaigns?file=locked.yaml", yaml, token);
+      assertEquals(409, r.statusCode(), r.body());
+      assertTrue(json.readTree(r.body()).get("detail").asText().contains("is running in another process on this data folder"), r.body());
+    }
+    assertTrue(client.campaigns().stream().noneMatch(c -> c.name().equals("daemon-locked")), "nothing was started");
   }
 
   @Test
