@@ -38,11 +38,4 @@ public sealed interface Release {
       Objects.requireNonNull(note, "note");
     }
   }
-
-  /** A short name for messages and the audit trail: retry, fail or measured. */
-  default String action() {
-    if (this instanceof Retry) return "retry";
-    if (this instanceof Fail) return "fail";
-    return "measured";
-  }
 }
