@@ -205,6 +205,8 @@ public final class ApiServer implements AutoCloseable {
       campaigns.reject(ctx.pathParam("id"), seq(ctx), rejectReason(ctx), actor(ctx));
       ctx.status(204);
     });
+    add(r, HandlerType.POST, "/api/campaigns/{id}/experiments/{seq}/release", "Release a held experiment: retry, fail or measured",
+        ctx -> ctx.json(campaigns.release(ctx.pathParam("id"), seq(ctx), releaseRequest(ctx), actor(ctx))));
     add(r, HandlerType.POST, "/api/campaigns/{id}/pause", "Pause: finish running steps, start none",
         ctx -> ctx.json(campaigns.pause(ctx.pathParam("id"), actor(ctx))));
     add(r, HandlerType.POST, "/api/campaigns/{id}/resume", "Resume a paused campaign",
@@ -258,6 +260,34 @@ public final class ApiServer implements AutoCloseable {
     } catch (IOException e) {
       throw ApiProblem.invalid("the body is not JSON (expected {\"reason\": \"...\"})", List.of());
     }
+  }
+
+  private ReleaseRequest releaseRequest(Context ctx) {
+    String expected = " (expected {\"action\": \"retry\" | \"fail\" | \"measured\", \"reason\": \"...\", \"values\": {\"OBJECTIVE\": NUMBER}})";
+    JsonNode n;
+    try {
+      n = json.readTree(readBody(ctx, "request body"));
+    } catch (IOException e) {
+      throw ApiProblem.invalid("the body is not JSON" + expected, List.of());
+    }
+    if (n == null || !n.isObject()) throw ApiProblem.invalid("the body must be a JSON object" + expected, List.of());
+    JsonNode action = n.get("action");
+    if (action == null || !action.isTextual()) throw ApiProblem.invalid("action is missing" + expected, List.of());
+    JsonNode reason = n.get("reason");
+    if (reason != null && !reason.isTextual() && !reason.isNull()) throw ApiProblem.invalid("reason must be text" + expected, List.of());
+    Map<String, Double> values = new java.util.LinkedHashMap<>();
+    JsonNode v = n.get("values");
+    if (v != null && !v.isNull()) {
+      if (!v.isObject()) throw ApiProblem.invalid("values must be an object of numbers" + expected, List.of());
+      for (var it = v.fields(); it.hasNext(); ) {
+        var field = it.next();
+        if (!field.getValue().isNumber()) {
+          throw ApiProblem.invalid("values." + field.getKey() + " must be a number, not " + field.getValue(), List.of());
+        }
+        values.put(field.getKey(), field.getValue().doubleValue());
+      }
+    }
+    return new ReleaseRequest(ReleaseRequest.Action.parse(action.asText()), reason == null || reason.isNull() ? "" : reason.asText(), values);
   }
 
   private static int seq(Context ctx) {

@@ -58,6 +58,17 @@ public interface CampaignService {
   void reject(String id, int seq, String reason, Actor who);
 
   /**
+   * Settles an experiment HELD after an interruption ({@code on-interrupt: hold}): retry its
+   * conditions as a new experiment, mark it failed, or record values measured by hand.
+   *
+   * @return the experiment afterwards; for a retry, the new experiment
+   * @throws ApiProblem 409 if it is not held, or the run cannot take the decision (no budget
+   *     left to retry, the run ended or runs outside this daemon); 400 for values that do not
+   *     match the campaign's objectives
+   */
+  ExperimentView release(String id, int seq, ReleaseRequest request, Actor who);
+
+  /**
    * Calls {@code listener} for every new event (progress, alerts, audit) until the returned
    * handle is closed. The listener must return quickly; it may be called from engine threads.
    */

@@ -6,7 +6,8 @@ import java.util.Map;
  * One experiment of a campaign.
  *
  * @param seq its number in the run, from 1
- * @param status WAITING_APPROVAL, PLANNED, RUNNING, DONE, FAILED, INTERRUPTED or REJECTED
+ * @param status WAITING_APPROVAL, PLANNED, RUNNING, DONE, FAILED, INTERRUPTED, HELD (waits for a person to release it)
+ *     or REJECTED
  * @param requested the point the planner asked for
  * @param achieved what the instruments read back (equal to requested where nothing reads back), or null
  * @param objectives objective values, or null before they are known
@@ -14,6 +15,7 @@ import java.util.Map;
  * @param plannedAt ISO-8601
  * @param startedAt ISO-8601 or null
  * @param endedAt ISO-8601 or null
+ * @param retryOf the experiment whose conditions this one runs again (after an interruption), or null
  */
 public record ExperimentView(
     int seq,
@@ -24,4 +26,5 @@ public record ExperimentView(
     String cause,
     String plannedAt,
     String startedAt,
-    String endedAt) {}
+    String endedAt,
+    Integer retryOf) {}

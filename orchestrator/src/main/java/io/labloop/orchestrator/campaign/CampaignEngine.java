@@ -80,7 +80,8 @@ import org.slf4j.LoggerFactory;
  * <p>On start, a run that was RUNNING resumes from the store: DONE data stays; a step
  * STARTED but not DONE is sent again only if its command is idempotent, otherwise the
  * experiment is INTERRUPTED and the campaign's {@code on-interrupt} rule applies; the planner
- * sees the stored observations, so it plans as it would have.
+ * sees the stored observations, so it plans as it would have. A HELD experiment waits for a
+ * person ({@link #release}); until then the planner sees its point as pending.
  *
  * <p>What the planner learns from a failure: a refusal by the instrument, a limit violation
  * or a rejection by a person is a FAILED observation (the point itself is the problem); a
@@ -377,6 +378,80 @@ public final class CampaignEngine {
     });
   }
 
+  /**
+   * Settles an experiment HELD after an interruption, as a person decided (see {@link Release}):
+   * a retry plans the same requested point again as a new experiment, if the budget allows and
+   * the run is not stopping; a failure is learned by the planner as a failed point; values
+   * measured by hand become its observation, as if its workflow had produced them.
+   *
+   * @return the experiment afterwards; for a retry, the new experiment
+   */
+  public CompletableFuture<ExperimentRecord> release(int seq, Release decision) {
+    CompletableFuture<ExperimentRecord> f = new CompletableFuture<>();
+    onLoop(() -> f.complete(releaseNow(seq, decision))).exceptionally(t -> {
+      f.completeExceptionally(t);
+      return null;
+    });
+    return f;
+  }
+
+  private ExperimentRecord releaseNow(int seq, Release decision) {
+    Exp e = experiments.get(seq);
+    if (e == null) throw new IllegalStateException("run " + run.id() + " has no experiment #" + seq);
+    if (e.status != ExperimentStatus.HELD) throw HeldExperiments.notHeld(seq, e.status);
+    String held = e.cause == null ? "held" : e.cause;
+    ExperimentRecord result;
+    if (decision instanceof Release.Retry) {
+      if (stopping) {
+        throw new IllegalStateException("the run is stopping (" + stopReason + ") and starts no new experiment; mark #" + seq
+            + " failed or enter the values measured by hand");
+      }
+      OptionalInt budget = campaign.budget().experiments();
+      if (budget.isPresent() && counted() + unreachedInFlight() >= budget.getAsInt()) {
+        throw new IllegalStateException("no budget left to retry #" + seq + " (" + (counted() + unreachedInFlight()) + " of "
+            + budget.getAsInt() + " experiments reached an instrument or are planned); mark it failed or enter the values measured by hand");
+      }
+      int retrySeq = nextSeq++;
+      String cause = HeldExperiments.retryCause(held, decision.note(), retrySeq);
+      store.retryHeld(run.id(), seq, cause, retrySeq,
+          Suggestion.of(e.requested, "retry", "retry of held #" + seq + ": " + decision.note()));
+      e.status = ExperimentStatus.INTERRUPTED;
+      e.cause = cause;
+      notifyExperiment(e);
+      Exp retry = new Exp(retrySeq, e.requested);
+      retry.retryOf = OptionalInt.of(seq);
+      experiments.put(retrySeq, retry);
+      notifyExperiment(retry);
+      event("released", "info", null, seq, "experiment #" + seq + " released: its conditions run again as #" + retrySeq);
+      result = record(retry);
+    } else if (decision instanceof Release.Measured m) {
+      Map<String, Double> values;
+      try {
+        values = HeldExperiments.checkedValues(m.values(), campaign.objectives().stream().map(o -> o.objective().name()).toList());
+      } catch (IllegalArgumentException bad) {
+        throw new IllegalStateException(bad.getMessage(), bad); // a refused request, not a failure of the run
+      }
+      Observation observation = Observation.ok(e.requested, values);
+      e.status = ExperimentStatus.DONE;
+      e.cause = HeldExperiments.measuredCause(held, decision.note());
+      store.finishExperiment(run.id(), seq, ExperimentStatus.DONE, Optional.of(e.requested), values, Optional.of(e.cause),
+          Optional.of(observation));
+      observations.add(observation);
+      considerBest(seq, e.requested, values);
+      notifyExperiment(e, Optional.of(e.requested), values, Optional.of(e.cause));
+      event("released", "info", null, seq, "experiment #" + seq + " released with values measured by hand: " + values);
+      result = record(e, Optional.of(e.requested), values, Optional.of(e.cause));
+    } else {
+      // finishExperiment counts it as ended this session; it ended before, so take that back (the ETA)
+      finishExperiment(e, ExperimentStatus.FAILED, HeldExperiments.failedCause(held, decision.note()), true);
+      endedThisSession--;
+      event("released", "info", null, seq, "experiment #" + seq + " released as failed; the planner learns its point as a failure");
+      result = record(e);
+    }
+    tick();
+    return result;
+  }
+
   private Exp awaiting(int seq) {
     Exp e = experiments.get(seq);
     if (e == null || e.status != ExperimentStatus.AWAITING_APPROVAL) {
@@ -482,6 +557,7 @@ public final class CampaignEngine {
       Exp e = new Exp(r.seq(), r.requested());
       e.status = r.status();
       e.reached = r.reached();
+      e.retryOf = r.retryOf();
       nextSeq = Math.max(nextSeq, r.seq() + 1);
       experiments.put(e.seq, e);
       if (r.status() == ExperimentStatus.DONE) {
@@ -538,6 +614,7 @@ public final class CampaignEngine {
         Suggestion again = Suggestion.of(e.requested, "retry", "retry of #" + e.seq + " after an interruption");
         store.planExperiment(run.id(), seq, e.requested, again, ExperimentStatus.PLANNED, OptionalInt.of(e.seq));
         Exp retry = new Exp(seq, e.requested);
+        retry.retryOf = OptionalInt.of(e.seq);
         experiments.put(seq, retry);
         event("retry", "info", null, seq, "experiment #" + seq + " retries #" + e.seq + " (" + why + ")");
       }
@@ -633,7 +710,10 @@ public final class CampaignEngine {
 
   private void plan(int n) {
     plannerBusy = true;
-    List<Point> pending = active().stream().map(e -> e.requested).toList();
+    // A held experiment's outcome is unknown until a person releases it: to the planner it is
+    // pending, so it does not suggest the same point again meanwhile.
+    List<Point> pending = experiments.values().stream().filter(e -> !e.status.finished() || e.status == ExperimentStatus.HELD)
+        .map(e -> e.requested).toList();
     PlanningState state = new PlanningState(campaign.space(), campaign.plannerObjectives(), observations, pending);
     int marker = observations.size() + active().size();
     CompletableFuture.supplyAsync(() -> planner.suggest(state, n), planning)
@@ -1064,7 +1144,7 @@ public final class CampaignEngine {
   }
 
   private ExperimentRecord record(Exp e, Optional<Point> achieved, Map<String, Double> values, Optional<String> cause) {
-    return new ExperimentRecord(run.id(), e.seq, e.status, e.requested, achieved, values, cause, e.reached, OptionalInt.empty(),
+    return new ExperimentRecord(run.id(), e.seq, e.status, e.requested, achieved, values, cause, e.reached, e.retryOf,
         clock.instant(), Optional.empty(), Optional.empty());
   }
 
@@ -1089,7 +1169,9 @@ public final class CampaignEngine {
     int failed = 0;
     int inFlight = 0;
     int awaiting = 0;
+    int held = 0;
     for (Exp e : experiments.values()) {
+      if (e.status == ExperimentStatus.HELD) held++;
       if (e.status == ExperimentStatus.DONE) done++;
       else if (e.status.finished()) failed++;
       else if (e.status == ExperimentStatus.AWAITING_APPROVAL) awaiting++;
@@ -1104,7 +1186,7 @@ public final class CampaignEngine {
       int left = Math.max(0, budget.getAsInt() - done - failed);
       eta = Optional.of(elapsed.multipliedBy(left).dividedBy(endedThisSession));
     }
-    Progress p = new Progress(run.id(), state, counted(), budget, done, failed, inFlight, awaiting, Optional.ofNullable(best), eta);
+    Progress p = new Progress(run.id(), state, counted(), budget, done, failed, inFlight, awaiting, held, Optional.ofNullable(best), eta);
     progress = p;
     for (EngineListener l : listeners) {
       try {
@@ -1138,6 +1220,7 @@ public final class CampaignEngine {
     int inFlight;
     Instant holdSince;
     String holdNote;
+    OptionalInt retryOf = OptionalInt.empty();
 
     Exp(int seq, Point requested) {
       this.seq = seq;

@@ -13,6 +13,7 @@ import java.util.OptionalInt;
  * @param failed experiments failed, interrupted, held or rejected
  * @param inFlight experiments planned or running
  * @param awaitingApproval experiments waiting for a person
+ * @param held experiments held after an interruption for a person to release (counted in {@code failed} too)
  * @param best the best experiment so far
  * @param eta time to the end of the budget at the pace so far
  */
@@ -25,6 +26,7 @@ public record Progress(
     int failed,
     int inFlight,
     int awaitingApproval,
+    int held,
     Optional<Best> best,
     Optional<Duration> eta) {
 

@@ -9,6 +9,8 @@
  * name have the required values, and a watchdog fails a step that outlives its timeout and
  * marks the instrument in error. Every transition is committed to the
  * {@link io.labloop.orchestrator.store.Store} before the next command is sent, which is what
- * makes crash-resume exact.
+ * makes crash-resume exact. An experiment whose non-idempotent step was in flight at a crash
+ * may be HELD ({@code on-interrupt: hold}) until a person settles it with a
+ * {@link io.labloop.orchestrator.campaign.Release} (retry, fail, or values measured by hand).
  */
 package io.labloop.orchestrator.campaign;

@@ -13,7 +13,10 @@ import io.labloop.orchestrator.config.LabConfig;
 import io.labloop.orchestrator.lab.Lab;
 import io.labloop.orchestrator.lab.LabUnavailable;
 import io.labloop.orchestrator.lab.VirtualLabs;
+import io.labloop.orchestrator.store.EventRecord;
 import io.labloop.orchestrator.store.ExperimentRecord;
+import io.labloop.orchestrator.store.ExperimentStatus;
+import io.labloop.orchestrator.store.RunLock;
 import io.labloop.orchestrator.store.Store;
 import io.labloop.orchestrator.store.StoreException;
 import io.labloop.orchestrator.store.StoreLocation;
@@ -59,10 +62,15 @@ final class CampaignSession {
 
   /** Runs the campaign to the end of its run; returns the summary. */
   RunSummary run(Options o) {
+    String name = o.campaign().name();
+    RunLock runLock = RunLock.tryAcquire(o.store().dataDir(), name).orElseThrow(() -> new UserError("campaign " + name
+        + " is already running on data folder " + o.store().dataDir() + " (in a labloop daemon or another labloop run);"
+        + " stop it there first, or use 'labloop status' to watch it", ExitCodes.FAILURE));
     Store store;
     try {
       store = Store.open(o.store());
     } catch (StoreException e) {
+      runLock.close();
       throw new UserError(e.getMessage(), ExitCodes.FAILURE);
     }
     VirtualLabs.Running sim = null;
@@ -131,6 +139,7 @@ final class CampaignSession {
       if (lab != null) lab.close();
       if (sim != null) sim.close();
       store.close();
+      runLock.close();
     }
   }
 
@@ -156,8 +165,13 @@ final class CampaignSession {
     out.printf(Locale.ROOT, "run %s %s: %s; %d experiments, %d done%n", s.runId(), s.status().name().toLowerCase(Locale.ROOT),
         s.stopReason(), s.experiments().size(), done);
     s.best().ifPresent(b -> out.println("best: #" + b.seq() + " " + describe(b)));
-    out.println("data: " + where + " (run " + s.runId() + "); export with: labloop export " + campaign.file()
-        + " --data " + where.dataDir() + " --format csv");
+    List<ExperimentRecord> held = s.experiments().stream().filter(e -> e.status() == ExperimentStatus.HELD).toList();
+    if (!held.isEmpty()) {
+      out.println("held for a person to check: " + held.stream().map(e -> "#" + e.seq()).collect(Collectors.joining(", "))
+          + " (a step that is not idempotent was in flight at a crash). Once checked, release each through a daemon on this data folder:");
+      out.println("  labloop daemon --lab " + campaign.lab().file() + " --data " + where.dataDir() + "   then   labloop release "
+          + s.runId().replace('/', '~') + " N --fail [--reason TEXT] | --value OBJECTIVE=NUMBER...   (see docs/daemon.md)");
+    }
   }
 
   static String describe(Best b) {
@@ -225,6 +239,7 @@ final class CampaignSession {
       p.best().ifPresent(b -> s.append("  best #").append(b.seq()).append(": ").append(b.values().entrySet().stream()
           .map(e -> e.getKey() + "=" + format(e.getValue())).collect(Collectors.joining(" "))));
       p.eta().ifPresent(eta -> s.append("  ETA ").append(eta.toSeconds() >= 120 ? eta.toMinutes() + " min" : eta.toSeconds() + " s"));
+      if (p.held() > 0) s.append("  [").append(p.held()).append(" held]");
       if (p.state() == Progress.State.PAUSED) s.append("  [paused]");
       String text = s.toString();
       if (text.equals(last)) return;
@@ -238,6 +253,19 @@ final class CampaignSession {
         last = text;
         lastPrinted = now;
       }
+    }
+
+    /** A hold needs a person: say so at once, with the way out, not only in the summary. */
+    @Override
+    public synchronized void onEvent(EventRecord event) {
+      if (!"held".equals(event.kind())) return;
+      if (terminal && !last.isEmpty()) out.println();
+      out.println(event.message());
+      out.println("  to release it now (retry, fail, or values measured by hand): stop this run (Ctrl-C), start 'labloop daemon --lab "
+          + campaign.lab().file() + "' on the same --data folder, 'labloop submit " + campaign.file()
+          + "' (the daemon resumes this run), then 'labloop release " + event.runId().replace('/', '~') + " " + event.seq().orElse(0)
+          + " --retry | --fail | --value OBJECTIVE=NUMBER'");
+      last = "";
     }
 
     synchronized void finish() {

@@ -35,6 +35,7 @@ import picocli.CommandLine.HelpCommand;
       ResumeCommand.class,
       AbortCommand.class,
       ApproveCommand.class,
+      ReleaseCommand.class,
       ReloadCommand.class
     })
 public final class Main implements Runnable {

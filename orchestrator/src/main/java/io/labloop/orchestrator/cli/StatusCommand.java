@@ -38,7 +38,8 @@ public final class StatusCommand implements Callable<Integer> {
       List<InstrumentView> instruments = daemon.call(err, d -> d.instruments());
       out.println(all.isEmpty() ? "no campaigns" : String.format("%-28s %-24s %-10s %9s  %s", "ID", "CAMPAIGN", "STATUS", "DONE", "BEST"));
       for (CampaignView c : all) {
-        out.println(String.format("%-28s %-24s %-10s %9s  %s", c.id(), c.name(), c.status(), progress(c), best(c.best())));
+        out.println(String.format("%-28s %-24s %-10s %9s  %s%s", c.id(), c.name(), c.status(), progress(c), best(c.best()),
+            c.experimentsHeld() > 0 ? "  [" + c.experimentsHeld() + " held: labloop release " + c.id() + "]" : ""));
       }
       out.println();
       for (InstrumentView i : instruments) {
@@ -51,7 +52,9 @@ public final class StatusCommand implements Callable<Integer> {
     List<ExperimentView> experiments = daemon.call(err, d -> d.experiments(c.id()));
     List<ApprovalView> waiting = daemon.call(err, d -> d.approvals(c.id()));
     out.println(c.name() + " (" + c.id() + "): " + c.status()
-        + (c.stopReason() != null ? " (" + c.stopReason() + ")" : ""));
+        + (c.stopReason() != null ? " (" + c.stopReason() + ")" : "")
+        + (c.runningHere() || c.status().equals("SCHEDULED") ? "" : c.status().equals("STOPPED")
+            ? "; not run by this daemon (a 'labloop run' may run it; 'labloop submit FILE' continues it here)" : ""));
     out.println("  experiments " + progress(c) + ", failed " + c.experimentsFailed() + (c.approval() == null ? "" : ", approval " + c.approval().toLowerCase())
         + (c.schedule() != null ? ", schedule " + c.schedule() : ""));
     out.println("  best " + best(c.best()));
@@ -59,6 +62,7 @@ public final class StatusCommand implements Callable<Integer> {
       out.println(String.format("  #%-4d %-12s %s -> %s%s", e.seq(), e.status(), e.requested(),
           e.objectives() == null ? "-" : e.objectives(), e.cause() == null ? "" : "  (" + e.cause() + ")"));
     }
+    experiments.stream().filter(e -> "HELD".equals(e.status())).forEach(e -> out.println(ReleaseCommand.heldLine(c.id(), e)));
     for (ApprovalView a : waiting) {
       out.println(String.format("  waiting #%d %s  [%s: %s]  approve: labloop approve %s %d", a.seq(), a.point(), a.planner(),
           a.reason(), c.id(), a.seq()));

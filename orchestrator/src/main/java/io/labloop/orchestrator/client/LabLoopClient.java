@@ -143,6 +143,25 @@ public final class LabLoopClient {
     post("/api/campaigns/" + seg(id) + "/approvals/" + seq + "/reject", body);
   }
 
+  /**
+   * Releases an experiment held after an interruption.
+   *
+   * @param action retry, fail or measured
+   * @param values for measured: one value per objective
+   * @return the experiment afterwards; for a retry, the new experiment
+   */
+  public ExperimentView release(String id, int seq, String action, String reason, Map<String, Double> values) {
+    Map<String, Object> body = new java.util.LinkedHashMap<>();
+    body.put("action", action);
+    if (reason != null && !reason.isBlank()) body.put("reason", reason);
+    if (!values.isEmpty()) body.put("values", values);
+    try {
+      return parse(post("/api/campaigns/" + seg(id) + "/experiments/" + seq + "/release", json.writeValueAsString(body)), ExperimentView.class);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Re-reads the lab file; a rejected file comes back with {@code applied=false} and its problems. */
   public ReloadResult reload() {
     HttpResponse<String> resp = exchange(request("/api/reload").POST(HttpRequest.BodyPublishers.noBody()));

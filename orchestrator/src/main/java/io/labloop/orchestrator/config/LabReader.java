@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 
 /**
  * Reads a {@code lab.yaml} tree into a {@link LabConfig}. The orchestrator's own keys
- * (commands' timeout, idempotent, outputs and requires; limits, capacity, abort) are checked
+ * (commands' timeout, idempotent, outputs and requires; limits, capacity, abort, health) are checked
  * here; each driver checks the keys of its own
  * protocol through {@link Drivers#check} and the virtual lab its {@code simulation:} block,
  * and their problems are mapped back to lines.
@@ -104,9 +104,22 @@ final class LabReader {
             + " (" + Spelling.hint(a, declared) + ")");
       }
     });
+    // The health probe is sent again and again, whenever the instrument is idle: it must be a
+    // command that is safe to repeat, which the lab file says with idempotent: true.
+    Optional<String> health = in.string("health");
+    health.ifPresent(h -> {
+      YamlNode where = in.node("health").orElseThrow();
+      if (!declared.isEmpty() && !declared.contains(h)) {
+        report.error(where, "health command '" + h + "' is not a command of " + name + " (" + Spelling.hint(h, declared) + ")");
+      } else if (commands.containsKey(h) && !commands.get(h).idempotent()) {
+        report.error(where, "health command '" + h + "' is not idempotent (expected a command that is safe to send again and again,"
+            + " such as *IDN? or a status read, marked idempotent: true)");
+      }
+    });
     if (report.count() != before || driver.isEmpty()) return Optional.empty();
     InstrumentSpec spec = new InstrumentSpec(name, driver.get(), asMap(node.plain()), Path.of("labloop-data", "instruments", name));
-    return Optional.of(new InstrumentConfig(name, driver.get(), spec, commands, limits, (int) Math.min(capacity, Integer.MAX_VALUE), abort));
+    return Optional.of(new InstrumentConfig(name, driver.get(), spec, commands, limits, (int) Math.min(capacity, Integer.MAX_VALUE), abort,
+        health));
   }
 
   private Optional<CommandConfig> command(String name, YamlNode node, Report report) {

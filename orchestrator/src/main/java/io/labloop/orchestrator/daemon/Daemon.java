@@ -237,7 +237,8 @@ public final class Daemon implements AutoCloseable {
     Map<String, InstrumentConfig> in = new java.util.LinkedHashMap<>();
     for (InstrumentConfig i : next.instruments().values()) {
       InstrumentConfig r = reached.instruments().get(i.name());
-      in.put(i.name(), new InstrumentConfig(i.name(), i.driver(), r.spec(), i.commands(), i.limits(), i.capacity(), i.abortCommand()));
+      in.put(i.name(), new InstrumentConfig(i.name(), i.driver(), r.spec(), i.commands(), i.limits(), i.capacity(), i.abortCommand(),
+          i.healthCommand()));
     }
     return new LabConfig(next.file(), next.name(), in, next.simulation(), next.tree());
   }
@@ -278,7 +279,7 @@ public final class Daemon implements AutoCloseable {
   /** The driver's own part of an instrument's section (connection, protocol), without what the orchestrator reads. */
   private static Map<String, Object> driverSettings(InstrumentConfig i) {
     Map<String, Object> s = new java.util.LinkedHashMap<>(i.spec().section());
-    List.of("limits", "commands", "capacity", "abort").forEach(s::remove);
+    List.of("limits", "commands", "capacity", "abort", "health").forEach(s::remove);
     return s;
   }
 

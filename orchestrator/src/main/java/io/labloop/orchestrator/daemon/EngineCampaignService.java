@@ -13,14 +13,18 @@ import io.labloop.orchestrator.api.ExperimentView;
 import io.labloop.orchestrator.api.ExportFormat;
 import io.labloop.orchestrator.api.InstrumentView;
 import io.labloop.orchestrator.api.ObservationView;
+import io.labloop.orchestrator.api.ReleaseRequest;
 import io.labloop.orchestrator.campaign.CampaignEngine;
 import io.labloop.orchestrator.campaign.CampaignProblem;
 import io.labloop.orchestrator.campaign.EngineListener;
+import io.labloop.orchestrator.campaign.HeldExperiments;
+import io.labloop.orchestrator.campaign.Release;
 import io.labloop.orchestrator.campaign.Progress;
 import io.labloop.orchestrator.config.CampaignConfig;
 import io.labloop.orchestrator.config.ConfigException;
 import io.labloop.orchestrator.config.ConfigLoader;
 import io.labloop.orchestrator.config.ConfigProblem;
+import io.labloop.orchestrator.lab.HealthChecks;
 import io.labloop.orchestrator.lab.Lab;
 import io.labloop.orchestrator.metrics.LabMetrics;
 import io.labloop.orchestrator.schedule.CronSchedule;
@@ -30,6 +34,7 @@ import io.labloop.orchestrator.store.CampaignExport;
 import io.labloop.orchestrator.store.EventRecord;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.ExperimentStatus;
+import io.labloop.orchestrator.store.RunLock;
 import io.labloop.orchestrator.store.RunRecord;
 import io.labloop.orchestrator.store.RunStatus;
 import io.labloop.orchestrator.store.StepRecord;
@@ -113,6 +118,10 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     return t;
   });
   private volatile LabScheduler scheduler;
+  private final HealthChecks health = new HealthChecks();
+  /** The data folder's lock of every campaign this daemon runs (see {@link RunLock}). */
+  private final Map<String, RunLock> locks = new ConcurrentHashMap<>();
+  private final Path dataDir;
 
   /**
    * @param lab the lab in force (it may be replaced by a reload between campaigns)
@@ -130,6 +139,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     this.labFile = labFile;
     this.campaignDir = campaignDir;
     this.submissions = dataDir.resolve("campaigns");
+    this.dataDir = dataDir;
     this.metrics = metrics;
     metrics.experimentsFrom(this::experimentCounts);
     metrics.queuesFrom(this::queueLengths);
@@ -203,6 +213,11 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     }
   }
 
+  /**
+   * Every run in the store, whoever started it (this daemon, {@code labloop run} on the same
+   * data folder, another daemon on the same database), and the campaigns waiting for their
+   * schedule; {@link CampaignView#runningHere()} tells which ones this daemon runs.
+   */
   @Override
   public List<CampaignView> campaigns() {
     List<CampaignView> out = new ArrayList<>();
@@ -210,7 +225,10 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
       if (!s.started()) {
         out.add(scheduledView(s, scheduler == null ? Optional.empty() : scheduler.plannedStart(s.name())));
       }
-      for (RunRecord r : store.runs(s.name())) out.add(view(r));
+    }
+    for (RunRecord r : store.allRuns()) {
+      RunRecord started = startedRuns.get(r.id());
+      out.add(view(started != null && engines.containsKey(r.id()) ? started : r));
     }
     out.sort(Comparator.comparing((CampaignView v) -> v.submittedAt() == null ? "" : v.submittedAt()).reversed());
     return out;
@@ -316,7 +334,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
       forget(waiting.get());
       log.info("audit: {} cancelled the planned start of {}", who.name(), id);
       return new CampaignView(id, id, "ABORTED", "AUTO", waiting.get().schedule(), 0, 0, 0, null, waiting.get().submittedAt(),
-          null, Instant.now().toString(), "cancelled before its start by " + who.name(), null);
+          null, Instant.now().toString(), "cancelled before its start by " + who.name(), null, 0, false);
     }
     RunRecord r = run(id);
     CampaignEngine e = engine(r);
@@ -353,6 +371,63 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   }
 
   @Override
+  public ExperimentView release(String id, int seq, ReleaseRequest request, Actor who) {
+    RunRecord r = run(id);
+    String note = who.name() + (request.reason().isEmpty() ? "" : ": " + request.reason());
+    Release decision = switch (request.action()) {
+      case RETRY -> new Release.Retry(note);
+      case FAIL -> new Release.Fail(note);
+      case MEASURED -> new Release.Measured(checkedValues(r, request.values()), note);
+    };
+    CampaignEngine engine = engines.get(r.id());
+    ExperimentRecord after;
+    if (engine != null) {
+      after = await(engine.release(seq, decision), "release");
+    } else if (r.status() == RunStatus.RUNNING) {
+      throw ApiProblem.conflict("campaign " + id + " is unfinished but this daemon does not run it (a 'labloop run' may be running it);"
+          + " stop that run, then submit its campaign file here ('labloop submit FILE'): the daemon resumes the run, and #" + seq
+          + " can be released");
+    } else {
+      try {
+        after = HeldExperiments.releaseEnded(store, r, objectives(r), seq, decision);
+      } catch (IllegalStateException e) {
+        throw ApiProblem.conflict(e.getMessage());
+      }
+    }
+    String what = switch (request.action()) {
+      case RETRY -> "released experiment #" + seq + " for a retry as #" + after.seq();
+      case FAIL -> "released experiment #" + seq + " as failed";
+      case MEASURED -> "released experiment #" + seq + " with values measured by hand " + after.values();
+    };
+    audit(r.id(), who, what + (request.reason().isEmpty() ? "" : " (" + request.reason() + ")"));
+    return view(after);
+  }
+
+  /** The objective names of a run's campaign: from the running configuration, else from the text stored with the run. */
+  private List<String> objectives(RunRecord r) {
+    CampaignConfig c = configs.get(r.id());
+    if (c == null) {
+      String text = store.campaignText(r.campaignSha256())
+          .orElseThrow(() -> ApiProblem.conflict("the campaign text of run " + id(r.id()) + " is not in the store"));
+      try {
+        c = loader.loadCampaign(r.campaign() + ".yaml", text, campaignDir, Optional.of(labFile));
+      } catch (ConfigException e) {
+        throw ApiProblem.conflict("the campaign of run " + id(r.id()) + " no longer loads against the lab file, so its objectives"
+            + " cannot be checked: " + e.problems().stream().map(ConfigProblem::toString).findFirst().orElse(""));
+      }
+    }
+    return c.objectives().stream().map(o -> o.objective().name()).toList();
+  }
+
+  private Map<String, Double> checkedValues(RunRecord r, Map<String, Double> values) {
+    try {
+      return HeldExperiments.checkedValues(values, objectives(r));
+    } catch (IllegalArgumentException e) {
+      throw ApiProblem.invalid(e.getMessage(), List.of());
+    }
+  }
+
+  @Override
   public Subscription subscribe(Consumer<EventView> listener) {
     listeners.add(listener);
     return () -> listeners.remove(listener);
@@ -371,10 +446,30 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     }
   }
 
+  /**
+   * The periodic health check (see {@link HealthChecks}): probes idle instruments that have a
+   * {@code health:} command, records the probes in the metrics, raises an event when an
+   * instrument goes OFFLINE or ERROR and when it is ONLINE again, and, as before, a warning for
+   * every instrument that is not ONLINE.
+   */
   @Override
   public void checkHealth() {
-    Lab l = lab.get();
-    l.statuses().forEach((name, st) -> {
+    HealthChecks.Report report = health.check(lab.get());
+    for (HealthChecks.Probe p : report.probes()) {
+      metrics.healthProbe(p.instrument(), p.outcome().name().toLowerCase(java.util.Locale.ROOT), p.took());
+      if (p.outcome() == HealthChecks.Outcome.FAILED) log.debug("{}", p.message());
+    }
+    for (HealthChecks.Change c : report.changes()) {
+      InstrumentStatus now = c.now();
+      metrics.instrumentStateChanged(c.instrument(), now.state().name());
+      String message = c.online() ? c.instrument() + " is ONLINE again (was " + c.from() + ")"
+          : c.instrument() + " went " + now.state() + (now.reason().isEmpty() ? "" : ": " + now.reason());
+      if (c.online()) log.info("health: {}", message);
+      else log.warn("health: {}", message);
+      publish(new EventView(null, 0, Instant.now().toString(), c.online() ? "instrument-online" : "instrument-offline",
+          c.online() ? "info" : "alert", null, c.instrument(), null, message));
+    }
+    report.statuses().forEach((name, st) -> {
       if (st.state() != InstrumentStatus.State.ONLINE) {
         publish(new EventView(null, 0, Instant.now().toString(), "health", "warning", null, name, null,
             name + " is " + st.state() + (st.reason().isEmpty() ? "" : ": " + st.reason())));
@@ -426,6 +521,8 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
       }
     }
     background.shutdown();
+    // the runs stay RUNNING for the next start, which may be in this same process (tests, an embedding)
+    List.copyOf(locks.keySet()).forEach(runId -> Optional.ofNullable(locks.remove(runId)).ifPresent(RunLock::close));
   }
 
   /** A lab-wide event (a reload) for the event stream and the log; it belongs to no campaign's store. */
@@ -461,6 +558,17 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   // =========================================================================== internals
 
   private synchronized CampaignEngine startEngine(CampaignConfig c) {
+    RunLock runLock = RunLock.tryAcquire(dataDir, c.name()).orElseThrow(() -> ApiProblem.conflict("campaign " + c.name()
+        + " is running in another process on this data folder (a 'labloop run'?); stop it there, then submit it here to continue"));
+    try {
+      return startEngine(c, runLock);
+    } catch (RuntimeException e) {
+      runLock.close();
+      throw e;
+    }
+  }
+
+  private CampaignEngine startEngine(CampaignConfig c, RunLock runLock) {
     PlannerSpec spec = c.planner();
     CampaignEngine engine = CampaignEngine.builder()
         .campaign(c)
@@ -480,7 +588,9 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     configs.put(runId, c);
     completions.put(runId, done);
     store.run(runId).ifPresent(r -> startedRuns.put(runId, r));
+    locks.put(runId, runLock);
     done.whenComplete((summary, failure) -> {
+      Optional.ofNullable(locks.remove(runId)).ifPresent(RunLock::close);
       Progress last = engine.progress();
       if (last != null) finished.put(runId, last);
       engines.remove(runId);
@@ -697,11 +807,13 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     int reached;
     int done;
     int failed;
+    int held;
     Map<String, Object> best = null;
     if (p != null) {
       reached = p.counted();
       done = p.done();
       failed = p.failed();
+      held = p.held();
       if (p.best().isPresent()) {
         best = new LinkedHashMap<>(p.best().get().point().values());
         best.putAll(p.best().get().values());
@@ -712,23 +824,24 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
       reached = (int) xs.stream().filter(ExperimentRecord::reached).count();
       done = (int) xs.stream().filter(x -> x.status() == ExperimentStatus.DONE).count();
       failed = (int) xs.stream().filter(x -> x.status().finished() && x.status() != ExperimentStatus.DONE).count();
+      held = (int) xs.stream().filter(x -> x.status() == ExperimentStatus.HELD).count();
     }
     Integer budget = c == null ? null : c.budget().experiments().isPresent() ? c.budget().experiments().getAsInt() : null;
     return new CampaignView(id(r.id()), r.campaign(), status, c == null ? null : c.approval().name(),
         c == null ? null : c.schedule().orElse(null), reached, done, failed, budget, r.startedAt().toString(),
-        r.startedAt().toString(), r.endedAt().map(Instant::toString).orElse(null), r.stopReason().orElse(null), best);
+        r.startedAt().toString(), r.endedAt().map(Instant::toString).orElse(null), r.stopReason().orElse(null), best, held, engine != null);
   }
 
   private static CampaignView scheduledView(Submission s, Optional<Instant> at) {
     return new CampaignView(s.name(), s.name(), "SCHEDULED", null, s.schedule(), 0, 0, 0, null, s.submittedAt(),
-        null, null, at.map(t -> "starts " + t).orElse("the schedule never matches again"), null);
+        null, null, at.map(t -> "starts " + t).orElse("the schedule never matches again"), null, 0, false);
   }
 
   private static ExperimentView view(ExperimentRecord e) {
     return new ExperimentView(e.seq(), e.status() == ExperimentStatus.AWAITING_APPROVAL ? "WAITING_APPROVAL" : e.status().name(),
         e.requested().values(), e.achieved().map(p -> p.values()).orElse(null), e.values().isEmpty() ? null : e.values(),
         e.cause().orElse(null), e.plannedAt().toString(), e.startedAt().map(Instant::toString).orElse(null),
-        e.endedAt().map(Instant::toString).orElse(null));
+        e.endedAt().map(Instant::toString).orElse(null), e.retryOf().isPresent() ? e.retryOf().getAsInt() : null);
   }
 
   static EventView view(EventRecord e) {

@@ -38,6 +38,8 @@ public final class Lab implements AutoCloseable {
   private final Map<String, Instrument> instruments = new ConcurrentHashMap<>();
   private final Map<String, LeaseQueue> leases = new ConcurrentHashMap<>();
   private final Map<String, InstrumentStatus> marked = new ConcurrentHashMap<>();
+  /** The last error the lab itself saw per instrument (a hung step, a failed probe), kept after recovery. */
+  private final Map<String, String> lastErrors = new ConcurrentHashMap<>();
   /** Builds the instrument objects of reloaded sections; null for a lab over instruments built elsewhere. */
   private final Drivers drivers;
   private final boolean ownsInstruments;
@@ -228,6 +230,14 @@ public final class Lab implements AutoCloseable {
     return queue(instrument).acquire(holder);
   }
 
+  /**
+   * A lease on {@code instrument} only if it is idle now (no step running or waiting, no
+   * reload swap due); empty otherwise. Nothing waits.
+   */
+  public Optional<Lease> leaseIfIdle(String instrument, String holder) {
+    return queue(instrument).tryAcquireIdle(holder);
+  }
+
   /** Leases currently held on {@code instrument}. */
   public int busy(String instrument) {
     return queue(instrument).held();
@@ -241,7 +251,23 @@ public final class Lab implements AutoCloseable {
 
   /** Marks {@code instrument} in error (a hung step); its status shows it until a command succeeds again. */
   public void markError(String instrument, String reason) {
-    marked.put(instrument, new InstrumentStatus(InstrumentStatus.State.ERROR, reason, Instant.now(), reason));
+    mark(instrument, InstrumentStatus.State.ERROR, reason);
+  }
+
+  /**
+   * Marks {@code instrument} OFFLINE: its health probe failed although the connection may be up
+   * (it does not answer); its status shows it until a command or a probe succeeds again.
+   */
+  public void markOffline(String instrument, String reason) {
+    mark(instrument, InstrumentStatus.State.OFFLINE, reason);
+  }
+
+  private void mark(String instrument, InstrumentStatus.State state, String reason) {
+    InstrumentStatus was = marked.get(instrument);
+    // keep the time it entered the state: a probe failing every minute is one outage, not many
+    Instant since = was != null && was.state() == state ? was.since() : Instant.now();
+    marked.put(instrument, new InstrumentStatus(state, reason, since, reason));
+    lastErrors.put(instrument, reason);
   }
 
   /** A command succeeded: the instrument is healthy again. */
@@ -249,10 +275,17 @@ public final class Lab implements AutoCloseable {
     marked.remove(instrument);
   }
 
-  /** The driver's status, unless the engine marked the instrument in error. */
+  /**
+   * The driver's status, unless the engine or the health check marked the instrument; the last
+   * error the lab saw is kept after recovery when the driver has none of its own.
+   */
   public InstrumentStatus status(String instrument) {
     InstrumentStatus m = marked.get(instrument);
-    return m != null ? m : instrument(instrument).status();
+    if (m != null) return m;
+    InstrumentStatus driver = instrument(instrument).status();
+    String ours = lastErrors.get(instrument);
+    if (ours == null || (driver.lastError() != null && !driver.lastError().isEmpty())) return driver;
+    return new InstrumentStatus(driver.state(), driver.reason(), driver.since(), ours);
   }
 
   /** Every instrument's status, in lab order. */
@@ -290,7 +323,7 @@ public final class Lab implements AutoCloseable {
   /** The driver's own part of an instrument's section (connection, protocol), without what the orchestrator reads. */
   public static Map<String, Object> driverSettings(InstrumentConfig i) {
     Map<String, Object> s = new LinkedHashMap<>(i.spec().section());
-    List.of("limits", "commands", "capacity", "abort").forEach(s::remove);
+    List.of("limits", "commands", "capacity", "abort", "health").forEach(s::remove);
     s.put("driver", i.driver());
     return s;
   }

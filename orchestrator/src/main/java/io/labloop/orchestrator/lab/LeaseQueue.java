@@ -69,6 +69,16 @@ final class LeaseQueue {
   }
 
   /**
+   * A lease only if the instrument is idle: nothing held, nobody waiting, no swap due. For work
+   * that must never come between a campaign's steps (the health probe).
+   */
+  synchronized java.util.Optional<Lease> tryAcquireIdle(String holder) {
+    if (held > 0 || !waiting.isEmpty() || pending != null || swapping) return java.util.Optional.empty();
+    held++;
+    return java.util.Optional.of(new Held(holder));
+  }
+
+  /**
    * Runs {@code swap} once no lease is held: now if the instrument is idle, otherwise on the
    * thread that releases the last lease. Leases asked for meanwhile wait for it.
    *

@@ -64,7 +64,8 @@ public final class VirtualLabs {
     for (InstrumentConfig i : config.instruments().values()) {
       Map<String, Object> section = sections.get(i.name()) instanceof Map<?, ?> m ? (Map<String, Object>) m : i.spec().section();
       InstrumentSpec spec = new InstrumentSpec(i.name(), i.driver(), section, i.spec().dataDir());
-      instruments.put(i.name(), new InstrumentConfig(i.name(), i.driver(), spec, i.commands(), i.limits(), i.capacity(), i.abortCommand()));
+      instruments.put(i.name(), new InstrumentConfig(i.name(), i.driver(), spec, i.commands(), i.limits(), i.capacity(), i.abortCommand(),
+          i.healthCommand()));
     }
     return new LabConfig(config.file(), config.name(), instruments, config.simulation(), tree);
   }

@@ -82,6 +82,26 @@ public final class LabMetrics {
   }
 
   /** The planner took this long to suggest. */
+  /** One health probe: {@code outcome} ok, failed or busy (not sent because the instrument was in use). */
+  public void healthProbe(String instrument, String outcome, Duration took) {
+    Timer.builder("labloop_health_probe")
+        .description("Active instrument health probes")
+        .tag("instrument", instrument)
+        .tag("outcome", outcome)
+        .register(registry)
+        .record(took);
+  }
+
+  /** An instrument went ONLINE or not ONLINE ({@code state}) between two health checks. */
+  public void instrumentStateChanged(String instrument, String state) {
+    Counter.builder("labloop_instrument_state_changes")
+        .description("Instrument moves between ONLINE and OFFLINE/ERROR seen by the health check")
+        .tag("instrument", instrument)
+        .tag("state", state)
+        .register(registry)
+        .increment();
+  }
+
   public void plannerTime(String planner, Duration took) {
     Timer.builder("labloop_planner_duration")
         .description("Time the planner took for one suggestion")

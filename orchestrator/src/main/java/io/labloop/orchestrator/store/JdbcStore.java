@@ -257,6 +257,15 @@ final class JdbcStore implements Store {
   }
 
   @Override
+  public List<RunRecord> allRuns() {
+    return tx("reading every run", c -> {
+      List<RunRecord> all = new ArrayList<>(query(c, JdbcStore::runRow, "SELECT * FROM runs"));
+      all.sort(java.util.Comparator.comparing(RunRecord::startedAt).thenComparing(r -> runNumber(r.id())).reversed());
+      return all;
+    });
+  }
+
+  @Override
   public void endRun(String runId, RunStatus status, String reason) {
     tx("ending run " + runId, c -> update(c, "UPDATE runs SET status = ?, ended_at = ?, stop_reason = ? WHERE id = ?",
         status.name(), now(), reason, runId));
@@ -273,13 +282,31 @@ final class JdbcStore implements Store {
   @Override
   public void planExperiment(String runId, int seq, Point requested, Suggestion d, ExperimentStatus status, OptionalInt retryOf) {
     tx("planning experiment " + runId + "#" + seq, c -> {
-      long t = now();
-      update(c, "INSERT INTO experiments (run_id, seq, status, requested, reached, retry_of, planned_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
-          runId, seq, status.name(), toJson(requested.values()), retryOf.isPresent() ? (Object) retryOf.getAsInt() : null, t);
-      update(c, "INSERT INTO decisions (run_id, seq, planner, reason, acquisition, predicted_mean, predicted_sd, details, decided_at)"
-              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          runId, seq, d.planner(), d.reason(), d.acquisition(), toJson(d.predictedMean()), toJson(d.predictedSd()),
-          toJson(d.details()), t);
+      insertExperiment(c, runId, seq, requested, d, status, retryOf);
+      return null;
+    });
+  }
+
+  private void insertExperiment(Connection c, String runId, int seq, Point requested, Suggestion d, ExperimentStatus status,
+      OptionalInt retryOf) throws SQLException {
+    long t = now();
+    update(c, "INSERT INTO experiments (run_id, seq, status, requested, reached, retry_of, planned_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
+        runId, seq, status.name(), toJson(requested.values()), retryOf.isPresent() ? (Object) retryOf.getAsInt() : null, t);
+    update(c, "INSERT INTO decisions (run_id, seq, planner, reason, acquisition, predicted_mean, predicted_sd, details, decided_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        runId, seq, d.planner(), d.reason(), d.acquisition(), toJson(d.predictedMean()), toJson(d.predictedSd()),
+        toJson(d.details()), t);
+  }
+
+  @Override
+  public void retryHeld(String runId, int heldSeq, String cause, int retrySeq, Suggestion decision) {
+    tx("retrying held experiment " + runId + "#" + heldSeq, c -> {
+      List<String> requested = query(c, rs -> rs.getString(1), "SELECT requested FROM experiments WHERE run_id = ? AND seq = ? AND status = ?",
+          runId, heldSeq, ExperimentStatus.HELD.name());
+      if (requested.isEmpty()) throw new IllegalStateException("experiment " + runId + "#" + heldSeq + " is not held");
+      update(c, "UPDATE experiments SET status = ?, cause = ? WHERE run_id = ? AND seq = ?",
+          ExperimentStatus.INTERRUPTED.name(), cause, runId, heldSeq);
+      insertExperiment(c, runId, retrySeq, point(requested.get(0)), decision, ExperimentStatus.PLANNED, OptionalInt.of(heldSeq));
       return null;
     });
   }

@@ -39,6 +39,9 @@ public interface Store extends AutoCloseable {
   /** Every run of {@code campaign}, oldest first. */
   List<RunRecord> runs(String campaign);
 
+  /** Every run of every campaign in the store, newest first (also those started by another process). */
+  List<RunRecord> allRuns();
+
   void endRun(String runId, RunStatus status, String reason);
 
   /** Marks a finished run RUNNING again (e.g. its budget was raised). */
@@ -48,6 +51,15 @@ public interface Store extends AutoCloseable {
 
   /** Stores a new experiment with the decision that chose it. */
   void planExperiment(String runId, int seq, Point requested, Suggestion decision, ExperimentStatus status, OptionalInt retryOf);
+
+  /**
+   * A person's decision to try a HELD experiment's conditions again, in one transaction: the
+   * held experiment becomes INTERRUPTED with {@code cause}, and experiment {@code retrySeq} is
+   * planned with the same requested point, marked as its retry.
+   *
+   * @throws StoreException if {@code heldSeq} is not HELD (then nothing changed)
+   */
+  void retryHeld(String runId, int heldSeq, String cause, int retrySeq, Suggestion decision);
 
   void setExperimentStatus(String runId, int seq, ExperimentStatus status, Optional<String> cause);
 

@@ -175,6 +175,30 @@ class ApiServerTest {
   }
 
   @Test
+  void aHeldExperimentIsReleasedWithATokenAndBadRequestsAreProblemJson() throws Exception {
+    CampaignView c = alice.submit("silver.yaml", CAMPAIGN);
+    int held = service.addHeld(c.id(), Map.of("t", 1.5));
+    String route = "/api/campaigns/" + c.id() + "/experiments/" + held + "/release";
+    assertEquals(401, post(route, "{\"action\": \"retry\"}", null).statusCode(), "a release is a change: it needs a token");
+    for (String bad : List.of("{not json", "[]", "{}", "{\"action\": \"discard\"}", "{\"action\": \"measured\"}",
+        "{\"action\": \"measured\", \"values\": {\"y\": \"high\"}}", "{\"action\": \"fail\", \"values\": {\"y\": 1}}")) {
+      HttpResponse<String> r = post(route, bad, TOKEN);
+      assertEquals(400, r.statusCode(), bad + " -> " + r.body());
+      assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+      assertFalse(json.readTree(r.body()).get("detail").asText().isBlank());
+    }
+    assertEquals(1, alice.campaign(c.id()).experimentsHeld());
+
+    ExperimentView after = alice.release(c.id(), held, "measured", "read by hand", Map.of("y", 0.3));
+    assertEquals("DONE", after.status());
+    assertEquals(0.3, after.objectives().get("y"));
+    assertEquals(0, alice.campaign(c.id()).experimentsHeld());
+    assertTrue(service.audit.get(service.audit.size() - 1).message().equals("alice released experiment " + held + ": measured"));
+    ApiProblem again = assertThrows(ApiProblem.class, () -> alice.release(c.id(), held, "retry", null, Map.of()));
+    assertEquals(409, again.status());
+  }
+
+  @Test
   void wrongStateIs409AndUnknownThingsAre404ProblemJson() throws Exception {
     CampaignView c = alice.submit("silver.yaml", CAMPAIGN);
     assertEquals(409, assertThrows(ApiProblem.class, () -> alice.resume(c.id())).status());

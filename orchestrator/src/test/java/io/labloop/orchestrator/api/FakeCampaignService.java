@@ -67,9 +67,38 @@ public class FakeCampaignService implements CampaignService {
       r.waiting.add(new ApprovalView(seq, point, "random", "uniform draw", null, Map.of(), Map.of(), now()));
       event(r, "APPROVAL_WAITING", null, seq, "experiment " + seq + " waits for approval");
     } else {
-      r.experiments.add(new ExperimentView(seq, "DONE", point, point, Map.of("y", value), null, now(), now(), now()));
+      r.experiments.add(new ExperimentView(seq, "DONE", point, point, Map.of("y", value), null, now(), now(), now(), null));
       event(r, "EXPERIMENT_DONE", null, seq, "experiment " + seq + " done");
     }
+  }
+
+  /** An experiment held after an interruption, for a test to release. */
+  public synchronized int addHeld(String id, Map<String, Object> point) {
+    Run r = run(id);
+    int seq = r.experiments.size() + r.waiting.size() + 1;
+    r.experiments.add(new ExperimentView(seq, "HELD", point, null, null, "interrupted", now(), now(), now(), null));
+    return seq;
+  }
+
+  @Override
+  public synchronized ExperimentView release(String id, int seq, ReleaseRequest request, Actor who) {
+    Run r = run(id);
+    ExperimentView held = r.experiments.stream().filter(e -> e.seq() == seq && e.status().equals("HELD")).findFirst()
+        .orElseThrow(() -> ApiProblem.conflict("experiment " + seq + " of " + r.id + " is not held"));
+    r.experiments.remove(held);
+    ExperimentView after = switch (request.action()) {
+      case RETRY -> {
+        r.experiments.add(new ExperimentView(seq, "INTERRUPTED", held.requested(), null, null, "retried", now(), now(), now(), null));
+        yield new ExperimentView(r.experiments.size() + r.waiting.size() + 1, "PLANNED", held.requested(), null, null, null, now(),
+            null, null, seq);
+      }
+      case FAIL -> new ExperimentView(seq, "FAILED", held.requested(), null, null, request.reason(), now(), now(), now(), null);
+      case MEASURED -> new ExperimentView(seq, "DONE", held.requested(), held.requested(), request.values(), request.reason(), now(),
+          now(), now(), null);
+    };
+    r.experiments.add(after);
+    event(r, "AUDIT", who, seq, who.name() + " released experiment " + seq + ": " + request.action().wire());
+    return after;
   }
 
   @Override
@@ -158,7 +187,7 @@ public class FakeCampaignService implements CampaignService {
     Run r = run(id);
     ApprovalView a = waiting(r, seq);
     r.waiting.remove(a);
-    r.experiments.add(new ExperimentView(seq, "PLANNED", a.point(), null, null, null, now(), null, null));
+    r.experiments.add(new ExperimentView(seq, "PLANNED", a.point(), null, null, null, now(), null, null, null));
     event(r, "AUDIT", who, seq, who.name() + " approved experiment " + seq);
   }
 
@@ -167,7 +196,7 @@ public class FakeCampaignService implements CampaignService {
     Run r = run(id);
     ApprovalView a = waiting(r, seq);
     r.waiting.remove(a);
-    r.experiments.add(new ExperimentView(seq, "REJECTED", a.point(), null, null, reason, now(), null, now()));
+    r.experiments.add(new ExperimentView(seq, "REJECTED", a.point(), null, null, reason, now(), null, now(), null));
     event(r, "AUDIT", who, seq, who.name() + " rejected experiment " + seq + ": " + reason);
   }
 
@@ -208,7 +237,7 @@ public class FakeCampaignService implements CampaignService {
   private CampaignView view(Run r) {
     int done = (int) r.experiments.stream().filter(e -> e.status().equals("DONE")).count();
     return new CampaignView(r.id, r.name, r.status, r.manual ? "MANUAL" : "AUTO", null, r.experiments.size(), done, 0,
-        10, now(), now(), null, null, null);
+        10, now(), now(), null, null, null, (int) r.experiments.stream().filter(e -> e.status().equals("HELD")).count(), true);
   }
 
   private static String now() {

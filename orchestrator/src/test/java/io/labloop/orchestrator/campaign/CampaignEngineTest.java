@@ -236,6 +236,137 @@ class CampaignEngineTest {
     assertEquals(ExperimentStatus.DONE, retry.status());
   }
 
+  @Test
+  void aHeldExperimentReleasedWithHandMeasuredValuesIsLearnedAsDone() throws Exception {
+    fake.onInterrupt = CampaignConfig.OnInterrupt.HOLD;
+    crashedRunWithSynthesizeInFlight();
+    CompletableFuture<Void> gate = gateTheRobot();
+    CampaignEngine engine = engine(fake.campaign(), fake.lab());
+    CompletableFuture<RunSummary> done = engine.start();
+    await().atMost(5, TimeUnit.SECONDS).until(() -> fake.robot.count("synthesize") == 1 && engine.progress().held() == 1);
+    assertEquals(ExperimentStatus.HELD, store.experiments(engine.runId()).get(0).status());
+
+    Exception missing = assertThrows(Exception.class, () -> engine.release(1, new Release.Measured(Map.of("fwhm", 3.0), "alice")).get(5, TimeUnit.SECONDS));
+    assertTrue(missing.getMessage().contains("'fwhm' is not an objective") && missing.getMessage().contains("missing: peak"), missing.getMessage());
+    ExperimentRecord after = engine.release(1, new Release.Measured(Map.of("peak", 519.0), "alice: read off the spectrum by hand"))
+        .get(5, TimeUnit.SECONDS);
+    assertEquals(ExperimentStatus.DONE, after.status());
+    assertTrue(after.cause().orElseThrow().startsWith("measured by hand after a hold: alice: read off the spectrum by hand"), after.cause().get());
+    assertEquals(List.of(519.0), store.observations(engine.runId()).stream().map(o -> o.observation().values().get("peak")).toList(),
+        "the planner learns the hand-measured value");
+    Exception twice = assertThrows(Exception.class, () -> engine.release(1, new Release.Fail("bob")).get(5, TimeUnit.SECONDS));
+    assertTrue(twice.getMessage().contains("is DONE, not HELD"), twice.getMessage());
+
+    gate.complete(null);
+    RunSummary s = done.get(30, TimeUnit.SECONDS);
+    assertEquals(RunStatus.COMPLETED, s.status());
+    assertEquals(519.0, s.experiments().get(0).values().get("peak"));
+    assertEquals(5, fake.robot.count("synthesize"), "the held synthesis was never sent again");
+  }
+
+  @Test
+  void aHeldExperimentReleasedForARetryRunsItsConditionsAgainWithinTheBudget() throws Exception {
+    fake.onInterrupt = CampaignConfig.OnInterrupt.HOLD;
+    crashedRunWithSynthesizeInFlight();
+    CompletableFuture<Void> gate = gateTheRobot();
+    CampaignEngine engine = engine(fake.campaign(), fake.lab());
+    CompletableFuture<RunSummary> done = engine.start();
+    await().atMost(5, TimeUnit.SECONDS).until(() -> fake.robot.count("synthesize") == 1 && engine.progress().held() == 1);
+
+    ExperimentRecord retry = engine.release(1, new Release.Retry("alice: the vial was empty")).get(5, TimeUnit.SECONDS);
+    assertEquals(OptionalInt.of(1), retry.retryOf());
+    assertEquals(123.0, retry.requested().number("temperature"));
+    gate.complete(null);
+    RunSummary s = done.get(30, TimeUnit.SECONDS);
+    assertEquals(6, s.experiments().stream().filter(ExperimentRecord::reached).count(), "the retry counts against the budget");
+    ExperimentRecord held = s.experiments().get(0);
+    assertEquals(ExperimentStatus.INTERRUPTED, held.status());
+    assertTrue(held.cause().orElseThrow().startsWith("retried as #" + retry.seq() + " after a hold: alice: the vial was empty"), held.cause().get());
+    ExperimentRecord ran = s.experiments().stream().filter(e -> e.seq() == retry.seq()).findFirst().orElseThrow();
+    assertEquals(ExperimentStatus.DONE, ran.status());
+    assertEquals(1, fake.robot.received.stream().filter(c -> c.arguments().get("temperature").equals(123.0)).count(),
+        "the conditions ran once more, as the new experiment");
+  }
+
+  @Test
+  void whileHeldThePointIsPendingForThePlanner() throws Exception {
+    fake.onInterrupt = CampaignConfig.OnInterrupt.HOLD;
+    crashedRunWithSynthesizeInFlight();
+    List<io.labloop.planners.PlanningState> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    RunSummary s = CampaignEngine.builder().campaign(fake.campaign()).lab(fake.lab()).store(store).planner(seed -> {
+      io.labloop.planners.Planner uniform = FakeLab.uniform(seed);
+      return new io.labloop.planners.Planner() {
+        @Override
+        public String name() {
+          return uniform.name();
+        }
+
+        @Override
+        public List<Suggestion> suggest(io.labloop.planners.PlanningState state, int n) {
+          asked.add(state);
+          return uniform.suggest(state, n);
+        }
+      };
+    }).build().start().get(30, TimeUnit.SECONDS);
+    assertEquals(ExperimentStatus.HELD, s.experiments().get(0).status());
+    assertTrue(asked.stream().allMatch(st -> st.pending().stream().anyMatch(p -> p.number("temperature") == 123.0)),
+        "every plan after the crash sees the held point as pending");
+  }
+
+  @Test
+  void aRetryBeyondTheBudgetIsRefusedAndAFailureIsLearned() throws Exception {
+    fake.onInterrupt = CampaignConfig.OnInterrupt.HOLD;
+    fake.budget = 2;
+    crashedRunWithSynthesizeInFlight();
+    CompletableFuture<Void> gate = gateTheRobot();
+    CampaignEngine engine = engine(fake.campaign(), fake.lab());
+    CompletableFuture<RunSummary> done = engine.start();
+    await().atMost(5, TimeUnit.SECONDS).until(() -> fake.robot.count("synthesize") == 1);
+
+    Exception refused = assertThrows(Exception.class, () -> engine.release(1, new Release.Retry("alice")).get(5, TimeUnit.SECONDS));
+    assertTrue(refused.getMessage().contains("no budget left to retry #1"), refused.getMessage());
+    assertEquals(ExperimentStatus.HELD, store.experiments(engine.runId()).get(0).status(), "a refused release changes nothing");
+    engine.release(1, new Release.Fail("alice: the robot dropped the vial")).get(5, TimeUnit.SECONDS);
+    assertEquals(List.of(false), store.observations(engine.runId()).stream().map(o -> o.observation().isOk()).toList(),
+        "the planner learns the point as a failure");
+    gate.complete(null);
+    RunSummary s = done.get(30, TimeUnit.SECONDS);
+    assertEquals(ExperimentStatus.FAILED, s.experiments().get(0).status());
+    assertTrue(s.experiments().get(0).cause().orElseThrow().startsWith("failed after a hold: alice: the robot dropped the vial"));
+  }
+
+  @Test
+  void aHeldExperimentOfAnEndedRunCanBeFailedOrMeasuredButNotRetried() throws Exception {
+    fake.onInterrupt = CampaignConfig.OnInterrupt.HOLD;
+    fake.budget = 3;
+    crashedRunWithSynthesizeInFlight();
+    RunSummary s = run(fake.campaign());
+    assertEquals(RunStatus.COMPLETED, s.status());
+    assertEquals(ExperimentStatus.HELD, s.experiments().get(0).status(), "the hold outlives the run");
+    var run = store.run(s.runId()).orElseThrow();
+
+    IllegalStateException retry = assertThrows(IllegalStateException.class,
+        () -> HeldExperiments.releaseEnded(store, run, List.of("peak"), 1, new Release.Retry("alice")));
+    assertTrue(retry.getMessage().contains("has ended"), retry.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> HeldExperiments.releaseEnded(store, run, List.of("peak"), 1, new Release.Measured(Map.of("peak", Double.NaN), "alice")));
+    ExperimentRecord after = HeldExperiments.releaseEnded(store, run, List.of("peak"), 1,
+        new Release.Measured(Map.of("peak", 517.0), "alice: bench UV-Vis"));
+    assertEquals(ExperimentStatus.DONE, after.status());
+    assertEquals(Map.of("peak", 517.0), after.values());
+    assertTrue(store.observations(s.runId()).stream().anyMatch(o -> o.seq() == 1 && o.observation().values().get("peak") == 517.0));
+    assertThrows(IllegalStateException.class, () -> HeldExperiments.releaseEnded(store, run, List.of("peak"), 1, new Release.Fail("bob")),
+        "released once only");
+  }
+
+  /** The robot answers as usual, but only once the returned gate is completed. */
+  private CompletableFuture<Void> gateTheRobot() {
+    CompletableFuture<Void> gate = new CompletableFuture<>();
+    fake.robot.behave(c -> gate.thenApply(v -> new Reply(c.name(), Map.of("sampleId", "S-" + c.arguments().get("temperature"),
+        "actualTemperature", ((Number) c.arguments().get("temperature")).doubleValue() - 0.5), List.of(), Instant.now(), Duration.ZERO)));
+    return gate;
+  }
+
   /** A run whose first experiment journaled synthesize STARTED and then the process died. */
   private String crashedRunWithSynthesizeInFlight() {
     CampaignConfig c = fake.campaign();

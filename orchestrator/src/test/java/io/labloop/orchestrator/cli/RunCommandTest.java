@@ -2,6 +2,7 @@ package io.labloop.orchestrator.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.labloop.orchestrator.store.RunLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,21 @@ class RunCommandTest {
     Files.writeString(campaign, "campaign: bad\nlab: missing-lab.yaml\nparameters: {}\n");
     assertEquals(ExitCodes.BAD_INPUT, Main.run("run", campaign.toString(), "--data", dir.resolve("data").toString()));
     assertEquals(false, Files.exists(dir.resolve("data")));
+  }
+
+  @Test
+  void aCampaignAlreadyRunningOnTheDataFolderIsNotRunTwice() throws Exception {
+    for (String f : new String[] {"campaign.yaml", "lab.yaml"}) {
+      try (var in = RunCommandTest.class.getResourceAsStream("/daemon/" + f)) {
+        Files.write(dir.resolve(f), in.readAllBytes());
+      }
+    }
+    Path data = dir.resolve("data");
+    // the daemon, or another 'labloop run', runs daemon-silver on this data folder
+    try (RunLock other = RunLock.tryAcquire(data, "daemon-silver").orElseThrow()) {
+      assertEquals(ExitCodes.FAILURE, Main.run("run", dir.resolve("campaign.yaml").toString(), "--data", data.toString()));
+    }
+    assertEquals(false, Files.exists(data.resolve("labloop.db")), "refused before the store was touched");
   }
 
   @Test

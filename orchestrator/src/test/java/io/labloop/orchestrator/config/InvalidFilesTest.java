@@ -50,6 +50,9 @@ class InvalidFilesTest {
         row("lab-wrong-type.yaml", 18, 15, "wrong type for 'capacity': got 'two' (expected a whole number >= 1)"),
         row("lab-limit-min-above-max.yaml", 19, 37, "limit max 20 is below min 250 (expected min <= max)"),
         row("lab-unknown-abort-command.yaml", 17, 12, "abort command 'stpo' is not a command of robot (did you mean 'stop'?)"),
+        row("lab-unknown-health-command.yaml", 17, 13, "health command 'identfy' is not a command of spectrometer (did you mean 'identify'?)"),
+        row("lab-health-not-idempotent.yaml", 12, 13, "health command 'measure' is not idempotent (expected a command that is safe to send"
+            + " again and again, such as *IDN? or a status read, marked idempotent: true)"),
         row("lab-unknown-driver.yaml", 4, 13, "unknown driver 'opcuaa' (did you mean 'opcua'?)"),
         row("lab-missing-env.yaml", 5, 15,
             "environment variable ROBOT_HOST is not set (expected it to be set, or a default: ${ROBOT_HOST:-value})"),

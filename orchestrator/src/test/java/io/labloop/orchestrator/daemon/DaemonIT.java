@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labloop.orchestrator.api.ApiProblem;
 import io.labloop.orchestrator.api.ApprovalView;
 import io.labloop.orchestrator.api.CampaignView;
 import io.labloop.orchestrator.api.EventView;
@@ -14,6 +15,13 @@ import io.labloop.orchestrator.api.ExperimentView;
 import io.labloop.orchestrator.api.ReloadResult;
 import io.labloop.orchestrator.client.ClientSettings;
 import io.labloop.orchestrator.client.LabLoopClient;
+import io.labloop.orchestrator.store.ExperimentStatus;
+import io.labloop.orchestrator.store.RunLock;
+import io.labloop.orchestrator.store.Store;
+import io.labloop.orchestrator.store.StoreLocation;
+import io.labloop.planners.Observation;
+import io.labloop.planners.Point;
+import io.labloop.planners.Suggestion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
@@ -27,6 +35,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,10 +87,12 @@ class DaemonIT {
     CampaignView c = client.submit("campaign.yaml", resource("campaign.yaml"));
     assertEquals("daemon-silver", c.name());
     assertEquals("daemon-silver~1", c.id());
+    assertTrue(c.runningHere(), "the daemon runs what was submitted to it");
     await().atMost(Duration.ofSeconds(90)).until(() -> client.campaign(c.id()).status().equals("DONE"));
 
     CampaignView done = client.campaign(c.id());
     assertEquals(4, done.experimentsReached());
+    assertFalse(done.runningHere(), "an ended run is not running anywhere");
     List<ExperimentView> experiments = client.experiments(c.id());
     assertEquals(4, experiments.size());
     for (ExperimentView e : experiments) {
@@ -106,6 +117,52 @@ class DaemonIT {
     String metrics = get("/metrics", null).body();
     assertTrue(metrics.contains("labloop_step_duration_seconds_count{command=\"synthesize\",instrument=\"robot\",outcome=\"done\"}"), metrics);
     assertTrue(metrics.contains("labloop_planner_duration_seconds_count{planner=\"random\"}"), metrics);
+  }
+
+  @Test
+  void runsStartedOutsideTheDaemonOnTheSameStoreAreListedAndInspectable() {
+    // what 'labloop run' on the same data folder writes, through its own connection to the store
+    try (Store other = Store.open(StoreLocation.sqlite(dir.resolve("data")))) {
+      other.saveCampaign("foreground", Path.of("foreground.yaml"), "campaign: foreground\n", "f00d");
+      String runId = other.createRun("foreground", "f00d", 3).id();
+      Point p = new Point(Map.of("temperature", 150.0));
+      other.planExperiment(runId, 1, p, Suggestion.of(p, "random", "uniform draw"), ExperimentStatus.PLANNED, OptionalInt.empty());
+      other.finishExperiment(runId, 1, ExperimentStatus.DONE, Optional.of(p), Map.of("peak", 512.0), Optional.empty(),
+          Optional.of(Observation.ok(p, Map.of("peak", 512.0))));
+    }
+    CampaignView listed = client.campaigns().stream().filter(c -> c.name().equals("foreground")).findFirst().orElseThrow();
+    assertEquals("foreground~1", listed.id());
+    assertEquals("STOPPED", listed.status(), "unfinished, and not run by this daemon");
+    assertFalse(listed.runningHere());
+    assertEquals(1, listed.experimentsDone());
+    assertEquals(listed.id(), client.find("foreground").id(), "the CLI finds it by name");
+    assertEquals(512.0, client.experiments(listed.id()).get(0).objectives().get("peak"));
+    assertTrue(client.export(listed.id(), "csv").lines().count() == 2, "exported like the daemon's own");
+    ApiProblem notHere = org.junit.jupiter.api.Assertions.assertThrows(ApiProblem.class, () -> client.pause(listed.id()));
+    assertEquals(409, notHere.status());
+  }
+
+  @Test
+  void theHealthCheckProbesTheIdleSpectrometerWithItsHealthCommand() throws Exception {
+    // the daemon checks every 5 s here; the virtual spectrometer answers *IDN? on its pty
+    await().atMost(Duration.ofSeconds(30)).until(() -> get("/metrics", null).body()
+        .contains("labloop_health_probe_seconds_count{instrument=\"spectrometer\",outcome=\"ok\"}"));
+    String metrics = get("/metrics", null).body();
+    assertFalse(metrics.contains("labloop_health_probe_seconds_count{instrument=\"robot\""), "the robot has no health: command");
+    assertFalse(metrics.contains("outcome=\"failed\""), metrics);
+    assertTrue(client.instruments().stream().allMatch(i -> i.status().equals("ONLINE")), () -> client.instruments().toString());
+  }
+
+  @Test
+  void aCampaignRunningInAnotherProcessOnTheDataFolderIsNotStartedTwice() throws Exception {
+    String yaml = resource("campaign.yaml").replace("campaign: daemon-silver", "campaign: daemon-locked");
+    // what a 'labloop run' of the same campaign on the same data folder holds while it runs
+    try (RunLock foreground = RunLock.tryAcquire(dir.resolve("data"), "daemon-locked").orElseThrow()) {
+      HttpResponse<String> r = post("/api/campaigns?file=locked.yaml", yaml, token);
+      assertEquals(409, r.statusCode(), r.body());
+      assertTrue(json.readTree(r.body()).get("detail").asText().contains("is running in another process on this data folder"), r.body());
+    }
+    assertTrue(client.campaigns().stream().noneMatch(c -> c.name().equals("daemon-locked")), "nothing was started");
   }
 
   @Test
@@ -304,9 +361,11 @@ class DaemonIT {
     assertEquals(0, reload.code, reload.err);
   }
 
-  private record Cli(int code, String out, String err) {}
+  /** What one {@code labloop} command printed and returned. */
+  record Cli(int code, String out, String err) {}
 
-  private static synchronized Cli cli(String... args) {
+  /** Runs {@code labloop ARGS} in this JVM, capturing its output. */
+  static synchronized Cli cli(String... args) {
     java.io.PrintStream out = System.out;
     java.io.PrintStream err = System.err;
     var o = new java.io.ByteArrayOutputStream();

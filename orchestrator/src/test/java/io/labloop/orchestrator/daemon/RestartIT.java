@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.labloop.orchestrator.api.CampaignView;
 import io.labloop.orchestrator.api.ExperimentView;
-import io.labloop.orchestrator.client.ClientSettings;
 import io.labloop.orchestrator.client.LabLoopClient;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,12 +27,12 @@ import org.junit.jupiter.api.Test;
  * campaign whose planned start fell while the daemon was down starts when it is back.
  */
 class RestartIT {
-  private final List<Process> started = new ArrayList<>();
+  private DaemonProcesses daemons;
   private Path dir;
 
   @AfterEach
   void killLeftovers() {
-    started.forEach(Process::destroyForcibly);
+    if (daemons != null) daemons.close();
   }
 
   @Test
@@ -42,6 +40,7 @@ class RestartIT {
     dir = Files.createTempDirectory("labloop-restart-it");
     Files.writeString(dir.resolve("lab.yaml"), DaemonIT.resource("lab.yaml"));
     Path data = dir.resolve("data");
+    daemons = new DaemonProcesses(dir, dir.resolve("lab.yaml"));
 
     Process first = daemon(data);
     LabLoopClient client = client(data);
@@ -94,31 +93,10 @@ class RestartIT {
   }
 
   private static LabLoopClient client(Path data) {
-    return new LabLoopClient(ClientSettings.resolve(null, null, data, Map.of()));
+    return DaemonProcesses.client(data);
   }
 
-  /** Starts {@code labloop daemon --sim} and waits until it answers. */
   private Process daemon(Path data) throws IOException {
-    Files.deleteIfExists(data.resolve("url"));
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-Duser.timezone=UTC", "-Dlabloop.data=" + data,
-        "-cp", System.getProperty("java.class.path"), "io.labloop.orchestrator.cli.Main",
-        "daemon", "--lab", dir.resolve("lab.yaml").toString(), "--sim", "--port", "0", "--data", data.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("daemon.out").toFile()));
-    pb.environment().remove("LABLOOP_TOKEN");
-    Process p = pb.start();
-    started.add(p);
-    await().atMost(Duration.ofSeconds(90)).until(() -> {
-      if (!p.isAlive()) throw new IllegalStateException("the daemon exited: " + Files.readString(dir.resolve("daemon.out")));
-      if (!Files.exists(data.resolve("url"))) return false;
-      try {
-        return "ok".equals(client(data).health().get("status"));
-      } catch (RuntimeException e) {
-        return false;
-      }
-    });
-    return p;
+    return daemons.start(data);
   }
-
 }
