@@ -1,5 +1,6 @@
 package io.labloop.drivers.mqtt;
 
+import io.labloop.drivers.support.RefusedCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -107,7 +108,6 @@ final class BrokerTrust {
     String saved;
     try {
       fingerprint = HexFormat.ofDelimiter(":").withUpperCase().formatHex(MessageDigest.getInstance("SHA-256").digest(server.getEncoded()));
-      Files.createDirectories(untrusted);
       Path file = untrusted.resolve(fingerprint.replace(":", "").toLowerCase() + ".pem");
       StringBuilder pem = new StringBuilder();
       for (X509Certificate c : chain) {
@@ -115,7 +115,7 @@ final class BrokerTrust {
             .append(Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(c.getEncoded()))
             .append("\n-----END CERTIFICATE-----\n");
       }
-      Files.writeString(file, pem, StandardCharsets.US_ASCII);
+      RefusedCertificates.saveOnce(file, pem.toString().getBytes(StandardCharsets.US_ASCII));
       saved = "It was saved as " + file + ": if that is your broker's certificate (compare the fingerprint with the one"
           + " its administrator gives you), trust it with tls: { ca: " + file + " } in the instrument's section, or set"
           + " tls.ca to the certificate of the authority that signed it";

@@ -1,5 +1,6 @@
 package io.labloop.drivers.opcua;
 
+import io.labloop.drivers.support.RefusedCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -139,7 +140,7 @@ final class OpcUaPki {
       try {
         String thumb = thumbprint(server);
         Path rejected = trustDir.resolve("rejected").resolve(thumb + ".der");
-        Files.write(rejected, server.getEncoded());
+        RefusedCertificates.saveOnce(rejected, server.getEncoded());
         return "the server's certificate '" + subject + "' (SHA-1 " + thumb + ") is not trusted ("
             + OpcUaValues.describe(e.getStatusCode()) + "). If this is your instrument's server, trust it: move "
             + rejected + " into " + trustDir.resolve("trusted").resolve("certs") + " and connect again";

@@ -131,7 +131,7 @@ final class ServerCertificates implements Closeable {
         try {
           String thumb = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(client.getEncoded()));
           Path file = rejected.resolve(thumb + ".der");
-          Files.write(file, client.getEncoded());
+          saveOnce(file, client.getEncoded());
           log.warn("refused the client certificate '{}' ({}): not in the trust list. To trust it, move {} into {}",
               client.getSubjectX500Principal().getName(), e.getStatusCode(), file, trusted);
         } catch (Exception io) {
@@ -140,6 +140,24 @@ final class ServerCertificates implements Closeable {
         }
         throw e;
       }
+    }
+  }
+
+  /**
+   * A client retries, so the same refusal repeats while an administrator (or a test) may be
+   * moving the file into the trust list: write it only once, and atomically, so nobody ever
+   * sees half a certificate.
+   */
+  private static void saveOnce(Path file, byte[] content) throws java.io.IOException {
+    if (Files.exists(file)) return;
+    Path part = Files.createTempFile(file.toAbsolutePath().getParent(), ".refused", ".part");
+    try {
+      Files.write(part, content);
+      Files.move(part, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.io.IOException e) {
+      if (!Files.exists(file)) throw e;
+    } finally {
+      Files.deleteIfExists(part);
     }
   }
 }
