@@ -219,7 +219,7 @@ final class BayesianPlanner implements Planner {
       Map<String, Double> own = new LinkedHashMap<>(details);
       if (!feasibility.isTrivial()) own.put("feasibility", feasibility.probability(chosen));
       String reason = String.format(java.util.Locale.ROOT, "%s %.3g at predicted %s %.4g ± %.2g%s",
-          acquisition.label(), chosenScore, losses.label(), mean, sd, k > 0 || !state.pending().isEmpty()
+          acquisition.label(), chosenScore, losses.label(), losses.reported(mean), sd, k > 0 || !state.pending().isEmpty()
               ? " (after believing " + (state.pending().size() + k) + " pending/batch points)" : "");
       out.add(new Suggestion(chosenPoint, name(), reason, chosenScore, predictedMean, predictedSd, own));
       posterior.believe(chosen);
@@ -359,6 +359,11 @@ final class BayesianPlanner implements Planner {
       if (objectives.size() > 1) return "scalarised loss";
       Objective o = objectives.get(0);
       return o instanceof Objective.Target ? o.name() + " distance to target" : o.name();
+    }
+
+    /** A predicted loss as the user reads it: a maximised objective's loss is its negative. */
+    double reported(double mean) {
+      return objectives.size() == 1 && objectives.get(0) instanceof Objective.Maximize ? -mean : mean;
     }
 
     void describe(double mean, double sd, Map<String, Double> means, Map<String, Double> sds) {
