@@ -23,6 +23,13 @@ import smile.math.DifferentiableMultivariateFunction;
  * short-range structure as noise and follow the smooth trend. The gradient of the marginal
  * likelihood is {@code ½ tr((ααᵀ - K⁻¹) ∂K/∂θ)}.
  *
+ * <p>The constant mean is fitted too (profiled out: for given hyperparameters its best value is
+ * the generalised least-squares estimate {@code 1ᵀK⁻¹y / 1ᵀK⁻¹1}), as GPyTorch's
+ * {@code ConstantMean} is. It matters where no data are: there the model reverts to this
+ * constant. Fixed at the sample mean, a few very good points would drag it down and make every
+ * unexplored corner look promising; fitted, it sits at the level of the bulk of the function and
+ * a good region is modelled as the local dip it is.
+ *
  * <p>Size: beyond {@value #FIT_SUBSET} observations the hyperparameters are fitted on a subset
  * (the best quarter plus a seeded random rest), and beyond {@value #POSTERIOR_SUBSET} the
  * posterior is conditioned on a subset chosen the same way (subset of data); this keeps a
@@ -51,6 +58,8 @@ public final class GaussianProcess {
   private final double yScale;
   private final double[][] meanPoints;
   private final double[] alpha;
+  /** The fitted constant prior mean (standardised units). */
+  private final double constant;
   private final List<double[]> variancePoints;
   private final Cholesky factor;
   private final double logLikelihood;
@@ -63,7 +72,10 @@ public final class GaussianProcess {
     this.yScale = yScale;
     this.meanPoints = points;
     this.factor = Cholesky.factor(covariance(kernel, noise, points));
-    this.alpha = factor.solve(standardised);
+    this.constant = constantMean(factor, standardised);
+    double[] residual = new double[standardised.length];
+    for (int i = 0; i < residual.length; i++) residual[i] = standardised[i] - constant;
+    this.alpha = factor.solve(residual);
     this.variancePoints = new ArrayList<>(Arrays.asList(points));
     this.logLikelihood = logLikelihood;
   }
@@ -181,7 +193,7 @@ public final class GaussianProcess {
     int n = factor.size;
     double[] mean = new double[m];
     for (int c = 0; c < m; c++) {
-      double s = 0;
+      double s = constant;
       for (int i = 0; i < meanPoints.length; i++) s += kernel.k(meanPoints[i], candidates[c]) * alpha[i];
       mean[c] = s;
     }
@@ -215,7 +227,7 @@ public final class GaussianProcess {
   public double[] means(double[][] x) {
     double[] out = new double[x.length];
     for (int c = 0; c < x.length; c++) {
-      double s = 0;
+      double s = constant;
       for (int i = 0; i < meanPoints.length; i++) s += kernel.k(meanPoints[i], x[c]) * alpha[i];
       out[c] = s;
     }
@@ -225,7 +237,7 @@ public final class GaussianProcess {
   /** Mean and variance (standardised units) at x, and their gradients with respect to x. */
   public Prediction predict(double[] x) {
     int d = x.length;
-    double mean = 0;
+    double mean = constant;
     double[] dMean = new double[d];
     for (int i = 0; i < meanPoints.length; i++) {
       double[] p = meanPoints[i];
@@ -269,6 +281,11 @@ public final class GaussianProcess {
     return (output - yMean) / yScale;
   }
 
+  /** The fitted constant prior mean, standardised units. */
+  double constantMean() {
+    return constant;
+  }
+
   ArdMatern52 kernel() {
     return kernel;
   }
@@ -291,6 +308,23 @@ public final class GaussianProcess {
 
   double signalVariance() {
     return kernel.variance();
+  }
+
+  /**
+   * The maximum-likelihood constant mean for a covariance factor: the generalised least-squares
+   * estimate {@code 1ᵀK⁻¹y / 1ᵀK⁻¹1}.
+   */
+  static double constantMean(Cholesky chol, double[] y) {
+    double[] ones = new double[y.length];
+    Arrays.fill(ones, 1);
+    double[] w = chol.solve(ones);
+    double num = 0;
+    double den = 0;
+    for (int i = 0; i < y.length; i++) {
+      num += w[i] * y[i];
+      den += w[i];
+    }
+    return den > 0 && Double.isFinite(num / den) ? num / den : 0;
   }
 
   /** The best quarter of rows by output (lowest, i.e. best loss) plus a seeded random rest. */
@@ -401,8 +435,11 @@ public final class GaussianProcess {
         if (gradient != null) Arrays.fill(gradient, 0);
         return 1e10;
       }
-      double[] a = chol.solve(y);
-      double value = 0.5 * dot(y, a) + 0.5 * chol.logDeterminant() + 0.5 * n * Math.log(2 * Math.PI);
+      double m = constantMean(chol, y);
+      double[] residual = new double[n];
+      for (int i = 0; i < n; i++) residual[i] = y[i] - m;
+      double[] a = chol.solve(residual);
+      double value = 0.5 * dot(residual, a) + 0.5 * chol.logDeterminant() + 0.5 * n * Math.log(2 * Math.PI);
       if (gradient == null) {
         value += Priors.negativeLogPrior(theta, g, null);
         return Double.isFinite(value) ? value : 1e10;
