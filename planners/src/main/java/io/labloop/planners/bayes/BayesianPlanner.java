@@ -52,6 +52,10 @@ final class BayesianPlanner implements Planner {
   private static final int LOCAL_CENTRES = 5;
   private static final double[] LOCAL_SPREAD = {0.1, 0.02, 0.004};
   private static final double PAREGO_RHO = 0.05;
+  /** L-BFGS polishes for the first point of a call, and for each further batch point. */
+  private static final int RESTARTS = 10;
+  private static final int BATCH_RESTARTS = 3;
+  private static final int POLISH_ITERATIONS = 100;
 
   private final long seed;
   private final int initial;
@@ -124,20 +128,16 @@ final class BayesianPlanner implements Planner {
 
     for (Point p : state.pending()) gp.believe(cube.encode(p));
 
-    double best = Double.POSITIVE_INFINITY;
-    int bestRow = 0;
-    for (int i = 0; i < x.length; i++) {
-      if (losses.scalar()[i] < best) {
-        best = losses.scalar()[i];
-        bestRow = i;
-      }
-    }
-    double bestStd = gp.standardise(best);
+    // The incumbent is the best posterior mean over the observed points, not the best noisy
+    // observation: with a fitted noise the lowest observation is biased low (it is the minimum
+    // of noisy draws), and measuring improvement against it would make EI too greedy near lucky
+    // points. With no noise the two coincide. (BoTorch's noisy EI integrates over the same
+    // posterior at the observed points; this is its plug-in form.)
+    double bestStd = Arrays.stream(gp.means(x)).min().orElseThrow();
 
     boolean pool = state.space().pool().isPresent();
     List<double[]> candidates = new ArrayList<>();
     List<Point> candidatePoints = new ArrayList<>();
-    int globalCount = 0;
     if (pool) {
       for (Point p : admissible.freePoolRows()) {
         candidates.add(cube.encode(p));
@@ -146,14 +146,12 @@ final class BayesianPlanner implements Planner {
     } else {
       Sobol sobol = new Sobol(d, mix(seed, round + 2));
       List<double[]> raw = new ArrayList<>(Arrays.asList(sobol.points(0, candidateCount)));
-      int sobolRaw = raw.size();
       raw.addAll(localCandidates(x, losses.scalar(), random));
       for (int i = 0; i < raw.size(); i++) {
         Point p = cube.decode(raw.get(i));
         if (admissible.allows(p)) {
           candidates.add(cube.encode(p));
           candidatePoints.add(p);
-          if (i < sobolRaw) globalCount++;
         }
       }
     }
@@ -174,21 +172,13 @@ final class BayesianPlanner implements Planner {
       Point chosenPoint = null;
       double chosenScore = Double.NEGATIVE_INFINITY;
       int chosenIndex = -1;
-      // Polish from the best few candidates and from the best few of the global (Sobol) set, so
-      // that a distant basin gets its chance against the incumbent's neighbourhood; later batch
-      // members get fewer starts (they matter less and the batch must stay fast).
-      List<Integer> starts = new ArrayList<>();
-      if (continuous) {
-        int local = k == 0 ? 2 : 1;
-        int distant = k == 0 ? 2 : 1;
-        for (int r = 0; r < order.length && starts.size() < local; r++) starts.add(order[r]);
-        for (int r = 0; r < order.length && distant > 0; r++) {
-          if (order[r] < globalCount && !starts.contains(order[r])) {
-            starts.add(order[r]);
-            distant--;
-          }
-        }
-      }
+      // Polish from the best candidate and from others drawn with probability ∝ exp(standardised
+      // score) (Boltzmann sampling, as BoTorch picks its restarts from its raw samples): mostly
+      // good points, but from several basins, so a distant basin gets its chance against the
+      // incumbent's neighbourhood. Later batch members get fewer starts (they matter less and
+      // the batch must stay fast).
+      List<Integer> starts = continuous ? restarts(posterior, logFeasible, used, order, bestStd,
+          k == 0 ? RESTARTS : BATCH_RESTARTS, random) : List.of();
       for (int start : starts) {
         double[] polished = polish(gp, candidates.get(start), bestStd);
         Point pp = cube.decode(polished);
@@ -229,7 +219,7 @@ final class BayesianPlanner implements Planner {
       Map<String, Double> own = new LinkedHashMap<>(details);
       if (!feasibility.isTrivial()) own.put("feasibility", feasibility.probability(chosen));
       String reason = String.format(java.util.Locale.ROOT, "%s %.3g at predicted %s %.4g ± %.2g%s",
-          acquisition.label(), chosenScore, losses.label(), mean, sd, k > 0 || !state.pending().isEmpty()
+          acquisition.label(), chosenScore, losses.label(), losses.reported(mean), sd, k > 0 || !state.pending().isEmpty()
               ? " (after believing " + (state.pending().size() + k) + " pending/batch points)" : "");
       out.add(new Suggestion(chosenPoint, name(), reason, chosenScore, predictedMean, predictedSd, own));
       posterior.believe(chosen);
@@ -250,6 +240,59 @@ final class BayesianPlanner implements Planner {
     return idx.stream().mapToInt(Integer::intValue).limit(256).toArray();
   }
 
+  /**
+   * The best-ranked candidate plus up to {@code count - 1} others drawn without replacement with
+   * weights {@code exp((s - mean(s)) / sd(s))} over the scores s of every unused candidate.
+   */
+  private List<Integer> restarts(CandidatePosterior posterior, double[] logFeasible, boolean[] used, int[] order,
+      double best, int count, SplittableRandom random) {
+    List<Integer> out = new ArrayList<>();
+    if (order.length == 0) return out;
+    out.add(order[0]);
+    int m = used.length;
+    double[] s = new double[m];
+    double sum = 0;
+    double sumSq = 0;
+    int valid = 0;
+    for (int c = 0; c < m; c++) {
+      s[c] = used[c] ? Double.NaN : score(posterior, logFeasible, c, best);
+      if (Double.isFinite(s[c])) {
+        sum += s[c];
+        sumSq += s[c] * s[c];
+        valid++;
+      }
+    }
+    if (valid < 2) return out;
+    double mean = sum / valid;
+    double sd = Math.sqrt(Math.max(sumSq / valid - mean * mean, 0));
+    double top = Arrays.stream(s).filter(Double::isFinite).max().orElse(mean);
+    double[] w = new double[m];
+    for (int c = 0; c < m; c++) {
+      // Relative to the top score so that exp never overflows.
+      w[c] = Double.isFinite(s[c]) && c != order[0] ? Math.exp(sd > 0 ? (s[c] - top) / sd : 0) : 0;
+    }
+    while (out.size() < count) {
+      double total = 0;
+      for (double v : w) total += v;
+      if (!(total > 0)) break;
+      double u = random.nextDouble() * total;
+      int pick = -1;
+      for (int c = 0; c < m && pick < 0; c++) {
+        u -= w[c];
+        if (u <= 0 && w[c] > 0) pick = c;
+      }
+      if (pick < 0) pick = lastPositive(w);
+      out.add(pick);
+      w[pick] = 0;
+    }
+    return out;
+  }
+
+  private static int lastPositive(double[] w) {
+    for (int c = w.length - 1; c >= 0; c--) if (w[c] > 0) return c;
+    throw new IllegalStateException("no positive weight");
+  }
+
   private double score(CandidatePosterior posterior, double[] logFeasible, int c, double best) {
     return acquisition.value(posterior.mean(c), Math.sqrt(posterior.variance(c)), best) + logFeasible[c];
   }
@@ -265,7 +308,7 @@ final class BayesianPlanner implements Planner {
       double[] a = acquisition.withPartials(p.mean(), sd, best);
       for (int j = 0; j < d; j++) gradient[j] = a[1] * p.dMean()[j] + a[2] * p.dVariance()[j] / (2 * sd);
       return a[0];
-    }, start, lo, hi, 30);
+    }, start, lo, hi, POLISH_ITERATIONS);
   }
 
   /** Perturbations of the best observed points, at several spreads, for local refinement. */
@@ -316,6 +359,11 @@ final class BayesianPlanner implements Planner {
       if (objectives.size() > 1) return "scalarised loss";
       Objective o = objectives.get(0);
       return o instanceof Objective.Target ? o.name() + " distance to target" : o.name();
+    }
+
+    /** A predicted loss as the user reads it: a maximised objective's loss is its negative. */
+    double reported(double mean) {
+      return objectives.size() == 1 && objectives.get(0) instanceof Objective.Maximize ? -mean : mean;
     }
 
     void describe(double mean, double sd, Map<String, Double> means, Map<String, Double> sds) {

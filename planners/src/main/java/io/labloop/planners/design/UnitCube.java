@@ -14,10 +14,21 @@ import java.util.Map;
  * or discrete one takes one column and is rounded to the nearest allowed value on decoding, and a
  * categorical one takes one column per value (one-hot; decoding picks the largest).
  *
+ * <p>The "hot" value of a one-hot column is {@value #HOT} = 1/√2, not 1, so that two different
+ * values of a categorical parameter are at distance 1, as are the two ends of a continuous
+ * parameter. A model's length-scale then means the same for every kind of parameter (its prior,
+ * set for the unit cube, holds for categoricals too), and every pair of values is equally far
+ * apart: the kernel on a categorical parameter is exchangeable (it sees only "same or
+ * different"), which is all one-hot data can tell. With 1, distinct values would sit √2 apart
+ * and look less alike than the two extremes of any continuous parameter.
+ *
  * <p>{@link #snap(double[])} rounds a cube position to the point that would actually be run and
  * encodes it again, so that a model only ever sees positions that can be made.
  */
 public final class UnitCube {
+
+  /** Coordinate of a categorical parameter's value in its own one-hot column. */
+  public static final double HOT = 0.7071067811865476;
 
   private final List<Parameter> parameters;
   private final int[] offset;
@@ -83,7 +94,7 @@ public final class UnitCube {
       } else if (p instanceof Parameter.Categorical cat) {
         int k = cat.values().indexOf(point.text(cat.name()));
         if (k < 0) throw new IllegalArgumentException(cat.name() + ": unknown value '" + point.text(cat.name()) + "'");
-        u[o + k] = 1;
+        u[o + k] = HOT;
       }
     }
     return u;

@@ -15,11 +15,20 @@ import smile.math.DifferentiableMultivariateFunction;
  * A Gaussian-process regression model on inputs in the unit cube, with an ARD Matérn-5/2
  * kernel, a constant mean and Gaussian noise.
  *
- * <p>Fitting: outputs are standardised; the log length-scales, log signal variance and log noise
- * variance maximise the log marginal likelihood (with a weak log-normal prior on the
- * length-scales, centred on 0.5 of the cube, that keeps a handful of points from producing
- * absurd length-scales), found by Smile's bounded L-BFGS from several starts — one start often
- * stops in a poor local optimum. The gradient is {@code ½ tr((ααᵀ - K⁻¹) ∂K/∂θ)}.
+ * <p>Fitting: outputs are standardised; the length-scales, signal variance and noise variance
+ * are the maximum a posteriori estimate under the Gamma priors of {@link Priors} (the defaults
+ * of BoTorch's {@code SingleTaskGP}), searched in log space by Smile's bounded L-BFGS from
+ * several starts — one start often stops in a poor local optimum — keeping the best posterior.
+ * The noise is fitted, not fixed small: on a rugged function the model may explain
+ * short-range structure as noise and follow the smooth trend. The gradient of the marginal
+ * likelihood is {@code ½ tr((ααᵀ - K⁻¹) ∂K/∂θ)}.
+ *
+ * <p>The constant mean is fitted too (profiled out: for given hyperparameters its best value is
+ * the generalised least-squares estimate {@code 1ᵀK⁻¹y / 1ᵀK⁻¹1}), as GPyTorch's
+ * {@code ConstantMean} is. It matters where no data are: there the model reverts to this
+ * constant. Fixed at the sample mean, a few very good points would drag it down and make every
+ * unexplored corner look promising; fitted, it sits at the level of the bulk of the function and
+ * a good region is modelled as the local dip it is.
  *
  * <p>Size: beyond {@value #FIT_SUBSET} observations the hyperparameters are fitted on a subset
  * (the best quarter plus a seeded random rest), and beyond {@value #POSTERIOR_SUBSET} the
@@ -36,15 +45,12 @@ public final class GaussianProcess {
 
   static final int FIT_SUBSET = 120;
   static final int POSTERIOR_SUBSET = 1000;
-  private static final double[] LENGTHSCALE_STARTS = {0.2, 0.6, 1.5};
   private static final double LOG_L_MIN = Math.log(0.01);
-  private static final double LOG_L_MAX = Math.log(20);
-  private static final double LOG_L_PRIOR_MEAN = Math.log(0.5);
-  private static final double LOG_L_PRIOR_SD = 1.5;
-  private static final double LOG_S2_MIN = Math.log(0.05);
-  private static final double LOG_S2_MAX = Math.log(20);
-  private static final double LOG_NOISE_MIN = Math.log(1e-6);
-  private static final double LOG_NOISE_MAX = Math.log(1);
+  private static final double LOG_L_MAX = Math.log(50);
+  private static final double LOG_S2_MIN = Math.log(1e-3);
+  private static final double LOG_S2_MAX = Math.log(1e3);
+  private static final double LOG_NOISE_MIN = Math.log(Priors.MIN_NOISE);
+  private static final double LOG_NOISE_MAX = Math.log(20);
 
   private final ArdMatern52 kernel;
   private final double noise;
@@ -52,6 +58,8 @@ public final class GaussianProcess {
   private final double yScale;
   private final double[][] meanPoints;
   private final double[] alpha;
+  /** The fitted constant prior mean (standardised units). */
+  private final double constant;
   private final List<double[]> variancePoints;
   private final Cholesky factor;
   private final double logLikelihood;
@@ -64,7 +72,10 @@ public final class GaussianProcess {
     this.yScale = yScale;
     this.meanPoints = points;
     this.factor = Cholesky.factor(covariance(kernel, noise, points));
-    this.alpha = factor.solve(standardised);
+    this.constant = constantMean(factor, standardised);
+    double[] residual = new double[standardised.length];
+    for (int i = 0; i < residual.length; i++) residual[i] = standardised[i] - constant;
+    this.alpha = factor.solve(residual);
     this.variancePoints = new ArrayList<>(Arrays.asList(points));
     this.logLikelihood = logLikelihood;
   }
@@ -107,16 +118,16 @@ public final class GaussianProcess {
     hi[d] = LOG_S2_MAX;
     lo[d + 1] = LOG_NOISE_MIN;
     hi[d + 1] = LOG_NOISE_MAX;
-    for (double start : LENGTHSCALE_STARTS) {
+    for (Priors.Start start : Priors.STARTS) {
       double[] theta = new double[d + 2];
-      Arrays.fill(theta, 0, d, Math.log(start));
-      theta[d] = 0;
-      theta[d + 1] = Math.log(1e-3);
+      Arrays.fill(theta, 0, d, Math.log(start.lengthscale()));
+      theta[d] = Math.log(start.signalVariance());
+      theta[d + 1] = Math.log(start.noise());
       try {
         BFGS.minimize(likelihood, 5, theta, lo, hi, 1e-5, 50);
       } catch (RuntimeException e) {
         // A failed line search leaves theta at its last point, which is still a candidate.
-        log.debug("marginal-likelihood search from length-scale {} stopped: {}", start, e.toString());
+        log.debug("marginal-likelihood search from {} stopped: {}", start, e.toString());
       }
       double value = likelihood.f(theta);
       if (value < bestValue) {
@@ -127,8 +138,9 @@ public final class GaussianProcess {
     if (best == null) {
       // Every start failed (non-finite likelihood): fall back to moderate defaults.
       best = new double[d + 2];
-      Arrays.fill(best, 0, d, Math.log(0.5));
-      best[d + 1] = Math.log(1e-2);
+      Arrays.fill(best, 0, d, Math.log(Priors.LENGTHSCALE.mode()));
+      best[d] = Math.log(Priors.SIGNAL_VARIANCE.mode());
+      best[d + 1] = Math.log(Priors.NOISE.mode());
     }
     ArdMatern52 kernel = likelihood.kernel(best);
     double noise = Math.exp(best[d + 1]);
@@ -181,7 +193,7 @@ public final class GaussianProcess {
     int n = factor.size;
     double[] mean = new double[m];
     for (int c = 0; c < m; c++) {
-      double s = 0;
+      double s = constant;
       for (int i = 0; i < meanPoints.length; i++) s += kernel.k(meanPoints[i], candidates[c]) * alpha[i];
       mean[c] = s;
     }
@@ -211,10 +223,21 @@ public final class GaussianProcess {
     return new CandidatePosterior(this, candidates, mean, variance, v);
   }
 
+  /** The posterior mean (standardised units) at each row of {@code x}; no variances, O(n) per row. */
+  public double[] means(double[][] x) {
+    double[] out = new double[x.length];
+    for (int c = 0; c < x.length; c++) {
+      double s = constant;
+      for (int i = 0; i < meanPoints.length; i++) s += kernel.k(meanPoints[i], x[c]) * alpha[i];
+      out[c] = s;
+    }
+    return out;
+  }
+
   /** Mean and variance (standardised units) at x, and their gradients with respect to x. */
   public Prediction predict(double[] x) {
     int d = x.length;
-    double mean = 0;
+    double mean = constant;
     double[] dMean = new double[d];
     for (int i = 0; i < meanPoints.length; i++) {
       double[] p = meanPoints[i];
@@ -258,6 +281,11 @@ public final class GaussianProcess {
     return (output - yMean) / yScale;
   }
 
+  /** The fitted constant prior mean, standardised units. */
+  double constantMean() {
+    return constant;
+  }
+
   ArdMatern52 kernel() {
     return kernel;
   }
@@ -280,6 +308,23 @@ public final class GaussianProcess {
 
   double signalVariance() {
     return kernel.variance();
+  }
+
+  /**
+   * The maximum-likelihood constant mean for a covariance factor: the generalised least-squares
+   * estimate {@code 1ᵀK⁻¹y / 1ᵀK⁻¹1}.
+   */
+  static double constantMean(Cholesky chol, double[] y) {
+    double[] ones = new double[y.length];
+    Arrays.fill(ones, 1);
+    double[] w = chol.solve(ones);
+    double num = 0;
+    double den = 0;
+    for (int i = 0; i < y.length; i++) {
+      num += w[i] * y[i];
+      den += w[i];
+    }
+    return den > 0 && Double.isFinite(num / den) ? num / den : 0;
   }
 
   /** The best quarter of rows by output (lowest, i.e. best loss) plus a seeded random rest. */
@@ -333,7 +378,7 @@ public final class GaussianProcess {
   public record Prediction(double mean, double variance, double[] dMean, double[] dVariance) {}
 
   /**
-   * Negative log marginal likelihood (plus the length-scale prior) over
+   * Negative log marginal likelihood plus negative log prior ({@link Priors}) over
    * θ = (log l_1..log l_d, log s², log noise), with its analytic gradient.
    */
   static final class Likelihood implements DifferentiableMultivariateFunction {
@@ -390,13 +435,13 @@ public final class GaussianProcess {
         if (gradient != null) Arrays.fill(gradient, 0);
         return 1e10;
       }
-      double[] a = chol.solve(y);
-      double value = 0.5 * dot(y, a) + 0.5 * chol.logDeterminant() + 0.5 * n * Math.log(2 * Math.PI);
+      double m = constantMean(chol, y);
+      double[] residual = new double[n];
+      for (int i = 0; i < n; i++) residual[i] = y[i] - m;
+      double[] a = chol.solve(residual);
+      double value = 0.5 * dot(residual, a) + 0.5 * chol.logDeterminant() + 0.5 * n * Math.log(2 * Math.PI);
       if (gradient == null) {
-        for (int j = 0; j < g; j++) {
-          double u = (theta[j] - LOG_L_PRIOR_MEAN) / LOG_L_PRIOR_SD;
-          value += 0.5 * u * u;
-        }
+        value += Priors.negativeLogPrior(theta, g, null);
         return Double.isFinite(value) ? value : 1e10;
       }
       double[][] inv = chol.inverse();
@@ -420,11 +465,7 @@ public final class GaussianProcess {
         gradient[g + 1] += w * noise;
       }
       for (int j = 0; j < g + 2; j++) gradient[j] *= -0.5;
-      for (int j = 0; j < g; j++) {
-        double u = (theta[j] - LOG_L_PRIOR_MEAN) / LOG_L_PRIOR_SD;
-        value += 0.5 * u * u;
-        gradient[j] += u / LOG_L_PRIOR_SD;
-      }
+      value += Priors.negativeLogPrior(theta, g, gradient);
       return Double.isFinite(value) ? value : 1e10;
     }
 

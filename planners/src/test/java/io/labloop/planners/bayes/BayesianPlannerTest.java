@@ -72,6 +72,16 @@ class BayesianPlannerTest {
   }
 
   @Test
+  void reasonStatesAMaximisedPredictionWithItsOwnSign() {
+    List<Observation> observed = new ArrayList<>();
+    for (Point p : sobol(SQUARE, 12)) observed.add(Observation.ok(p, Map.of("y", 100 - bowl(p))));
+    Suggestion s = bayesian(3).suggest(new PlanningState(SQUARE, List.of(new Objective.Maximize("y")), observed, List.of()), 1).get(0);
+    double predicted = s.predictedMean().get("y");
+    assertTrue(predicted > 90, "predicted yield " + predicted);
+    assertTrue(s.reason().contains(String.format(java.util.Locale.ROOT, "predicted y %.4g", predicted)), s.reason());
+  }
+
+  @Test
   void findsTheBowlMinimumWithinAFewDozenExperiments() {
     List<Observation> observed = new ArrayList<>();
     Planner planner = bayesian(4);

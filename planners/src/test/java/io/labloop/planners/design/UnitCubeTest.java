@@ -23,7 +23,7 @@ class UnitCubeTest {
   void logScaleParametersAreUniformInLogSpace() {
     Point p = PlannerFixtures.point("time", 10.0, "stirrers", 1.0, "c", 0.1, "solvent", "dmso");
     assertEquals(0.5, cube.encode(p)[0], 1e-12);
-    assertArrayEquals(new double[] {0.5, 0, 0, 0, 0, 1}, cube.encode(p), 1e-12);
+    assertArrayEquals(new double[] {0.5, 0, 0, 0, 0, UnitCube.HOT}, cube.encode(p), 1e-12);
     assertEquals(List.of("time", "stirrers", "c", "solvent=water", "solvent=ethanol", "solvent=dmso"), cube.columns());
     assertArrayEquals(new int[] {0, 1, 2, 3, 3, 3}, cube.parameterOfColumn());
   }
@@ -37,5 +37,24 @@ class UnitCubeTest {
     assertEquals(0.2, p.number("c"));
     assertEquals("ethanol", p.text("solvent"));
     assertEquals(p, cube.decode(cube.snap(new double[] {1.2, 0.62, 0.3, 0.2, 0.7, 0.1})));
+  }
+
+  @Test
+  void distinctCategoricalValuesAreAsFarApartAsTheEndsOfAContinuousRange() {
+    UnitCube cube = new UnitCube(new Space(List.of(
+        new Parameter.Continuous("t", 0, 10, Parameter.Scale.LINEAR, ""),
+        new Parameter.Categorical("solvent", List.of("water", "ethanol", "dmso"))), List.of()));
+    double[] water = cube.encode(PlannerFixtures.point("t", 0.0, "solvent", "water"));
+    double[] dmso = cube.encode(PlannerFixtures.point("t", 0.0, "solvent", "dmso"));
+    double[] hot = cube.encode(PlannerFixtures.point("t", 10.0, "solvent", "water"));
+    assertEquals(1, distance(water, dmso), 1e-12);
+    assertEquals(1, distance(water, hot), 1e-12);
+    assertEquals("dmso", cube.decode(dmso).text("solvent"));
+  }
+
+  private static double distance(double[] a, double[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) s += (a[i] - b[i]) * (a[i] - b[i]);
+    return Math.sqrt(s);
   }
 }
