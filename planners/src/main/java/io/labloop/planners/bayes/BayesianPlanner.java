@@ -121,7 +121,8 @@ final class BayesianPlanner implements Planner {
       modelX[x.length + i] = failed.get(i);
       modelY[x.length + i] = worst;
     }
-    GaussianProcess gp = GaussianProcess.fit(modelX, modelY, mix(seed, round + 1), cube.parameterOfColumn());
+    GaussianProcess gp = GaussianProcess.fit(modelX, modelY, mix(seed, round + 1), cube.parameterOfColumn(),
+        cube.categoricalParameters());
     double[] lengthscale = new double[d];
     for (int j = 0; j < d; j++) lengthscale[j] = Math.min(gp.lengthscale(j), Feasibility.MAX_BANDWIDTH);
     Feasibility feasibility = new Feasibility(Arrays.asList(x), failed, lengthscale);

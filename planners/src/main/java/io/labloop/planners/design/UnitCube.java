@@ -68,6 +68,13 @@ public final class UnitCube {
     return out;
   }
 
+  /** For each parameter (in the space's order), whether it is categorical (one-hot columns). */
+  public boolean[] categoricalParameters() {
+    boolean[] out = new boolean[parameters.size()];
+    for (int i = 0; i < out.length; i++) out[i] = parameters.get(i) instanceof Parameter.Categorical;
+    return out;
+  }
+
   /** Number of cube coordinates. */
   public int dimension() {
     return dimension;

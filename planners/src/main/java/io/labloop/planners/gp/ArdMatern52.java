@@ -11,7 +11,7 @@ import smile.math.kernel.MercerKernel;
  * singularity at r = 0: {@code ∂k/∂l_i = s² 5/3 (1 + √5 r) exp(-√5 r) (x_i - y_i)² / l_i³}.
  * (Smile 3.1.1's own Matérn kernel is isotropic and its {@code kg} is wrong for ν = 2.5.)
  */
-final class ArdMatern52 implements MercerKernel<double[]> {
+final class ArdMatern52 implements MercerKernel<double[]>, Covariance {
 
   static final double SQRT5 = Math.sqrt(5);
 
@@ -27,16 +27,37 @@ final class ArdMatern52 implements MercerKernel<double[]> {
     this.hi = hi.clone();
   }
 
-  int dimension() {
+  @Override
+  public int dimension() {
     return lengthscale.length;
   }
 
-  double lengthscale(int i) {
+  @Override
+  public double lengthscale(int i) {
     return lengthscale[i];
   }
 
-  double variance() {
+  @Override
+  public double variance() {
     return variance;
+  }
+
+  /** Length-scales by {@code group}, then s² at index {@code gradient.length - 2} (the noise is last). */
+  @Override
+  public void addHyperparameterGradient(double[] x, double[] y, double weight, int[] group, double[] gradient) {
+    double r = distance(x, y);
+    double f = weight * derivativeFactor(r);
+    for (int j = 0; j < lengthscale.length; j++) {
+      double diff = x[j] - y[j];
+      gradient[group[j]] += f * diff * diff / (lengthscale[j] * lengthscale[j]);
+    }
+    gradient[gradient.length - 2] += weight * ofDistance(r);
+  }
+
+  @Override
+  public void addInputGradient(double[] x, double[] y, double weight, double[] gradient) {
+    double f = weight * derivativeFactor(distance(x, y));
+    for (int j = 0; j < lengthscale.length; j++) gradient[j] -= f * (x[j] - y[j]) / (lengthscale[j] * lengthscale[j]);
   }
 
   /** Scaled distance r between x and y. */

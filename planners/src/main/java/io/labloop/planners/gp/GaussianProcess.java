@@ -52,7 +52,7 @@ public final class GaussianProcess {
   private static final double LOG_NOISE_MIN = Math.log(Priors.MIN_NOISE);
   private static final double LOG_NOISE_MAX = Math.log(20);
 
-  private final ArdMatern52 kernel;
+  private final Covariance kernel;
   private final double noise;
   private final double yMean;
   private final double yScale;
@@ -64,7 +64,7 @@ public final class GaussianProcess {
   private final Cholesky factor;
   private final double logLikelihood;
 
-  private GaussianProcess(ArdMatern52 kernel, double noise, double yMean, double yScale, double[][] points,
+  private GaussianProcess(Covariance kernel, double noise, double yMean, double yScale, double[][] points,
       double[] standardised, double logLikelihood) {
     this.kernel = kernel;
     this.noise = noise;
@@ -97,6 +97,16 @@ public final class GaussianProcess {
    * not twelve fitted from a handful of points.
    */
   public static GaussianProcess fit(double[][] x, double[] y, long seed, int[] group) {
+    return fit(x, y, seed, group, new boolean[Arrays.stream(group).max().orElse(-1) + 1]);
+  }
+
+  /**
+   * As {@link #fit(double[][], double[], long, int[])}, where {@code categorical[g]} says that
+   * group g is the one-hot columns of a categorical parameter. If any is, the covariance is the
+   * {@link MixedKernel} (continuous Matérn-5/2 and a categorical kernel, as sum and product);
+   * otherwise the ARD Matérn-5/2.
+   */
+  public static GaussianProcess fit(double[][] x, double[] y, long seed, int[] group, boolean[] categorical) {
     if (x.length == 0 || x.length != y.length) throw new IllegalArgumentException("need as many outputs as inputs, at least one");
     int d = Arrays.stream(group).max().orElse(-1) + 1;
     double mean = Arrays.stream(y).average().orElse(0);
@@ -107,22 +117,25 @@ public final class GaussianProcess {
     int[] fitRows = subset(z, FIT_SUBSET, seed);
     double[][] fx = rows(x, fitRows);
     double[] fz = values(z, fitRows);
-    Likelihood likelihood = new Likelihood(fx, fz, group);
+    Likelihood likelihood = new Likelihood(fx, fz, group, categorical);
+    int size = likelihood.size();
     double[] best = null;
     double bestValue = Double.POSITIVE_INFINITY;
-    double[] lo = new double[d + 2];
-    double[] hi = new double[d + 2];
+    double[] lo = new double[size];
+    double[] hi = new double[size];
     Arrays.fill(lo, 0, d, LOG_L_MIN);
     Arrays.fill(hi, 0, d, LOG_L_MAX);
-    lo[d] = LOG_S2_MIN;
-    hi[d] = LOG_S2_MAX;
-    lo[d + 1] = LOG_NOISE_MIN;
-    hi[d + 1] = LOG_NOISE_MAX;
+    Arrays.fill(lo, d, size - 1, LOG_S2_MIN);
+    Arrays.fill(hi, d, size - 1, LOG_S2_MAX);
+    lo[size - 1] = LOG_NOISE_MIN;
+    hi[size - 1] = LOG_NOISE_MAX;
+    // With several signal variances (mixed kernel) each starts at an equal share of the start's.
+    double share = 1.0 / (size - 1 - d);
     for (Priors.Start start : Priors.STARTS) {
-      double[] theta = new double[d + 2];
+      double[] theta = new double[size];
       Arrays.fill(theta, 0, d, Math.log(start.lengthscale()));
-      theta[d] = Math.log(start.signalVariance());
-      theta[d + 1] = Math.log(start.noise());
+      Arrays.fill(theta, d, size - 1, Math.log(start.signalVariance() * share));
+      theta[size - 1] = Math.log(start.noise());
       try {
         BFGS.minimize(likelihood, 5, theta, lo, hi, 1e-5, 50);
       } catch (RuntimeException e) {
@@ -137,13 +150,13 @@ public final class GaussianProcess {
     }
     if (best == null) {
       // Every start failed (non-finite likelihood): fall back to moderate defaults.
-      best = new double[d + 2];
+      best = new double[size];
       Arrays.fill(best, 0, d, Math.log(Priors.LENGTHSCALE.mode()));
-      best[d] = Math.log(Priors.SIGNAL_VARIANCE.mode());
-      best[d + 1] = Math.log(Priors.NOISE.mode());
+      Arrays.fill(best, d, size - 1, Math.log(Priors.SIGNAL_VARIANCE.mode() * share));
+      best[size - 1] = Math.log(Priors.NOISE.mode());
     }
-    ArdMatern52 kernel = likelihood.kernel(best);
-    double noise = Math.exp(best[d + 1]);
+    Covariance kernel = likelihood.kernel(best);
+    double noise = Math.exp(best[size - 1]);
     int[] postRows = subset(z, POSTERIOR_SUBSET, seed + 1);
     return new GaussianProcess(kernel, noise, mean, scale, rows(x, postRows), values(z, postRows), -bestValue);
   }
@@ -241,28 +254,19 @@ public final class GaussianProcess {
     double[] dMean = new double[d];
     for (int i = 0; i < meanPoints.length; i++) {
       double[] p = meanPoints[i];
-      double r = kernel.distance(x, p);
-      mean += kernel.ofDistance(r) * alpha[i];
-      double f = kernel.derivativeFactor(r) * alpha[i];
-      for (int j = 0; j < d; j++) dMean[j] -= f * (x[j] - p[j]) / (kernel.lengthscale(j) * kernel.lengthscale(j));
+      mean += kernel.k(x, p) * alpha[i];
+      kernel.addInputGradient(x, p, alpha[i], dMean);
     }
     int n = factor.size;
     double[] k = new double[n];
-    double[] rs = new double[n];
-    for (int i = 0; i < n; i++) {
-      rs[i] = kernel.distance(x, variancePoints.get(i));
-      k[i] = kernel.ofDistance(rs[i]);
-    }
+    for (int i = 0; i < n; i++) k[i] = kernel.k(x, variancePoints.get(i));
     double[] v = factor.forward(k);
     double variance = kernel.variance();
     for (double vi : v) variance -= vi * vi;
     double[] w = factor.backward(v);
     double[] dVariance = new double[d];
-    for (int i = 0; i < n; i++) {
-      double[] p = variancePoints.get(i);
-      double f = kernel.derivativeFactor(rs[i]) * w[i];
-      for (int j = 0; j < d; j++) dVariance[j] += 2 * f * (x[j] - p[j]) / (kernel.lengthscale(j) * kernel.lengthscale(j));
-    }
+    // variance = s² - kᵀK⁻¹k, so ∂variance/∂x = -2 Σ_i (K⁻¹k)_i ∂k_i/∂x.
+    for (int i = 0; i < n; i++) kernel.addInputGradient(x, variancePoints.get(i), -2 * w[i], dVariance);
     return new Prediction(mean, Math.max(variance, 1e-12 * kernel.variance()), dMean, dVariance);
   }
 
@@ -286,7 +290,7 @@ public final class GaussianProcess {
     return constant;
   }
 
-  ArdMatern52 kernel() {
+  Covariance kernel() {
     return kernel;
   }
 
@@ -360,7 +364,7 @@ public final class GaussianProcess {
     return out;
   }
 
-  static double[][] covariance(ArdMatern52 kernel, double noise, double[][] x) {
+  static double[][] covariance(Covariance kernel, double noise, double[][] x) {
     int n = x.length;
     double[][] k = new double[n][n];
     for (int i = 0; i < n; i++) {
@@ -379,27 +383,52 @@ public final class GaussianProcess {
 
   /**
    * Negative log marginal likelihood plus negative log prior ({@link Priors}) over
-   * θ = (log l_1..log l_d, log s², log noise), with its analytic gradient.
+   * θ = (log l_1..log l_g, log s², log noise) — with categorical groups, θ = (log l_1..log l_g,
+   * log s_m², log s_c², log s_p², log noise) for the {@link MixedKernel} — with its analytic
+   * gradient.
    */
   static final class Likelihood implements DifferentiableMultivariateFunction {
     private final double[][] x;
     private final double[] y;
     private final int[] group;
     private final int groups;
+    private final boolean[] categorical;
+    private final boolean mixed;
+    private final boolean hasContinuous;
 
     Likelihood(double[][] x, double[] y) {
       this(x, y, IntStream.range(0, x[0].length).toArray());
     }
 
     Likelihood(double[][] x, double[] y, int[] group) {
+      this(x, y, group, new boolean[Arrays.stream(group).max().orElse(-1) + 1]);
+    }
+
+    Likelihood(double[][] x, double[] y, int[] group, boolean[] categorical) {
       this.x = x;
       this.y = y;
       this.group = group.clone();
       this.groups = Arrays.stream(group).max().orElse(-1) + 1;
+      if (categorical.length != groups) throw new IllegalArgumentException("need one categorical flag per group");
+      this.categorical = categorical.clone();
+      boolean anyCategorical = false;
+      boolean anyContinuous = false;
+      for (boolean c : categorical) {
+        anyCategorical |= c;
+        anyContinuous |= !c;
+      }
+      this.mixed = anyCategorical;
+      this.hasContinuous = anyContinuous;
     }
 
-    ArdMatern52 kernel(double[] theta) {
+    /** Number of hyperparameters: length-scales, signal variance(s), noise. */
+    int size() {
+      return groups + (mixed ? MixedKernel.varianceCount(hasContinuous) : 1) + 1;
+    }
+
+    Covariance kernel(double[] theta) {
       int d = x[0].length;
+      if (mixed) return mixedKernel(theta);
       double[] l = new double[d];
       for (int i = 0; i < d; i++) l[i] = Math.exp(theta[group[i]]);
       double[] lo = new double[d + 1];
@@ -409,6 +438,21 @@ public final class GaussianProcess {
       lo[d] = Math.exp(LOG_S2_MIN);
       hi[d] = Math.exp(LOG_S2_MAX);
       return new ArdMatern52(l, Math.exp(theta[groups]), lo, hi);
+    }
+
+    private MixedKernel mixedKernel(double[] theta) {
+      int d = x[0].length;
+      int[] continuous = IntStream.range(0, d).filter(j -> !categorical[group[j]]).toArray();
+      double[] continuousLengthscale = Arrays.stream(continuous).mapToDouble(j -> Math.exp(theta[group[j]])).toArray();
+      int[] categoricalGroups = IntStream.range(0, groups).filter(g -> categorical[g]).toArray();
+      int[][] categories = Arrays.stream(categoricalGroups)
+          .mapToObj(g -> IntStream.range(0, d).filter(j -> group[j] == g).toArray()).toArray(int[][]::new);
+      double[] categoryLengthscale = Arrays.stream(categoricalGroups).mapToDouble(g -> Math.exp(theta[g])).toArray();
+      int v = groups;
+      return hasContinuous
+          ? new MixedKernel(d, continuous, continuousLengthscale, categories, categoryLengthscale,
+              Math.exp(theta[v]), Math.exp(theta[v + 1]), Math.exp(theta[v + 2]))
+          : new MixedKernel(d, continuous, continuousLengthscale, categories, categoryLengthscale, 0, Math.exp(theta[v]), 0);
     }
 
     @Override
@@ -424,10 +468,10 @@ public final class GaussianProcess {
 
     private double evaluate(double[] theta, double[] gradient) {
       int n = x.length;
-      int d = x[0].length;
       int g = groups;
-      ArdMatern52 k = kernel(theta);
-      double noise = Math.exp(theta[g + 1]);
+      int last = theta.length - 1;
+      Covariance k = kernel(theta);
+      double noise = Math.exp(theta[last]);
       Cholesky chol;
       try {
         chol = Cholesky.factor(covariance(k, noise, x));
@@ -446,25 +490,17 @@ public final class GaussianProcess {
       }
       double[][] inv = chol.inverse();
       Arrays.fill(gradient, 0);
-      double[] l2 = new double[d];
-      for (int j = 0; j < d; j++) l2[j] = k.lengthscale(j) * k.lengthscale(j);
       for (int p = 0; p < n; p++) {
         for (int q = 0; q < p; q++) {
           // W = ααᵀ - K⁻¹; off-diagonal pairs count twice.
           double w = 2 * (a[p] * a[q] - inv[p][q]);
-          double r = k.distance(x[p], x[q]);
-          gradient[g] += w * k.ofDistance(r);
-          double f = w * k.derivativeFactor(r);
-          for (int j = 0; j < d; j++) {
-            double diff = x[p][j] - x[q][j];
-            gradient[group[j]] += f * diff * diff / l2[j];
-          }
+          k.addHyperparameterGradient(x[p], x[q], w, group, gradient);
         }
         double w = a[p] * a[p] - inv[p][p];
-        gradient[g] += w * k.variance();
-        gradient[g + 1] += w * noise;
+        k.addHyperparameterGradient(x[p], x[p], w, group, gradient);
+        gradient[last] += w * noise;
       }
-      for (int j = 0; j < g + 2; j++) gradient[j] *= -0.5;
+      for (int j = 0; j <= last; j++) gradient[j] *= -0.5;
       value += Priors.negativeLogPrior(theta, g, gradient);
       return Double.isFinite(value) ? value : 1e10;
     }

@@ -44,13 +44,18 @@ final class Priors {
   private Priors() {}
 
   /**
-   * Negative log prior density (up to a constant) of θ = (log l_1..log l_g, log s², log noise)
-   * with {@code g} length-scales; adds its gradient to {@code gradient} when that is not null.
+   * Negative log prior density (up to a constant) of θ = (log l_1..log l_g, log s²..., log noise)
+   * with {@code g} length-scales, one or more signal variances (the mixed kernel has three; each
+   * gets the signal-variance prior) and the noise last; adds its gradient to {@code gradient}
+   * when that is not null. A categorical parameter's length-scale gets the same prior as a
+   * continuous one: in the categorical kernel a change of value is divided by its length-scale as a
+   * continuous distance is, and a change of value is as far as the two ends of a range.
    */
   static double negativeLogPrior(double[] theta, int g, double[] gradient) {
     double value = 0;
-    for (int j = 0; j < g + 2; j++) {
-      Gamma prior = j < g ? LENGTHSCALE : j == g ? SIGNAL_VARIANCE : NOISE;
+    int last = theta.length - 1;
+    for (int j = 0; j <= last; j++) {
+      Gamma prior = j < g ? LENGTHSCALE : j < last ? SIGNAL_VARIANCE : NOISE;
       value += prior.negativeLogDensity(theta[j]);
       if (gradient != null) gradient[j] += prior.derivative(theta[j]);
     }

@@ -28,7 +28,7 @@ class SmileCrossCheckTest {
     double[] standardised = new double[n];
     for (int i = 0; i < n; i++) standardised[i] = ours.standardise(y[i]) - ours.constantMean();
     GaussianProcessRegression<double[]> smile =
-        GaussianProcessRegression.fit(x, standardised, ours.kernel(), ours.noiseVariance(), false, 1e-5, 0);
+        GaussianProcessRegression.fit(x, standardised, (ArdMatern52) ours.kernel(), ours.noiseVariance(), false, 1e-5, 0);
     for (int k = 0; k < 20; k++) {
       double[] at = {r.nextDouble(), r.nextDouble(), r.nextDouble()};
       assertEquals(smile.predict(at) + ours.constantMean(), ours.predict(at).mean(), 1e-6);
