@@ -22,6 +22,11 @@ import java.util.Map;
  * different"), which is all one-hot data can tell. With 1, distinct values would sit √2 apart
  * and look less alike than the two extremes of any continuous parameter.
  *
+ * <p>The Bayesian planner's Gaussian process does not measure distances in these columns: it
+ * reads a categorical parameter's value from them (the largest coordinate) and compares values
+ * with a categorical kernel. The 1/√2 scale matters to anything that does use distances in
+ * the cube, such as the feasibility model.
+ *
  * <p>{@link #snap(double[])} rounds a cube position to the point that would actually be run and
  * encodes it again, so that a model only ever sees positions that can be made.
  */

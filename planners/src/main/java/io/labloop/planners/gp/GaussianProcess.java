@@ -13,7 +13,10 @@ import smile.math.DifferentiableMultivariateFunction;
 
 /**
  * A Gaussian-process regression model on inputs in the unit cube, with an ARD Matérn-5/2
- * kernel, a constant mean and Gaussian noise.
+ * kernel, a constant mean and Gaussian noise. When some inputs are the one-hot columns of
+ * categorical parameters the kernel is the {@link MixedKernel} instead: Matérn-5/2 on the
+ * continuous columns and a categorical kernel ("same value or not") on the categorical
+ * parameters, as sum and product.
  *
  * <p>Fitting: outputs are standardised; the length-scales, signal variance and noise variance
  * are the maximum a posteriori estimate under the Gamma priors of {@link Priors} (the defaults

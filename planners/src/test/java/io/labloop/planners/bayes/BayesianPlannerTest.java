@@ -61,6 +61,21 @@ class BayesianPlannerTest {
   }
 
   @Test
+  void continuousAndCategoricalTogetherFindTheBestValueAndItsOptimum() {
+    // One catalyst is better at every temperature; the temperature optimum is the same for all.
+    Space space = new Space(List.of(new Parameter.Continuous("t", 0, 1),
+        new Parameter.Categorical("catalyst", List.of("a", "b", "c", "d"))), List.of());
+    java.util.function.ToDoubleFunction<Point> loss = p ->
+        Math.pow(p.number("t") - 0.3, 2) + (p.text("catalyst").equals("c") ? 0 : 0.5);
+    List<Observation> observed = PlannerFixtures.observe(sobol(space, 12), loss);
+    List<Suggestion> next = bayesian(5).suggest(new PlanningState(space, PlannerFixtures.minimiseY(), observed, List.of()), 1);
+    Point p = next.get(0).point();
+    assertEquals("c", p.text("catalyst"), p.toString());
+    assertEquals(0.3, p.number("t"), 0.1, p.toString());
+    assertTrue(next.get(0).details().get("lengthscale.catalyst") > 0, next.get(0).details().toString());
+  }
+
+  @Test
   void suggestionsCarryPredictionsAndLengthScales() {
     List<Observation> observed = PlannerFixtures.observe(sobol(SQUARE, 12), BayesianPlannerTest::bowl);
     Suggestion s = bayesian(3).suggest(new PlanningState(SQUARE, PlannerFixtures.minimiseY(), observed, List.of()), 1).get(0);

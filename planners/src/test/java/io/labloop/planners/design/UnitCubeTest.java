@@ -26,6 +26,7 @@ class UnitCubeTest {
     assertArrayEquals(new double[] {0.5, 0, 0, 0, 0, UnitCube.HOT}, cube.encode(p), 1e-12);
     assertEquals(List.of("time", "stirrers", "c", "solvent=water", "solvent=ethanol", "solvent=dmso"), cube.columns());
     assertArrayEquals(new int[] {0, 1, 2, 3, 3, 3}, cube.parameterOfColumn());
+    assertArrayEquals(new boolean[] {false, false, false, true}, cube.categoricalParameters());
   }
 
   @Test
