@@ -122,8 +122,11 @@ final class MixedKernel implements Covariance {
   public void addHyperparameterGradient(double[] x, double[] y, double weight, int[] group, double[] gradient) {
     double c = categorical(x, y);
     int last = gradient.length - 1;
+    // The categorical kernel enters through s_c² c, and s_p² m c when there are continuous columns.
+    double categoricalOuter;
     if (continuous.length == 0) {
       gradient[last - 1] += weight * categoricalVariance * c;
+      categoricalOuter = categoricalVariance;
     } else {
       double r = maternDistance(x, y);
       double m = matern(r);
@@ -136,13 +139,12 @@ final class MixedKernel implements Covariance {
       gradient[last - 3] += weight * maternVariance * m;
       gradient[last - 2] += weight * categoricalVariance * c;
       gradient[last - 1] += weight * productVariance * m * c;
+      categoricalOuter = categoricalVariance + productVariance * m;
     }
-    // ∂c/∂log l_p = c [x_p ≠ y_p] / (C l_p); it enters through s_c² c and s_p² m c.
-    double outer = continuous.length == 0 ? categoricalVariance
-        : categoricalVariance + productVariance * matern(maternDistance(x, y));
+    // ∂c/∂log l_p = c [x_p ≠ y_p] / (C l_p).
     for (int p = 0; p < categories.length; p++) {
       if (differ(x, y, categories[p])) {
-        gradient[group[categories[p][0]]] += weight * outer * c / (categories.length * categoryLengthscale[p]);
+        gradient[group[categories[p][0]]] += weight * categoricalOuter * c / (categories.length * categoryLengthscale[p]);
       }
     }
   }
