@@ -334,7 +334,10 @@ public final class CampaignEngine {
           if (e.waitingLease != null) e.waitingLease.cancel(false);
           releaseLease(e);
         }
-        completion.completeExceptionally(new EngineStopped("run " + run.id() + " stopped without ending; the next start resumes it"));
+        long left = experiments.values().stream().filter(e -> e.inFlight != 0).count();
+        String unanswered = left == 0 ? "" : " (" + left + " commands got no answer in time; they are settled on resume as after a crash)";
+        completion.completeExceptionally(new EngineStopped("run " + run.id() + " stopped without ending" + unanswered
+            + "; the next start resumes it"));
         shutdownThreads();
       }
       stopped.complete(null);
