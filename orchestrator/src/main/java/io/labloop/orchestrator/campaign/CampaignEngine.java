@@ -100,7 +100,7 @@ public final class CampaignEngine {
   private final boolean restart;
   private final Duration interlockPoll;
   private final Clock clock;
-  private final Scoring scoring;
+  private final StopRules stopRules;
   private final String holder;
   private final int maxInFlight;
 
@@ -114,7 +114,7 @@ public final class CampaignEngine {
   // ---- state, touched only on the engine thread
   private RunRecord run;
   private Planner planner;
-  private final Map<Integer, Exp> experiments = new LinkedHashMap<>();
+  private final Map<Integer, LiveExperiment> experiments = new LinkedHashMap<>();
   private final List<Observation> observations = new ArrayList<>();
   private int nextSeq = 1;
   private boolean plannerBusy;
@@ -124,8 +124,6 @@ public final class CampaignEngine {
   private boolean aborted;
   private boolean finished;
   private String stopReason = "";
-  private Best best;
-  private int doneSinceBest;
   private Instant sessionStart;
   private int endedThisSession;
   private volatile Progress progress;
@@ -139,7 +137,7 @@ public final class CampaignEngine {
     this.restart = b.restart;
     this.interlockPoll = b.interlockPoll;
     this.clock = b.clock;
-    this.scoring = new Scoring(campaign.plannerObjectives());
+    this.stopRules = new StopRules(campaign, b.clock);
     this.holder = campaign.name();
     this.maxInFlight = b.maxInFlight;
     this.loop = new ScheduledThreadPoolExecutor(1, r -> daemonThread(r, "campaign-" + campaign.name()));
@@ -330,9 +328,9 @@ public final class CampaignEngine {
     if (finished || !inFlight || !clock.instant().isBefore(deadline)) {
       if (!finished) {
         finished = true;
-        for (Exp e : experiments.values()) {
+        for (LiveExperiment e : experiments.values()) {
           if (e.waitingLease != null) e.waitingLease.cancel(false);
-          releaseLease(e);
+          e.releaseLease();
         }
         long left = experiments.values().stream().filter(e -> e.inFlight != 0).count();
         String unanswered = left == 0 ? "" : " (" + left + " commands got no answer in time; they are settled on resume as after a crash)";
@@ -361,7 +359,7 @@ public final class CampaignEngine {
   /** Lets a suggested experiment run. Fails if {@code seq} is not waiting for approval. */
   public CompletableFuture<Void> approve(int seq) {
     return onLoop(() -> {
-      Exp e = awaiting(seq);
+      LiveExperiment e = awaiting(seq);
       e.status = ExperimentStatus.PLANNED;
       store.setExperimentStatus(run.id(), seq, ExperimentStatus.PLANNED, Optional.empty());
       event("approved", "info", null, seq, "experiment #" + seq + " approved");
@@ -373,7 +371,7 @@ public final class CampaignEngine {
   /** Refuses a suggestion; the planner learns it as a failed point and plans another. */
   public CompletableFuture<Void> reject(int seq, String why) {
     return onLoop(() -> {
-      Exp e = awaiting(seq);
+      LiveExperiment e = awaiting(seq);
       String cause = "rejected: " + (why == null || why.isBlank() ? "by a person" : why);
       finishExperiment(e, ExperimentStatus.REJECTED, cause, true);
       event("rejected", "info", null, seq, "experiment #" + seq + " " + cause);
@@ -399,7 +397,7 @@ public final class CampaignEngine {
   }
 
   private ExperimentRecord releaseNow(int seq, Release decision) {
-    Exp e = experiments.get(seq);
+    LiveExperiment e = experiments.get(seq);
     if (e == null) throw new IllegalStateException("run " + run.id() + " has no experiment #" + seq);
     if (e.status != ExperimentStatus.HELD) throw HeldExperiments.notHeld(seq, e.status);
     String held = e.cause == null ? "held" : e.cause;
@@ -421,7 +419,7 @@ public final class CampaignEngine {
       e.status = ExperimentStatus.INTERRUPTED;
       e.cause = cause;
       notifyExperiment(e);
-      Exp retry = new Exp(retrySeq, e.requested);
+      LiveExperiment retry = new LiveExperiment(retrySeq, e.requested);
       retry.retryOf = OptionalInt.of(seq);
       experiments.put(retrySeq, retry);
       notifyExperiment(retry);
@@ -440,7 +438,7 @@ public final class CampaignEngine {
       store.finishExperiment(run.id(), seq, ExperimentStatus.DONE, Optional.of(e.requested), values, Optional.of(e.cause),
           Optional.of(observation));
       observations.add(observation);
-      considerBest(seq, e.requested, values);
+      stopRules.observed(seq, e.requested, values);
       notifyExperiment(e, Optional.of(e.requested), values, Optional.of(e.cause));
       event("released", "info", null, seq, "experiment #" + seq + " released with values measured by hand: " + values);
       result = record(e, Optional.of(e.requested), values, Optional.of(e.cause));
@@ -455,8 +453,8 @@ public final class CampaignEngine {
     return result;
   }
 
-  private Exp awaiting(int seq) {
-    Exp e = experiments.get(seq);
+  private LiveExperiment awaiting(int seq) {
+    LiveExperiment e = experiments.get(seq);
     if (e == null || e.status != ExperimentStatus.AWAITING_APPROVAL) {
       throw new IllegalStateException("experiment #" + seq + " is not waiting for approval");
     }
@@ -557,14 +555,14 @@ public final class CampaignEngine {
     }
     List<ExperimentRecord> records = store.experiments(run.id());
     for (ExperimentRecord r : records) {
-      Exp e = new Exp(r.seq(), r.requested());
+      LiveExperiment e = new LiveExperiment(r.seq(), r.requested());
       e.status = r.status();
       e.reached = r.reached();
       e.retryOf = r.retryOf();
       nextSeq = Math.max(nextSeq, r.seq() + 1);
       experiments.put(e.seq, e);
       if (r.status() == ExperimentStatus.DONE) {
-        considerBest(e.seq, r.achieved().orElse(r.requested()), r.values());
+        stopRules.observed(e.seq, r.achieved().orElse(r.requested()), r.values());
       }
       if (r.status().finished()) continue;
       Map<Integer, StepRecord> steps = lastAttempt.getOrDefault(e.seq, Map.of());
@@ -599,7 +597,7 @@ public final class CampaignEngine {
     }
   }
 
-  private void onInterrupt(Exp e, String why) {
+  private void onInterrupt(LiveExperiment e, String why) {
     String cause = "interrupted: " + why;
     switch (campaign.onInterrupt()) {
       case HOLD -> {
@@ -616,7 +614,7 @@ public final class CampaignEngine {
         int seq = nextSeq++;
         Suggestion again = Suggestion.of(e.requested, "retry", "retry of #" + e.seq + " after an interruption");
         store.planExperiment(run.id(), seq, e.requested, again, ExperimentStatus.PLANNED, OptionalInt.of(e.seq));
-        Exp retry = new Exp(seq, e.requested);
+        LiveExperiment retry = new LiveExperiment(seq, e.requested);
         retry.retryOf = OptionalInt.of(e.seq);
         experiments.put(seq, retry);
         event("retry", "info", null, seq, "experiment #" + seq + " retries #" + e.seq + " (" + why + ")");
@@ -633,7 +631,7 @@ public final class CampaignEngine {
   private void tick() {
     if (finished) return;
     if (!stopping) {
-      Optional<String> reason = stopRule();
+      Optional<String> reason = stopRules.reason(run.startedAt(), counted(), experiments.size());
       if (reason.isPresent()) {
         stopping = true;
         stopReason = reason.get();
@@ -641,7 +639,7 @@ public final class CampaignEngine {
       }
     }
     if (stopping) {
-      for (Exp e : List.copyOf(experiments.values())) {
+      for (LiveExperiment e : List.copyOf(experiments.values())) {
         if (e.status == ExperimentStatus.AWAITING_APPROVAL) {
           finishExperiment(e, ExperimentStatus.FAILED, "not approved before the campaign stopped", false);
         }
@@ -655,12 +653,12 @@ public final class CampaignEngine {
       if (n > 0 && plannerDryAt != observations.size() + active().size()) plan(n);
     }
     if (!paused) {
-      for (Exp e : active()) advance(e);
+      for (LiveExperiment e : active()) advance(e);
     }
     publishProgress();
   }
 
-  private List<Exp> active() {
+  private List<LiveExperiment> active() {
     return experiments.values().stream().filter(e -> !e.status.finished()).toList();
   }
 
@@ -672,33 +670,11 @@ public final class CampaignEngine {
     return (int) experiments.values().stream().filter(e -> !e.reached && !e.status.finished()).count();
   }
 
-  private Optional<String> stopRule() {
-    OptionalInt budget = campaign.budget().experiments();
-    if (budget.isPresent() && counted() >= budget.getAsInt()) {
-      return Optional.of("budget of " + budget.getAsInt() + " experiments reached");
-    }
-    Optional<Duration> wall = campaign.budget().wallTime();
-    if (wall.isPresent() && !clock.instant().isBefore(run.startedAt().plus(wall.get()))) {
-      return Optional.of("wall time of " + wall.get().toString().substring(2).toLowerCase() + " reached");
-    }
-    if (campaign.stop().targetReached() && best != null && scoring.targetsMet(best.values())) {
-      return Optional.of("target reached by experiment #" + best.seq());
-    }
-    OptionalInt patience = campaign.stop().noImprovementFor();
-    if (patience.isPresent() && best != null && doneSinceBest >= patience.getAsInt()) {
-      return Optional.of("no improvement in the last " + patience.getAsInt() + " experiments");
-    }
-    if (budget.isPresent() && experiments.size() >= 2 * budget.getAsInt() + 20) {
-      return Optional.of("too many experiments ended before reaching an instrument");
-    }
-    return Optional.empty();
-  }
-
   /** How many new experiments to plan now; see the class comment. */
   private int slotsToPlan() {
     List<WorkflowStep> workflow = campaign.workflow();
     String first = workflow.get(0).instrument();
-    List<Exp> active = active();
+    List<LiveExperiment> active = active();
     long waitingFirst = active.stream().filter(e -> e.stepIndex == 0).count();
     int free = lab.capacity(first) - (int) waitingFirst;
     Set<String> used = new LinkedHashSet<>();
@@ -740,7 +716,7 @@ public final class CampaignEngine {
         boolean manual = campaign.approval() == CampaignConfig.Approval.MANUAL;
         ExperimentStatus status = manual ? ExperimentStatus.AWAITING_APPROVAL : ExperimentStatus.PLANNED;
         store.planExperiment(run.id(), seq, s.point(), s, status, OptionalInt.empty());
-        Exp e = new Exp(seq, s.point());
+        LiveExperiment e = new LiveExperiment(seq, s.point());
         e.status = status;
         experiments.put(seq, e);
         notifyExperiment(e);
@@ -755,7 +731,7 @@ public final class CampaignEngine {
     tick();
   }
 
-  private void advance(Exp e) {
+  private void advance(LiveExperiment e) {
     if (e.busy || e.status.finished() || e.status == ExperimentStatus.AWAITING_APPROVAL || paused || aborted || finished) return;
     if (e.stepIndex >= campaign.workflow().size()) {
       complete(e);
@@ -775,7 +751,7 @@ public final class CampaignEngine {
     });
   }
 
-  private void leased(Exp e, WorkflowStep step, Lease lease) {
+  private void leased(LiveExperiment e, WorkflowStep step, Lease lease) {
     e.waitingLease = null;
     if (e.status.finished() || aborted || paused || finished) {
       lease.release();
@@ -807,7 +783,7 @@ public final class CampaignEngine {
     }
   }
 
-  private Object resolve(Exp e, WorkflowStep.Arg arg) {
+  private Object resolve(LiveExperiment e, WorkflowStep.Arg arg) {
     if (arg instanceof WorkflowStep.Arg.Literal l) return l.value();
     if (arg instanceof WorkflowStep.Arg.ParameterRef p) return e.requested.values().get(p.parameter());
     if (arg instanceof WorkflowStep.Arg.OutputArg o) {
@@ -823,7 +799,7 @@ public final class CampaignEngine {
   }
 
   /** Reads every interlock variable; sends when all hold, else holds the step and tries again. */
-  private void checkInterlocks(Exp e, WorkflowStep step, CommandConfig command, Map<String, Object> args) {
+  private void checkInterlocks(LiveExperiment e, WorkflowStep step, CommandConfig command, Map<String, Object> args) {
     Map<String, CompletableFuture<Object>> reads = new LinkedHashMap<>();
     for (String key : command.requires().keySet()) {
       int dot = key.indexOf('.');
@@ -846,9 +822,9 @@ public final class CampaignEngine {
     }));
   }
 
-  private void interlocksRead(Exp e, WorkflowStep step, CommandConfig command, Map<String, Object> args, List<String> unmet) {
+  private void interlocksRead(LiveExperiment e, WorkflowStep step, CommandConfig command, Map<String, Object> args, List<String> unmet) {
     if (e.status.finished() || aborted || finished) {
-      releaseLease(e);
+      e.releaseLease();
       e.busy = false;
       return;
     }
@@ -877,7 +853,7 @@ public final class CampaignEngine {
       return;
     }
     // free the instrument while waiting: whatever clears the interlock may need it
-    releaseLease(e);
+    e.releaseLease();
     after(interlockPoll, () -> {
       e.busy = false;
       advance(e);
@@ -885,18 +861,18 @@ public final class CampaignEngine {
   }
 
   /** Fails the step before anything was sent: journaled as FAILED with no STARTED. */
-  private void refuse(Exp e, WorkflowStep step, Map<String, Object> args, String kind, String message, boolean learned) {
+  private void refuse(LiveExperiment e, WorkflowStep step, Map<String, Object> args, String kind, String message, boolean learned) {
     int attempt = e.attempts.merge(e.stepIndex, 1, Integer::sum);
     Instant now = clock.instant();
     store.stepRefused(new StepRecord(run.id(), e.seq, e.stepIndex, attempt, step.id(), step.instrument(), step.command(), args,
         StepStatus.FAILED, StepRecord.idempotencyKey(run.id(), e.seq, step.id()), now, Optional.empty(), Optional.empty(), Map.of(),
         Optional.of(kind), Optional.of(message)));
-    releaseLease(e);
+    e.releaseLease();
     finishExperiment(e, ExperimentStatus.FAILED, kind + ": " + message, learned);
     tick();
   }
 
-  private void send(Exp e, WorkflowStep step, CommandConfig command, Map<String, Object> args) {
+  private void send(LiveExperiment e, WorkflowStep step, CommandConfig command, Map<String, Object> args) {
     int attempt = e.attempts.merge(e.stepIndex, 1, Integer::sum);
     StepRecord record = new StepRecord(run.id(), e.seq, e.stepIndex, attempt, step.id(), step.instrument(), step.command(), args,
         StepStatus.STARTED, StepRecord.idempotencyKey(run.id(), e.seq, step.id()), clock.instant(), Optional.empty(), Optional.empty(),
@@ -936,7 +912,7 @@ public final class CampaignEngine {
     return work.plus(tenth.compareTo(Duration.ofSeconds(1)) > 0 ? tenth : Duration.ofSeconds(1));
   }
 
-  private void replied(Exp e, WorkflowStep step, int index, int attempt, Reply reply, Throwable error) {
+  private void replied(LiveExperiment e, WorkflowStep step, int index, int attempt, Reply reply, Throwable error) {
     if (e.inFlight != attempt || e.stepIndex != index || e.status.finished()) {
       log.info("late reply from {}.{} for experiment #{} ignored (the step had already ended)", step.instrument(), step.command(), e.seq);
       return;
@@ -948,7 +924,7 @@ public final class CampaignEngine {
           .map(a -> new Store.NewAttachment(a.name(), a.mediaType(), a.data())).toList();
       store.stepDone(run.id(), e.seq, index, attempt, reply.outputs(), files);
       lab.clearError(step.instrument());
-      releaseLease(e);
+      e.releaseLease();
       e.outputs.put(step.id(), reply.outputs());
       e.stepIndex++;
       e.busy = false;
@@ -958,7 +934,7 @@ public final class CampaignEngine {
       String kind = ie.map(InstrumentError::kind).orElse("error");
       String message = ie.map(Throwable::getMessage).orElseGet(() -> rootMessage(error));
       store.stepEnded(run.id(), e.seq, index, attempt, StepStatus.FAILED, kind, message);
-      releaseLease(e);
+      e.releaseLease();
       if (ie.isPresent() && ie.get() instanceof InstrumentError.Timeout) {
         lab.markError(step.instrument(), message);
         event("step-timeout", "alert", step.instrument(), e.seq, "experiment #" + e.seq + ": " + message);
@@ -971,19 +947,19 @@ public final class CampaignEngine {
     tick();
   }
 
-  private void watchdog(Exp e, WorkflowStep step, int index, int attempt, Duration timeout) {
+  private void watchdog(LiveExperiment e, WorkflowStep step, int index, int attempt, Duration timeout) {
     if (e.inFlight != attempt || e.stepIndex != index || e.status.finished()) return;
     e.inFlight = 0;
     String message = step.instrument() + "." + step.command() + ": no reply within its timeout of " + timeout.toMillis() + " ms";
     store.stepEnded(run.id(), e.seq, index, attempt, StepStatus.FAILED, "watchdog", message);
     lab.markError(step.instrument(), message);
     event("watchdog", "alert", step.instrument(), e.seq, "experiment #" + e.seq + ": " + message + "; instrument marked in error");
-    releaseLease(e);
+    e.releaseLease();
     finishExperiment(e, ExperimentStatus.FAILED, "watchdog: " + message, false);
     tick();
   }
 
-  private void complete(Exp e) {
+  private void complete(LiveExperiment e) {
     Map<String, Double> values = new LinkedHashMap<>();
     for (CampaignConfig.ObjectiveSource source : campaign.objectives()) {
       Object v = e.outputs.getOrDefault(source.from().step(), Map.of()).get(source.from().output());
@@ -1010,17 +986,8 @@ public final class CampaignEngine {
         Optional.of(observation));
     observations.add(observation);
     endedThisSession++;
-    considerBest(e.seq, point, values);
+    stopRules.observed(e.seq, point, values);
     notifyExperiment(e, Optional.of(point), values, Optional.ofNullable(e.cause));
-  }
-
-  private void considerBest(int seq, Point point, Map<String, Double> values) {
-    if (best == null || scoring.compare(values, best.values()) < 0) {
-      best = new Best(seq, point, values);
-      doneSinceBest = 0;
-    } else {
-      doneSinceBest++;
-    }
   }
 
   private static Double number(Object v) {
@@ -1035,7 +1002,7 @@ public final class CampaignEngine {
     return null;
   }
 
-  private void finishExperiment(Exp e, ExperimentStatus status, String cause, boolean learned) {
+  private void finishExperiment(LiveExperiment e, ExperimentStatus status, String cause, boolean learned) {
     e.status = status;
     e.busy = false;
     e.cause = cause;
@@ -1044,13 +1011,6 @@ public final class CampaignEngine {
     failed.ifPresent(observations::add);
     endedThisSession++;
     notifyExperiment(e, Optional.empty(), Map.of(), Optional.of(cause));
-  }
-
-  private void releaseLease(Exp e) {
-    if (e.lease != null) {
-      e.lease.release();
-      e.lease = null;
-    }
   }
 
   // =================================================================== abort and the end
@@ -1074,14 +1034,14 @@ public final class CampaignEngine {
         return null;
       }));
     }
-    for (Exp e : active()) {
+    for (LiveExperiment e : active()) {
       if (e.waitingLease != null) e.waitingLease.cancel(false);
       if (e.watchdog != null) e.watchdog.cancel(false);
       if (e.inFlight != 0) {
         store.stepEnded(run.id(), e.seq, e.stepIndex, e.inFlight, StepStatus.FAILED, "aborted", reason);
         e.inFlight = 0;
       }
-      releaseLease(e);
+      e.releaseLease();
       finishExperiment(e, ExperimentStatus.FAILED, "aborted: " + reason, false);
     }
     CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
@@ -1100,7 +1060,7 @@ public final class CampaignEngine {
   }
 
   private RunSummary summary(RunStatus status) {
-    return new RunSummary(run.id(), status, stopReason, store.experiments(run.id()), Optional.ofNullable(best));
+    return new RunSummary(run.id(), status, stopReason, store.experiments(run.id()), stopRules.best());
   }
 
   private void fatal(Throwable t) {
@@ -1112,9 +1072,9 @@ public final class CampaignEngine {
   private void fail(Throwable t) {
     if (finished) return;
     finished = true;
-    for (Exp e : experiments.values()) {
+    for (LiveExperiment e : experiments.values()) {
       if (e.waitingLease != null) e.waitingLease.cancel(false);
-      releaseLease(e);
+      e.releaseLease();
     }
     completion.completeExceptionally(t);
     shutdownThreads();
@@ -1142,20 +1102,20 @@ public final class CampaignEngine {
     }
   }
 
-  private ExperimentRecord record(Exp e) {
+  private ExperimentRecord record(LiveExperiment e) {
     return record(e, Optional.empty(), Map.of(), Optional.ofNullable(e.cause));
   }
 
-  private ExperimentRecord record(Exp e, Optional<Point> achieved, Map<String, Double> values, Optional<String> cause) {
+  private ExperimentRecord record(LiveExperiment e, Optional<Point> achieved, Map<String, Double> values, Optional<String> cause) {
     return new ExperimentRecord(run.id(), e.seq, e.status, e.requested, achieved, values, cause, e.reached, e.retryOf,
         clock.instant(), Optional.empty(), Optional.empty());
   }
 
-  private void notifyExperiment(Exp e) {
+  private void notifyExperiment(LiveExperiment e) {
     notifyExperiment(e, Optional.empty(), Map.of(), Optional.ofNullable(e.cause));
   }
 
-  private void notifyExperiment(Exp e, Optional<Point> achieved, Map<String, Double> values, Optional<String> cause) {
+  private void notifyExperiment(LiveExperiment e, Optional<Point> achieved, Map<String, Double> values, Optional<String> cause) {
     if (listeners.isEmpty()) return;
     ExperimentRecord r = record(e, achieved, values, cause);
     for (EngineListener l : listeners) {
@@ -1173,7 +1133,7 @@ public final class CampaignEngine {
     int inFlight = 0;
     int awaiting = 0;
     int held = 0;
-    for (Exp e : experiments.values()) {
+    for (LiveExperiment e : experiments.values()) {
       if (e.status == ExperimentStatus.HELD) held++;
       if (e.status == ExperimentStatus.DONE) done++;
       else if (e.status.finished()) failed++;
@@ -1189,7 +1149,7 @@ public final class CampaignEngine {
       int left = Math.max(0, budget.getAsInt() - done - failed);
       eta = Optional.of(elapsed.multipliedBy(left).dividedBy(endedThisSession));
     }
-    Progress p = new Progress(run.id(), state, counted(), budget, done, failed, inFlight, awaiting, held, Optional.ofNullable(best), eta);
+    Progress p = new Progress(run.id(), state, counted(), budget, done, failed, inFlight, awaiting, held, stopRules.best(), eta);
     progress = p;
     for (EngineListener l : listeners) {
       try {
@@ -1204,30 +1164,5 @@ public final class CampaignEngine {
     Throwable c = t;
     while (c.getCause() != null && c.getCause() != c) c = c.getCause();
     return c.getMessage() == null ? c.toString() : c.getMessage();
-  }
-
-  /** One experiment in memory; touched only on the engine thread. */
-  private static final class Exp {
-    final int seq;
-    final Point requested;
-    ExperimentStatus status = ExperimentStatus.PLANNED;
-    int stepIndex;
-    boolean reached;
-    boolean busy;
-    String cause;
-    final Map<String, Map<String, Object>> outputs = new LinkedHashMap<>();
-    final Map<Integer, Integer> attempts = new HashMap<>();
-    CompletableFuture<Lease> waitingLease;
-    Lease lease;
-    ScheduledFuture<?> watchdog;
-    int inFlight;
-    Instant holdSince;
-    String holdNote;
-    OptionalInt retryOf = OptionalInt.empty();
-
-    Exp(int seq, Point requested) {
-      this.seq = seq;
-      this.requested = requested;
-    }
   }
 }
