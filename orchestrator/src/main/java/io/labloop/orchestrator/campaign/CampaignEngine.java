@@ -1,14 +1,11 @@
 package io.labloop.orchestrator.campaign;
 
 import io.labloop.drivers.Command;
-import io.labloop.drivers.InstrumentError;
 import io.labloop.drivers.Reply;
 import io.labloop.orchestrator.config.CampaignConfig;
 import io.labloop.orchestrator.config.CommandConfig;
-import io.labloop.orchestrator.config.InstrumentConfig;
 import io.labloop.orchestrator.config.WorkflowStep;
 import io.labloop.orchestrator.lab.Lab;
-import io.labloop.orchestrator.lab.Lease;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.ExperimentStatus;
 import io.labloop.orchestrator.store.ObservationRecord;
@@ -98,16 +95,15 @@ public final class CampaignEngine {
   private final LongFunction<Planner> plannerFactory;
   private final long requestedSeed;
   private final boolean restart;
-  private final Duration interlockPoll;
   private final Clock clock;
   private final StopRules stopRules;
-  private final String holder;
   private final int maxInFlight;
 
   private final ScheduledThreadPoolExecutor loop;
   private final ExecutorService planning;
   /** Driver calls are made here, never on the engine thread: a driver that blocks must not stop the loop. */
   private final ExecutorService calls;
+  private final StepRunner steps;
   private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
   private final CompletableFuture<RunSummary> completion = new CompletableFuture<>();
 
@@ -135,16 +131,15 @@ public final class CampaignEngine {
     this.plannerFactory = Objects.requireNonNull(b.planner, "planner");
     this.requestedSeed = b.seed != null ? b.seed : campaign.planner().seed();
     this.restart = b.restart;
-    this.interlockPoll = b.interlockPoll;
     this.clock = b.clock;
     this.stopRules = new StopRules(campaign, b.clock);
-    this.holder = campaign.name();
     this.maxInFlight = b.maxInFlight;
     this.loop = new ScheduledThreadPoolExecutor(1, r -> daemonThread(r, "campaign-" + campaign.name()));
     this.loop.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     this.loop.setRemoveOnCancelPolicy(true);
     this.planning = Executors.newSingleThreadExecutor(r -> daemonThread(r, "planner-" + campaign.name()));
     this.calls = Executors.newCachedThreadPool(r -> daemonThread(r, "instrument-call-" + campaign.name()));
+    this.steps = new StepRunner(campaign, lab, store, clock, b.interlockPoll, calls, new Parts());
   }
 
   private static Thread daemonThread(Runnable r, String name) {
@@ -482,11 +477,13 @@ public final class CampaignEngine {
   }
 
   /** Runs {@code action} on the engine thread; a failure there (the store) ends the run. */
-  private void later(Runnable action) {
+  private boolean later(Runnable action) {
     try {
       loop.execute(() -> guarded(action));
+      return true;
     } catch (java.util.concurrent.RejectedExecutionException e) {
       log.debug("engine of {} already stopped; dropped a late task", campaign.name());
+      return false;
     }
   }
 
@@ -653,7 +650,7 @@ public final class CampaignEngine {
       if (n > 0 && plannerDryAt != observations.size() + active().size()) plan(n);
     }
     if (!paused) {
-      for (LiveExperiment e : active()) advance(e);
+      for (LiveExperiment e : active()) steps.advance(e);
     }
     publishProgress();
   }
@@ -731,254 +728,7 @@ public final class CampaignEngine {
     tick();
   }
 
-  private void advance(LiveExperiment e) {
-    if (e.busy || e.status.finished() || e.status == ExperimentStatus.AWAITING_APPROVAL || paused || aborted || finished) return;
-    if (e.stepIndex >= campaign.workflow().size()) {
-      complete(e);
-      return;
-    }
-    WorkflowStep step = campaign.workflow().get(e.stepIndex);
-    e.busy = true;
-    CompletableFuture<Lease> lease = lab.lease(step.instrument(), holder);
-    e.waitingLease = lease;
-    lease.whenComplete((l, t) -> {
-      if (l == null) return; // cancelled: the experiment stopped waiting
-      try {
-        loop.execute(() -> guarded(() -> leased(e, step, l)));
-      } catch (java.util.concurrent.RejectedExecutionException rejected) {
-        l.release();
-      }
-    });
-  }
-
-  private void leased(LiveExperiment e, WorkflowStep step, Lease lease) {
-    e.waitingLease = null;
-    if (e.status.finished() || aborted || paused || finished) {
-      lease.release();
-      e.busy = false;
-      return;
-    }
-    e.lease = lease;
-    InstrumentConfig instrument = lab.instrumentConfig(step.instrument());
-    Map<String, Object> args = new LinkedHashMap<>();
-    for (Map.Entry<String, WorkflowStep.Arg> a : step.args().entrySet()) {
-      Object v = resolve(e, a.getValue());
-      if (v == null) {
-        refuse(e, step, args, "bad-reply", "no value for argument " + a.getKey() + " (" + describe(a.getValue()) + ")", false);
-        return;
-      }
-      args.put(a.getKey(), v);
-    }
-    Optional<String> violation = Safety.limitViolation(instrument, args);
-    if (violation.isPresent()) {
-      event("limit", "warning", step.instrument(), e.seq, "experiment #" + e.seq + ": " + violation.get() + "; nothing sent");
-      refuse(e, step, args, "limit", violation.get(), true);
-      return;
-    }
-    CommandConfig command = instrument.commands().get(step.command());
-    if (command.requires().isEmpty()) {
-      send(e, step, command, args);
-    } else {
-      checkInterlocks(e, step, command, args);
-    }
-  }
-
-  private Object resolve(LiveExperiment e, WorkflowStep.Arg arg) {
-    if (arg instanceof WorkflowStep.Arg.Literal l) return l.value();
-    if (arg instanceof WorkflowStep.Arg.ParameterRef p) return e.requested.values().get(p.parameter());
-    if (arg instanceof WorkflowStep.Arg.OutputArg o) {
-      return e.outputs.getOrDefault(o.ref().step(), Map.of()).get(o.ref().output());
-    }
-    return null;
-  }
-
-  private static String describe(WorkflowStep.Arg arg) {
-    if (arg instanceof WorkflowStep.Arg.ParameterRef p) return "$" + p.parameter();
-    if (arg instanceof WorkflowStep.Arg.OutputArg o) return "$" + o.ref();
-    return String.valueOf(arg);
-  }
-
-  /** Reads every interlock variable; sends when all hold, else holds the step and tries again. */
-  private void checkInterlocks(LiveExperiment e, WorkflowStep step, CommandConfig command, Map<String, Object> args) {
-    Map<String, CompletableFuture<Object>> reads = new LinkedHashMap<>();
-    for (String key : command.requires().keySet()) {
-      int dot = key.indexOf('.');
-      String instrument = dot < 0 ? step.instrument() : key.substring(0, dot);
-      String variable = dot < 0 ? key : key.substring(dot + 1);
-      reads.put(key, call(() -> lab.instrument(instrument).read(variable)).orTimeout(5, TimeUnit.SECONDS));
-    }
-    CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new)).whenComplete((ignored, t) -> later(() -> {
-      List<String> unmet = new ArrayList<>();
-      reads.forEach((key, f) -> {
-        Object required = command.requires().get(key);
-        try {
-          Object actual = f.join();
-          if (!Safety.satisfies(actual, required)) unmet.add(key + " must be " + required + ", is " + actual);
-        } catch (RuntimeException ex) {
-          unmet.add(key + " must be " + required + ", cannot be read (" + rootMessage(ex) + ")");
-        }
-      });
-      interlocksRead(e, step, command, args, unmet);
-    }));
-  }
-
-  private void interlocksRead(LiveExperiment e, WorkflowStep step, CommandConfig command, Map<String, Object> args, List<String> unmet) {
-    if (e.status.finished() || aborted || finished) {
-      e.releaseLease();
-      e.busy = false;
-      return;
-    }
-    String where = step.instrument() + "." + step.command();
-    if (unmet.isEmpty()) {
-      if (e.holdSince != null) {
-        long held = Duration.between(e.holdSince, clock.instant()).toMillis();
-        event("interlock-cleared", "info", step.instrument(), e.seq, "experiment #" + e.seq + ": interlock of " + where + " met after "
-            + held + " ms; sending");
-        // the experiment carries the hold: a person reading its row sees why it took longer
-        e.cause = "interlock: " + where + " held " + held + " ms (" + e.holdNote + ")";
-        e.holdSince = null;
-      }
-      send(e, step, command, args);
-      return;
-    }
-    String what = String.join("; ", unmet);
-    Instant now = clock.instant();
-    if (e.holdSince == null) {
-      e.holdSince = now;
-      e.holdNote = what;
-      event("interlock-hold", "warning", step.instrument(), e.seq, "experiment #" + e.seq + ": " + where + " held: " + what);
-    }
-    if (Duration.between(e.holdSince, now).compareTo(command.timeout()) >= 0) {
-      refuse(e, step, args, "interlock", where + " held longer than its timeout (" + command.timeout().toSeconds() + " s): " + what, false);
-      return;
-    }
-    // free the instrument while waiting: whatever clears the interlock may need it
-    e.releaseLease();
-    after(interlockPoll, () -> {
-      e.busy = false;
-      advance(e);
-    });
-  }
-
-  /** Fails the step before anything was sent: journaled as FAILED with no STARTED. */
-  private void refuse(LiveExperiment e, WorkflowStep step, Map<String, Object> args, String kind, String message, boolean learned) {
-    int attempt = e.attempts.merge(e.stepIndex, 1, Integer::sum);
-    Instant now = clock.instant();
-    store.stepRefused(new StepRecord(run.id(), e.seq, e.stepIndex, attempt, step.id(), step.instrument(), step.command(), args,
-        StepStatus.FAILED, StepRecord.idempotencyKey(run.id(), e.seq, step.id()), now, Optional.empty(), Optional.empty(), Map.of(),
-        Optional.of(kind), Optional.of(message)));
-    e.releaseLease();
-    finishExperiment(e, ExperimentStatus.FAILED, kind + ": " + message, learned);
-    tick();
-  }
-
-  private void send(LiveExperiment e, WorkflowStep step, CommandConfig command, Map<String, Object> args) {
-    int attempt = e.attempts.merge(e.stepIndex, 1, Integer::sum);
-    StepRecord record = new StepRecord(run.id(), e.seq, e.stepIndex, attempt, step.id(), step.instrument(), step.command(), args,
-        StepStatus.STARTED, StepRecord.idempotencyKey(run.id(), e.seq, step.id()), clock.instant(), Optional.empty(), Optional.empty(),
-        Map.of(), Optional.empty(), Optional.empty());
-    store.stepStarted(record); // write before act: after a crash this row says "maybe sent"
-    boolean first = !e.reached;
-    e.reached = true;
-    e.status = ExperimentStatus.RUNNING;
-    if (first) notifyExperiment(e);
-    e.inFlight = attempt;
-    int index = e.stepIndex;
-    Duration limit = watchdogLimit(command);
-    e.watchdog = after(limit, () -> watchdog(e, step, index, attempt, command.timeout()));
-    Command sent = new Command(step.command(), args);
-    call(() -> lab.instrument(step.instrument()).execute(sent)).whenComplete((r, t) -> later(() -> replied(e, step, index, attempt, r, t)));
-  }
-
-  /** Calls a driver on the call pool; a driver that throws instead of failing its future is treated the same. */
-  private <T> CompletableFuture<T> call(java.util.function.Supplier<CompletableFuture<T>> driverCall) {
-    try {
-      return CompletableFuture.supplyAsync(driverCall, calls).thenCompose(f -> f);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(new IllegalStateException("the run has ended"));
-    }
-  }
-
-  /**
-   * The driver enforces the command's timeout itself; the watchdog is the backstop for a driver
-   * that does not. The drivers re-send an idempotent command after a timeout (twice, after 0.5 s
-   * then 1 s), so for those the watchdog allows three timeouts and the pauses; then a grace of a
-   * tenth of the timeout, at least one second, so the driver's own error wins the race.
-   */
-  static Duration watchdogLimit(CommandConfig command) {
-    Duration timeout = command.timeout();
-    Duration work = command.idempotent() ? timeout.multipliedBy(3).plusMillis(1500) : timeout;
-    Duration tenth = timeout.dividedBy(10);
-    return work.plus(tenth.compareTo(Duration.ofSeconds(1)) > 0 ? tenth : Duration.ofSeconds(1));
-  }
-
-  private void replied(LiveExperiment e, WorkflowStep step, int index, int attempt, Reply reply, Throwable error) {
-    if (e.inFlight != attempt || e.stepIndex != index || e.status.finished()) {
-      log.info("late reply from {}.{} for experiment #{} ignored (the step had already ended)", step.instrument(), step.command(), e.seq);
-      return;
-    }
-    e.inFlight = 0;
-    if (e.watchdog != null) e.watchdog.cancel(false);
-    if (error == null) {
-      List<Store.NewAttachment> files = reply.attachments().stream()
-          .map(a -> new Store.NewAttachment(a.name(), a.mediaType(), a.data())).toList();
-      store.stepDone(run.id(), e.seq, index, attempt, reply.outputs(), files);
-      lab.clearError(step.instrument());
-      e.releaseLease();
-      e.outputs.put(step.id(), reply.outputs());
-      e.stepIndex++;
-      e.busy = false;
-      advance(e);
-    } else {
-      Optional<InstrumentError> ie = Lab.instrumentError(error);
-      String kind = ie.map(InstrumentError::kind).orElse("error");
-      String message = ie.map(Throwable::getMessage).orElseGet(() -> rootMessage(error));
-      store.stepEnded(run.id(), e.seq, index, attempt, StepStatus.FAILED, kind, message);
-      e.releaseLease();
-      if (ie.isPresent() && ie.get() instanceof InstrumentError.Timeout) {
-        lab.markError(step.instrument(), message);
-        event("step-timeout", "alert", step.instrument(), e.seq, "experiment #" + e.seq + ": " + message);
-      } else {
-        event("step-failed", "warning", step.instrument(), e.seq, "experiment #" + e.seq + ": " + kind + ": " + message);
-      }
-      boolean learned = ie.isPresent() && ie.get() instanceof InstrumentError.Refused;
-      finishExperiment(e, ExperimentStatus.FAILED, kind + ": " + message, learned);
-    }
-    tick();
-  }
-
-  private void watchdog(LiveExperiment e, WorkflowStep step, int index, int attempt, Duration timeout) {
-    if (e.inFlight != attempt || e.stepIndex != index || e.status.finished()) return;
-    e.inFlight = 0;
-    String message = step.instrument() + "." + step.command() + ": no reply within its timeout of " + timeout.toMillis() + " ms";
-    store.stepEnded(run.id(), e.seq, index, attempt, StepStatus.FAILED, "watchdog", message);
-    lab.markError(step.instrument(), message);
-    event("watchdog", "alert", step.instrument(), e.seq, "experiment #" + e.seq + ": " + message + "; instrument marked in error");
-    e.releaseLease();
-    finishExperiment(e, ExperimentStatus.FAILED, "watchdog: " + message, false);
-    tick();
-  }
-
-  private void complete(LiveExperiment e) {
-    Map<String, Double> values = new LinkedHashMap<>();
-    for (CampaignConfig.ObjectiveSource source : campaign.objectives()) {
-      Object v = e.outputs.getOrDefault(source.from().step(), Map.of()).get(source.from().output());
-      Double d = number(v);
-      if (d == null) {
-        finishExperiment(e, ExperimentStatus.FAILED, "bad-reply: output " + source.from() + " is " + (v == null ? "missing" : "not a number: " + v),
-            false);
-        return;
-      }
-      values.put(source.objective().name(), d);
-    }
-    Map<String, Object> achieved = new LinkedHashMap<>(e.requested.values());
-    campaign.achieved().forEach((parameter, ref) -> {
-      Object v = e.outputs.getOrDefault(ref.step(), Map.of()).get(ref.output());
-      if (v == null) return;
-      Double d = number(v);
-      achieved.put(parameter, d != null ? d : v);
-    });
-    Point point = new Point(achieved);
+  private void done(LiveExperiment e, Point point, Map<String, Double> values) {
     Observation observation = Observation.ok(point, values);
     e.status = ExperimentStatus.DONE;
     e.busy = false;
@@ -988,18 +738,6 @@ public final class CampaignEngine {
     endedThisSession++;
     stopRules.observed(e.seq, point, values);
     notifyExperiment(e, Optional.of(point), values, Optional.ofNullable(e.cause));
-  }
-
-  private static Double number(Object v) {
-    if (v instanceof Number n) return n.doubleValue();
-    if (v instanceof String s) {
-      try {
-        return Double.parseDouble(s.trim());
-      } catch (NumberFormatException ignored) {
-        return null;
-      }
-    }
-    return null;
   }
 
   private void finishExperiment(LiveExperiment e, ExperimentStatus status, String cause, boolean learned) {
@@ -1027,10 +765,10 @@ public final class CampaignEngine {
     for (String instrument : used) {
       Optional<String> command = lab.abortCommand(instrument);
       if (command.isEmpty()) continue;
-      CompletableFuture<Reply> f = call(() -> lab.instrument(instrument).execute(Command.of(command.get())));
+      CompletableFuture<Reply> f = steps.call(() -> lab.instrument(instrument).execute(Command.of(command.get())));
       sent.add(f.orTimeout(10, TimeUnit.SECONDS).handle((r, t) -> {
         later(() -> event(t == null ? "abort-sent" : "abort-failed", t == null ? "info" : "alert", instrument, null,
-            instrument + "." + command.get() + (t == null ? " acknowledged" : " failed: " + rootMessage(t))));
+            instrument + "." + command.get() + (t == null ? " acknowledged" : " failed: " + StepRunner.rootMessage(t))));
         return null;
       }));
     }
@@ -1160,9 +898,56 @@ public final class CampaignEngine {
     }
   }
 
-  private static String rootMessage(Throwable t) {
-    Throwable c = t;
-    while (c.getCause() != null && c.getCause() != c) c = c.getCause();
-    return c.getMessage() == null ? c.toString() : c.getMessage();
+  /** The engine as its parts see it (see {@link Coordinator}); private so that none of it becomes public API. */
+  private final class Parts implements Coordinator {
+    @Override
+    public String runId() {
+      return run.id();
+    }
+
+    @Override
+    public boolean mayStartSteps() {
+      return !paused && !aborted && !finished;
+    }
+
+    @Override
+    public boolean ending() {
+      return aborted || finished;
+    }
+
+    @Override
+    public void event(String kind, String severity, String instrument, Integer seq, String message) {
+      CampaignEngine.this.event(kind, severity, instrument, seq, message);
+    }
+
+    @Override
+    public void finish(LiveExperiment e, ExperimentStatus status, String cause, boolean learned) {
+      finishExperiment(e, status, cause, learned);
+    }
+
+    @Override
+    public void done(LiveExperiment e, Point achieved, Map<String, Double> values) {
+      CampaignEngine.this.done(e, achieved, values);
+    }
+
+    @Override
+    public void notifyExperiment(LiveExperiment e) {
+      CampaignEngine.this.notifyExperiment(e);
+    }
+
+    @Override
+    public boolean later(Runnable action) {
+      return CampaignEngine.this.later(action);
+    }
+
+    @Override
+    public ScheduledFuture<?> after(Duration delay, Runnable action) {
+      return CampaignEngine.this.after(delay, action);
+    }
+
+    @Override
+    public void tick() {
+      CampaignEngine.this.tick();
+    }
   }
 }

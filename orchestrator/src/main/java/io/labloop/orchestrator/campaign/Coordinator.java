@@ -1,0 +1,51 @@
+package io.labloop.orchestrator.campaign;
+
+import io.labloop.orchestrator.store.ExperimentStatus;
+import io.labloop.planners.Point;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * What the parts of a {@link CampaignEngine} ask of the engine that coordinates them: the run's
+ * identity and state, its journal of events, the ends of experiments, and the engine thread.
+ * Implemented by the engine alone (privately, so none of it is public API); every method is
+ * called on the engine thread, except {@link #later} and {@link #after}, which bring work back
+ * to it.
+ */
+interface Coordinator {
+
+  /** The run's id. */
+  String runId();
+
+  /** Steps may start: the run is not paused, aborting or ended. */
+  boolean mayStartSteps();
+
+  /** The run aborts or has ended: a step under way stops at its next turn. */
+  boolean ending();
+
+  /** Stores an event and tells the listeners; {@code instrument} and {@code seq} may be null. */
+  void event(String kind, String severity, String instrument, Integer seq, String message);
+
+  /**
+   * Ends an experiment that produced no observation (failed, interrupted, held, rejected).
+   *
+   * @param learned the planner learns its point as a failure
+   */
+  void finish(LiveExperiment e, ExperimentStatus status, String cause, boolean learned);
+
+  /** Ends an experiment DONE with its objective values at the conditions achieved: stored, learned, scored. */
+  void done(LiveExperiment e, Point achieved, Map<String, Double> values);
+
+  /** Tells the listeners an experiment changed. */
+  void notifyExperiment(LiveExperiment e);
+
+  /** Runs {@code action} on the engine thread; false if the engine has stopped and will not run it. */
+  boolean later(Runnable action);
+
+  /** Runs {@code action} on the engine thread after {@code delay}; null if the engine has stopped. */
+  ScheduledFuture<?> after(Duration delay, Runnable action);
+
+  /** Decides what happens next across all experiments (see the {@link CampaignEngine} class comment). */
+  void tick();
+}
