@@ -551,12 +551,13 @@ public final class CampaignEngine {
       attempts.computeIfAbsent(s.seq(), k -> new HashMap<>()).merge(s.stepIndex(), s.attempt(), Math::max);
     }
     List<ExperimentRecord> records = store.experiments(run.id());
+    // numbers first: a retry planned while settling takes the next free one, after every stored experiment
+    for (ExperimentRecord r : records) nextSeq = Math.max(nextSeq, r.seq() + 1);
     for (ExperimentRecord r : records) {
       LiveExperiment e = new LiveExperiment(r.seq(), r.requested());
       e.status = r.status();
       e.reached = r.reached();
       e.retryOf = r.retryOf();
-      nextSeq = Math.max(nextSeq, r.seq() + 1);
       experiments.put(e.seq, e);
       if (r.status() == ExperimentStatus.DONE) {
         stopRules.observed(e.seq, r.achieved().orElse(r.requested()), r.values());
