@@ -3,15 +3,12 @@ package io.labloop.orchestrator.campaign;
 import io.labloop.drivers.Command;
 import io.labloop.drivers.Reply;
 import io.labloop.orchestrator.config.CampaignConfig;
-import io.labloop.orchestrator.config.CommandConfig;
 import io.labloop.orchestrator.config.WorkflowStep;
 import io.labloop.orchestrator.lab.Lab;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.ExperimentStatus;
-import io.labloop.orchestrator.store.ObservationRecord;
 import io.labloop.orchestrator.store.RunRecord;
 import io.labloop.orchestrator.store.RunStatus;
-import io.labloop.orchestrator.store.StepRecord;
 import io.labloop.orchestrator.store.StepStatus;
 import io.labloop.orchestrator.store.Store;
 import io.labloop.planners.Observation;
@@ -23,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -104,6 +100,7 @@ public final class CampaignEngine {
   /** Driver calls are made here, never on the engine thread: a driver that blocks must not stop the loop. */
   private final ExecutorService calls;
   private final StepRunner steps;
+  private final Recovery recovery;
   private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
   private final CompletableFuture<RunSummary> completion = new CompletableFuture<>();
 
@@ -139,7 +136,9 @@ public final class CampaignEngine {
     this.loop.setRemoveOnCancelPolicy(true);
     this.planning = Executors.newSingleThreadExecutor(r -> daemonThread(r, "planner-" + campaign.name()));
     this.calls = Executors.newCachedThreadPool(r -> daemonThread(r, "instrument-call-" + campaign.name()));
-    this.steps = new StepRunner(campaign, lab, store, clock, b.interlockPoll, calls, new Parts());
+    Parts parts = new Parts();
+    this.steps = new StepRunner(campaign, lab, store, clock, b.interlockPoll, calls, parts);
+    this.recovery = new Recovery(campaign, lab, store, stopRules, parts);
   }
 
   private static Thread daemonThread(Runnable r, String name) {
@@ -541,87 +540,23 @@ public final class CampaignEngine {
     later(this::tick);
   }
 
-  /** Rebuilds the state from the store and settles what a crash left half done. */
+  /** Rebuilds the state from the store and settles what a crash left half done (see {@link Recovery}). */
   private void recover() {
-    for (ObservationRecord o : store.observations(run.id())) observations.add(o.observation());
-    Map<Integer, Map<Integer, StepRecord>> lastAttempt = new HashMap<>();
-    Map<Integer, Map<Integer, Integer>> attempts = new HashMap<>();
-    for (StepRecord s : store.steps(run.id())) {
-      lastAttempt.computeIfAbsent(s.seq(), k -> new HashMap<>()).put(s.stepIndex(), s);
-      attempts.computeIfAbsent(s.seq(), k -> new HashMap<>()).merge(s.stepIndex(), s.attempt(), Math::max);
-    }
-    List<ExperimentRecord> records = store.experiments(run.id());
+    List<Recovery.Open> open = recovery.load(run.id(), experiments, observations);
     // numbers first: a retry planned while settling takes the next free one, after every stored experiment
-    for (ExperimentRecord r : records) nextSeq = Math.max(nextSeq, r.seq() + 1);
-    for (ExperimentRecord r : records) {
-      LiveExperiment e = new LiveExperiment(r.seq(), r.requested());
-      e.status = r.status();
-      e.reached = r.reached();
-      e.retryOf = r.retryOf();
-      experiments.put(e.seq, e);
-      if (r.status() == ExperimentStatus.DONE) {
-        stopRules.observed(e.seq, r.achieved().orElse(r.requested()), r.values());
-      }
-      if (r.status().finished()) continue;
-      Map<Integer, StepRecord> steps = lastAttempt.getOrDefault(e.seq, Map.of());
-      e.attempts.putAll(attempts.getOrDefault(e.seq, Map.of()));
-      while (e.stepIndex < campaign.workflow().size()) {
-        StepRecord s = steps.get(e.stepIndex);
-        if (s == null || s.status() != StepStatus.DONE) break;
-        e.outputs.put(s.stepId(), s.outputs());
-        e.stepIndex++;
-      }
-      StepRecord open = steps.get(e.stepIndex);
-      if (open == null) continue;
-      WorkflowStep step = campaign.workflow().get(e.stepIndex);
-      if (open.status() == StepStatus.STARTED) {
-        CommandConfig command = lab.instrumentConfig(step.instrument()).commands().get(step.command());
-        if (command != null && command.idempotent()) {
-          store.stepEnded(run.id(), e.seq, e.stepIndex, open.attempt(), StepStatus.INTERRUPTED, "interrupted",
-              "the process stopped with the command in flight; sent again because it is idempotent");
-          event("resend", "info", step.instrument(), e.seq, "experiment #" + e.seq + ": " + step.instrument() + "." + step.command()
-              + " was in flight when the process stopped; it is idempotent and is sent again");
-        } else {
-          String why = step.instrument() + "." + step.command() + " was in flight when the process stopped and is not idempotent,"
-              + " so it is not sent again";
-          store.stepEnded(run.id(), e.seq, e.stepIndex, open.attempt(), StepStatus.INTERRUPTED, "interrupted", why);
-          onInterrupt(e, why);
-        }
-      } else if (open.status() == StepStatus.INTERRUPTED) {
-        onInterrupt(e, open.error().orElse("interrupted"));
-      } else if (open.status() == StepStatus.FAILED) {
-        finishExperiment(e, ExperimentStatus.FAILED, open.errorKind().orElse("error") + ": " + open.error().orElse(""), false);
-      }
-    }
+    for (int seq : experiments.keySet()) nextSeq = Math.max(nextSeq, seq + 1);
+    recovery.settle(open);
   }
 
-  private void onInterrupt(LiveExperiment e, String why) {
-    String cause = "interrupted: " + why;
-    switch (campaign.onInterrupt()) {
-      case HOLD -> {
-        finishExperiment(e, ExperimentStatus.HELD, cause, false);
-        event("held", "alert", null, e.seq, "experiment #" + e.seq + " is held for a person to check: " + why);
-      }
-      case RETRY -> {
-        finishExperiment(e, ExperimentStatus.INTERRUPTED, cause, false);
-        OptionalInt budget = campaign.budget().experiments();
-        if (budget.isPresent() && counted() + unreachedInFlight() >= budget.getAsInt()) {
-          event("retry-skipped", "warning", null, e.seq, "experiment #" + e.seq + " interrupted; no budget left to retry it");
-          return;
-        }
-        int seq = nextSeq++;
-        Suggestion again = Suggestion.of(e.requested, "retry", "retry of #" + e.seq + " after an interruption");
-        store.planExperiment(run.id(), seq, e.requested, again, ExperimentStatus.PLANNED, OptionalInt.of(e.seq));
-        LiveExperiment retry = new LiveExperiment(seq, e.requested);
-        retry.retryOf = OptionalInt.of(e.seq);
-        experiments.put(seq, retry);
-        event("retry", "info", null, seq, "experiment #" + seq + " retries #" + e.seq + " (" + why + ")");
-      }
-      case FAIL -> {
-        finishExperiment(e, ExperimentStatus.INTERRUPTED, cause, false);
-        event("interrupted", "warning", null, e.seq, "experiment #" + e.seq + " " + cause);
-      }
-    }
+  /** Stores a new experiment for {@code s} under the next number and adds it to the run. */
+  private LiveExperiment planExperiment(Suggestion s, ExperimentStatus status, OptionalInt retryOf) {
+    int seq = nextSeq++;
+    store.planExperiment(run.id(), seq, s.point(), s, status, retryOf);
+    LiveExperiment e = new LiveExperiment(seq, s.point());
+    e.status = status;
+    e.retryOf = retryOf;
+    experiments.put(seq, e);
+    return e;
   }
 
   // =================================================================== the loop
@@ -710,15 +645,12 @@ public final class CampaignEngine {
     if (suggestions.size() < asked) plannerDryAt = marker;
     if (!stopping && !aborted) {
       for (Suggestion s : suggestions) {
-        int seq = nextSeq++;
         boolean manual = campaign.approval() == CampaignConfig.Approval.MANUAL;
-        ExperimentStatus status = manual ? ExperimentStatus.AWAITING_APPROVAL : ExperimentStatus.PLANNED;
-        store.planExperiment(run.id(), seq, s.point(), s, status, OptionalInt.empty());
-        LiveExperiment e = new LiveExperiment(seq, s.point());
-        e.status = status;
-        experiments.put(seq, e);
+        LiveExperiment e = planExperiment(s, manual ? ExperimentStatus.AWAITING_APPROVAL : ExperimentStatus.PLANNED, OptionalInt.empty());
         notifyExperiment(e);
-        if (manual) event("approval-needed", "info", null, seq, "experiment #" + seq + " waits for approval: " + s.point() + " (" + s.reason() + ")");
+        if (manual) {
+          event("approval-needed", "info", null, e.seq, "experiment #" + e.seq + " waits for approval: " + s.point() + " (" + s.reason() + ")");
+        }
       }
     }
     if (suggestions.isEmpty() && active().isEmpty() && !stopping) {
@@ -944,6 +876,16 @@ public final class CampaignEngine {
     @Override
     public ScheduledFuture<?> after(Duration delay, Runnable action) {
       return CampaignEngine.this.after(delay, action);
+    }
+
+    @Override
+    public LiveExperiment plan(Suggestion s, ExperimentStatus status, OptionalInt retryOf) {
+      return planExperiment(s, status, retryOf);
+    }
+
+    @Override
+    public int reachedOrPlanned() {
+      return counted() + unreachedInFlight();
     }
 
     @Override

@@ -2,8 +2,10 @@ package io.labloop.orchestrator.campaign;
 
 import io.labloop.orchestrator.store.ExperimentStatus;
 import io.labloop.planners.Point;
+import io.labloop.planners.Suggestion;
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -36,6 +38,12 @@ interface Coordinator {
 
   /** Ends an experiment DONE with its objective values at the conditions achieved: stored, learned, scored. */
   void done(LiveExperiment e, Point achieved, Map<String, Double> values);
+
+  /** Stores a new experiment for the suggestion under the next free number and adds it to the run. */
+  LiveExperiment plan(Suggestion suggestion, ExperimentStatus status, OptionalInt retryOf);
+
+  /** Experiments that reached an instrument plus those planned that may still reach one: what the budget is held against. */
+  int reachedOrPlanned();
 
   /** Tells the listeners an experiment changed. */
   void notifyExperiment(LiveExperiment e);
