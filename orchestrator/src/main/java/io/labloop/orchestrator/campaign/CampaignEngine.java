@@ -3,7 +3,6 @@ package io.labloop.orchestrator.campaign;
 import io.labloop.drivers.Command;
 import io.labloop.drivers.Reply;
 import io.labloop.orchestrator.config.CampaignConfig;
-import io.labloop.orchestrator.config.WorkflowStep;
 import io.labloop.orchestrator.lab.Lab;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.ExperimentStatus;
@@ -13,7 +12,6 @@ import io.labloop.orchestrator.store.StepStatus;
 import io.labloop.orchestrator.store.Store;
 import io.labloop.planners.Observation;
 import io.labloop.planners.Planner;
-import io.labloop.planners.PlanningState;
 import io.labloop.planners.Point;
 import io.labloop.planners.Suggestion;
 import java.time.Clock;
@@ -93,25 +91,23 @@ public final class CampaignEngine {
   private final boolean restart;
   private final Clock clock;
   private final StopRules stopRules;
-  private final int maxInFlight;
 
   private final ScheduledThreadPoolExecutor loop;
-  private final ExecutorService planning;
+  /** The planner runs here, off the engine thread, one call at a time. */
+  private final ExecutorService plannerThread;
   /** Driver calls are made here, never on the engine thread: a driver that blocks must not stop the loop. */
   private final ExecutorService calls;
   private final StepRunner steps;
   private final Recovery recovery;
+  private final Planning planning;
   private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
   private final CompletableFuture<RunSummary> completion = new CompletableFuture<>();
 
   // ---- state, touched only on the engine thread
   private RunRecord run;
-  private Planner planner;
   private final Map<Integer, LiveExperiment> experiments = new LinkedHashMap<>();
   private final List<Observation> observations = new ArrayList<>();
   private int nextSeq = 1;
-  private boolean plannerBusy;
-  private int plannerDryAt = -1;
   private boolean paused;
   private boolean stopping;
   private boolean aborted;
@@ -130,15 +126,15 @@ public final class CampaignEngine {
     this.restart = b.restart;
     this.clock = b.clock;
     this.stopRules = new StopRules(campaign, b.clock);
-    this.maxInFlight = b.maxInFlight;
     this.loop = new ScheduledThreadPoolExecutor(1, r -> daemonThread(r, "campaign-" + campaign.name()));
     this.loop.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     this.loop.setRemoveOnCancelPolicy(true);
-    this.planning = Executors.newSingleThreadExecutor(r -> daemonThread(r, "planner-" + campaign.name()));
+    this.plannerThread = Executors.newSingleThreadExecutor(r -> daemonThread(r, "planner-" + campaign.name()));
     this.calls = Executors.newCachedThreadPool(r -> daemonThread(r, "instrument-call-" + campaign.name()));
     Parts parts = new Parts();
     this.steps = new StepRunner(campaign, lab, store, clock, b.interlockPoll, calls, parts);
     this.recovery = new Recovery(campaign, lab, store, stopRules, parts);
+    this.planning = new Planning(campaign, lab, b.maxInFlight, plannerThread, parts);
   }
 
   private static Thread daemonThread(Runnable r, String name) {
@@ -516,7 +512,7 @@ public final class CampaignEngine {
     Optional<RunRecord> latest = store.latestRun(campaign.name());
     if (restart || latest.isEmpty()) {
       run = store.createRun(campaign.name(), campaign.sha256(), requestedSeed);
-      planner = plannerFactory.apply(run.seed());
+      planning.use(plannerFactory.apply(run.seed()));
       event("run-started", "info", null, null, "run " + run.id() + " started (seed " + run.seed() + ")");
     } else {
       run = latest.get();
@@ -524,7 +520,7 @@ public final class CampaignEngine {
         throw new CampaignProblem("the campaign file changed since run " + run.id() + " started with it; add --restart to start"
             + " a new run with the new file (the old run is kept)");
       }
-      planner = plannerFactory.apply(run.seed());
+      planning.use(plannerFactory.apply(run.seed()));
       recover();
       if (run.status() != RunStatus.RUNNING) {
         finished = true;
@@ -563,14 +559,7 @@ public final class CampaignEngine {
 
   private void tick() {
     if (finished) return;
-    if (!stopping) {
-      Optional<String> reason = stopRules.reason(run.startedAt(), counted(), experiments.size());
-      if (reason.isPresent()) {
-        stopping = true;
-        stopReason = reason.get();
-        event("stopping", "info", null, null, "stopping: " + stopReason);
-      }
-    }
+    if (!stopping) stopRules.reason(run.startedAt(), counted(), experiments.size()).ifPresent(this::stop);
     if (stopping) {
       for (LiveExperiment e : List.copyOf(experiments.values())) {
         if (e.status == ExperimentStatus.AWAITING_APPROVAL) {
@@ -581,14 +570,20 @@ public final class CampaignEngine {
         endRun(RunStatus.COMPLETED, stopReason);
         return;
       }
-    } else if (!paused && !plannerBusy) {
-      int n = slotsToPlan();
-      if (n > 0 && plannerDryAt != observations.size() + active().size()) plan(n);
+    } else if (!paused) {
+      planning.fill(experiments.values(), observations);
     }
     if (!paused) {
       for (LiveExperiment e : active()) steps.advance(e);
     }
     publishProgress();
+  }
+
+  /** Starts nothing new from now on; the run ends when its experiments in flight have ended. */
+  private void stop(String reason) {
+    stopping = true;
+    stopReason = reason;
+    event("stopping", "info", null, null, "stopping: " + stopReason);
   }
 
   private List<LiveExperiment> active() {
@@ -601,64 +596,6 @@ public final class CampaignEngine {
 
   private int unreachedInFlight() {
     return (int) experiments.values().stream().filter(e -> !e.reached && !e.status.finished()).count();
-  }
-
-  /** How many new experiments to plan now; see the class comment. */
-  private int slotsToPlan() {
-    List<WorkflowStep> workflow = campaign.workflow();
-    String first = workflow.get(0).instrument();
-    List<LiveExperiment> active = active();
-    long waitingFirst = active.stream().filter(e -> e.stepIndex == 0).count();
-    int free = lab.capacity(first) - (int) waitingFirst;
-    Set<String> used = new LinkedHashSet<>();
-    workflow.forEach(s -> used.add(s.instrument()));
-    int totalCapacity = used.stream().mapToInt(lab::capacity).sum();
-    int room = Math.min(totalCapacity + lab.capacity(first), maxInFlight) - active.size();
-    int n = Math.min(free, room);
-    OptionalInt budget = campaign.budget().experiments();
-    if (budget.isPresent()) n = Math.min(n, budget.getAsInt() - counted() - unreachedInFlight());
-    return Math.max(0, n);
-  }
-
-  private void plan(int n) {
-    plannerBusy = true;
-    // A held experiment's outcome is unknown until a person releases it: to the planner it is
-    // pending, so it does not suggest the same point again meanwhile.
-    List<Point> pending = experiments.values().stream().filter(e -> !e.status.finished() || e.status == ExperimentStatus.HELD)
-        .map(e -> e.requested).toList();
-    PlanningState state = new PlanningState(campaign.space(), campaign.plannerObjectives(), observations, pending);
-    int marker = observations.size() + active().size();
-    CompletableFuture.supplyAsync(() -> planner.suggest(state, n), planning)
-        .whenComplete((suggestions, error) -> later(() -> planned(suggestions, error, n, marker)));
-  }
-
-  private void planned(List<Suggestion> suggestions, Throwable error, int asked, int marker) {
-    plannerBusy = false;
-    if (finished) return;
-    if (error != null) {
-      Throwable cause = error.getCause() != null ? error.getCause() : error;
-      log.error("planner {} failed", planner.name(), cause);
-      event("planner-failed", "alert", null, null, "planner " + planner.name() + " failed: " + cause.getMessage());
-      fail(new IllegalStateException("planner " + planner.name() + " failed: " + cause.getMessage(), cause));
-      return;
-    }
-    if (suggestions.size() < asked) plannerDryAt = marker;
-    if (!stopping && !aborted) {
-      for (Suggestion s : suggestions) {
-        boolean manual = campaign.approval() == CampaignConfig.Approval.MANUAL;
-        LiveExperiment e = planExperiment(s, manual ? ExperimentStatus.AWAITING_APPROVAL : ExperimentStatus.PLANNED, OptionalInt.empty());
-        notifyExperiment(e);
-        if (manual) {
-          event("approval-needed", "info", null, e.seq, "experiment #" + e.seq + " waits for approval: " + s.point() + " (" + s.reason() + ")");
-        }
-      }
-    }
-    if (suggestions.isEmpty() && active().isEmpty() && !stopping) {
-      stopping = true;
-      stopReason = "the planner has no new points to suggest";
-      event("stopping", "info", null, null, "stopping: " + stopReason);
-    }
-    tick();
   }
 
   private void done(LiveExperiment e, Point point, Map<String, Double> values) {
@@ -753,7 +690,7 @@ public final class CampaignEngine {
 
   private void shutdownThreads() {
     loop.shutdown();
-    planning.shutdownNow();
+    plannerThread.shutdownNow();
     calls.shutdown();
   }
 
@@ -846,6 +783,31 @@ public final class CampaignEngine {
     @Override
     public boolean ending() {
       return aborted || finished;
+    }
+
+    @Override
+    public boolean ended() {
+      return finished;
+    }
+
+    @Override
+    public boolean stopping() {
+      return stopping;
+    }
+
+    @Override
+    public void stop(String reason) {
+      CampaignEngine.this.stop(reason);
+    }
+
+    @Override
+    public void fail(Throwable t) {
+      CampaignEngine.this.fail(t);
+    }
+
+    @Override
+    public int activeCount() {
+      return active().size();
     }
 
     @Override

@@ -26,6 +26,21 @@ interface Coordinator {
   /** The run aborts or has ended: a step under way stops at its next turn. */
   boolean ending();
 
+  /** The run has ended (or its session stopped): nothing more is written. */
+  boolean ended();
+
+  /** The run starts no new experiment (a stop rule, an abort, the planner ran dry). */
+  boolean stopping();
+
+  /** Starts no new experiment from now on, for {@code reason}; the run ends when those in flight have ended. */
+  void stop(String reason);
+
+  /** Ends the session without ending the run (the planner or the store failed); the next start resumes it. */
+  void fail(Throwable t);
+
+  /** Experiments planned or running, not yet ended. */
+  int activeCount();
+
   /** Stores an event and tells the listeners; {@code instrument} and {@code seq} may be null. */
   void event(String kind, String severity, String instrument, Integer seq, String message);
 
