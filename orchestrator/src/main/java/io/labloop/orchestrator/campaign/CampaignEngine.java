@@ -27,7 +27,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -100,7 +99,7 @@ public final class CampaignEngine {
   private final StepRunner steps;
   private final Recovery recovery;
   private final Planning planning;
-  private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
+  private final Reporting reporting;
   private final CompletableFuture<RunSummary> completion = new CompletableFuture<>();
 
   // ---- state, touched only on the engine thread
@@ -115,7 +114,6 @@ public final class CampaignEngine {
   private String stopReason = "";
   private Instant sessionStart;
   private int endedThisSession;
-  private volatile Progress progress;
 
   private CampaignEngine(Builder b) {
     this.campaign = Objects.requireNonNull(b.campaign, "campaign");
@@ -126,6 +124,7 @@ public final class CampaignEngine {
     this.restart = b.restart;
     this.clock = b.clock;
     this.stopRules = new StopRules(campaign, b.clock);
+    this.reporting = new Reporting(store, b.clock, campaign.budget().experiments());
     this.loop = new ScheduledThreadPoolExecutor(1, r -> daemonThread(r, "campaign-" + campaign.name()));
     this.loop.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     this.loop.setRemoveOnCancelPolicy(true);
@@ -246,20 +245,21 @@ public final class CampaignEngine {
 
   /** The run's id, once {@link #start()} returned. */
   public String runId() {
-    return progress == null ? "" : progress.runId();
+    Progress p = reporting.latest();
+    return p == null ? "" : p.runId();
   }
 
   /** The latest counts (safe from any thread). */
   public Progress progress() {
-    return progress;
+    return reporting.latest();
   }
 
   public void addListener(EngineListener listener) {
-    listeners.add(listener);
+    reporting.add(listener);
   }
 
   public void removeListener(EngineListener listener) {
-    listeners.remove(listener);
+    reporting.remove(listener);
   }
 
   /** Finish the steps that are running; start none until {@link #resume()}. */
@@ -697,17 +697,7 @@ public final class CampaignEngine {
   // =================================================================== events and progress
 
   private void event(String kind, String severity, String instrument, Integer seq, String message) {
-    var record = store.addEvent(run.id(), kind, severity, Optional.ofNullable(instrument),
-        seq == null ? OptionalInt.empty() : OptionalInt.of(seq), message);
-    if ("alert".equals(severity)) log.warn("{}: {}", run.id(), message);
-    else log.info("{}: {}", run.id(), message);
-    for (EngineListener l : listeners) {
-      try {
-        l.onEvent(record);
-      } catch (RuntimeException ex) {
-        log.warn("listener failed on event: {}", ex.toString());
-      }
-    }
+    reporting.event(run.id(), kind, severity, instrument, seq, message);
   }
 
   private ExperimentRecord record(LiveExperiment e) {
@@ -715,8 +705,7 @@ public final class CampaignEngine {
   }
 
   private ExperimentRecord record(LiveExperiment e, Optional<Point> achieved, Map<String, Double> values, Optional<String> cause) {
-    return new ExperimentRecord(run.id(), e.seq, e.status, e.requested, achieved, values, cause, e.reached, e.retryOf,
-        clock.instant(), Optional.empty(), Optional.empty());
+    return reporting.record(run.id(), e, achieved, values, cause);
   }
 
   private void notifyExperiment(LiveExperiment e) {
@@ -724,48 +713,13 @@ public final class CampaignEngine {
   }
 
   private void notifyExperiment(LiveExperiment e, Optional<Point> achieved, Map<String, Double> values, Optional<String> cause) {
-    if (listeners.isEmpty()) return;
-    ExperimentRecord r = record(e, achieved, values, cause);
-    for (EngineListener l : listeners) {
-      try {
-        l.onExperiment(r);
-      } catch (RuntimeException ex) {
-        log.warn("listener failed on experiment: {}", ex.toString());
-      }
-    }
+    reporting.experiment(run.id(), e, achieved, values, cause);
   }
 
   private void publishProgress() {
-    int done = 0;
-    int failed = 0;
-    int inFlight = 0;
-    int awaiting = 0;
-    int held = 0;
-    for (LiveExperiment e : experiments.values()) {
-      if (e.status == ExperimentStatus.HELD) held++;
-      if (e.status == ExperimentStatus.DONE) done++;
-      else if (e.status.finished()) failed++;
-      else if (e.status == ExperimentStatus.AWAITING_APPROVAL) awaiting++;
-      else inFlight++;
-    }
     Progress.State state = finished ? Progress.State.FINISHED : stopping ? Progress.State.STOPPING
         : paused ? Progress.State.PAUSED : Progress.State.RUNNING;
-    OptionalInt budget = campaign.budget().experiments();
-    Optional<Duration> eta = Optional.empty();
-    if (budget.isPresent() && endedThisSession > 0 && !finished) {
-      Duration elapsed = Duration.between(sessionStart, clock.instant());
-      int left = Math.max(0, budget.getAsInt() - done - failed);
-      eta = Optional.of(elapsed.multipliedBy(left).dividedBy(endedThisSession));
-    }
-    Progress p = new Progress(run.id(), state, counted(), budget, done, failed, inFlight, awaiting, held, stopRules.best(), eta);
-    progress = p;
-    for (EngineListener l : listeners) {
-      try {
-        l.onProgress(p);
-      } catch (RuntimeException ex) {
-        log.warn("listener failed on progress: {}", ex.toString());
-      }
-    }
+    reporting.progress(run.id(), state, experiments.values(), counted(), stopRules.best(), sessionStart, endedThisSession);
   }
 
   /** The engine as its parts see it (see {@link Coordinator}); private so that none of it becomes public API. */
