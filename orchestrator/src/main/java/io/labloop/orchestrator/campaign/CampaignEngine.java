@@ -47,31 +47,37 @@ import org.slf4j.LoggerFactory;
  * order. After each event the engine "ticks":
  *
  * <ol>
- *   <li>Stop rules are checked (budget counted as experiments that reached an instrument,
- *       wall time, target reached, no improvement). A stopping run starts nothing new and ends
- *       when its experiments in flight have ended.
+ *   <li>Stop rules are checked ({@link StopRules}: budget counted as experiments that reached
+ *       an instrument, wall time, target reached, no improvement). A stopping run starts
+ *       nothing new and ends when its experiments in flight have ended.
  *   <li>If the first workflow instrument has a free slot (its capacity minus the experiments
  *       waiting for it) and the budget allows, the planner is asked (on its own thread) for
- *       that many points, with every experiment in flight passed as pending. In-flight work is
- *       capped at the workflow's total capacity plus one batch for the first instrument, so
- *       the synthesizer prepares the next sample while the measurer measures the last, but
- *       the planner is not starved of results.
- *   <li>Every experiment that is not waiting advances: it asks the lab for a lease on the next
- *       step's instrument (served fairly across campaigns), checks the step's limits (a
- *       violation fails the experiment; nothing is sent), reads the interlock variables
- *       (unmet: the step is held and retried, with an event; past the command's timeout the
- *       experiment fails), journals the step STARTED, sends the command and arms a watchdog.
- *       The reply is journaled DONE (outputs and raw files) before anything else is sent.
+ *       that many points, with every experiment in flight passed as pending ({@link Planning}).
+ *       In-flight work is capped at the workflow's total capacity plus one batch for the first
+ *       instrument, so the synthesizer prepares the next sample while the measurer measures the
+ *       last, but the planner is not starved of results.
+ *   <li>Every experiment that is not waiting advances ({@link StepRunner}): it asks the lab for
+ *       a lease on the next step's instrument (served fairly across campaigns), checks the
+ *       step's limits (a violation fails the experiment; nothing is sent), reads the interlock
+ *       variables (unmet: the step is held and retried, with an event; past the command's
+ *       timeout the experiment fails), journals the step STARTED, sends the command and arms a
+ *       watchdog. The reply is journaled DONE (outputs and raw files) before anything else is sent.
  *   <li>When the last step is done, objective values are read from the step outputs named in
  *       the campaign, achieved conditions replace requested ones where the campaign maps
  *       them, and the observation is stored and given to the planner.
  * </ol>
  *
- * <p>On start, a run that was RUNNING resumes from the store: DONE data stays; a step
- * STARTED but not DONE is sent again only if its command is idempotent, otherwise the
- * experiment is INTERRUPTED and the campaign's {@code on-interrupt} rule applies; the planner
- * sees the stored observations, so it plans as it would have. A HELD experiment waits for a
- * person ({@link #release}); until then the planner sees its point as pending.
+ * <p>On start, a run that was RUNNING resumes from the store ({@link Recovery}): DONE data
+ * stays; a step STARTED but not DONE is sent again only if its command is idempotent,
+ * otherwise the experiment is INTERRUPTED and the campaign's {@code on-interrupt} rule
+ * applies; the planner sees the stored observations, so it plans as it would have. A HELD
+ * experiment waits for a person ({@link #release}); until then the planner sees its point as
+ * pending.
+ *
+ * <p>The engine is the coordinator: it owns the run's state (the experiments in memory, the
+ * observations, pause/stop/abort), the engine thread and the pools for driver calls and the
+ * planner, and the public API; its parts reach back to it through {@link Coordinator}, and
+ * {@link Reporting} tells listeners what happened.
  *
  * <p>What the planner learns from a failure: a refusal by the instrument, a limit violation
  * or a rejection by a person is a FAILED observation (the point itself is the problem); a
