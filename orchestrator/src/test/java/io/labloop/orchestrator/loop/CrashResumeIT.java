@@ -6,18 +6,15 @@ import static io.labloop.orchestrator.loop.RunProcesses.start;
 import static io.labloop.orchestrator.loop.RunProcesses.tail;
 import static io.labloop.orchestrator.loop.RunProcesses.transitions;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.ExperimentStatus;
 import io.labloop.orchestrator.store.RunRecord;
-import io.labloop.orchestrator.store.RunStatus;
 import io.labloop.orchestrator.store.StepRecord;
 import io.labloop.orchestrator.store.Store;
 import io.labloop.orchestrator.store.StoreLocation;
 import io.labloop.simulators.VirtualLab;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,11 +48,8 @@ class CrashResumeIT {
   @Test
   void killedAtRandomItLosesNothingAndNeverSendsANonIdempotentCommandTwice() throws Exception {
     LoopFiles files = new LoopFiles(dir).set("BUDGET", BUDGET).set("TIME_SCALE", "0.0003");
-    try (VirtualLab lab = VirtualLab.start(files.writeLab(), dir.resolve("sim"))) {
-      // the lab file the runs use names the ports the virtual lab really took
-      files.set("ROBOT_PORT", URI.create(lab.endpoint("robot").address()).getPort())
-          .set("MQTT_PORT", URI.create(lab.endpoint("xrd").address()).getPort());
-      Path campaign = files.write();
+    try (VirtualLab lab = files.startLab()) {
+      Path campaign = files.writeFor(lab);
       Path data = dir.resolve("data");
       Random random = new Random(20261129L);
       Map<Integer, ExperimentRecord> doneBeforeKills = new HashMap<>();
@@ -82,17 +76,11 @@ class CrashResumeIT {
           }
         }
       }
-      Path finalLog = dir.resolve("run-final.log");
-      Process last = start(dir, campaign, data, finalLog);
-      assertTrue(last.waitFor(180, TimeUnit.SECONDS), "the resumed run finishes");
-      assertEquals(0, last.exitValue(), () -> tail(finalLog));
+      RunProcesses.runToTheEnd(dir, campaign, data, dir.resolve("run-final.log"));
 
       try (Store store = Store.open(StoreLocation.sqlite(data))) {
-        assertEquals(1, store.runs("loop-silver").size(), "the same command always resumed the same run");
-        RunRecord run = store.latestRun("loop-silver").orElseThrow();
-        assertEquals(RunStatus.COMPLETED, run.status());
+        RunRecord run = RunProcesses.completedOnce(store, BUDGET);
         List<ExperimentRecord> experiments = store.experiments(run.id());
-        assertEquals(BUDGET, experiments.stream().filter(ExperimentRecord::reached).count(), "the budget completes");
         RunProcesses.assertStillDone(doneBeforeKills.values(), experiments);
 
         List<StepRecord> steps = store.steps(run.id());

@@ -17,7 +17,6 @@ import io.labloop.orchestrator.store.StepStatus;
 import io.labloop.orchestrator.store.Store;
 import io.labloop.orchestrator.store.StoreLocation;
 import io.labloop.simulators.VirtualLab;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,10 +44,8 @@ class CtrlCResumeIT {
   @Test
   void ctrlCStopsPromptlyWithNothingHalfDoneAndTheSameCommandResumes() throws Exception {
     LoopFiles files = new LoopFiles(dir).set("BUDGET", BUDGET).set("TIME_SCALE", "0.0003");
-    try (VirtualLab lab = VirtualLab.start(files.writeLab(), dir.resolve("sim"))) {
-      files.set("ROBOT_PORT", URI.create(lab.endpoint("robot").address()).getPort())
-          .set("MQTT_PORT", URI.create(lab.endpoint("xrd").address()).getPort());
-      Path campaign = files.write();
+    try (VirtualLab lab = files.startLab()) {
+      Path campaign = files.writeFor(lab);
       Path data = dir.resolve("data");
 
       Path log = dir.resolve("run-ctrl-c.log");
@@ -85,21 +82,11 @@ class CtrlCResumeIT {
         assertTrue(doneAtCtrlC.size() >= 2, "experiments were done at Ctrl-C: " + doneAtCtrlC.size());
       }
 
-      Path resumedLog = dir.resolve("run-resumed.log");
-      Process again = start(dir, campaign, data, resumedLog);
-      try {
-        assertTrue(again.waitFor(180, TimeUnit.SECONDS), "the resumed run finishes");
-      } finally {
-        again.destroyForcibly();
-      }
-      assertEquals(ExitCodes.OK, again.exitValue(), () -> tail(resumedLog));
+      RunProcesses.runToTheEnd(dir, campaign, data, dir.resolve("run-resumed.log"));
 
       try (Store store = Store.open(StoreLocation.sqlite(data))) {
-        assertEquals(1, store.runs("loop-silver").size(), "the same command resumed the same run");
-        RunRecord finished = store.latestRun("loop-silver").orElseThrow();
-        assertEquals(RunStatus.COMPLETED, finished.status());
+        RunRecord finished = RunProcesses.completedOnce(store, BUDGET);
         List<ExperimentRecord> experiments = store.experiments(finished.id());
-        assertEquals(BUDGET, experiments.stream().filter(ExperimentRecord::reached).count(), "the budget completes");
         RunProcesses.assertStillDone(doneAtCtrlC, experiments);
         List<StepRecord> steps = store.steps(finished.id());
         RunProcesses.assertNonIdempotentCommandsSentOnce(lab, steps);

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.ExperimentStatus;
+import io.labloop.orchestrator.store.RunRecord;
+import io.labloop.orchestrator.store.RunStatus;
 import io.labloop.orchestrator.store.StepRecord;
+import io.labloop.orchestrator.store.Store;
 import io.labloop.simulators.VirtualLab;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,6 +43,26 @@ final class RunProcesses {
     pb.redirectErrorStream(true);
     pb.redirectOutput(log.toFile());
     return pb.start();
+  }
+
+  /** Runs the same command again and waits for it to finish its run and exit 0. */
+  static void runToTheEnd(Path dir, Path campaign, Path data, Path log) throws IOException, InterruptedException {
+    Process p = start(dir, campaign, data, log);
+    try {
+      assertTrue(p.waitFor(180, TimeUnit.SECONDS), "the resumed run finishes");
+    } finally {
+      p.destroyForcibly();
+    }
+    assertEquals(0, p.exitValue(), () -> tail(log));
+  }
+
+  /** The test campaign's run: the only one (the same command always resumed it), COMPLETED, its budget reached. */
+  static RunRecord completedOnce(Store store, int budget) {
+    assertEquals(1, store.runs("loop-silver").size(), "the same command always resumed the same run");
+    RunRecord run = store.latestRun("loop-silver").orElseThrow();
+    assertEquals(RunStatus.COMPLETED, run.status());
+    assertEquals(budget, store.experiments(run.id()).stream().filter(ExperimentRecord::reached).count(), "the budget completes");
+    return run;
   }
 
   /**
