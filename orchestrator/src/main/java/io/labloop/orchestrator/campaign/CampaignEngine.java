@@ -1,32 +1,23 @@
 package io.labloop.orchestrator.campaign;
 
 import io.labloop.drivers.Command;
-import io.labloop.drivers.InstrumentError;
 import io.labloop.drivers.Reply;
 import io.labloop.orchestrator.config.CampaignConfig;
-import io.labloop.orchestrator.config.CommandConfig;
-import io.labloop.orchestrator.config.InstrumentConfig;
-import io.labloop.orchestrator.config.WorkflowStep;
 import io.labloop.orchestrator.lab.Lab;
-import io.labloop.orchestrator.lab.Lease;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.ExperimentStatus;
-import io.labloop.orchestrator.store.ObservationRecord;
 import io.labloop.orchestrator.store.RunRecord;
 import io.labloop.orchestrator.store.RunStatus;
-import io.labloop.orchestrator.store.StepRecord;
 import io.labloop.orchestrator.store.StepStatus;
 import io.labloop.orchestrator.store.Store;
 import io.labloop.planners.Observation;
 import io.labloop.planners.Planner;
-import io.labloop.planners.PlanningState;
 import io.labloop.planners.Point;
 import io.labloop.planners.Suggestion;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,7 +27,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,31 +47,37 @@ import org.slf4j.LoggerFactory;
  * order. After each event the engine "ticks":
  *
  * <ol>
- *   <li>Stop rules are checked (budget counted as experiments that reached an instrument,
- *       wall time, target reached, no improvement). A stopping run starts nothing new and ends
- *       when its experiments in flight have ended.
+ *   <li>Stop rules are checked ({@link StopRules}: budget counted as experiments that reached
+ *       an instrument, wall time, target reached, no improvement). A stopping run starts
+ *       nothing new and ends when its experiments in flight have ended.
  *   <li>If the first workflow instrument has a free slot (its capacity minus the experiments
  *       waiting for it) and the budget allows, the planner is asked (on its own thread) for
- *       that many points, with every experiment in flight passed as pending. In-flight work is
- *       capped at the workflow's total capacity plus one batch for the first instrument, so
- *       the synthesizer prepares the next sample while the measurer measures the last, but
- *       the planner is not starved of results.
- *   <li>Every experiment that is not waiting advances: it asks the lab for a lease on the next
- *       step's instrument (served fairly across campaigns), checks the step's limits (a
- *       violation fails the experiment; nothing is sent), reads the interlock variables
- *       (unmet: the step is held and retried, with an event; past the command's timeout the
- *       experiment fails), journals the step STARTED, sends the command and arms a watchdog.
- *       The reply is journaled DONE (outputs and raw files) before anything else is sent.
+ *       that many points, with every experiment in flight passed as pending ({@link Planning}).
+ *       In-flight work is capped at the workflow's total capacity plus one batch for the first
+ *       instrument, so the synthesizer prepares the next sample while the measurer measures the
+ *       last, but the planner is not starved of results.
+ *   <li>Every experiment that is not waiting advances ({@link StepRunner}): it asks the lab for
+ *       a lease on the next step's instrument (served fairly across campaigns), checks the
+ *       step's limits (a violation fails the experiment; nothing is sent), reads the interlock
+ *       variables (unmet: the step is held and retried, with an event; past the command's
+ *       timeout the experiment fails), journals the step STARTED, sends the command and arms a
+ *       watchdog. The reply is journaled DONE (outputs and raw files) before anything else is sent.
  *   <li>When the last step is done, objective values are read from the step outputs named in
  *       the campaign, achieved conditions replace requested ones where the campaign maps
  *       them, and the observation is stored and given to the planner.
  * </ol>
  *
- * <p>On start, a run that was RUNNING resumes from the store: DONE data stays; a step
- * STARTED but not DONE is sent again only if its command is idempotent, otherwise the
- * experiment is INTERRUPTED and the campaign's {@code on-interrupt} rule applies; the planner
- * sees the stored observations, so it plans as it would have. A HELD experiment waits for a
- * person ({@link #release}); until then the planner sees its point as pending.
+ * <p>On start, a run that was RUNNING resumes from the store ({@link Recovery}): DONE data
+ * stays; a step STARTED but not DONE is sent again only if its command is idempotent,
+ * otherwise the experiment is INTERRUPTED and the campaign's {@code on-interrupt} rule
+ * applies; the planner sees the stored observations, so it plans as it would have. A HELD
+ * experiment waits for a person ({@link #release}); until then the planner sees its point as
+ * pending.
+ *
+ * <p>The engine is the coordinator: it owns the run's state (the experiments in memory, the
+ * observations, pause/stop/abort), the engine thread and the pools for driver calls and the
+ * planner, and the public API; its parts reach back to it through {@link Coordinator}, and
+ * {@link Reporting} tells listeners what happened.
  *
  * <p>What the planner learns from a failure: a refusal by the instrument, a limit violation
  * or a rejection by a person is a FAILED observation (the point itself is the problem); a
@@ -98,37 +94,32 @@ public final class CampaignEngine {
   private final LongFunction<Planner> plannerFactory;
   private final long requestedSeed;
   private final boolean restart;
-  private final Duration interlockPoll;
   private final Clock clock;
-  private final Scoring scoring;
-  private final String holder;
-  private final int maxInFlight;
+  private final StopRules stopRules;
 
   private final ScheduledThreadPoolExecutor loop;
-  private final ExecutorService planning;
+  /** The planner runs here, off the engine thread, one call at a time. */
+  private final ExecutorService plannerThread;
   /** Driver calls are made here, never on the engine thread: a driver that blocks must not stop the loop. */
   private final ExecutorService calls;
-  private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
+  private final StepRunner steps;
+  private final Recovery recovery;
+  private final Planning planning;
+  private final Reporting reporting;
   private final CompletableFuture<RunSummary> completion = new CompletableFuture<>();
 
   // ---- state, touched only on the engine thread
   private RunRecord run;
-  private Planner planner;
-  private final Map<Integer, Exp> experiments = new LinkedHashMap<>();
+  private final Map<Integer, LiveExperiment> experiments = new LinkedHashMap<>();
   private final List<Observation> observations = new ArrayList<>();
   private int nextSeq = 1;
-  private boolean plannerBusy;
-  private int plannerDryAt = -1;
   private boolean paused;
   private boolean stopping;
   private boolean aborted;
   private boolean finished;
   private String stopReason = "";
-  private Best best;
-  private int doneSinceBest;
   private Instant sessionStart;
   private int endedThisSession;
-  private volatile Progress progress;
 
   private CampaignEngine(Builder b) {
     this.campaign = Objects.requireNonNull(b.campaign, "campaign");
@@ -137,16 +128,18 @@ public final class CampaignEngine {
     this.plannerFactory = Objects.requireNonNull(b.planner, "planner");
     this.requestedSeed = b.seed != null ? b.seed : campaign.planner().seed();
     this.restart = b.restart;
-    this.interlockPoll = b.interlockPoll;
     this.clock = b.clock;
-    this.scoring = new Scoring(campaign.plannerObjectives());
-    this.holder = campaign.name();
-    this.maxInFlight = b.maxInFlight;
+    this.stopRules = new StopRules(campaign, b.clock);
+    this.reporting = new Reporting(store, b.clock, campaign.budget().experiments());
     this.loop = new ScheduledThreadPoolExecutor(1, r -> daemonThread(r, "campaign-" + campaign.name()));
     this.loop.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     this.loop.setRemoveOnCancelPolicy(true);
-    this.planning = Executors.newSingleThreadExecutor(r -> daemonThread(r, "planner-" + campaign.name()));
+    this.plannerThread = Executors.newSingleThreadExecutor(r -> daemonThread(r, "planner-" + campaign.name()));
     this.calls = Executors.newCachedThreadPool(r -> daemonThread(r, "instrument-call-" + campaign.name()));
+    Parts parts = new Parts();
+    this.steps = new StepRunner(campaign, lab, store, clock, b.interlockPoll, calls, parts);
+    this.recovery = new Recovery(campaign, lab, store, stopRules, parts);
+    this.planning = new Planning(campaign, lab, b.maxInFlight, plannerThread, parts);
   }
 
   private static Thread daemonThread(Runnable r, String name) {
@@ -258,20 +251,21 @@ public final class CampaignEngine {
 
   /** The run's id, once {@link #start()} returned. */
   public String runId() {
-    return progress == null ? "" : progress.runId();
+    Progress p = reporting.latest();
+    return p == null ? "" : p.runId();
   }
 
   /** The latest counts (safe from any thread). */
   public Progress progress() {
-    return progress;
+    return reporting.latest();
   }
 
   public void addListener(EngineListener listener) {
-    listeners.add(listener);
+    reporting.add(listener);
   }
 
   public void removeListener(EngineListener listener) {
-    listeners.remove(listener);
+    reporting.remove(listener);
   }
 
   /** Finish the steps that are running; start none until {@link #resume()}. */
@@ -330,11 +324,14 @@ public final class CampaignEngine {
     if (finished || !inFlight || !clock.instant().isBefore(deadline)) {
       if (!finished) {
         finished = true;
-        for (Exp e : experiments.values()) {
+        for (LiveExperiment e : experiments.values()) {
           if (e.waitingLease != null) e.waitingLease.cancel(false);
-          releaseLease(e);
+          e.releaseLease();
         }
-        completion.completeExceptionally(new EngineStopped("run " + run.id() + " stopped without ending; the next start resumes it"));
+        long left = experiments.values().stream().filter(e -> e.inFlight != 0).count();
+        String unanswered = left == 0 ? "" : " (" + left + " commands got no answer in time; they are settled on resume as after a crash)";
+        completion.completeExceptionally(new EngineStopped("run " + run.id() + " stopped without ending" + unanswered
+            + "; the next start resumes it"));
         shutdownThreads();
       }
       stopped.complete(null);
@@ -358,7 +355,7 @@ public final class CampaignEngine {
   /** Lets a suggested experiment run. Fails if {@code seq} is not waiting for approval. */
   public CompletableFuture<Void> approve(int seq) {
     return onLoop(() -> {
-      Exp e = awaiting(seq);
+      LiveExperiment e = awaiting(seq);
       e.status = ExperimentStatus.PLANNED;
       store.setExperimentStatus(run.id(), seq, ExperimentStatus.PLANNED, Optional.empty());
       event("approved", "info", null, seq, "experiment #" + seq + " approved");
@@ -370,7 +367,7 @@ public final class CampaignEngine {
   /** Refuses a suggestion; the planner learns it as a failed point and plans another. */
   public CompletableFuture<Void> reject(int seq, String why) {
     return onLoop(() -> {
-      Exp e = awaiting(seq);
+      LiveExperiment e = awaiting(seq);
       String cause = "rejected: " + (why == null || why.isBlank() ? "by a person" : why);
       finishExperiment(e, ExperimentStatus.REJECTED, cause, true);
       event("rejected", "info", null, seq, "experiment #" + seq + " " + cause);
@@ -396,7 +393,7 @@ public final class CampaignEngine {
   }
 
   private ExperimentRecord releaseNow(int seq, Release decision) {
-    Exp e = experiments.get(seq);
+    LiveExperiment e = experiments.get(seq);
     if (e == null) throw new IllegalStateException("run " + run.id() + " has no experiment #" + seq);
     if (e.status != ExperimentStatus.HELD) throw HeldExperiments.notHeld(seq, e.status);
     String held = e.cause == null ? "held" : e.cause;
@@ -418,7 +415,7 @@ public final class CampaignEngine {
       e.status = ExperimentStatus.INTERRUPTED;
       e.cause = cause;
       notifyExperiment(e);
-      Exp retry = new Exp(retrySeq, e.requested);
+      LiveExperiment retry = new LiveExperiment(retrySeq, e.requested);
       retry.retryOf = OptionalInt.of(seq);
       experiments.put(retrySeq, retry);
       notifyExperiment(retry);
@@ -437,7 +434,7 @@ public final class CampaignEngine {
       store.finishExperiment(run.id(), seq, ExperimentStatus.DONE, Optional.of(e.requested), values, Optional.of(e.cause),
           Optional.of(observation));
       observations.add(observation);
-      considerBest(seq, e.requested, values);
+      stopRules.observed(seq, e.requested, values);
       notifyExperiment(e, Optional.of(e.requested), values, Optional.of(e.cause));
       event("released", "info", null, seq, "experiment #" + seq + " released with values measured by hand: " + values);
       result = record(e, Optional.of(e.requested), values, Optional.of(e.cause));
@@ -452,8 +449,8 @@ public final class CampaignEngine {
     return result;
   }
 
-  private Exp awaiting(int seq) {
-    Exp e = experiments.get(seq);
+  private LiveExperiment awaiting(int seq) {
+    LiveExperiment e = experiments.get(seq);
     if (e == null || e.status != ExperimentStatus.AWAITING_APPROVAL) {
       throw new IllegalStateException("experiment #" + seq + " is not waiting for approval");
     }
@@ -481,11 +478,13 @@ public final class CampaignEngine {
   }
 
   /** Runs {@code action} on the engine thread; a failure there (the store) ends the run. */
-  private void later(Runnable action) {
+  private boolean later(Runnable action) {
     try {
       loop.execute(() -> guarded(action));
+      return true;
     } catch (java.util.concurrent.RejectedExecutionException e) {
       log.debug("engine of {} already stopped; dropped a late task", campaign.name());
+      return false;
     }
   }
 
@@ -519,7 +518,7 @@ public final class CampaignEngine {
     Optional<RunRecord> latest = store.latestRun(campaign.name());
     if (restart || latest.isEmpty()) {
       run = store.createRun(campaign.name(), campaign.sha256(), requestedSeed);
-      planner = plannerFactory.apply(run.seed());
+      planning.use(plannerFactory.apply(run.seed()));
       event("run-started", "info", null, null, "run " + run.id() + " started (seed " + run.seed() + ")");
     } else {
       run = latest.get();
@@ -527,7 +526,7 @@ public final class CampaignEngine {
         throw new CampaignProblem("the campaign file changed since run " + run.id() + " started with it; add --restart to start"
             + " a new run with the new file (the old run is kept)");
       }
-      planner = plannerFactory.apply(run.seed());
+      planning.use(plannerFactory.apply(run.seed()));
       recover();
       if (run.status() != RunStatus.RUNNING) {
         finished = true;
@@ -543,102 +542,32 @@ public final class CampaignEngine {
     later(this::tick);
   }
 
-  /** Rebuilds the state from the store and settles what a crash left half done. */
+  /** Rebuilds the state from the store and settles what a crash left half done (see {@link Recovery}). */
   private void recover() {
-    for (ObservationRecord o : store.observations(run.id())) observations.add(o.observation());
-    Map<Integer, Map<Integer, StepRecord>> lastAttempt = new HashMap<>();
-    Map<Integer, Map<Integer, Integer>> attempts = new HashMap<>();
-    for (StepRecord s : store.steps(run.id())) {
-      lastAttempt.computeIfAbsent(s.seq(), k -> new HashMap<>()).put(s.stepIndex(), s);
-      attempts.computeIfAbsent(s.seq(), k -> new HashMap<>()).merge(s.stepIndex(), s.attempt(), Math::max);
-    }
-    List<ExperimentRecord> records = store.experiments(run.id());
-    for (ExperimentRecord r : records) {
-      Exp e = new Exp(r.seq(), r.requested());
-      e.status = r.status();
-      e.reached = r.reached();
-      e.retryOf = r.retryOf();
-      nextSeq = Math.max(nextSeq, r.seq() + 1);
-      experiments.put(e.seq, e);
-      if (r.status() == ExperimentStatus.DONE) {
-        considerBest(e.seq, r.achieved().orElse(r.requested()), r.values());
-      }
-      if (r.status().finished()) continue;
-      Map<Integer, StepRecord> steps = lastAttempt.getOrDefault(e.seq, Map.of());
-      e.attempts.putAll(attempts.getOrDefault(e.seq, Map.of()));
-      while (e.stepIndex < campaign.workflow().size()) {
-        StepRecord s = steps.get(e.stepIndex);
-        if (s == null || s.status() != StepStatus.DONE) break;
-        e.outputs.put(s.stepId(), s.outputs());
-        e.stepIndex++;
-      }
-      StepRecord open = steps.get(e.stepIndex);
-      if (open == null) continue;
-      WorkflowStep step = campaign.workflow().get(e.stepIndex);
-      if (open.status() == StepStatus.STARTED) {
-        CommandConfig command = lab.instrumentConfig(step.instrument()).commands().get(step.command());
-        if (command != null && command.idempotent()) {
-          store.stepEnded(run.id(), e.seq, e.stepIndex, open.attempt(), StepStatus.INTERRUPTED, "interrupted",
-              "the process stopped with the command in flight; sent again because it is idempotent");
-          event("resend", "info", step.instrument(), e.seq, "experiment #" + e.seq + ": " + step.instrument() + "." + step.command()
-              + " was in flight when the process stopped; it is idempotent and is sent again");
-        } else {
-          String why = step.instrument() + "." + step.command() + " was in flight when the process stopped and is not idempotent,"
-              + " so it is not sent again";
-          store.stepEnded(run.id(), e.seq, e.stepIndex, open.attempt(), StepStatus.INTERRUPTED, "interrupted", why);
-          onInterrupt(e, why);
-        }
-      } else if (open.status() == StepStatus.INTERRUPTED) {
-        onInterrupt(e, open.error().orElse("interrupted"));
-      } else if (open.status() == StepStatus.FAILED) {
-        finishExperiment(e, ExperimentStatus.FAILED, open.errorKind().orElse("error") + ": " + open.error().orElse(""), false);
-      }
-    }
+    List<Recovery.Open> open = recovery.load(run.id(), experiments, observations);
+    // numbers first: a retry planned while settling takes the next free one, after every stored experiment
+    for (int seq : experiments.keySet()) nextSeq = Math.max(nextSeq, seq + 1);
+    recovery.settle(open);
   }
 
-  private void onInterrupt(Exp e, String why) {
-    String cause = "interrupted: " + why;
-    switch (campaign.onInterrupt()) {
-      case HOLD -> {
-        finishExperiment(e, ExperimentStatus.HELD, cause, false);
-        event("held", "alert", null, e.seq, "experiment #" + e.seq + " is held for a person to check: " + why);
-      }
-      case RETRY -> {
-        finishExperiment(e, ExperimentStatus.INTERRUPTED, cause, false);
-        OptionalInt budget = campaign.budget().experiments();
-        if (budget.isPresent() && counted() + unreachedInFlight() >= budget.getAsInt()) {
-          event("retry-skipped", "warning", null, e.seq, "experiment #" + e.seq + " interrupted; no budget left to retry it");
-          return;
-        }
-        int seq = nextSeq++;
-        Suggestion again = Suggestion.of(e.requested, "retry", "retry of #" + e.seq + " after an interruption");
-        store.planExperiment(run.id(), seq, e.requested, again, ExperimentStatus.PLANNED, OptionalInt.of(e.seq));
-        Exp retry = new Exp(seq, e.requested);
-        retry.retryOf = OptionalInt.of(e.seq);
-        experiments.put(seq, retry);
-        event("retry", "info", null, seq, "experiment #" + seq + " retries #" + e.seq + " (" + why + ")");
-      }
-      case FAIL -> {
-        finishExperiment(e, ExperimentStatus.INTERRUPTED, cause, false);
-        event("interrupted", "warning", null, e.seq, "experiment #" + e.seq + " " + cause);
-      }
-    }
+  /** Stores a new experiment for {@code s} under the next number and adds it to the run. */
+  private LiveExperiment planExperiment(Suggestion s, ExperimentStatus status, OptionalInt retryOf) {
+    int seq = nextSeq++;
+    store.planExperiment(run.id(), seq, s.point(), s, status, retryOf);
+    LiveExperiment e = new LiveExperiment(seq, s.point());
+    e.status = status;
+    e.retryOf = retryOf;
+    experiments.put(seq, e);
+    return e;
   }
 
   // =================================================================== the loop
 
   private void tick() {
     if (finished) return;
-    if (!stopping) {
-      Optional<String> reason = stopRule();
-      if (reason.isPresent()) {
-        stopping = true;
-        stopReason = reason.get();
-        event("stopping", "info", null, null, "stopping: " + stopReason);
-      }
-    }
+    if (!stopping) stopRules.reason(run.startedAt(), counted(), experiments.size()).ifPresent(this::stop);
     if (stopping) {
-      for (Exp e : List.copyOf(experiments.values())) {
+      for (LiveExperiment e : List.copyOf(experiments.values())) {
         if (e.status == ExperimentStatus.AWAITING_APPROVAL) {
           finishExperiment(e, ExperimentStatus.FAILED, "not approved before the campaign stopped", false);
         }
@@ -647,17 +576,23 @@ public final class CampaignEngine {
         endRun(RunStatus.COMPLETED, stopReason);
         return;
       }
-    } else if (!paused && !plannerBusy) {
-      int n = slotsToPlan();
-      if (n > 0 && plannerDryAt != observations.size() + active().size()) plan(n);
+    } else if (!paused) {
+      planning.fill(experiments.values(), observations);
     }
     if (!paused) {
-      for (Exp e : active()) advance(e);
+      for (LiveExperiment e : active()) steps.advance(e);
     }
     publishProgress();
   }
 
-  private List<Exp> active() {
+  /** Starts nothing new from now on; the run ends when its experiments in flight have ended. */
+  private void stop(String reason) {
+    stopping = true;
+    stopReason = reason;
+    event("stopping", "info", null, null, "stopping: " + stopReason);
+  }
+
+  private List<LiveExperiment> active() {
     return experiments.values().stream().filter(e -> !e.status.finished()).toList();
   }
 
@@ -669,337 +604,7 @@ public final class CampaignEngine {
     return (int) experiments.values().stream().filter(e -> !e.reached && !e.status.finished()).count();
   }
 
-  private Optional<String> stopRule() {
-    OptionalInt budget = campaign.budget().experiments();
-    if (budget.isPresent() && counted() >= budget.getAsInt()) {
-      return Optional.of("budget of " + budget.getAsInt() + " experiments reached");
-    }
-    Optional<Duration> wall = campaign.budget().wallTime();
-    if (wall.isPresent() && !clock.instant().isBefore(run.startedAt().plus(wall.get()))) {
-      return Optional.of("wall time of " + wall.get().toString().substring(2).toLowerCase() + " reached");
-    }
-    if (campaign.stop().targetReached() && best != null && scoring.targetsMet(best.values())) {
-      return Optional.of("target reached by experiment #" + best.seq());
-    }
-    OptionalInt patience = campaign.stop().noImprovementFor();
-    if (patience.isPresent() && best != null && doneSinceBest >= patience.getAsInt()) {
-      return Optional.of("no improvement in the last " + patience.getAsInt() + " experiments");
-    }
-    if (budget.isPresent() && experiments.size() >= 2 * budget.getAsInt() + 20) {
-      return Optional.of("too many experiments ended before reaching an instrument");
-    }
-    return Optional.empty();
-  }
-
-  /** How many new experiments to plan now; see the class comment. */
-  private int slotsToPlan() {
-    List<WorkflowStep> workflow = campaign.workflow();
-    String first = workflow.get(0).instrument();
-    List<Exp> active = active();
-    long waitingFirst = active.stream().filter(e -> e.stepIndex == 0).count();
-    int free = lab.capacity(first) - (int) waitingFirst;
-    Set<String> used = new LinkedHashSet<>();
-    workflow.forEach(s -> used.add(s.instrument()));
-    int totalCapacity = used.stream().mapToInt(lab::capacity).sum();
-    int room = Math.min(totalCapacity + lab.capacity(first), maxInFlight) - active.size();
-    int n = Math.min(free, room);
-    OptionalInt budget = campaign.budget().experiments();
-    if (budget.isPresent()) n = Math.min(n, budget.getAsInt() - counted() - unreachedInFlight());
-    return Math.max(0, n);
-  }
-
-  private void plan(int n) {
-    plannerBusy = true;
-    // A held experiment's outcome is unknown until a person releases it: to the planner it is
-    // pending, so it does not suggest the same point again meanwhile.
-    List<Point> pending = experiments.values().stream().filter(e -> !e.status.finished() || e.status == ExperimentStatus.HELD)
-        .map(e -> e.requested).toList();
-    PlanningState state = new PlanningState(campaign.space(), campaign.plannerObjectives(), observations, pending);
-    int marker = observations.size() + active().size();
-    CompletableFuture.supplyAsync(() -> planner.suggest(state, n), planning)
-        .whenComplete((suggestions, error) -> later(() -> planned(suggestions, error, n, marker)));
-  }
-
-  private void planned(List<Suggestion> suggestions, Throwable error, int asked, int marker) {
-    plannerBusy = false;
-    if (finished) return;
-    if (error != null) {
-      Throwable cause = error.getCause() != null ? error.getCause() : error;
-      log.error("planner {} failed", planner.name(), cause);
-      event("planner-failed", "alert", null, null, "planner " + planner.name() + " failed: " + cause.getMessage());
-      fail(new IllegalStateException("planner " + planner.name() + " failed: " + cause.getMessage(), cause));
-      return;
-    }
-    if (suggestions.size() < asked) plannerDryAt = marker;
-    if (!stopping && !aborted) {
-      for (Suggestion s : suggestions) {
-        int seq = nextSeq++;
-        boolean manual = campaign.approval() == CampaignConfig.Approval.MANUAL;
-        ExperimentStatus status = manual ? ExperimentStatus.AWAITING_APPROVAL : ExperimentStatus.PLANNED;
-        store.planExperiment(run.id(), seq, s.point(), s, status, OptionalInt.empty());
-        Exp e = new Exp(seq, s.point());
-        e.status = status;
-        experiments.put(seq, e);
-        notifyExperiment(e);
-        if (manual) event("approval-needed", "info", null, seq, "experiment #" + seq + " waits for approval: " + s.point() + " (" + s.reason() + ")");
-      }
-    }
-    if (suggestions.isEmpty() && active().isEmpty() && !stopping) {
-      stopping = true;
-      stopReason = "the planner has no new points to suggest";
-      event("stopping", "info", null, null, "stopping: " + stopReason);
-    }
-    tick();
-  }
-
-  private void advance(Exp e) {
-    if (e.busy || e.status.finished() || e.status == ExperimentStatus.AWAITING_APPROVAL || paused || aborted || finished) return;
-    if (e.stepIndex >= campaign.workflow().size()) {
-      complete(e);
-      return;
-    }
-    WorkflowStep step = campaign.workflow().get(e.stepIndex);
-    e.busy = true;
-    CompletableFuture<Lease> lease = lab.lease(step.instrument(), holder);
-    e.waitingLease = lease;
-    lease.whenComplete((l, t) -> {
-      if (l == null) return; // cancelled: the experiment stopped waiting
-      try {
-        loop.execute(() -> guarded(() -> leased(e, step, l)));
-      } catch (java.util.concurrent.RejectedExecutionException rejected) {
-        l.release();
-      }
-    });
-  }
-
-  private void leased(Exp e, WorkflowStep step, Lease lease) {
-    e.waitingLease = null;
-    if (e.status.finished() || aborted || paused || finished) {
-      lease.release();
-      e.busy = false;
-      return;
-    }
-    e.lease = lease;
-    InstrumentConfig instrument = lab.instrumentConfig(step.instrument());
-    Map<String, Object> args = new LinkedHashMap<>();
-    for (Map.Entry<String, WorkflowStep.Arg> a : step.args().entrySet()) {
-      Object v = resolve(e, a.getValue());
-      if (v == null) {
-        refuse(e, step, args, "bad-reply", "no value for argument " + a.getKey() + " (" + describe(a.getValue()) + ")", false);
-        return;
-      }
-      args.put(a.getKey(), v);
-    }
-    Optional<String> violation = Safety.limitViolation(instrument, args);
-    if (violation.isPresent()) {
-      event("limit", "warning", step.instrument(), e.seq, "experiment #" + e.seq + ": " + violation.get() + "; nothing sent");
-      refuse(e, step, args, "limit", violation.get(), true);
-      return;
-    }
-    CommandConfig command = instrument.commands().get(step.command());
-    if (command.requires().isEmpty()) {
-      send(e, step, command, args);
-    } else {
-      checkInterlocks(e, step, command, args);
-    }
-  }
-
-  private Object resolve(Exp e, WorkflowStep.Arg arg) {
-    if (arg instanceof WorkflowStep.Arg.Literal l) return l.value();
-    if (arg instanceof WorkflowStep.Arg.ParameterRef p) return e.requested.values().get(p.parameter());
-    if (arg instanceof WorkflowStep.Arg.OutputArg o) {
-      return e.outputs.getOrDefault(o.ref().step(), Map.of()).get(o.ref().output());
-    }
-    return null;
-  }
-
-  private static String describe(WorkflowStep.Arg arg) {
-    if (arg instanceof WorkflowStep.Arg.ParameterRef p) return "$" + p.parameter();
-    if (arg instanceof WorkflowStep.Arg.OutputArg o) return "$" + o.ref();
-    return String.valueOf(arg);
-  }
-
-  /** Reads every interlock variable; sends when all hold, else holds the step and tries again. */
-  private void checkInterlocks(Exp e, WorkflowStep step, CommandConfig command, Map<String, Object> args) {
-    Map<String, CompletableFuture<Object>> reads = new LinkedHashMap<>();
-    for (String key : command.requires().keySet()) {
-      int dot = key.indexOf('.');
-      String instrument = dot < 0 ? step.instrument() : key.substring(0, dot);
-      String variable = dot < 0 ? key : key.substring(dot + 1);
-      reads.put(key, call(() -> lab.instrument(instrument).read(variable)).orTimeout(5, TimeUnit.SECONDS));
-    }
-    CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new)).whenComplete((ignored, t) -> later(() -> {
-      List<String> unmet = new ArrayList<>();
-      reads.forEach((key, f) -> {
-        Object required = command.requires().get(key);
-        try {
-          Object actual = f.join();
-          if (!Safety.satisfies(actual, required)) unmet.add(key + " must be " + required + ", is " + actual);
-        } catch (RuntimeException ex) {
-          unmet.add(key + " must be " + required + ", cannot be read (" + rootMessage(ex) + ")");
-        }
-      });
-      interlocksRead(e, step, command, args, unmet);
-    }));
-  }
-
-  private void interlocksRead(Exp e, WorkflowStep step, CommandConfig command, Map<String, Object> args, List<String> unmet) {
-    if (e.status.finished() || aborted || finished) {
-      releaseLease(e);
-      e.busy = false;
-      return;
-    }
-    String where = step.instrument() + "." + step.command();
-    if (unmet.isEmpty()) {
-      if (e.holdSince != null) {
-        long held = Duration.between(e.holdSince, clock.instant()).toMillis();
-        event("interlock-cleared", "info", step.instrument(), e.seq, "experiment #" + e.seq + ": interlock of " + where + " met after "
-            + held + " ms; sending");
-        // the experiment carries the hold: a person reading its row sees why it took longer
-        e.cause = "interlock: " + where + " held " + held + " ms (" + e.holdNote + ")";
-        e.holdSince = null;
-      }
-      send(e, step, command, args);
-      return;
-    }
-    String what = String.join("; ", unmet);
-    Instant now = clock.instant();
-    if (e.holdSince == null) {
-      e.holdSince = now;
-      e.holdNote = what;
-      event("interlock-hold", "warning", step.instrument(), e.seq, "experiment #" + e.seq + ": " + where + " held: " + what);
-    }
-    if (Duration.between(e.holdSince, now).compareTo(command.timeout()) >= 0) {
-      refuse(e, step, args, "interlock", where + " held longer than its timeout (" + command.timeout().toSeconds() + " s): " + what, false);
-      return;
-    }
-    // free the instrument while waiting: whatever clears the interlock may need it
-    releaseLease(e);
-    after(interlockPoll, () -> {
-      e.busy = false;
-      advance(e);
-    });
-  }
-
-  /** Fails the step before anything was sent: journaled as FAILED with no STARTED. */
-  private void refuse(Exp e, WorkflowStep step, Map<String, Object> args, String kind, String message, boolean learned) {
-    int attempt = e.attempts.merge(e.stepIndex, 1, Integer::sum);
-    Instant now = clock.instant();
-    store.stepRefused(new StepRecord(run.id(), e.seq, e.stepIndex, attempt, step.id(), step.instrument(), step.command(), args,
-        StepStatus.FAILED, StepRecord.idempotencyKey(run.id(), e.seq, step.id()), now, Optional.empty(), Optional.empty(), Map.of(),
-        Optional.of(kind), Optional.of(message)));
-    releaseLease(e);
-    finishExperiment(e, ExperimentStatus.FAILED, kind + ": " + message, learned);
-    tick();
-  }
-
-  private void send(Exp e, WorkflowStep step, CommandConfig command, Map<String, Object> args) {
-    int attempt = e.attempts.merge(e.stepIndex, 1, Integer::sum);
-    StepRecord record = new StepRecord(run.id(), e.seq, e.stepIndex, attempt, step.id(), step.instrument(), step.command(), args,
-        StepStatus.STARTED, StepRecord.idempotencyKey(run.id(), e.seq, step.id()), clock.instant(), Optional.empty(), Optional.empty(),
-        Map.of(), Optional.empty(), Optional.empty());
-    store.stepStarted(record); // write before act: after a crash this row says "maybe sent"
-    boolean first = !e.reached;
-    e.reached = true;
-    e.status = ExperimentStatus.RUNNING;
-    if (first) notifyExperiment(e);
-    e.inFlight = attempt;
-    int index = e.stepIndex;
-    Duration limit = watchdogLimit(command);
-    e.watchdog = after(limit, () -> watchdog(e, step, index, attempt, command.timeout()));
-    Command sent = new Command(step.command(), args);
-    call(() -> lab.instrument(step.instrument()).execute(sent)).whenComplete((r, t) -> later(() -> replied(e, step, index, attempt, r, t)));
-  }
-
-  /** Calls a driver on the call pool; a driver that throws instead of failing its future is treated the same. */
-  private <T> CompletableFuture<T> call(java.util.function.Supplier<CompletableFuture<T>> driverCall) {
-    try {
-      return CompletableFuture.supplyAsync(driverCall, calls).thenCompose(f -> f);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(new IllegalStateException("the run has ended"));
-    }
-  }
-
-  /**
-   * The driver enforces the command's timeout itself; the watchdog is the backstop for a driver
-   * that does not. The drivers re-send an idempotent command after a timeout (twice, after 0.5 s
-   * then 1 s), so for those the watchdog allows three timeouts and the pauses; then a grace of a
-   * tenth of the timeout, at least one second, so the driver's own error wins the race.
-   */
-  static Duration watchdogLimit(CommandConfig command) {
-    Duration timeout = command.timeout();
-    Duration work = command.idempotent() ? timeout.multipliedBy(3).plusMillis(1500) : timeout;
-    Duration tenth = timeout.dividedBy(10);
-    return work.plus(tenth.compareTo(Duration.ofSeconds(1)) > 0 ? tenth : Duration.ofSeconds(1));
-  }
-
-  private void replied(Exp e, WorkflowStep step, int index, int attempt, Reply reply, Throwable error) {
-    if (e.inFlight != attempt || e.stepIndex != index || e.status.finished()) {
-      log.info("late reply from {}.{} for experiment #{} ignored (the step had already ended)", step.instrument(), step.command(), e.seq);
-      return;
-    }
-    e.inFlight = 0;
-    if (e.watchdog != null) e.watchdog.cancel(false);
-    if (error == null) {
-      List<Store.NewAttachment> files = reply.attachments().stream()
-          .map(a -> new Store.NewAttachment(a.name(), a.mediaType(), a.data())).toList();
-      store.stepDone(run.id(), e.seq, index, attempt, reply.outputs(), files);
-      lab.clearError(step.instrument());
-      releaseLease(e);
-      e.outputs.put(step.id(), reply.outputs());
-      e.stepIndex++;
-      e.busy = false;
-      advance(e);
-    } else {
-      Optional<InstrumentError> ie = Lab.instrumentError(error);
-      String kind = ie.map(InstrumentError::kind).orElse("error");
-      String message = ie.map(Throwable::getMessage).orElseGet(() -> rootMessage(error));
-      store.stepEnded(run.id(), e.seq, index, attempt, StepStatus.FAILED, kind, message);
-      releaseLease(e);
-      if (ie.isPresent() && ie.get() instanceof InstrumentError.Timeout) {
-        lab.markError(step.instrument(), message);
-        event("step-timeout", "alert", step.instrument(), e.seq, "experiment #" + e.seq + ": " + message);
-      } else {
-        event("step-failed", "warning", step.instrument(), e.seq, "experiment #" + e.seq + ": " + kind + ": " + message);
-      }
-      boolean learned = ie.isPresent() && ie.get() instanceof InstrumentError.Refused;
-      finishExperiment(e, ExperimentStatus.FAILED, kind + ": " + message, learned);
-    }
-    tick();
-  }
-
-  private void watchdog(Exp e, WorkflowStep step, int index, int attempt, Duration timeout) {
-    if (e.inFlight != attempt || e.stepIndex != index || e.status.finished()) return;
-    e.inFlight = 0;
-    String message = step.instrument() + "." + step.command() + ": no reply within its timeout of " + timeout.toMillis() + " ms";
-    store.stepEnded(run.id(), e.seq, index, attempt, StepStatus.FAILED, "watchdog", message);
-    lab.markError(step.instrument(), message);
-    event("watchdog", "alert", step.instrument(), e.seq, "experiment #" + e.seq + ": " + message + "; instrument marked in error");
-    releaseLease(e);
-    finishExperiment(e, ExperimentStatus.FAILED, "watchdog: " + message, false);
-    tick();
-  }
-
-  private void complete(Exp e) {
-    Map<String, Double> values = new LinkedHashMap<>();
-    for (CampaignConfig.ObjectiveSource source : campaign.objectives()) {
-      Object v = e.outputs.getOrDefault(source.from().step(), Map.of()).get(source.from().output());
-      Double d = number(v);
-      if (d == null) {
-        finishExperiment(e, ExperimentStatus.FAILED, "bad-reply: output " + source.from() + " is " + (v == null ? "missing" : "not a number: " + v),
-            false);
-        return;
-      }
-      values.put(source.objective().name(), d);
-    }
-    Map<String, Object> achieved = new LinkedHashMap<>(e.requested.values());
-    campaign.achieved().forEach((parameter, ref) -> {
-      Object v = e.outputs.getOrDefault(ref.step(), Map.of()).get(ref.output());
-      if (v == null) return;
-      Double d = number(v);
-      achieved.put(parameter, d != null ? d : v);
-    });
-    Point point = new Point(achieved);
+  private void done(LiveExperiment e, Point point, Map<String, Double> values) {
     Observation observation = Observation.ok(point, values);
     e.status = ExperimentStatus.DONE;
     e.busy = false;
@@ -1007,32 +612,11 @@ public final class CampaignEngine {
         Optional.of(observation));
     observations.add(observation);
     endedThisSession++;
-    considerBest(e.seq, point, values);
+    stopRules.observed(e.seq, point, values);
     notifyExperiment(e, Optional.of(point), values, Optional.ofNullable(e.cause));
   }
 
-  private void considerBest(int seq, Point point, Map<String, Double> values) {
-    if (best == null || scoring.compare(values, best.values()) < 0) {
-      best = new Best(seq, point, values);
-      doneSinceBest = 0;
-    } else {
-      doneSinceBest++;
-    }
-  }
-
-  private static Double number(Object v) {
-    if (v instanceof Number n) return n.doubleValue();
-    if (v instanceof String s) {
-      try {
-        return Double.parseDouble(s.trim());
-      } catch (NumberFormatException ignored) {
-        return null;
-      }
-    }
-    return null;
-  }
-
-  private void finishExperiment(Exp e, ExperimentStatus status, String cause, boolean learned) {
+  private void finishExperiment(LiveExperiment e, ExperimentStatus status, String cause, boolean learned) {
     e.status = status;
     e.busy = false;
     e.cause = cause;
@@ -1041,13 +625,6 @@ public final class CampaignEngine {
     failed.ifPresent(observations::add);
     endedThisSession++;
     notifyExperiment(e, Optional.empty(), Map.of(), Optional.of(cause));
-  }
-
-  private void releaseLease(Exp e) {
-    if (e.lease != null) {
-      e.lease.release();
-      e.lease = null;
-    }
   }
 
   // =================================================================== abort and the end
@@ -1064,21 +641,21 @@ public final class CampaignEngine {
     for (String instrument : used) {
       Optional<String> command = lab.abortCommand(instrument);
       if (command.isEmpty()) continue;
-      CompletableFuture<Reply> f = call(() -> lab.instrument(instrument).execute(Command.of(command.get())));
+      CompletableFuture<Reply> f = steps.call(() -> lab.instrument(instrument).execute(Command.of(command.get())));
       sent.add(f.orTimeout(10, TimeUnit.SECONDS).handle((r, t) -> {
         later(() -> event(t == null ? "abort-sent" : "abort-failed", t == null ? "info" : "alert", instrument, null,
-            instrument + "." + command.get() + (t == null ? " acknowledged" : " failed: " + rootMessage(t))));
+            instrument + "." + command.get() + (t == null ? " acknowledged" : " failed: " + StepRunner.rootMessage(t))));
         return null;
       }));
     }
-    for (Exp e : active()) {
+    for (LiveExperiment e : active()) {
       if (e.waitingLease != null) e.waitingLease.cancel(false);
       if (e.watchdog != null) e.watchdog.cancel(false);
       if (e.inFlight != 0) {
         store.stepEnded(run.id(), e.seq, e.stepIndex, e.inFlight, StepStatus.FAILED, "aborted", reason);
         e.inFlight = 0;
       }
-      releaseLease(e);
+      e.releaseLease();
       finishExperiment(e, ExperimentStatus.FAILED, "aborted: " + reason, false);
     }
     CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
@@ -1097,7 +674,7 @@ public final class CampaignEngine {
   }
 
   private RunSummary summary(RunStatus status) {
-    return new RunSummary(run.id(), status, stopReason, store.experiments(run.id()), Optional.ofNullable(best));
+    return new RunSummary(run.id(), status, stopReason, store.experiments(run.id()), stopRules.best());
   }
 
   private void fatal(Throwable t) {
@@ -1109,9 +686,9 @@ public final class CampaignEngine {
   private void fail(Throwable t) {
     if (finished) return;
     finished = true;
-    for (Exp e : experiments.values()) {
+    for (LiveExperiment e : experiments.values()) {
       if (e.waitingLease != null) e.waitingLease.cancel(false);
-      releaseLease(e);
+      e.releaseLease();
     }
     completion.completeExceptionally(t);
     shutdownThreads();
@@ -1119,112 +696,123 @@ public final class CampaignEngine {
 
   private void shutdownThreads() {
     loop.shutdown();
-    planning.shutdownNow();
+    plannerThread.shutdownNow();
     calls.shutdown();
   }
 
   // =================================================================== events and progress
 
   private void event(String kind, String severity, String instrument, Integer seq, String message) {
-    var record = store.addEvent(run.id(), kind, severity, Optional.ofNullable(instrument),
-        seq == null ? OptionalInt.empty() : OptionalInt.of(seq), message);
-    if ("alert".equals(severity)) log.warn("{}: {}", run.id(), message);
-    else log.info("{}: {}", run.id(), message);
-    for (EngineListener l : listeners) {
-      try {
-        l.onEvent(record);
-      } catch (RuntimeException ex) {
-        log.warn("listener failed on event: {}", ex.toString());
-      }
-    }
+    reporting.event(run.id(), kind, severity, instrument, seq, message);
   }
 
-  private ExperimentRecord record(Exp e) {
+  private ExperimentRecord record(LiveExperiment e) {
     return record(e, Optional.empty(), Map.of(), Optional.ofNullable(e.cause));
   }
 
-  private ExperimentRecord record(Exp e, Optional<Point> achieved, Map<String, Double> values, Optional<String> cause) {
-    return new ExperimentRecord(run.id(), e.seq, e.status, e.requested, achieved, values, cause, e.reached, e.retryOf,
-        clock.instant(), Optional.empty(), Optional.empty());
+  private ExperimentRecord record(LiveExperiment e, Optional<Point> achieved, Map<String, Double> values, Optional<String> cause) {
+    return reporting.record(run.id(), e, achieved, values, cause);
   }
 
-  private void notifyExperiment(Exp e) {
+  private void notifyExperiment(LiveExperiment e) {
     notifyExperiment(e, Optional.empty(), Map.of(), Optional.ofNullable(e.cause));
   }
 
-  private void notifyExperiment(Exp e, Optional<Point> achieved, Map<String, Double> values, Optional<String> cause) {
-    if (listeners.isEmpty()) return;
-    ExperimentRecord r = record(e, achieved, values, cause);
-    for (EngineListener l : listeners) {
-      try {
-        l.onExperiment(r);
-      } catch (RuntimeException ex) {
-        log.warn("listener failed on experiment: {}", ex.toString());
-      }
-    }
+  private void notifyExperiment(LiveExperiment e, Optional<Point> achieved, Map<String, Double> values, Optional<String> cause) {
+    reporting.experiment(run.id(), e, achieved, values, cause);
   }
 
   private void publishProgress() {
-    int done = 0;
-    int failed = 0;
-    int inFlight = 0;
-    int awaiting = 0;
-    int held = 0;
-    for (Exp e : experiments.values()) {
-      if (e.status == ExperimentStatus.HELD) held++;
-      if (e.status == ExperimentStatus.DONE) done++;
-      else if (e.status.finished()) failed++;
-      else if (e.status == ExperimentStatus.AWAITING_APPROVAL) awaiting++;
-      else inFlight++;
-    }
     Progress.State state = finished ? Progress.State.FINISHED : stopping ? Progress.State.STOPPING
         : paused ? Progress.State.PAUSED : Progress.State.RUNNING;
-    OptionalInt budget = campaign.budget().experiments();
-    Optional<Duration> eta = Optional.empty();
-    if (budget.isPresent() && endedThisSession > 0 && !finished) {
-      Duration elapsed = Duration.between(sessionStart, clock.instant());
-      int left = Math.max(0, budget.getAsInt() - done - failed);
-      eta = Optional.of(elapsed.multipliedBy(left).dividedBy(endedThisSession));
-    }
-    Progress p = new Progress(run.id(), state, counted(), budget, done, failed, inFlight, awaiting, held, Optional.ofNullable(best), eta);
-    progress = p;
-    for (EngineListener l : listeners) {
-      try {
-        l.onProgress(p);
-      } catch (RuntimeException ex) {
-        log.warn("listener failed on progress: {}", ex.toString());
-      }
-    }
+    reporting.progress(run.id(), state, experiments.values(), counted(), stopRules.best(), sessionStart, endedThisSession);
   }
 
-  private static String rootMessage(Throwable t) {
-    Throwable c = t;
-    while (c.getCause() != null && c.getCause() != c) c = c.getCause();
-    return c.getMessage() == null ? c.toString() : c.getMessage();
-  }
+  /** The engine as its parts see it (see {@link Coordinator}); private so that none of it becomes public API. */
+  private final class Parts implements Coordinator {
+    @Override
+    public String runId() {
+      return run.id();
+    }
 
-  /** One experiment in memory; touched only on the engine thread. */
-  private static final class Exp {
-    final int seq;
-    final Point requested;
-    ExperimentStatus status = ExperimentStatus.PLANNED;
-    int stepIndex;
-    boolean reached;
-    boolean busy;
-    String cause;
-    final Map<String, Map<String, Object>> outputs = new LinkedHashMap<>();
-    final Map<Integer, Integer> attempts = new HashMap<>();
-    CompletableFuture<Lease> waitingLease;
-    Lease lease;
-    ScheduledFuture<?> watchdog;
-    int inFlight;
-    Instant holdSince;
-    String holdNote;
-    OptionalInt retryOf = OptionalInt.empty();
+    @Override
+    public boolean mayStartSteps() {
+      return !paused && !aborted && !finished;
+    }
 
-    Exp(int seq, Point requested) {
-      this.seq = seq;
-      this.requested = requested;
+    @Override
+    public boolean ending() {
+      return aborted || finished;
+    }
+
+    @Override
+    public boolean ended() {
+      return finished;
+    }
+
+    @Override
+    public boolean stopping() {
+      return stopping;
+    }
+
+    @Override
+    public void stop(String reason) {
+      CampaignEngine.this.stop(reason);
+    }
+
+    @Override
+    public void fail(Throwable t) {
+      CampaignEngine.this.fail(t);
+    }
+
+    @Override
+    public int activeCount() {
+      return active().size();
+    }
+
+    @Override
+    public void event(String kind, String severity, String instrument, Integer seq, String message) {
+      CampaignEngine.this.event(kind, severity, instrument, seq, message);
+    }
+
+    @Override
+    public void finish(LiveExperiment e, ExperimentStatus status, String cause, boolean learned) {
+      finishExperiment(e, status, cause, learned);
+    }
+
+    @Override
+    public void done(LiveExperiment e, Point achieved, Map<String, Double> values) {
+      CampaignEngine.this.done(e, achieved, values);
+    }
+
+    @Override
+    public void notifyExperiment(LiveExperiment e) {
+      CampaignEngine.this.notifyExperiment(e);
+    }
+
+    @Override
+    public boolean later(Runnable action) {
+      return CampaignEngine.this.later(action);
+    }
+
+    @Override
+    public ScheduledFuture<?> after(Duration delay, Runnable action) {
+      return CampaignEngine.this.after(delay, action);
+    }
+
+    @Override
+    public LiveExperiment plan(Suggestion s, ExperimentStatus status, OptionalInt retryOf) {
+      return planExperiment(s, status, retryOf);
+    }
+
+    @Override
+    public int reachedOrPlanned() {
+      return counted() + unreachedInFlight();
+    }
+
+    @Override
+    public void tick() {
+      CampaignEngine.this.tick();
     }
   }
 }

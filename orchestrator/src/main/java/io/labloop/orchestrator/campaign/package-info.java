@@ -12,5 +12,10 @@
  * makes crash-resume exact. An experiment whose non-idempotent step was in flight at a crash
  * may be HELD ({@code on-interrupt: hold}) until a person settles it with a
  * {@link io.labloop.orchestrator.campaign.Release} (retry, fail, or values measured by hand).
+ *
+ * <p>The engine coordinates package-private parts, one concept each: {@code StepRunner} (one
+ * experiment's workflow, step by step), {@code Planning} (asking the planner, recording its
+ * suggestions), {@code StopRules} (when to stop, the best so far), {@code Recovery} (resuming
+ * from the store) and {@code Reporting} (events, progress and listeners).
  */
 package io.labloop.orchestrator.campaign;

@@ -30,7 +30,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -76,6 +78,7 @@ final class CampaignSession {
     VirtualLabs.Running sim = null;
     Lab lab = null;
     Thread hook = null;
+    CountDownLatch left = new CountDownLatch(1);
     try {
       LabConfig labConfig = o.campaign().lab();
       if (o.simulate()) {
@@ -93,14 +96,16 @@ final class CampaignSession {
       CampaignEngine engine = b.build();
       ProgressLine line = new ProgressLine(out, System.console() != null, campaign);
       engine.addListener(line);
-      // Ctrl-C or SIGTERM: the store is consistent after every call, so leaving is safe; close
-      // the lab so that ports and ptys are freed. The next identical command resumes.
+      // Ctrl-C or SIGTERM: the store is consistent after every call, so leaving is safe. The hook
+      // lets the commands in flight answer and be journaled, so that nothing is left "maybe sent",
+      // then waits for this thread to say how to resume and close the lab (ports, ptys): the JVM
+      // ends as soon as the hook returns, whatever this thread was doing.
       final VirtualLabs.Running simToClose = sim;
       final Lab labToClose = lab;
       hook = new Thread(() -> {
-        // let the commands in flight answer and be journaled, so that little is left to resume
         try {
-          engine.shutdown(Duration.ofSeconds(10)).get(15, java.util.concurrent.TimeUnit.SECONDS);
+          engine.shutdown(Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS);
+          if (left.await(10, TimeUnit.SECONDS)) return;
         } catch (Exception e) {
           // leaving anyway: what was committed is safe
         }
@@ -114,8 +119,9 @@ final class CampaignSession {
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
         if (cause instanceof EngineStopped) {
+          Progress p = engine.progress();
           err.println();
-          err.println("stopped; run the same command again to resume " + engine.runId());
+          err.println("stopped with " + p.done() + " experiments done; run the same command again to resume run " + engine.runId());
           throw new UserError(cause.getMessage(), ExitCodes.FAILURE);
         }
         throw new UserError("run stopped: " + cause.getMessage() + " (the run is kept; the same command resumes it)", ExitCodes.FAILURE);
@@ -140,6 +146,7 @@ final class CampaignSession {
       if (sim != null) sim.close();
       store.close();
       runLock.close();
+      left.countDown();
     }
   }
 

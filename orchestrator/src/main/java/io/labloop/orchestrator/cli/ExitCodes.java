@@ -8,6 +8,11 @@ public final class ExitCodes {
   public static final int FAILURE = 1;
   /** Bad input or usage: a file with problems, an unknown option. Nothing was written or sent. */
   public static final int BAD_INPUT = 2;
+  /**
+   * Stopped by Ctrl-C (SIGINT): 128 + the signal's number, as shells report it and as the JVM
+   * exits on that signal. A {@code labloop run} stopped so keeps its run; the same command resumes it.
+   */
+  public static final int INTERRUPTED = 130;
 
   private ExitCodes() {}
 }

@@ -20,7 +20,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Run a campaign in the foreground with a live progress line and a summary table at the end.",
         "Running the same command again on the same data folder resumes the campaign where it stopped (after Ctrl-C, "
-            + "a crash or a power cut); --restart starts it anew under a new run id, keeping the old data."})
+            + "a crash or a power cut); --restart starts it anew under a new run id, keeping the old data.",
+        "Ctrl-C lets the commands in flight answer (up to 10 s), records them and stops without ending the run."},
+    footer = {"", "Exit codes: " + ExitCodes.OK + " the run completed, " + ExitCodes.FAILURE + " it failed or was aborted (the message says why), "
+        + ExitCodes.BAD_INPUT + " bad input, " + ExitCodes.INTERRUPTED + " stopped by Ctrl-C (143 by SIGTERM; the same command resumes it)."})
 public final class RunCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "CAMPAIGN", description = "The campaign file (campaign.yaml).")

@@ -237,6 +237,21 @@ class CampaignEngineTest {
   }
 
   @Test
+  void onInterruptRetryTakesANewNumberWhenLaterExperimentsWereAlreadyPlanned() throws Exception {
+    fake.onInterrupt = CampaignConfig.OnInterrupt.RETRY;
+    String runId = crashedRunWithSynthesizeInFlight();
+    Point next = new Point(Map.of("temperature", 150.0));
+    store.planExperiment(runId, 2, next, Suggestion.of(next, "uniform", "x"), ExperimentStatus.PLANNED, OptionalInt.empty());
+    RunSummary s = run(fake.campaign());
+    assertEquals(runId, s.runId());
+    ExperimentRecord retry = s.experiments().stream().filter(e -> e.retryOf().isPresent()).findFirst().orElseThrow();
+    assertEquals(3, retry.seq(), "the retry follows the last experiment planned before the crash");
+    assertEquals(123.0, retry.requested().number("temperature"));
+    assertEquals(150.0, s.experiments().get(1).requested().number("temperature"), "#2 kept its own conditions");
+    assertEquals(ExperimentStatus.DONE, s.experiments().get(1).status());
+  }
+
+  @Test
   void aHeldExperimentReleasedWithHandMeasuredValuesIsLearnedAsDone() throws Exception {
     fake.onInterrupt = CampaignConfig.OnInterrupt.HOLD;
     crashedRunWithSynthesizeInFlight();

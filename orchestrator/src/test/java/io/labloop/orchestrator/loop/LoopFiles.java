@@ -1,8 +1,10 @@
 package io.labloop.orchestrator.loop;
 
+import io.labloop.simulators.VirtualLab;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +45,21 @@ public final class LoopFiles {
   public Path write() {
     write("lab.yaml");
     return write("campaign.yaml");
+  }
+
+  /** Writes lab.yaml and starts its virtual lab in this JVM (work files under sim/), for runs in other processes. */
+  public VirtualLab startLab() {
+    return VirtualLab.start(writeLab(), dir.resolve("sim"));
+  }
+
+  /**
+   * Writes lab.yaml and campaign.yaml for runs in other processes against {@code lab}, the
+   * virtual lab started from {@link #writeLab()}: the lab file names the ports it really took.
+   */
+  public Path writeFor(VirtualLab lab) {
+    set("ROBOT_PORT", URI.create(lab.endpoint("robot").address()).getPort());
+    set("MQTT_PORT", URI.create(lab.endpoint("xrd").address()).getPort());
+    return write();
   }
 
   public Path dir() {
