@@ -17,7 +17,8 @@ import picocli.CommandLine.HelpCommand;
       ""
     },
     commandListHeading = "%nCommands:%n",
-    footer = {"", "Exit codes: 0 ok, 1 campaign or run failure, 2 bad input or usage.",
+    footer = {"", "Exit codes: 0 ok, 1 campaign or run failure, 2 bad input or usage;",
+        "130 a run stopped by Ctrl-C (143 by SIGTERM): the same command resumes it.",
         "Run 'labloop help COMMAND' for one command's options."},
     subcommands = {
       HelpCommand.class,
