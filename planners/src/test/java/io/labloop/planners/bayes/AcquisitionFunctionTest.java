@@ -64,6 +64,24 @@ class AcquisitionFunctionTest {
     }
   }
 
+  /**
+   * Far below the incumbent, where EI itself underflows, the polishing step still needs log-EI and
+   * its slope to be accurate: log h(z) and the partials -Φ(z)/h(z), φ(z)/h(z) against 50-digit
+   * references (mpmath), with mean = -z, sd = 1, best = 0.
+   */
+  @ParameterizedTest(name = "z = {0}")
+  @CsvSource({"-5, -16.74430116266099, -5.3618162412880885, 27.809081206440443",
+      "-10, -55.553122036122356, -10.194383033412553, 102.94383033412553",
+      "-20, -206.9178385094251, -20.099262811101282, 402.98525622202564",
+      "-40, -808.29856835661996, -40.049906657648518, 1602.9962663059407"})
+  void logEiAndItsSlopeStayAccurateWhereEiUnderflows(double z, double logEi, double dMean, double dSd) {
+    AcquisitionFunction ei = new AcquisitionFunction(Bayesian.Acquisition.EI, 2);
+    double[] p = ei.withPartials(-z, 1, 0);
+    assertEquals(logEi, p[0], 1e-12 * Math.abs(logEi));
+    assertEquals(dMean, p[1], 1e-10 * Math.abs(dMean));
+    assertEquals(dSd, p[2], 1e-10 * Math.abs(dSd));
+  }
+
   @ParameterizedTest(name = "Φ({0}) = {1}")
   @CsvSource({"0, 0.5", "-1, 0.15865525393145707", "-3, 0.0013498980316301", "-5, 2.866515718791939e-07",
       "2.5, 0.9937903346742238", "-10, 7.619853024160527e-24"})
