@@ -21,8 +21,8 @@ import java.util.Set;
  *   <li>{@code replay}: {@code file} (a CSV whose header names the parameters; the caller
  *       resolves it to an absolute path before {@link #create});
  *   <li>{@code bayesian}: {@code initial} (space-filling points before the model, default
- *       max(5, 2 × parameters)), {@code acquisition} ({@code ei} | {@code ucb} | {@code pi}, default
- *       {@code ei}), {@code beta} (exploration weight of {@code ucb}, default 2), {@code batch}
+ *       max(5, 2 × parameters)), {@code acquisition} ({@code ei} | {@code ucb} | {@code pi} | {@code hedge}, default
+ *       {@code ei}), {@code beta} (exploration weight of {@code ucb}, also inside {@code hedge}, default 2), {@code batch}
  *       (suggestions per call, default 1).
  * </ul>
  * Every type also accepts {@code batch}. The seed is {@link PlannerSpec#seed()}.
@@ -59,12 +59,17 @@ public final class Planners {
       case "lhs" -> Designs.lhs(spec.seed(), intOption(o, "points", 20));
       case "grid" -> Designs.grid(intOption(o, "levels", 5));
       case "replay" -> Designs.replay(Path.of(o.get("file").toString()));
-      case "bayesian" -> Bayesian.builder()
-          .seed(spec.seed())
-          .initial(o.containsKey("initial") ? intOption(o, "initial", 0) : Bayesian.AUTO_INITIAL)
-          .acquisition(Bayesian.Acquisition.valueOf(o.getOrDefault("acquisition", "ei").toString().toUpperCase(Locale.ROOT)))
-          .beta(doubleOption(o, "beta", 2.0))
-          .build();
+      case "bayesian" -> {
+        Bayesian.Builder b = Bayesian.builder()
+            .seed(spec.seed())
+            .initial(o.containsKey("initial") ? intOption(o, "initial", 0) : Bayesian.AUTO_INITIAL)
+            .beta(doubleOption(o, "beta", 2.0));
+        // Without the option the builder's default applies, so the default lives in one place.
+        if (o.containsKey("acquisition")) {
+          b.acquisition(Bayesian.Acquisition.valueOf(o.get("acquisition").toString().toUpperCase(Locale.ROOT)));
+        }
+        yield b.build();
+      }
       default -> throw new IllegalStateException("checked above: " + type);
     };
   }
@@ -98,14 +103,14 @@ public final class Planners {
     positiveInt(o, "initial", 1, problems);
     if (o.containsKey("acquisition")) {
       String a = o.get("acquisition").toString().toLowerCase(Locale.ROOT);
-      if (!List.of("ei", "ucb", "pi").contains(a)) {
-        problems.add(new PlannerProblem("acquisition", "'" + o.get("acquisition") + "' is not one of ei, ucb, pi"));
+      if (!List.of("ei", "ucb", "pi", "hedge").contains(a)) {
+        problems.add(new PlannerProblem("acquisition", "'" + o.get("acquisition") + "' is not one of ei, ucb, pi, hedge"));
       }
-      if (o.containsKey("beta") && !"ucb".equals(a)) {
-        problems.add(new PlannerProblem("beta", "only used with acquisition: ucb"));
+      if (o.containsKey("beta") && !"ucb".equals(a) && !"hedge".equals(a)) {
+        problems.add(new PlannerProblem("beta", "only used with acquisition: ucb or hedge"));
       }
     } else if (o.containsKey("beta")) {
-      problems.add(new PlannerProblem("beta", "only used with acquisition: ucb"));
+      problems.add(new PlannerProblem("beta", "only used with acquisition: ucb or hedge"));
     }
     if (o.containsKey("beta")) {
       Object b = o.get("beta");

@@ -130,6 +130,8 @@ class PlannersTest {
     PlannerProblem missing = Planners.check(new PlannerSpec("replay", 0, Map.of("file", dir.resolve("nope.csv").toString())), null).get(0);
     assertEquals("file", missing.option());
     assertTrue(Planners.check(new PlannerSpec("bayesian", 1, Map.of("acquisition", "ucb", "beta", 3.0, "initial", 6)), null).isEmpty());
+    assertTrue(Planners.check(new PlannerSpec("bayesian", 1, Map.of("acquisition", "hedge", "beta", 3.0)), null).isEmpty());
+    assertEquals("beta", Planners.check(new PlannerSpec("bayesian", 1, Map.of("acquisition", "pi", "beta", 3.0)), null).get(0).option());
     var e = assertThrows(IllegalArgumentException.class, () -> Planners.create(new PlannerSpec("lhs", 0, Map.of("points", -1))));
     assertTrue(e.getMessage().contains("points"), e.getMessage());
   }

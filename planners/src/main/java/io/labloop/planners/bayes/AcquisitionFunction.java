@@ -19,6 +19,7 @@ final class AcquisitionFunction {
   private final double sqrtBeta;
 
   AcquisitionFunction(Bayesian.Acquisition kind, double beta) {
+    if (kind == Bayesian.Acquisition.HEDGE) throw new IllegalArgumentException("hedge is a portfolio of acquisitions, not one");
     this.kind = kind;
     this.sqrtBeta = Math.sqrt(beta);
   }
@@ -28,6 +29,7 @@ final class AcquisitionFunction {
       case EI -> "log-EI";
       case UCB -> "UCB";
       case PI -> "log-PI";
+      case HEDGE -> throw new IllegalStateException("rejected by the constructor");
     };
   }
 
@@ -36,6 +38,7 @@ final class AcquisitionFunction {
       case EI -> Math.log(sd) + Gaussian.logH((best - mean) / sd);
       case UCB -> -(mean - sqrtBeta * sd);
       case PI -> Gaussian.logCdf((best - mean) / sd);
+      case HEDGE -> throw new IllegalStateException("rejected by the constructor");
     };
   }
 

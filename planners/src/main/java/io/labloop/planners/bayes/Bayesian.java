@@ -15,7 +15,12 @@ public final class Bayesian {
     /** Upper confidence bound on the improvement: -(mean - sqrt(beta) × sd) of the loss. */
     UCB,
     /** Probability of improving on the best loss so far. */
-    PI
+    PI,
+    /**
+     * GP-Hedge: EI, PI and UCB each propose a point and one is drawn with probability
+     * softmax(-predicted loss at the proposals) (see the planner's class comment).
+     */
+    HEDGE
   }
 
   private Bayesian() {}
@@ -27,7 +32,7 @@ public final class Bayesian {
   public static final class Builder {
     long seed;
     int initial = AUTO_INITIAL;
-    Acquisition acquisition = Acquisition.EI;
+    Acquisition acquisition = Acquisition.HEDGE;
     double beta = 2.0;
     int candidates = 2048;
 

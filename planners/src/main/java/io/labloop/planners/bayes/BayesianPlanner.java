@@ -56,16 +56,23 @@ final class BayesianPlanner implements Planner {
   private static final int RESTARTS = 10;
   private static final int BATCH_RESTARTS = 3;
   private static final int POLISH_ITERATIONS = 100;
+  /** GP-Hedge's softmax temperature on gains in standardised loss units (the paper's and scikit-optimize's 1). */
+  private static final double HEDGE_ETA = 1.0;
 
   private final long seed;
   private final int initial;
-  private final AcquisitionFunction acquisition;
+  /** The acquisitions that propose points: one, or the GP-Hedge portfolio. */
+  private final List<AcquisitionFunction> portfolio;
   private final int candidateCount;
 
   BayesianPlanner(Bayesian.Builder config) {
     this.seed = config.seed;
     this.initial = config.initial;
-    this.acquisition = new AcquisitionFunction(config.acquisition, config.beta);
+    this.portfolio = config.acquisition == Bayesian.Acquisition.HEDGE
+        ? List.of(new AcquisitionFunction(Bayesian.Acquisition.EI, config.beta),
+            new AcquisitionFunction(Bayesian.Acquisition.PI, config.beta),
+            new AcquisitionFunction(Bayesian.Acquisition.UCB, config.beta))
+        : List.of(new AcquisitionFunction(config.acquisition, config.beta));
     this.candidateCount = config.candidates;
   }
 
@@ -166,78 +173,146 @@ final class BayesianPlanner implements Planner {
     boolean[] used = new boolean[candidates.size()];
     List<Suggestion> out = new ArrayList<>();
     Map<String, Double> details = details(state, cube, gp, losses);
+    // The hedge draw has its own stream, so a portfolio of one consumes exactly the random
+    // numbers it did before the portfolio existed.
+    SplittableRandom hedgeRandom = new SplittableRandom(mix(seed, round + 3));
+    Scoring scoring = new Scoring(gp, posterior, logFeasible, feasibility, bestStd);
     for (int k = 0; k < n; k++) {
-      int[] order = ranking(posterior, logFeasible, used, bestStd);
-      if (order.length == 0) break;
-      double[] chosen = null;
-      Point chosenPoint = null;
-      double chosenScore = Double.NEGATIVE_INFINITY;
-      int chosenIndex = -1;
-      // Polish from the best candidate and from others drawn with probability ∝ exp(standardised
-      // score) (Boltzmann sampling, as BoTorch picks its restarts from its raw samples): mostly
-      // good points, but from several basins, so a distant basin gets its chance against the
-      // incumbent's neighbourhood. Later batch members get fewer starts (they matter less and
-      // the batch must stay fast).
-      List<Integer> starts = continuous ? restarts(posterior, logFeasible, used, order, bestStd,
-          k == 0 ? RESTARTS : BATCH_RESTARTS, random) : List.of();
-      for (int start : starts) {
-        double[] polished = polish(gp, candidates.get(start), bestStd);
-        Point pp = cube.decode(polished);
-        double[] snapped = cube.encode(pp);
-        GaussianProcess.Prediction pr = gp.predict(snapped);
-        double ps = acquisition.value(pr.mean(), Math.sqrt(pr.variance()), bestStd)
-            + Math.log(feasibility.probability(snapped));
-        if (ps > chosenScore && admissible.allows(pp)) {
-          chosen = snapped;
-          chosenPoint = pp;
-          chosenScore = ps;
-          chosenIndex = start;
-        }
+      List<Proposal> proposals = new ArrayList<>();
+      for (AcquisitionFunction a : portfolio) {
+        Proposal p = propose(a, scoring, cube, admissible, candidates, candidatePoints, used, continuous,
+            k == 0 ? RESTARTS : BATCH_RESTARTS, random);
+        if (p != null) proposals.add(p);
       }
-      // The best raw candidate competes with the polished points (and is the choice when none is admissible).
-      for (int r = 0; r < order.length; r++) {
-        int c = order[r];
-        double score = score(posterior, logFeasible, c, bestStd);
-        if (chosen != null && score <= chosenScore) break;
-        if (admissible.allows(candidatePoints.get(c))) {
-          chosen = candidates.get(c);
-          chosenPoint = candidatePoints.get(c);
-          chosenScore = score;
-          chosenIndex = c;
-          break;
-        }
-        used[c] = true;
-      }
-      if (chosen != null && !admissible.take(chosenPoint)) throw new IllegalStateException("checked as admissible: " + chosenPoint);
-      if (chosen == null) break;
-      used[chosenIndex] = true;
+      if (proposals.isEmpty()) break;
+      Map<String, Double> own = new LinkedHashMap<>(details);
+      Proposal pick = proposals.size() == 1 ? proposals.get(0) : hedge(proposals, gp, hedgeRandom, own);
+      double[] chosen = pick.x();
+      if (!admissible.take(pick.point())) throw new IllegalStateException("checked as admissible: " + pick.point());
+      used[pick.index()] = true;
       GaussianProcess.Prediction pr = gp.predict(chosen);
       double mean = gp.toOutput(pr.mean());
       double sd = gp.toOutputScale(Math.sqrt(pr.variance()));
       Map<String, Double> predictedMean = new LinkedHashMap<>();
       Map<String, Double> predictedSd = new LinkedHashMap<>();
       losses.describe(mean, sd, predictedMean, predictedSd);
-      Map<String, Double> own = new LinkedHashMap<>(details);
       if (!feasibility.isTrivial()) own.put("feasibility", feasibility.probability(chosen));
-      String reason = String.format(java.util.Locale.ROOT, "%s %.3g at predicted %s %.4g ± %.2g%s",
-          acquisition.label(), chosenScore, losses.label(), losses.reported(mean), sd, k > 0 || !state.pending().isEmpty()
+      String hedged = proposals.size() > 1 ? String.format(java.util.Locale.ROOT, "hedge chose %s (p %.2f): ",
+          pick.acquisition().label(), own.get("hedge.probability")) : "";
+      String reason = String.format(java.util.Locale.ROOT, "%s%s %.3g at predicted %s %.4g ± %.2g%s",
+          hedged, pick.acquisition().label(), pick.score(), losses.label(), losses.reported(mean), sd,
+          k > 0 || !state.pending().isEmpty()
               ? " (after believing " + (state.pending().size() + k) + " pending/batch points)" : "");
-      out.add(new Suggestion(chosenPoint, name(), reason, chosenScore, predictedMean, predictedSd, own));
+      out.add(new Suggestion(pick.point(), name(), reason, pick.score(), predictedMean, predictedSd, own));
       posterior.believe(chosen);
     }
     return out;
   }
 
-  private int[] ranking(CandidatePosterior posterior, double[] logFeasible, boolean[] used, double best) {
+  /** What one batch step scores against: the model, its posterior at the candidates, feasibility. */
+  private record Scoring(GaussianProcess gp, CandidatePosterior posterior, double[] logFeasible,
+      Feasibility feasibility, double best) {}
+
+  /** One acquisition's choice for the next point: its position, the point, its score and candidate index. */
+  private record Proposal(AcquisitionFunction acquisition, double[] x, Point point, double score, int index) {}
+
+  /**
+   * The maximiser of {@code a}: the best raw candidate or, in a continuous space, the best of the
+   * L-BFGS polishes started from it and from Boltzmann-sampled others. Null when no admissible
+   * candidate is left. Takes nothing: the caller takes the proposal it keeps.
+   */
+  private Proposal propose(AcquisitionFunction a, Scoring s, UnitCube cube, Admissible admissible,
+      List<double[]> candidates, List<Point> candidatePoints, boolean[] used, boolean continuous, int restartCount,
+      SplittableRandom random) {
+    int[] order = ranking(a, s, used);
+    if (order.length == 0) return null;
+    double[] chosen = null;
+    Point chosenPoint = null;
+    double chosenScore = Double.NEGATIVE_INFINITY;
+    int chosenIndex = -1;
+    // Polish from the best candidate and from others drawn with probability ∝ exp(standardised
+    // score) (Boltzmann sampling, as BoTorch picks its restarts from its raw samples): mostly
+    // good points, but from several basins, so a distant basin gets its chance against the
+    // incumbent's neighbourhood. Later batch members get fewer starts (they matter less and
+    // the batch must stay fast).
+    List<Integer> starts = continuous ? restarts(a, s, used, order, restartCount, random) : List.of();
+    for (int start : starts) {
+      double[] polished = polish(a, s.gp(), candidates.get(start), s.best());
+      Point pp = cube.decode(polished);
+      double[] snapped = cube.encode(pp);
+      GaussianProcess.Prediction pr = s.gp().predict(snapped);
+      double ps = a.value(pr.mean(), Math.sqrt(pr.variance()), s.best()) + Math.log(s.feasibility().probability(snapped));
+      if (ps > chosenScore && admissible.allows(pp)) {
+        chosen = snapped;
+        chosenPoint = pp;
+        chosenScore = ps;
+        chosenIndex = start;
+      }
+    }
+    // The best raw candidate competes with the polished points (and is the choice when none is admissible).
+    for (int r = 0; r < order.length; r++) {
+      int c = order[r];
+      double score = score(a, s, c);
+      if (chosen != null && score <= chosenScore) break;
+      if (admissible.allows(candidatePoints.get(c))) {
+        chosen = candidates.get(c);
+        chosenPoint = candidatePoints.get(c);
+        chosenScore = score;
+        chosenIndex = c;
+        break;
+      }
+      used[c] = true;
+    }
+    return chosen == null ? null : new Proposal(a, chosen, chosenPoint, chosenScore, chosenIndex);
+  }
+
+  /**
+   * GP-Hedge's choice among the portfolio's proposals, without hidden state. The published
+   * algorithm keeps, per acquisition, a running gain (the sum of the refitted model's mean at
+   * each of its past proposals) and draws with probability softmax(η · gain). Past proposals
+   * that were not run are not in the planning state, so here the gain is the current model's
+   * mean at the current proposals only (lower loss = higher gain, in the model's standardised
+   * units so η = 1 means the same on every problem): a one-step hedge. The draw uses its own
+   * stream from the seed and round, so the same state gives the same choice.
+   */
+  private static Proposal hedge(List<Proposal> proposals, GaussianProcess gp, SplittableRandom random,
+      Map<String, Double> details) {
+    double[] gain = new double[proposals.size()];
+    double top = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < gain.length; i++) {
+      gain[i] = -gp.predict(proposals.get(i).x()).mean();
+      top = Math.max(top, gain[i]);
+    }
+    double[] w = new double[gain.length];
+    double total = 0;
+    for (int i = 0; i < gain.length; i++) {
+      w[i] = Math.exp(HEDGE_ETA * (gain[i] - top));
+      total += w[i];
+    }
+    double u = random.nextDouble() * total;
+    int pick = gain.length - 1;
+    for (int i = 0; i < gain.length; i++) {
+      u -= w[i];
+      if (u <= 0) {
+        pick = i;
+        break;
+      }
+    }
+    for (int i = 0; i < gain.length; i++) details.put("hedge.gain." + proposals.get(i).acquisition().label(), gain[i]);
+    details.put("hedge.probability", w[pick] / total);
+    return proposals.get(pick);
+  }
+
+  private static int[] ranking(AcquisitionFunction a, Scoring s, boolean[] used) {
     List<Integer> idx = new ArrayList<>();
     double[] scores = new double[used.length];
     for (int c = 0; c < used.length; c++) {
       if (used[c]) continue;
-      scores[c] = score(posterior, logFeasible, c, best);
+      scores[c] = score(a, s, c);
       if (!Double.isNaN(scores[c])) idx.add(c);
     }
     // Stable order: by score, then by index, so equal scores resolve the same way every run.
-    idx.sort((a, b) -> scores[a] != scores[b] ? Double.compare(scores[b], scores[a]) : Integer.compare(a, b));
+    idx.sort((i, j) -> scores[i] != scores[j] ? Double.compare(scores[j], scores[i]) : Integer.compare(i, j));
     return idx.stream().mapToInt(Integer::intValue).limit(256).toArray();
   }
 
@@ -245,8 +320,8 @@ final class BayesianPlanner implements Planner {
    * The best-ranked candidate plus up to {@code count - 1} others drawn without replacement with
    * weights {@code exp((s - mean(s)) / sd(s))} over the scores s of every unused candidate.
    */
-  private List<Integer> restarts(CandidatePosterior posterior, double[] logFeasible, boolean[] used, int[] order,
-      double best, int count, SplittableRandom random) {
+  private static List<Integer> restarts(AcquisitionFunction a, Scoring scoring, boolean[] used, int[] order,
+      int count, SplittableRandom random) {
     List<Integer> out = new ArrayList<>();
     if (order.length == 0) return out;
     out.add(order[0]);
@@ -256,7 +331,7 @@ final class BayesianPlanner implements Planner {
     double sumSq = 0;
     int valid = 0;
     for (int c = 0; c < m; c++) {
-      s[c] = used[c] ? Double.NaN : score(posterior, logFeasible, c, best);
+      s[c] = used[c] ? Double.NaN : score(a, scoring, c);
       if (Double.isFinite(s[c])) {
         sum += s[c];
         sumSq += s[c] * s[c];
@@ -294,11 +369,11 @@ final class BayesianPlanner implements Planner {
     throw new IllegalStateException("no positive weight");
   }
 
-  private double score(CandidatePosterior posterior, double[] logFeasible, int c, double best) {
-    return acquisition.value(posterior.mean(c), Math.sqrt(posterior.variance(c)), best) + logFeasible[c];
+  private static double score(AcquisitionFunction a, Scoring s, int c) {
+    return a.value(s.posterior().mean(c), Math.sqrt(s.posterior().variance(c)), s.best()) + s.logFeasible()[c];
   }
 
-  private double[] polish(GaussianProcess gp, double[] start, double best) {
+  private static double[] polish(AcquisitionFunction acquisition, GaussianProcess gp, double[] start, double best) {
     int d = start.length;
     double[] lo = new double[d];
     double[] hi = new double[d];
