@@ -32,7 +32,7 @@ public final class Bayesian {
   public static final class Builder {
     long seed;
     int initial = AUTO_INITIAL;
-    Acquisition acquisition = Acquisition.HEDGE;
+    Acquisition acquisition = Acquisition.EI;
     double beta = 2.0;
     int candidates = 2048;
 

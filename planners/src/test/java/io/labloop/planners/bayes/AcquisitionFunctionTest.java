@@ -50,7 +50,7 @@ class AcquisitionFunctionTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Bayesian.Acquisition.class)
+  @EnumSource(value = Bayesian.Acquisition.class, names = {"EI", "UCB", "PI"})
   void partialsMatchFiniteDifferences(Bayesian.Acquisition kind) {
     AcquisitionFunction a = new AcquisitionFunction(kind, 2);
     for (double[] c : new double[][] {{0.3, 0.5, 0}, {2, 0.4, 0}, {-1, 1, 0}, {4, 1, 0}}) {
