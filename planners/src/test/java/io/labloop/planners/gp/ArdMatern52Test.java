@@ -61,15 +61,7 @@ class ArdMatern52Test {
         : new double[] {Math.log(0.3), Math.log(0.7), Math.log(1.5), Math.log(0.8), Math.log(0.01)};
     double[] g = new double[theta.length];
     likelihood.g(theta, g);
-    for (int j = 0; j < theta.length; j++) {
-      double h = 1e-5;
-      double[] up = theta.clone();
-      double[] down = theta.clone();
-      up[j] += h;
-      down[j] -= h;
-      double fd = (likelihood.f(up) - likelihood.f(down)) / (2 * h);
-      assertEquals(fd, g[j], 1e-5 * Math.max(1, Math.abs(fd)), "theta " + j);
-    }
+    FiniteDifferences.assertGradient(likelihood::f, theta, g, 1e-5, 1e-5);
   }
 
   @ParameterizedTest(name = "seed {0}")

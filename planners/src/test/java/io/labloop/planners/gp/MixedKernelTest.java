@@ -107,15 +107,7 @@ class MixedKernelTest {
     theta[7] = Math.log(0.01);
     double[] g = new double[theta.length];
     likelihood.g(theta, g);
-    for (int j = 0; j < theta.length; j++) {
-      double h = 1e-5;
-      double[] up = theta.clone();
-      double[] down = theta.clone();
-      up[j] += h;
-      down[j] -= h;
-      double fd = (likelihood.f(up) - likelihood.f(down)) / (2 * h);
-      assertEquals(fd, g[j], 1e-5 * Math.max(1, Math.abs(fd)), "theta " + j);
-    }
+    FiniteDifferences.assertGradient(likelihood::f, theta, g, 1e-5, 1e-5);
   }
 
   @Test
@@ -134,15 +126,7 @@ class MixedKernelTest {
     assertEquals(theta.length, likelihood.size());
     double[] g = new double[theta.length];
     likelihood.g(theta, g);
-    for (int j = 0; j < theta.length; j++) {
-      double h = 1e-5;
-      double[] up = theta.clone();
-      double[] down = theta.clone();
-      up[j] += h;
-      down[j] -= h;
-      double fd = (likelihood.f(up) - likelihood.f(down)) / (2 * h);
-      assertEquals(fd, g[j], 1e-5 * Math.max(1, Math.abs(fd)), "theta " + j);
-    }
+    FiniteDifferences.assertGradient(likelihood::f, theta, g, 1e-5, 1e-5);
   }
 
   @Test

@@ -17,15 +17,7 @@ class PriorsTest {
       for (int j = 0; j < theta.length; j++) theta[j] = -5 + 8 * r.nextDouble();
       double[] gradient = new double[theta.length];
       Priors.negativeLogPrior(theta, g, gradient);
-      for (int j = 0; j < theta.length; j++) {
-        double h = 1e-6;
-        double[] up = theta.clone();
-        double[] down = theta.clone();
-        up[j] += h;
-        down[j] -= h;
-        double fd = (Priors.negativeLogPrior(up, g, null) - Priors.negativeLogPrior(down, g, null)) / (2 * h);
-        assertEquals(fd, gradient[j], 1e-6 * Math.max(1, Math.abs(fd)), "theta " + j);
-      }
+      FiniteDifferences.assertGradient(t -> Priors.negativeLogPrior(t, g, null), theta, gradient, 1e-6, 1e-6);
     }
   }
 
