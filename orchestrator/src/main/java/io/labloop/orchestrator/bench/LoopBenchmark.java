@@ -1,5 +1,6 @@
 package io.labloop.orchestrator.bench;
 
+import io.labloop.orchestrator.config.BuiltInFiles;
 import io.labloop.drivers.Command;
 import io.labloop.drivers.Drivers;
 import io.labloop.drivers.Instrument;
@@ -22,10 +23,6 @@ import io.labloop.planners.Parameter;
 import io.labloop.planners.PlannerSpec;
 import io.labloop.planners.Planners;
 import io.labloop.planners.Space;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,8 +79,8 @@ public final class LoopBenchmark {
   public Throughput throughput(int experiments, int sequential, Path work) throws Exception {
     Files.createDirectories(work);
     Map<String, String> values = Map.of("DIR", work.toAbsolutePath().toString(), "N", Integer.toString(experiments));
-    write("loop-bench-lab.yaml", work, values);
-    Path campaignFile = write("loop-bench-campaign.yaml", work, values);
+    BuiltInFiles.write(LoopBenchmark.class, "loop-bench-lab.yaml", work, values);
+    Path campaignFile = BuiltInFiles.write(LoopBenchmark.class, "loop-bench-campaign.yaml", work, values);
     CampaignConfig campaign = loader.loadCampaign(campaignFile);
     try (VirtualLabs.Running sim = VirtualLabs.start(campaign.lab(), work.resolve("sim"), Map.of(), true);
         Lab lab = Lab.connect(sim.config(), Drivers.standard(), Duration.ofSeconds(30))) {
@@ -149,19 +146,6 @@ public final class LoopBenchmark {
     return new CampaignConfig(c.file(), c.text(), c.sha256(), c.name(), c.lab(), c.space(), c.objectives(), c.workflow(), c.planner(),
         new CampaignConfig.Budget(OptionalInt.of(experiments), Optional.empty()), c.stop(), c.onInterrupt(), c.schedule(), c.approval(),
         c.achieved());
-  }
-
-  private static Path write(String name, Path dir, Map<String, String> values) {
-    try (InputStream in = LoopBenchmark.class.getResourceAsStream(name)) {
-      if (in == null) throw new IllegalStateException("built-in bench file " + name + " is missing from the jar");
-      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      for (Map.Entry<String, String> v : values.entrySet()) text = text.replace("{{" + v.getKey() + "}}", v.getValue());
-      Path file = dir.resolve(name);
-      Files.writeString(file, text, StandardCharsets.UTF_8);
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   // ------------------------------------------------------------------ (b)

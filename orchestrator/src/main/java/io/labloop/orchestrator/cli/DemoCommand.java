@@ -1,5 +1,6 @@
 package io.labloop.orchestrator.cli;
 
+import io.labloop.orchestrator.config.BuiltInFiles;
 import io.labloop.orchestrator.campaign.RunSummary;
 import io.labloop.orchestrator.config.CampaignConfig;
 import io.labloop.orchestrator.config.ConfigException;
@@ -9,8 +10,6 @@ import io.labloop.orchestrator.store.RunStatus;
 import io.labloop.orchestrator.store.Store;
 import io.labloop.orchestrator.store.StoreLocation;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,8 +52,8 @@ public final class DemoCommand implements Callable<Integer> {
     Files.createDirectories(demo);
     Map<String, String> values = Map.of("DATA", data.toAbsolutePath().toString(), "TIME_SCALE", Double.toString(timeScale),
         "BUDGET", Integer.toString(budget), "SEED", Long.toString(seed));
-    write("demo-lab.yaml", demo, values);
-    Path campaignFile = write("silver-nanoparticles-demo.yaml", demo, values);
+    BuiltInFiles.write(DemoCommand.class, "demo/demo-lab.yaml", demo, values);
+    Path campaignFile = BuiltInFiles.write(DemoCommand.class, "demo/silver-nanoparticles-demo.yaml", demo, values);
     CampaignConfig campaign;
     try {
       campaign = ConfigLoader.standard().loadCampaign(campaignFile);
@@ -81,18 +80,5 @@ public final class DemoCommand implements Callable<Integer> {
     System.out.println("Next: labloop export silver-nanoparticles-demo --data " + data + " --format jsonl   (everything, provenance included)");
     System.out.println("      labloop run " + campaignFile + " --sim --data " + data + "   (the same campaign, yours to edit)");
     return summary.status() == RunStatus.COMPLETED ? ExitCodes.OK : ExitCodes.FAILURE;
-  }
-
-  private static Path write(String name, Path dir, Map<String, String> values) {
-    try (InputStream in = DemoCommand.class.getResourceAsStream("demo/" + name)) {
-      if (in == null) throw new IllegalStateException("built-in demo file " + name + " is missing from the jar");
-      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      for (Map.Entry<String, String> v : values.entrySet()) text = text.replace("{{" + v.getKey() + "}}", v.getValue());
-      Path file = dir.resolve(name);
-      Files.writeString(file, text, StandardCharsets.UTF_8);
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
