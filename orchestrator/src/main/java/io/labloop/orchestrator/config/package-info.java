@@ -14,5 +14,8 @@
  * ({@code YamlText}, SnakeYAML Engine's node API), then the lab ({@code LabReader}, which asks
  * each driver and the virtual lab to check their own keys) and the campaign
  * ({@code CampaignReader}: references, limits, constraints by sampling, candidate pools).
+ *
+ * <p>{@link io.labloop.orchestrator.config.BuiltInFiles} writes the lab and campaign files that
+ * ship in the jar (the demo's, the loop benchmark's) out as ordinary files the user can edit.
  */
 package io.labloop.orchestrator.config;
