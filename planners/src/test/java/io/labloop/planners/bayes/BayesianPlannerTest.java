@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class BayesianPlannerTest {
 
@@ -96,10 +98,11 @@ class BayesianPlannerTest {
     assertTrue(s.reason().contains(String.format(java.util.Locale.ROOT, "predicted y %.4g", predicted)), s.reason());
   }
 
-  @Test
-  void findsTheBowlMinimumWithinAFewDozenExperiments() {
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = Bayesian.Acquisition.class, names = {"EI", "HEDGE"})
+  void findsTheBowlMinimumWithinAFewDozenExperiments(Bayesian.Acquisition acquisition) {
     List<Observation> observed = new ArrayList<>();
-    Planner planner = bayesian(4);
+    Planner planner = Bayesian.builder().seed(4).initial(5).acquisition(acquisition).build();
     for (int i = 0; i < 25; i++) {
       Point p = planner.suggest(new PlanningState(SQUARE, PlannerFixtures.minimiseY(), observed, List.of()), 1).get(0).point();
       observed.add(Observation.ok(p, Map.of("y", bowl(p))));

@@ -85,18 +85,6 @@ class HedgeTest {
   }
 
   @Test
-  void findsTheBowlMinimumWithinAFewDozenExperiments() {
-    List<Observation> observed = new ArrayList<>();
-    Planner planner = hedge(4);
-    for (int i = 0; i < 25; i++) {
-      Point p = planner.suggest(new PlanningState(SQUARE, PlannerFixtures.minimiseY(), observed, List.of()), 1).get(0).point();
-      observed.add(Observation.ok(p, Map.of("y", bowl(p))));
-    }
-    double best = observed.stream().mapToDouble(o -> o.values().get("y")).min().orElseThrow();
-    assertTrue(best < 1e-3, "best after 25 experiments " + best);
-  }
-
-  @Test
   void aSingleAcquisitionIsNotAHedge() {
     Suggestion s = Bayesian.builder().seed(3).initial(5).acquisition(Bayesian.Acquisition.PI).build()
         .suggest(observedBowl(12), 1).get(0);

@@ -23,4 +23,16 @@ final class FiniteDifferences {
       assertEquals(fd, gradient[j], tolerance * Math.max(1, Math.abs(fd)), "theta " + j);
     }
   }
+
+  /**
+   * Asserts that {@code expected} is the partial derivative of {@code f} in coordinate j at
+   * {@code x}, within {@code tolerance} (absolute) of the central difference with step h.
+   */
+  static void assertPartial(ToDoubleFunction<double[]> f, double[] x, int j, double expected, double h, double tolerance) {
+    double[] up = x.clone();
+    double[] down = x.clone();
+    up[j] += h;
+    down[j] -= h;
+    assertEquals((f.applyAsDouble(up) - f.applyAsDouble(down)) / (2 * h), expected, tolerance);
+  }
 }
