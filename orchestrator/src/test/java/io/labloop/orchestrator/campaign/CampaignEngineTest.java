@@ -253,12 +253,10 @@ class CampaignEngineTest {
 
   @Test
   void aHeldExperimentReleasedWithHandMeasuredValuesIsLearnedAsDone() throws Exception {
-    fake.onInterrupt = CampaignConfig.OnInterrupt.HOLD;
-    crashedRunWithSynthesizeInFlight();
-    CompletableFuture<Void> gate = gateTheRobot();
-    CampaignEngine engine = engine(fake.campaign(), fake.lab());
-    CompletableFuture<RunSummary> done = engine.start();
-    await().atMost(5, TimeUnit.SECONDS).until(() -> fake.robot.count("synthesize") == 1 && engine.progress().held() == 1);
+    HeldRun started = startWithTheFirstExperimentHeld();
+    CampaignEngine engine = started.engine();
+    CompletableFuture<RunSummary> done = started.done();
+    CompletableFuture<Void> gate = started.gate();
     assertEquals(ExperimentStatus.HELD, store.experiments(engine.runId()).get(0).status());
 
     Exception missing = assertThrows(Exception.class, () -> engine.release(1, new Release.Measured(Map.of("fwhm", 3.0), "alice")).get(5, TimeUnit.SECONDS));
@@ -281,12 +279,10 @@ class CampaignEngineTest {
 
   @Test
   void aHeldExperimentReleasedForARetryRunsItsConditionsAgainWithinTheBudget() throws Exception {
-    fake.onInterrupt = CampaignConfig.OnInterrupt.HOLD;
-    crashedRunWithSynthesizeInFlight();
-    CompletableFuture<Void> gate = gateTheRobot();
-    CampaignEngine engine = engine(fake.campaign(), fake.lab());
-    CompletableFuture<RunSummary> done = engine.start();
-    await().atMost(5, TimeUnit.SECONDS).until(() -> fake.robot.count("synthesize") == 1 && engine.progress().held() == 1);
+    HeldRun started = startWithTheFirstExperimentHeld();
+    CampaignEngine engine = started.engine();
+    CompletableFuture<RunSummary> done = started.done();
+    CompletableFuture<Void> gate = started.gate();
 
     ExperimentRecord retry = engine.release(1, new Release.Retry("alice: the vial was empty")).get(5, TimeUnit.SECONDS);
     assertEquals(OptionalInt.of(1), retry.retryOf());
@@ -375,6 +371,19 @@ class CampaignEngineTest {
   }
 
   /** The robot answers as usual, but only once the returned gate is completed. */
+  /** A resumed run whose experiment #1 was in flight at a crash and is now HELD; the robot is gated. */
+  private record HeldRun(CampaignEngine engine, CompletableFuture<RunSummary> done, CompletableFuture<Void> gate) {}
+
+  private HeldRun startWithTheFirstExperimentHeld() throws Exception {
+    fake.onInterrupt = CampaignConfig.OnInterrupt.HOLD;
+    crashedRunWithSynthesizeInFlight();
+    CompletableFuture<Void> gate = gateTheRobot();
+    CampaignEngine engine = engine(fake.campaign(), fake.lab());
+    CompletableFuture<RunSummary> done = engine.start();
+    await().atMost(5, TimeUnit.SECONDS).until(() -> fake.robot.count("synthesize") == 1 && engine.progress().held() == 1);
+    return new HeldRun(engine, done, gate);
+  }
+
   private CompletableFuture<Void> gateTheRobot() {
     CompletableFuture<Void> gate = new CompletableFuture<>();
     fake.robot.behave(c -> gate.thenApply(v -> new Reply(c.name(), Map.of("sampleId", "S-" + c.arguments().get("temperature"),
