@@ -2,6 +2,8 @@ package io.labloop.orchestrator.store;
 
 import io.labloop.planners.Point;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -32,6 +34,7 @@ public record ExperimentRecord(
     Optional<Instant> endedAt) {
 
   public ExperimentRecord {
-    values = Map.copyOf(values);
+    // Kept in the order given (the campaign's objectives): Map.copyOf would reorder them per JVM.
+    values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
   }
 }
