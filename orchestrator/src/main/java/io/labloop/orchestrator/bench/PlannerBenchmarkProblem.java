@@ -7,13 +7,12 @@ import io.labloop.planners.Objective;
 import io.labloop.planners.Parameter;
 import io.labloop.planners.Point;
 import io.labloop.planners.Space;
+import io.labloop.settings.CsvTable;
 import io.labloop.simulators.functions.TestFunction;
 import io.labloop.simulators.functions.TestFunctions;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -120,15 +119,16 @@ public record PlannerBenchmarkProblem(
    * whose values are all numbers is a discrete parameter, any other a categorical one.
    */
   public static PlannerBenchmarkProblem dataset(Path file, List<String> inputs, String output, String goal) {
-    List<String> lines;
+    CsvTable csv;
     try {
-      lines = Files.readAllLines(file).stream().map(l -> l.startsWith("\uFEFF") ? l.substring(1) : l)
-          .filter(l -> !l.isBlank()).toList();
+      csv = CsvTable.read(file);
     } catch (IOException e) {
       throw new IllegalArgumentException("--dataset: cannot read " + file + ": " + e.getMessage());
+    } catch (CsvTable.Malformed e) {
+      throw new IllegalArgumentException(file + ":" + e.line() + ":" + e.column() + ": not a CSV csv: " + e.getMessage());
     }
-    if (lines.size() < 2) throw new IllegalArgumentException("--dataset: " + file + " has no data rows");
-    List<String> header = Arrays.stream(lines.get(0).split(",", -1)).map(String::strip).toList();
+    if (csv.rows().isEmpty()) throw new IllegalArgumentException("--dataset: " + file + " has no data rows");
+    List<String> header = csv.header().texts();
     int[] columns = new int[inputs.size()];
     for (int k = 0; k < inputs.size(); k++) {
       columns[k] = header.indexOf(inputs.get(k));
@@ -137,10 +137,13 @@ public record PlannerBenchmarkProblem(
     int out = header.indexOf(output);
     if (out < 0) throw new IllegalArgumentException("--output: no column '" + output + "' in " + file + " (columns are " + header + ")");
     List<String[]> rows = new ArrayList<>();
-    for (int i = 1; i < lines.size(); i++) {
-      String[] cells = lines.get(i).split(",", -1);
-      if (cells.length < header.size()) throw new IllegalArgumentException(file + ":" + (i + 1) + ": expected " + header.size() + " columns, found " + cells.length);
-      rows.add(cells);
+    List<Integer> lines = new ArrayList<>();
+    for (CsvTable.Row row : csv.rows()) {
+      if (row.cells().size() < header.size()) {
+        throw new IllegalArgumentException(file + ":" + row.line() + ": expected " + header.size() + " columns, found " + row.cells().size());
+      }
+      rows.add(row.texts().toArray(String[]::new));
+      lines.add(row.line());
     }
     List<Parameter> parameters = new ArrayList<>();
     boolean[] numeric = new boolean[inputs.size()];
@@ -166,7 +169,7 @@ public record PlannerBenchmarkProblem(
       try {
         y = Double.parseDouble(r[out].strip());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(file + ":" + (i + 2) + ": output '" + r[out] + "' is not a number");
+        throw new IllegalArgumentException(file + ":" + lines.get(i) + ": output '" + r[out] + "' is not a number");
       }
       sums.computeIfAbsent(new Point(values), p -> new double[2]);
       double[] s = sums.get(new Point(values));
