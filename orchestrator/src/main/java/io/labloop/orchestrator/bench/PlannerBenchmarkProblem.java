@@ -2,6 +2,7 @@ package io.labloop.orchestrator.bench;
 
 import com.ezylang.evalex.BaseException;
 import com.ezylang.evalex.Expression;
+import io.labloop.planners.expression.ExpressionRules;
 import io.labloop.planners.CandidatePool;
 import io.labloop.planners.Objective;
 import io.labloop.planners.Parameter;
@@ -89,7 +90,13 @@ public record PlannerBenchmarkProblem(
       }
     }
     Space space = new Space(parameters, List.of());
-    Expression parsed = new Expression(expression);
+    Expression parsed;
+    try {
+      ExpressionRules.checkSize(expression);
+      parsed = new Expression(expression, ExpressionRules.configuration());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--expression is too large: " + e.getMessage());
+    }
     try {
       Set<String> unknown = new LinkedHashSet<>(parsed.getUsedVariables());
       unknown.removeIf(v -> space.names().stream().anyMatch(n -> n.equalsIgnoreCase(v)));

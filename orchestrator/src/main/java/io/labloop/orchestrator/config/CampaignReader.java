@@ -67,6 +67,13 @@ final class CampaignReader {
     c.allowOnly(TOP_KEYS);
     c.require("campaign", "the campaign's name, e.g. campaign: silver-nanoparticles");
     Optional<String> name = c.string("campaign");
+    if (name.isPresent()) {
+      Optional<String> bad = CampaignName.problem(name.get());
+      if (bad.isPresent()) {
+        report.error(c.node("campaign").orElseThrow(), bad.get());
+        name = Optional.empty();
+      }
+    }
     Path dir = file.toAbsolutePath().getParent();
 
     SpaceReader.Result space = new SpaceReader(files).read(c, dir, report);

@@ -664,7 +664,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   }
 
   private static String safe(String name) {
-    return name.replaceAll("[^A-Za-z0-9._-]", "_");
+    return io.labloop.orchestrator.config.CampaignName.fileName(name);
   }
 
   private Optional<Submission> waitingSubmission(String id) {
