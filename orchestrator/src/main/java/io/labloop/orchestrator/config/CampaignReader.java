@@ -101,6 +101,14 @@ final class CampaignReader {
       });
     }
     Optional<PlannerSpec> planner = planner(c, space.space(), report);
+    planner.ifPresent(p -> {
+      // A noise sd is in the objective's units; with several objectives the model sees a
+      // scalarised loss, which has none.
+      if (p.options().get("noise") instanceof Number && objectives.size() > 1) {
+        report.error(c.node("planner").orElseThrow().keyPosition(List.of("noise")), "a noise standard deviation is in one "
+            + "objective's units, and this campaign has " + objectives.size() + " objectives; use auto or none");
+      }
+    });
     CampaignConfig.Budget budget = budget(c, report);
     CampaignConfig.StopRules stop = stop(c, objectives, report);
     CampaignConfig.OnInterrupt onInterrupt = c.choice("on-interrupt", List.of("fail", "retry", "hold"))

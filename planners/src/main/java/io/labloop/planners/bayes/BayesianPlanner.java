@@ -14,6 +14,7 @@ import io.labloop.planners.design.UnitCube;
 import io.labloop.planners.gp.BoundedMaximizer;
 import io.labloop.planners.gp.CandidatePosterior;
 import io.labloop.planners.gp.GaussianProcess;
+import io.labloop.planners.gp.NoiseModel;
 import io.labloop.planners.pareto.Pareto;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,6 +65,7 @@ final class BayesianPlanner implements Planner {
   /** The acquisitions that propose points: one, or the GP-Hedge portfolio. */
   private final List<AcquisitionFunction> portfolio;
   private final int candidateCount;
+  private final NoiseModel noise;
 
   BayesianPlanner(Bayesian.Builder config) {
     this.seed = config.seed;
@@ -74,6 +76,7 @@ final class BayesianPlanner implements Planner {
             new AcquisitionFunction(Bayesian.Acquisition.UCB, config.beta))
         : List.of(new AcquisitionFunction(config.acquisition, config.beta));
     this.candidateCount = config.candidates;
+    this.noise = config.noise;
   }
 
   @Override
@@ -129,7 +132,7 @@ final class BayesianPlanner implements Planner {
       modelY[x.length + i] = worst;
     }
     GaussianProcess gp = GaussianProcess.fit(modelX, modelY, mix(seed, round + 1), cube.parameterOfColumn(),
-        cube.categoricalParameters());
+        cube.categoricalParameters(), noise);
     double[] lengthscale = new double[d];
     for (int j = 0; j < d; j++) lengthscale[j] = Math.min(gp.lengthscale(j), Feasibility.MAX_BANDWIDTH);
     Feasibility feasibility = new Feasibility(Arrays.asList(x), failed, lengthscale);
