@@ -23,6 +23,14 @@ public final class Bayesian {
     HEDGE
   }
 
+  /** How two or three objectives are combined (more than three always use ParEGO). */
+  public enum MultiObjective {
+    /** Exact expected hypervolume improvement, one model per objective (the default). */
+    EHVI,
+    /** ParEGO: one model of a random augmented-Chebyshev scalarisation, with {@link Acquisition}. */
+    PAREGO
+  }
+
   private Bayesian() {}
 
   public static Builder builder() {
@@ -35,6 +43,7 @@ public final class Bayesian {
     Acquisition acquisition = Acquisition.EI;
     double beta = 2.0;
     int candidates = 2048;
+    MultiObjective multiObjective = MultiObjective.EHVI;
 
     public Builder seed(long seed) {
       this.seed = seed;
@@ -53,6 +62,12 @@ public final class Bayesian {
 
     public Builder beta(double beta) {
       this.beta = beta;
+      return this;
+    }
+
+    /** How several objectives are combined (default {@link MultiObjective#EHVI}). */
+    public Builder multiObjective(MultiObjective multiObjective) {
+      this.multiObjective = multiObjective;
       return this;
     }
 
