@@ -247,7 +247,7 @@ async function campaignsPage(main) {
         el('td', { class: 'num hide-narrow' }, c.experimentsDone + ' / ' + c.experimentsFailed + ' / ' + c.experimentsHeld),
         el('td', {}, bestText(c.best)),
         el('td', {}, eta(c)),
-        el('td', { class: 'hide-narrow' }, when(c.startedAt))))))));
+        el('td', { class: 'hide-narrow' }, when(c.startedAt)))))));
   };
   await refresh().catch(e => notice('Cannot list campaigns: ' + e.message));
   const later = throttled(refresh, 1000);
