@@ -6,9 +6,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import smile.math.BFGS;
 import smile.math.DifferentiableMultivariateFunction;
 
 /**
@@ -20,8 +17,9 @@ import smile.math.DifferentiableMultivariateFunction;
  *
  * <p>Fitting: outputs are standardised; the length-scales, signal variance and noise variance
  * are the maximum a posteriori estimate under the Gamma priors of {@link Priors} (the defaults
- * of BoTorch's {@code SingleTaskGP}), searched in log space by Smile's bounded L-BFGS from
+ * of BoTorch's {@code SingleTaskGP}), searched in log space by bounded L-BFGS from
  * several starts — one start often stops in a poor local optimum — keeping the best posterior.
+ * (The search is {@link BoxLbfgs}, projected L-BFGS on the box of the bounds below.)
  * The noise is fitted, not fixed small: on a rugged function the model may explain
  * short-range structure as noise and follow the smooth trend. The gradient of the marginal
  * likelihood is {@code ½ tr((ααᵀ - K⁻¹) ∂K/∂θ)}.
@@ -43,8 +41,6 @@ import smile.math.DifferentiableMultivariateFunction;
  * variance around it.
  */
 public final class GaussianProcess {
-
-  private static final Logger log = LoggerFactory.getLogger(GaussianProcess.class);
 
   static final int FIT_SUBSET = 120;
   static final int POSTERIOR_SUBSET = 1000;
@@ -139,12 +135,7 @@ public final class GaussianProcess {
       Arrays.fill(theta, 0, d, Math.log(start.lengthscale()));
       Arrays.fill(theta, d, size - 1, Math.log(start.signalVariance() * share));
       theta[size - 1] = Math.log(start.noise());
-      try {
-        BFGS.minimize(likelihood, 5, theta, lo, hi, 1e-5, 50);
-      } catch (RuntimeException e) {
-        // A failed line search leaves theta at its last point, which is still a candidate.
-        log.debug("marginal-likelihood search from {} stopped: {}", start, e.toString());
-      }
+      theta = BoxLbfgs.minimize(likelihood::g, theta, lo, hi, 1e-5, 50).x();
       double value = likelihood.f(theta);
       if (value < bestValue) {
         bestValue = value;
