@@ -104,7 +104,7 @@ class HostileApiIT {
     String fact = campaign("daemon-fact").replace("workflow:", "constraints:\n  - \"FACT(999999999) > 0\"\nworkflow:");
     JsonNode p = assertTimeoutPreemptively(Duration.ofSeconds(20),
         () -> problem(send(request("/api/campaigns?file=fact.yaml").POST(HttpRequest.BodyPublishers.ofString(fact))), 400));
-    assertTrue(p.get("problems").get(0).asText().startsWith("fact.yaml:7:5: error:"), p.toString());
+    assertTrue(p.get("problems").get(0).asText().matches("fact\\.yaml:\\d+:5: error: .*FACT.*"), p.toString());
     String terms = campaign("daemon-terms").replace("workflow:",
         "constraints:\n  - \"temperature" + " + time".repeat(5_000) + " <= 1\"\nworkflow:");
     JsonNode q = problem(send(request("/api/campaigns?file=terms.yaml").POST(HttpRequest.BodyPublishers.ofString(terms))), 400);
