@@ -59,6 +59,7 @@ public final class ApiServer implements AutoCloseable {
   private final Tokens tokens;
   private final Supplier<String> metrics;
   private final MeterRegistry registry;
+  private final ApiExtension extension;
   private final ObjectMapper json = new ObjectMapper();
   private final List<Route> routes = new ArrayList<>();
   private EventStream events;
@@ -92,6 +93,7 @@ public final class ApiServer implements AutoCloseable {
     this.tokens = Objects.requireNonNull(b.tokens, "tokens");
     this.metrics = b.metrics;
     this.registry = b.registry;
+    this.extension = b.extension;
   }
 
   public static Builder builder() {
@@ -133,6 +135,7 @@ public final class ApiServer implements AutoCloseable {
             .register(registry).record(Duration.ofNanos((long) (ms * 1_000_000))));
       }
       defineRoutes(cfg.routes);
+      if (extension != null) extension.routes(cfg.routes);
       cfg.routes.exception(ApiProblem.class, (e, ctx) -> ProblemResponse.write(ctx, json, e));
       cfg.routes.exception(HttpResponseException.class,
           (e, ctx) -> ProblemResponse.write(ctx, json, ProblemResponse.fromStatus(e.getStatus(), e.getMessage())));
@@ -173,6 +176,7 @@ public final class ApiServer implements AutoCloseable {
   public synchronized void close() {
     if (app == null) return;
     events.close();
+    if (extension != null) extension.close();
     app.stop();
     app = null;
   }
@@ -381,10 +385,12 @@ public final class ApiServer implements AutoCloseable {
         throw ApiProblem.unauthorized("the token is not known to this daemon");
       }
     }
+    if (who.isEmpty() && header == null && extension != null) who = extension.signedIn(ctx);
     if (who.isPresent()) {
       ctx.attribute(ACTOR, who.get());
       return;
     }
+    if (extension != null && extension.open(ctx)) return;
     if (read && isLoopback(ctx.req().getRemoteAddr())) return;
     throw ApiProblem.unauthorized(read
         ? "reads from other machines need a token (Authorization: Bearer TOKEN)"
@@ -414,8 +420,15 @@ public final class ApiServer implements AutoCloseable {
     private Tokens tokens;
     private Supplier<String> metrics;
     private MeterRegistry registry;
+    private ApiExtension extension;
 
     private Builder() {}
+
+    /** More routes and browser sessions on the same port (the web console). */
+    public Builder extension(ApiExtension e) {
+      this.extension = e;
+      return this;
+    }
 
     public Builder settings(Settings s) {
       this.settings = s;

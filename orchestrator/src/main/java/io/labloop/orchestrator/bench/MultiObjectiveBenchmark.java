@@ -76,8 +76,10 @@ public final class MultiObjectiveBenchmark {
     };
   }
 
-  public static Run run(Problem problem, String label, long seed, int evals) {
-    Planner planner = Planners.create(spec(label, seed));
+  /** One run of the planner {@code spec} (its seed is the run's), reported under {@code label}. */
+  public static Run run(Problem problem, PlannerSpec spec, String label, int evals) {
+    long seed = spec.seed();
+    Planner planner = Planners.create(spec);
     List<Observation> observations = new ArrayList<>();
     List<double[]> values = new ArrayList<>();
     double[] regret = new double[evals];

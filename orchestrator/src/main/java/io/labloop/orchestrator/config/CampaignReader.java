@@ -67,6 +67,13 @@ final class CampaignReader {
     c.allowOnly(TOP_KEYS);
     c.require("campaign", "the campaign's name, e.g. campaign: silver-nanoparticles");
     Optional<String> name = c.string("campaign");
+    if (name.isPresent()) {
+      Optional<String> bad = CampaignName.problem(name.get());
+      if (bad.isPresent()) {
+        report.error(c.node("campaign").orElseThrow(), bad.get());
+        name = Optional.empty();
+      }
+    }
     Path dir = file.toAbsolutePath().getParent();
 
     SpaceReader.Result space = new SpaceReader(files).read(c, dir, report);
@@ -94,6 +101,14 @@ final class CampaignReader {
       });
     }
     Optional<PlannerSpec> planner = planner(c, space.space(), report);
+    planner.ifPresent(p -> {
+      // A noise sd is in the objective's units; with several objectives the model sees a
+      // scalarised loss, which has none.
+      if (p.options().get("noise") instanceof Number && objectives.size() > 1) {
+        report.error(c.node("planner").orElseThrow().keyPosition(List.of("noise")), "a noise standard deviation is in one "
+            + "objective's units, and this campaign has " + objectives.size() + " objectives; use auto or none");
+      }
+    });
     CampaignConfig.Budget budget = budget(c, report);
     CampaignConfig.StopRules stop = stop(c, objectives, report);
     CampaignConfig.OnInterrupt onInterrupt = c.choice("on-interrupt", List.of("fail", "retry", "hold"))

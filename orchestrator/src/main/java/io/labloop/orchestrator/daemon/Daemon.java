@@ -5,6 +5,7 @@ import io.labloop.orchestrator.api.Actor;
 import io.labloop.orchestrator.api.ApiServer;
 import io.labloop.orchestrator.api.ReloadResult;
 import io.labloop.orchestrator.api.Tokens;
+import io.labloop.orchestrator.console.WebConsole;
 import io.labloop.orchestrator.config.ConfigException;
 import io.labloop.orchestrator.config.ConfigLoader;
 import io.labloop.orchestrator.config.ConfigProblem;
@@ -95,11 +96,13 @@ public final class Daemon implements AutoCloseable {
         scheduler.calibration(c.instrument(), c.command(), CronSchedule.parse(c.cron(), config.zone()));
       }
       resumed = campaigns.resumeAll();
+      Tokens known = tokens.build();
       api = ApiServer.builder()
           .settings(new ApiServer.Settings(config.bind(), config.port(), config.tls(), config.maxBody(), version))
           .campaigns(campaigns)
           .reload(this::reload)
-          .tokens(tokens.build())
+          .tokens(known)
+          .extension(new WebConsole(campaigns, store, known::authenticate, config.campaignDir()))
           .metrics(metrics::scrape)
           .registry(metrics.registry())
           .build()

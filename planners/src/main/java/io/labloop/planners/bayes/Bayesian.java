@@ -1,6 +1,7 @@
 package io.labloop.planners.bayes;
 
 import io.labloop.planners.Planner;
+import io.labloop.planners.gp.NoiseModel;
 
 /** Builds the {@code bayesian} planner. */
 public final class Bayesian {
@@ -43,6 +44,7 @@ public final class Bayesian {
     Acquisition acquisition = Acquisition.EI;
     double beta = 2.0;
     int candidates = 2048;
+    NoiseModel noise = NoiseModel.FITTED;
     MultiObjective multiObjective = MultiObjective.EHVI;
 
     public Builder seed(long seed) {
@@ -62,6 +64,12 @@ public final class Bayesian {
 
     public Builder beta(double beta) {
       this.beta = beta;
+      return this;
+    }
+
+    /** What the model assumes about measurement noise (default: fitted, the campaign's {@code noise: auto}). */
+    public Builder noise(NoiseModel noise) {
+      this.noise = noise;
       return this;
     }
 

@@ -14,6 +14,7 @@ import io.labloop.planners.design.UnitCube;
 import io.labloop.planners.gp.BoundedMaximizer;
 import io.labloop.planners.gp.CandidatePosterior;
 import io.labloop.planners.gp.GaussianProcess;
+import io.labloop.planners.gp.NoiseModel;
 import io.labloop.planners.pareto.Pareto;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,6 +67,7 @@ final class BayesianPlanner implements Planner {
   /** The acquisitions that propose points: one, or the GP-Hedge portfolio. */
   private final List<AcquisitionFunction> portfolio;
   private final int candidateCount;
+  private final NoiseModel noise;
   /** EHVI for two or three objectives, or null when the campaign chose ParEGO. */
   private final HypervolumePlanner hypervolume;
 
@@ -78,6 +80,7 @@ final class BayesianPlanner implements Planner {
             new AcquisitionFunction(Bayesian.Acquisition.UCB, config.beta))
         : List.of(new AcquisitionFunction(config.acquisition, config.beta));
     this.candidateCount = config.candidates;
+    this.noise = config.noise;
     this.hypervolume = config.multiObjective == Bayesian.MultiObjective.EHVI
         ? new HypervolumePlanner(config.seed, config.candidates) : null;
   }
@@ -139,7 +142,7 @@ final class BayesianPlanner implements Planner {
       modelY[x.length + i] = worst;
     }
     GaussianProcess gp = GaussianProcess.fit(modelX, modelY, mix(seed, round + 1), cube.parameterOfColumn(),
-        cube.categoricalParameters());
+        cube.categoricalParameters(), noise);
     double[] lengthscale = new double[d];
     for (int j = 0; j < d; j++) lengthscale[j] = Math.min(gp.lengthscale(j), Feasibility.MAX_BANDWIDTH);
     Feasibility feasibility = new Feasibility(Arrays.asList(x), failed, lengthscale);
