@@ -2,6 +2,7 @@ package io.labloop.orchestrator.bench.planners;
 
 import com.ezylang.evalex.BaseException;
 import com.ezylang.evalex.Expression;
+import io.labloop.planners.expression.ExpressionRules;
 import io.labloop.planners.CandidatePool;
 import io.labloop.planners.Objective;
 import io.labloop.planners.Parameter;
@@ -35,10 +36,26 @@ import java.util.function.ToDoubleFunction;
  * @param optimum the best value there is, NaN if unknown (regret is then the best value itself)
  * @param topOnePercent for datasets, the value a result must reach to be in the top 1 % of the
  *     table; NaN otherwise
+ * @param noiseSd standard deviation of the Gaussian noise added to each measurement (0: exact);
+ *     regret is always measured on the noiseless value ({@code evaluate}) of the points run
  */
 public record PlannerBenchmarkProblem(
     String name, Space space, Objective objective, ToDoubleFunction<Point> evaluate, double optimum,
-    double topOnePercent) {
+    double topOnePercent, double noiseSd) {
+
+  /** An exact (noise-free) problem. */
+  public PlannerBenchmarkProblem(String name, Space space, Objective objective, ToDoubleFunction<Point> evaluate,
+      double optimum, double topOnePercent) {
+    this(name, space, objective, evaluate, optimum, topOnePercent, 0);
+  }
+
+  /**
+   * This problem measured with Gaussian noise of standard deviation {@code sd}, named
+   * {@code NAME-noisy}. The planner sees noisy values; regret is on the noiseless function.
+   */
+  public PlannerBenchmarkProblem noisy(double sd) {
+    return new PlannerBenchmarkProblem(name + "-noisy", space, objective, evaluate, optimum, topOnePercent, sd);
+  }
 
   /** Distance of {@code best} from the optimum in the objective's direction (≥ 0). */
   public double regret(double best) {
@@ -50,8 +67,18 @@ public record PlannerBenchmarkProblem(
     return !Double.isNaN(topOnePercent);
   }
 
-  /** A named benchmark function (branin, hartmann6, ...), minimised over its standard box. */
+  /** Noise sd of the {@code -noisy} problems (hartmann6's range is about 3.3). */
+  public static final double NOISY_SD = 0.1;
+
+  /**
+   * A named benchmark function (branin, hartmann6, ...), minimised over its standard box;
+   * {@code NAME-noisy} is the same function measured with Gaussian noise of sd {@value #NOISY_SD}.
+   */
   public static Optional<PlannerBenchmarkProblem> function(String name) {
+    if (name.toLowerCase(java.util.Locale.ROOT).endsWith("-noisy")) {
+      return TestFunctions.byName(name.substring(0, name.length() - "-noisy".length()))
+          .map(PlannerBenchmarkProblem::of).map(p -> p.noisy(NOISY_SD));
+    }
     return TestFunctions.byName(name).map(PlannerBenchmarkProblem::of);
   }
 
@@ -89,7 +116,13 @@ public record PlannerBenchmarkProblem(
       }
     }
     Space space = new Space(parameters, List.of());
-    Expression parsed = new Expression(expression);
+    Expression parsed;
+    try {
+      ExpressionRules.checkSize(expression);
+      parsed = new Expression(expression, ExpressionRules.configuration());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--expression is too large: " + e.getMessage());
+    }
     try {
       Set<String> unknown = new LinkedHashSet<>(parsed.getUsedVariables());
       unknown.removeIf(v -> space.names().stream().anyMatch(n -> n.equalsIgnoreCase(v)));
