@@ -8,4 +8,7 @@
  * Built-in lab and campaign files sit beside each in the resources, with {@code {{NAME}}}
  * placeholders filled by {@link io.labloop.orchestrator.config.BuiltInFiles}.
  */
+@NullMarked
 package io.labloop.orchestrator.bench;
+
+import org.jspecify.annotations.NullMarked;
