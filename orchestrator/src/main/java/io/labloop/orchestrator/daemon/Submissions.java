@@ -105,6 +105,6 @@ final class Submissions {
   }
 
   private static String safe(String name) {
-    return name.replaceAll("[^A-Za-z0-9._-]", "_");
+    return io.labloop.orchestrator.config.CampaignName.fileName(name);
   }
 }
