@@ -43,6 +43,7 @@ public enum EventKind {
   INTERRUPTED("interrupted"),
   HELD("held"),
   RELEASED("released"),
+  IMPORTED("imported"),
   // ---- the daemon's
   AUDIT("audit"),
   EXPERIMENT("experiment"),
