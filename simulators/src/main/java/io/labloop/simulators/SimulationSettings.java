@@ -108,7 +108,7 @@ public record SimulationSettings(
   static final Set<String> TOP_KEYS = Set.of("seed", "time-scale", "world", "instruments", "faults", "broker", "trust-clients");
   static final Set<String> WORLD_KEYS = Set.of("model", "expression", "dataset", "inputs", "outputs", "function", "output");
   static final Set<String> INSTRUMENT_KEYS = Set.of("role", "measures", "duration", "noise", "drift");
-  static final Set<String> PROTOCOLS = Set.of("opcua", "serial", "mqtt");
+  static final Set<String> PROTOCOLS = Set.of("opcua", "lads", "serial", "mqtt");
 
   /**
    * Every problem of the lab file's simulation block (empty when it is fine or absent: real labs
@@ -430,11 +430,11 @@ public record SimulationSettings(
     }
     Object driver = m.get("driver");
     if (!(driver instanceof String d) || !PROTOCOLS.contains(d)) {
-      r.problem(List.of("instruments", name, "driver"), "the virtual lab plays only opcua, serial and mqtt instruments, got " + describe(driver));
+      r.problem(List.of("instruments", name, "driver"), "the virtual lab plays only opcua, lads, serial and mqtt instruments, got " + describe(driver));
       return;
     }
     String key = switch (d) {
-      case "opcua" -> "endpoint";
+      case "opcua", "lads" -> "endpoint";
       case "serial" -> "port";
       default -> "broker";
     };
@@ -444,7 +444,7 @@ public record SimulationSettings(
   }
 
   private static boolean securedOpcUa(Object section) {
-    return section instanceof Map<?, ?> m && "opcua".equals(m.get("driver")) && m.get("security") instanceof Map<?, ?> security
+    return section instanceof Map<?, ?> m && ("opcua".equals(m.get("driver")) || "lads".equals(m.get("driver"))) && m.get("security") instanceof Map<?, ?> security
         && security.get("policy") != null && !"None".equals(security.get("policy"));
   }
 

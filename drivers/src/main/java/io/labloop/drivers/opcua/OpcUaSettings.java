@@ -65,7 +65,7 @@ record OpcUaSettings(String endpoint, Security security, Map<String, NodeId> var
     return new OpcUaSettings(endpoint, security, variables, commands);
   }
 
-  private static Security readSecurity(Section s, Path dataDir) {
+  static Security readSecurity(Section s, Path dataDir) {
     s.allowOnly(List.of("policy", "mode", "username", "password", "trust-dir"));
     String policy = s.choice("policy", POLICIES).orElse("None");
     String mode = policy.equals("None") ? "None" : s.choice("mode", MODES).orElse("SignAndEncrypt");

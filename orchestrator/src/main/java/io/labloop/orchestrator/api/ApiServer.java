@@ -58,6 +58,7 @@ public final class ApiServer implements AutoCloseable {
   private final Supplier<Tokens> tokens;
   private final Supplier<String> metrics;
   private final MeterRegistry registry;
+  private final ApiExtension extension;
   private final ObjectMapper json = new ObjectMapper();
   private final List<Route> routes = new ArrayList<>();
   private EventStream events;
@@ -91,6 +92,7 @@ public final class ApiServer implements AutoCloseable {
     this.tokens = Objects.requireNonNull(b.tokens, "tokens");
     this.metrics = b.metrics;
     this.registry = b.registry;
+    this.extension = b.extension;
   }
 
   public static Builder builder() {
@@ -137,6 +139,7 @@ public final class ApiServer implements AutoCloseable {
             .register(registry).record(Duration.ofNanos((long) (ms * 1_000_000))));
       }
       defineRoutes(cfg.routes);
+      if (extension != null) extension.routes(cfg.routes);
       cfg.routes.exception(ApiProblem.class, (e, ctx) -> ProblemResponse.write(ctx, json, e));
       cfg.routes.exception(HttpResponseException.class,
           (e, ctx) -> ProblemResponse.write(ctx, json, ProblemResponse.fromStatus(e.getStatus(), e.getMessage())));
@@ -178,6 +181,7 @@ public final class ApiServer implements AutoCloseable {
   public synchronized void close() {
     if (app == null) return;
     events.close();
+    if (extension != null) extension.close();
     app.stop();
     app = null;
   }
@@ -331,6 +335,15 @@ public final class ApiServer implements AutoCloseable {
 
   /** The body the gate read (see {@link RequestBody}); "" when there was none. */
   private static String readBody(Context ctx, String fileName) {
+    return body(ctx);
+  }
+
+  /**
+   * The request's body as the gate read it, checked for size, media type and UTF-8. Routes
+   * (also an {@link ApiExtension}'s) use this, never {@code ctx.body()}: the gate has already
+   * consumed the stream.
+   */
+  public static String body(Context ctx) {
     String body = ctx.attribute(BODY);
     return body == null ? "" : body;
   }
@@ -369,7 +382,9 @@ public final class ApiServer implements AutoCloseable {
         throw ApiProblem.unauthorized("the token is not known to this daemon");
       }
     }
-    if (who.isEmpty() && !(read && isLoopback(ctx.req().getRemoteAddr()))) {
+    if (who.isEmpty() && header == null && extension != null) who = extension.signedIn(ctx);
+    boolean open = who.isEmpty() && extension != null && extension.open(ctx);
+    if (who.isEmpty() && !open && !(read && isLoopback(ctx.req().getRemoteAddr()))) {
       throw ApiProblem.unauthorized(read
           ? "reads from other machines need a token (Authorization: Bearer TOKEN)"
           : "changes need a token (Authorization: Bearer TOKEN; see labloop-data/token)");
@@ -404,8 +419,15 @@ public final class ApiServer implements AutoCloseable {
     private Supplier<Tokens> tokens;
     private Supplier<String> metrics;
     private MeterRegistry registry;
+    private ApiExtension extension;
 
     private Builder() {}
+
+    /** More routes and browser sessions on the same port (the web console). */
+    public Builder extension(ApiExtension e) {
+      this.extension = e;
+      return this;
+    }
 
     public Builder settings(Settings s) {
       this.settings = s;

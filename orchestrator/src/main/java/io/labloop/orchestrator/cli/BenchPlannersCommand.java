@@ -41,7 +41,8 @@ public final class BenchPlannersCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--problem", split = ",", paramLabel = "NAME",
-      description = "branin, hartmann3, hartmann6, ackley, levy, rosenbrock, direct-arylation, or 'targets' (the issue's table)")
+      description = "branin, hartmann3, hartmann6, ackley, ackley10, levy, rosenbrock, rosenbrock10, any of them + '-noisy' "
+          + "(Gaussian noise sd 0.1, regret on the noiseless function), direct-arylation, or 'targets' (the issue's table)")
   List<String> problems = new ArrayList<>();
 
   @Option(names = "--planner", split = ",", paramLabel = "NAME", defaultValue = "bayesian",
@@ -81,6 +82,10 @@ public final class BenchPlannersCommand implements Callable<Integer> {
   @Option(names = "--goal", paramLabel = "max|min", defaultValue = "max", description = "goal for --output (default ${DEFAULT-VALUE})")
   String goal;
 
+  @Option(names = "--planner-option", split = ",", paramLabel = "KEY=VALUE",
+      description = "a planner option as in a campaign's planner: block, e.g. noise=none or acquisition=hedge (repeatable)")
+  List<String> plannerOptions = new ArrayList<>();
+
   @Option(names = "--timing", description = "measure time per suggestion at N = 100, 500, 2000 (6-D) and batch 16 at N = 700 (10-D)")
   boolean timing;
 
@@ -102,13 +107,18 @@ public final class BenchPlannersCommand implements Callable<Integer> {
         throw new UserError("--planner: unknown planner '" + p + "'; expected one of random, sobol, lhs, grid, bayesian");
       }
     }
+    Map<String, Object> options = plannerOptions();
+    for (String p : planners) {
+      var problems = Planners.check(new io.labloop.planners.PlannerSpec(p, 0, options), null);
+      if (!problems.isEmpty()) throw new UserError("--planner-option: " + problems.get(0));
+    }
     List<Task> tasks = tasks();
     List<PlannerBenchmark.Run> runs = new ArrayList<>();
     out.printf(Locale.ROOT, "%-18s %-9s %6s %5s %14s %24s %12s%n", "problem", "planner", "evals", "batch",
         "median regret", "IQR", "s/suggestion");
     for (Task task : tasks) {
       for (String planner : planners) {
-        PlannerBenchmark bench = new PlannerBenchmark(task.problem(), planner, Map.of());
+        PlannerBenchmark bench = new PlannerBenchmark(task.problem(), planner, options);
         List<PlannerBenchmark.Run> these = new ArrayList<>();
         for (int s = 0; s < seeds; s++) {
           PlannerBenchmark.Run run = bench.run(s, task.evals(), task.batch());
@@ -124,6 +134,24 @@ public final class BenchPlannersCommand implements Callable<Integer> {
     }
     if (json != null) writeJson(runs);
     return ExitCodes.OK;
+  }
+
+  /** {@code --planner-option} values, numbers as numbers (as YAML would give them). */
+  private Map<String, Object> plannerOptions() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (String kv : plannerOptions) {
+      String[] parts = kv.split("=", 2);
+      if (parts.length != 2 || parts[0].isBlank()) throw new UserError("--planner-option: '" + kv + "' is not KEY=VALUE");
+      String v = parts[1].strip();
+      Object value = v;
+      try {
+        value = v.matches("-?\\d+") ? (Object) Long.parseLong(v) : (Object) Double.parseDouble(v);
+      } catch (NumberFormatException e) {
+        // not a number: kept as text
+      }
+      out.put(parts[0].strip(), value);
+    }
+    return out;
   }
 
   private List<Task> tasks() {
@@ -152,6 +180,8 @@ public final class BenchPlannersCommand implements Callable<Integer> {
           tasks.add(new Task(function("hartmann6"), 100, 1, new int[] {40, 100}));
           tasks.add(new Task(function("ackley"), 100, 1, new int[] {60, 100}));
           tasks.add(new Task(function("levy"), 60, 1, new int[] {60}));
+          tasks.add(new Task(function("ackley10"), 100, 1, new int[] {40, 100}));
+          tasks.add(new Task(function("hartmann6-noisy"), 100, 1, new int[] {40, 100}));
           tasks.add(task(arylation(), 100, 5));
         }
         case "direct-arylation" -> tasks.add(task(arylation(), evals == null ? 100 : evals, batch == null ? 5 : batch));
@@ -173,7 +203,7 @@ public final class BenchPlannersCommand implements Callable<Integer> {
 
   private PlannerBenchmarkProblem function(String name) {
     return PlannerBenchmarkProblem.function(name).orElseThrow(() -> new UserError("--problem: unknown problem '" + name
-        + "'; expected one of " + TestFunctions.names() + ", direct-arylation or targets"));
+        + "'; expected one of " + TestFunctions.names() + " (each also as NAME-noisy), direct-arylation or targets"));
   }
 
   private PlannerBenchmarkProblem arylation() {

@@ -33,7 +33,7 @@ final class LabReader {
   static final List<String> TOP_KEYS = List.of("lab", "description", "instruments", "simulation");
   static final List<String> LIMIT_KEYS = List.of("min", "max", "unit", "description");
   /** The built-in drivers: until their factory is on the class path their own keys are not checked. */
-  static final Set<String> BUILT_IN_DRIVERS = Set.of("opcua", "serial", "mqtt");
+  static final Set<String> BUILT_IN_DRIVERS = Set.of("opcua", "lads", "serial", "mqtt");
   /** The watchdog's limit for a command that does not set {@code timeout:}. */
   static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 

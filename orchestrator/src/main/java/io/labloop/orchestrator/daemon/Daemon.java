@@ -5,6 +5,7 @@ import io.labloop.orchestrator.api.Actor;
 import io.labloop.orchestrator.api.ApiServer;
 import io.labloop.orchestrator.api.ReloadResult;
 import io.labloop.orchestrator.api.Tokens;
+import io.labloop.orchestrator.console.WebConsole;
 import io.labloop.orchestrator.config.ConfigException;
 import io.labloop.orchestrator.config.ConfigLoader;
 import io.labloop.orchestrator.config.ConfigProblem;
@@ -103,6 +104,8 @@ public final class Daemon implements AutoCloseable {
           .campaigns(campaigns)
           .reload(this::reload)
           .tokens(accepted)
+          // the console signs in with the same tokens, so a rotated token file applies there too
+          .extension(new WebConsole(campaigns, store, t -> accepted.get().authenticate(t), config.campaignDir()))
           .metrics(metrics::scrape)
           .registry(metrics.registry())
           .build()

@@ -34,6 +34,7 @@ import io.labloop.orchestrator.store.CampaignExport;
 import io.labloop.orchestrator.store.EventRecord;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.ExperimentStatus;
+import io.labloop.orchestrator.store.RunId;
 import io.labloop.orchestrator.store.RunLock;
 import io.labloop.orchestrator.store.RunRecord;
 import io.labloop.orchestrator.store.RunStatus;
@@ -82,8 +83,7 @@ import org.slf4j.LoggerFactory;
  * with {@code schedule:} waits for the scheduler; the others start at once (a campaign whose
  * latest run is still RUNNING resumes it, as {@code labloop run} would).
  *
- * <p>API ids are run ids with {@code /} written as {@code ~} ({@code silver~2}) so they fit in
- * one URL path segment; a campaign waiting for its schedule has no run yet and is known by its
+ * <p>API ids are run ids in their API spelling ({@link RunId#api()}, {@code silver~2}); a campaign waiting for its schedule has no run yet and is known by its
  * name. Audit records (who did what) are stored as events of kind {@code audit} whose message
  * starts with the token's name.
  */
@@ -240,7 +240,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     if (waiting.isPresent()) return scheduledView(waiting.get(), scheduler == null ? Optional.empty() : scheduler.plannedStart(id));
     // A running campaign's status comes from the engine's published progress: polling readers
     // then never queue on the store's connection, which the engine needs for every transition.
-    String runId = id.replace('~', '/');
+    String runId = RunId.fromApi(id).map(RunId::toString).orElse(id);
     RunRecord started = startedRuns.get(runId);
     if (started != null && engines.containsKey(runId)) return view(started);
     return view(run(id));
@@ -668,7 +668,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   }
 
   private Optional<Submission> waitingSubmission(String id) {
-    if (id.contains("~")) return Optional.empty();
+    if (RunId.fromApi(id).isPresent()) return Optional.empty();
     return submissionsOnDisk().stream().filter(s -> s.name().equals(id) && !s.started()).findFirst();
   }
 
@@ -677,8 +677,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   }
 
   private RunRecord run(String id) {
-    String runId = id.replace('~', '/');
-    return store.run(runId).orElseThrow(() -> ApiProblem.notFound("no campaign run '" + id + "' (list them with GET /api/campaigns)"));
+    return RunId.fromApi(id).flatMap(runId -> store.run(runId.toString())).orElseThrow(() -> ApiProblem.notFound("no campaign run '" + id + "' (list them with GET /api/campaigns)"));
   }
 
   private CampaignEngine engine(RunRecord r) {
@@ -792,7 +791,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   // =========================================================================== views
 
   static String id(String runId) {
-    return runId.replace('/', '~');
+    return RunId.of(runId).api();
   }
 
   private CampaignView view(RunRecord r) {
