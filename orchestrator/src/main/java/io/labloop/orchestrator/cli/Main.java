@@ -28,6 +28,7 @@ import picocli.CommandLine.HelpCommand;
       SimCommand.class,
       ExportCommand.class,
       ReportCommand.class,
+      ImportCommand.class,
       BenchCommand.class,
       VersionCommand.class,
       DaemonCommand.class,

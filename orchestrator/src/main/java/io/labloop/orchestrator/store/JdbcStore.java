@@ -222,7 +222,7 @@ final class JdbcStore implements Store {
   public RunRecord createRun(String campaign, String sha256, long seed) {
     return tx("creating a run of " + campaign, c -> {
       int n = query(c, rs -> rs.getInt(1), "SELECT COUNT(*) FROM runs WHERE campaign = ?", campaign).get(0) + 1;
-      String id = campaign + "/" + n;
+      String id = new RunId(campaign, n).toString();
       update(c, "INSERT INTO runs (id, campaign, campaign_sha256, seed, status, started_at) VALUES (?, ?, ?, ?, ?, ?)",
           id, campaign, sha256, seed, RunStatus.RUNNING.name(), now());
       return query(c, JdbcStore::runRow, "SELECT * FROM runs WHERE id = ?", id).get(0);
@@ -234,12 +234,8 @@ final class JdbcStore implements Store {
     return tx("reading runs of " + campaign, c -> {
       List<RunRecord> all = query(c, JdbcStore::runRow, "SELECT * FROM runs WHERE campaign = ? ORDER BY started_at, id", campaign);
       // run numbers grow with time; two runs can share a millisecond, so compare numbers too
-      return all.stream().max((a, b) -> Integer.compare(runNumber(a.id()), runNumber(b.id())));
+      return all.stream().max((a, b) -> Integer.compare(RunId.of(a.id()).number(), RunId.of(b.id()).number()));
     });
-  }
-
-  private static int runNumber(String id) {
-    return Integer.parseInt(id.substring(id.lastIndexOf('/') + 1));
   }
 
   @Override
@@ -251,7 +247,7 @@ final class JdbcStore implements Store {
   public List<RunRecord> runs(String campaign) {
     return tx("reading runs of " + campaign, c -> {
       List<RunRecord> all = new ArrayList<>(query(c, JdbcStore::runRow, "SELECT * FROM runs WHERE campaign = ?", campaign));
-      all.sort((a, b) -> Integer.compare(runNumber(a.id()), runNumber(b.id())));
+      all.sort((a, b) -> Integer.compare(RunId.of(a.id()).number(), RunId.of(b.id()).number()));
       return all;
     });
   }
@@ -260,7 +256,7 @@ final class JdbcStore implements Store {
   public List<RunRecord> allRuns() {
     return tx("reading every run", c -> {
       List<RunRecord> all = new ArrayList<>(query(c, JdbcStore::runRow, "SELECT * FROM runs"));
-      all.sort(java.util.Comparator.comparing(RunRecord::startedAt).thenComparing(r -> runNumber(r.id())).reversed());
+      all.sort(java.util.Comparator.comparing(RunRecord::startedAt).thenComparing(r -> RunId.of(r.id()).number()).reversed());
       return all;
     });
   }
