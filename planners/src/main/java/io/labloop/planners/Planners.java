@@ -2,6 +2,7 @@ package io.labloop.planners;
 
 import io.labloop.planners.bayes.Bayesian;
 import io.labloop.planners.design.Designs;
+import io.labloop.planners.gp.NoiseModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,9 +22,13 @@ import java.util.Set;
  *   <li>{@code replay}: {@code file} (a CSV whose header names the parameters; the caller
  *       resolves it to an absolute path before {@link #create});
  *   <li>{@code bayesian}: {@code initial} (space-filling points before the model, default
- *       max(5, 2 × parameters)), {@code acquisition} ({@code ei} | {@code ucb} | {@code pi} | {@code hedge}, default
- *       {@code ei}), {@code beta} (exploration weight of {@code ucb}, also inside {@code hedge}, default 2), {@code batch}
- *       (suggestions per call, default 1).
+ *       max(5, 2 × parameters)), {@code acquisition} ({@code ei} | {@code ucb} | {@code pi} | {@code hedge} |
+ *       {@code ehvi} | {@code parego}, default {@code ei}; with two or three objectives the default,
+ *       {@code ei} and {@code ehvi} mean expected hypervolume improvement, {@code parego} a random
+ *       Chebyshev scalarisation with EI, and {@code ucb}, {@code pi}, {@code hedge} ParEGO with that acquisition), {@code beta} (exploration weight of {@code ucb}, also inside {@code hedge}, default 2), {@code batch}
+ *       (suggestions per call, default 1), {@code noise} ({@code auto}: fitted, the default; {@code none}: exact
+ *       measurements; a number: the measurement's standard deviation in the objective's units, see
+ *       {@link io.labloop.planners.gp.NoiseModel}).
  * </ul>
  * Every type also accepts {@code batch}. The seed is {@link PlannerSpec#seed()}.
  */
@@ -37,7 +42,10 @@ public final class Planners {
       "lhs", Set.of("batch", "points"),
       "grid", Set.of("batch", "levels"),
       "replay", Set.of("batch", "file"),
-      "bayesian", Set.of("batch", "initial", "acquisition", "beta"));
+      "bayesian", Set.of("batch", "initial", "acquisition", "beta", "noise"));
+
+  /** The {@code acquisition:} values of the bayesian planner. */
+  public static final List<String> ACQUISITIONS = List.of("ei", "ucb", "pi", "hedge", "ehvi", "parego");
 
   private Planners() {}
 
@@ -65,8 +73,18 @@ public final class Planners {
             .initial(o.containsKey("initial") ? intOption(o, "initial", 0) : Bayesian.AUTO_INITIAL)
             .beta(doubleOption(o, "beta", 2.0));
         // Without the option the builder's default applies, so the default lives in one place.
+        if (o.containsKey("noise")) b.noise(noise(o.get("noise")));
         if (o.containsKey("acquisition")) {
-          b.acquisition(Bayesian.Acquisition.valueOf(o.get("acquisition").toString().toUpperCase(Locale.ROOT)));
+          String a = o.get("acquisition").toString().toLowerCase(Locale.ROOT);
+          // ehvi: one objective is plain EI; parego: EI on the scalarisation. ei keeps EHVI for
+          // several objectives (EHVI is EI's multi-objective form); ucb, pi and hedge need one
+          // scalar, so several objectives get ParEGO with them.
+          switch (a) {
+            case "ehvi", "ei" -> b.acquisition(Bayesian.Acquisition.EI);
+            case "parego" -> b.acquisition(Bayesian.Acquisition.EI).multiObjective(Bayesian.MultiObjective.PAREGO);
+            default -> b.acquisition(Bayesian.Acquisition.valueOf(a.toUpperCase(Locale.ROOT)))
+                .multiObjective(Bayesian.MultiObjective.PAREGO);
+          }
         }
         yield b.build();
       }
@@ -103,8 +121,8 @@ public final class Planners {
     positiveInt(o, "initial", 1, problems);
     if (o.containsKey("acquisition")) {
       String a = o.get("acquisition").toString().toLowerCase(Locale.ROOT);
-      if (!List.of("ei", "ucb", "pi", "hedge").contains(a)) {
-        problems.add(new PlannerProblem("acquisition", "'" + o.get("acquisition") + "' is not one of ei, ucb, pi, hedge"));
+      if (!ACQUISITIONS.contains(a)) {
+        problems.add(new PlannerProblem("acquisition", "'" + o.get("acquisition") + "' is not one of " + String.join(", ", ACQUISITIONS)));
       }
       if (o.containsKey("beta") && !"ucb".equals(a) && !"hedge".equals(a)) {
         problems.add(new PlannerProblem("beta", "only used with acquisition: ucb or hedge"));
@@ -116,6 +134,13 @@ public final class Planners {
       Object b = o.get("beta");
       if (!(b instanceof Number n) || !(n.doubleValue() > 0)) {
         problems.add(new PlannerProblem("beta", "expected a positive number, got '" + b + "'"));
+      }
+    }
+    if (o.containsKey("noise")) {
+      try {
+        noise(o.get("noise"));
+      } catch (IllegalArgumentException e) {
+        problems.add(new PlannerProblem("noise", e.getMessage()));
       }
     }
     if ("replay".equals(type)) {
@@ -135,6 +160,29 @@ public final class Planners {
       }
     }
     return problems;
+  }
+
+  /**
+   * The {@code noise:} setting: {@code auto}, {@code none}, or the measurement's standard
+   * deviation (a number ≥ 0; 0 is the same as none).
+   *
+   * @throws IllegalArgumentException naming what is expected
+   */
+  public static NoiseModel noise(Object value) {
+    if (value instanceof Number n) {
+      double sd = n.doubleValue();
+      if (!(sd >= 0) || !Double.isFinite(sd)) {
+        throw new IllegalArgumentException("expected auto, none or a standard deviation >= 0, got '" + value + "'");
+      }
+      return new NoiseModel.Fixed(sd);
+    }
+    String text = value == null ? "" : value.toString().strip().toLowerCase(Locale.ROOT);
+    return switch (text) {
+      case "auto" -> NoiseModel.FITTED;
+      case "none" -> NoiseModel.NONE;
+      default -> throw new IllegalArgumentException("expected auto (fitted), none (exact measurements) or the measurement's "
+          + "standard deviation in the objective's units, got '" + value + "'");
+    };
   }
 
   private static void positiveInt(Map<String, Object> o, String key, int min, List<PlannerProblem> problems) {

@@ -132,6 +132,14 @@ class PlannersTest {
     assertTrue(Planners.check(new PlannerSpec("bayesian", 1, Map.of("acquisition", "ucb", "beta", 3.0, "initial", 6)), null).isEmpty());
     assertTrue(Planners.check(new PlannerSpec("bayesian", 1, Map.of("acquisition", "hedge", "beta", 3.0)), null).isEmpty());
     assertEquals("beta", Planners.check(new PlannerSpec("bayesian", 1, Map.of("acquisition", "pi", "beta", 3.0)), null).get(0).option());
+    for (Object good : List.of("auto", "none", "NONE", 0.5, 0)) {
+      assertTrue(Planners.check(new PlannerSpec("bayesian", 1, Map.of("noise", good)), null).isEmpty(), "noise " + good);
+    }
+    for (Object bad : List.of("low", -1.0, "0.5x")) {
+      assertEquals("noise", Planners.check(new PlannerSpec("bayesian", 1, Map.of("noise", bad)), null).get(0).option(), "noise " + bad);
+    }
+    assertEquals(new io.labloop.planners.gp.NoiseModel.Fixed(0.5), Planners.noise(0.5));
+    assertEquals(io.labloop.planners.gp.NoiseModel.NONE, Planners.noise("none"));
     var e = assertThrows(IllegalArgumentException.class, () -> Planners.create(new PlannerSpec("lhs", 0, Map.of("points", -1))));
     assertTrue(e.getMessage().contains("points"), e.getMessage());
   }

@@ -11,12 +11,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * Runs a planner on a {@link PlannerBenchmarkProblem} for several seeds, in synchronous batches:
  * ask for {@code batch} points, evaluate them all, repeat until {@code evals} evaluations. Each
  * run records the simple regret after every evaluation and the wall time per suggestion (a
- * batch's time divided by its size).
+ * batch's time divided by its size). On a noisy problem the planner is given the noisy
+ * measurements, and the regret is that of the best noiseless value among the points run so far
+ * (what the planner found, not how lucky its noise was).
  */
 public final class PlannerBenchmark {
 
@@ -42,6 +45,8 @@ public final class PlannerBenchmark {
     double best = Double.NaN;
     int toTop = evals + 1;
     boolean maximise = problem.objective() instanceof io.labloop.planners.Objective.Maximize;
+    // The measurement noise of a noisy problem: its own stream per seed, the same for every planner.
+    SplittableRandom noise = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 0x6A09E667F3BCC909L);
     while (observations.size() < evals) {
       int k = Math.min(batch, evals - observations.size());
       PlanningState state = new PlanningState(problem.space(), List.of(problem.objective()), observations, List.of());
@@ -53,7 +58,8 @@ public final class PlannerBenchmark {
         if (observations.size() >= evals) break;
         Point point = s.point();
         double y = problem.evaluate().applyAsDouble(point);
-        observations.add(Observation.ok(point, Map.of(problem.objective().name(), y)));
+        double measured = problem.noiseSd() > 0 ? y + problem.noiseSd() * noise.nextGaussian() : y;
+        observations.add(Observation.ok(point, Map.of(problem.objective().name(), measured)));
         if (Double.isNaN(best) || (maximise ? y > best : y < best)) best = y;
         int i = observations.size() - 1;
         regret[i] = problem.regret(best);

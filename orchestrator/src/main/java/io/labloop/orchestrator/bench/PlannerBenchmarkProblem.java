@@ -2,18 +2,18 @@ package io.labloop.orchestrator.bench;
 
 import com.ezylang.evalex.BaseException;
 import com.ezylang.evalex.Expression;
+import io.labloop.planners.expression.ExpressionRules;
 import io.labloop.planners.CandidatePool;
 import io.labloop.planners.Objective;
 import io.labloop.planners.Parameter;
 import io.labloop.planners.Point;
 import io.labloop.planners.Space;
+import io.labloop.settings.CsvTable;
 import io.labloop.simulators.functions.TestFunction;
 import io.labloop.simulators.functions.TestFunctions;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -36,10 +36,26 @@ import java.util.function.ToDoubleFunction;
  * @param optimum the best value there is, NaN if unknown (regret is then the best value itself)
  * @param topOnePercent for datasets, the value a result must reach to be in the top 1 % of the
  *     table; NaN otherwise
+ * @param noiseSd standard deviation of the Gaussian noise added to each measurement (0: exact);
+ *     regret is always measured on the noiseless value ({@code evaluate}) of the points run
  */
 public record PlannerBenchmarkProblem(
     String name, Space space, Objective objective, ToDoubleFunction<Point> evaluate, double optimum,
-    double topOnePercent) {
+    double topOnePercent, double noiseSd) {
+
+  /** An exact (noise-free) problem. */
+  public PlannerBenchmarkProblem(String name, Space space, Objective objective, ToDoubleFunction<Point> evaluate,
+      double optimum, double topOnePercent) {
+    this(name, space, objective, evaluate, optimum, topOnePercent, 0);
+  }
+
+  /**
+   * This problem measured with Gaussian noise of standard deviation {@code sd}, named
+   * {@code NAME-noisy}. The planner sees noisy values; regret is on the noiseless function.
+   */
+  public PlannerBenchmarkProblem noisy(double sd) {
+    return new PlannerBenchmarkProblem(name + "-noisy", space, objective, evaluate, optimum, topOnePercent, sd);
+  }
 
   /** Distance of {@code best} from the optimum in the objective's direction (≥ 0). */
   public double regret(double best) {
@@ -51,8 +67,18 @@ public record PlannerBenchmarkProblem(
     return !Double.isNaN(topOnePercent);
   }
 
-  /** A named benchmark function (branin, hartmann6, ...), minimised over its standard box. */
+  /** Noise sd of the {@code -noisy} problems (hartmann6's range is about 3.3). */
+  public static final double NOISY_SD = 0.1;
+
+  /**
+   * A named benchmark function (branin, hartmann6, ...), minimised over its standard box;
+   * {@code NAME-noisy} is the same function measured with Gaussian noise of sd {@value #NOISY_SD}.
+   */
   public static Optional<PlannerBenchmarkProblem> function(String name) {
+    if (name.toLowerCase(java.util.Locale.ROOT).endsWith("-noisy")) {
+      return TestFunctions.byName(name.substring(0, name.length() - "-noisy".length()))
+          .map(PlannerBenchmarkProblem::of).map(p -> p.noisy(NOISY_SD));
+    }
     return TestFunctions.byName(name).map(PlannerBenchmarkProblem::of);
   }
 
@@ -90,7 +116,13 @@ public record PlannerBenchmarkProblem(
       }
     }
     Space space = new Space(parameters, List.of());
-    Expression parsed = new Expression(expression);
+    Expression parsed;
+    try {
+      ExpressionRules.checkSize(expression);
+      parsed = new Expression(expression, ExpressionRules.configuration());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--expression is too large: " + e.getMessage());
+    }
     try {
       Set<String> unknown = new LinkedHashSet<>(parsed.getUsedVariables());
       unknown.removeIf(v -> space.names().stream().anyMatch(n -> n.equalsIgnoreCase(v)));
@@ -120,15 +152,16 @@ public record PlannerBenchmarkProblem(
    * whose values are all numbers is a discrete parameter, any other a categorical one.
    */
   public static PlannerBenchmarkProblem dataset(Path file, List<String> inputs, String output, String goal) {
-    List<String> lines;
+    CsvTable csv;
     try {
-      lines = Files.readAllLines(file).stream().map(l -> l.startsWith("\uFEFF") ? l.substring(1) : l)
-          .filter(l -> !l.isBlank()).toList();
+      csv = CsvTable.read(file);
     } catch (IOException e) {
       throw new IllegalArgumentException("--dataset: cannot read " + file + ": " + e.getMessage());
+    } catch (CsvTable.Malformed e) {
+      throw new IllegalArgumentException(file + ":" + e.line() + ":" + e.column() + ": not a CSV csv: " + e.getMessage());
     }
-    if (lines.size() < 2) throw new IllegalArgumentException("--dataset: " + file + " has no data rows");
-    List<String> header = Arrays.stream(lines.get(0).split(",", -1)).map(String::strip).toList();
+    if (csv.rows().isEmpty()) throw new IllegalArgumentException("--dataset: " + file + " has no data rows");
+    List<String> header = csv.header().texts();
     int[] columns = new int[inputs.size()];
     for (int k = 0; k < inputs.size(); k++) {
       columns[k] = header.indexOf(inputs.get(k));
@@ -137,10 +170,13 @@ public record PlannerBenchmarkProblem(
     int out = header.indexOf(output);
     if (out < 0) throw new IllegalArgumentException("--output: no column '" + output + "' in " + file + " (columns are " + header + ")");
     List<String[]> rows = new ArrayList<>();
-    for (int i = 1; i < lines.size(); i++) {
-      String[] cells = lines.get(i).split(",", -1);
-      if (cells.length < header.size()) throw new IllegalArgumentException(file + ":" + (i + 1) + ": expected " + header.size() + " columns, found " + cells.length);
-      rows.add(cells);
+    List<Integer> lines = new ArrayList<>();
+    for (CsvTable.Row row : csv.rows()) {
+      if (row.cells().size() < header.size()) {
+        throw new IllegalArgumentException(file + ":" + row.line() + ": expected " + header.size() + " columns, found " + row.cells().size());
+      }
+      rows.add(row.texts().toArray(String[]::new));
+      lines.add(row.line());
     }
     List<Parameter> parameters = new ArrayList<>();
     boolean[] numeric = new boolean[inputs.size()];
@@ -166,7 +202,7 @@ public record PlannerBenchmarkProblem(
       try {
         y = Double.parseDouble(r[out].strip());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(file + ":" + (i + 2) + ": output '" + r[out] + "' is not a number");
+        throw new IllegalArgumentException(file + ":" + lines.get(i) + ": output '" + r[out] + "' is not a number");
       }
       sums.computeIfAbsent(new Point(values), p -> new double[2]);
       double[] s = sums.get(new Point(values));

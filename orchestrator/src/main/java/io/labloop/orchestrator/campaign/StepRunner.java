@@ -19,9 +19,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -229,6 +231,27 @@ final class StepRunner {
   }
 
   /** Calls a driver on the call pool; a driver that throws instead of failing its future is treated the same. */
+  /**
+   * Sends the {@code abort} command to every instrument of the workflow that has one, with an
+   * event for each answer; completes when all have answered or given up (10 s each).
+   */
+  CompletableFuture<Void> sendAborts() {
+    Set<String> used = new LinkedHashSet<>();
+    campaign.workflow().forEach(s -> used.add(s.instrument()));
+    List<CompletableFuture<?>> sent = new ArrayList<>();
+    for (String instrument : used) {
+      Optional<String> command = lab.abortCommand(instrument);
+      if (command.isEmpty()) continue;
+      CompletableFuture<Reply> f = call(() -> lab.instrument(instrument).execute(Command.of(command.get())));
+      sent.add(f.orTimeout(10, TimeUnit.SECONDS).handle((r, t) -> {
+        loop.later(() -> loop.event(t == null ? "abort-sent" : "abort-failed", t == null ? "info" : "alert", instrument, null,
+            instrument + "." + command.get() + (t == null ? " acknowledged" : " failed: " + rootMessage(t))));
+        return null;
+      }));
+    }
+    return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+  }
+
   <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> driverCall) {
     try {
       return CompletableFuture.supplyAsync(driverCall, calls).thenCompose(f -> f);
@@ -256,7 +279,7 @@ final class StepRunner {
       return;
     }
     e.inFlight = 0;
-    if (e.watchdog != null) e.watchdog.cancel(false);
+    if (e.watchdog != null) e.watchdog.cancel();
     if (error == null) {
       List<Store.NewAttachment> files = reply.attachments().stream()
           .map(a -> new Store.NewAttachment(a.name(), a.mediaType(), a.data())).toList();

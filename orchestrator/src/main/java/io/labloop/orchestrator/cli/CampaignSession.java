@@ -3,6 +3,7 @@ package io.labloop.orchestrator.cli;
 import io.labloop.drivers.Drivers;
 import io.labloop.orchestrator.campaign.Best;
 import io.labloop.orchestrator.campaign.CampaignEngine;
+import io.labloop.orchestrator.campaign.EngineBuilder;
 import io.labloop.orchestrator.campaign.CampaignProblem;
 import io.labloop.orchestrator.campaign.EngineListener;
 import io.labloop.orchestrator.campaign.EngineStopped;
@@ -91,7 +92,7 @@ final class CampaignSession {
       lab = Lab.connect(labConfig, Drivers.standard(), o.connectTimeout());
       CampaignConfig campaign = o.campaign();
       PlannerSpec spec = campaign.planner();
-      CampaignEngine.Builder b = CampaignEngine.builder().campaign(campaign).lab(lab).store(store)
+      EngineBuilder b = CampaignEngine.builder().campaign(campaign).lab(lab).store(store)
           .planner(seed -> Planners.create(new PlannerSpec(spec.type(), seed, spec.options()))).restart(o.restart());
       o.seed().ifPresent(b::seed);
       CampaignEngine engine = b.build();

@@ -5,6 +5,7 @@ import io.labloop.orchestrator.api.Actor;
 import io.labloop.orchestrator.api.ApiServer;
 import io.labloop.orchestrator.api.ReloadResult;
 import io.labloop.orchestrator.api.Tokens;
+import io.labloop.orchestrator.console.WebConsole;
 import io.labloop.orchestrator.config.ConfigException;
 import io.labloop.orchestrator.config.ConfigLoader;
 import io.labloop.orchestrator.config.ConfigProblem;
@@ -74,6 +75,9 @@ public final class Daemon implements AutoCloseable {
     TokenFile own = TokenFile.resolve(data, env);
     Tokens.Builder tokens = Tokens.builder().token(own.name(), own.token());
     config.tokens().forEach(tokens::digest);
+    Tokens atStart = tokens.build(); // a name used twice fails the start, not every request
+    boolean fromFile = env.get("LABLOOP_TOKEN") == null || env.get("LABLOOP_TOKEN").isBlank();
+    java.util.function.Supplier<Tokens> accepted = fromFile ? new TokenRotation(data.resolve("token"), config.tokens()) : () -> atStart;
 
     LabConfig labConfig = loader.loadLab(config.lab());
     lab.set(connect(labConfig));
@@ -99,7 +103,8 @@ public final class Daemon implements AutoCloseable {
           .settings(new ApiServer.Settings(config.bind(), config.port(), config.tls(), config.maxBody(), version))
           .campaigns(campaigns)
           .reload(this::reload)
-          .tokens(tokens.build())
+          .tokens(accepted)
+          .extension(new WebConsole(campaigns, store, who -> accepted.get().authenticate(who), config.campaignDir()))
           .metrics(metrics::scrape)
           .registry(metrics.registry())
           .build()
@@ -148,10 +153,12 @@ public final class Daemon implements AutoCloseable {
    * reconnected); while campaigns run it is applied instrument by instrument, see
    * {@link #reloadWhileRunning}.
    */
-  public synchronized ReloadResult reload(Actor who) {
+  public ReloadResult reload(Actor who) {
     String file = config.lab().toString();
     LabConfig next;
     try {
+      // Read and checked before the lock: a file that is slow to read (a network share) or
+      // refused (a FIFO) must not hold SIGTERM or another reload behind it.
       next = loader.loadLab(config.lab());
     } catch (ConfigException e) {
       List<String> problems = e.problems().stream().sorted().map(ConfigProblem::toString).toList();
@@ -160,6 +167,12 @@ public final class Daemon implements AutoCloseable {
       campaigns.announce(EngineCampaignService.AUDIT, "WARNING", who, "reload of " + file + " rejected (" + problems.size() + " problems)");
       return new ReloadResult(false, file, List.of(), problems);
     }
+    return swap(who, file, next);
+  }
+
+  /** The part of a reload that changes the daemon, under its lock; no file is read here. */
+  private synchronized ReloadResult swap(Actor who, String file, LabConfig next) {
+    if (closed) return new ReloadResult(false, file, List.of(), List.of(file + ":1:1: error: not applied: the daemon is stopping"));
     LabConfig current = labFile.get();
     List<String> changes = differences(current, next);
     if (changes.isEmpty()) {

@@ -52,6 +52,23 @@ class PlannerBenchmarkProblemTest {
   }
 
   @Test
+  void noisyProblemMeasuresWithNoiseButScoresTheNoiselessFunction() {
+    PlannerBenchmarkProblem exact = PlannerBenchmarkProblem.function("hartmann6").orElseThrow();
+    PlannerBenchmarkProblem noisy = PlannerBenchmarkProblem.function("hartmann6-noisy").orElseThrow();
+    assertEquals("hartmann6-noisy", noisy.name());
+    assertEquals(0.1, noisy.noiseSd());
+    // Sobol points do not depend on the values, so both runs visit the same points: the regret
+    // (noiseless) is identical although the planner was given different values.
+    double[] a = new PlannerBenchmark(exact, "sobol", Map.of()).run(3, 12, 4).regret();
+    double[] b = new PlannerBenchmark(noisy, "sobol", Map.of()).run(3, 12, 4).regret();
+    assertEquals(java.util.Arrays.toString(a), java.util.Arrays.toString(b));
+    // A model-based planner sees the noisy values; the run is still reproducible for a seed.
+    double[] c = new PlannerBenchmark(noisy, "bayesian", Map.of()).run(5, 14, 1).regret();
+    double[] d = new PlannerBenchmark(noisy, "bayesian", Map.of()).run(5, 14, 1).regret();
+    assertEquals(java.util.Arrays.toString(c), java.util.Arrays.toString(d));
+  }
+
+  @Test
   void benchmarkRunRecordsRegretAfterEveryEvaluation() {
     PlannerBenchmarkProblem branin = PlannerBenchmarkProblem.function("branin").orElseThrow();
     PlannerBenchmark.Run run = new PlannerBenchmark(branin, "sobol", Map.of()).run(1, 16, 4);

@@ -85,6 +85,8 @@ class InvalidFilesTest {
             "'measure.peek': spectrometer.measure has no output 'peek' (did you mean 'peak'?)"),
         row("campaign-misspelt-goal.yaml", 15, 45, "'goal' is 'maximise' (did you mean 'maximize'?)"),
         row("campaign-target-without-tolerance.yaml", 15, 5, "missing 'tolerance' (expected how close counts as reached, e.g. tolerance: 5)"),
+        row("campaign-negative-worst-acceptable.yaml", 15, 97,
+            "worst-acceptable -10 with goal: target (expected a distance from the target, >= 0)"),
         row("campaign-over-instrument-limit.yaml", 4, 52,
             "parameter 'temperature' goes up to 300, above robot's limit for temperature (expected values <= 250, the limit of robot in test-lab.yaml)"),
         row("campaign-unsatisfiable-constraint.yaml", 9, 5,
@@ -104,7 +106,11 @@ class InvalidFilesTest {
         row("campaign-unknown-planner.yaml", 16, 18, "unknown planner type 'bayes' (expected one of random, sobol, lhs, grid, replay, bayesian)"),
         row("campaign-unit-mismatch.yaml", 4, 64, "parameter 'temperature' is in K but robot's limit for temperature is in degC (expected unit: degC)"),
         row("campaign-unknown-planner-option.yaml", 16, 40,
-            "not an option of the bayesian planner; its options are [acquisition, batch, beta, initial]"),
+            "not an option of the bayesian planner; its options are [acquisition, batch, beta, initial, noise]"),
+        row("campaign-bad-noise.yaml", 16, 28, "expected auto (fitted), none (exact measurements) or the measurement's standard"
+            + " deviation in the objective's units, got 'low'"),
+        row("campaign-noise-sd-two-objectives.yaml", 19, 3, "a noise standard deviation is in one objective's units, and this"
+            + " campaign has 2 objectives; use auto or none"),
         row("campaign-missing-lab-file.yaml", 2, 6,
             "lab file '../labs/no-such-lab.yaml' not found (expected a path relative to the campaign file)"),
         Arguments.of("campaign-candidate-out-of-range.yaml", new ConfigProblem(DIR.resolve("candidates-out-of-range.csv").toString(),

@@ -1,6 +1,7 @@
 package io.labloop.planners.bayes;
 
 import io.labloop.planners.Planner;
+import io.labloop.planners.gp.NoiseModel;
 
 /** Builds the {@code bayesian} planner. */
 public final class Bayesian {
@@ -23,6 +24,14 @@ public final class Bayesian {
     HEDGE
   }
 
+  /** How two or three objectives are combined (more than three always use ParEGO). */
+  public enum MultiObjective {
+    /** Exact expected hypervolume improvement, one model per objective (the default). */
+    EHVI,
+    /** ParEGO: one model of a random augmented-Chebyshev scalarisation, with {@link Acquisition}. */
+    PAREGO
+  }
+
   private Bayesian() {}
 
   public static Builder builder() {
@@ -35,6 +44,8 @@ public final class Bayesian {
     Acquisition acquisition = Acquisition.EI;
     double beta = 2.0;
     int candidates = 2048;
+    NoiseModel noise = NoiseModel.FITTED;
+    MultiObjective multiObjective = MultiObjective.EHVI;
 
     public Builder seed(long seed) {
       this.seed = seed;
@@ -53,6 +64,18 @@ public final class Bayesian {
 
     public Builder beta(double beta) {
       this.beta = beta;
+      return this;
+    }
+
+    /** What the model assumes about measurement noise (default: fitted, the campaign's {@code noise: auto}). */
+    public Builder noise(NoiseModel noise) {
+      this.noise = noise;
+      return this;
+    }
+
+    /** How several objectives are combined (default {@link MultiObjective#EHVI}). */
+    public Builder multiObjective(MultiObjective multiObjective) {
+      this.multiObjective = multiObjective;
       return this;
     }
 

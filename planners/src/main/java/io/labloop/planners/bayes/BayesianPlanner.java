@@ -14,6 +14,7 @@ import io.labloop.planners.design.UnitCube;
 import io.labloop.planners.gp.BoundedMaximizer;
 import io.labloop.planners.gp.CandidatePosterior;
 import io.labloop.planners.gp.GaussianProcess;
+import io.labloop.planners.gp.NoiseModel;
 import io.labloop.planners.pareto.Pareto;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,7 +33,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Each successful observation becomes a position in the unit cube and a loss (the
  *       objective's {@link Objective#loss}; with several objectives a ParEGO scalarisation:
  *       losses scaled to [0, 1] and combined by an augmented Chebyshev norm with random weights
- *       drawn from the seed and the number of observations).
+ *       drawn from the seed and the number of observations). Two or three objectives go to
+ *       {@link HypervolumePlanner} (expected hypervolume improvement) unless the campaign chose
+ *       ParEGO.
  *   <li>A Gaussian process is fitted to the losses; pending experiments are added as kriging
  *       believers so their neighbourhood is no longer attractive.
  *   <li>Candidates: a Sobol set (or the free rows of the candidate pool) plus perturbations of
@@ -64,6 +67,9 @@ final class BayesianPlanner implements Planner {
   /** The acquisitions that propose points: one, or the GP-Hedge portfolio. */
   private final List<AcquisitionFunction> portfolio;
   private final int candidateCount;
+  private final NoiseModel noise;
+  /** EHVI for two or three objectives, or null when the campaign chose ParEGO. */
+  private final HypervolumePlanner hypervolume;
 
   BayesianPlanner(Bayesian.Builder config) {
     this.seed = config.seed;
@@ -74,6 +80,9 @@ final class BayesianPlanner implements Planner {
             new AcquisitionFunction(Bayesian.Acquisition.UCB, config.beta))
         : List.of(new AcquisitionFunction(config.acquisition, config.beta));
     this.candidateCount = config.candidates;
+    this.noise = config.noise;
+    this.hypervolume = config.multiObjective == Bayesian.MultiObjective.EHVI
+        ? new HypervolumePlanner(config.seed, config.candidates) : null;
   }
 
   @Override
@@ -89,6 +98,10 @@ final class BayesianPlanner implements Planner {
       return initialDesign(state, n, "initial design");
     }
     try {
+      int m = state.objectives().size();
+      if (hypervolume != null && m > 1 && m <= HypervolumePlanner.MAX_OBJECTIVES) {
+        return hypervolume.suggest(state, ok, n, name());
+      }
       return modelled(state, ok, n);
     } catch (RuntimeException e) {
       log.warn("model-based suggestion failed ({}); using the space-filling design for this batch", e.toString());
@@ -129,7 +142,7 @@ final class BayesianPlanner implements Planner {
       modelY[x.length + i] = worst;
     }
     GaussianProcess gp = GaussianProcess.fit(modelX, modelY, mix(seed, round + 1), cube.parameterOfColumn(),
-        cube.categoricalParameters());
+        cube.categoricalParameters(), noise);
     double[] lengthscale = new double[d];
     for (int j = 0; j < d; j++) lengthscale[j] = Math.min(gp.lengthscale(j), Feasibility.MAX_BANDWIDTH);
     Feasibility feasibility = new Feasibility(Arrays.asList(x), failed, lengthscale);

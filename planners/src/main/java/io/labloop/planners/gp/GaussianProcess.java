@@ -106,6 +106,16 @@ public final class GaussianProcess {
    * otherwise the ARD Matérn-5/2.
    */
   public static GaussianProcess fit(double[][] x, double[] y, long seed, int[] group, boolean[] categorical) {
+    return fit(x, y, seed, group, categorical, NoiseModel.FITTED);
+  }
+
+  /**
+   * As {@link #fit(double[][], double[], long, int[], boolean[])}, with the noise either fitted
+   * or held at a known value ({@link NoiseModel}); a held noise is not searched, every other
+   * hyperparameter is.
+   */
+  public static GaussianProcess fit(double[][] x, double[] y, long seed, int[] group, boolean[] categorical,
+      NoiseModel noiseModel) {
     if (x.length == 0 || x.length != y.length) throw new IllegalArgumentException("need as many outputs as inputs, at least one");
     int d = Arrays.stream(group).max().orElse(-1) + 1;
     double mean = Arrays.stream(y).average().orElse(0);
@@ -128,13 +138,19 @@ public final class GaussianProcess {
     Arrays.fill(hi, d, size - 1, LOG_S2_MAX);
     lo[size - 1] = LOG_NOISE_MIN;
     hi[size - 1] = LOG_NOISE_MAX;
+    double fixedNoise = noiseModel.standardisedVariance(scale);
+    if (!Double.isNaN(fixedNoise)) {
+      // A box of width zero: the search holds the noise where the campaign says it is.
+      lo[size - 1] = Math.log(fixedNoise);
+      hi[size - 1] = lo[size - 1];
+    }
     // With several signal variances (mixed kernel) each starts at an equal share of the start's.
     double share = 1.0 / (size - 1 - d);
     for (Priors.Start start : Priors.STARTS) {
       double[] theta = new double[size];
       Arrays.fill(theta, 0, d, Math.log(start.lengthscale()));
       Arrays.fill(theta, d, size - 1, Math.log(start.signalVariance() * share));
-      theta[size - 1] = Math.log(start.noise());
+      theta[size - 1] = Double.isNaN(fixedNoise) ? Math.log(start.noise()) : lo[size - 1];
       theta = BoxLbfgs.minimize(likelihood::g, theta, lo, hi, 1e-5, 50).x();
       double value = likelihood.f(theta);
       if (value < bestValue) {
@@ -147,7 +163,7 @@ public final class GaussianProcess {
       best = new double[size];
       Arrays.fill(best, 0, d, Math.log(Priors.LENGTHSCALE.mode()));
       Arrays.fill(best, d, size - 1, Math.log(Priors.SIGNAL_VARIANCE.mode() * share));
-      best[size - 1] = Math.log(Priors.NOISE.mode());
+      best[size - 1] = Double.isNaN(fixedNoise) ? Math.log(Priors.NOISE.mode()) : lo[size - 1];
     }
     Covariance kernel = likelihood.kernel(best);
     double noise = Math.exp(best[size - 1]);

@@ -67,4 +67,22 @@ class NoiseFitTest {
     assertTrue(sampleMean < 8.5, "sample mean " + sampleMean);
     assertTrue(far > 9 && far < 11, "prior level " + far + ", sample mean " + sampleMean);
   }
+
+  @Test
+  void aKnownNoiseIsHeldNotFitted() {
+    SplittableRandom r = new SplittableRandom(3);
+    double[][] x = inputs(r, 60, 2);
+    double[] y = new double[x.length];
+    for (int i = 0; i < y.length; i++) y[i] = smooth(x[i]) + 0.2 * r.nextGaussian();
+    boolean[] continuous = new boolean[2];
+    int[] own = {0, 1};
+    // The campaign says noise sd 0.05 (too low for these data): the model keeps it.
+    GaussianProcess given = GaussianProcess.fit(x, y, 1, own, continuous, new NoiseModel.Fixed(0.05));
+    assertEquals(0.05, given.noiseSd(), 1e-12);
+    // noise: none on noisy data: held at the floor, so the model interpolates the noise.
+    GaussianProcess none = GaussianProcess.fit(x, y, 1, own, continuous, NoiseModel.NONE);
+    assertTrue(none.noiseSd() < 1e-2, "noise sd " + none.noiseSd());
+    double[] means = none.means(x);
+    for (int i = 0; i < x.length; i++) assertEquals(y[i], none.toOutput(means[i]), 1e-2, "row " + i);
+  }
 }

@@ -38,7 +38,7 @@ public final class TestFunctions {
 
   /** Every name {@link #byName} knows. */
   public static List<String> names() {
-    return List.of("branin", "hartmann3", "hartmann6", "ackley", "levy", "rosenbrock");
+    return List.of("branin", "hartmann3", "hartmann6", "ackley", "ackley10", "levy", "rosenbrock", "rosenbrock10");
   }
 
   /** The function called {@code name} (case-insensitive), or empty. */
@@ -48,8 +48,10 @@ public final class TestFunctions {
       case "hartmann3" -> Optional.of(hartmann3());
       case "hartmann6" -> Optional.of(hartmann6());
       case "ackley" -> Optional.of(ackley(5));
+      case "ackley10" -> Optional.of(ackley(10));
       case "levy" -> Optional.of(levy(4));
       case "rosenbrock" -> Optional.of(rosenbrock(4));
+      case "rosenbrock10" -> Optional.of(rosenbrock(10));
       default -> Optional.empty();
     };
   }
@@ -99,9 +101,12 @@ public final class TestFunctions {
     });
   }
 
-  /** Ackley in {@code d} dimensions on [-32.768, 32.768]^d; minimum 0 at the origin. */
+  /**
+   * Ackley in {@code d} dimensions on [-32.768, 32.768]^d; minimum 0 at the origin. Named
+   * {@code ackley} in 5-D (the benchmark's default) and {@code ackley<d>} otherwise.
+   */
   public static TestFunction ackley(int d) {
-    return new Box("ackley", fill(d, -32.768), fill(d, 32.768), 0, x -> {
+    return new Box(d == 5 ? "ackley" : "ackley" + d, fill(d, -32.768), fill(d, 32.768), 0, x -> {
       double squares = 0;
       double cosines = 0;
       for (double v : x) {
@@ -126,9 +131,12 @@ public final class TestFunctions {
     });
   }
 
-  /** Rosenbrock in {@code d} dimensions on [-5, 10]^d; minimum 0 at (1, ..., 1). */
+  /**
+   * Rosenbrock in {@code d} dimensions on [-5, 10]^d; minimum 0 at (1, ..., 1). Named
+   * {@code rosenbrock} in 4-D and {@code rosenbrock<d>} otherwise.
+   */
   public static TestFunction rosenbrock(int d) {
-    return new Box("rosenbrock", fill(d, -5), fill(d, 10), 0, x -> {
+    return new Box(d == 4 ? "rosenbrock" : "rosenbrock" + d, fill(d, -5), fill(d, 10), 0, x -> {
       double s = 0;
       for (int i = 0; i < d - 1; i++) {
         double a = x[i + 1] - x[i] * x[i];

@@ -20,7 +20,9 @@ class TestFunctionsTest {
         Arguments.of("hartmann6", new double[] {0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573}),
         Arguments.of("ackley", new double[] {0, 0, 0, 0, 0}),
         Arguments.of("levy", new double[] {1, 1, 1, 1}),
-        Arguments.of("rosenbrock", new double[] {1, 1, 1, 1}));
+        Arguments.of("ackley10", new double[10]),
+        Arguments.of("rosenbrock", new double[] {1, 1, 1, 1}),
+        Arguments.of("rosenbrock10", new double[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1}));
   }
 
   @ParameterizedTest(name = "{0} reaches its known minimum at its minimiser")
@@ -45,7 +47,7 @@ class TestFunctionsTest {
   @Test
   void unknownNamesAreEmpty() {
     assertTrue(TestFunctions.byName("sphere").isEmpty());
-    assertEquals(6, TestFunctions.names().size());
-    TestFunctions.names().forEach(n -> assertTrue(TestFunctions.byName(n).isPresent(), n));
+    assertEquals(8, TestFunctions.names().size());
+    TestFunctions.names().forEach(n -> assertEquals(n, TestFunctions.byName(n).orElseThrow().name(), n));
   }
 }

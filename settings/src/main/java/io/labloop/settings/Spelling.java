@@ -1,4 +1,4 @@
-package io.labloop.orchestrator.config;
+package io.labloop.settings;
 
 import java.util.Collection;
 import java.util.Locale;
@@ -9,12 +9,12 @@ import java.util.Optional;
  * (Levenshtein, counting a swap of two neighbours as one edit since transposed letters are
  * the commonest typo), if it is close enough to be a likely slip rather than a different word.
  */
-final class Spelling {
+public final class Spelling {
 
   private Spelling() {}
 
   /** The known name closest to {@code typed}, if within a third of its length (at least 1, at most 3 edits). */
-  static Optional<String> closest(String typed, Collection<String> known) {
+  public static Optional<String> closest(String typed, Collection<String> known) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     String t = typed.toLowerCase(Locale.ROOT);
@@ -30,13 +30,13 @@ final class Spelling {
   }
 
   /** A hint for a message: {@code did you mean 'x'?} or {@code expected one of a, b, c}. */
-  static String hint(String typed, Collection<String> known) {
+  public static String hint(String typed, Collection<String> known) {
     return closest(typed, known).map(k -> "did you mean '" + k + "'?")
         .orElseGet(() -> known.isEmpty() ? "expected none here" : "expected one of " + String.join(", ", known));
   }
 
   /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
-  static int distance(String a, String b) {
+  public static int distance(String a, String b) {
     int[][] d = new int[a.length() + 1][b.length() + 1];
     for (int i = 0; i <= a.length(); i++) d[i][0] = i;
     for (int j = 0; j <= b.length(); j++) d[0][j] = j;

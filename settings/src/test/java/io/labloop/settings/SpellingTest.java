@@ -1,4 +1,4 @@
-package io.labloop.orchestrator.config;
+package io.labloop.settings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

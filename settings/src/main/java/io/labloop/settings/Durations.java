@@ -1,4 +1,4 @@
-package io.labloop.drivers.support;
+package io.labloop.settings;
 
 import java.time.Duration;
 import java.util.Locale;

@@ -1,6 +1,5 @@
-package io.labloop.drivers.support;
+package io.labloop.settings;
 
-import io.labloop.drivers.SettingsProblem;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
