@@ -5,6 +5,7 @@ import com.ezylang.evalex.Expression;
 import com.ezylang.evalex.data.EvaluationValue;
 import com.ezylang.evalex.parser.ASTNode;
 import com.ezylang.evalex.parser.Token;
+import io.labloop.planners.expression.ExpressionRules;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,7 +18,9 @@ import java.util.TreeSet;
  * expression library), never a script engine.
  *
  * <p>The expression must be one comparison ({@code == != <= >= < >}); a campaign lists several
- * constraints for a conjunction. Both sides are evaluated by EvalEx and compared here in double
+ * constraints for a conjunction. The text is bounded and its functions are LabLoop's
+ * ({@link ExpressionRules}: lower-case {@code exp}, {@code ln}, {@code sqrt}, ..., radians), so
+ * one test costs a bounded number of constant-time steps. Both sides are evaluated by EvalEx and compared here in double
  * precision, so that equalities hold within a relative tolerance of 1e-9: compositions that sum
  * to one in floating point are accepted. Strings (categorical values) compare exactly.
  */
@@ -71,7 +74,12 @@ public final class Constraint {
       throw new IllegalArgumentException("constraint is empty; expected a comparison such as 'a + b <= 1'");
     }
     String text = expression.strip();
-    Expression parsed = new Expression(text);
+    try {
+      ExpressionRules.checkSize(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("constraint '" + abbreviated(text) + "' is too large: " + e.getMessage(), e);
+    }
+    Expression parsed = new Expression(text, ExpressionRules.configuration());
     ASTNode root;
     Set<String> used;
     try {
@@ -105,6 +113,11 @@ public final class Constraint {
     }
     List<ASTNode> sides = root.getParameters();
     return new Constraint(text, Set.copyOf(variables), parsed, sides.get(0), sides.get(1), relation);
+  }
+
+  /** At most 80 characters of a text, for messages about texts that may be huge. */
+  private static String abbreviated(String text) {
+    return text.length() <= 80 ? text : text.substring(0, 77) + "...";
   }
 
   public String expression() {

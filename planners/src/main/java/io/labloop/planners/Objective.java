@@ -13,14 +13,32 @@ public sealed interface Objective permits Objective.Maximize, Objective.Minimize
    */
   double loss(double value);
 
+  /**
+   * The campaign's {@code worst-acceptable:} value, NaN if none: for maximise the lowest value
+   * worth having, for minimise the highest, for a target the largest distance from it. Several
+   * objectives: it bounds the hypervolume's reference point (see {@link #worstLoss}).
+   */
+  double worstAcceptable();
+
+  /** {@link #worstAcceptable} as a loss, NaN if none. */
+  default double worstLoss() {
+    double w = worstAcceptable();
+    if (Double.isNaN(w)) return Double.NaN;
+    return this instanceof Target ? w : loss(w);
+  }
+
   /** True if {@code value} satisfies the objective well enough to stop ({@code target reached}). */
   default boolean reached(double value, double threshold) {
     return loss(value) <= threshold;
   }
 
-  record Maximize(String name) implements Objective {
+  record Maximize(String name, double worstAcceptable) implements Objective {
     public Maximize {
       Objects.requireNonNull(name, "name");
+    }
+
+    public Maximize(String name) {
+      this(name, Double.NaN);
     }
 
     @Override
@@ -29,9 +47,13 @@ public sealed interface Objective permits Objective.Maximize, Objective.Minimize
     }
   }
 
-  record Minimize(String name) implements Objective {
+  record Minimize(String name, double worstAcceptable) implements Objective {
     public Minimize {
       Objects.requireNonNull(name, "name");
+    }
+
+    public Minimize(String name) {
+      this(name, Double.NaN);
     }
 
     @Override
@@ -41,10 +63,14 @@ public sealed interface Objective permits Objective.Maximize, Objective.Minimize
   }
 
   /** Get within {@code tolerance} of {@code value}. */
-  record Target(String name, double value, double tolerance) implements Objective {
+  record Target(String name, double value, double tolerance, double worstAcceptable) implements Objective {
     public Target {
       Objects.requireNonNull(name, "name");
       if (!(tolerance >= 0)) throw new IllegalArgumentException(name + ": tolerance must be >= 0");
+    }
+
+    public Target(String name, double value, double tolerance) {
+      this(name, value, tolerance, Double.NaN);
     }
 
     @Override

@@ -22,8 +22,10 @@ import java.util.Set;
  *   <li>{@code replay}: {@code file} (a CSV whose header names the parameters; the caller
  *       resolves it to an absolute path before {@link #create});
  *   <li>{@code bayesian}: {@code initial} (space-filling points before the model, default
- *       max(5, 2 × parameters)), {@code acquisition} ({@code ei} | {@code ucb} | {@code pi} | {@code hedge}, default
- *       {@code ei}), {@code beta} (exploration weight of {@code ucb}, also inside {@code hedge}, default 2), {@code batch}
+ *       max(5, 2 × parameters)), {@code acquisition} ({@code ei} | {@code ucb} | {@code pi} | {@code hedge} |
+ *       {@code ehvi} | {@code parego}, default {@code ei}; with two or three objectives the default,
+ *       {@code ei} and {@code ehvi} mean expected hypervolume improvement, {@code parego} a random
+ *       Chebyshev scalarisation with EI, and {@code ucb}, {@code pi}, {@code hedge} ParEGO with that acquisition), {@code beta} (exploration weight of {@code ucb}, also inside {@code hedge}, default 2), {@code batch}
  *       (suggestions per call, default 1), {@code noise} ({@code auto}: fitted, the default; {@code none}: exact
  *       measurements; a number: the measurement's standard deviation in the objective's units, see
  *       {@link io.labloop.planners.gp.NoiseModel}), {@code hyperparameter-samples} (draws of the GP
@@ -42,6 +44,9 @@ public final class Planners {
       "grid", Set.of("batch", "levels"),
       "replay", Set.of("batch", "file"),
       "bayesian", Set.of("batch", "initial", "acquisition", "beta", "noise", "hyperparameter-samples"));
+
+  /** The {@code acquisition:} values of the bayesian planner. */
+  public static final List<String> ACQUISITIONS = List.of("ei", "ucb", "pi", "hedge", "ehvi", "parego");
 
   private Planners() {}
 
@@ -72,7 +77,16 @@ public final class Planners {
         if (o.containsKey("noise")) b.noise(noise(o.get("noise")));
         if (o.containsKey("hyperparameter-samples")) b.hyperparameterSamples(intOption(o, "hyperparameter-samples", 0));
         if (o.containsKey("acquisition")) {
-          b.acquisition(Bayesian.Acquisition.valueOf(o.get("acquisition").toString().toUpperCase(Locale.ROOT)));
+          String a = o.get("acquisition").toString().toLowerCase(Locale.ROOT);
+          // ehvi: one objective is plain EI; parego: EI on the scalarisation. ei keeps EHVI for
+          // several objectives (EHVI is EI's multi-objective form); ucb, pi and hedge need one
+          // scalar, so several objectives get ParEGO with them.
+          switch (a) {
+            case "ehvi", "ei" -> b.acquisition(Bayesian.Acquisition.EI);
+            case "parego" -> b.acquisition(Bayesian.Acquisition.EI).multiObjective(Bayesian.MultiObjective.PAREGO);
+            default -> b.acquisition(Bayesian.Acquisition.valueOf(a.toUpperCase(Locale.ROOT)))
+                .multiObjective(Bayesian.MultiObjective.PAREGO);
+          }
         }
         yield b.build();
       }
@@ -110,8 +124,8 @@ public final class Planners {
     positiveInt(o, "hyperparameter-samples", 0, problems);
     if (o.containsKey("acquisition")) {
       String a = o.get("acquisition").toString().toLowerCase(Locale.ROOT);
-      if (!List.of("ei", "ucb", "pi", "hedge").contains(a)) {
-        problems.add(new PlannerProblem("acquisition", "'" + o.get("acquisition") + "' is not one of ei, ucb, pi, hedge"));
+      if (!ACQUISITIONS.contains(a)) {
+        problems.add(new PlannerProblem("acquisition", "'" + o.get("acquisition") + "' is not one of " + String.join(", ", ACQUISITIONS)));
       }
       if (o.containsKey("beta") && !"ucb".equals(a) && !"hedge".equals(a)) {
         problems.add(new PlannerProblem("beta", "only used with acquisition: ucb or hedge"));

@@ -148,7 +148,7 @@ public final class VirtualLab implements AutoCloseable {
     for (String name : instruments.keySet()) {
       Map<String, Object> section = section(name);
       switch (String.valueOf(section.get("driver"))) {
-        case "opcua" -> opcua.computeIfAbsent(String.valueOf(section.get("endpoint")), k -> new ArrayList<>()).add(name);
+        case "opcua", "lads" -> opcua.computeIfAbsent(String.valueOf(section.get("endpoint")), k -> new ArrayList<>()).add(name);
         case "mqtt" -> mqtt.computeIfAbsent(String.valueOf(section.get("broker")), k -> new ArrayList<>()).add(name);
         default -> {
           SerialDevice device = SerialDevice.start(instruments.get(name), section, Path.of(String.valueOf(section.get("port"))));

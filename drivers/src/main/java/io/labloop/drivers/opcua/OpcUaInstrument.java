@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
 final class OpcUaInstrument implements Instrument {
 
   private static final Logger log = LoggerFactory.getLogger(OpcUaInstrument.class);
-  private static final Set<Long> CONNECTION_LOST = Set.of(StatusCodes.Bad_ConnectionClosed, StatusCodes.Bad_SessionClosed,
+  static final Set<Long> CONNECTION_LOST = Set.of(StatusCodes.Bad_ConnectionClosed, StatusCodes.Bad_SessionClosed,
       StatusCodes.Bad_SessionIdInvalid, StatusCodes.Bad_SecureChannelClosed, StatusCodes.Bad_SecureChannelIdInvalid,
       StatusCodes.Bad_NotConnected, StatusCodes.Bad_ServerNotConnected, StatusCodes.Bad_CommunicationError,
       StatusCodes.Bad_TcpInternalError, StatusCodes.Bad_Shutdown, StatusCodes.Bad_ServerHalted,

@@ -2,7 +2,7 @@ package io.labloop.drivers.opcua;
 
 import io.labloop.drivers.support.CommandPolicy;
 import io.labloop.drivers.support.CommonKeys;
-import io.labloop.drivers.support.Section;
+import io.labloop.settings.Section;
 import io.labloop.drivers.support.Template;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,7 +65,7 @@ record OpcUaSettings(String endpoint, Security security, Map<String, NodeId> var
     return new OpcUaSettings(endpoint, security, variables, commands);
   }
 
-  private static Security readSecurity(Section s, Path dataDir) {
+  static Security readSecurity(Section s, Path dataDir) {
     s.allowOnly(List.of("policy", "mode", "username", "password", "trust-dir"));
     String policy = s.choice("policy", POLICIES).orElse("None");
     String mode = policy.equals("None") ? "None" : s.choice("mode", MODES).orElse("SignAndEncrypt");

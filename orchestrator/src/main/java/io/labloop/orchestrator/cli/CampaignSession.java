@@ -3,6 +3,7 @@ package io.labloop.orchestrator.cli;
 import io.labloop.drivers.Drivers;
 import io.labloop.orchestrator.campaign.Best;
 import io.labloop.orchestrator.campaign.CampaignEngine;
+import io.labloop.orchestrator.campaign.EngineBuilder;
 import io.labloop.orchestrator.campaign.CampaignProblem;
 import io.labloop.orchestrator.campaign.EngineListener;
 import io.labloop.orchestrator.campaign.EngineStopped;
@@ -13,9 +14,11 @@ import io.labloop.orchestrator.config.LabConfig;
 import io.labloop.orchestrator.lab.Lab;
 import io.labloop.orchestrator.lab.LabUnavailable;
 import io.labloop.orchestrator.lab.VirtualLabs;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.store.EventRecord;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.ExperimentStatus;
+import io.labloop.orchestrator.store.RunId;
 import io.labloop.orchestrator.store.RunLock;
 import io.labloop.orchestrator.store.Store;
 import io.labloop.orchestrator.store.StoreException;
@@ -90,7 +93,7 @@ final class CampaignSession {
       lab = Lab.connect(labConfig, Drivers.standard(), o.connectTimeout());
       CampaignConfig campaign = o.campaign();
       PlannerSpec spec = campaign.planner();
-      CampaignEngine.Builder b = CampaignEngine.builder().campaign(campaign).lab(lab).store(store)
+      EngineBuilder b = CampaignEngine.builder().campaign(campaign).lab(lab).store(store)
           .planner(seed -> Planners.create(new PlannerSpec(spec.type(), seed, spec.options()))).restart(o.restart());
       o.seed().ifPresent(b::seed);
       CampaignEngine engine = b.build();
@@ -177,7 +180,7 @@ final class CampaignSession {
       out.println("held for a person to check: " + held.stream().map(e -> "#" + e.seq()).collect(Collectors.joining(", "))
           + " (a step that is not idempotent was in flight at a crash). Once checked, release each through a daemon on this data folder:");
       out.println("  labloop daemon --lab " + campaign.lab().file() + " --data " + where.dataDir() + "   then   labloop release "
-          + s.runId().replace('/', '~') + " N --fail [--reason TEXT] | --value OBJECTIVE=NUMBER...   (see docs/daemon.md)");
+          + RunId.of(s.runId()).api() + " N --fail [--reason TEXT] | --value OBJECTIVE=NUMBER...   (see docs/daemon.md)");
     }
   }
 
@@ -265,12 +268,12 @@ final class CampaignSession {
     /** A hold needs a person: say so at once, with the way out, not only in the summary. */
     @Override
     public synchronized void onEvent(EventRecord event) {
-      if (!"held".equals(event.kind())) return;
+      if (event.kind() != EventKind.HELD) return;
       if (terminal && !last.isEmpty()) out.println();
       out.println(event.message());
       out.println("  to release it now (retry, fail, or values measured by hand): stop this run (Ctrl-C), start 'labloop daemon --lab "
           + campaign.lab().file() + "' on the same --data folder, 'labloop submit " + campaign.file()
-          + "' (the daemon resumes this run), then 'labloop release " + event.runId().replace('/', '~') + " " + event.seq().orElse(0)
+          + "' (the daemon resumes this run), then 'labloop release " + RunId.of(event.runId()).api() + " " + event.seq().orElse(0)
           + " --retry | --fail | --value OBJECTIVE=NUMBER'");
       last = "";
     }

@@ -18,24 +18,42 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code labloop export CAMPAIGN --format csv|jsonl}: a run's data for pandas, spreadsheets and archives. */
+/** {@code labloop export CAMPAIGN --format csv|jsonl|ro-crate}: a run's data for pandas, spreadsheets and archives. */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Export a campaign's data: CSV with one row per experiment (units in brackets, ISO-8601 times), "
-        + "or JSONL with everything, provenance included (campaign text and hash, decisions, every step, events)."})
+        + "JSONL with everything, provenance included (campaign text and hash, decisions, every step, events), "
+        + "or a Workflow Run RO-Crate (a folder, or a zip when --out ends in .zip) with the campaign and lab files, "
+        + "the observations, the raw data and the provenance of every experiment."})
 public final class ExportCommand implements Callable<Integer> {
 
-  enum Format { csv, jsonl }
+  enum Format {
+    csv, jsonl, ro_crate;
+
+    /** {@code ro-crate} on the command line. */
+    static final class Converter implements picocli.CommandLine.ITypeConverter<Format> {
+      @Override
+      public Format convert(String text) {
+        return Format.valueOf(text.trim().toLowerCase(java.util.Locale.ROOT).replace('-', '_'));
+      }
+    }
+  }
 
   @Parameters(index = "0", paramLabel = "CAMPAIGN", description = "The campaign file, or the campaign's name.")
   String campaign;
 
   @Mixin DataOptions data = new DataOptions();
 
-  @Option(names = "--format", required = true, paramLabel = "csv|jsonl", description = "csv or jsonl.")
+  @Option(names = "--format", required = true, paramLabel = "csv|jsonl|ro-crate", converter = Format.Converter.class,
+      description = "csv, jsonl or ro-crate.")
   Format format;
 
-  @Option(names = "--out", paramLabel = "FILE", description = "Write here instead of standard output.")
+  @Option(names = "--out", paramLabel = "FILE", description = "Write here instead of standard output "
+      + "(ro-crate: a new or empty folder, or a FILE.zip).")
   Path out;
+
+  @Option(names = "--lab", paramLabel = "FILE", description = "ro-crate: the lab file to include "
+      + "(default: the one a campaign FILE names; the store keeps only the campaign text).")
+  Path lab;
 
   @Option(names = "--run", paramLabel = "RUN_ID", description = "Which run (default: the latest), e.g. silver-nanoparticles/1.")
   String runId;
@@ -51,6 +69,7 @@ public final class ExportCommand implements Callable<Integer> {
           ? store.run(runId).filter(r -> r.campaign().equals(name))
               .orElseThrow(() -> new UserError("campaign " + name + " has no run " + runId + " in " + data.data))
           : store.latestRun(name).orElseThrow(() -> new UserError("campaign " + name + " has no runs in " + data.data));
+      if (format == Format.ro_crate) return crate(store, run);
       CampaignExport export = CampaignExport.of(store, run);
       if (out == null) {
         Writer w = new OutputStreamWriter(System.out, StandardCharsets.UTF_8);
@@ -67,6 +86,15 @@ public final class ExportCommand implements Callable<Integer> {
     } catch (StoreException e) {
       throw new UserError(e.getMessage(), ExitCodes.FAILURE);
     }
+    return ExitCodes.OK;
+  }
+
+  /** The hook to {@link io.labloop.orchestrator.crate}: everything about the crate is there. */
+  private int crate(Store store, RunRecord run) throws IOException {
+    if (out == null) throw new UserError("--format ro-crate needs --out DIR or --out FILE.zip");
+    java.util.Optional<String> labText = CrateExportLab.text(campaign, lab);
+    new io.labloop.orchestrator.crate.CampaignCrate(store, run, labText, VersionCommand.version(), java.time.Instant.now()).write(out);
+    System.err.println("wrote RO-Crate " + out + " (run " + run.id() + (labText.isEmpty() ? ", without the lab file: give --lab FILE" : "") + ")");
     return ExitCodes.OK;
   }
 

@@ -1,5 +1,6 @@
 package io.labloop.orchestrator.config;
 
+import io.labloop.settings.Spelling;
 import io.labloop.orchestrator.config.CampaignConfig.ObjectiveSource;
 import io.labloop.orchestrator.config.CampaignConfig.OutputRef;
 import io.labloop.orchestrator.config.YamlNode.Scalar;
@@ -67,6 +68,13 @@ final class CampaignReader {
     c.allowOnly(TOP_KEYS);
     c.require("campaign", "the campaign's name, e.g. campaign: silver-nanoparticles");
     Optional<String> name = c.string("campaign");
+    if (name.isPresent()) {
+      Optional<String> bad = CampaignName.problem(name.get());
+      if (bad.isPresent()) {
+        report.error(c.node("campaign").orElseThrow(), bad.get());
+        name = Optional.empty();
+      }
+    }
     Path dir = file.toAbsolutePath().getParent();
 
     SpaceReader.Result space = new SpaceReader(files).read(c, dir, report);
@@ -267,7 +275,7 @@ final class CampaignReader {
     Optional<Fields> f = Fields.of(node, report, "a map { name, from, goal }");
     if (f.isEmpty()) return Optional.empty();
     Fields o = f.get();
-    o.allowOnly(List.of("name", "from", "goal", "value", "tolerance", "unit", "description"));
+    o.allowOnly(List.of("name", "from", "goal", "value", "tolerance", "unit", "description", "worst-acceptable"));
     int before = report.count();
     o.require("name", "the objective's name, e.g. peak");
     o.require("from", "the step output it is read from, e.g. measure.peak");
@@ -280,6 +288,13 @@ final class CampaignReader {
         o.node("from").orElseThrow(), steps, report));
     Optional<String> goal = o.choice("goal", GOALS);
     Optional<Objective> objective = Optional.empty();
+    // worst-acceptable: the value beyond which a result is of no use; with several objectives it
+    // bounds the hypervolume's reference point. For a target it is a distance from the target.
+    double worst = o.number("worst-acceptable").orElse(Double.NaN);
+    if (goal.isPresent() && goal.get().equals("target") && worst < 0) {
+      report.error(o.node("worst-acceptable").orElseThrow(), "worst-acceptable " + Numbers.text(worst)
+          + " with goal: target (expected a distance from the target, >= 0)");
+    }
     if (goal.isPresent() && name.isPresent()) {
       if (goal.get().equals("target")) {
         o.require("value", "the target value");
@@ -290,13 +305,14 @@ final class CampaignReader {
           if (t < 0) report.error(o.node("tolerance").orElseThrow(), "tolerance " + Numbers.text(t) + " (expected a number >= 0)");
         });
         if (value.isPresent() && tolerance.isPresent() && tolerance.get() >= 0) {
-          objective = Optional.of(new Objective.Target(name.get(), value.get(), tolerance.get()));
+          objective = Optional.of(new Objective.Target(name.get(), value.get(), tolerance.get(), worst));
         }
       } else {
         for (String k : List.of("value", "tolerance")) {
           if (o.has(k)) report.error(o.keyPos(k), "'" + k + "' with goal: " + goal.get() + " (expected it only with goal: target)");
         }
-        objective = Optional.of(goal.get().equals("maximize") ? new Objective.Maximize(name.get()) : new Objective.Minimize(name.get()));
+        objective = Optional.of(goal.get().equals("maximize") ? new Objective.Maximize(name.get(), worst)
+            : new Objective.Minimize(name.get(), worst));
       }
     }
     Optional<String> unit = o.string("unit");

@@ -1,7 +1,11 @@
 package io.labloop.orchestrator.config;
 
+import io.labloop.settings.Spelling;
 import io.labloop.planners.Parameter;
 import io.labloop.planners.Point;
+import io.labloop.settings.CsvTable;
+import io.labloop.settings.CsvTable.Cell;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -14,54 +18,13 @@ import java.util.Set;
  * A candidate pool from a CSV file ({@code candidates: { file: reagents.csv }}): a header row,
  * then one candidate per row. Every parameter must be a column (extra columns, such as a
  * recorded yield, are ignored); each value is typed by its parameter and must be one of its
- * allowed values, else a problem at the CSV's own line and column. Fields may be quoted with
- * {@code "..."} (a doubled quote inside is one quote).
+ * allowed values, else a problem at the CSV's own line and column. The file is read as RFC 4180
+ * by {@link CsvTable} (Jackson's CSV parser): quoted fields may hold commas, line breaks and
+ * doubled quotes, a byte-order mark and CRLF line ends are fine, as a spreadsheet writes them.
  */
 final class CandidateTable {
 
   private CandidateTable() {}
-
-  /** The header and rows of a CSV text; each cell with its 1-based column. */
-  record Cell(String text, int column) {}
-
-  static List<List<Cell>> rows(String text) {
-    List<List<Cell>> rows = new ArrayList<>();
-    for (String line : text.split("\r?\n", -1)) {
-      rows.add(cells(line));
-    }
-    return rows;
-  }
-
-  private static List<Cell> cells(String line) {
-    List<Cell> out = new ArrayList<>();
-    int i = 0;
-    while (i <= line.length()) {
-      int start = i;
-      StringBuilder cell = new StringBuilder();
-      if (i < line.length() && line.charAt(i) == '"') {
-        i++;
-        while (i < line.length()) {
-          char c = line.charAt(i);
-          if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-            cell.append('"');
-            i += 2;
-          } else if (c == '"') {
-            i++;
-            break;
-          } else {
-            cell.append(c);
-            i++;
-          }
-        }
-        while (i < line.length() && line.charAt(i) != ',') i++;
-      } else {
-        while (i < line.length() && line.charAt(i) != ',') cell.append(line.charAt(i++));
-      }
-      out.add(new Cell(cell.toString().trim(), start + 1));
-      i++;
-    }
-    return out;
-  }
 
   /**
    * Reads the pool. {@code openValues} names categorical/discrete parameters that declared no
@@ -70,13 +33,19 @@ final class CandidateTable {
   static Optional<List<Point>> read(String csv, List<Parameter> parameters, Set<String> openValues,
       Map<String, Set<String>> collected, Report report) {
     int before = report.count();
-    List<List<Cell>> rows = rows(csv);
-    if (rows.isEmpty() || rows.get(0).stream().allMatch(c -> c.text().isEmpty())) {
+    CsvTable table;
+    try {
+      table = CsvTable.parse(csv.getBytes(StandardCharsets.UTF_8));
+    } catch (CsvTable.Malformed e) {
+      report.error(e.line(), e.column(), "not a CSV table: " + e.getMessage() + " (expected RFC 4180: quote a field with \"...\", a quote inside as \"\")");
+      return Optional.empty();
+    }
+    if (table.header().cells().stream().allMatch(c -> c.text().isEmpty())) {
       report.error(1, 1, "no header row (expected the column names, one per parameter)");
       return Optional.empty();
     }
     Map<String, Integer> columns = new LinkedHashMap<>();
-    List<Cell> header = rows.get(0);
+    List<Cell> header = table.header().cells();
     for (int i = 0; i < header.size(); i++) columns.putIfAbsent(header.get(i).text(), i);
     for (Parameter p : parameters) {
       if (!columns.containsKey(p.name())) {
@@ -86,10 +55,9 @@ final class CandidateTable {
     }
     if (report.count() != before) return Optional.empty();
     List<Point> points = new ArrayList<>();
-    for (int r = 1; r < rows.size(); r++) {
-      List<Cell> row = rows.get(r);
-      if (row.size() == 1 && row.get(0).text().isEmpty()) continue; // blank line, e.g. at the end
-      int line = r + 1;
+    for (CsvTable.Row csvRow : table.rows()) {
+      List<Cell> row = csvRow.cells();
+      int line = csvRow.line();
       Map<String, Object> values = new LinkedHashMap<>();
       for (Parameter p : parameters) {
         int index = columns.get(p.name());
@@ -99,7 +67,7 @@ final class CandidateTable {
           break;
         }
         Cell cell = row.get(index);
-        value(p, cell, openValues.contains(p.name()), report, line).ifPresent(v -> {
+        value(p, cell, openValues.contains(p.name()), report).ifPresent(v -> {
           values.put(p.name(), v);
           if (openValues.contains(p.name())) collected.computeIfAbsent(p.name(), k -> new LinkedHashSet<>()).add(cell.text());
         });
@@ -114,8 +82,9 @@ final class CandidateTable {
     return Optional.of(points);
   }
 
-  private static Optional<Object> value(Parameter p, Cell cell, boolean open, Report report, int line) {
+  private static Optional<Object> value(Parameter p, Cell cell, boolean open, Report report) {
     String t = cell.text();
+    int line = cell.line();
     if (p instanceof Parameter.Categorical c) {
       if (open || c.contains(t)) return Optional.of(t);
       report.error(line, cell.column(), "'" + t + "' is not a value of " + p.name() + " ("

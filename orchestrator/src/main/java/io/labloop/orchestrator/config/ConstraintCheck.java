@@ -2,12 +2,12 @@ package io.labloop.orchestrator.config;
 
 import com.ezylang.evalex.EvaluationException;
 import com.ezylang.evalex.Expression;
-import com.ezylang.evalex.config.ExpressionConfiguration;
 import com.ezylang.evalex.data.EvaluationValue;
 import com.ezylang.evalex.parser.ParseException;
 import io.labloop.planners.Parameter;
 import io.labloop.planners.Point;
-import java.math.MathContext;
+import io.labloop.planners.expression.ExpressionRules;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +32,15 @@ final class ConstraintCheck {
 
   static final int SAMPLES = 4000;
   private static final long SEED = 20_240_601L;
-  private static final ExpressionConfiguration EVAL = ExpressionConfiguration.builder()
-      .mathContext(MathContext.DECIMAL64).build();
+  /**
+   * How much processor time one check (one constraint, or all of them together) may take. Each
+   * evaluation is bounded by {@link ExpressionRules}; this bounds their sum, so that a campaign
+   * file can never hold {@code validate} or a submit for long. Real constraints take
+   * milliseconds. It is the thread's CPU time, not the wall clock, so that a busy machine does
+   * not turn a good constraint into a problem.
+   */
+  static final Duration TIME_LIMIT = Duration.ofSeconds(2);
+  private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
   private static final List<String> OPERATORS = List.of("<=", ">=", "==", "!=", "<", ">");
 
   /** A constraint split at its comparison. */
@@ -52,6 +59,7 @@ final class ConstraintCheck {
 
   /** Splits and parses; the message says what is wrong with it otherwise. */
   Comparison parse(String text) {
+    ExpressionRules.checkSize(text);
     int depth = 0;
     boolean quoted = false;
     for (int i = 0; i < text.length(); i++) {
@@ -93,7 +101,7 @@ final class ConstraintCheck {
 
   private static Set<String> variables(String side) {
     try {
-      Expression e = new Expression(side, EVAL);
+      Expression e = new Expression(side, ExpressionRules.configuration());
       e.validate();
       return new java.util.TreeSet<>(e.getUsedVariables());
     } catch (ParseException e) {
@@ -108,7 +116,9 @@ final class ConstraintCheck {
     double lhsLo = Double.POSITIVE_INFINITY;
     double lhsHi = Double.NEGATIVE_INFINITY;
     int evaluated = 0;
+    long deadline = now() + TIME_LIMIT.toNanos();
     for (Point p : samples) {
+      if (now() - deadline > 0) return Optional.of(tooSlow(c, evaluated));
       double g = gap(c, p);
       if (Double.isNaN(g)) continue;
       evaluated++;
@@ -133,7 +143,12 @@ final class ConstraintCheck {
   Optional<String> unsatisfiableTogether(List<Comparison> all) {
     List<Comparison> inequalities = all.stream().filter(c -> !c.operator().equals("==")).toList();
     List<Comparison> equalities = all.stream().filter(c -> c.operator().equals("==")).toList();
-    List<Point> feasible = samples.stream().filter(p -> inequalities.stream().allMatch(c -> holds(c, gap(c, p)))).toList();
+    long deadline = now() + TIME_LIMIT.toNanos();
+    List<Point> feasible = new ArrayList<>();
+    for (Point p : samples) {
+      if (now() - deadline > 0) return Optional.of(tooSlow(all.get(0), feasible.size()));
+      if (inequalities.stream().allMatch(c -> holds(c, gap(c, p)))) feasible.add(p);
+    }
     if (feasible.isEmpty()) {
       return Optional.of("no sampled point satisfies all of " + all.stream().map(c -> "'" + c.text() + "'")
           .collect(Collectors.joining(", ")) + " at once (expected constraints that overlap somewhere in the space)");
@@ -154,6 +169,16 @@ final class ConstraintCheck {
       }
     }
     return Optional.empty();
+  }
+
+  /** This thread's processor time in nanoseconds (the wall clock where the JVM cannot tell). */
+  private static long now() {
+    return CPU.isCurrentThreadCpuTimeSupported() ? CPU.getCurrentThreadCpuTime() : System.nanoTime();
+  }
+
+  private static String tooSlow(Comparison c, int evaluated) {
+    return "checking '" + c.text() + "' took more than " + TIME_LIMIT.toSeconds() + " s of processor time (" + evaluated + " of " + SAMPLES
+        + " sampled points; expected constraints that are quick to compute)";
   }
 
   private boolean usesContinuous(Comparison c) {
@@ -181,14 +206,14 @@ final class ConstraintCheck {
   private double side(String side, Point p) {
     try {
       return value(side, p);
-    } catch (EvaluationException | ParseException | ArithmeticException e) {
+    } catch (EvaluationException | ParseException | ArithmeticException | NumberFormatException e) {
       return Double.NaN;
     }
   }
 
   private double value(String side, Point p) throws EvaluationException, ParseException {
     // One parsed expression per side, re-evaluated with each sample's values.
-    Expression e = parsed.computeIfAbsent(side, t -> new Expression(t, EVAL));
+    Expression e = parsed.computeIfAbsent(side, t -> new Expression(t, ExpressionRules.configuration()));
     e.withValues(p.values());
     EvaluationValue v = e.evaluate();
     if (v.isNumberValue()) return v.getNumberValue().doubleValue();

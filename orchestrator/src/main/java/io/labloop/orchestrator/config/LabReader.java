@@ -1,11 +1,12 @@
 package io.labloop.orchestrator.config;
 
+import io.labloop.settings.Spelling;
 import io.labloop.drivers.Drivers;
 import io.labloop.drivers.InstrumentSpec;
-import io.labloop.drivers.SettingsProblem;
+import io.labloop.settings.SettingsProblem;
 import io.labloop.orchestrator.config.YamlNode.MapNode;
 import io.labloop.orchestrator.config.YamlNode.Scalar;
-import io.labloop.simulators.SimulationProblem;
+import io.labloop.settings.SettingsProblem;
 import io.labloop.simulators.SimulationSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ final class LabReader {
   static final List<String> TOP_KEYS = List.of("lab", "description", "instruments", "simulation");
   static final List<String> LIMIT_KEYS = List.of("min", "max", "unit", "description");
   /** The built-in drivers: until their factory is on the class path their own keys are not checked. */
-  static final Set<String> BUILT_IN_DRIVERS = Set.of("opcua", "serial", "mqtt");
+  static final Set<String> BUILT_IN_DRIVERS = Set.of("opcua", "lads", "serial", "mqtt");
   /** The watchdog's limit for a command that does not set {@code timeout:}. */
   static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
@@ -231,7 +232,7 @@ final class LabReader {
    * here because only the reader knows where the lab file is.
    */
   private static void simulation(YamlNode root, Path labDir, Report report) {
-    for (SimulationProblem p : SimulationSettings.check(asMap(root.plain()))) {
+    for (SettingsProblem p : SimulationSettings.check(asMap(root.plain()))) {
       report.error(aboutKey(root, p.path(), p.message()) ? root.keyPosition(p.path()) : root.find(p.path()).pos(), p.message());
     }
     YamlNode dataset = root.find(List.of("simulation", "world", "dataset"));

@@ -2,6 +2,7 @@ package io.labloop.orchestrator.config;
 
 import io.labloop.orchestrator.config.YamlNode.Pos;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -18,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -33,9 +37,12 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
 /**
  * Turns a file's bytes into a {@link YamlNode} tree, or into problems. In order: refuse files
  * over {@link #MAX_BYTES} (a lab file is a few kB; a huge one is a mistake, and parsing it would
- * hold the daemon), refuse binary content (a NUL byte or bytes that are not UTF-8, located by
+ * hold the daemon) and anything that is not a regular file (a FIFO would block the reader),
+ * refuse binary content (a NUL byte or bytes that are not UTF-8, located by
  * line and column), parse with SnakeYAML Engine's node API (YAML 1.2 core schema, so
- * {@code yes} stays text and {@code 1e-3} is a number) keeping every node's position, reject
+ * {@code yes} stays text and {@code 1e-3} is a number) keeping every node's position, refuse
+ * lists and maps nested deeper than {@link #MAX_DEPTH} (counted on the parser's events before the
+ * recursive composer runs), reject
  * duplicate keys and extra documents, and fill {@code ${NAME}} in every scalar. A plain scalar
  * that was filled from the environment is typed again after filling, so that
  * {@code port: ${PORT:-4840}} is a number.
@@ -47,6 +54,13 @@ final class YamlText {
 
   private static final int MAX_ALIASES = 50;
 
+  /**
+   * Deepest nesting of lists and maps accepted. Real files nest a handful of levels; SnakeYAML's
+   * composer and our own tree walkers recurse once per level, so this bound is what keeps a
+   * 10,000-level file from overflowing the stack.
+   */
+  static final int MAX_DEPTH = 64;
+
   private final Environment environment;
 
   YamlText(Environment environment) {
@@ -55,17 +69,43 @@ final class YamlText {
 
   /** The text of a file, or a problem saying why it cannot be read as text. */
   static Optional<String> readFile(Path file, Report report) {
+    return readBounded(file, report, "a YAML file").flatMap(bytes -> decode(bytes, report));
+  }
+
+  /**
+   * The bytes of a regular file of at most {@link #MAX_BYTES}, or a problem. Only a regular
+   * file is opened: opening a FIFO blocks until someone writes to it, and a device such as
+   * {@code /dev/zero} reports size 0 and never ends, so both are refused from their attributes
+   * before any read. The size limit is then applied to what is actually read as well (a file
+   * that grows while it is read is cut off at the limit and refused).
+   *
+   * @param expected what the file should be, for the message ("a YAML file", "a CSV file")
+   */
+  static Optional<byte[]> readBounded(Path file, Report report, String expected) {
     try {
-      if (Files.isDirectory(file)) {
-        report.error(Pos.START, "is a directory (expected a YAML file)");
+      BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+      if (attributes.isDirectory()) {
+        report.error(Pos.START, "is a directory (expected " + expected + ")");
         return Optional.empty();
       }
-      long size = Files.size(file);
-      if (size > MAX_BYTES) {
-        report.error(Pos.START, "file is too large: " + megabytes(size) + " (expected at most " + megabytes(MAX_BYTES) + ")");
+      if (!attributes.isRegularFile()) {
+        report.error(Pos.START, "not a regular file (a pipe, a device or a socket; expected " + expected + ")");
         return Optional.empty();
       }
-      return decode(Files.readAllBytes(file), report);
+      if (attributes.size() > MAX_BYTES) {
+        report.error(Pos.START, "file is too large: " + megabytes(attributes.size()) + " (expected at most " + megabytes(MAX_BYTES) + ")");
+        return Optional.empty();
+      }
+      byte[] bytes;
+      try (InputStream in = Files.newInputStream(file)) {
+        bytes = in.readNBytes((int) MAX_BYTES + 1);
+      }
+      if (bytes.length > MAX_BYTES) {
+        report.error(Pos.START, "file is too large: it grew past " + megabytes(MAX_BYTES) + " while being read (expected at most "
+            + megabytes(MAX_BYTES) + ")");
+        return Optional.empty();
+      }
+      return Optional.of(bytes);
     } catch (NoSuchFileException e) {
       report.error(Pos.START, "file not found (expected an existing file)");
     } catch (IOException e) {
@@ -119,6 +159,12 @@ final class YamlText {
         .build();
     Node root;
     try {
+      Optional<Pos> tooDeep = firstTooDeep(settings, text);
+      if (tooDeep.isPresent()) {
+        report.error(tooDeep.get(), "lists and maps nested more than " + MAX_DEPTH + " levels deep (expected at most "
+            + MAX_DEPTH + " levels)");
+        return Optional.empty();
+      }
       Iterator<Node> documents = new Compose(settings).composeAllFromString(text).iterator();
       if (!documents.hasNext()) {
         report.error(Pos.START, "the file is empty (expected a lab: or campaign: document)");
@@ -142,6 +188,26 @@ final class YamlText {
     // Problems found while converting (duplicate keys, missing variables) are reported, and the
     // tree is still returned so that the readers can report everything else as well.
     return Optional.of(convert(root, report, new CoreSchema().getScalarResolver()));
+  }
+
+  /**
+   * Where the nesting first passes {@link #MAX_DEPTH}, found from the parser's events alone:
+   * SnakeYAML's parser keeps its state on explicit stacks, while its composer (which builds the
+   * node tree) recurses once per level, so the events can be counted at any depth.
+   */
+  private static Optional<Pos> firstTooDeep(LoadSettings settings, String text) {
+    int depth = 0;
+    for (Event e : new Parse(settings).parseString(text)) {
+      Event.ID id = e.getEventId();
+      if (id == Event.ID.MappingStart || id == Event.ID.SequenceStart) {
+        if (++depth > MAX_DEPTH) {
+          return Optional.of(e.getStartMark().map(m -> new Pos(m.getLine() + 1, m.getColumn() + 1)).orElse(Pos.START));
+        }
+      } else if (id == Event.ID.MappingEnd || id == Event.ID.SequenceEnd) {
+        depth--;
+      }
+    }
+    return Optional.empty();
   }
 
   private YamlNode convert(Node node, Report report, ScalarResolver resolver) {

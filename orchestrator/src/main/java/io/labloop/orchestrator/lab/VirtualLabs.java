@@ -77,7 +77,7 @@ public final class VirtualLabs {
       if (!(e.getValue() instanceof Map<?, ?>)) continue;
       Map<String, Object> s = (Map<String, Object>) e.getValue();
       switch (String.valueOf(s.get("driver"))) {
-        case "opcua" -> s.put("endpoint", withPortZero(String.valueOf(s.get("endpoint"))));
+        case "opcua", "lads" -> s.put("endpoint", withPortZero(String.valueOf(s.get("endpoint"))));
         case "mqtt" -> s.put("broker", withPortZero(String.valueOf(s.get("broker"))));
         case "serial" -> s.put("port", workDir.resolve(e.getKey() + ".tty").toAbsolutePath().toString());
         default -> { }

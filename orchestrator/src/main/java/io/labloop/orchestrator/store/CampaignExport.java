@@ -23,7 +23,8 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * ({@code temperature [degC]}), the parameters as requested, the achieved value beside each
  * parameter the campaign reads back ({@code temperature achieved [degC]}), the objectives,
  * {@code status}, {@code cause} and ISO-8601 UTC times. Comma-separated, RFC 4180 quoting, UTF-8,
- * so that pandas ({@code read_csv}) and spreadsheets open it without options.
+ * so that pandas ({@code read_csv}) and spreadsheets open it without options. A text cell that a
+ * spreadsheet would run as a formula gets a leading {@code '} ({@link #spreadsheetSafe}).
  *
  * <p>JSONL: one JSON object per line: first the run (campaign name, its exact YAML and
  * SHA-256, seed, status), then each experiment with everything kept about it (decision,
@@ -70,9 +71,9 @@ public final class CampaignExport {
   }
 
   public void csv(Writer out) throws IOException {
-    writeCsvRow(out, csvHeader());
+    writeCsvRow(out, csvHeader().stream().map(CampaignExport::spreadsheetSafe).toList());
     for (ExperimentRecord e : store.experiments(run.id())) {
-      List<String> row = new ArrayList<>(List.of(run.id(), Integer.toString(e.seq()), e.status().name()));
+      List<String> row = new ArrayList<>(List.of(spreadsheetSafe(run.id()), Integer.toString(e.seq()), e.status().name()));
       for (String p : columns.parameters.keySet()) {
         row.add(text(e.requested().values().get(p)));
         if (columns.achieved.contains(p)) row.add(e.achieved().map(a -> text(a.values().get(p))).orElse(""));
@@ -81,17 +82,34 @@ public final class CampaignExport {
       row.add(iso(Optional.of(e.plannedAt())));
       row.add(iso(e.startedAt()));
       row.add(iso(e.endedAt()));
-      row.add(e.cause().orElse(""));
+      row.add(spreadsheetSafe(e.cause().orElse("")));
       row.add(e.retryOf().isPresent() ? Integer.toString(e.retryOf().getAsInt()) : "");
       writeCsvRow(out, row);
     }
     out.flush();
   }
 
+  /** A value as a cell: a number as written by Java (negative numbers stay numbers), anything else as safe text. */
   private static String text(Object v) {
     if (v == null) return "";
     if (v instanceof Double d && (d.isNaN() || d.isInfinite())) return "";
-    return v.toString();
+    if (v instanceof Number) return v.toString();
+    return spreadsheetSafe(v.toString());
+  }
+
+  /**
+   * A text cell that Excel, LibreOffice and Google Sheets show as text. A cell starting with
+   * {@code = + - @} (or a tab or carriage return, which some of them skip before looking) is
+   * run as a formula when the file is opened, so a campaign named
+   * {@code =HYPERLINK("http://x")} would become a live link (CSV formula injection). Such a cell
+   * gets a leading single quote, as spreadsheet-safe CSV writers do (the OWASP advice): the
+   * spreadsheet shows the text, and a program reading the CSV sees the quote and can strip it.
+   * Only text cells pass here; numbers are written by {@link #text(Object)} unchanged.
+   */
+  static String spreadsheetSafe(String cell) {
+    if (cell.isEmpty()) return cell;
+    char c = cell.charAt(0);
+    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r' ? "'" + cell : cell;
   }
 
   private static String iso(Optional<Instant> t) {
@@ -186,8 +204,8 @@ public final class CampaignExport {
       n.put("run", run.id());
       n.put("ordinal", ev.ordinal());
       n.put("at", ev.at().toString());
-      n.put("kind", ev.kind());
-      n.put("severity", ev.severity());
+      n.put("kind", ev.kind().label());
+      n.put("severity", ev.severity().stored());
       ev.instrument().ifPresent(i -> n.put("instrument", i));
       if (ev.seq().isPresent()) n.put("experiment", ev.seq().getAsInt());
       n.put("message", ev.message());

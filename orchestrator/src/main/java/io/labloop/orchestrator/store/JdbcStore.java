@@ -63,7 +63,8 @@ final class JdbcStore implements Store {
       Files.createDirectories(attachments);
       Flyway.configure()
           .dataSource(location.jdbcUrl(), location.user(), location.password())
-          .locations("classpath:db/migration")
+          // the schema common to both databases, then what each spells its own way
+          .locations("classpath:db/migration", location.isSqlite() ? "classpath:db/sqlite" : "classpath:db/postgresql")
           .load()
           .migrate();
       Properties props = new Properties();
@@ -222,7 +223,7 @@ final class JdbcStore implements Store {
   public RunRecord createRun(String campaign, String sha256, long seed) {
     return tx("creating a run of " + campaign, c -> {
       int n = query(c, rs -> rs.getInt(1), "SELECT COUNT(*) FROM runs WHERE campaign = ?", campaign).get(0) + 1;
-      String id = campaign + "/" + n;
+      String id = new RunId(campaign, n).toString();
       update(c, "INSERT INTO runs (id, campaign, campaign_sha256, seed, status, started_at) VALUES (?, ?, ?, ?, ?, ?)",
           id, campaign, sha256, seed, RunStatus.RUNNING.name(), now());
       return query(c, JdbcStore::runRow, "SELECT * FROM runs WHERE id = ?", id).get(0);
@@ -234,12 +235,8 @@ final class JdbcStore implements Store {
     return tx("reading runs of " + campaign, c -> {
       List<RunRecord> all = query(c, JdbcStore::runRow, "SELECT * FROM runs WHERE campaign = ? ORDER BY started_at, id", campaign);
       // run numbers grow with time; two runs can share a millisecond, so compare numbers too
-      return all.stream().max((a, b) -> Integer.compare(runNumber(a.id()), runNumber(b.id())));
+      return all.stream().max((a, b) -> Integer.compare(RunId.of(a.id()).number(), RunId.of(b.id()).number()));
     });
-  }
-
-  private static int runNumber(String id) {
-    return Integer.parseInt(id.substring(id.lastIndexOf('/') + 1));
   }
 
   @Override
@@ -251,7 +248,7 @@ final class JdbcStore implements Store {
   public List<RunRecord> runs(String campaign) {
     return tx("reading runs of " + campaign, c -> {
       List<RunRecord> all = new ArrayList<>(query(c, JdbcStore::runRow, "SELECT * FROM runs WHERE campaign = ?", campaign));
-      all.sort((a, b) -> Integer.compare(runNumber(a.id()), runNumber(b.id())));
+      all.sort((a, b) -> Integer.compare(RunId.of(a.id()).number(), RunId.of(b.id()).number()));
       return all;
     });
   }
@@ -260,7 +257,7 @@ final class JdbcStore implements Store {
   public List<RunRecord> allRuns() {
     return tx("reading every run", c -> {
       List<RunRecord> all = new ArrayList<>(query(c, JdbcStore::runRow, "SELECT * FROM runs"));
-      all.sort(java.util.Comparator.comparing(RunRecord::startedAt).thenComparing(r -> runNumber(r.id())).reversed());
+      all.sort(java.util.Comparator.comparing(RunRecord::startedAt).thenComparing(r -> RunId.of(r.id()).number()).reversed());
       return all;
     });
   }
@@ -493,13 +490,15 @@ final class JdbcStore implements Store {
   // ---------------------------------------------------------------- events
 
   @Override
-  public EventRecord addEvent(String runId, String kind, String severity, Optional<String> instrument, OptionalInt seq, String message) {
+  public EventRecord addEvent(String runId, EventKind kind, Severity severity, Optional<String> actor, Optional<String> instrument,
+      OptionalInt seq, String message) {
     return tx("recording event " + kind, c -> {
       long ordinal = query(c, rs -> rs.getLong(1), "SELECT COALESCE(MAX(ordinal), 0) FROM events WHERE run_id = ?", runId).get(0) + 1;
       long t = now();
-      update(c, "INSERT INTO events (run_id, ordinal, at, kind, severity, instrument, seq, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-          runId, ordinal, t, kind, severity, instrument.orElse(null), seq.isPresent() ? (Object) seq.getAsInt() : null, message);
-      return new EventRecord(runId, ordinal, Instant.ofEpochMilli(t), kind, severity, instrument, seq, message);
+      update(c, "INSERT INTO events (run_id, ordinal, at, kind, severity, actor, instrument, seq, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          runId, ordinal, t, kind.label(), severity.stored(), actor.orElse(null), instrument.orElse(null),
+          seq.isPresent() ? (Object) seq.getAsInt() : null, message);
+      return new EventRecord(runId, ordinal, Instant.ofEpochMilli(t), kind, severity, actor, instrument, seq, message);
     });
   }
 
@@ -508,8 +507,9 @@ final class JdbcStore implements Store {
     return tx("reading events of " + runId, c -> query(c, rs -> {
       int seq = rs.getInt("seq");
       OptionalInt s = rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(seq);
-      return new EventRecord(rs.getString("run_id"), rs.getLong("ordinal"), Instant.ofEpochMilli(rs.getLong("at")), rs.getString("kind"),
-          rs.getString("severity"), Optional.ofNullable(rs.getString("instrument")), s, rs.getString("message"));
+      return new EventRecord(rs.getString("run_id"), rs.getLong("ordinal"), Instant.ofEpochMilli(rs.getLong("at")),
+          EventKind.of(rs.getString("kind")), Severity.of(rs.getString("severity")), Optional.ofNullable(rs.getString("actor")),
+          Optional.ofNullable(rs.getString("instrument")), s, rs.getString("message"));
     }, "SELECT * FROM events WHERE run_id = ? ORDER BY ordinal", runId));
   }
 

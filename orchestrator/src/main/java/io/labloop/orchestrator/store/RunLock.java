@@ -1,5 +1,6 @@
 package io.labloop.orchestrator.store;
 
+import io.labloop.orchestrator.config.CampaignName;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -14,7 +15,8 @@ import java.util.Optional;
  * Keeps two processes on one data folder from running the same campaign at once (a
  * {@code labloop run} and the daemon it is handed over to, or two {@code labloop run}s): two
  * engines resuming one run would both send its next commands. The lock is the operating
- * system's lock on {@code DATA/locks/NAME.lock}, held while an engine runs the campaign; the OS
+ * system's lock on {@code DATA/locks/NAME.lock} (the name unchanged, see {@link CampaignName}, so
+ * two campaigns never share a lock), held while an engine runs the campaign; the OS
  * drops it when the process ends in any way (SIGKILL, a power cut), so a crash never leaves a
  * stale lock behind. It guards one PC: daemons on several PCs sharing a PostgreSQL store must
  * not be given the same campaign.
@@ -37,7 +39,7 @@ public final class RunLock implements AutoCloseable {
     try {
       Path dir = dataDir.resolve("locks");
       Files.createDirectories(dir);
-      FileChannel channel = FileChannel.open(dir.resolve(campaign.replaceAll("[^A-Za-z0-9._-]", "_") + ".lock"),
+      FileChannel channel = FileChannel.open(dir.resolve(CampaignName.fileName(campaign) + ".lock"),
           StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock lock;
       try {

@@ -20,9 +20,30 @@ class CandidateTableTest {
       new Parameter.IntegerRange("temperature", 80, 120, "degC"));
 
   @Test
-  void quotedCellsMayHoldCommasAndQuotes() {
-    assertEquals(List.of("a", "b, \"c\"", "d"),
-        CandidateTable.rows("a,\"b, \"\"c\"\"\",d").get(0).stream().map(CandidateTable.Cell::text).toList());
+  void aSpreadsheetsCsvWithBomCrlfAndQuotedCommasAndLineBreaksIsAPool() {
+    List<Parameter> reaction = List.of(new Parameter.Categorical("additive", List.of("5-Phenyl-1,2,4-oxadiazole", "none")),
+        new Parameter.Categorical("note", List.of("dry\r\nunder argon", "")),
+        new Parameter.Discrete("equivalents", List.of(0.5, 1.0), ""));
+    String csv = "\uFEFFadditive,note,equivalents,yield (%)\r\n"
+        + "\"5-Phenyl-1,2,4-oxadiazole\",\"dry\r\nunder argon\",0.5,\"12,5\"\r\n"
+        + "none,,1,3\r\n";
+
+    Optional<List<Point>> rows = CandidateTable.read(csv, reaction, Set.of(), new LinkedHashMap<>(), report);
+
+    assertEquals(List.of(), problems);
+    assertEquals(List.of(
+        new Point(Map.of("additive", "5-Phenyl-1,2,4-oxadiazole", "note", "dry\r\nunder argon", "equivalents", 0.5)),
+        new Point(Map.of("additive", "none", "note", "", "equivalents", 1.0))), rows.orElseThrow());
+  }
+
+  @Test
+  void aProblemAfterAQuotedLineBreakIsAtTheCsvsOwnLine() {
+    String csv = "ligand,comment,temperature\r\nXPhos,\"first line\r\nsecond line\",100\r\nXPhos,ok,130\r\n";
+
+    CandidateTable.read(csv, parameters, Set.of(), new LinkedHashMap<>(), report);
+
+    assertEquals(List.of(new ConfigProblem("pool.csv", 4, 10,
+        "130 is not an allowed value of temperature (expected a whole number from 80 to 120)")), problems);
   }
 
   @Test

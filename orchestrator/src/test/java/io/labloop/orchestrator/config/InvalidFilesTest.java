@@ -85,6 +85,8 @@ class InvalidFilesTest {
             "'measure.peek': spectrometer.measure has no output 'peek' (did you mean 'peak'?)"),
         row("campaign-misspelt-goal.yaml", 15, 45, "'goal' is 'maximise' (did you mean 'maximize'?)"),
         row("campaign-target-without-tolerance.yaml", 15, 5, "missing 'tolerance' (expected how close counts as reached, e.g. tolerance: 5)"),
+        row("campaign-negative-worst-acceptable.yaml", 15, 97,
+            "worst-acceptable -10 with goal: target (expected a distance from the target, >= 0)"),
         row("campaign-over-instrument-limit.yaml", 4, 52,
             "parameter 'temperature' goes up to 300, above robot's limit for temperature (expected values <= 250, the limit of robot in test-lab.yaml)"),
         row("campaign-unsatisfiable-constraint.yaml", 9, 5,

@@ -10,6 +10,7 @@ import io.labloop.orchestrator.api.CampaignView;
 import io.labloop.orchestrator.api.ExperimentView;
 import io.labloop.orchestrator.client.ClientSettings;
 import io.labloop.orchestrator.client.LabLoopClient;
+import io.labloop.orchestrator.store.RunId;
 import io.labloop.orchestrator.store.RunStatus;
 import io.labloop.orchestrator.store.Store;
 import io.labloop.orchestrator.store.StoreLocation;
@@ -94,11 +95,11 @@ class DaemonPostgresIT {
     }
     try (Store pg = Store.open(StoreLocation.jdbc(url, "labloop", "", dir.resolve("check")))) {
       assertEquals(RunStatus.COMPLETED, pg.latestRun("daemon-silver").orElseThrow().status(), "the runs are in PostgreSQL");
-      assertEquals(RunStatus.RUNNING, pg.run(resumedId.replace('~', '/')).orElseThrow().status(), "left to resume");
+      assertEquals(RunStatus.RUNNING, pg.run(RunId.fromApi(resumedId).orElseThrow().toString()).orElseThrow().status(), "left to resume");
     }
     Daemon second = Daemon.start(config(dir, url), Map.of(), "it");
     try {
-      assertEquals(List.of(resumedId.replace('~', '/')), second.resumed());
+      assertEquals(List.of(RunId.fromApi(resumedId).orElseThrow().toString()), second.resumed());
       LabLoopClient client = new LabLoopClient(ClientSettings.resolve(null, null, data, Map.of()));
       await().atMost(Duration.ofSeconds(120)).until(() -> client.campaign(resumedId).status().equals("DONE"));
       assertEquals(10, client.campaign(resumedId).experimentsReached(), "the budget completes after the restart");

@@ -48,6 +48,38 @@ class CampaignExportTest {
     }
   }
 
+  /** Issue 14, defect 6: a text that a spreadsheet would run as a formula is written as text. */
+  @Test
+  void textCellsThatSpreadsheetsWouldRunAsFormulasAreEscapedButNegativeNumbersStayNumbers() throws Exception {
+    String yaml = """
+        campaign: "=HYPERLINK(\\"http://x\\")"
+        parameters:
+          "@SUM(A1)": { type: continuous, min: -10, max: 10, unit: "+cmd" }
+          solvent: { type: categorical, values: ["=1+1", "-2+3", "water"] }
+        objectives:
+          - { name: "-peak", from: measure.peak, goal: maximize }
+        """;
+    try (Store store = Store.open(StoreLocation.sqlite(dir))) {
+      store.saveCampaign("=HYPERLINK", Path.of("c.yaml"), yaml, "h2");
+      RunRecord run = store.createRun("=HYPERLINK", "h2", 1);
+      Point p = new Point(Map.of("@SUM(A1)", -5.5, "solvent", "=1+1"));
+      store.planExperiment(run.id(), 1, p, Suggestion.of(p, "random", "none"), ExperimentStatus.PLANNED, OptionalInt.empty());
+      store.finishExperiment(run.id(), 1, ExperimentStatus.FAILED, Optional.empty(), Map.of(), Optional.of("@evil\t"), Optional.empty());
+      Point q = new Point(Map.of("@SUM(A1)", 2.0, "solvent", "-2+3"));
+      store.planExperiment(run.id(), 2, q, Suggestion.of(q, "random", "none"), ExperimentStatus.PLANNED, OptionalInt.empty());
+      store.finishExperiment(run.id(), 2, ExperimentStatus.DONE, Optional.empty(), Map.of("-peak", -3.25), Optional.of("\tx"),
+          Optional.empty());
+      StringWriter out = new StringWriter();
+      CampaignExport.of(store, store.run(run.id()).orElseThrow()).csv(out);
+      String[] lines = out.toString().split("\r\n");
+      assertEquals("run,experiment,status,'@SUM(A1) [+cmd],solvent,'-peak,planned_at,started_at,ended_at,cause,retry_of", lines[0]);
+      assertTrue(lines[1].startsWith("'=HYPERLINK/1,1,FAILED,-5.5,'=1+1,,"), lines[1]);
+      assertTrue(lines[1].endsWith(",'@evil\t,"), lines[1]);
+      assertTrue(lines[2].startsWith("'=HYPERLINK/1,2,DONE,2.0,'-2+3,-3.25,"), lines[2]);
+      assertTrue(lines[2].endsWith(",'\tx,"), lines[2]);
+    }
+  }
+
   @Test
   void jsonlKeepsTheCampaignTextDecisionsAndTheJournal() throws Exception {
     try (Store store = Store.open(StoreLocation.sqlite(dir))) {

@@ -31,6 +31,14 @@ public final class Bayesian {
     HEDGE
   }
 
+  /** How two or three objectives are combined (more than three always use ParEGO). */
+  public enum MultiObjective {
+    /** Exact expected hypervolume improvement, one model per objective (the default). */
+    EHVI,
+    /** ParEGO: one model of a random augmented-Chebyshev scalarisation, with {@link Acquisition}. */
+    PAREGO
+  }
+
   private Bayesian() {}
 
   public static Builder builder() {
@@ -44,6 +52,7 @@ public final class Bayesian {
     double beta = 2.0;
     int candidates = 2048;
     NoiseModel noise = NoiseModel.FITTED;
+    MultiObjective multiObjective = MultiObjective.EHVI;
     int hyperparameterSamples = DEFAULT_HYPERPARAMETER_SAMPLES;
 
     public Builder seed(long seed) {
@@ -69,6 +78,12 @@ public final class Bayesian {
     /** What the model assumes about measurement noise (default: fitted, the campaign's {@code noise: auto}). */
     public Builder noise(NoiseModel noise) {
       this.noise = noise;
+      return this;
+    }
+
+    /** How several objectives are combined (default {@link MultiObjective#EHVI}). */
+    public Builder multiObjective(MultiObjective multiObjective) {
+      this.multiObjective = multiObjective;
       return this;
     }
 

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Each successful observation becomes a position in the unit cube and a loss (the
  *       objective's {@link Objective#loss}; with several objectives a ParEGO scalarisation:
  *       losses scaled to [0, 1] and combined by an augmented Chebyshev norm with random weights
- *       drawn from the seed and the number of observations).
+ *       drawn from the seed and the number of observations). Two or three objectives go to
+ *       {@link HypervolumePlanner} (expected hypervolume improvement) unless the campaign chose
+ *       ParEGO.
  *   <li>A Gaussian process is fitted to the losses; pending experiments are added as kriging
  *       believers so their neighbourhood is no longer attractive.
  *   <li>Candidates: a Sobol set (or the free rows of the candidate pool) plus perturbations of
@@ -67,6 +69,8 @@ final class BayesianPlanner implements Planner {
   private final List<AcquisitionFunction> portfolio;
   private final int candidateCount;
   private final NoiseModel noise;
+  /** EHVI for two or three objectives, or null when the campaign chose ParEGO. */
+  private final HypervolumePlanner hypervolume;
   /** Hyperparameter draws the acquisition is averaged over (0: the maximum a posteriori fit only). */
   private final int samples;
 
@@ -80,6 +84,8 @@ final class BayesianPlanner implements Planner {
         : List.of(new AcquisitionFunction(config.acquisition, config.beta));
     this.candidateCount = config.candidates;
     this.noise = config.noise;
+    this.hypervolume = config.multiObjective == Bayesian.MultiObjective.EHVI
+        ? new HypervolumePlanner(config.seed, config.candidates) : null;
     this.samples = config.hyperparameterSamples;
   }
 
@@ -96,6 +102,10 @@ final class BayesianPlanner implements Planner {
       return initialDesign(state, n, "initial design");
     }
     try {
+      int m = state.objectives().size();
+      if (hypervolume != null && m > 1 && m <= HypervolumePlanner.MAX_OBJECTIVES) {
+        return hypervolume.suggest(state, ok, n, name());
+      }
       return modelled(state, ok, n);
     } catch (RuntimeException e) {
       log.warn("model-based suggestion failed ({}); using the space-filling design for this batch", e.toString());

@@ -6,11 +6,10 @@ import io.labloop.planners.PlanningState;
 import io.labloop.planners.Point;
 import io.labloop.planners.Space;
 import io.labloop.planners.Suggestion;
+import io.labloop.settings.CsvTable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,30 +160,32 @@ public final class Designs {
    * @throws IllegalArgumentException naming the file, line and column of the first bad value
    */
   public static List<Point> readCsv(Path file, Space space) {
-    List<String> lines;
+    CsvTable table;
     try {
-      lines = Files.readAllLines(file);
+      table = CsvTable.read(file);
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
+    } catch (CsvTable.Malformed e) {
+      throw new IllegalArgumentException(file + ":" + e.line() + ":" + e.column() + ": not a CSV table: " + e.getMessage(), e);
     }
-    lines = lines.stream().filter(l -> !l.isBlank()).toList();
-    if (lines.isEmpty()) throw new IllegalArgumentException(file + " is empty; expected a header row");
-    List<String> header = Arrays.stream(lines.get(0).split(",", -1)).map(String::strip).toList();
+    if (table.isEmpty()) throw new IllegalArgumentException(file + " is empty; expected a header row");
+    List<String> header = table.header().texts();
     int[] column = new int[space.parameters().size()];
     for (int k = 0; k < column.length; k++) {
       String name = space.parameters().get(k).name();
       column[k] = header.indexOf(name);
       if (column[k] < 0) {
-        throw new IllegalArgumentException(file + ":1: no column '" + name + "' (columns are " + header + ")");
+        throw new IllegalArgumentException(file + ":" + table.header().line() + ": no column '" + name + "' (columns are " + header + ")");
       }
     }
     List<Point> out = new ArrayList<>();
-    for (int i = 1; i < lines.size(); i++) {
-      String[] cells = lines.get(i).split(",", -1);
+    for (CsvTable.Row row : table.rows()) {
       Map<String, Object> values = new LinkedHashMap<>();
       for (int k = 0; k < column.length; k++) {
         Parameter p = space.parameters().get(k);
-        String cell = column[k] < cells.length ? cells[column[k]].strip() : "";
+        CsvTable.Cell found = row.cell(column[k]);
+        String cell = found == null ? "" : found.text();
+        int line = found == null ? row.line() : found.line();
         Object value;
         if (p instanceof Parameter.Categorical) {
           value = cell;
@@ -192,12 +193,12 @@ public final class Designs {
           try {
             value = Double.parseDouble(cell);
           } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(file + ":" + (i + 1) + ": column '" + p.name() + "': '" + cell
+            throw new IllegalArgumentException(file + ":" + line + ": column '" + p.name() + "': '" + cell
                 + "' is not a number");
           }
         }
         if (!p.contains(value)) {
-          throw new IllegalArgumentException(file + ":" + (i + 1) + ": column '" + p.name() + "': " + value
+          throw new IllegalArgumentException(file + ":" + line + ": column '" + p.name() + "': " + value
               + " is not an allowed value of the parameter");
         }
         values.put(p.name(), value);

@@ -183,7 +183,7 @@ public final class VirtualLabExtension
       }
       Map<String, Object> section = (Map<String, Object>) raw;
       switch (String.valueOf(section.get("driver"))) {
-        case "opcua" -> section.computeIfPresent("endpoint", (k, v) -> withPortZero(String.valueOf(v)));
+        case "opcua", "lads" -> section.computeIfPresent("endpoint", (k, v) -> withPortZero(String.valueOf(v)));
         case "mqtt" -> {
           if (!externalBroker) {
             section.computeIfPresent("broker", (k, v) -> withPortZero(String.valueOf(v)));

@@ -27,6 +27,7 @@ import org.eclipse.milo.opcua.sdk.server.identity.UsernameIdentityValidator;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.transport.TransportProfile;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransport;
 import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransportConfig;
@@ -55,13 +56,15 @@ public final class OpcUaDevice implements ProtocolDevice {
 
   private final OpcUaServer server;
   private final InstrumentNamespace namespace;
+  private final LadsNamespace lads;
   private final List<Endpoint> endpoints;
   private final ServerCertificates certificates;
 
-  private OpcUaDevice(OpcUaServer server, InstrumentNamespace namespace, List<Endpoint> endpoints,
+  private OpcUaDevice(OpcUaServer server, InstrumentNamespace namespace, LadsNamespace lads, List<Endpoint> endpoints,
       ServerCertificates certificates) {
     this.server = server;
     this.namespace = namespace;
+    this.lads = lads;
     this.endpoints = endpoints;
     this.certificates = certificates;
   }
@@ -136,8 +139,16 @@ public final class OpcUaDevice implements ProtocolDevice {
           .setIdentityValidator(identities)
           .build();
       server = new OpcUaServer(config, profile -> new OpcTcpServerTransport(OpcTcpServerTransportConfig.newBuilder().build()));
-      InstrumentNamespace namespace = new InstrumentNamespace(server, instruments, sections);
+      // driver: lads instruments are LADS devices on the same server; the others plain objects
+      List<SimulatedInstrument> plain = new ArrayList<>();
+      List<SimulatedInstrument> ladsDevices = new ArrayList<>();
+      for (SimulatedInstrument i : instruments) {
+        (LadsNamespace.isLads(sections.get(i.name())) ? ladsDevices : plain).add(i);
+      }
+      InstrumentNamespace namespace = new InstrumentNamespace(server, plain, sections);
       namespace.startup();
+      LadsNamespace lads = new LadsNamespace(server, ladsDevices, sections);
+      lads.startup();
       server.startup().get(20, TimeUnit.SECONDS);
 
       String url = "opc.tcp://" + host + ":" + port + path;
@@ -148,13 +159,14 @@ public final class OpcUaDevice implements ProtocolDevice {
         if (certificates.trustedClients != null) {
           details.put("trusted-clients", certificates.trustedClients.toString());
         }
-        details.put("object", namespace.objects().get(i.name()).toParseableString());
+        NodeId object = namespace.objects().containsKey(i.name()) ? namespace.objects().get(i.name()) : lads.devices().get(i.name());
+        details.put("object", object.toParseableString());
         if (!users.isEmpty()) {
           details.put("users", String.join(",", users.keySet()));
         }
-        endpoints.add(new Endpoint(i.name(), "opcua", url, port, details));
+        endpoints.add(new Endpoint(i.name(), lads.devices().containsKey(i.name()) ? "lads" : "opcua", url, port, details));
       }
-      return new OpcUaDevice(server, namespace, endpoints, certificates);
+      return new OpcUaDevice(server, namespace, lads, endpoints, certificates);
     } catch (IllegalArgumentException e) {
       stopQuietly(server);
       closeQuietly(certificates);
@@ -213,6 +225,7 @@ public final class OpcUaDevice implements ProtocolDevice {
   public void close() {
     try {
       namespace.shutdown();
+      lads.shutdown();
     } catch (RuntimeException e) {
       log.debug("namespace shutdown: {}", e.toString());
     }

@@ -1,8 +1,7 @@
 package io.labloop.simulators.world;
 
+import io.labloop.settings.CsvTable;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,23 +36,25 @@ final class DatasetWorld implements WorldModel {
   }
 
   /**
-   * Reads the CSV (first line: column names; comma-separated; double quotes around a field that
-   * holds a comma).
+   * Reads the CSV (first line: column names) with {@link CsvTable}, so any RFC 4180 file a
+   * spreadsheet writes reads: quoted fields with commas or line breaks, a byte-order mark, CRLF.
    *
    * @throws IllegalArgumentException naming the file, line and column when it cannot be used
    */
   static DatasetWorld read(Path file, List<String> inputs, List<String> outputs) {
-    List<String> lines;
+    CsvTable table;
     try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      table = CsvTable.read(file);
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read dataset " + file + ": " + e.getMessage());
+    } catch (CsvTable.Malformed e) {
+      throw new IllegalArgumentException("dataset " + file + " line " + e.line() + " column " + e.column()
+          + " is not CSV: " + e.getMessage());
     }
-    lines.removeIf(l -> l.isBlank());
-    if (lines.size() < 2) {
+    if (table.rows().isEmpty()) {
       throw new IllegalArgumentException("dataset " + file + " has no runs (expected a header line and at least one row)");
     }
-    List<String> header = split(lines.get(0)).stream().map(String::trim).toList();
+    List<String> header = table.header().texts();
     for (String name : concat(inputs, outputs)) {
       if (!header.contains(name)) {
         throw new IllegalArgumentException("dataset " + file + " has no column '" + name + "' (columns: " + header + ")");
@@ -61,18 +62,19 @@ final class DatasetWorld implements WorldModel {
     }
     List<Map<String, Object>> runs = new ArrayList<>();
     Map<String, TreeSet<String>> categoryValues = new LinkedHashMap<>();
-    for (int i = 1; i < lines.size(); i++) {
-      List<String> fields = split(lines.get(i));
+    for (CsvTable.Row row : table.rows()) {
+      List<String> fields = row.texts();
       if (fields.size() != header.size()) {
-        throw new IllegalArgumentException("dataset " + file + " line " + (i + 1) + " has " + fields.size()
+        throw new IllegalArgumentException("dataset " + file + " line " + row.line() + " has " + fields.size()
             + " fields, the header has " + header.size());
       }
       Map<String, Object> run = new LinkedHashMap<>();
       for (String name : concat(inputs, outputs)) {
-        String text = fields.get(header.indexOf(name)).trim();
+        CsvTable.Cell cell = row.cells().get(header.indexOf(name));
+        String text = cell.text();
         Double number = parse(text);
         if (number == null && outputs.contains(name)) {
-          throw new IllegalArgumentException("dataset " + file + " line " + (i + 1) + ": output '" + name
+          throw new IllegalArgumentException("dataset " + file + " line " + cell.line() + ": output '" + name
               + "' is '" + text + "', expected a number");
         }
         if (number == null) {
@@ -187,34 +189,5 @@ final class DatasetWorld implements WorldModel {
     List<String> all = new ArrayList<>(a);
     all.addAll(b);
     return all;
-  }
-
-  /** Splits one CSV line; a field in double quotes may hold commas and doubled quotes. */
-  static List<String> split(String line) {
-    List<String> fields = new ArrayList<>();
-    StringBuilder field = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quoted) {
-        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          field.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        } else {
-          field.append(c);
-        }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
-        fields.add(field.toString());
-        field.setLength(0);
-      } else {
-        field.append(c);
-      }
-    }
-    fields.add(field.toString());
-    return fields;
   }
 }

@@ -81,6 +81,16 @@ class WorldModelsTest {
   }
 
   @Test
+  void aDatasetFromASpreadsheetReadsWithBomCrlfAndQuotedCommasAndLineBreaks(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("runs.csv"), "\uFEFFadditive,comment,equiv,yield\r\n"
+        + "\"5-Phenyl-1,2,4-oxadiazole\",\"dry,\r\nunder argon\",0.5,12.5\r\n"
+        + "none,,0.5,3\r\n");
+    WorldModel w = WorldModels.build(new WorldSpec.Dataset("runs.csv", List.of("additive", "equiv"), List.of("yield")), dir);
+    assertEquals(Map.of("additive", List.of("5-Phenyl-1,2,4-oxadiazole", "none")), w.categories());
+    assertEquals(12.5, w.evaluate(Map.of("additive", "5-Phenyl-1,2,4-oxadiazole", "equiv", 0.5)).get("yield"));
+  }
+
+  @Test
   void aNamedBenchmarkFunctionIsAWorldOnItsDomain() {
     WorldModel w = WorldModels.build(new WorldSpec.Function("branin", "y"), Path.of("."));
     assertEquals(List.of("x1", "x2"), w.inputs());
