@@ -29,7 +29,7 @@ import java.util.Set;
  *       (suggestions per call, default 1), {@code noise} ({@code auto}: fitted, the default; {@code none}: exact
  *       measurements; a number: the measurement's standard deviation in the objective's units, see
  *       {@link io.labloop.planners.gp.NoiseModel}), {@code hyperparameter-samples} (draws of the GP
- *       hyperparameters the acquisition is averaged over while data are few, default 16; 0: the single best fit).
+ *       hyperparameters the acquisition is averaged over while data are few, default 0: the single best fit; 16 was measured).
  * </ul>
  * Every type also accepts {@code batch}. The seed is {@link PlannerSpec#seed()}.
  */
