@@ -217,6 +217,8 @@ public final class ApiServer implements AutoCloseable {
       campaigns.reject(ctx.pathParam("id"), seq(ctx), rejectReason(ctx), actor(ctx));
       ctx.status(204);
     });
+    add(r, HandlerType.POST, "/api/campaigns/{id}/suggestions", "Run a researcher's own conditions next (marked human-chosen)",
+        ctx -> ctx.status(201).json(campaigns.suggest(ctx.pathParam("id"), suggestedPoint(ctx), actor(ctx))));
     add(r, HandlerType.POST, "/api/campaigns/{id}/experiments/{seq}/release", "Release a held experiment: retry, fail or measured",
         ctx -> ctx.json(campaigns.release(ctx.pathParam("id"), seq(ctx), releaseRequest(ctx), actor(ctx))));
     add(r, HandlerType.POST, "/api/campaigns/{id}/pause", "Pause: finish running steps, start none",
@@ -283,6 +285,31 @@ public final class ApiServer implements AutoCloseable {
     } catch (IOException e) {
       throw ApiProblem.invalid("the body is not JSON (expected {\"reason\": \"...\"})", List.of());
     }
+  }
+
+  /** The body of a hand-chosen point: {@code {"point": {"NAME": VALUE, ...}}}. */
+  private Map<String, Object> suggestedPoint(Context ctx) {
+    String expected = " (expected {\"point\": {\"PARAMETER\": NUMBER or \"TEXT\", ...}})";
+    JsonNode n;
+    try {
+      n = json.readTree(readBody(ctx, "request body"));
+    } catch (IOException e) {
+      throw ApiProblem.invalid("the body is not JSON" + expected, List.of());
+    }
+    JsonNode point = n == null ? null : n.get("point");
+    if (point == null || !point.isObject()) throw ApiProblem.invalid("point is missing" + expected, List.of());
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    point.fields().forEachRemaining(f -> {
+      JsonNode v = f.getValue();
+      if (v.isNumber()) {
+        out.put(f.getKey(), v.doubleValue());
+      } else if (v.isTextual()) {
+        out.put(f.getKey(), v.textValue());
+      } else {
+        throw ApiProblem.invalid("point." + f.getKey() + " must be a number or text" + expected, List.of());
+      }
+    });
+    return out;
   }
 
   private ReleaseRequest releaseRequest(Context ctx) {

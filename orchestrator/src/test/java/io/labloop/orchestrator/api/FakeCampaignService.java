@@ -192,6 +192,16 @@ public class FakeCampaignService implements CampaignService {
   }
 
   @Override
+  public synchronized ExperimentView suggest(String id, java.util.Map<String, Object> point, Actor who) {
+    Run r = run(id);
+    int seq = r.experiments.size() + r.waiting.size() + 1;
+    ExperimentView e = new ExperimentView(seq, "PLANNED", point, null, null, null, now(), null, null, null);
+    r.experiments.add(e);
+    event(r, "AUDIT", who, seq, who.name() + " chose experiment " + seq);
+    return e;
+  }
+
+  @Override
   public synchronized void reject(String id, int seq, String reason, Actor who) {
     Run r = run(id);
     ApprovalView a = waiting(r, seq);
