@@ -335,6 +335,15 @@ public final class ApiServer implements AutoCloseable {
 
   /** The body the gate read (see {@link RequestBody}); "" when there was none. */
   private static String readBody(Context ctx, String fileName) {
+    return body(ctx);
+  }
+
+  /**
+   * The request's body as the gate read it, checked for size, media type and UTF-8. Routes
+   * (also an {@link ApiExtension}'s) use this, never {@code ctx.body()}: the gate has already
+   * consumed the stream.
+   */
+  public static String body(Context ctx) {
     String body = ctx.attribute(BODY);
     return body == null ? "" : body;
   }
@@ -374,15 +383,13 @@ public final class ApiServer implements AutoCloseable {
       }
     }
     if (who.isEmpty() && header == null && extension != null) who = extension.signedIn(ctx);
-    if (who.isPresent()) {
-      ctx.attribute(ACTOR, who.get());
-    } else if (extension != null && extension.open(ctx)) {
-      return; // the console's own open routes (page, assets, sign-in) read their own bodies
-    } else if (!(read && isLoopback(ctx.req().getRemoteAddr()))) {
+    boolean open = who.isEmpty() && extension != null && extension.open(ctx);
+    if (who.isEmpty() && !open && !(read && isLoopback(ctx.req().getRemoteAddr()))) {
       throw ApiProblem.unauthorized(read
           ? "reads from other machines need a token (Authorization: Bearer TOKEN)"
           : "changes need a token (Authorization: Bearer TOKEN; see labloop-data/token)");
     }
+    who.ifPresent(a -> ctx.attribute(ACTOR, a));
     // Only after the token: nobody without one makes the daemon read a byte of a body.
     RequestBody.Kind kind = RequestBody.Kind.of(ctx);
     String name = kind == RequestBody.Kind.YAML ? fileName(ctx.queryParam("file")) : "request body";

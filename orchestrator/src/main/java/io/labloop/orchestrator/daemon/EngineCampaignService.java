@@ -30,12 +30,14 @@ import io.labloop.orchestrator.schedule.CronSchedule;
 import io.labloop.orchestrator.schedule.LabScheduler;
 import io.labloop.orchestrator.schedule.ScheduledWork;
 import io.labloop.orchestrator.store.CampaignExport;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.store.EventRecord;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.RunId;
 import io.labloop.orchestrator.store.RunLock;
 import io.labloop.orchestrator.store.RunRecord;
 import io.labloop.orchestrator.store.RunStatus;
+import io.labloop.orchestrator.store.Severity;
 import io.labloop.orchestrator.store.StepStatus;
 import io.labloop.orchestrator.store.Store;
 import io.labloop.planners.PlannerSpec;
@@ -91,7 +93,6 @@ import org.slf4j.LoggerFactory;
 public final class EngineCampaignService implements CampaignService, ScheduledWork {
   private static final Logger log = LoggerFactory.getLogger(EngineCampaignService.class);
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
-  static final String AUDIT = "audit";
 
   private final Store store;
   private final ConfigLoader loader;
@@ -436,7 +437,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   // =========================================================================== for the daemon's reload
 
   /** A lab-wide event (a reload) for the event stream and the log; it belongs to no campaign's store. */
-  void announce(String kind, String severity, Actor who, String message) {
+  void announce(EventKind kind, Severity severity, Actor who, String message) {
     audit.announce(kind, severity, who, message);
   }
 
@@ -566,7 +567,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     public void onExperiment(ExperimentRecord x) {
       log.info("campaign {} experiment #{} {}{}", x.runId(), x.seq(), x.status(), x.cause().map(c -> ": " + c).orElse(""));
       campaignMetrics.experimentChanged(x);
-      feed.publish(ApiViews.live(x.runId(), "experiment", "info", null, null, x.seq(),
+      feed.publish(ApiViews.live(x.runId(), EventKind.EXPERIMENT, Severity.INFO, null, null, x.seq(),
           "experiment #" + x.seq() + " " + x.status().name().toLowerCase(Locale.ROOT)));
     }
   }

@@ -1,16 +1,17 @@
-package io.labloop.orchestrator.daemon;
+package io.labloop.orchestrator.bench.api;
 
 import io.labloop.orchestrator.api.CampaignView;
 import io.labloop.orchestrator.client.ClientSettings;
 import io.labloop.orchestrator.client.LabLoopClient;
+import io.labloop.orchestrator.config.BuiltInFiles;
+import io.labloop.orchestrator.daemon.Daemon;
+import io.labloop.orchestrator.daemon.DaemonConfig;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,8 +76,7 @@ public final class ApiBenchmark {
   public static Result run(Settings s, Path workDir) {
     try {
       Files.createDirectories(workDir);
-      Path lab = workDir.resolve("bench-lab.yaml");
-      Files.writeString(lab, resource("bench-lab.yaml"));
+      Path lab = BuiltInFiles.write(ApiBenchmark.class, "bench-lab.yaml", workDir, Map.of());
       DaemonConfig d = DaemonConfig.defaults(lab, workDir.resolve("data"));
       DaemonConfig config = new DaemonConfig(lab, workDir, d.data(), true, "127.0.0.1", 0, d.maxBody(), Optional.empty(),
           Map.of(), Optional.empty(), Duration.ofMinutes(10), List.of(), d.zone(), Duration.ofSeconds(30));
@@ -108,7 +108,8 @@ public final class ApiBenchmark {
 
   /** Seconds from submit to DONE; with {@code load}, the readers start on the campaign's id first. */
   private static double runCampaign(LabLoopClient client, String name, int budget, Duration maxTime, Load load) {
-    String yaml = resource("bench-campaign.yaml").replace("@NAME@", name).replace("@BUDGET@", Integer.toString(budget));
+    String yaml = BuiltInFiles.text(ApiBenchmark.class, "bench-campaign.yaml",
+        Map.of("NAME", name, "BUDGET", Integer.toString(budget)));
     long t0 = System.nanoTime();
     CampaignView c = client.submit(name + ".yaml", yaml);
     if (load != null) load.start(c.id());
@@ -210,14 +211,6 @@ public final class ApiBenchmark {
       Thread.sleep(d.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static String resource(String name) {
-    try (InputStream in = ApiBenchmark.class.getResourceAsStream(name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -1,10 +1,10 @@
-package io.labloop.orchestrator.bench;
+package io.labloop.orchestrator.bench.drivers;
 
 import io.labloop.drivers.Command;
 import io.labloop.drivers.Drivers;
 import io.labloop.drivers.Instrument;
 import io.labloop.drivers.InstrumentSpec;
-import io.labloop.orchestrator.bench.DriverBenchmarkBare.RoundTrip;
+import io.labloop.orchestrator.bench.drivers.DriverBenchmarkBare.RoundTrip;
 import io.labloop.simulators.VirtualLab;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.labloop.orchestrator.bench;
+package io.labloop.orchestrator.bench.drivers;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

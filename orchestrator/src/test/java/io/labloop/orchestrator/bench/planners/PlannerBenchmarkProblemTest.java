@@ -1,4 +1,4 @@
-package io.labloop.orchestrator.bench;
+package io.labloop.orchestrator.bench.planners;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.labloop.orchestrator.bench;
+package io.labloop.orchestrator.bench.loop;
 
 import io.labloop.orchestrator.config.BuiltInFiles;
 import io.labloop.drivers.Command;

@@ -1,4 +1,4 @@
-package io.labloop.orchestrator.bench;
+package io.labloop.orchestrator.bench.planners;
 
 import io.labloop.planners.Observation;
 import io.labloop.planners.Planner;

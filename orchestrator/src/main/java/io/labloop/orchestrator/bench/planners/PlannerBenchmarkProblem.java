@@ -1,4 +1,4 @@
-package io.labloop.orchestrator.bench;
+package io.labloop.orchestrator.bench.planners;
 
 import com.ezylang.evalex.BaseException;
 import com.ezylang.evalex.Expression;
