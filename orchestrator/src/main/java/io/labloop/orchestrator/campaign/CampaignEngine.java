@@ -1,5 +1,7 @@
 package io.labloop.orchestrator.campaign;
 
+import io.labloop.orchestrator.store.Severity;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.config.CampaignConfig;
 import io.labloop.orchestrator.lab.Lab;
 import io.labloop.orchestrator.store.ExperimentRecord;
@@ -184,7 +186,7 @@ public final class CampaignEngine {
     return onLoop(() -> {
       if (finished || paused) return;
       paused = true;
-      event("paused", "info", null, null, "paused: running steps finish, no new step starts");
+      event(EventKind.PAUSED, Severity.INFO, null, null, "paused: running steps finish, no new step starts");
       publishProgress();
     });
   }
@@ -193,7 +195,7 @@ public final class CampaignEngine {
     return onLoop(() -> {
       if (finished || !paused) return;
       paused = false;
-      event("resumed", "info", null, null, "resumed");
+      event(EventKind.RESUMED, Severity.INFO, null, null, "resumed");
       tick();
     });
   }
@@ -221,7 +223,7 @@ public final class CampaignEngine {
         return;
       }
       paused = true;
-      event("shutdown", "info", null, null, "shutting down: no new step starts; the run resumes on the next start");
+      event(EventKind.SHUTDOWN, Severity.INFO, null, null, "shutting down: no new step starts; the run resumes on the next start");
       drain(clock.instant().plus(grace), stopped);
     }).exceptionally(t -> {
       stopped.complete(null); // already ended
@@ -264,6 +266,41 @@ public final class CampaignEngine {
   /** Refuses a suggestion; the planner learns it as a failed point and plans another. */
   public CompletableFuture<Void> reject(int seq, String why) {
     return onLoop(() -> decisions.reject(seq, why));
+  }
+
+  /**
+   * Plans a researcher's own conditions as the next experiment (see {@link HandChosen}): stored
+   * PLANNED (a person chose it, so no approval is asked) with a decision whose planner is
+   * {@value HandChosen#PLANNER}, and counted in the budget like any experiment. The planner
+   * sees it as pending until it ends, then learns from it.
+   *
+   * @throws IllegalStateException (through the future) if the run is stopping, the budget is
+   *     used up, or the same conditions are already planned or running
+   */
+  public CompletableFuture<ExperimentRecord> suggestByHand(Point point, String who) {
+    CompletableFuture<ExperimentRecord> f = new CompletableFuture<>();
+    onLoop(() -> f.complete(planByHand(point, who))).exceptionally(t -> {
+      f.completeExceptionally(t);
+      return null;
+    });
+    return f;
+  }
+
+  private ExperimentRecord planByHand(Point point, String who) {
+    if (stopping) throw new IllegalStateException("the run is stopping (" + stopReason + ") and starts no new experiment");
+    OptionalInt budget = campaign.budget().experiments();
+    if (budget.isPresent() && counted() + unreachedInFlight() >= budget.getAsInt()) {
+      throw new IllegalStateException("no budget left (" + (counted() + unreachedInFlight()) + " of " + budget.getAsInt()
+          + " experiments reached an instrument or are planned)");
+    }
+    for (LiveExperiment e : active()) {
+      if (e.requested.equals(point)) throw new IllegalStateException("the same conditions are already experiment #" + e.seq);
+    }
+    LiveExperiment e = planExperiment(HandChosen.decision(point, who), ExperimentStatus.PLANNED, OptionalInt.empty());
+    notifyExperiment(e);
+    event("hand-chosen", "info", null, e.seq, "experiment #" + e.seq + " chosen by " + who + ": " + point);
+    tick();
+    return record(e);
   }
 
   /**
@@ -319,7 +356,7 @@ public final class CampaignEngine {
     if (restart || latest.isEmpty()) {
       run = store.createRun(campaign.name(), campaign.sha256(), requestedSeed);
       planning.use(plannerFactory.apply(run.seed()));
-      event("run-started", "info", null, null, "run " + run.id() + " started (seed " + run.seed() + ")");
+      event(EventKind.RUN_STARTED, Severity.INFO, null, null, "run " + run.id() + " started (seed " + run.seed() + ")");
     } else {
       run = latest.get();
       if (!run.campaignSha256().equals(campaign.sha256())) {
@@ -336,7 +373,7 @@ public final class CampaignEngine {
         threads.shutdown();
         return;
       }
-      event("run-resumed", "info", null, null, "run " + run.id() + " resumed with " + observations.size() + " observations");
+      event(EventKind.RUN_RESUMED, Severity.INFO, null, null, "run " + run.id() + " resumed with " + observations.size() + " observations");
     }
     publishProgress();
     later(this::tick);
@@ -404,7 +441,7 @@ public final class CampaignEngine {
     aborted = true;
     stopping = true;
     stopReason = "aborted: " + reason;
-    event("abort", "alert", null, null, "abort: " + reason);
+    event(EventKind.ABORT, Severity.ALERT, null, null, "abort: " + reason);
     CompletableFuture<Void> sent = steps.sendAborts();
     for (LiveExperiment e : active()) {
       if (e.waitingLease != null) e.waitingLease.cancel(false);
@@ -424,7 +461,7 @@ public final class CampaignEngine {
     finished = true;
     store.endRun(run.id(), status, reason);
     run = store.run(run.id()).orElse(run);
-    event("run-ended", "info", null, null, "run " + run.id() + " " + status.name().toLowerCase() + ": " + reason);
+    event(EventKind.RUN_ENDED, Severity.INFO, null, null, "run " + run.id() + " " + status.name().toLowerCase() + ": " + reason);
     publishProgress();
     completion.complete(summary(status));
     threads.shutdown();
@@ -452,7 +489,7 @@ public final class CampaignEngine {
 
   // =================================================================== events and progress
 
-  private void event(String kind, String severity, String instrument, Integer seq, String message) {
+  private void event(EventKind kind, Severity severity, String instrument, Integer seq, String message) {
     reporting.event(run.id(), kind, severity, instrument, seq, message);
   }
 
@@ -498,7 +535,7 @@ public final class CampaignEngine {
     public void stop(String reason) {
       stopping = true;
       stopReason = reason;
-      event("stopping", "info", null, null, "stopping: " + stopReason);
+      event(EventKind.STOPPING, Severity.INFO, null, null, "stopping: " + stopReason);
     }
 
     @Override
@@ -512,7 +549,7 @@ public final class CampaignEngine {
     }
 
     @Override
-    public void event(String kind, String severity, String instrument, Integer seq, String message) {
+    public void event(EventKind kind, Severity severity, String instrument, Integer seq, String message) {
       CampaignEngine.this.event(kind, severity, instrument, seq, message);
     }
 

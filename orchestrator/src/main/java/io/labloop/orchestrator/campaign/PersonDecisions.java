@@ -1,5 +1,7 @@
 package io.labloop.orchestrator.campaign;
 
+import io.labloop.orchestrator.store.Severity;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.config.CampaignConfig;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.ExperimentStatus;
@@ -37,7 +39,7 @@ final class PersonDecisions {
     LiveExperiment e = awaiting(seq);
     e.status = ExperimentStatus.PLANNED;
     store.setExperimentStatus(loop.runId(), seq, ExperimentStatus.PLANNED, Optional.empty());
-    loop.event("approved", "info", null, seq, "experiment #" + seq + " approved");
+    loop.event(EventKind.APPROVED, Severity.INFO, null, seq, "experiment #" + seq + " approved");
     loop.notifyExperiment(e);
     loop.tick();
   }
@@ -46,7 +48,7 @@ final class PersonDecisions {
     LiveExperiment e = awaiting(seq);
     String cause = "rejected: " + (why == null || why.isBlank() ? "by a person" : why);
     loop.finish(e, ExperimentStatus.REJECTED, cause, true);
-    loop.event("rejected", "info", null, seq, "experiment #" + seq + " " + cause);
+    loop.event(EventKind.REJECTED, Severity.INFO, null, seq, "experiment #" + seq + " " + cause);
     loop.tick();
   }
 
@@ -69,12 +71,12 @@ final class PersonDecisions {
       e.cause = HeldExperiments.measuredCause(held, decision.note());
       loop.done(e, e.requested, values);
       loop.endedEarlier();
-      loop.event("released", "info", null, seq, "experiment #" + seq + " released with values measured by hand: " + values);
+      loop.event(EventKind.RELEASED, Severity.INFO, null, seq, "experiment #" + seq + " released with values measured by hand: " + values);
       result = reporting.record(loop.runId(), e, Optional.of(e.requested), values, Optional.of(e.cause));
     } else {
       loop.finish(e, ExperimentStatus.FAILED, HeldExperiments.failedCause(held, decision.note()), true);
       loop.endedEarlier();
-      loop.event("released", "info", null, seq, "experiment #" + seq + " released as failed; the planner learns its point as a failure");
+      loop.event(EventKind.RELEASED, Severity.INFO, null, seq, "experiment #" + seq + " released as failed; the planner learns its point as a failure");
       result = record(e);
     }
     loop.tick();
@@ -104,7 +106,7 @@ final class PersonDecisions {
     retry.retryOf = OptionalInt.of(seq);
     loop.add(retry);
     loop.notifyExperiment(retry);
-    loop.event("released", "info", null, seq, "experiment #" + seq + " released: its conditions run again as #" + retrySeq);
+    loop.event(EventKind.RELEASED, Severity.INFO, null, seq, "experiment #" + seq + " released: its conditions run again as #" + retrySeq);
     return record(retry);
   }
 

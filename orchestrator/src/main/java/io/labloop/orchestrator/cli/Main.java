@@ -27,6 +27,7 @@ import picocli.CommandLine.HelpCommand;
       RunCommand.class,
       SimCommand.class,
       ExportCommand.class,
+      ReportCommand.class,
       ImportCommand.class,
       BenchCommand.class,
       VersionCommand.class,
@@ -37,6 +38,8 @@ import picocli.CommandLine.HelpCommand;
       ResumeCommand.class,
       AbortCommand.class,
       ApproveCommand.class,
+      SuggestCommand.class,
+      WhyCommand.class,
       ReleaseCommand.class,
       ReloadCommand.class
     })

@@ -72,7 +72,7 @@ final class LoopBenchmarkTimedInstrument implements Instrument {
 
   @Override
   public InstrumentStatus status() {
-    return new InstrumentStatus(InstrumentStatus.State.ONLINE, "", Instant.now(), "");
+    return InstrumentStatus.online(Instant.now(), "");
   }
 
   @Override
