@@ -297,10 +297,10 @@ public final class CampaignEngine {
       if (e.requested.equals(point)) throw new IllegalStateException("the same conditions are already experiment #" + e.seq);
     }
     LiveExperiment e = planExperiment(HandChosen.decision(point, who), ExperimentStatus.PLANNED, OptionalInt.empty());
-    notifyExperiment(e);
-    event("hand-chosen", "info", null, e.seq, "experiment #" + e.seq + " chosen by " + who + ": " + point);
+    notifyExperiment(e, Optional.empty(), Map.of());
+    event(EventKind.HAND_CHOSEN, Severity.INFO, null, e.seq, "experiment #" + e.seq + " chosen by " + who + ": " + point);
     tick();
-    return record(e);
+    return reporting.record(runId(), e, Optional.empty(), Map.of(), Optional.ofNullable(e.cause));
   }
 
   /**
