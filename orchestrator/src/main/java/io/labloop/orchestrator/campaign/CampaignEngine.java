@@ -316,10 +316,7 @@ public final class CampaignEngine {
   }
 
   private CompletableFuture<Void> onLoop(Runnable action) {
-    return threads.ask(() -> {
-      action.run();
-      return null;
-    }, this::fatal);
+    return threads.run(action, this::fatal);
   }
 
   /** Runs {@code action} on the engine thread; a failure there (the store) ends the run. */
