@@ -6,4 +6,7 @@
  * candidate set from one triangular solve, kriging-believer fantasies, and a bounded L-BFGS
  * maximiser that the acquisition polishing uses.
  */
+@NullMarked
 package io.labloop.planners.gp;
+
+import org.jspecify.annotations.NullMarked;

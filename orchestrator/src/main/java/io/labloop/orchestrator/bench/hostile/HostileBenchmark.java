@@ -1,4 +1,4 @@
-package io.labloop.orchestrator.bench;
+package io.labloop.orchestrator.bench.hostile;
 
 import io.labloop.orchestrator.client.ClientSettings;
 import io.labloop.orchestrator.client.LabLoopClient;
