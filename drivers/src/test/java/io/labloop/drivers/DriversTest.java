@@ -1,5 +1,6 @@
 package io.labloop.drivers;
 
+import io.labloop.settings.SettingsProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

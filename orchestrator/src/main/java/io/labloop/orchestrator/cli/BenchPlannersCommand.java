@@ -2,9 +2,11 @@ package io.labloop.orchestrator.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.labloop.orchestrator.bench.PlannerBenchmark;
-import io.labloop.orchestrator.bench.PlannerBenchmarkProblem;
-import io.labloop.orchestrator.bench.PlannerBenchmarkTiming;
+import io.labloop.orchestrator.bench.planners.MultiObjectiveBenchmark;
+import io.labloop.orchestrator.bench.planners.PlannerBenchmark;
+import io.labloop.orchestrator.bench.planners.PlannerBenchmarkProblem;
+import io.labloop.orchestrator.bench.planners.PlannerBenchmarkTiming;
+import io.labloop.planners.PlannerSpec;
 import io.labloop.planners.Planners;
 import io.labloop.simulators.functions.TestFunctions;
 import java.io.IOException;
@@ -42,11 +44,13 @@ public final class BenchPlannersCommand implements Callable<Integer> {
 
   @Option(names = "--problem", split = ",", paramLabel = "NAME",
       description = "branin, hartmann3, hartmann6, ackley, ackley10, levy, rosenbrock, rosenbrock10, any of them + '-noisy' "
-          + "(Gaussian noise sd 0.1, regret on the noiseless function), direct-arylation, or 'targets' (the issue's table)")
+          + "(Gaussian noise sd 0.1, regret on the noiseless function), direct-arylation, or 'targets' (the issue's table);"
+          + " two objectives: branin-currin, dtlz2, or 'moo' (both at 20/40/80 evaluations, hypervolume regret)")
   List<String> problems = new ArrayList<>();
 
   @Option(names = "--planner", split = ",", paramLabel = "NAME", defaultValue = "bayesian",
-      description = "planner type(s): " + "random, sobol, lhs, grid, bayesian (default: ${DEFAULT-VALUE})")
+      description = "planner type(s): " + "random, sobol, lhs, grid, bayesian, or ehvi / parego (bayesian with that acquisition)"
+          + " (default: ${DEFAULT-VALUE})")
   List<String> planners;
 
   @Option(names = "--evals", paramLabel = "N", description = "evaluations per run (default 40; 'targets' uses each problem's budget)")
@@ -103,14 +107,29 @@ public final class BenchPlannersCommand implements Callable<Integer> {
     }
     if (seeds < 1) throw new UserError("--seeds must be >= 1");
     for (String p : planners) {
-      if (!Planners.TYPES.contains(p) || "replay".equals(p)) {
-        throw new UserError("--planner: unknown planner '" + p + "'; expected one of random, sobol, lhs, grid, bayesian");
+      if ((!Planners.TYPES.contains(p) && !"ehvi".equals(p) && !"parego".equals(p)) || "replay".equals(p)) {
+        throw new UserError("--planner: unknown planner '" + p + "'; expected one of random, sobol, lhs, grid, bayesian, ehvi, parego");
       }
     }
     Map<String, Object> options = plannerOptions();
     for (String p : planners) {
-      var problems = Planners.check(new io.labloop.planners.PlannerSpec(p, 0, options), null);
+      var problems = Planners.check(withOptions(MultiObjectiveBenchmark.spec(p, 0), options), null);
       if (!problems.isEmpty()) throw new UserError("--planner-option: " + problems.get(0));
+    }
+    List<MultiObjectiveBenchmark.Problem> moo = new ArrayList<>();
+    for (String name : List.copyOf(problems)) {
+      String n = name.toLowerCase(Locale.ROOT);
+      if (n.equals("moo")) {
+        MultiObjectiveBenchmark.NAMES.forEach(m -> moo.add(MultiObjectiveBenchmark.problem(m).orElseThrow()));
+        problems.remove(name);
+      } else if (MultiObjectiveBenchmark.problem(n).isPresent()) {
+        moo.add(MultiObjectiveBenchmark.problem(n).orElseThrow());
+        problems.remove(name);
+      }
+    }
+    if (!moo.isEmpty()) {
+      multiObjective(out, moo, options);
+      if (problems.isEmpty() && expression == null && dataset == null) return ExitCodes.OK;
     }
     List<Task> tasks = tasks();
     List<PlannerBenchmark.Run> runs = new ArrayList<>();
@@ -118,7 +137,8 @@ public final class BenchPlannersCommand implements Callable<Integer> {
         "median regret", "IQR", "s/suggestion");
     for (Task task : tasks) {
       for (String planner : planners) {
-        PlannerBenchmark bench = new PlannerBenchmark(task.problem(), planner, options);
+        PlannerSpec ps = withOptions(MultiObjectiveBenchmark.spec(planner, 0), options);
+        PlannerBenchmark bench = new PlannerBenchmark(task.problem(), ps.type(), ps.options());
         List<PlannerBenchmark.Run> these = new ArrayList<>();
         for (int s = 0; s < seeds; s++) {
           PlannerBenchmark.Run run = bench.run(s, task.evals(), task.batch());
@@ -134,6 +154,37 @@ public final class BenchPlannersCommand implements Callable<Integer> {
     }
     if (json != null) writeJson(runs);
     return ExitCodes.OK;
+  }
+
+  /** Two-objective problems: hypervolume regret at 20/40/80 (or --evals) evaluations, batch 1. */
+  private void multiObjective(PrintWriter out, List<MultiObjectiveBenchmark.Problem> moo, Map<String, Object> options) {
+    int n = evals == null ? 80 : evals;
+    if (n < 1) throw new UserError("--evals must be >= 1");
+    TreeSet<Integer> checkpoints = new TreeSet<>();
+    for (int c : new int[] {20, 40, 80}) if (c < n) checkpoints.add(c);
+    checkpoints.add(n);
+    out.printf(Locale.ROOT, "%-14s %-9s %6s %20s %24s %12s%n", "problem", "planner", "evals", "median HV regret", "IQR",
+        "s/suggestion");
+    for (MultiObjectiveBenchmark.Problem problem : moo) {
+      for (String planner : planners) {
+        List<MultiObjectiveBenchmark.Run> runs = new ArrayList<>();
+        for (int s = 0; s < seeds; s++) {
+          MultiObjectiveBenchmark.Run run = MultiObjectiveBenchmark.run(problem, withOptions(MultiObjectiveBenchmark.spec(planner, s), options), planner, n);
+          runs.add(run);
+          spec.commandLine().getErr().printf(Locale.ROOT, "  %s %s seed %d: final hypervolume regret %.4g%n", problem.name(),
+              planner, s, run.regret()[run.regret().length - 1]);
+          spec.commandLine().getErr().flush();
+        }
+        double perSuggestion = PlannerBenchmark.Spread.of(runs.stream().flatMapToDouble(r -> Arrays.stream(r.seconds())).toArray()).median();
+        for (int c : checkpoints) {
+          PlannerBenchmark.Spread sp = PlannerBenchmark.Spread.of(runs.stream().filter(r -> r.regret().length >= c)
+              .mapToDouble(r -> r.regret()[c - 1]).toArray());
+          out.printf(Locale.ROOT, "%-14s %-9s %6d %20.4g   [%9.4g, %9.4g] %12.3f%n", problem.name(), planner, c, sp.median(),
+              sp.q1(), sp.q3(), perSuggestion);
+        }
+        out.flush();
+      }
+    }
   }
 
   /** {@code --planner-option} values, numbers as numbers (as YAML would give them). */
@@ -152,6 +203,13 @@ public final class BenchPlannersCommand implements Callable<Integer> {
       out.put(parts[0].strip(), value);
     }
     return out;
+  }
+
+  /** A bench label's planner with the --planner-option values added. */
+  private static PlannerSpec withOptions(PlannerSpec spec, Map<String, Object> options) {
+    Map<String, Object> all = new LinkedHashMap<>(spec.options());
+    all.putAll(options);
+    return new PlannerSpec(spec.type(), spec.seed(), all);
   }
 
   private List<Task> tasks() {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.labloop.orchestrator.store.Severity;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.drivers.InstrumentError;
 import io.labloop.drivers.InstrumentStatus;
 import io.labloop.drivers.Reply;
@@ -138,12 +140,12 @@ class CampaignEngineTest {
     fake.budget = 2;
     CampaignEngine engine = engine(fake.campaign(), fake.lab());
     CompletableFuture<RunSummary> done = engine.start();
-    await().atMost(10, TimeUnit.SECONDS).until(() -> store.events(engine.runId()).stream().anyMatch(e -> e.kind().equals("interlock-hold")));
+    await().atMost(10, TimeUnit.SECONDS).until(() -> store.events(engine.runId()).stream().anyMatch(e -> e.kind() == EventKind.INTERLOCK_HOLD));
     assertEquals(0, fake.spectrometer.count("measure"), "nothing is measured while the door is open");
     fake.robot.variables.put("Door", "Closed");
     RunSummary s = done.get(10, TimeUnit.SECONDS);
     assertTrue(s.experiments().stream().allMatch(e -> e.status() == ExperimentStatus.DONE));
-    EventRecord hold = store.events(s.runId()).stream().filter(e -> e.kind().equals("interlock-hold")).findFirst().orElseThrow();
+    EventRecord hold = store.events(s.runId()).stream().filter(e -> e.kind() == EventKind.INTERLOCK_HOLD).findFirst().orElseThrow();
     assertTrue(hold.message().contains("robot.Door must be Closed, is Open"), hold.message());
     assertTrue(s.experiments().get(0).cause().orElseThrow().startsWith("interlock: spectrometer.measure held"));
   }
@@ -161,7 +163,7 @@ class CampaignEngineTest {
     engine.addListener(new EngineListener() {
       @Override
       public void onEvent(EventRecord event) {
-        if (event.severity().equals("alert")) alerts.add(event.kind());
+        if (event.severity() == Severity.ALERT) alerts.add(event.kind().label());
       }
     });
     RunSummary s = engine.start().get(30, TimeUnit.SECONDS);
@@ -184,7 +186,7 @@ class CampaignEngineTest {
     RunSummary s = run(fake.campaign());
     ExperimentRecord second = s.experiments().get(1);
     assertEquals("timeout: spectrometer.measure: no reply within 30 s", second.cause().orElseThrow());
-    assertTrue(store.events(s.runId()).stream().anyMatch(e -> e.kind().equals("step-timeout") && e.severity().equals("alert")));
+    assertTrue(store.events(s.runId()).stream().anyMatch(e -> e.kind() == EventKind.STEP_TIMEOUT && e.severity() == Severity.ALERT));
     assertEquals(0, store.observations(s.runId()).stream().filter(o -> !o.observation().isOk()).count(),
         "a timeout is not the point's fault: the planner does not learn it as a failure");
   }
