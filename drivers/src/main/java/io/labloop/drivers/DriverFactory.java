@@ -1,5 +1,6 @@
 package io.labloop.drivers;
 
+import io.labloop.settings.SettingsProblem;
 import java.util.List;
 
 /**

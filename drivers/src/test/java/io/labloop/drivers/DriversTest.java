@@ -1,5 +1,6 @@
 package io.labloop.drivers;
 
+import io.labloop.settings.SettingsProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +16,7 @@ class DriversTest {
   @Test
   void theBuiltInDriversAreFoundThroughTheServiceLoader() {
     try (Drivers drivers = Drivers.standard()) {
-      assertEquals(Set.of("opcua", "serial", "mqtt"), drivers.types());
+      assertEquals(Set.of("opcua", "lads", "serial", "mqtt"), drivers.types());
     }
   }
 

@@ -1,5 +1,7 @@
 package io.labloop.simulators;
 
+import io.labloop.settings.SettingsProblem;
+import io.labloop.settings.Spelling;
 import io.labloop.simulators.faults.Fault;
 import io.labloop.simulators.world.WorldModels;
 import io.labloop.simulators.world.WorldSpec;
@@ -92,15 +94,15 @@ public record SimulationSettings(
 
   /** The simulation block could not be read; {@link #problems()} says why. */
   public static final class InvalidSimulation extends IllegalArgumentException {
-    private final transient List<SimulationProblem> problems;
+    private final transient List<SettingsProblem> problems;
 
-    InvalidSimulation(List<SimulationProblem> problems) {
+    InvalidSimulation(List<SettingsProblem> problems) {
       super(problems.size() == 1 ? problems.get(0).toString()
           : problems.size() + " problems in the simulation block, first: " + problems.get(0));
       this.problems = List.copyOf(problems);
     }
 
-    public List<SimulationProblem> problems() {
+    public List<SettingsProblem> problems() {
       return problems;
     }
   }
@@ -114,8 +116,8 @@ public record SimulationSettings(
    * Every problem of the lab file's simulation block (empty when it is fine or absent: real labs
    * have none).
    */
-  public static List<SimulationProblem> check(Map<String, Object> labTree) {
-    List<SimulationProblem> problems = new ArrayList<>();
+  public static List<SettingsProblem> check(Map<String, Object> labTree) {
+    List<SettingsProblem> problems = new ArrayList<>();
     read(labTree, problems);
     return problems;
   }
@@ -126,9 +128,9 @@ public record SimulationSettings(
    * @throws InvalidSimulation when it is missing or has problems
    */
   public static SimulationSettings from(Map<String, Object> labTree) {
-    List<SimulationProblem> problems = new ArrayList<>();
+    List<SettingsProblem> problems = new ArrayList<>();
     if (!(labTree.get("simulation") instanceof Map<?, ?>)) {
-      problems.add(new SimulationProblem(List.of("simulation"),
+      problems.add(new SettingsProblem(List.of("simulation"),
           "the lab file has no simulation block (expected simulation: { world: ..., instruments: ... })"));
       throw new InvalidSimulation(problems);
     }
@@ -139,7 +141,7 @@ public record SimulationSettings(
     return settings;
   }
 
-  private static SimulationSettings read(Map<String, Object> labTree, List<SimulationProblem> problems) {
+  private static SimulationSettings read(Map<String, Object> labTree, List<SettingsProblem> problems) {
     Object block = labTree.get("simulation");
     if (block == null) {
       return null;
@@ -478,14 +480,14 @@ public record SimulationSettings(
 
   /** Reads parts of the tree, collecting problems instead of failing on the first. */
   private static final class Reader {
-    private final List<SimulationProblem> problems;
+    private final List<SettingsProblem> problems;
 
-    Reader(List<SimulationProblem> problems) {
+    Reader(List<SettingsProblem> problems) {
       this.problems = problems;
     }
 
     void problem(List<Object> at, String message) {
-      problems.add(new SimulationProblem(at, message));
+      problems.add(new SettingsProblem(at, message));
     }
 
     Map<String, Object> map(Object value, List<Object> at) {
@@ -543,36 +545,9 @@ public record SimulationSettings(
       return out;
     }
 
+    /** {@code  (did you mean 'x'?)} when a known name is a likely slip, else nothing. */
     String didYouMean(String key, java.util.Collection<String> known) {
-      String best = null;
-      int bestDistance = 3;
-      for (String k : known) {
-        int d = distance(key.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
-        if (d < bestDistance) {
-          best = k;
-          bestDistance = d;
-        }
-      }
-      return best == null ? "" : " (did you mean '" + best + "'?)";
-    }
-
-    private static int distance(String a, String b) {
-      int[] prev = new int[b.length() + 1];
-      int[] cur = new int[b.length() + 1];
-      for (int j = 0; j <= b.length(); j++) {
-        prev[j] = j;
-      }
-      for (int i = 1; i <= a.length(); i++) {
-        cur[0] = i;
-        for (int j = 1; j <= b.length(); j++) {
-          int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-          cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-        }
-        int[] t = prev;
-        prev = cur;
-        cur = t;
-      }
-      return prev[b.length()];
+      return Spelling.closest(key, known).map(k -> " (did you mean '" + k + "'?)").orElse("");
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.labloop.simulators;
 
+import io.labloop.settings.SettingsProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,8 +18,8 @@ class SimulationSettingsTest {
     return TestLabs.tree(Path.of("unused"), "robot", "spectrometer", "xrd");
   }
 
-  private static SimulationProblem only(Map<String, Object> tree) {
-    List<SimulationProblem> problems = SimulationSettings.check(tree);
+  private static SettingsProblem only(Map<String, Object> tree) {
+    List<SettingsProblem> problems = SimulationSettings.check(tree);
     assertEquals(1, problems.size(), problems.toString());
     return problems.get(0);
   }
@@ -48,7 +49,7 @@ class SimulationSettingsTest {
   void aMisspeltKeyIsReportedWithItsPathAndASuggestion() {
     Map<String, Object> tree = lab();
     TestLabs.section(tree, "simulation").put("time-scael", 0.1);
-    SimulationProblem p = only(tree);
+    SettingsProblem p = only(tree);
     assertEquals(List.of("simulation", "time-scael"), p.path());
     assertTrue(p.message().contains("did you mean 'time-scale'"), p.message());
   }
@@ -57,7 +58,7 @@ class SimulationSettingsTest {
   void noiseForAnOutputTheInstrumentDoesNotMeasure() {
     Map<String, Object> tree = lab();
     TestLabs.section(tree, "simulation", "instruments", "spectrometer").put("noise", Map.of("peek", 0.5));
-    SimulationProblem p = only(tree);
+    SettingsProblem p = only(tree);
     assertEquals(List.of("simulation", "instruments", "spectrometer", "noise", "peek"), p.path());
     assertTrue(p.message().contains("did you mean 'peak'"), p.message());
   }
@@ -67,7 +68,7 @@ class SimulationSettingsTest {
     Map<String, Object> tree = lab();
     TestLabs.section(tree, "simulation", "instruments", "xrd").put("measures", List.of("crystalinity"));
     TestLabs.section(tree, "simulation", "instruments", "xrd").remove("noise");
-    SimulationProblem p = only(tree);
+    SettingsProblem p = only(tree);
     assertEquals(List.of("simulation", "instruments", "xrd", "measures", 0), p.path());
     assertTrue(p.message().contains("'crystallinity'"), p.message());
   }
@@ -87,7 +88,7 @@ class SimulationSettingsTest {
   void anInstrumentMustExistInTheLab() {
     Map<String, Object> tree = lab();
     TestLabs.section(tree, "simulation", "instruments").put("spectrometr", Map.of("role", "measurer", "measures", List.of("peak")));
-    SimulationProblem p = only(tree);
+    SettingsProblem p = only(tree);
     assertEquals(List.of("simulation", "instruments", "spectrometr"), p.path());
     assertTrue(p.message().contains("did you mean 'spectrometer'"), p.message());
   }
@@ -115,7 +116,7 @@ class SimulationSettingsTest {
     TestLabs.section(tree, "simulation").put("seed", "seven");
     TestLabs.section(tree, "simulation", "instruments", "robot").put("role", "mixer");
     TestLabs.section(tree, "simulation", "instruments", "robot").put("duration", "soon");
-    List<SimulationProblem> problems = SimulationSettings.check(tree);
+    List<SettingsProblem> problems = SimulationSettings.check(tree);
     assertEquals(3, problems.size(), problems.toString());
     assertTrue(problems.stream().anyMatch(p -> p.message().contains("whole number")));
     assertTrue(problems.stream().anyMatch(p -> p.message().contains("synthesizer or measurer")));
@@ -128,7 +129,7 @@ class SimulationSettingsTest {
     assertEquals(SimulationSettings.ClientTrust.ALL, SimulationSettings.from(tree).trustClients());
 
     TestLabs.section(tree, "simulation").put("trust-clients", "trust-list");
-    SimulationProblem noEffect = only(tree);
+    SettingsProblem noEffect = only(tree);
     assertEquals(List.of("simulation", "trust-clients"), noEffect.path());
     assertTrue(noEffect.message().contains("no simulated OPC UA instrument has a security policy"), noEffect.message());
 
@@ -137,7 +138,7 @@ class SimulationSettingsTest {
     assertEquals(SimulationSettings.ClientTrust.TRUST_LIST, SimulationSettings.from(tree).trustClients());
 
     TestLabs.section(tree, "simulation").put("trust-clients", "some");
-    SimulationProblem bad = only(tree);
+    SettingsProblem bad = only(tree);
     assertEquals(List.of("simulation", "trust-clients"), bad.path());
     assertEquals("trust-clients must be 'all' (the OPC UA servers accept every client certificate) or 'trust-list'"
         + " (only those in the work folder's pki/trusted/certs), got 'some'", bad.message());

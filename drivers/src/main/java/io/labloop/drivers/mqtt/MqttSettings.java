@@ -2,7 +2,7 @@ package io.labloop.drivers.mqtt;
 
 import io.labloop.drivers.support.CommandPolicy;
 import io.labloop.drivers.support.CommonKeys;
-import io.labloop.drivers.support.Section;
+import io.labloop.settings.Section;
 import io.labloop.drivers.support.Template;
 import java.nio.file.Path;
 import java.time.Duration;

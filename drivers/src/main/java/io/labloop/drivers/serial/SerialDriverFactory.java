@@ -4,8 +4,8 @@ import io.labloop.drivers.Bridges;
 import io.labloop.drivers.DriverFactory;
 import io.labloop.drivers.Instrument;
 import io.labloop.drivers.InstrumentSpec;
-import io.labloop.drivers.SettingsProblem;
-import io.labloop.drivers.support.Section;
+import io.labloop.settings.SettingsProblem;
+import io.labloop.settings.Section;
 import java.util.ArrayList;
 import java.util.List;
 

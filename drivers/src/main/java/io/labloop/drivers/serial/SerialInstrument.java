@@ -138,7 +138,7 @@ final class SerialInstrument implements Instrument {
       return new Outcome(outputs, List.of(new Reply.Attachment("reply", "text/plain", joined.getBytes(StandardCharsets.UTF_8))));
     } catch (IOException e) {
       line.close();
-      status.offline(e.getMessage());
+      status.offline(InstrumentStatus.ReasonKind.COMMUNICATION, e.getMessage());
       throw new InstrumentError.Disconnected(name, cmd.name(), e.getMessage(), e);
     }
   }
@@ -200,7 +200,7 @@ final class SerialInstrument implements Instrument {
       status.online();
       log.info("{}: serial port {} open at {} baud", name, settings.port(), settings.baud());
     } catch (IOException e) {
-      status.offline(e.getMessage());
+      status.offline(InstrumentStatus.ReasonKind.COMMUNICATION, e.getMessage());
       throw new InstrumentError.Disconnected(name, command, e.getMessage(), e);
     }
   }
@@ -233,7 +233,7 @@ final class SerialInstrument implements Instrument {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    status.offline("closed");
+    status.offline(InstrumentStatus.ReasonKind.GONE, "closed");
     bridges.release(SharedTimer.KEY);
   }
 }

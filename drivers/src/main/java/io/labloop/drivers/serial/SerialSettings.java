@@ -3,7 +3,7 @@ package io.labloop.drivers.serial;
 import io.labloop.drivers.support.CommandPolicy;
 import io.labloop.drivers.support.CommonKeys;
 import io.labloop.drivers.support.ReplyPattern;
-import io.labloop.drivers.support.Section;
+import io.labloop.settings.Section;
 import io.labloop.drivers.support.Template;
 import java.time.Duration;
 import java.util.LinkedHashMap;

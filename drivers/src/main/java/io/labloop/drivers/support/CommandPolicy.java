@@ -1,5 +1,6 @@
 package io.labloop.drivers.support;
 
+import io.labloop.settings.Section;
 import java.time.Duration;
 import java.util.List;
 

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.labloop.drivers.InstrumentError;
 import io.labloop.drivers.InstrumentSpec;
-import io.labloop.drivers.SettingsProblem;
-import io.labloop.drivers.support.Section;
+import io.labloop.settings.SettingsProblem;
+import io.labloop.settings.Section;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;

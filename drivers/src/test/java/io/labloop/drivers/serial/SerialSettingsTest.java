@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.labloop.drivers.InstrumentSpec;
-import io.labloop.drivers.SettingsProblem;
+import io.labloop.settings.SettingsProblem;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.labloop.drivers.support;
 
+import io.labloop.settings.Durations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

@@ -12,13 +12,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,15 +35,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every request passes one gate before its route: a change (anything but GET/HEAD) needs a
  * known bearer token; a read needs one unless it comes from the loopback interface. The
- * token's name becomes the {@link Actor} handed to the engine for the audit trail. Bodies are
- * read through a counting limit (not only the Content-Length header, which a chunked upload
- * does not send), so an oversized upload is refused with 413 without being buffered. Every
+ * token's name becomes the {@link Actor} handed to the engine for the audit trail. Then, for
+ * every route, the body is read by {@link RequestBody}: its media type checked (415), read
+ * through a counting limit (not only the Content-Length header, which a chunked upload does not
+ * send), so an oversized upload is refused with 413 without being buffered. Every
  * failure, expected or not, leaves as RFC 9457 problem JSON; an unexpected exception is logged
  * and answered with 500, and the server goes on serving.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
   private static final String ACTOR = "labloop.actor";
+  private static final String BODY = "labloop.body";
+  /** Largest request line plus headers. */
+  static final int MAX_HEADER_BYTES = 8 * 1024;
 
   /** One route: what the OpenAPI description must cover. */
   public record Route(HandlerType method, String path, String summary) {}
@@ -56,7 +55,7 @@ public final class ApiServer implements AutoCloseable {
   private final Settings settings;
   private final CampaignService campaigns;
   private final LabReload reload;
-  private final Tokens tokens;
+  private final Supplier<Tokens> tokens;
   private final Supplier<String> metrics;
   private final MeterRegistry registry;
   private final ApiExtension extension;
@@ -109,6 +108,11 @@ public final class ApiServer implements AutoCloseable {
       cfg.startup.showOldJavalinVersionWarning = false;
       cfg.jsonMapper(new JavalinJackson(json, false));
       cfg.http.maxRequestSize = settings.maxBodyBytes();
+      // Request line and headers together at most 8 KiB (Jetty's default, stated so it stays): a
+      // longer URI gets 414 and longer headers 431, answered as problem JSON by ProblemErrorHandler,
+      // which also answers what Jetty refuses before routing (a NUL in the path: 400).
+      cfg.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_HEADER_BYTES));
+      cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler(json)));
       cfg.jetty.host = settings.bind();
       cfg.jetty.port = settings.port();
       settings.tls().ifPresent(tls -> cfg.jetty.addConnector((server, httpConfig) -> {
@@ -145,7 +149,8 @@ public final class ApiServer implements AutoCloseable {
             "the daemon could not answer this request; details are in its log", List.of()));
       });
       cfg.routes.error(404, ctx -> {
-        if (!ProblemResponse.MEDIA_TYPE.equals(ctx.res().getContentType())) {
+        String type = ctx.res().getContentType();
+        if (type == null || !type.startsWith(ProblemResponse.MEDIA_TYPE)) {
           ProblemResponse.write(ctx, json, ApiProblem.notFound("no route " + ctx.method() + " " + ctx.path()));
         }
       });
@@ -197,11 +202,14 @@ public final class ApiServer implements AutoCloseable {
         ctx -> ctx.json(campaigns.events(ctx.pathParam("id"))));
     add(r, HandlerType.GET, "/api/campaigns/{id}/export", "Export as CSV or JSONL", ctx -> {
       ExportFormat f = ExportFormat.parse(ctx.queryParam("format"));
-      ctx.contentType(f.mediaType() + "; charset=utf-8").result(campaigns.export(ctx.pathParam("id"), f));
+      // The export first: an unknown run must leave as a problem, not as a CSV-typed 404.
+      String data = campaigns.export(ctx.pathParam("id"), f);
+      ctx.contentType(f.mediaType() + "; charset=utf-8").result(data);
     });
     add(r, HandlerType.GET, "/api/campaigns/{id}/approvals", "Suggestions waiting for approval",
         ctx -> ctx.json(campaigns.approvals(ctx.pathParam("id"))));
     add(r, HandlerType.POST, "/api/campaigns/{id}/approvals/{seq}/approve", "Approve a suggestion", ctx -> {
+      noArguments(ctx);
       campaigns.approve(ctx.pathParam("id"), seq(ctx), actor(ctx));
       ctx.status(204);
     });
@@ -214,17 +222,28 @@ public final class ApiServer implements AutoCloseable {
     add(r, HandlerType.POST, "/api/campaigns/{id}/experiments/{seq}/release", "Release a held experiment: retry, fail or measured",
         ctx -> ctx.json(campaigns.release(ctx.pathParam("id"), seq(ctx), releaseRequest(ctx), actor(ctx))));
     add(r, HandlerType.POST, "/api/campaigns/{id}/pause", "Pause: finish running steps, start none",
-        ctx -> ctx.json(campaigns.pause(ctx.pathParam("id"), actor(ctx))));
+        ctx -> {
+          noArguments(ctx);
+          ctx.json(campaigns.pause(ctx.pathParam("id"), actor(ctx)));
+        });
     add(r, HandlerType.POST, "/api/campaigns/{id}/resume", "Resume a paused campaign",
-        ctx -> ctx.json(campaigns.resume(ctx.pathParam("id"), actor(ctx))));
+        ctx -> {
+          noArguments(ctx);
+          ctx.json(campaigns.resume(ctx.pathParam("id"), actor(ctx)));
+        });
     add(r, HandlerType.POST, "/api/campaigns/{id}/abort", "Abort, sending each instrument its abort command",
-        ctx -> ctx.json(campaigns.abort(ctx.pathParam("id"), actor(ctx))));
+        ctx -> {
+          noArguments(ctx);
+          ctx.json(campaigns.abort(ctx.pathParam("id"), actor(ctx)));
+        });
     add(r, HandlerType.POST, "/api/emergency-stop", "Abort every running campaign", ctx -> {
+      noArguments(ctx);
       campaigns.emergencyStop(actor(ctx));
       ctx.status(204);
     });
     add(r, HandlerType.GET, "/api/instruments", "Instrument status", ctx -> ctx.json(campaigns.instruments()));
     add(r, HandlerType.POST, "/api/reload", "Re-read the lab file", ctx -> {
+      noArguments(ctx);
       ReloadResult result = reload.reload(actor(ctx));
       ctx.status(result.applied() ? 200 : 400).json(result);
     });
@@ -341,58 +360,36 @@ public final class ApiServer implements AutoCloseable {
     return last.length() > 100 ? last.substring(0, 100) : last;
   }
 
+  /** The body the gate read (see {@link RequestBody}); "" when there was none. */
+  private static String readBody(Context ctx, String fileName) {
+    return body(ctx);
+  }
+
   /**
-   * Reads at most the configured limit, then one byte more to tell "exactly the limit" from
-   * "over it"; the body must be UTF-8.
+   * The request's body as the gate read it, checked for size, media type and UTF-8. Routes
+   * (also an {@link ApiExtension}'s) use this, never {@code ctx.body()}: the gate has already
+   * consumed the stream.
    */
-  private String readBody(Context ctx, String fileName) {
-    long max = settings.maxBodyBytes();
-    long declared = ctx.contentLength();
-    if (declared > max) throw tooLarge(fileName, declared, max);
-    byte[] bytes;
-    try (InputStream in = ctx.req().getInputStream()) {
-      bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading the request body", e);
-    }
-    if (bytes.length > max) throw tooLarge(fileName, -1, max);
+  public static String body(Context ctx) {
+    String body = ctx.attribute(BODY);
+    return body == null ? "" : body;
+  }
+
+  /**
+   * For routes that take no arguments (approve, pause, resume, abort, emergency stop, reload):
+   * no body, or a JSON object (its fields are ignored). Anything else is refused, so that a
+   * client that meant to send something else learns it was not understood.
+   */
+  private void noArguments(Context ctx) {
+    String body = readBody(ctx, "request body");
+    if (body.isBlank()) return;
     try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      int at = firstBadByte(bytes);
-      int line = 1;
-      int col = 1;
-      for (int i = 0; i < at; i++) {
-        if (bytes[i] == '\n') {
-          line++;
-          col = 1;
-        } else if ((bytes[i] & 0xC0) != 0x80) {
-          col++;
-        }
-      }
-      String where = fileName + ":" + line + ":" + col;
-      throw ApiProblem.invalid(fileName + " is not UTF-8 text",
-          List.of(where + ": error: byte 0x" + String.format("%02x", bytes[at] & 0xff)
-              + " is not UTF-8 (expected a UTF-8 text file, not a binary one)"));
+      JsonNode n = json.readTree(body);
+      if (n != null && n.isObject()) return;
+    } catch (IOException e) {
+      // answered below
     }
-  }
-
-  private static int firstBadByte(byte[] bytes) {
-    var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT);
-    ByteBuffer in = ByteBuffer.wrap(bytes);
-    var out = java.nio.CharBuffer.allocate(bytes.length + 1);
-    var result = decoder.decode(in, out, true);
-    return result.isError() ? in.position() : 0;
-  }
-
-  private static ApiProblem tooLarge(String fileName, long size, long max) {
-    String what = size > 0 ? "is " + size + " bytes" : "is larger than " + max + " bytes";
-    return ApiProblem.tooLarge(fileName + " " + what + "; the daemon accepts at most " + max,
-        List.of(fileName + ":1:1: error: the file " + what + " (expected at most " + max
-            + " bytes; raise api.max-body in labloop.yaml if this is a real campaign)"));
+    throw ApiProblem.invalid("the body is not a JSON object (expected no body or {})", List.of());
   }
 
   // ---------------------------------------------------------------------------------------
@@ -406,22 +403,24 @@ public final class ApiServer implements AutoCloseable {
       if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
         throw ApiProblem.unauthorized("the Authorization header must be 'Bearer TOKEN'");
       }
-      who = tokens.authenticate(header.substring(7).strip());
+      who = tokens.get().authenticate(header.substring(7).strip());
       if (who.isEmpty()) {
         log.warn("refused a request with an unknown token from {} ({} {})", ctx.ip(), ctx.method(), ctx.path());
         throw ApiProblem.unauthorized("the token is not known to this daemon");
       }
     }
     if (who.isEmpty() && header == null && extension != null) who = extension.signedIn(ctx);
-    if (who.isPresent()) {
-      ctx.attribute(ACTOR, who.get());
-      return;
+    boolean open = who.isEmpty() && extension != null && extension.open(ctx);
+    if (who.isEmpty() && !open && !(read && isLoopback(ctx.req().getRemoteAddr()))) {
+      throw ApiProblem.unauthorized(read
+          ? "reads from other machines need a token (Authorization: Bearer TOKEN)"
+          : "changes need a token (Authorization: Bearer TOKEN; see labloop-data/token)");
     }
-    if (extension != null && extension.open(ctx)) return;
-    if (read && isLoopback(ctx.req().getRemoteAddr())) return;
-    throw ApiProblem.unauthorized(read
-        ? "reads from other machines need a token (Authorization: Bearer TOKEN)"
-        : "changes need a token (Authorization: Bearer TOKEN; see labloop-data/token)");
+    who.ifPresent(a -> ctx.attribute(ACTOR, a));
+    // Only after the token: nobody without one makes the daemon read a byte of a body.
+    RequestBody.Kind kind = RequestBody.Kind.of(ctx);
+    String name = kind == RequestBody.Kind.YAML ? fileName(ctx.queryParam("file")) : "request body";
+    ctx.attribute(BODY, RequestBody.read(ctx, settings.maxBodyBytes(), kind, name));
   }
 
   private static Actor actor(Context ctx) {
@@ -444,7 +443,7 @@ public final class ApiServer implements AutoCloseable {
     private Settings settings = Settings.loopback(8080);
     private CampaignService campaigns;
     private LabReload reload = who -> new ReloadResult(false, "", List.of(), List.of("this daemon has no lab file to reload"));
-    private Tokens tokens;
+    private Supplier<Tokens> tokens;
     private Supplier<String> metrics;
     private MeterRegistry registry;
     private ApiExtension extension;
@@ -473,6 +472,13 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public Builder tokens(Tokens t) {
+      Objects.requireNonNull(t, "tokens");
+      this.tokens = () -> t;
+      return this;
+    }
+
+    /** Tokens asked for at every request, so that a rotated token file takes effect at once. */
+    public Builder tokens(Supplier<Tokens> t) {
       this.tokens = t;
       return this;
     }

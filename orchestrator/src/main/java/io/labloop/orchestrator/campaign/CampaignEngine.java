@@ -1,7 +1,7 @@
 package io.labloop.orchestrator.campaign;
 
-import io.labloop.drivers.Command;
-import io.labloop.drivers.Reply;
+import io.labloop.orchestrator.store.Severity;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.config.CampaignConfig;
 import io.labloop.orchestrator.lab.Lab;
 import io.labloop.orchestrator.store.ExperimentRecord;
@@ -10,6 +10,8 @@ import io.labloop.orchestrator.store.RunRecord;
 import io.labloop.orchestrator.store.RunStatus;
 import io.labloop.orchestrator.store.StepStatus;
 import io.labloop.orchestrator.store.Store;
+import io.labloop.orchestrator.threads.GuardedBy;
+import io.labloop.orchestrator.threads.Timers;
 import io.labloop.planners.Observation;
 import io.labloop.planners.Planner;
 import io.labloop.planners.Point;
@@ -19,20 +21,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,9 +70,9 @@ import org.slf4j.LoggerFactory;
  * pending.
  *
  * <p>The engine is the coordinator: it owns the run's state (the experiments in memory, the
- * observations, pause/stop/abort), the engine thread and the pools for driver calls and the
- * planner, and the public API; its parts reach back to it through {@link Coordinator}, and
- * {@link Reporting} tells listeners what happened.
+ * observations, pause/stop/abort) and the public API. {@link EngineThreads} says which thread
+ * does what; {@link PersonDecisions} takes approvals and releases; the parts reach back to the
+ * engine through {@link Coordinator}; {@link Reporting} tells listeners what happened.
  *
  * <p>What the planner learns from a failure: a refusal by the instrument, a limit violation
  * or a rejection by a person is a FAILED observation (the point itself is the problem); a
@@ -97,31 +92,30 @@ public final class CampaignEngine {
   private final Clock clock;
   private final StopRules stopRules;
 
-  private final ScheduledThreadPoolExecutor loop;
-  /** The planner runs here, off the engine thread, one call at a time. */
-  private final ExecutorService plannerThread;
-  /** Driver calls are made here, never on the engine thread: a driver that blocks must not stop the loop. */
-  private final ExecutorService calls;
+  private final EngineThreads threads;
   private final StepRunner steps;
   private final Recovery recovery;
   private final Planning planning;
   private final Reporting reporting;
+  private final PersonDecisions decisions;
+  /** The engine as its parts see it. */
+  private final Parts parts;
   private final CompletableFuture<RunSummary> completion = new CompletableFuture<>();
 
-  // ---- state, touched only on the engine thread
-  private RunRecord run;
-  private final Map<Integer, LiveExperiment> experiments = new LinkedHashMap<>();
-  private final List<Observation> observations = new ArrayList<>();
-  private int nextSeq = 1;
-  private boolean paused;
-  private boolean stopping;
-  private boolean aborted;
-  private boolean finished;
-  private String stopReason = "";
-  private Instant sessionStart;
-  private int endedThisSession;
+  // ---- the run's state, owned by the engine thread (see EngineThreads)
+  @GuardedBy("engine thread") private RunRecord run;
+  @GuardedBy("engine thread") private final Map<Integer, LiveExperiment> experiments = new LinkedHashMap<>();
+  @GuardedBy("engine thread") private final List<Observation> observations = new ArrayList<>();
+  @GuardedBy("engine thread") private int nextSeq = 1;
+  @GuardedBy("engine thread") private boolean paused;
+  @GuardedBy("engine thread") private boolean stopping;
+  @GuardedBy("engine thread") private boolean aborted;
+  @GuardedBy("engine thread") private boolean finished;
+  @GuardedBy("engine thread") private String stopReason = "";
+  @GuardedBy("engine thread") private Instant sessionStart;
+  @GuardedBy("engine thread") private int endedThisSession;
 
-  private CampaignEngine(Builder b) {
+  CampaignEngine(EngineBuilder b) {
     this.campaign = Objects.requireNonNull(b.campaign, "campaign");
     this.lab = Objects.requireNonNull(b.lab, "lab");
     this.store = Objects.requireNonNull(b.store, "store");
@@ -131,98 +125,17 @@ public final class CampaignEngine {
     this.clock = b.clock;
     this.stopRules = new StopRules(campaign, b.clock);
     this.reporting = new Reporting(store, b.clock, campaign.budget().experiments());
-    this.loop = new ScheduledThreadPoolExecutor(1, r -> daemonThread(r, "campaign-" + campaign.name()));
-    this.loop.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    this.loop.setRemoveOnCancelPolicy(true);
-    this.plannerThread = Executors.newSingleThreadExecutor(r -> daemonThread(r, "planner-" + campaign.name()));
-    this.calls = Executors.newCachedThreadPool(r -> daemonThread(r, "instrument-call-" + campaign.name()));
-    Parts parts = new Parts();
-    this.steps = new StepRunner(campaign, lab, store, clock, b.interlockPoll, calls, parts);
+    this.threads = new EngineThreads(campaign.name(), b.timers);
+    this.parts = new Parts();
+    this.steps = new StepRunner(campaign, lab, store, clock, b.interlockPoll, threads.calls, parts);
     this.recovery = new Recovery(campaign, lab, store, stopRules, parts);
-    this.planning = new Planning(campaign, lab, b.maxInFlight, plannerThread, parts);
+    this.planning = new Planning(campaign, lab, b.maxInFlight, threads.planner, parts);
+    this.decisions = new PersonDecisions(campaign, store, reporting, parts);
   }
 
-  private static Thread daemonThread(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
-  }
-
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /** How to assemble an engine; campaign, lab, store and planner are required. */
-  public static final class Builder {
-    private CampaignConfig campaign;
-    private Lab lab;
-    private Store store;
-    private LongFunction<Planner> planner;
-    private Long seed;
-    private boolean restart;
-    private Duration interlockPoll = Duration.ofMillis(250);
-    private Clock clock = Clock.systemUTC();
-    private int maxInFlight = Integer.MAX_VALUE;
-
-    private Builder() {}
-
-    /**
-     * At most this many experiments planned or running at once (default: as many as keep the
-     * instruments busy; see the class comment). 1 runs experiments strictly one after another.
-     */
-    public Builder maxInFlight(int maxInFlight) {
-      if (maxInFlight < 1) throw new IllegalArgumentException("maxInFlight must be >= 1");
-      this.maxInFlight = maxInFlight;
-      return this;
-    }
-
-    public Builder campaign(CampaignConfig campaign) {
-      this.campaign = campaign;
-      return this;
-    }
-
-    public Builder lab(Lab lab) {
-      this.lab = lab;
-      return this;
-    }
-
-    public Builder store(Store store) {
-      this.store = store;
-      return this;
-    }
-
-    /** Makes the planner for a seed: a resumed run uses the seed it was started with. */
-    public Builder planner(LongFunction<Planner> planner) {
-      this.planner = planner;
-      return this;
-    }
-
-    /** The seed of a new run (default: the campaign's {@code planner.seed}). */
-    public Builder seed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /** Start a new run even if one is unfinished (the old one is kept). */
-    public Builder restart(boolean restart) {
-      this.restart = restart;
-      return this;
-    }
-
-    /** How often a step held by an interlock reads the variables again. */
-    public Builder interlockPoll(Duration poll) {
-      this.interlockPoll = poll;
-      return this;
-    }
-
-    public Builder clock(Clock clock) {
-      this.clock = clock;
-      return this;
-    }
-
-    public CampaignEngine build() {
-      return new CampaignEngine(this);
-    }
+  /** Starts the assembly of an engine (see {@link EngineBuilder}). */
+  public static EngineBuilder builder() {
+    return new EngineBuilder();
   }
 
   // =================================================================== public API
@@ -237,12 +150,12 @@ public final class CampaignEngine {
    */
   public CompletableFuture<RunSummary> start() {
     try {
-      loop.submit(this::begin).get();
+      threads.runAndWait(this::begin);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting", e);
     } catch (ExecutionException e) {
-      shutdownThreads();
+      threads.shutdown();
       if (e.getCause() instanceof RuntimeException r) throw r;
       throw new IllegalStateException(e.getCause());
     }
@@ -273,7 +186,7 @@ public final class CampaignEngine {
     return onLoop(() -> {
       if (finished || paused) return;
       paused = true;
-      event("paused", "info", null, null, "paused: running steps finish, no new step starts");
+      event(EventKind.PAUSED, Severity.INFO, null, null, "paused: running steps finish, no new step starts");
       publishProgress();
     });
   }
@@ -282,7 +195,7 @@ public final class CampaignEngine {
     return onLoop(() -> {
       if (finished || !paused) return;
       paused = false;
-      event("resumed", "info", null, null, "resumed");
+      event(EventKind.RESUMED, Severity.INFO, null, null, "resumed");
       tick();
     });
   }
@@ -310,7 +223,7 @@ public final class CampaignEngine {
         return;
       }
       paused = true;
-      event("shutdown", "info", null, null, "shutting down: no new step starts; the run resumes on the next start");
+      event(EventKind.SHUTDOWN, Severity.INFO, null, null, "shutting down: no new step starts; the run resumes on the next start");
       drain(clock.instant().plus(grace), stopped);
     }).exceptionally(t -> {
       stopped.complete(null); // already ended
@@ -320,19 +233,17 @@ public final class CampaignEngine {
   }
 
   private void drain(Instant deadline, CompletableFuture<Void> stopped) {
-    boolean inFlight = experiments.values().stream().anyMatch(e -> e.inFlight != 0);
-    if (finished || !inFlight || !clock.instant().isBefore(deadline)) {
+    long left = experiments.values().stream().filter(e -> e.inFlight != 0).count();
+    if (finished || left == 0 || !clock.instant().isBefore(deadline)) {
       if (!finished) {
         finished = true;
         for (LiveExperiment e : experiments.values()) {
-          if (e.waitingLease != null) e.waitingLease.cancel(false);
-          e.releaseLease();
+          e.letGo();
         }
-        long left = experiments.values().stream().filter(e -> e.inFlight != 0).count();
         String unanswered = left == 0 ? "" : " (" + left + " commands got no answer in time; they are settled on resume as after a crash)";
         completion.completeExceptionally(new EngineStopped("run " + run.id() + " stopped without ending" + unanswered
             + "; the next start resumes it"));
-        shutdownThreads();
+        threads.shutdown();
       }
       stopped.complete(null);
       return;
@@ -342,37 +253,19 @@ public final class CampaignEngine {
 
   /** Experiments waiting for a person ({@code approval: manual}), with the decision that chose each. */
   public CompletableFuture<List<ExperimentRecord>> awaitingApproval() {
-    CompletableFuture<List<ExperimentRecord>> f = new CompletableFuture<>();
-    onLoop(() -> f.complete(experiments.values().stream()
-        .filter(e -> e.status == ExperimentStatus.AWAITING_APPROVAL).map(this::record).toList()))
-        .exceptionally(t -> {
-          f.completeExceptionally(t);
-          return null;
-        });
-    return f;
+    return threads.ask(() -> experiments.values().stream()
+        .filter(e -> e.status == ExperimentStatus.AWAITING_APPROVAL)
+        .map(e -> reporting.record(run.id(), e, Optional.empty(), Map.of(), Optional.ofNullable(e.cause))).toList(), this::fatal);
   }
 
   /** Lets a suggested experiment run. Fails if {@code seq} is not waiting for approval. */
   public CompletableFuture<Void> approve(int seq) {
-    return onLoop(() -> {
-      LiveExperiment e = awaiting(seq);
-      e.status = ExperimentStatus.PLANNED;
-      store.setExperimentStatus(run.id(), seq, ExperimentStatus.PLANNED, Optional.empty());
-      event("approved", "info", null, seq, "experiment #" + seq + " approved");
-      notifyExperiment(e);
-      tick();
-    });
+    return onLoop(() -> decisions.approve(seq));
   }
 
   /** Refuses a suggestion; the planner learns it as a failed point and plans another. */
   public CompletableFuture<Void> reject(int seq, String why) {
-    return onLoop(() -> {
-      LiveExperiment e = awaiting(seq);
-      String cause = "rejected: " + (why == null || why.isBlank() ? "by a person" : why);
-      finishExperiment(e, ExperimentStatus.REJECTED, cause, true);
-      event("rejected", "info", null, seq, "experiment #" + seq + " " + cause);
-      tick();
-    });
+    return onLoop(() -> decisions.reject(seq, why));
   }
 
   /**
@@ -419,116 +312,25 @@ public final class CampaignEngine {
    * @return the experiment afterwards; for a retry, the new experiment
    */
   public CompletableFuture<ExperimentRecord> release(int seq, Release decision) {
-    CompletableFuture<ExperimentRecord> f = new CompletableFuture<>();
-    onLoop(() -> f.complete(releaseNow(seq, decision))).exceptionally(t -> {
-      f.completeExceptionally(t);
-      return null;
-    });
-    return f;
-  }
-
-  private ExperimentRecord releaseNow(int seq, Release decision) {
-    LiveExperiment e = experiments.get(seq);
-    if (e == null) throw new IllegalStateException("run " + run.id() + " has no experiment #" + seq);
-    if (e.status != ExperimentStatus.HELD) throw HeldExperiments.notHeld(seq, e.status);
-    String held = e.cause == null ? "held" : e.cause;
-    ExperimentRecord result;
-    if (decision instanceof Release.Retry) {
-      if (stopping) {
-        throw new IllegalStateException("the run is stopping (" + stopReason + ") and starts no new experiment; mark #" + seq
-            + " failed or enter the values measured by hand");
-      }
-      OptionalInt budget = campaign.budget().experiments();
-      if (budget.isPresent() && counted() + unreachedInFlight() >= budget.getAsInt()) {
-        throw new IllegalStateException("no budget left to retry #" + seq + " (" + (counted() + unreachedInFlight()) + " of "
-            + budget.getAsInt() + " experiments reached an instrument or are planned); mark it failed or enter the values measured by hand");
-      }
-      int retrySeq = nextSeq++;
-      String cause = HeldExperiments.retryCause(held, decision.note(), retrySeq);
-      store.retryHeld(run.id(), seq, cause, retrySeq,
-          Suggestion.of(e.requested, "retry", "retry of held #" + seq + ": " + decision.note()));
-      e.status = ExperimentStatus.INTERRUPTED;
-      e.cause = cause;
-      notifyExperiment(e);
-      LiveExperiment retry = new LiveExperiment(retrySeq, e.requested);
-      retry.retryOf = OptionalInt.of(seq);
-      experiments.put(retrySeq, retry);
-      notifyExperiment(retry);
-      event("released", "info", null, seq, "experiment #" + seq + " released: its conditions run again as #" + retrySeq);
-      result = record(retry);
-    } else if (decision instanceof Release.Measured m) {
-      Map<String, Double> values;
-      try {
-        values = HeldExperiments.checkedValues(m.values(), campaign.objectives().stream().map(o -> o.objective().name()).toList());
-      } catch (IllegalArgumentException bad) {
-        throw new IllegalStateException(bad.getMessage(), bad); // a refused request, not a failure of the run
-      }
-      Observation observation = Observation.ok(e.requested, values);
-      e.status = ExperimentStatus.DONE;
-      e.cause = HeldExperiments.measuredCause(held, decision.note());
-      store.finishExperiment(run.id(), seq, ExperimentStatus.DONE, Optional.of(e.requested), values, Optional.of(e.cause),
-          Optional.of(observation));
-      observations.add(observation);
-      stopRules.observed(seq, e.requested, values);
-      notifyExperiment(e, Optional.of(e.requested), values, Optional.of(e.cause));
-      event("released", "info", null, seq, "experiment #" + seq + " released with values measured by hand: " + values);
-      result = record(e, Optional.of(e.requested), values, Optional.of(e.cause));
-    } else {
-      // finishExperiment counts it as ended this session; it ended before, so take that back (the ETA)
-      finishExperiment(e, ExperimentStatus.FAILED, HeldExperiments.failedCause(held, decision.note()), true);
-      endedThisSession--;
-      event("released", "info", null, seq, "experiment #" + seq + " released as failed; the planner learns its point as a failure");
-      result = record(e);
-    }
-    tick();
-    return result;
-  }
-
-  private LiveExperiment awaiting(int seq) {
-    LiveExperiment e = experiments.get(seq);
-    if (e == null || e.status != ExperimentStatus.AWAITING_APPROVAL) {
-      throw new IllegalStateException("experiment #" + seq + " is not waiting for approval");
-    }
-    return e;
+    return threads.ask(() -> decisions.release(seq, decision), this::fatal);
   }
 
   private CompletableFuture<Void> onLoop(Runnable action) {
-    CompletableFuture<Void> f = new CompletableFuture<>();
-    try {
-      loop.execute(() -> {
-        try {
-          action.run();
-          f.complete(null);
-        } catch (IllegalStateException e) {
-          f.completeExceptionally(e);
-        } catch (RuntimeException e) {
-          f.completeExceptionally(e);
-          fatal(e);
-        }
-      });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      f.completeExceptionally(new IllegalStateException("the run has ended"));
-    }
-    return f;
+    return threads.ask(() -> {
+      action.run();
+      return null;
+    }, this::fatal);
   }
 
   /** Runs {@code action} on the engine thread; a failure there (the store) ends the run. */
   private boolean later(Runnable action) {
-    try {
-      loop.execute(() -> guarded(action));
-      return true;
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      log.debug("engine of {} already stopped; dropped a late task", campaign.name());
-      return false;
-    }
+    boolean queued = threads.later(() -> guarded(action));
+    if (!queued) log.debug("engine of {} already stopped; dropped a late task", campaign.name());
+    return queued;
   }
 
-  private ScheduledFuture<?> after(Duration delay, Runnable action) {
-    try {
-      return loop.schedule(() -> guarded(action), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      return null;
-    }
+  private Timers.Timer after(Duration delay, Runnable action) {
+    return threads.after(delay, () -> guarded(action));
   }
 
   private void guarded(Runnable action) {
@@ -554,7 +356,7 @@ public final class CampaignEngine {
     if (restart || latest.isEmpty()) {
       run = store.createRun(campaign.name(), campaign.sha256(), requestedSeed);
       planning.use(plannerFactory.apply(run.seed()));
-      event("run-started", "info", null, null, "run " + run.id() + " started (seed " + run.seed() + ")");
+      event(EventKind.RUN_STARTED, Severity.INFO, null, null, "run " + run.id() + " started (seed " + run.seed() + ")");
     } else {
       run = latest.get();
       if (!run.campaignSha256().equals(campaign.sha256())) {
@@ -568,10 +370,10 @@ public final class CampaignEngine {
         stopReason = run.stopReason().orElse(run.status().name().toLowerCase());
         publishProgress();
         completion.complete(summary(run.status()));
-        shutdownThreads();
+        threads.shutdown();
         return;
       }
-      event("run-resumed", "info", null, null, "run " + run.id() + " resumed with " + observations.size() + " observations");
+      event(EventKind.RUN_RESUMED, Severity.INFO, null, null, "run " + run.id() + " resumed with " + observations.size() + " observations");
     }
     publishProgress();
     later(this::tick);
@@ -600,11 +402,11 @@ public final class CampaignEngine {
 
   private void tick() {
     if (finished) return;
-    if (!stopping) stopRules.reason(run.startedAt(), counted(), experiments.size()).ifPresent(this::stop);
+    if (!stopping) stopRules.reason(run.startedAt(), counted(), experiments.size()).ifPresent(parts::stop);
     if (stopping) {
       for (LiveExperiment e : List.copyOf(experiments.values())) {
         if (e.status == ExperimentStatus.AWAITING_APPROVAL) {
-          finishExperiment(e, ExperimentStatus.FAILED, "not approved before the campaign stopped", false);
+          parts.finish(e, ExperimentStatus.FAILED, "not approved before the campaign stopped", false);
         }
       }
       if (active().isEmpty()) {
@@ -620,13 +422,6 @@ public final class CampaignEngine {
     publishProgress();
   }
 
-  /** Starts nothing new from now on; the run ends when its experiments in flight have ended. */
-  private void stop(String reason) {
-    stopping = true;
-    stopReason = reason;
-    event("stopping", "info", null, null, "stopping: " + stopReason);
-  }
-
   private List<LiveExperiment> active() {
     return experiments.values().stream().filter(e -> !e.status.finished()).toList();
   }
@@ -639,29 +434,6 @@ public final class CampaignEngine {
     return (int) experiments.values().stream().filter(e -> !e.reached && !e.status.finished()).count();
   }
 
-  private void done(LiveExperiment e, Point point, Map<String, Double> values) {
-    Observation observation = Observation.ok(point, values);
-    e.status = ExperimentStatus.DONE;
-    e.busy = false;
-    store.finishExperiment(run.id(), e.seq, ExperimentStatus.DONE, Optional.of(point), values, Optional.ofNullable(e.cause),
-        Optional.of(observation));
-    observations.add(observation);
-    endedThisSession++;
-    stopRules.observed(e.seq, point, values);
-    notifyExperiment(e, Optional.of(point), values, Optional.ofNullable(e.cause));
-  }
-
-  private void finishExperiment(LiveExperiment e, ExperimentStatus status, String cause, boolean learned) {
-    e.status = status;
-    e.busy = false;
-    e.cause = cause;
-    Optional<Observation> failed = learned ? Optional.of(Observation.failed(e.requested)) : Optional.empty();
-    store.finishExperiment(run.id(), e.seq, status, Optional.empty(), Map.of(), Optional.of(cause), failed);
-    failed.ifPresent(observations::add);
-    endedThisSession++;
-    notifyExperiment(e, Optional.empty(), Map.of(), Optional.of(cause));
-  }
-
   // =================================================================== abort and the end
 
   private void abortNow(String reason) {
@@ -669,32 +441,19 @@ public final class CampaignEngine {
     aborted = true;
     stopping = true;
     stopReason = "aborted: " + reason;
-    event("abort", "alert", null, null, "abort: " + reason);
-    Set<String> used = new LinkedHashSet<>();
-    campaign.workflow().forEach(s -> used.add(s.instrument()));
-    List<CompletableFuture<?>> sent = new ArrayList<>();
-    for (String instrument : used) {
-      Optional<String> command = lab.abortCommand(instrument);
-      if (command.isEmpty()) continue;
-      CompletableFuture<Reply> f = steps.call(() -> lab.instrument(instrument).execute(Command.of(command.get())));
-      sent.add(f.orTimeout(10, TimeUnit.SECONDS).handle((r, t) -> {
-        later(() -> event(t == null ? "abort-sent" : "abort-failed", t == null ? "info" : "alert", instrument, null,
-            instrument + "." + command.get() + (t == null ? " acknowledged" : " failed: " + StepRunner.rootMessage(t))));
-        return null;
-      }));
-    }
+    event(EventKind.ABORT, Severity.ALERT, null, null, "abort: " + reason);
+    CompletableFuture<Void> sent = steps.sendAborts();
     for (LiveExperiment e : active()) {
       if (e.waitingLease != null) e.waitingLease.cancel(false);
-      if (e.watchdog != null) e.watchdog.cancel(false);
+      if (e.watchdog != null) e.watchdog.cancel();
       if (e.inFlight != 0) {
         store.stepEnded(run.id(), e.seq, e.stepIndex, e.inFlight, StepStatus.FAILED, "aborted", reason);
         e.inFlight = 0;
       }
       e.releaseLease();
-      finishExperiment(e, ExperimentStatus.FAILED, "aborted: " + reason, false);
+      parts.finish(e, ExperimentStatus.FAILED, "aborted: " + reason, false);
     }
-    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
-        .whenComplete((ignored, t) -> later(() -> endRun(RunStatus.ABORTED, stopReason)));
+    sent.whenComplete((ignored, t) -> later(() -> endRun(RunStatus.ABORTED, stopReason)));
   }
 
   private void endRun(RunStatus status, String reason) {
@@ -702,10 +461,10 @@ public final class CampaignEngine {
     finished = true;
     store.endRun(run.id(), status, reason);
     run = store.run(run.id()).orElse(run);
-    event("run-ended", "info", null, null, "run " + run.id() + " " + status.name().toLowerCase() + ": " + reason);
+    event(EventKind.RUN_ENDED, Severity.INFO, null, null, "run " + run.id() + " " + status.name().toLowerCase() + ": " + reason);
     publishProgress();
     completion.complete(summary(status));
-    shutdownThreads();
+    threads.shutdown();
   }
 
   private RunSummary summary(RunStatus status) {
@@ -722,39 +481,20 @@ public final class CampaignEngine {
     if (finished) return;
     finished = true;
     for (LiveExperiment e : experiments.values()) {
-      if (e.waitingLease != null) e.waitingLease.cancel(false);
-      e.releaseLease();
+      e.letGo();
     }
     completion.completeExceptionally(t);
-    shutdownThreads();
-  }
-
-  private void shutdownThreads() {
-    loop.shutdown();
-    plannerThread.shutdownNow();
-    calls.shutdown();
+    threads.shutdown();
   }
 
   // =================================================================== events and progress
 
-  private void event(String kind, String severity, String instrument, Integer seq, String message) {
+  private void event(EventKind kind, Severity severity, String instrument, Integer seq, String message) {
     reporting.event(run.id(), kind, severity, instrument, seq, message);
   }
 
-  private ExperimentRecord record(LiveExperiment e) {
-    return record(e, Optional.empty(), Map.of(), Optional.ofNullable(e.cause));
-  }
-
-  private ExperimentRecord record(LiveExperiment e, Optional<Point> achieved, Map<String, Double> values, Optional<String> cause) {
-    return reporting.record(run.id(), e, achieved, values, cause);
-  }
-
-  private void notifyExperiment(LiveExperiment e) {
-    notifyExperiment(e, Optional.empty(), Map.of(), Optional.ofNullable(e.cause));
-  }
-
-  private void notifyExperiment(LiveExperiment e, Optional<Point> achieved, Map<String, Double> values, Optional<String> cause) {
-    reporting.experiment(run.id(), e, achieved, values, cause);
+  private void notifyExperiment(LiveExperiment e, Optional<Point> achieved, Map<String, Double> values) {
+    reporting.experiment(run.id(), e, achieved, values, Optional.ofNullable(e.cause));
   }
 
   private void publishProgress() {
@@ -790,9 +530,12 @@ public final class CampaignEngine {
       return stopping;
     }
 
+    /** Starts nothing new from now on; the run ends when its experiments in flight have ended. */
     @Override
     public void stop(String reason) {
-      CampaignEngine.this.stop(reason);
+      stopping = true;
+      stopReason = reason;
+      event(EventKind.STOPPING, Severity.INFO, null, null, "stopping: " + stopReason);
     }
 
     @Override
@@ -806,23 +549,38 @@ public final class CampaignEngine {
     }
 
     @Override
-    public void event(String kind, String severity, String instrument, Integer seq, String message) {
+    public void event(EventKind kind, Severity severity, String instrument, Integer seq, String message) {
       CampaignEngine.this.event(kind, severity, instrument, seq, message);
     }
 
     @Override
     public void finish(LiveExperiment e, ExperimentStatus status, String cause, boolean learned) {
-      finishExperiment(e, status, cause, learned);
+      e.status = status;
+      e.busy = false;
+      e.cause = cause;
+      Optional<Observation> failed = learned ? Optional.of(Observation.failed(e.requested)) : Optional.empty();
+      store.finishExperiment(run.id(), e.seq, status, Optional.empty(), Map.of(), Optional.of(cause), failed);
+      failed.ifPresent(observations::add);
+      endedThisSession++;
+      notifyExperiment(e);
     }
 
     @Override
-    public void done(LiveExperiment e, Point achieved, Map<String, Double> values) {
-      CampaignEngine.this.done(e, achieved, values);
+    public void done(LiveExperiment e, Point point, Map<String, Double> values) {
+      Observation observation = Observation.ok(point, values);
+      e.status = ExperimentStatus.DONE;
+      e.busy = false;
+      store.finishExperiment(run.id(), e.seq, ExperimentStatus.DONE, Optional.of(point), values, Optional.ofNullable(e.cause),
+          Optional.of(observation));
+      observations.add(observation);
+      endedThisSession++;
+      stopRules.observed(e.seq, point, values);
+      CampaignEngine.this.notifyExperiment(e, Optional.of(point), values);
     }
 
     @Override
     public void notifyExperiment(LiveExperiment e) {
-      CampaignEngine.this.notifyExperiment(e);
+      CampaignEngine.this.notifyExperiment(e, Optional.empty(), Map.of());
     }
 
     @Override
@@ -831,7 +589,7 @@ public final class CampaignEngine {
     }
 
     @Override
-    public ScheduledFuture<?> after(Duration delay, Runnable action) {
+    public Timers.Timer after(Duration delay, Runnable action) {
       return CampaignEngine.this.after(delay, action);
     }
 
@@ -848,6 +606,31 @@ public final class CampaignEngine {
     @Override
     public void tick() {
       CampaignEngine.this.tick();
+    }
+
+    @Override
+    public LiveExperiment experiment(int seq) {
+      return experiments.get(seq);
+    }
+
+    @Override
+    public String stopReason() {
+      return stopReason;
+    }
+
+    @Override
+    public int nextSeq() {
+      return nextSeq++;
+    }
+
+    @Override
+    public void add(LiveExperiment e) {
+      experiments.put(e.seq, e);
+    }
+
+    @Override
+    public void endedEarlier() {
+      endedThisSession--;
     }
   }
 }

@@ -1,12 +1,14 @@
 package io.labloop.orchestrator.campaign;
 
+import io.labloop.orchestrator.store.Severity;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.store.ExperimentStatus;
+import io.labloop.orchestrator.threads.Timers;
 import io.labloop.planners.Point;
 import io.labloop.planners.Suggestion;
 import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * What the parts of a {@link CampaignEngine} ask of the engine that coordinates them: the run's
@@ -42,7 +44,7 @@ interface Coordinator {
   int activeCount();
 
   /** Stores an event and tells the listeners; {@code instrument} and {@code seq} may be null. */
-  void event(String kind, String severity, String instrument, Integer seq, String message);
+  void event(EventKind kind, Severity severity, String instrument, Integer seq, String message);
 
   /**
    * Ends an experiment that produced no observation (failed, interrupted, held, rejected).
@@ -66,9 +68,27 @@ interface Coordinator {
   /** Runs {@code action} on the engine thread; false if the engine has stopped and will not run it. */
   boolean later(Runnable action);
 
-  /** Runs {@code action} on the engine thread after {@code delay}; null if the engine has stopped. */
-  ScheduledFuture<?> after(Duration delay, Runnable action);
+  /** Runs {@code action} on the engine thread after {@code delay}; {@link Timers.Timer#NONE} if the engine has stopped. */
+  Timers.Timer after(Duration delay, Runnable action);
 
   /** Decides what happens next across all experiments (see the {@link CampaignEngine} class comment). */
   void tick();
+
+  /** The experiment numbered {@code seq}, or null. */
+  LiveExperiment experiment(int seq);
+
+  /** Why the run stops ({@link #stopping()}), or empty. */
+  String stopReason();
+
+  /** Takes the next free experiment number. */
+  int nextSeq();
+
+  /** Adds an experiment (stored already) to the run. */
+  void add(LiveExperiment e);
+
+  /**
+   * The experiment that just ended had ended in an earlier session (it was held), so it does not
+   * count toward this session's pace (the ETA).
+   */
+  void endedEarlier();
 }

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
+import io.labloop.orchestrator.threads.Timers;
 
 /**
  * One experiment of a running campaign as the engine holds it in memory: where it is in the
@@ -34,7 +34,7 @@ final class LiveExperiment {
   final Map<Integer, Integer> attempts = new HashMap<>();
   CompletableFuture<Lease> waitingLease;
   Lease lease;
-  ScheduledFuture<?> watchdog;
+  Timers.Timer watchdog;
   /** The attempt whose command is in flight, 0 when none is. */
   int inFlight;
   Instant holdSince;
@@ -44,6 +44,12 @@ final class LiveExperiment {
   LiveExperiment(int seq, Point requested) {
     this.seq = seq;
     this.requested = requested;
+  }
+
+  /** Lets go of the instrument: stops waiting for a lease and gives back the one it holds. */
+  void letGo() {
+    if (waitingLease != null) waitingLease.cancel(false);
+    releaseLease();
   }
 
   void releaseLease() {

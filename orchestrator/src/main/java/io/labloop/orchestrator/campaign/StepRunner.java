@@ -1,5 +1,7 @@
 package io.labloop.orchestrator.campaign;
 
+import io.labloop.orchestrator.store.Severity;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.drivers.Command;
 import io.labloop.drivers.InstrumentError;
 import io.labloop.drivers.Reply;
@@ -19,9 +21,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -109,7 +113,7 @@ final class StepRunner {
     }
     Optional<String> violation = Safety.limitViolation(instrument, args);
     if (violation.isPresent()) {
-      loop.event("limit", "warning", step.instrument(), e.seq, "experiment #" + e.seq + ": " + violation.get() + "; nothing sent");
+      loop.event(EventKind.LIMIT, Severity.WARNING, step.instrument(), e.seq, "experiment #" + e.seq + ": " + violation.get() + "; nothing sent");
       refuse(e, step, args, "limit", violation.get(), true);
       return;
     }
@@ -170,7 +174,7 @@ final class StepRunner {
     if (unmet.isEmpty()) {
       if (e.holdSince != null) {
         long held = Duration.between(e.holdSince, clock.instant()).toMillis();
-        loop.event("interlock-cleared", "info", step.instrument(), e.seq, "experiment #" + e.seq + ": interlock of " + where + " met after "
+        loop.event(EventKind.INTERLOCK_CLEARED, Severity.INFO, step.instrument(), e.seq, "experiment #" + e.seq + ": interlock of " + where + " met after "
             + held + " ms; sending");
         // the experiment carries the hold: a person reading its row sees why it took longer
         e.cause = "interlock: " + where + " held " + held + " ms (" + e.holdNote + ")";
@@ -184,7 +188,7 @@ final class StepRunner {
     if (e.holdSince == null) {
       e.holdSince = now;
       e.holdNote = what;
-      loop.event("interlock-hold", "warning", step.instrument(), e.seq, "experiment #" + e.seq + ": " + where + " held: " + what);
+      loop.event(EventKind.INTERLOCK_HOLD, Severity.WARNING, step.instrument(), e.seq, "experiment #" + e.seq + ": " + where + " held: " + what);
     }
     if (Duration.between(e.holdSince, now).compareTo(command.timeout()) >= 0) {
       refuse(e, step, args, "interlock", where + " held longer than its timeout (" + command.timeout().toSeconds() + " s): " + what, false);
@@ -229,6 +233,27 @@ final class StepRunner {
   }
 
   /** Calls a driver on the call pool; a driver that throws instead of failing its future is treated the same. */
+  /**
+   * Sends the {@code abort} command to every instrument of the workflow that has one, with an
+   * event for each answer; completes when all have answered or given up (10 s each).
+   */
+  CompletableFuture<Void> sendAborts() {
+    Set<String> used = new LinkedHashSet<>();
+    campaign.workflow().forEach(s -> used.add(s.instrument()));
+    List<CompletableFuture<?>> sent = new ArrayList<>();
+    for (String instrument : used) {
+      Optional<String> command = lab.abortCommand(instrument);
+      if (command.isEmpty()) continue;
+      CompletableFuture<Reply> f = call(() -> lab.instrument(instrument).execute(Command.of(command.get())));
+      sent.add(f.orTimeout(10, TimeUnit.SECONDS).handle((r, t) -> {
+        loop.later(() -> loop.event(t == null ? EventKind.ABORT_SENT : EventKind.ABORT_FAILED, t == null ? Severity.INFO : Severity.ALERT, instrument, null,
+            instrument + "." + command.get() + (t == null ? " acknowledged" : " failed: " + rootMessage(t))));
+        return null;
+      }));
+    }
+    return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+  }
+
   <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> driverCall) {
     try {
       return CompletableFuture.supplyAsync(driverCall, calls).thenCompose(f -> f);
@@ -256,7 +281,7 @@ final class StepRunner {
       return;
     }
     e.inFlight = 0;
-    if (e.watchdog != null) e.watchdog.cancel(false);
+    if (e.watchdog != null) e.watchdog.cancel();
     if (error == null) {
       List<Store.NewAttachment> files = reply.attachments().stream()
           .map(a -> new Store.NewAttachment(a.name(), a.mediaType(), a.data())).toList();
@@ -275,9 +300,9 @@ final class StepRunner {
       e.releaseLease();
       if (ie.isPresent() && ie.get() instanceof InstrumentError.Timeout) {
         lab.markError(step.instrument(), message);
-        loop.event("step-timeout", "alert", step.instrument(), e.seq, "experiment #" + e.seq + ": " + message);
+        loop.event(EventKind.STEP_TIMEOUT, Severity.ALERT, step.instrument(), e.seq, "experiment #" + e.seq + ": " + message);
       } else {
-        loop.event("step-failed", "warning", step.instrument(), e.seq, "experiment #" + e.seq + ": " + kind + ": " + message);
+        loop.event(EventKind.STEP_FAILED, Severity.WARNING, step.instrument(), e.seq, "experiment #" + e.seq + ": " + kind + ": " + message);
       }
       boolean learned = ie.isPresent() && ie.get() instanceof InstrumentError.Refused;
       loop.finish(e, ExperimentStatus.FAILED, kind + ": " + message, learned);
@@ -291,7 +316,7 @@ final class StepRunner {
     String message = step.instrument() + "." + step.command() + ": no reply within its timeout of " + timeout.toMillis() + " ms";
     store.stepEnded(loop.runId(), e.seq, index, attempt, StepStatus.FAILED, "watchdog", message);
     lab.markError(step.instrument(), message);
-    loop.event("watchdog", "alert", step.instrument(), e.seq, "experiment #" + e.seq + ": " + message + "; instrument marked in error");
+    loop.event(EventKind.WATCHDOG, Severity.ALERT, step.instrument(), e.seq, "experiment #" + e.seq + ": " + message + "; instrument marked in error");
     e.releaseLease();
     loop.finish(e, ExperimentStatus.FAILED, "watchdog: " + message, false);
     loop.tick();

@@ -2,10 +2,10 @@ package io.labloop.orchestrator.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.labloop.orchestrator.bench.MultiObjectiveBenchmark;
-import io.labloop.orchestrator.bench.PlannerBenchmark;
-import io.labloop.orchestrator.bench.PlannerBenchmarkProblem;
-import io.labloop.orchestrator.bench.PlannerBenchmarkTiming;
+import io.labloop.orchestrator.bench.planners.MultiObjectiveBenchmark;
+import io.labloop.orchestrator.bench.planners.PlannerBenchmark;
+import io.labloop.orchestrator.bench.planners.PlannerBenchmarkProblem;
+import io.labloop.orchestrator.bench.planners.PlannerBenchmarkTiming;
 import io.labloop.planners.PlannerSpec;
 import io.labloop.planners.Planners;
 import io.labloop.simulators.functions.TestFunctions;

@@ -3,6 +3,7 @@ package io.labloop.orchestrator.cli;
 import io.labloop.drivers.Drivers;
 import io.labloop.orchestrator.campaign.Best;
 import io.labloop.orchestrator.campaign.CampaignEngine;
+import io.labloop.orchestrator.campaign.EngineBuilder;
 import io.labloop.orchestrator.campaign.CampaignProblem;
 import io.labloop.orchestrator.campaign.EngineListener;
 import io.labloop.orchestrator.campaign.EngineStopped;
@@ -13,6 +14,7 @@ import io.labloop.orchestrator.config.LabConfig;
 import io.labloop.orchestrator.lab.Lab;
 import io.labloop.orchestrator.lab.LabUnavailable;
 import io.labloop.orchestrator.lab.VirtualLabs;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.store.EventRecord;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.ExperimentStatus;
@@ -91,7 +93,7 @@ final class CampaignSession {
       lab = Lab.connect(labConfig, Drivers.standard(), o.connectTimeout());
       CampaignConfig campaign = o.campaign();
       PlannerSpec spec = campaign.planner();
-      CampaignEngine.Builder b = CampaignEngine.builder().campaign(campaign).lab(lab).store(store)
+      EngineBuilder b = CampaignEngine.builder().campaign(campaign).lab(lab).store(store)
           .planner(seed -> Planners.create(new PlannerSpec(spec.type(), seed, spec.options()))).restart(o.restart());
       o.seed().ifPresent(b::seed);
       CampaignEngine engine = b.build();
@@ -266,7 +268,7 @@ final class CampaignSession {
     /** A hold needs a person: say so at once, with the way out, not only in the summary. */
     @Override
     public synchronized void onEvent(EventRecord event) {
-      if (!"held".equals(event.kind())) return;
+      if (event.kind() != EventKind.HELD) return;
       if (terminal && !last.isEmpty()) out.println();
       out.println(event.message());
       out.println("  to release it now (retry, fail, or values measured by hand): stop this run (Ctrl-C), start 'labloop daemon --lab "

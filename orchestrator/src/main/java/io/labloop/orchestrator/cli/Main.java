@@ -27,6 +27,7 @@ import picocli.CommandLine.HelpCommand;
       RunCommand.class,
       SimCommand.class,
       ExportCommand.class,
+      ReportCommand.class,
       ImportCommand.class,
       BenchCommand.class,
       VersionCommand.class,

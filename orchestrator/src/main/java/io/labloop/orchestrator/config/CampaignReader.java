@@ -1,5 +1,6 @@
 package io.labloop.orchestrator.config;
 
+import io.labloop.settings.Spelling;
 import io.labloop.orchestrator.config.CampaignConfig.ObjectiveSource;
 import io.labloop.orchestrator.config.CampaignConfig.OutputRef;
 import io.labloop.orchestrator.config.YamlNode.Scalar;

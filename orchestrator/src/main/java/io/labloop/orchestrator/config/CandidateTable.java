@@ -1,5 +1,6 @@
 package io.labloop.orchestrator.config;
 
+import io.labloop.settings.Spelling;
 import io.labloop.planners.Parameter;
 import io.labloop.planners.Point;
 import io.labloop.settings.CsvTable;

@@ -1,5 +1,6 @@
 package io.labloop.orchestrator.config;
 
+import io.labloop.settings.Spelling;
 import io.labloop.drivers.Drivers;
 import io.labloop.orchestrator.config.YamlNode.MapNode;
 import io.labloop.orchestrator.config.YamlNode.Scalar;

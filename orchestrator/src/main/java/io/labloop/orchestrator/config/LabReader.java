@@ -1,11 +1,12 @@
 package io.labloop.orchestrator.config;
 
+import io.labloop.settings.Spelling;
 import io.labloop.drivers.Drivers;
 import io.labloop.drivers.InstrumentSpec;
-import io.labloop.drivers.SettingsProblem;
+import io.labloop.settings.SettingsProblem;
 import io.labloop.orchestrator.config.YamlNode.MapNode;
 import io.labloop.orchestrator.config.YamlNode.Scalar;
-import io.labloop.simulators.SimulationProblem;
+import io.labloop.settings.SettingsProblem;
 import io.labloop.simulators.SimulationSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -231,7 +232,7 @@ final class LabReader {
    * here because only the reader knows where the lab file is.
    */
   private static void simulation(YamlNode root, Path labDir, Report report) {
-    for (SimulationProblem p : SimulationSettings.check(asMap(root.plain()))) {
+    for (SettingsProblem p : SimulationSettings.check(asMap(root.plain()))) {
       report.error(aboutKey(root, p.path(), p.message()) ? root.keyPosition(p.path()) : root.find(p.path()).pos(), p.message());
     }
     YamlNode dataset = root.find(List.of("simulation", "world", "dataset"));

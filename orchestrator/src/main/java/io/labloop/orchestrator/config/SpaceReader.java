@@ -1,5 +1,6 @@
 package io.labloop.orchestrator.config;
 
+import io.labloop.settings.Spelling;
 import io.labloop.planners.CandidatePool;
 import io.labloop.planners.Constraint;
 import io.labloop.planners.Parameter;

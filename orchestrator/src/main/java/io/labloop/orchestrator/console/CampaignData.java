@@ -190,7 +190,7 @@ public final class CampaignData {
     /**
      * One page of the table.
      *
-     * @param statuses show only these (e.g. DONE, FAILED); empty for all
+     * @param statuses show only these (as the API names them: DONE, FAILED, WAITING_APPROVAL ...); empty for all
      * @param sort {@code seq}, {@code -seq}, {@code status}, {@code objective:NAME} (best first) or {@code -objective:NAME}
      */
     public Page page(int offset, int limit, Set<String> statuses, String sort) {
@@ -323,9 +323,9 @@ public final class CampaignData {
     }
   }
 
-  /** The status as the JSON API names it. */
+  /** The status as the JSON API names it (the store's AWAITING_APPROVAL is the API's WAITING_APPROVAL). */
   static String status(ExperimentStatus s) {
-    return s.name();
+    return s == ExperimentStatus.AWAITING_APPROVAL ? "WAITING_APPROVAL" : s.name();
   }
 
   static Set<String> statuses(String csv) {

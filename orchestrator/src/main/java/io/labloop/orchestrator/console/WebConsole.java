@@ -184,7 +184,7 @@ public final class WebConsole implements ApiExtension {
   private void signIn(Context ctx) {
     String token;
     try {
-      JsonNode body = json.readTree(ctx.body());
+      JsonNode body = json.readTree(io.labloop.orchestrator.api.ApiServer.body(ctx));
       token = body == null || body.get("token") == null ? null : body.get("token").asText();
     } catch (IOException e) {
       throw ApiProblem.invalid("expected a JSON object {\"token\": \"...\"}", List.of());

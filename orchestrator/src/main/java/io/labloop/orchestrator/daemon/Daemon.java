@@ -17,6 +17,8 @@ import io.labloop.orchestrator.metrics.LabMetrics;
 import io.labloop.orchestrator.schedule.CronSchedule;
 import io.labloop.orchestrator.schedule.JobStore;
 import io.labloop.orchestrator.schedule.LabScheduler;
+import io.labloop.orchestrator.store.EventKind;
+import io.labloop.orchestrator.store.Severity;
 import io.labloop.orchestrator.store.Store;
 import io.labloop.orchestrator.store.StoreLocation;
 import java.io.IOException;
@@ -75,6 +77,9 @@ public final class Daemon implements AutoCloseable {
     TokenFile own = TokenFile.resolve(data, env);
     Tokens.Builder tokens = Tokens.builder().token(own.name(), own.token());
     config.tokens().forEach(tokens::digest);
+    Tokens atStart = tokens.build(); // a name used twice fails the start, not every request
+    boolean fromFile = env.get("LABLOOP_TOKEN") == null || env.get("LABLOOP_TOKEN").isBlank();
+    java.util.function.Supplier<Tokens> accepted = fromFile ? new TokenRotation(data.resolve("token"), config.tokens()) : () -> atStart;
 
     LabConfig labConfig = loader.loadLab(config.lab());
     lab.set(connect(labConfig));
@@ -96,13 +101,12 @@ public final class Daemon implements AutoCloseable {
         scheduler.calibration(c.instrument(), c.command(), CronSchedule.parse(c.cron(), config.zone()));
       }
       resumed = campaigns.resumeAll();
-      Tokens known = tokens.build();
       api = ApiServer.builder()
           .settings(new ApiServer.Settings(config.bind(), config.port(), config.tls(), config.maxBody(), version))
           .campaigns(campaigns)
           .reload(this::reload)
-          .tokens(known)
-          .extension(new WebConsole(campaigns, store, known::authenticate, config.campaignDir()))
+          .tokens(accepted)
+          .extension(new WebConsole(campaigns, store, who -> accepted.get().authenticate(who), config.campaignDir()))
           .metrics(metrics::scrape)
           .registry(metrics.registry())
           .build()
@@ -151,18 +155,26 @@ public final class Daemon implements AutoCloseable {
    * reconnected); while campaigns run it is applied instrument by instrument, see
    * {@link #reloadWhileRunning}.
    */
-  public synchronized ReloadResult reload(Actor who) {
+  public ReloadResult reload(Actor who) {
     String file = config.lab().toString();
     LabConfig next;
     try {
+      // Read and checked before the lock: a file that is slow to read (a network share) or
+      // refused (a FIFO) must not hold SIGTERM or another reload behind it.
       next = loader.loadLab(config.lab());
     } catch (ConfigException e) {
       List<String> problems = e.problems().stream().sorted().map(ConfigProblem::toString).toList();
       log.warn("reload by {}: {} rejected ({} problems); the running configuration stays", who.name(), file, problems.size());
       problems.forEach(p -> log.warn("  {}", p));
-      campaigns.announce(EngineCampaignService.AUDIT, "WARNING", who, "reload of " + file + " rejected (" + problems.size() + " problems)");
+      campaigns.announce(EventKind.AUDIT, Severity.WARNING, who, "reload of " + file + " rejected (" + problems.size() + " problems)");
       return new ReloadResult(false, file, List.of(), problems);
     }
+    return swap(who, file, next);
+  }
+
+  /** The part of a reload that changes the daemon, under its lock; no file is read here. */
+  private synchronized ReloadResult swap(Actor who, String file, LabConfig next) {
+    if (closed) return new ReloadResult(false, file, List.of(), List.of(file + ":1:1: error: not applied: the daemon is stopping"));
     LabConfig current = labFile.get();
     List<String> changes = differences(current, next);
     if (changes.isEmpty()) {
@@ -183,7 +195,7 @@ public final class Daemon implements AutoCloseable {
       return new ReloadResult(false, file, changes, List.of(file + ":1:1: error: not applied: " + e.getMessage()));
     }
     log.info("reload by {}: {} applied: {}", who.name(), file, changes);
-    campaigns.announce(EngineCampaignService.AUDIT, "INFO", who, "reloaded " + file + ": " + String.join("; ", changes));
+    campaigns.announce(EventKind.AUDIT, Severity.INFO, who, "reloaded " + file + ": " + String.join("; ", changes));
     return new ReloadResult(true, file, changes, List.of());
   }
 
@@ -214,7 +226,7 @@ public final class Daemon implements AutoCloseable {
     if (!problems.isEmpty()) {
       log.warn("reload by {}: {} rejected ({} problems); the running configuration stays", who.name(), file, problems.size());
       problems.forEach(p -> log.warn("  {}", p));
-      campaigns.announce(EngineCampaignService.AUDIT, "WARNING", who, "reload of " + file + " rejected (" + problems.size()
+      campaigns.announce(EventKind.AUDIT, Severity.WARNING, who, "reload of " + file + " rejected (" + problems.size()
           + " problems): " + problems.get(0));
       return new ReloadResult(false, file, changes, problems);
     }
@@ -222,7 +234,7 @@ public final class Daemon implements AutoCloseable {
     LabConfig apply = config.sim() ? withReachedEndpoints(next, running.config()) : next;
     Lab.Reload r;
     try {
-      r = running.reload(apply, Duration.ofSeconds(30), name -> campaigns.announce(EngineCampaignService.AUDIT, "INFO", null,
+      r = running.reload(apply, Duration.ofSeconds(30), name -> campaigns.announce(EventKind.AUDIT, Severity.INFO, null,
           "reload: " + name + ": new configuration applied after its running step"));
     } catch (RuntimeException e) {
       log.error("reload by {}: {} not applied: {}", who.name(), file, e.getMessage());
@@ -231,7 +243,7 @@ public final class Daemon implements AutoCloseable {
     labFile.set(next);
     String when = r.deferred().isEmpty() ? "" : " (" + String.join(", ", r.deferred()) + " after the running step)";
     log.info("reload by {}: {} applied while campaigns run: {}{}", who.name(), file, changes, when);
-    campaigns.announce(EngineCampaignService.AUDIT, "INFO", who, "reloaded " + file + ": " + String.join("; ", changes) + when);
+    campaigns.announce(EventKind.AUDIT, Severity.INFO, who, "reloaded " + file + ": " + String.join("; ", changes) + when);
     return new ReloadResult(true, file, changes, List.of());
   }
 

@@ -208,8 +208,8 @@ public final class CampaignExport {
       n.put("run", run.id());
       n.put("ordinal", ev.ordinal());
       n.put("at", ev.at().toString());
-      n.put("kind", ev.kind());
-      n.put("severity", ev.severity());
+      n.put("kind", ev.kind().label());
+      n.put("severity", ev.severity().stored());
       ev.instrument().ifPresent(i -> n.put("instrument", i));
       if (ev.seq().isPresent()) n.put("experiment", ev.seq().getAsInt());
       n.put("message", ev.message());

@@ -63,7 +63,8 @@ final class JdbcStore implements Store {
       Files.createDirectories(attachments);
       Flyway.configure()
           .dataSource(location.jdbcUrl(), location.user(), location.password())
-          .locations("classpath:db/migration")
+          // the schema common to both databases, then what each spells its own way
+          .locations("classpath:db/migration", location.isSqlite() ? "classpath:db/sqlite" : "classpath:db/postgresql")
           .load()
           .migrate();
       Properties props = new Properties();
@@ -489,13 +490,15 @@ final class JdbcStore implements Store {
   // ---------------------------------------------------------------- events
 
   @Override
-  public EventRecord addEvent(String runId, String kind, String severity, Optional<String> instrument, OptionalInt seq, String message) {
+  public EventRecord addEvent(String runId, EventKind kind, Severity severity, Optional<String> actor, Optional<String> instrument,
+      OptionalInt seq, String message) {
     return tx("recording event " + kind, c -> {
       long ordinal = query(c, rs -> rs.getLong(1), "SELECT COALESCE(MAX(ordinal), 0) FROM events WHERE run_id = ?", runId).get(0) + 1;
       long t = now();
-      update(c, "INSERT INTO events (run_id, ordinal, at, kind, severity, instrument, seq, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-          runId, ordinal, t, kind, severity, instrument.orElse(null), seq.isPresent() ? (Object) seq.getAsInt() : null, message);
-      return new EventRecord(runId, ordinal, Instant.ofEpochMilli(t), kind, severity, instrument, seq, message);
+      update(c, "INSERT INTO events (run_id, ordinal, at, kind, severity, actor, instrument, seq, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          runId, ordinal, t, kind.label(), severity.stored(), actor.orElse(null), instrument.orElse(null),
+          seq.isPresent() ? (Object) seq.getAsInt() : null, message);
+      return new EventRecord(runId, ordinal, Instant.ofEpochMilli(t), kind, severity, actor, instrument, seq, message);
     });
   }
 
@@ -504,8 +507,9 @@ final class JdbcStore implements Store {
     return tx("reading events of " + runId, c -> query(c, rs -> {
       int seq = rs.getInt("seq");
       OptionalInt s = rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(seq);
-      return new EventRecord(rs.getString("run_id"), rs.getLong("ordinal"), Instant.ofEpochMilli(rs.getLong("at")), rs.getString("kind"),
-          rs.getString("severity"), Optional.ofNullable(rs.getString("instrument")), s, rs.getString("message"));
+      return new EventRecord(rs.getString("run_id"), rs.getLong("ordinal"), Instant.ofEpochMilli(rs.getLong("at")),
+          EventKind.of(rs.getString("kind")), Severity.of(rs.getString("severity")), Optional.ofNullable(rs.getString("actor")),
+          Optional.ofNullable(rs.getString("instrument")), s, rs.getString("message"));
     }, "SELECT * FROM events WHERE run_id = ? ORDER BY ordinal", runId));
   }
 

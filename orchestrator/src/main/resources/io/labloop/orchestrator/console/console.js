@@ -215,8 +215,13 @@ function eta(c) {
   return left <= 0 ? 'finishing' : duration(elapsed / c.experimentsReached * left);
 }
 
-function bestText(best) {
+function bestText(best, objectives) {
   if (!best) return '–';
+  if (objectives && objectives.length) {
+    const values = objectives.filter(o => typeof best[o] === 'number').map(o => o + ' ' + fmt(best[o])).join(', ');
+    const at = Object.entries(best).filter(([k]) => !objectives.includes(k) && k !== 'seq').map(([k, v]) => k + '=' + fmt(v)).join(', ');
+    return values + (best.seq ? ' (#' + best.seq + ': ' + at + ')' : '');
+  }
   const o = best.objectives || best.values || null;
   if (o) return Object.entries(o).map(([k, v]) => k + ' ' + fmt(v)).join(', ');
   return Object.entries(best).filter(([k, v]) => typeof v === 'number').map(([k, v]) => k + ' ' + fmt(v)).join(', ');
@@ -328,7 +333,7 @@ async function campaignPage(main, id) {
         el('div', {}, el('b', {}, 'done'), el('span', { id: 'done-count' }, c.experimentsDone)),
         el('div', {}, el('b', {}, 'failed'), c.experimentsFailed),
         el('div', {}, el('b', {}, 'held'), c.experimentsHeld),
-        el('div', {}, el('b', {}, 'best so far'), bestText(c.best)),
+        el('div', {}, el('b', {}, 'best so far'), bestText(c.best, objectivesNow)),
         el('div', {}, el('b', {}, 'ETA'), eta(c)),
         el('div', { class: 'hide-narrow' }, el('b', {}, 'started'), when(c.startedAt)),
         c.stopReason ? el('div', {}, el('b', {}, 'stopped because'), c.stopReason) : null));
@@ -519,7 +524,7 @@ async function campaignPage(main, id) {
 
   const drawTable = (page, objectives, params) => {
     const statusSelect = el('select', { id: 'status-filter', onchange: () => { tableState.status = statusSelect.value; tableState.offset = 0; loadTable(); } },
-      ['', 'DONE', 'RUNNING', 'PLANNED', 'AWAITING_APPROVAL', 'FAILED', 'INTERRUPTED', 'HELD', 'REJECTED']
+      ['', 'DONE', 'RUNNING', 'PLANNED', 'WAITING_APPROVAL', 'FAILED', 'INTERRUPTED', 'HELD', 'REJECTED']
         .map(s => el('option', { value: s, selected: s === tableState.status }, s || 'every status')));
     const sortHead = (label, key) => el('th', { class: 'sortable', title: 'sort', onclick: () => {
       tableState.sort = tableState.sort === key ? '-' + key : (tableState.sort === '-' + key ? key : (key === 'seq' ? '-seq' : key));

@@ -147,8 +147,8 @@ public class FakeCampaignService implements CampaignService {
 
   @Override
   public List<InstrumentView> instruments() {
-    return List.of(new InstrumentView("robot", "opcua", "ONLINE", "", "", now(), 0, 0),
-        new InstrumentView("spectrometer", "serial", "ERROR", "timeout", "MEAS timed out after 30s", now(), 0, 1));
+    return List.of(new InstrumentView("robot", "opcua", "ONLINE", null, "", "", now(), 0, 0),
+        new InstrumentView("spectrometer", "serial", "ERROR", "COMMUNICATION", "timeout", "MEAS timed out after 30s", now(), 0, 1));
   }
 
   @Override

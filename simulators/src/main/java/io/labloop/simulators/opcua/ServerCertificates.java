@@ -65,7 +65,8 @@ final class ServerCertificates implements Closeable {
    *
    * @param trustListOnly accept only the client certificates in {@code pkiDir/trusted/certs}
    */
-  static ServerCertificates load(Path pkiDir, String hostname, boolean trustListOnly) throws Exception {
+  static synchronized ServerCertificates load(Path pkiDir, String hostname, boolean trustListOnly) throws Exception {
+    // synchronized: servers of one lab start side by side and share pkiDir; the first makes the key store, the others read it whole
     Files.createDirectories(pkiDir);
     var store = KeyStoreCertificateStore.createAndInitialize(new KeyStoreCertificateStore.Settings(
         pkiDir.resolve("virtual-lab.pfx"), () -> STORE_PASSWORD.clone(), alias -> STORE_PASSWORD.clone()));

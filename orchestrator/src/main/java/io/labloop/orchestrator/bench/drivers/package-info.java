@@ -1,0 +1,5 @@
+/**
+ * {@code labloop bench drivers}: what each protocol driver adds to one command's round trip,
+ * against the virtual lab, compared with the bare protocol library doing the same call.
+ */
+package io.labloop.orchestrator.bench.drivers;
