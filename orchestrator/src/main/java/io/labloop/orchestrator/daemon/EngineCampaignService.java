@@ -377,7 +377,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   public ExperimentView suggest(String id, Map<String, Object> point, Actor who) {
     RunRecord r = run(id);
     CampaignEngine engine = engine(r);
-    CampaignConfig c = configs.get(r.id());
+    CampaignConfig c = running.get(r.id()).map(Running::config).orElseThrow();
     Point p;
     try {
       p = HandChosen.point(c.space(), point);
@@ -385,8 +385,8 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
       throw ApiProblem.invalid("the point is not one the campaign may run", List.of(e.getMessage().split("\n")));
     }
     ExperimentRecord planned = await(engine.suggestByHand(p, who.name()), "suggest");
-    audit(r.id(), who, "chose experiment #" + planned.seq() + ": " + p);
-    return view(planned);
+    audit.record(r.id(), who, "chose experiment #" + planned.seq() + ": " + p);
+    return ApiViews.experiment(planned);
   }
 
   @Override
