@@ -106,8 +106,10 @@ final class ConstraintCheck {
       Expression e = new Expression(side, ExpressionRules.configuration());
       e.validate();
       return new java.util.TreeSet<>(e.getUsedVariables());
-    } catch (ParseException e) {
-      throw new IllegalArgumentException("cannot read '" + side + "': " + e.getMessage() + " (expected an arithmetic expression)");
+    } catch (ParseException | RuntimeException e) {
+      // EvalEx's parser also throws unchecked exceptions on some malformed input (found by the fuzzer).
+      throw new IllegalArgumentException("cannot read '" + side + "': "
+          + (e.getMessage() != null ? e.getMessage() : "unbalanced brackets or operators") + " (expected an arithmetic expression)");
     }
   }
 
@@ -211,7 +213,7 @@ final class ConstraintCheck {
     double v;
     try {
       v = value(side, p);
-    } catch (EvaluationException | ParseException | ArithmeticException | NumberFormatException e) {
+    } catch (EvaluationException | ParseException | RuntimeException e) {
       v = Double.NaN;
     }
     // A side without parameters (a number, or FACT(999999999)) has one value: computed once, not
