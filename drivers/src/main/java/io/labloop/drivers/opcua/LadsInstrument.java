@@ -80,13 +80,13 @@ final class LadsInstrument implements Instrument {
     }
 
     @Override
-    public void offline(String reason) {
-      status.offline(reason);
+    public void offline(InstrumentStatus.ReasonKind kind, String reason) {
+      status.offline(kind, reason);
     }
 
     @Override
-    public void error(String reason) {
-      status.error(reason);
+    public void error(InstrumentStatus.ReasonKind kind, String reason) {
+      status.error(kind, reason);
     }
   };
 
@@ -396,7 +396,7 @@ final class LadsInstrument implements Instrument {
   @Override
   public void close() {
     connection.removeListener(listener);
-    status.offline("closed");
+    status.offline(InstrumentStatus.ReasonKind.GONE, "closed");
     bridges.release(session.bridgeKey());
     bridges.release(SharedTimer.KEY);
   }

@@ -8,6 +8,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import io.labloop.common.FileNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
@@ -217,6 +218,8 @@ public final class ApiServer implements AutoCloseable {
       campaigns.reject(ctx.pathParam("id"), seq(ctx), rejectReason(ctx), actor(ctx));
       ctx.status(204);
     });
+    add(r, HandlerType.POST, "/api/campaigns/{id}/suggestions", "Run a researcher's own conditions next (marked human-chosen)",
+        ctx -> ctx.status(201).json(campaigns.suggest(ctx.pathParam("id"), suggestedPoint(ctx), actor(ctx))));
     add(r, HandlerType.POST, "/api/campaigns/{id}/experiments/{seq}/release", "Release a held experiment: retry, fail or measured",
         ctx -> ctx.json(campaigns.release(ctx.pathParam("id"), seq(ctx), releaseRequest(ctx), actor(ctx))));
     add(r, HandlerType.POST, "/api/campaigns/{id}/pause", "Pause: finish running steps, start none",
@@ -285,6 +288,31 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
+  /** The body of a hand-chosen point: {@code {"point": {"NAME": VALUE, ...}}}. */
+  private Map<String, Object> suggestedPoint(Context ctx) {
+    String expected = " (expected {\"point\": {\"PARAMETER\": NUMBER or \"TEXT\", ...}})";
+    JsonNode n;
+    try {
+      n = json.readTree(readBody(ctx, "request body"));
+    } catch (IOException e) {
+      throw ApiProblem.invalid("the body is not JSON" + expected, List.of());
+    }
+    JsonNode point = n == null ? null : n.get("point");
+    if (point == null || !point.isObject()) throw ApiProblem.invalid("point is missing" + expected, List.of());
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    point.fields().forEachRemaining(f -> {
+      JsonNode v = f.getValue();
+      if (v.isNumber()) {
+        out.put(f.getKey(), v.doubleValue());
+      } else if (v.isTextual()) {
+        out.put(f.getKey(), v.textValue());
+      } else {
+        throw ApiProblem.invalid("point." + f.getKey() + " must be a number or text" + expected, List.of());
+      }
+    });
+    return out;
+  }
+
   private ReleaseRequest releaseRequest(Context ctx) {
     String expected = " (expected {\"action\": \"retry\" | \"fail\" | \"measured\", \"reason\": \"...\", \"values\": {\"OBJECTIVE\": NUMBER}})";
     JsonNode n;
@@ -328,7 +356,7 @@ public final class ApiServer implements AutoCloseable {
   static String fileName(String given) {
     if (given == null || given.isBlank()) return "campaign.yaml";
     String last = given.replace('\\', '/');
-    last = last.substring(last.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+    last = FileNames.safe(last.substring(last.lastIndexOf('/') + 1));
     if (last.isEmpty() || last.chars().allMatch(c -> c == '.')) return "campaign.yaml";
     return last.length() > 100 ? last.substring(0, 100) : last;
   }

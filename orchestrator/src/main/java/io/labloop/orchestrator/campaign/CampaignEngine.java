@@ -269,6 +269,19 @@ public final class CampaignEngine {
   }
 
   /**
+   * Plans a researcher's own conditions as the next experiment (see {@link HandChosen}): stored
+   * PLANNED (a person chose it, so no approval is asked) with a decision whose planner is
+   * {@value HandChosen#PLANNER}, and counted in the budget like any experiment. The planner
+   * sees it as pending until it ends, then learns from it.
+   *
+   * @throws IllegalStateException (through the future) if the run is stopping or the budget is
+   *     used up
+   */
+  public CompletableFuture<ExperimentRecord> suggestByHand(Point point, String who) {
+    return threads.ask(() -> decisions.suggestByHand(point, who), this::fatal);
+  }
+
+  /**
    * Settles an experiment HELD after an interruption, as a person decided (see {@link Release}):
    * a retry plans the same requested point again as a new experiment, if the budget allows and
    * the run is not stopping; a failure is learned by the planner as a failed point; values
@@ -281,10 +294,7 @@ public final class CampaignEngine {
   }
 
   private CompletableFuture<Void> onLoop(Runnable action) {
-    return threads.ask(() -> {
-      action.run();
-      return null;
-    }, this::fatal);
+    return threads.run(action, this::fatal);
   }
 
   /** Runs {@code action} on the engine thread; a failure there (the store) ends the run. */

@@ -171,8 +171,11 @@ public final class BenchPlannersCommand implements Callable<Integer> {
         for (int s = 0; s < seeds; s++) {
           MultiObjectiveBenchmark.Run run = MultiObjectiveBenchmark.run(problem, withOptions(MultiObjectiveBenchmark.spec(planner, s), options), planner, n);
           runs.add(run);
-          spec.commandLine().getErr().printf(Locale.ROOT, "  %s %s seed %d: final hypervolume regret %.4g%n", problem.name(),
-              planner, s, run.regret()[run.regret().length - 1]);
+          StringBuilder at = new StringBuilder();
+          for (int c : checkpoints) {
+            if (run.regret().length >= c) at.append(String.format(Locale.ROOT, " @%d %.4g", c, run.regret()[c - 1]));
+          }
+          spec.commandLine().getErr().printf(Locale.ROOT, "  %s %s seed %d: hypervolume regret%s%n", problem.name(), planner, s, at);
           spec.commandLine().getErr().flush();
         }
         double perSuggestion = PlannerBenchmark.Spread.of(runs.stream().flatMapToDouble(r -> Arrays.stream(r.seconds())).toArray()).median();

@@ -129,6 +129,7 @@ final class ApiViews {
   }
 
   static InstrumentView instrument(String name, String driver, InstrumentStatus st, int busy, int queued) {
-    return new InstrumentView(name, driver, st.state().name(), st.reason(), st.lastError(), st.since().toString(), busy, queued);
+    return new InstrumentView(name, driver, st.state().name(), st.reasonKind().map(Enum::name).orElse(null), st.reason(), st.lastError(),
+        st.since().toString(), busy, queued);
   }
 }

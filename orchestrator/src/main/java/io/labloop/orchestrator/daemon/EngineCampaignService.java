@@ -12,6 +12,8 @@ import io.labloop.orchestrator.api.InstrumentView;
 import io.labloop.orchestrator.api.ObservationView;
 import io.labloop.orchestrator.api.ReleaseRequest;
 import io.labloop.orchestrator.campaign.CampaignEngine;
+import io.labloop.orchestrator.campaign.HandChosen;
+import io.labloop.planners.Point;
 import io.labloop.orchestrator.campaign.CampaignProblem;
 import io.labloop.orchestrator.campaign.EngineListener;
 import io.labloop.orchestrator.campaign.HeldExperiments;
@@ -369,6 +371,22 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     RunRecord r = run(id);
     await(engine(r).approve(seq), "approve");
     audit.record(r.id(), who, "approved experiment #" + seq);
+  }
+
+  @Override
+  public ExperimentView suggest(String id, Map<String, Object> point, Actor who) {
+    RunRecord r = run(id);
+    CampaignEngine engine = engine(r);
+    CampaignConfig c = running.config(r.id()).orElseThrow();
+    Point p;
+    try {
+      p = HandChosen.point(c.space(), point);
+    } catch (IllegalArgumentException e) {
+      throw ApiProblem.invalid("the point is not one the campaign may run", List.of(e.getMessage().split("\n")));
+    }
+    ExperimentRecord planned = await(engine.suggestByHand(p, who.name()), "suggest");
+    audit.record(r.id(), who, "chose experiment #" + planned.seq() + ": " + p);
+    return ApiViews.experiment(planned);
   }
 
   @Override

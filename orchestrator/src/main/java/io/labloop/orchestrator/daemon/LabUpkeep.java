@@ -53,7 +53,7 @@ final class LabUpkeep {
     }
     for (HealthChecks.Change c : report.changes()) {
       InstrumentStatus now = c.now();
-      metrics.instrumentStateChanged(c.instrument(), now.state().name());
+      metrics.instrumentStateChanged(c.instrument(), now.state().name(), now.reasonKind().map(Enum::name).orElse("none"));
       String message = c.online() ? c.instrument() + " is ONLINE again (was " + c.from() + ")"
           : c.instrument() + " went " + now.state() + (now.reason().isEmpty() ? "" : ": " + now.reason());
       if (c.online()) log.info("health: {}", message);

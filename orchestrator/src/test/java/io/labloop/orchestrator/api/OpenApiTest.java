@@ -67,6 +67,9 @@ class OpenApiTest {
         values(schemas.get("Event").get("properties").get("kind")));
     assertEquals(new TreeSet<>(Arrays.stream(InstrumentStatus.State.values()).map(Enum::name).toList()),
         values(schemas.get("Instrument").get("properties").get("status")));
+    Set<String> kinds = values(schemas.get("Instrument").get("properties").get("reasonKind"));
+    kinds.remove("null");
+    assertEquals(new TreeSet<>(Arrays.stream(InstrumentStatus.ReasonKind.values()).map(Enum::name).toList()), kinds);
   }
 
   private static Set<String> names(Iterator<String> it) {

@@ -219,6 +219,8 @@ final class BayesianPlanner implements Planner {
       double[] chosen = pick.x();
       if (!admissible.take(pick.point())) throw new IllegalStateException("checked as admissible: " + pick.point());
       used[pick.index()] = true;
+      int[] rest = ranking(pick.acquisition(), scoring, used);
+      if (rest.length > 0) Alternative.describe(candidatePoints.get(rest[0]), score(pick.acquisition(), scoring, rest[0]), own);
       GaussianProcess.Prediction pr = gp.predict(chosen);
       double mean = gp.toOutput(pr.mean());
       double sd = gp.toOutputScale(Math.sqrt(pr.variance()));

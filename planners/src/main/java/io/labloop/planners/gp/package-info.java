@@ -9,4 +9,7 @@
  * one triangular solve, kriging-believer fantasies, and the bounded maximiser that the
  * acquisition polishing uses.
  */
+@NullMarked
 package io.labloop.planners.gp;
+
+import org.jspecify.annotations.NullMarked;
