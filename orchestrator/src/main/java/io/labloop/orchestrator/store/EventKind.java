@@ -45,7 +45,6 @@ public enum EventKind {
   INTERRUPTED("interrupted"),
   HELD("held"),
   RELEASED("released"),
-  HAND_CHOSEN("hand-chosen"),
   IMPORTED("imported"),
   // ---- the daemon's
   AUDIT("audit"),
