@@ -88,7 +88,7 @@ final class BayesianPlanner implements Planner {
     this.candidateCount = config.candidates;
     this.noise = config.noise;
     this.hypervolume = config.multiObjective == Bayesian.MultiObjective.EHVI
-        ? new HypervolumePlanner(config.seed, config.candidates) : null;
+        ? new HypervolumePlanner(config.seed, config.candidates, config.noise) : null;
     this.samples = config.hyperparameterSamples;
   }
 
