@@ -377,7 +377,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   public ExperimentView suggest(String id, Map<String, Object> point, Actor who) {
     RunRecord r = run(id);
     CampaignEngine engine = engine(r);
-    CampaignConfig c = running.get(r.id()).map(Running::config).orElseThrow();
+    CampaignConfig c = running.config(r.id()).orElseThrow();
     Point p;
     try {
       p = HandChosen.point(c.space(), point);
