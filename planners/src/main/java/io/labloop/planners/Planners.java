@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds a {@link Planner} from a campaign's {@code planner:} block and checks such a block.
@@ -103,7 +104,7 @@ public final class Planners {
    * Every problem with {@code spec}, none if it can be built. {@code space} may be null, in which
    * case checks that need it (the replay file's columns) are skipped.
    */
-  public static List<PlannerProblem> check(PlannerSpec spec, Space space) {
+  public static List<PlannerProblem> check(PlannerSpec spec, @Nullable Space space) {
     List<PlannerProblem> problems = new ArrayList<>();
     String type = spec.type() == null ? "" : spec.type().toLowerCase(Locale.ROOT);
     if (!OPTIONS.containsKey(type)) {

@@ -1,5 +1,6 @@
 package io.labloop.drivers.mqtt;
 
+import io.labloop.common.Threads;
 import io.labloop.drivers.InstrumentStatus;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -94,11 +95,7 @@ final class MqttBridge implements AutoCloseable {
     this.settings = settings;
     this.trust = settings.broker().startsWith("ssl://") ? new BrokerTrust(settings.broker(), settings.caFile(), folder) : null;
     this.clientId = settings.clientId().orElse("labloop-" + UUID.randomUUID().toString().substring(0, 8));
-    this.subscriber = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "mqtt-subscribe-" + clientId);
-      t.setDaemon(true);
-      return t;
-    });
+    this.subscriber = Executors.newSingleThreadExecutor(Threads.daemon("mqtt-subscribe-" + clientId));
     try {
       client = new MqttAsyncClient(settings.broker(), clientId, new MemoryPersistence());
     } catch (MqttException e) {

@@ -1,5 +1,6 @@
 package io.labloop.drivers.opcua;
 
+import io.labloop.common.Threads;
 import io.labloop.drivers.InstrumentStatus;
 import java.util.List;
 import java.util.Optional;
@@ -72,17 +73,9 @@ final class OpcUaConnection implements AutoCloseable {
 
   OpcUaConnection(OpcUaSettings settings) {
     this.settings = settings;
-    this.connector = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "opcua-connect " + settings.endpoint());
-      t.setDaemon(true);
-      return t;
-    });
+    this.connector = Executors.newSingleThreadExecutor(Threads.daemon("opcua-connect " + settings.endpoint()));
     // Milo's subscription set-up is blocking; it runs here, never on the caller's or Milo's threads.
-    this.blocking = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "opcua-wait " + settings.endpoint());
-      t.setDaemon(true);
-      return t;
-    });
+    this.blocking = Executors.newCachedThreadPool(Threads.daemon("opcua-wait " + settings.endpoint()));
   }
 
   ExecutorService blocking() {

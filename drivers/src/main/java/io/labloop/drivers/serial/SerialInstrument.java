@@ -1,5 +1,6 @@
 package io.labloop.drivers.serial;
 
+import io.labloop.common.Threads;
 import io.labloop.drivers.Bridges;
 import io.labloop.drivers.Command;
 import io.labloop.drivers.Instrument;
@@ -66,11 +67,7 @@ final class SerialInstrument implements Instrument {
     this.line = lines.get();
     this.bridges = bridges;
     this.runner = new CommandRunner(name, SharedTimer.acquire(bridges).scheduler(), status);
-    this.worker = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "serial-" + name);
-      t.setDaemon(true);
-      return t;
-    });
+    this.worker = Executors.newSingleThreadExecutor(Threads.daemon("serial-" + name));
   }
 
   @Override

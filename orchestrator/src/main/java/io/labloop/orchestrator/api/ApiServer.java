@@ -8,6 +8,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import io.labloop.common.FileNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
@@ -355,7 +356,7 @@ public final class ApiServer implements AutoCloseable {
   static String fileName(String given) {
     if (given == null || given.isBlank()) return "campaign.yaml";
     String last = given.replace('\\', '/');
-    last = last.substring(last.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+    last = FileNames.safe(last.substring(last.lastIndexOf('/') + 1));
     if (last.isEmpty() || last.chars().allMatch(c -> c == '.')) return "campaign.yaml";
     return last.length() > 100 ? last.substring(0, 100) : last;
   }

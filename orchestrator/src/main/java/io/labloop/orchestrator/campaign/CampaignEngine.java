@@ -278,12 +278,7 @@ public final class CampaignEngine {
    *     used up
    */
   public CompletableFuture<ExperimentRecord> suggestByHand(Point point, String who) {
-    CompletableFuture<ExperimentRecord> f = new CompletableFuture<>();
-    onLoop(() -> f.complete(decisions.suggestByHand(point, who))).exceptionally(t -> {
-      f.completeExceptionally(t);
-      return null;
-    });
-    return f;
+    return threads.ask(() -> decisions.suggestByHand(point, who), this::fatal);
   }
 
   /**
@@ -299,10 +294,7 @@ public final class CampaignEngine {
   }
 
   private CompletableFuture<Void> onLoop(Runnable action) {
-    return threads.ask(() -> {
-      action.run();
-      return null;
-    }, this::fatal);
+    return threads.run(action, this::fatal);
   }
 
   /** Runs {@code action} on the engine thread; a failure there (the store) ends the run. */

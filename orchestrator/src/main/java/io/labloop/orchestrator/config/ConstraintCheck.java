@@ -50,6 +50,8 @@ final class ConstraintCheck {
   private final List<Point> samples;
   private final boolean continuous;
   private final Map<String, Expression> parsed = new java.util.HashMap<>();
+  private final Map<String, Double> constants = new java.util.HashMap<>();
+  private final Map<String, Boolean> withoutParameters = new java.util.HashMap<>();
 
   ConstraintCheck(List<Parameter> parameters, Optional<List<Point>> pool) {
     this.parameters = parameters;
@@ -204,11 +206,18 @@ final class ConstraintCheck {
   }
 
   private double side(String side, Point p) {
+    Double constant = constants.get(side);
+    if (constant != null) return constant;
+    double v;
     try {
-      return value(side, p);
+      v = value(side, p);
     } catch (EvaluationException | ParseException | ArithmeticException | NumberFormatException e) {
-      return Double.NaN;
+      v = Double.NaN;
     }
+    // A side without parameters (a number, or FACT(999999999)) has one value: computed once, not
+    // once per sample, so that a side that fails costs one exception instead of thousands.
+    if (withoutParameters.computeIfAbsent(side, t -> variables(t).isEmpty())) constants.put(side, v);
+    return v;
   }
 
   private double value(String side, Point p) throws EvaluationException, ParseException {

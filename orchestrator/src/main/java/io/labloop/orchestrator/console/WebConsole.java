@@ -6,6 +6,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.SameSite;
+import io.labloop.common.FileNames;
 import io.labloop.orchestrator.api.Actor;
 import io.labloop.orchestrator.api.ApiExtension;
 import io.labloop.orchestrator.api.ApiProblem;
@@ -251,7 +252,7 @@ public final class WebConsole implements ApiExtension {
         .orElseThrow(() -> ApiProblem.notFound("no attachment " + sha + " in " + ctx.pathParam("id")));
     Path file = store.attachmentsDir().resolve(sha);
     if (!Files.isRegularFile(file)) throw ApiProblem.notFound("the file of attachment " + a.name() + " is missing from " + file.getParent());
-    String name = a.name().replaceAll("[^A-Za-z0-9._-]", "_");
+    String name = FileNames.safe(a.name());
     try {
       ctx.header("Content-Disposition", "attachment; filename=\"" + name + "\"").header("X-Content-Type-Options", "nosniff")
           .contentType(a.mediaType() == null || a.mediaType().isBlank() ? "application/octet-stream" : a.mediaType())

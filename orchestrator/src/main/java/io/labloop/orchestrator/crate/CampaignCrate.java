@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.labloop.common.FileNames;
 import io.labloop.orchestrator.store.AttachmentRecord;
 import io.labloop.orchestrator.store.CampaignExport;
 import io.labloop.orchestrator.store.EventKind;
@@ -418,7 +419,7 @@ public final class CampaignCrate {
         auth.put("actionStatus", "CompletedActionStatus");
         String who = approvers.get(e.seq());
         if (who != null) {
-          String personId = "#person/" + who.replaceAll("[^A-Za-z0-9._-]", "_");
+          String personId = "#person/" + FileNames.safe(who);
           if (!g.has(personId)) g.entity(personId, "Person").put("name", who);
           auth.set("agent", ref(personId));
           auth.put("name", "experiment #" + e.seq() + " approved by " + who);

@@ -3,6 +3,7 @@ package io.labloop.orchestrator.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labloop.common.Errors;
 import io.labloop.planners.Observation;
 import io.labloop.planners.Point;
 import io.labloop.planners.Suggestion;
@@ -85,17 +86,12 @@ final class JdbcStore implements Store {
       log.info("store open at {}", location);
       return new JdbcStore(c, attachments, location.toString());
     } catch (SQLException | RuntimeException e) {
-      throw new StoreException("cannot open the store at " + location + ": " + rootMessage(e), e);
+      throw new StoreException("cannot open the store at " + location + ": " + Errors.rootMessage(e), e);
     } catch (IOException e) {
       throw new StoreException("cannot create the data folder " + location.dataDir() + ": " + e.getMessage(), e);
     }
   }
 
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-    return t.getMessage() == null ? t.toString() : t.getMessage();
-  }
 
   // ---------------------------------------------------------------- transactions
 
@@ -115,7 +111,7 @@ final class JdbcStore implements Store {
       } catch (SQLException rollback) {
         e.addSuppressed(rollback);
       }
-      throw new StoreException("store (" + description + "): " + what + " failed: " + rootMessage(e), e);
+      throw new StoreException("store (" + description + "): " + what + " failed: " + Errors.rootMessage(e), e);
     }
   }
 

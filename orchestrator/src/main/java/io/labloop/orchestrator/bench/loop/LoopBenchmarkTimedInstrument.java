@@ -1,5 +1,6 @@
 package io.labloop.orchestrator.bench.loop;
 
+import io.labloop.common.Threads;
 import io.labloop.drivers.Command;
 import io.labloop.drivers.Instrument;
 import io.labloop.drivers.InstrumentError;
@@ -32,11 +33,7 @@ final class LoopBenchmarkTimedInstrument implements Instrument {
   LoopBenchmarkTimedInstrument(String name, Duration duration) {
     this.name = name;
     this.duration = duration;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "bench-" + name);
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer = Executors.newSingleThreadScheduledExecutor(Threads.daemon("bench-" + name));
   }
 
   int maxConcurrent() {

@@ -3,4 +3,7 @@
  * how well the engine keeps instruments busy (makespan), on the virtual lab; its lab and
  * campaign files are built-in resources beside it.
  */
+@NullMarked
 package io.labloop.orchestrator.bench.loop;
+
+import org.jspecify.annotations.NullMarked;
