@@ -85,8 +85,10 @@ public final class Constraint {
     try {
       root = parsed.getAbstractSyntaxTree();
       used = parsed.getUsedVariables();
-    } catch (BaseException e) {
-      throw new IllegalArgumentException("constraint '" + text + "' does not parse: " + e.getMessage(), e);
+    } catch (BaseException | RuntimeException e) {
+      // EvalEx's parser also throws unchecked exceptions on some malformed input
+      // (NoSuchElementException for "exp ( != x x )", found by the expression fuzzer).
+      throw new IllegalArgumentException("constraint '" + text + "' does not parse: " + reason(e), e);
     }
     Token token = root.getToken();
     Relation relation = token.getType() == Token.TokenType.INFIX_OPERATOR ? Relation.of(token.getValue()) : null;
@@ -115,6 +117,11 @@ public final class Constraint {
     return new Constraint(text, Set.copyOf(variables), parsed, sides.get(0), sides.get(1), relation);
   }
 
+  private static String reason(Exception e) {
+    return e instanceof BaseException || e.getMessage() != null ? String.valueOf(e.getMessage())
+        : "unbalanced brackets or operators (expected an arithmetic comparison)";
+  }
+
   /** At most 80 characters of a text, for messages about texts that may be huge. */
   private static String abbreviated(String text) {
     return text.length() <= 80 ? text : text.substring(0, 77) + "...";
@@ -138,7 +145,7 @@ public final class Constraint {
       try {
         a = parsed.evaluateSubtree(left);
         b = parsed.evaluateSubtree(right);
-      } catch (BaseException | ArithmeticException e) {
+      } catch (BaseException | RuntimeException e) {
         // A point where the expression is undefined (division by zero, log of a negative) is not allowed.
         return false;
       }

@@ -274,33 +274,11 @@ public final class CampaignEngine {
    * {@value HandChosen#PLANNER}, and counted in the budget like any experiment. The planner
    * sees it as pending until it ends, then learns from it.
    *
-   * @throws IllegalStateException (through the future) if the run is stopping, the budget is
-   *     used up, or the same conditions are already planned or running
+   * @throws IllegalStateException (through the future) if the run is stopping or the budget is
+   *     used up
    */
   public CompletableFuture<ExperimentRecord> suggestByHand(Point point, String who) {
-    CompletableFuture<ExperimentRecord> f = new CompletableFuture<>();
-    onLoop(() -> f.complete(planByHand(point, who))).exceptionally(t -> {
-      f.completeExceptionally(t);
-      return null;
-    });
-    return f;
-  }
-
-  private ExperimentRecord planByHand(Point point, String who) {
-    if (stopping) throw new IllegalStateException("the run is stopping (" + stopReason + ") and starts no new experiment");
-    OptionalInt budget = campaign.budget().experiments();
-    if (budget.isPresent() && counted() + unreachedInFlight() >= budget.getAsInt()) {
-      throw new IllegalStateException("no budget left (" + (counted() + unreachedInFlight()) + " of " + budget.getAsInt()
-          + " experiments reached an instrument or are planned)");
-    }
-    for (LiveExperiment e : active()) {
-      if (e.requested.equals(point)) throw new IllegalStateException("the same conditions are already experiment #" + e.seq);
-    }
-    LiveExperiment e = planExperiment(HandChosen.decision(point, who), ExperimentStatus.PLANNED, OptionalInt.empty());
-    notifyExperiment(e, Optional.empty(), Map.of());
-    event(EventKind.HAND_CHOSEN, Severity.INFO, null, e.seq, "experiment #" + e.seq + " chosen by " + who + ": " + point);
-    tick();
-    return reporting.record(runId(), e, Optional.empty(), Map.of(), Optional.ofNullable(e.cause));
+    return threads.ask(() -> decisions.suggestByHand(point, who), this::fatal);
   }
 
   /**
@@ -316,10 +294,7 @@ public final class CampaignEngine {
   }
 
   private CompletableFuture<Void> onLoop(Runnable action) {
-    return threads.ask(() -> {
-      action.run();
-      return null;
-    }, this::fatal);
+    return threads.run(action, this::fatal);
   }
 
   /** Runs {@code action} on the engine thread; a failure there (the store) ends the run. */

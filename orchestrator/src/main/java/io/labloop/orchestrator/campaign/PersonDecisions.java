@@ -6,6 +6,7 @@ import io.labloop.orchestrator.config.CampaignConfig;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.ExperimentStatus;
 import io.labloop.orchestrator.store.Store;
+import io.labloop.planners.Point;
 import io.labloop.planners.Suggestion;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +14,7 @@ import java.util.OptionalInt;
 
 /**
  * What a person decides about one experiment of a running campaign: approve or reject a
- * suggestion ({@code approval: manual}), and release an experiment HELD after an interruption
+ * suggestion ({@code approval: manual}), put in their own conditions ({@link HandChosen}), and release an experiment HELD after an interruption
  * ({@link Release}). Each decision is stored, told to the listeners and followed by a tick, so
  * the loop goes on at once.
  *
@@ -50,6 +51,25 @@ final class PersonDecisions {
     loop.finish(e, ExperimentStatus.REJECTED, cause, true);
     loop.event(EventKind.REJECTED, Severity.INFO, null, seq, "experiment #" + seq + " " + cause);
     loop.tick();
+  }
+
+  /**
+   * See {@link CampaignEngine#suggestByHand}. The same conditions as an experiment in flight
+   * are allowed: a person may want a replicate.
+   */
+  ExperimentRecord suggestByHand(Point point, String who) {
+    if (loop.stopping()) throw new IllegalStateException("the run is stopping (" + loop.stopReason() + ") and starts no new experiment");
+    OptionalInt budget = campaign.budget().experiments();
+    int used = loop.reachedOrPlanned();
+    if (budget.isPresent() && used >= budget.getAsInt()) {
+      throw new IllegalStateException("no budget left (" + used + " of " + budget.getAsInt()
+          + " experiments reached an instrument or are planned)");
+    }
+    LiveExperiment e = loop.plan(HandChosen.decision(point, who), ExperimentStatus.PLANNED, OptionalInt.empty());
+    loop.notifyExperiment(e);
+    loop.event(EventKind.HAND_CHOSEN, Severity.INFO, null, e.seq, "experiment #" + e.seq + " chosen by " + who + ": " + point);
+    loop.tick();
+    return record(e);
   }
 
   /** See {@link CampaignEngine#release}; returns the experiment afterwards (for a retry, the new one). */

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
     "N clients in a loop, and measures a normal request's latency meanwhile; then SIGTERM and the time",
     "to stop. Results belong in docs/benchmarks.md."})
 public final class BenchHostileCommand implements Callable<Integer> {
-  @Option(names = "--clients", defaultValue = "4", description = "Clients sending hostile input (default ${DEFAULT-VALUE}).")
+  @Option(names = "--clients", defaultValue = "4", description = "Clients sending hostile input; 0 measures the normal request alone, as a baseline (default ${DEFAULT-VALUE}).")
   int clients;
 
   @Option(names = "--seconds", defaultValue = "60", description = "How long they send (default ${DEFAULT-VALUE}).")
@@ -26,7 +26,7 @@ public final class BenchHostileCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (clients < 1 || seconds < 1) throw new UserError("--clients and --seconds must be at least 1");
+    if (clients < 0 || seconds < 1) throw new UserError("--clients must be 0 or more (0: the normal request alone) and --seconds at least 1");
     Path work = Files.createTempDirectory("labloop-bench-hostile");
     PrintWriter out = spec.commandLine().getOut();
     out.println("bench hostile: " + clients + " clients for " + seconds + " s against a labloop daemon --sim process (loopback)");

@@ -50,6 +50,8 @@ final class ConstraintCheck {
   private final List<Point> samples;
   private final boolean continuous;
   private final Map<String, Expression> parsed = new java.util.HashMap<>();
+  private final Map<String, Double> constants = new java.util.HashMap<>();
+  private final Map<String, Boolean> withoutParameters = new java.util.HashMap<>();
 
   ConstraintCheck(List<Parameter> parameters, Optional<List<Point>> pool) {
     this.parameters = parameters;
@@ -104,8 +106,10 @@ final class ConstraintCheck {
       Expression e = new Expression(side, ExpressionRules.configuration());
       e.validate();
       return new java.util.TreeSet<>(e.getUsedVariables());
-    } catch (ParseException e) {
-      throw new IllegalArgumentException("cannot read '" + side + "': " + e.getMessage() + " (expected an arithmetic expression)");
+    } catch (ParseException | RuntimeException e) {
+      // EvalEx's parser also throws unchecked exceptions on some malformed input (found by the fuzzer).
+      throw new IllegalArgumentException("cannot read '" + side + "': "
+          + (e.getMessage() != null ? e.getMessage() : "unbalanced brackets or operators") + " (expected an arithmetic expression)");
     }
   }
 
@@ -204,11 +208,18 @@ final class ConstraintCheck {
   }
 
   private double side(String side, Point p) {
+    Double constant = constants.get(side);
+    if (constant != null) return constant;
+    double v;
     try {
-      return value(side, p);
-    } catch (EvaluationException | ParseException | ArithmeticException | NumberFormatException e) {
-      return Double.NaN;
+      v = value(side, p);
+    } catch (EvaluationException | ParseException | RuntimeException e) {
+      v = Double.NaN;
     }
+    // A side without parameters (a number, or FACT(999999999)) has one value: computed once, not
+    // once per sample, so that a side that fails costs one exception instead of thousands.
+    if (withoutParameters.computeIfAbsent(side, t -> variables(t).isEmpty())) constants.put(side, v);
+    return v;
   }
 
   private double value(String side, Point p) throws EvaluationException, ParseException {

@@ -79,8 +79,13 @@ public final class CampaignData {
     }
   }
 
+  /**
+   * A snapshot is good while no event came for its run; one of a run that has not ended is read
+   * again after {@link #MAX_AGE} in any case, because another process ({@code labloop run}) may be
+   * writing it. An ended run changes only through this daemon (a release), which sends an event.
+   */
   private boolean fresh(Snapshot s, long version) {
-    return s != null && s.version == version && clock.getAsLong() - s.loadedAt < MAX_AGE.toNanos();
+    return s != null && s.version == version && (s.run.endedAt().isPresent() || clock.getAsLong() - s.loadedAt < MAX_AGE.toNanos());
   }
 
   static String runId(String campaignId) {
@@ -148,6 +153,7 @@ public final class CampaignData {
     final long version;
     final long loadedAt;
     private volatile Series series;
+    private volatile io.labloop.orchestrator.api.CampaignView endedView;
     private volatile List<StepRecord> steps;
     private volatile List<AttachmentRecord> attachments;
 
@@ -263,6 +269,18 @@ public final class CampaignData {
       List<AttachmentRecord> a = attachments;
       if (a == null) attachments = a = owner.store.attachments(run.id());
       return a;
+    }
+
+    /**
+     * The campaign as the API shows it: asked of {@code service} each time while the run goes on
+     * (the engine answers from memory), once per snapshot for an ended run (whose view the service
+     * would build from every stored experiment on each call).
+     */
+    public io.labloop.orchestrator.api.CampaignView view(java.util.function.Supplier<io.labloop.orchestrator.api.CampaignView> service) {
+      if (run.endedAt().isEmpty()) return service.get();
+      io.labloop.orchestrator.api.CampaignView v = endedView;
+      if (v == null) endedView = v = service.get();
+      return v;
     }
 
     /** The plots' data, computed once per snapshot. */

@@ -106,7 +106,7 @@ public final class ConsoleBenchmark {
   private static double open(HttpClient http, URI base, String id, boolean withLibrary, long[] bytes) throws IOException {
     List<String> paths = new ArrayList<>(List.of("/", "/console/assets/console.js", "/console/assets/console.css"));
     if (withLibrary) paths.add("/webjars/echarts/5.3.1/dist/echarts.min.js");
-    paths.addAll(List.of("/console/api/session", "/api/campaigns/" + id, "/console/api/campaigns/" + id + "/series",
+    paths.addAll(List.of("/console/api/session", "/console/api/campaigns/" + id + "/summary", "/console/api/campaigns/" + id + "/series",
         "/api/campaigns/" + id + "/approvals", "/console/api/campaigns/" + id + "/experiments?status=HELD&limit=100&sort=seq",
         "/console/api/campaigns/" + id + "/experiments?offset=0&limit=50&sort=-seq"));
     long t0 = System.nanoTime();
@@ -173,7 +173,7 @@ public final class ConsoleBenchmark {
             if (now != seen) {
               seen = now;
               try {
-                for (String p : List.of("/api/campaigns/" + id, "/console/api/campaigns/" + id + "/series", "/api/campaigns/" + id + "/approvals",
+                for (String p : List.of("/console/api/campaigns/" + id + "/summary", "/console/api/campaigns/" + id + "/series", "/api/campaigns/" + id + "/approvals",
                     "/console/api/campaigns/" + id + "/experiments?status=HELD&limit=100&sort=seq",
                     "/console/api/campaigns/" + id + "/experiments?offset=0&limit=50&sort=-seq")) {
                   if (get(http, base.resolve(p)).statusCode() != 200) errors.incrementAndGet();

@@ -110,6 +110,10 @@ public final class WebConsole implements ApiExtension {
       ctx.status(204);
     });
 
+    r.addHttpHandler(HandlerType.GET, "/console/api/campaigns/{id}/summary", ctx -> {
+      String id = ctx.pathParam("id");
+      ctx.json(data.snapshot(id).view(() -> campaigns.campaign(id)));
+    });
     r.addHttpHandler(HandlerType.GET, "/console/api/campaigns/{id}/series", ctx -> ctx.json(data.snapshot(ctx.pathParam("id")).series()));
     r.addHttpHandler(HandlerType.GET, "/console/api/campaigns/{id}/experiments", ctx -> {
       CampaignData.Snapshot s = data.snapshot(ctx.pathParam("id"));

@@ -31,6 +31,8 @@ public enum EventKind {
   APPROVAL_NEEDED("approval-needed"),
   APPROVED("approved"),
   REJECTED("rejected"),
+  /** A researcher's own conditions were planned ({@code labloop suggest}). */
+  HAND_CHOSEN("hand-chosen"),
   INTERLOCK_HOLD("interlock-hold"),
   INTERLOCK_CLEARED("interlock-cleared"),
   LIMIT("limit"),
@@ -43,7 +45,6 @@ public enum EventKind {
   INTERRUPTED("interrupted"),
   HELD("held"),
   RELEASED("released"),
-  HAND_CHOSEN("hand-chosen"),
   IMPORTED("imported"),
   // ---- the daemon's
   AUDIT("audit"),

@@ -117,6 +117,8 @@ function disposeCharts() {
 function chart(container) {
   const c = echarts.init(container, null, { renderer: 'canvas' });
   state.charts.push(c);
+  // Cards are laid out in a grid that reflows as more are added: follow the box's size.
+  new ResizeObserver(() => { if (!c.isDisposed()) c.resize(); }).observe(container);
   return c;
 }
 
@@ -313,7 +315,12 @@ async function campaignPage(main, id) {
   const lookedState = { objective: null, built: false };
   let lastSeries = null;
 
-  const drawHead = c => {
+  const drawHead = (c, s) => {
+    let best = bestText(c.best, objectivesNow);
+    if (!c.best && s) {
+      const parts = Object.entries(s.best).filter(([, b]) => b.length).map(([o, b]) => o + ' ' + fmt(b[b.length - 1][1]));
+      if (parts.length) best = parts.join(', ');
+    }
     header.replaceChildren(
       el('div', { class: 'row' }, el('b', { style: 'font-size:16px' }, c.name), badge(c.status),
         c.approval === 'MANUAL' ? el('span', { class: 'badge' }, 'approval: manual') : null,
@@ -333,7 +340,7 @@ async function campaignPage(main, id) {
         el('div', {}, el('b', {}, 'done'), el('span', { id: 'done-count' }, c.experimentsDone)),
         el('div', {}, el('b', {}, 'failed'), c.experimentsFailed),
         el('div', {}, el('b', {}, 'held'), c.experimentsHeld),
-        el('div', {}, el('b', {}, 'best so far'), bestText(c.best, objectivesNow)),
+        el('div', {}, el('b', {}, 'best so far'), best),
         el('div', {}, el('b', {}, 'ETA'), eta(c)),
         el('div', { class: 'hide-narrow' }, el('b', {}, 'started'), when(c.startedAt)),
         c.stopReason ? el('div', {}, el('b', {}, 'stopped because'), c.stopReason) : null));
@@ -576,13 +583,13 @@ async function campaignPage(main, id) {
 
   const refresh = async () => {
     const [c, s, approvals, heldPage] = await Promise.all([
-      api('GET', '/api/campaigns/' + enc),
+      api('GET', '/console/api/campaigns/' + enc + '/summary'),
       api('GET', '/console/api/campaigns/' + enc + '/series'),
       api('GET', '/api/campaigns/' + enc + '/approvals').catch(() => []),
       api('GET', '/console/api/campaigns/' + enc + '/experiments?status=HELD&limit=100&sort=seq')]);
     objectivesNow = Object.keys(s.objectives);
     paramsNow = Object.keys(s.parameters);
-    drawHead(c);
+    drawHead(c, s);
     drawInbox(approvals);
     drawHeld(heldPage.rows, objectivesNow);
     drawPlots(s);

@@ -85,8 +85,10 @@ class ApiRequestFuzzTest {
     assertTrue(statusLine.startsWith("HTTP/1.1 "), statusLine);
     int status = Integer.parseInt(statusLine.substring(9, 12));
     assertTrue(status < 500, () -> "a 5xx for\n" + new String(request, StandardCharsets.ISO_8859_1) + "\n---\n" + answer);
-    if (status >= 400) {
-      String head = answer.substring(0, Math.max(0, answer.indexOf("\r\n\r\n"))).toLowerCase(java.util.Locale.ROOT);
+    String head = answer.substring(0, Math.max(0, answer.indexOf("\r\n\r\n"))).toLowerCase(java.util.Locale.ROOT);
+    // A reload answers with its documented result (applied: false, the problems) also as a 400.
+    boolean reloadResult = status == 400 && head.contains("content-type: application/json") && answer.contains("\"applied\":false");
+    if (status >= 400 && !reloadResult) {
       assertTrue(head.contains("content-type: application/problem+json"), answer);
       String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
       if (!body.isEmpty() && !head.contains("transfer-encoding: chunked")) {

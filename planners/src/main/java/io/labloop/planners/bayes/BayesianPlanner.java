@@ -35,8 +35,11 @@ import org.slf4j.LoggerFactory;
  *       drawn from the seed and the number of observations). Two or three objectives go to
  *       {@link HypervolumePlanner} (expected hypervolume improvement) unless the campaign chose
  *       ParEGO.
- *   <li>A Gaussian process is fitted to the losses; pending experiments are added as kriging
- *       believers so their neighbourhood is no longer attractive.
+ *   <li>A Gaussian process is fitted to the losses (noise fitted or held, as the campaign's
+ *       {@code noise:} says); pending experiments are added as kriging believers so their
+ *       neighbourhood is no longer attractive. With {@code hyperparameter-samples} and at most
+ *       {@value #SAMPLE_LIMIT} rows, the hyperparameters are drawn from their posterior instead
+ *       and the acquisition is averaged over the draws ({@link ModelAverage}).
  *   <li>Candidates: a Sobol set (or the free rows of the candidate pool) plus perturbations of
  *       the best points, each rounded to a makeable point and kept only if it satisfies the
  *       constraints and is not already run or pending. All are scored in one pass; the best few
@@ -85,7 +88,7 @@ final class BayesianPlanner implements Planner {
     this.candidateCount = config.candidates;
     this.noise = config.noise;
     this.hypervolume = config.multiObjective == Bayesian.MultiObjective.EHVI
-        ? new HypervolumePlanner(config.seed, config.candidates) : null;
+        ? new HypervolumePlanner(config.seed, config.candidates, config.noise) : null;
     this.samples = config.hyperparameterSamples;
   }
 

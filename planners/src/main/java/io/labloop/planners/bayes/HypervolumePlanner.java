@@ -10,6 +10,7 @@ import io.labloop.planners.design.Sobol;
 import io.labloop.planners.design.UnitCube;
 import io.labloop.planners.gp.CandidatePosterior;
 import io.labloop.planners.gp.GaussianProcess;
+import io.labloop.planners.gp.NoiseModel;
 import io.labloop.planners.pareto.NonDominatedBoxes;
 import io.labloop.planners.pareto.Pareto;
 import java.util.ArrayList;
@@ -56,10 +57,13 @@ final class HypervolumePlanner {
 
   private final long seed;
   private final int candidateCount;
+  /** The campaign's {@code noise:} (auto or none; a sd has no meaning across objectives). */
+  private final NoiseModel noise;
 
-  HypervolumePlanner(long seed, int candidateCount) {
+  HypervolumePlanner(long seed, int candidateCount, NoiseModel noise) {
     this.seed = seed;
     this.candidateCount = candidateCount;
+    this.noise = noise;
   }
 
   List<Suggestion> suggest(PlanningState state, List<Observation> ok, int n, String plannerName) {
@@ -91,7 +95,7 @@ final class HypervolumePlanner {
       double[] y = new double[modelX.length];
       for (int i = 0; i < y.length; i++) y[i] = i < x.length ? observed.get(i)[k] : worst;
       gps[k] = GaussianProcess.fit(modelX, y, BayesianPlanner.mix(seed, round + 1 + 1000L * k), cube.parameterOfColumn(),
-          cube.categoricalParameters());
+          cube.categoricalParameters(), noise);
       for (int j = 0; j < d; j++) lengthscale[j] = Math.min(lengthscale[j], gps[k].lengthscale(j));
     }
     Feasibility feasibility = new Feasibility(Arrays.asList(x), failed, lengthscale);

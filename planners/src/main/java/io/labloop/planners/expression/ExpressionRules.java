@@ -81,8 +81,10 @@ public final class ExpressionRules {
     Expression e = new Expression(text, CONFIGURATION);
     try {
       e.validate();
-    } catch (BaseException ex) {
-      throw new IllegalArgumentException("'" + text + "' does not parse: " + ex.getMessage(), ex);
+    } catch (BaseException | RuntimeException ex) {
+      // EvalEx's parser also throws unchecked exceptions on some malformed input.
+      throw new IllegalArgumentException("'" + text + "' does not parse: "
+          + (ex.getMessage() != null ? ex.getMessage() : "unbalanced brackets or operators"), ex);
     }
     return e;
   }
@@ -100,7 +102,7 @@ public final class ExpressionRules {
       if (v.isNumberValue()) return v.getNumberValue().doubleValue();
       if (v.isBooleanValue()) return v.getBooleanValue() ? 1 : 0;
       throw new IllegalArgumentException("'" + e.getExpressionString() + "' gives " + v.getValue() + " (expected a number)");
-    } catch (BaseException | ArithmeticException | NumberFormatException ex) {
+    } catch (BaseException | RuntimeException ex) {
       throw new IllegalArgumentException("cannot evaluate '" + e.getExpressionString() + "': " + ex.getMessage(), ex);
     }
   }

@@ -1,10 +1,11 @@
 package io.labloop.orchestrator.bench.hostile;
 
+import io.labloop.orchestrator.bench.api.ApiBenchmark;
 import io.labloop.orchestrator.client.ClientSettings;
+import io.labloop.orchestrator.config.BuiltInFiles;
 import io.labloop.orchestrator.client.LabLoopClient;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,7 +52,7 @@ public final class HostileBenchmark {
   public static Result run(int clients, Duration duration, Path work) throws IOException, InterruptedException {
     Files.createDirectories(work);
     Path lab = work.resolve("bench-lab.yaml");
-    String labText = resource("bench-lab.yaml");
+    String labText = BuiltInFiles.text(ApiBenchmark.class, "bench-lab.yaml", Map.of());
     Files.writeString(lab, labText);
     Path data = work.resolve("data");
     Process daemon = startDaemon(lab, data, work.resolve("daemon.out"));
@@ -60,7 +60,7 @@ public final class HostileBenchmark {
       LabLoopClient client = new LabLoopClient(ClientSettings.resolve(null, null, data, Map.of()));
       URI base = client.url();
       String token = Files.readString(data.resolve("token")).strip();
-      String campaign = resource("bench-campaign.yaml").replace("@NAME@", "hostile-normal").replace("@BUDGET@", "100000");
+      String campaign = campaign("hostile-normal", 100_000);
       String id = client.submit("normal.yaml", campaign).id();
       List<Hostile> inputs = hostile(token);
 
@@ -77,13 +77,19 @@ public final class HostileBenchmark {
         Thread t = new Thread(() -> {
           for (int i = offset; !stop.get(); i++) {
             Hostile h = inputs.get(i % inputs.size());
-            int status;
+            int status = -1;
             try {
-              status = http.send(h.request().apply(base).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.discarding())
-                  .statusCode();
-            } catch (IOException e) {
-              // the daemon refused a 50 MB upload and closed the connection while it was being sent
-              status = h.expected().contains(413) ? 413 : -1;
+              // Two tries: the client may reuse a connection the daemon has just closed after
+              // refusing an upload; that is the client's race, not an answer.
+              for (int attempt = 0; attempt < 2 && status < 0; attempt++) {
+                try {
+                  status = http.send(h.request().apply(base).timeout(Duration.ofSeconds(30)).build(),
+                      HttpResponse.BodyHandlers.discarding()).statusCode();
+                } catch (IOException e) {
+                  // the daemon refused a 50 MB upload and closed the connection while it was being sent
+                  if (h.expected().contains(413)) status = 413;
+                }
+              }
             } catch (InterruptedException e) {
               return;
             }
@@ -131,7 +137,7 @@ public final class HostileBenchmark {
   }
 
   private static List<Hostile> hostile(String token) {
-    String good = resource("bench-campaign.yaml").replace("@BUDGET@", "3");
+    String good = campaign("@NAME@", 3);
     String bearer = "Bearer " + token;
     Function<String, Function<URI, HttpRequest.Builder>> submit = yaml -> base -> HttpRequest.newBuilder(base.resolve("/api/campaigns?file=h.yaml"))
         .header("Authorization", bearer).POST(HttpRequest.BodyPublishers.ofString(yaml));
@@ -224,11 +230,9 @@ public final class HostileBenchmark {
     return nanos / 1e6;
   }
 
-  private static String resource(String name) {
-    try (InputStream in = Objects.requireNonNull(HostileBenchmark.class.getResourceAsStream("/io/labloop/orchestrator/daemon/" + name), name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /** The API benchmark's campaign (same lab, random planner) under this name and budget. */
+  private static String campaign(String name, int budget) {
+    return BuiltInFiles.text(ApiBenchmark.class, "bench-campaign.yaml", Map.of("NAME", name, "BUDGET", Integer.toString(budget)));
   }
+
 }

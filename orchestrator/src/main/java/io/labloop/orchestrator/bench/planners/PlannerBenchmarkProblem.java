@@ -131,8 +131,8 @@ public record PlannerBenchmarkProblem(
         throw new IllegalArgumentException("--expression names " + unknown + " which --bounds does not define");
       }
       parsed.validate();
-    } catch (BaseException e) {
-      throw new IllegalArgumentException("--expression does not parse: " + e.getMessage());
+    } catch (BaseException | RuntimeException e) {
+      throw new IllegalArgumentException("--expression does not parse: " + (e.getMessage() != null ? e.getMessage() : "unbalanced brackets or operators"));
     }
     return new PlannerBenchmarkProblem("expression", space, new Objective.Minimize("y"), p -> {
       synchronized (parsed) {
