@@ -9,4 +9,7 @@
  * formats come from that section, never from constants in code. The protocol drivers live in
  * sub-packages {@code opcua}, {@code serial} and {@code mqtt}.
  */
+@NullMarked
 package io.labloop.drivers;
+
+import org.jspecify.annotations.NullMarked;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds a {@link Planner} from a campaign's {@code planner:} block and checks such a block.
@@ -28,7 +29,8 @@ import java.util.Set;
  *       Chebyshev scalarisation with EI, and {@code ucb}, {@code pi}, {@code hedge} ParEGO with that acquisition), {@code beta} (exploration weight of {@code ucb}, also inside {@code hedge}, default 2), {@code batch}
  *       (suggestions per call, default 1), {@code noise} ({@code auto}: fitted, the default; {@code none}: exact
  *       measurements; a number: the measurement's standard deviation in the objective's units, see
- *       {@link io.labloop.planners.gp.NoiseModel}).
+ *       {@link io.labloop.planners.gp.NoiseModel}), {@code hyperparameter-samples} (draws of the GP
+ *       hyperparameters the acquisition is averaged over while data are few, default 0: the single best fit; 16 was measured).
  * </ul>
  * Every type also accepts {@code batch}. The seed is {@link PlannerSpec#seed()}.
  */
@@ -42,7 +44,7 @@ public final class Planners {
       "lhs", Set.of("batch", "points"),
       "grid", Set.of("batch", "levels"),
       "replay", Set.of("batch", "file"),
-      "bayesian", Set.of("batch", "initial", "acquisition", "beta", "noise"));
+      "bayesian", Set.of("batch", "initial", "acquisition", "beta", "noise", "hyperparameter-samples"));
 
   /** The {@code acquisition:} values of the bayesian planner. */
   public static final List<String> ACQUISITIONS = List.of("ei", "ucb", "pi", "hedge", "ehvi", "parego");
@@ -74,6 +76,7 @@ public final class Planners {
             .beta(doubleOption(o, "beta", 2.0));
         // Without the option the builder's default applies, so the default lives in one place.
         if (o.containsKey("noise")) b.noise(noise(o.get("noise")));
+        if (o.containsKey("hyperparameter-samples")) b.hyperparameterSamples(intOption(o, "hyperparameter-samples", 0));
         if (o.containsKey("acquisition")) {
           String a = o.get("acquisition").toString().toLowerCase(Locale.ROOT);
           // ehvi: one objective is plain EI; parego: EI on the scalarisation. ei keeps EHVI for
@@ -101,7 +104,7 @@ public final class Planners {
    * Every problem with {@code spec}, none if it can be built. {@code space} may be null, in which
    * case checks that need it (the replay file's columns) are skipped.
    */
-  public static List<PlannerProblem> check(PlannerSpec spec, Space space) {
+  public static List<PlannerProblem> check(PlannerSpec spec, @Nullable Space space) {
     List<PlannerProblem> problems = new ArrayList<>();
     String type = spec.type() == null ? "" : spec.type().toLowerCase(Locale.ROOT);
     if (!OPTIONS.containsKey(type)) {
@@ -119,6 +122,7 @@ public final class Planners {
     positiveInt(o, "points", 1, problems);
     positiveInt(o, "levels", 2, problems);
     positiveInt(o, "initial", 1, problems);
+    positiveInt(o, "hyperparameter-samples", 0, problems);
     if (o.containsKey("acquisition")) {
       String a = o.get("acquisition").toString().toLowerCase(Locale.ROOT);
       if (!ACQUISITIONS.contains(a)) {

@@ -9,4 +9,7 @@
  * state that is not rebuilt from a {@link io.labloop.planners.PlanningState} and its seed, so a
  * restarted daemon plans exactly as it would have.
  */
+@NullMarked
 package io.labloop.planners;
+
+import org.jspecify.annotations.NullMarked;

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A CSV file as its header and rows, every cell with the line and column it starts at, read by
@@ -45,7 +46,7 @@ public record CsvTable(Row header, List<Row> rows) {
     }
 
     /** The cell in a column (0-based), or {@code null} if this row is shorter. */
-    public Cell cell(int index) {
+    public @Nullable Cell cell(int index) {
       return index < cells.size() ? cells.get(index) : null;
     }
 

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads one map of a lab-file section and records every problem with its path instead of
@@ -46,7 +47,7 @@ public final class Section {
     return values.keySet();
   }
 
-  public Object raw(String key) {
+  public @Nullable Object raw(String key) {
     return values.get(key);
   }
 

@@ -17,4 +17,7 @@
  * the virtual lab can both use it and still share nothing else: the virtual lab plays
  * instruments the way a third-party device would, without the drivers' code.
  */
+@NullMarked
 package io.labloop.settings;
+
+import org.jspecify.annotations.NullMarked;

@@ -65,4 +65,7 @@
  * ({@code trusted-clients=}). On an external {@code ssl://} broker the simulated devices trust the
  * instrument's own {@code tls.ca}, else the JVM's trust store.
  */
+@NullMarked
 package io.labloop.simulators;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,6 @@
 package io.labloop.drivers.mqtt;
 
+import io.labloop.common.Errors;
 import io.labloop.drivers.support.RefusedCertificates;
 import java.io.IOException;
 import java.io.InputStream;
@@ -99,7 +100,7 @@ final class BrokerTrust {
     }
     X509Certificate server = chain[0];
     String subject = server.getSubjectX500Principal().getName();
-    String reason = rootMessage(e);
+    String reason = Errors.rootMessage(e);
     String how = reason.contains("subject alternative name") || reason.contains("No name matching")
         ? "it does not name the host of the broker URL (it was made for another address)"
         : caFile.map(f -> "it is not among the certificates of tls.ca (" + f + ")")
@@ -128,11 +129,6 @@ final class BrokerTrust {
         + fingerprint + "): " + how + " (" + reason + "). " + saved;
   }
 
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-    return t.getMessage() == null ? t.toString() : t.getMessage();
-  }
 
   /** The JVM's trust manager, watched: a refusal is recorded, a success clears the last one. */
   private final class Watching extends X509ExtendedTrustManager {

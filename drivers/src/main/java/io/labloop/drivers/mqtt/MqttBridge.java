@@ -1,5 +1,7 @@
 package io.labloop.drivers.mqtt;
 
+import io.labloop.common.Threads;
+import io.labloop.drivers.InstrumentStatus;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -48,21 +50,23 @@ final class MqttBridge implements AutoCloseable {
   interface Listener {
     void online();
 
-    void offline(String reason);
+    void offline(InstrumentStatus.ReasonKind kind, String reason);
 
     /** Connecting failed for a reason retrying will not fix (an untrusted broker certificate). */
-    default void error(String reason) {
-      offline(reason);
+    default void error(InstrumentStatus.ReasonKind kind, String reason) {
+      offline(kind, reason);
     }
   }
 
   /** A failed connection attempt; {@code permanent} when only the engineer can fix it. */
   static final class ConnectFailure extends java.io.IOException {
+    final InstrumentStatus.ReasonKind kind;
     final boolean permanent;
 
-    ConnectFailure(String message, boolean permanent, Throwable cause) {
+    ConnectFailure(String message, InstrumentStatus.ReasonKind kind, Throwable cause) {
       super(message, cause);
-      this.permanent = permanent;
+      this.kind = kind;
+      this.permanent = kind != InstrumentStatus.ReasonKind.BRIDGE_DOWN && kind != InstrumentStatus.ReasonKind.COMMUNICATION;
     }
   }
 
@@ -91,11 +95,7 @@ final class MqttBridge implements AutoCloseable {
     this.settings = settings;
     this.trust = settings.broker().startsWith("ssl://") ? new BrokerTrust(settings.broker(), settings.caFile(), folder) : null;
     this.clientId = settings.clientId().orElse("labloop-" + UUID.randomUUID().toString().substring(0, 8));
-    this.subscriber = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "mqtt-subscribe-" + clientId);
-      t.setDaemon(true);
-      return t;
-    });
+    this.subscriber = Executors.newSingleThreadExecutor(Threads.daemon("mqtt-subscribe-" + clientId));
     try {
       client = new MqttAsyncClient(settings.broker(), clientId, new MemoryPersistence());
     } catch (MqttException e) {
@@ -142,7 +142,7 @@ final class MqttBridge implements AutoCloseable {
           }
 
           @Override
-          public void offline(String reason) {}
+          public void offline(InstrumentStatus.ReasonKind kind, String reason) {}
         };
         listeners.add(once);
         next.whenComplete((v, e) -> listeners.remove(once));
@@ -171,8 +171,8 @@ final class MqttBridge implements AutoCloseable {
             ConnectFailure failure = classify(e);
             lastFailure = failure;
             listeners.forEach(l -> {
-              if (failure.permanent) l.error(failure.getMessage());
-              else l.offline(failure.getMessage());
+              if (failure.permanent) l.error(failure.kind, failure.getMessage());
+              else l.offline(failure.kind, failure.getMessage());
             });
             attempt.completeExceptionally(failure);
           }
@@ -247,8 +247,8 @@ final class MqttBridge implements AutoCloseable {
   /** A refused broker certificate is for the engineer to settle; anything else may pass (broker down, network). */
   private ConnectFailure classify(Throwable e) {
     java.util.Optional<String> refusal = trust == null ? java.util.Optional.empty() : trust.lastRefusal();
-    if (refusal.isPresent()) return new ConnectFailure(refusal.get(), true, e);
-    return new ConnectFailure("cannot connect to broker " + settings.broker() + ": " + describe(e), false, e);
+    if (refusal.isPresent()) return new ConnectFailure(refusal.get(), InstrumentStatus.ReasonKind.UNTRUSTED_CERTIFICATE, e);
+    return new ConnectFailure("cannot connect to broker " + settings.broker() + ": " + describe(e), InstrumentStatus.ReasonKind.BRIDGE_DOWN, e);
   }
 
   /** Runs on {@link #subscriber}, never on a Paho callback thread. */
@@ -312,7 +312,7 @@ final class MqttBridge implements AutoCloseable {
     subscribed = false;
     if (closed) return;
     log.warn("lost connection to {}: {}", settings.broker(), reason);
-    listeners.forEach(l -> l.offline(reason));
+    listeners.forEach(l -> l.offline(InstrumentStatus.ReasonKind.BRIDGE_DOWN, reason));
     // Requests in flight will not be answered on this connection: fail them now rather than at their timeout.
     pending.values().forEach(f -> f.completeExceptionally(new java.io.IOException("lost connection to "
         + settings.broker() + " while waiting for the reply: " + reason)));

@@ -36,13 +36,13 @@ final class MqttInstrument implements Instrument {
     }
 
     @Override
-    public void offline(String reason) {
-      status.offline(reason);
+    public void offline(InstrumentStatus.ReasonKind kind, String reason) {
+      status.offline(kind, reason);
     }
 
     @Override
-    public void error(String reason) {
-      status.error(reason);
+    public void error(InstrumentStatus.ReasonKind kind, String reason) {
+      status.error(kind, reason);
     }
   };
 
@@ -79,8 +79,9 @@ final class MqttInstrument implements Instrument {
     return bridge.connect().handle((v, e) -> {
       if (e == null) return null;
       Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-      if (cause instanceof MqttBridge.ConnectFailure f && f.permanent) status.error(cause.getMessage());
-      else status.offline(cause.getMessage());
+      InstrumentStatus.ReasonKind kind = cause instanceof MqttBridge.ConnectFailure f ? f.kind : InstrumentStatus.ReasonKind.BRIDGE_DOWN;
+      if (cause instanceof MqttBridge.ConnectFailure f && f.permanent) status.error(kind, cause.getMessage());
+      else status.offline(kind, cause.getMessage());
       throw new CompletionException(new InstrumentError.Disconnected(name, "connect", cause.getMessage(), cause));
     });
   }
@@ -135,7 +136,7 @@ final class MqttInstrument implements Instrument {
   @Override
   public void close() {
     bridge.removeListener(listener);
-    status.offline("closed");
+    status.offline(InstrumentStatus.ReasonKind.GONE, "closed");
     bridges.release(settings.bridgeKey());
     bridges.release(SharedTimer.KEY);
   }

@@ -28,4 +28,7 @@
  * waiting inside {@code connectComplete} can deadlock Paho's callback thread. A reply whose
  * request already timed out is dropped and logged.
  */
+@NullMarked
 package io.labloop.drivers.mqtt;
+
+import org.jspecify.annotations.NullMarked;

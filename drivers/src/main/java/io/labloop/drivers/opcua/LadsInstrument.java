@@ -61,6 +61,9 @@ import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodResult;
 final class LadsInstrument implements Instrument {
 
   static final int KEY_VALUE_BINARY_ENCODING = 5045;
+  /** Status codes by which a server refuses a request of a session it no longer has: the request did nothing. */
+  private static final java.util.Set<Long> SESSION_REJECTED = java.util.Set.of(StatusCodes.Bad_SessionIdInvalid,
+      StatusCodes.Bad_SessionClosed, StatusCodes.Bad_SessionNotActivated);
 
   private final String name;
   private final LadsSettings settings;
@@ -77,13 +80,13 @@ final class LadsInstrument implements Instrument {
     }
 
     @Override
-    public void offline(String reason) {
-      status.offline(reason);
+    public void offline(InstrumentStatus.ReasonKind kind, String reason) {
+      status.offline(kind, reason);
     }
 
     @Override
-    public void error(String reason) {
-      status.error(reason);
+    public void error(InstrumentStatus.ReasonKind kind, String reason) {
+      status.error(kind, reason);
     }
   };
 
@@ -136,6 +139,7 @@ final class LadsInstrument implements Instrument {
       CompletableFuture<Outcome> outcome = new CompletableFuture<>();
       connection.client().thenAcceptAsync(client -> {
         try {
+          awaitSession(outcome);
           LadsDevice.Unit u = unit(client);
           Outcome o = cmd instanceof LadsSettings.Program p ? program(client, u, p, c.arguments(), outcome)
               : stateMethod(client, u, (LadsSettings.StateMethod) cmd);
@@ -168,12 +172,22 @@ final class LadsInstrument implements Instrument {
       Object value = Template.renderTree(e.getValue(), arguments);
       properties.add(ExtensionObject.of(ByteString.of(keyValue(e.getKey(), Values.toText(value))), encoding));
     }
-    Variant[] out = call(client, u.stateMachine(), start, "StartProgram", new Variant[] {
+    Variant[] inputs = new Variant[] {
         new Variant(p.templateId()),
         new Variant(properties.toArray(new ExtensionObject[0])),
         new Variant("labloop"),
         new Variant(p.name()),
-        new Variant(new ExtensionObject[0])});
+        new Variant(new ExtensionObject[0])};
+    Variant[] out;
+    try {
+      out = call(client, u.stateMachine(), start, "StartProgram", inputs);
+    } catch (UaException e) {
+      // The server rejected the request for a session it no longer knows (it dropped us, and
+      // Milo re-creates the session on this very error): nothing ran, so once the session
+      // answers again the start is sent once more, also for a command that is not idempotent.
+      if (!SESSION_REJECTED.contains(e.getStatusCode().getValue()) || !sessionBack(client, u, outcome)) throw e;
+      out = call(client, u.stateMachine(), start, "StartProgram", inputs);
+    }
     if (out.length < 1 || !(out[0].getValue() instanceof String runId)) {
       throw new InstrumentError.BadReply(name, p.name(), "StartProgram returned no DeviceProgramRunId");
     }
@@ -193,6 +207,29 @@ final class LadsInstrument implements Instrument {
       Thread.sleep(settings.poll().toMillis());
     }
     throw new InstrumentError.Timeout(name, p.name(), "no result for " + runId + " in time");
+  }
+
+  /**
+   * After a lost session, waits (up to 5 s, or until the command ends) for Milo to re-create it
+   * before anything is sent, so that the command after a drop does not fail on the old session.
+   */
+  private void awaitSession(CompletableFuture<Outcome> outcome) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    while (!connection.isActive() && !outcome.isDone() && System.nanoTime() < deadline) Thread.sleep(settings.poll().toMillis());
+  }
+
+  /** Waits (up to 5 s, or until the command ends) for the session to answer a read again. */
+  private boolean sessionBack(OpcUaClient client, LadsDevice.Unit u, CompletableFuture<Outcome> outcome) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    while (!outcome.isDone() && System.nanoTime() < deadline) {
+      try {
+        read(client, u.currentState());
+        return true;
+      } catch (UaException e) {
+        Thread.sleep(settings.poll().toMillis());
+      }
+    }
+    return false;
   }
 
   private Optional<LadsDevice.Child> findResult(OpcUaClient client, LadsDevice.Unit u, String runId) throws UaException {
@@ -341,8 +378,8 @@ final class LadsInstrument implements Instrument {
     if (v == StatusCodes.Bad_Timeout || v == StatusCodes.Bad_RequestTimeout) {
       return new InstrumentError.Timeout(name, command, "the device did not answer in time (" + OpcUaValues.describe(code) + ")");
     }
+    if (v == StatusCodes.Bad_NodeIdUnknown) unit.set(null); // the device was rebuilt: browse it again next time
     if (OpcUaInstrument.CONNECTION_LOST.contains(v)) {
-      unit.set(null);
       return new InstrumentError.Disconnected(name, command, "lost the connection to " + settings.endpoint()
           + " (" + OpcUaValues.describe(code) + ")", t);
     }
@@ -359,7 +396,7 @@ final class LadsInstrument implements Instrument {
   @Override
   public void close() {
     connection.removeListener(listener);
-    status.offline("closed");
+    status.offline(InstrumentStatus.ReasonKind.GONE, "closed");
     bridges.release(session.bridgeKey());
     bridges.release(SharedTimer.KEY);
   }

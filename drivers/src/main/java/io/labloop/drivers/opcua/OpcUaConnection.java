@@ -1,5 +1,7 @@
 package io.labloop.drivers.opcua;
 
+import io.labloop.common.Threads;
+import io.labloop.drivers.InstrumentStatus;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -43,19 +45,21 @@ final class OpcUaConnection implements AutoCloseable {
   interface Listener {
     void online();
 
-    void offline(String reason);
+    void offline(InstrumentStatus.ReasonKind kind, String reason);
 
     /** Connecting failed for a reason retrying will not fix (untrusted certificate, wrong password). */
-    void error(String reason);
+    void error(InstrumentStatus.ReasonKind kind, String reason);
   }
 
   /** A connection failure; {@code permanent} when only the engineer can fix it. */
   static final class ConnectFailure extends Exception {
+    final InstrumentStatus.ReasonKind kind;
     final boolean permanent;
 
-    ConnectFailure(String message, boolean permanent, Throwable cause) {
+    ConnectFailure(String message, InstrumentStatus.ReasonKind kind, Throwable cause) {
       super(message, cause);
-      this.permanent = permanent;
+      this.kind = kind;
+      this.permanent = kind != InstrumentStatus.ReasonKind.BRIDGE_DOWN && kind != InstrumentStatus.ReasonKind.COMMUNICATION;
     }
   }
 
@@ -69,17 +73,9 @@ final class OpcUaConnection implements AutoCloseable {
 
   OpcUaConnection(OpcUaSettings settings) {
     this.settings = settings;
-    this.connector = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "opcua-connect " + settings.endpoint());
-      t.setDaemon(true);
-      return t;
-    });
+    this.connector = Executors.newSingleThreadExecutor(Threads.daemon("opcua-connect " + settings.endpoint()));
     // Milo's subscription set-up is blocking; it runs here, never on the caller's or Milo's threads.
-    this.blocking = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "opcua-wait " + settings.endpoint());
-      t.setDaemon(true);
-      return t;
-    });
+    this.blocking = Executors.newCachedThreadPool(Threads.daemon("opcua-wait " + settings.endpoint()));
   }
 
   ExecutorService blocking() {
@@ -107,8 +103,8 @@ final class OpcUaConnection implements AutoCloseable {
           return connectNow();
         } catch (ConnectFailure f) {
           for (Listener l : listeners) {
-            if (f.permanent) l.error(f.getMessage());
-            else l.offline(f.getMessage());
+            if (f.permanent) l.error(f.kind, f.getMessage());
+            else l.offline(f.kind, f.getMessage());
           }
           throw new CompletionException(f);
         }
@@ -125,7 +121,7 @@ final class OpcUaConnection implements AutoCloseable {
       if (!sec.none() || sec.username().isPresent()) validator = OpcUaPki.validator(sec.trustDir());
       if (!sec.none()) identity = OpcUaPki.identity(sec.trustDir());
     } catch (Exception e) {
-      throw new ConnectFailure("cannot prepare the OPC UA certificates in " + sec.trustDir() + ": " + e.getMessage(), true, e);
+      throw new ConnectFailure("cannot prepare the OPC UA certificates in " + sec.trustDir() + ": " + e.getMessage(), InstrumentStatus.ReasonKind.CONFIGURATION, e);
     }
     String wantedPolicy = policy(sec.policy()).getUri();
     MessageSecurityMode wantedMode = MessageSecurityMode.valueOf(sec.mode());
@@ -164,9 +160,9 @@ final class OpcUaConnection implements AutoCloseable {
                 + "/" + e2.getSecurityMode())
             .distinct().collect(Collectors.joining(", "));
         throw new ConnectFailure("the server at " + settings.endpoint() + " offers no endpoint with security "
-            + sec.policy() + "/" + sec.mode() + " (it offers " + available + ")", true, e);
+            + sec.policy() + "/" + sec.mode() + " (it offers " + available + ")", InstrumentStatus.ReasonKind.CONFIGURATION, e);
       }
-      throw new ConnectFailure("cannot reach " + settings.endpoint() + ": " + e.getMessage(), false, e);
+      throw new ConnectFailure("cannot reach " + settings.endpoint() + ": " + e.getMessage(), InstrumentStatus.ReasonKind.BRIDGE_DOWN, e);
     }
     c.addSessionActivityListener(new SessionActivityListener() {
       @Override
@@ -181,7 +177,7 @@ final class OpcUaConnection implements AutoCloseable {
         sessionActive = false;
         if (closing) return;
         log.warn("OPC UA session to {} lost; reconnecting", settings.endpoint());
-        listeners.forEach(l -> l.offline("session to " + settings.endpoint() + " lost; reconnecting"));
+        listeners.forEach(l -> l.offline(InstrumentStatus.ReasonKind.BRIDGE_DOWN, "session to " + settings.endpoint() + " lost; reconnecting"));
       }
     });
     try {
@@ -196,12 +192,12 @@ final class OpcUaConnection implements AutoCloseable {
   private ConnectFailure classify(UaException e, OpcUaPki.TrustingValidator validator, OpcUaPki.Identity identity) {
     StatusCode code = e.getStatusCode();
     Optional<String> refusal = validator == null ? Optional.empty() : validator.lastRefusal();
-    if (refusal.isPresent() && code.isSecurityError()) return new ConnectFailure(refusal.get(), true, e);
+    if (refusal.isPresent() && code.isSecurityError()) return new ConnectFailure(refusal.get(), InstrumentStatus.ReasonKind.UNTRUSTED_CERTIFICATE, e);
     long v = code.getValue();
     if (v == StatusCodes.Bad_UserAccessDenied || v == StatusCodes.Bad_IdentityTokenRejected || v == StatusCodes.Bad_IdentityTokenInvalid) {
       return new ConnectFailure("the server at " + settings.endpoint() + " did not accept user '"
           + settings.security().username().orElse("anonymous") + "' (" + OpcUaValues.describe(code) + "); check username and password",
-          true, e);
+          InstrumentStatus.ReasonKind.CONFIGURATION, e);
     }
     if (code.isSecurityError()) {
       // We trusted the server, so the refusal is the server's: most often it keeps a trust list
@@ -211,9 +207,10 @@ final class OpcUaConnection implements AutoCloseable {
           + " (SHA-1 " + OpcUaPki.thumbprint(identity.certificate()) + ")";
       return new ConnectFailure("the server at " + settings.endpoint() + " refused the secure connection ("
           + OpcUaValues.describe(code) + "): it does not trust LabLoop's client certificate yet. Add" + certificate
-          + " to the server's trusted client certificates (its administrator knows where), then connect again", true, e);
+          + " to the server's trusted client certificates (its administrator knows where), then connect again",
+          InstrumentStatus.ReasonKind.UNTRUSTED_CERTIFICATE, e);
     }
-    return new ConnectFailure("cannot connect to " + settings.endpoint() + ": " + e.getMessage(), false, e);
+    return new ConnectFailure("cannot connect to " + settings.endpoint() + ": " + e.getMessage(), InstrumentStatus.ReasonKind.BRIDGE_DOWN, e);
   }
 
   private static SecurityPolicy policy(String name) {

@@ -67,14 +67,14 @@ final class OpcUaInstrument implements Instrument {
     }
 
     @Override
-    public void offline(String reason) {
-      status.offline(reason);
+    public void offline(InstrumentStatus.ReasonKind kind, String reason) {
+      status.offline(kind, reason);
       waits.forEach(w -> w.completeExceptionally(new UaException(StatusCodes.Bad_ConnectionClosed, reason)));
     }
 
     @Override
-    public void error(String reason) {
-      status.error(reason);
+    public void error(InstrumentStatus.ReasonKind kind, String reason) {
+      status.error(kind, reason);
     }
   };
 
@@ -308,7 +308,7 @@ final class OpcUaInstrument implements Instrument {
   @Override
   public void close() {
     connection.removeListener(listener);
-    status.offline("closed");
+    status.offline(InstrumentStatus.ReasonKind.GONE, "closed");
     bridges.release(settings.bridgeKey());
     bridges.release(SharedTimer.KEY);
   }

@@ -34,4 +34,7 @@
  * and user share one session; Milo reconnects it after a loss, and the subscriptions of
  * {@code until} are created per wait so none is left stale by a server restart.
  */
+@NullMarked
 package io.labloop.drivers.opcua;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,6 @@
 package io.labloop.drivers.serial;
 
+import io.labloop.common.Threads;
 import io.labloop.drivers.Bridges;
 import io.labloop.drivers.Command;
 import io.labloop.drivers.Instrument;
@@ -66,11 +67,7 @@ final class SerialInstrument implements Instrument {
     this.line = lines.get();
     this.bridges = bridges;
     this.runner = new CommandRunner(name, SharedTimer.acquire(bridges).scheduler(), status);
-    this.worker = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "serial-" + name);
-      t.setDaemon(true);
-      return t;
-    });
+    this.worker = Executors.newSingleThreadExecutor(Threads.daemon("serial-" + name));
   }
 
   @Override
@@ -138,7 +135,7 @@ final class SerialInstrument implements Instrument {
       return new Outcome(outputs, List.of(new Reply.Attachment("reply", "text/plain", joined.getBytes(StandardCharsets.UTF_8))));
     } catch (IOException e) {
       line.close();
-      status.offline(e.getMessage());
+      status.offline(InstrumentStatus.ReasonKind.COMMUNICATION, e.getMessage());
       throw new InstrumentError.Disconnected(name, cmd.name(), e.getMessage(), e);
     }
   }
@@ -200,7 +197,7 @@ final class SerialInstrument implements Instrument {
       status.online();
       log.info("{}: serial port {} open at {} baud", name, settings.port(), settings.baud());
     } catch (IOException e) {
-      status.offline(e.getMessage());
+      status.offline(InstrumentStatus.ReasonKind.COMMUNICATION, e.getMessage());
       throw new InstrumentError.Disconnected(name, command, e.getMessage(), e);
     }
   }
@@ -233,7 +230,7 @@ final class SerialInstrument implements Instrument {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    status.offline("closed");
+    status.offline(InstrumentStatus.ReasonKind.GONE, "closed");
     bridges.release(SharedTimer.KEY);
   }
 }

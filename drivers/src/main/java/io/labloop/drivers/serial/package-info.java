@@ -27,4 +27,7 @@
  * reply that comes within {@code late-reply-wait} of its command's timeout (see
  * {@code SerialInstrument}).
  */
+@NullMarked
 package io.labloop.drivers.serial;
+
+import org.jspecify.annotations.NullMarked;

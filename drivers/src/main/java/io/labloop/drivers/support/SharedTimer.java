@@ -1,9 +1,9 @@
 package io.labloop.drivers.support;
 
+import io.labloop.common.Threads;
 import io.labloop.drivers.Bridges;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One scheduler for timeouts and retry back-off, shared by every instrument through
@@ -17,12 +17,7 @@ public final class SharedTimer implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
 
   public SharedTimer() {
-    AtomicInteger n = new AtomicInteger();
-    ThreadFactory threads = r -> {
-      Thread t = new Thread(r, "driver-timer-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
+    ThreadFactory threads = Threads.numbered("driver-timer");
     var pool = new java.util.concurrent.ScheduledThreadPoolExecutor(1, threads);
     // Almost every timeout is cancelled (the reply came); drop those at once instead of keeping
     // thousands of 30-minute tasks queued until they would have fired.

@@ -2,8 +2,10 @@ package io.labloop.drivers.support;
 
 import io.labloop.drivers.InstrumentError;
 import io.labloop.drivers.InstrumentStatus;
+import io.labloop.drivers.InstrumentStatus.ReasonKind;
 import io.labloop.drivers.InstrumentStatus.State;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The status of one instrument: its connection state with the reason, and the last error seen
@@ -12,7 +14,7 @@ import java.time.Instant;
  */
 public final class StatusTracker {
 
-  private InstrumentStatus status = InstrumentStatus.offline("not connected yet");
+  private InstrumentStatus status = InstrumentStatus.offline(ReasonKind.COMMUNICATION, "not connected yet");
 
   public synchronized InstrumentStatus status() {
     return status;
@@ -20,26 +22,26 @@ public final class StatusTracker {
 
   public synchronized void online() {
     if (status.state() != State.ONLINE) {
-      status = new InstrumentStatus(State.ONLINE, "", Instant.now(), status.lastError());
+      status = InstrumentStatus.online(Instant.now(), status.lastError());
     }
   }
 
-  public synchronized void offline(String reason) {
-    if (status.state() != State.OFFLINE || !status.reason().equals(reason)) {
-      status = new InstrumentStatus(State.OFFLINE, reason, Instant.now(), status.lastError());
+  public synchronized void offline(ReasonKind kind, String reason) {
+    if (status.state() != State.OFFLINE || !status.reason().equals(reason) || !status.reasonKind().equals(Optional.of(kind))) {
+      status = new InstrumentStatus(State.OFFLINE, Optional.of(kind), reason, Instant.now(), status.lastError());
     }
   }
 
   /** A state that reconnecting will not fix (an untrusted certificate, a wrong password). */
-  public synchronized void error(String reason) {
-    status = new InstrumentStatus(State.ERROR, reason, Instant.now(), reason);
+  public synchronized void error(ReasonKind kind, String reason) {
+    status = new InstrumentStatus(State.ERROR, Optional.of(kind), reason, Instant.now(), reason);
   }
 
   /** Records a failed command; a lost connection also takes the instrument offline. */
   public synchronized void failed(InstrumentError e) {
     State state = e instanceof InstrumentError.Disconnected && status.state() == State.ONLINE ? State.OFFLINE : status.state();
-    String reason = state == status.state() ? status.reason() : e.getMessage();
-    Instant since = state == status.state() ? status.since() : Instant.now();
-    status = new InstrumentStatus(state, reason, since, e.getMessage());
+    boolean same = state == status.state();
+    status = new InstrumentStatus(state, same ? status.reasonKind() : Optional.of(ReasonKind.COMMUNICATION),
+        same ? status.reason() : e.getMessage(), same ? status.since() : Instant.now(), e.getMessage());
   }
 }

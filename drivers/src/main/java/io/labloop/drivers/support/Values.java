@@ -1,6 +1,7 @@
 package io.labloop.drivers.support;
 
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns what an instrument sent into the typed values a {@link io.labloop.drivers.Reply}
@@ -18,7 +19,7 @@ public final class Values {
   private Values() {}
 
   /** The typed value of one field of a text reply. */
-  public static Object fromText(String text) {
+  public static @Nullable Object fromText(@Nullable String text) {
     if (text == null) return null;
     String t = text.trim();
     if (NUMBER.matcher(t).matches()) return Double.parseDouble(t);
@@ -28,7 +29,7 @@ public final class Values {
   }
 
   /** Normalises a value decoded by a protocol library (JSON, OPC UA variants) to Double, Long, Boolean or String. */
-  public static Object normalise(Object value) {
+  public static @Nullable Object normalise(@Nullable Object value) {
     if (value == null) return null;
     if (value instanceof Double || value instanceof Long || value instanceof Boolean || value instanceof String) {
       return value;

@@ -13,4 +13,7 @@
  * level {@code driver, limits, capacity, abort, description}; command
  * level {@code timeout, idempotent, outputs, requires, description}.
  */
+@NullMarked
 package io.labloop.drivers.support;
+
+import org.jspecify.annotations.NullMarked;

@@ -46,7 +46,7 @@ class LadsDriverIT {
             "outputs", List.of("sampleId"), "timeout", "5s"))));
     Map<String, Object> commands = new LinkedHashMap<>();
     commands.put("measure", Map.of("program", "UVVisScan", "properties", Map.of("sampleId", "{sampleId}"),
-        "outputs", List.of("peak", "fwhm"), "timeout", "2s"));
+        "outputs", List.of("peak", "fwhm"), "timeout", "5s"));
     commands.put("abort", Map.of("method", "Abort", "timeout", "2s", "idempotent", true));
     instruments.put("spectrometer", Map.of("driver", "lads", "endpoint", "opc.tcp://127.0.0.1:4841/lads",
         "device", "UVVis", "functional-unit", "Spectrometer", "poll", "20ms", "commands", commands));
@@ -68,7 +68,7 @@ class LadsDriverIT {
     drivers = Drivers.standard();
     robot = Labs.create(drivers, lab, "robot", data);
     spectrometer = Labs.create(drivers, lab, "spectrometer", data);
-    spectrometer.connect().get(20, TimeUnit.SECONDS);
+    spectrometer.connect().get(60, TimeUnit.SECONDS);
     sampleId = String.valueOf(ok(robot.execute(new Command("synthesize", SYNTH_ARGS))).outputs().get("sampleId"));
   }
 

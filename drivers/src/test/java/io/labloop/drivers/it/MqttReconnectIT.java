@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,6 +61,7 @@ class MqttReconnectIT {
 
       broker.close();
       await().atMost(Duration.ofSeconds(20)).until(() -> robot.status().state() == InstrumentStatus.State.OFFLINE);
+      assertEquals(Optional.of(InstrumentStatus.ReasonKind.BRIDGE_DOWN), robot.status().reasonKind(), "the broker, not the instrument");
       // While the broker is away a command fails at once instead of waiting for its timeout.
       InstrumentError e = fails(robot.execute(new Command("synthesize", SYNTH_ARGS)), InstrumentError.Disconnected.class);
       assertTrue(e.getMessage().contains("not connected to broker"), e.getMessage());

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -77,6 +78,7 @@ class MqttTlsIT {
           + " ('CN=LabLoop virtual lab MQTT broker,O=LabLoop', SHA-256 "), message);
       assertTrue(message.contains("not signed by a certificate authority the JVM trusts, and the instrument gives no tls.ca"), message);
       assertEquals(InstrumentStatus.State.ERROR, xrd.status().state(), "retrying alone will not fix it");
+      assertEquals(Optional.of(InstrumentStatus.ReasonKind.UNTRUSTED_CERTIFICATE), xrd.status().reasonKind());
       assertEquals(message.substring("xrd.connect: ".length()), xrd.status().reason());
 
       InstrumentError notSent = fails(xrd.execute(new Command("scan", Map.of("sampleId", sample(lab).id()))),

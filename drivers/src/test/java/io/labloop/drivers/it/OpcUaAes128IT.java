@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -86,6 +87,7 @@ class OpcUaAes128IT {
       assertTrue(m.find(), message);
       assertTrue(!message.contains("s3cret-pw"), "the password never appears in a message: " + message);
       assertEquals(InstrumentStatus.State.ERROR, robot.status().state(), "retrying alone will not fix it");
+      assertEquals(Optional.of(InstrumentStatus.ReasonKind.UNTRUSTED_CERTIFICATE), robot.status().reasonKind());
       InstrumentError notSent = fails(robot.execute(new Command("synthesize", SYNTH_ARGS)), InstrumentError.Disconnected.class);
       assertTrue(notSent.getMessage().contains("does not trust LabLoop's client certificate"), notSent.getMessage());
       assertEquals(before, lab.received("robot", "synthesize"), "nothing reached the instrument");

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,7 @@ class OpcUaSecurityIT {
       Instrument robot = Labs.create(drivers, lab, "robot", data);
       InstrumentError e = fails(robot.connect(), InstrumentError.Disconnected.class);
       assertEquals(InstrumentStatus.State.ERROR, robot.status().state());
+      assertEquals(Optional.of(InstrumentStatus.ReasonKind.UNTRUSTED_CERTIFICATE), robot.status().reasonKind());
       assertTrue(e.getMessage().contains("is not trusted"), e.getMessage());
       // The message says which file to move where; do exactly that, as the engineer would.
       Matcher m = Pattern.compile("move (\\S+\\.der) into (\\S+) and connect again").matcher(e.getMessage());
@@ -86,6 +88,7 @@ class OpcUaSecurityIT {
       assertTrue(e.getMessage().contains("did not accept user 'labtech'"), e.getMessage());
       assertTrue(!e.getMessage().contains("wrong"), "the password never appears in a message: " + e.getMessage());
       assertEquals(InstrumentStatus.State.ERROR, wrong.status().state());
+      assertEquals(Optional.of(InstrumentStatus.ReasonKind.CONFIGURATION), wrong.status().reasonKind(), "a password to fix");
       wrong.close();
     }
   }

@@ -8,6 +8,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import io.labloop.common.FileNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
@@ -217,6 +218,8 @@ public final class ApiServer implements AutoCloseable {
       campaigns.reject(ctx.pathParam("id"), seq(ctx), rejectReason(ctx), actor(ctx));
       ctx.status(204);
     });
+    add(r, HandlerType.POST, "/api/campaigns/{id}/suggestions", "Run a researcher's own conditions next (marked human-chosen)",
+        ctx -> ctx.status(201).json(campaigns.suggest(ctx.pathParam("id"), suggestedPoint(ctx), actor(ctx))));
     add(r, HandlerType.POST, "/api/campaigns/{id}/experiments/{seq}/release", "Release a held experiment: retry, fail or measured",
         ctx -> ctx.json(campaigns.release(ctx.pathParam("id"), seq(ctx), releaseRequest(ctx), actor(ctx))));
     add(r, HandlerType.POST, "/api/campaigns/{id}/pause", "Pause: finish running steps, start none",
@@ -285,6 +288,31 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
+  /** The body of a hand-chosen point: {@code {"point": {"NAME": VALUE, ...}}}. */
+  private Map<String, Object> suggestedPoint(Context ctx) {
+    String expected = " (expected {\"point\": {\"PARAMETER\": NUMBER or \"TEXT\", ...}})";
+    JsonNode n;
+    try {
+      n = json.readTree(readBody(ctx, "request body"));
+    } catch (IOException e) {
+      throw ApiProblem.invalid("the body is not JSON" + expected, List.of());
+    }
+    JsonNode point = n == null ? null : n.get("point");
+    if (point == null || !point.isObject()) throw ApiProblem.invalid("point is missing" + expected, List.of());
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    point.fields().forEachRemaining(f -> {
+      JsonNode v = f.getValue();
+      if (v.isNumber()) {
+        out.put(f.getKey(), v.doubleValue());
+      } else if (v.isTextual()) {
+        out.put(f.getKey(), v.textValue());
+      } else {
+        throw ApiProblem.invalid("point." + f.getKey() + " must be a number or text" + expected, List.of());
+      }
+    });
+    return out;
+  }
+
   private ReleaseRequest releaseRequest(Context ctx) {
     String expected = " (expected {\"action\": \"retry\" | \"fail\" | \"measured\", \"reason\": \"...\", \"values\": {\"OBJECTIVE\": NUMBER}})";
     JsonNode n;
@@ -328,13 +356,22 @@ public final class ApiServer implements AutoCloseable {
   static String fileName(String given) {
     if (given == null || given.isBlank()) return "campaign.yaml";
     String last = given.replace('\\', '/');
-    last = last.substring(last.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+    last = FileNames.safe(last.substring(last.lastIndexOf('/') + 1));
     if (last.isEmpty() || last.chars().allMatch(c -> c == '.')) return "campaign.yaml";
     return last.length() > 100 ? last.substring(0, 100) : last;
   }
 
   /** The body the gate read (see {@link RequestBody}); "" when there was none. */
   private static String readBody(Context ctx, String fileName) {
+    return body(ctx);
+  }
+
+  /**
+   * The request's body as the gate read it, checked for size, media type and UTF-8. Routes
+   * (also an {@link ApiExtension}'s) use this, never {@code ctx.body()}: the gate has already
+   * consumed the stream.
+   */
+  public static String body(Context ctx) {
     String body = ctx.attribute(BODY);
     return body == null ? "" : body;
   }
@@ -374,15 +411,13 @@ public final class ApiServer implements AutoCloseable {
       }
     }
     if (who.isEmpty() && header == null && extension != null) who = extension.signedIn(ctx);
-    if (who.isPresent()) {
-      ctx.attribute(ACTOR, who.get());
-    } else if (extension != null && extension.open(ctx)) {
-      return; // the console's own open routes (page, assets, sign-in) read their own bodies
-    } else if (!(read && isLoopback(ctx.req().getRemoteAddr()))) {
+    boolean open = who.isEmpty() && extension != null && extension.open(ctx);
+    if (who.isEmpty() && !open && !(read && isLoopback(ctx.req().getRemoteAddr()))) {
       throw ApiProblem.unauthorized(read
           ? "reads from other machines need a token (Authorization: Bearer TOKEN)"
           : "changes need a token (Authorization: Bearer TOKEN; see labloop-data/token)");
     }
+    who.ifPresent(a -> ctx.attribute(ACTOR, a));
     // Only after the token: nobody without one makes the daemon read a byte of a body.
     RequestBody.Kind kind = RequestBody.Kind.of(ctx);
     String name = kind == RequestBody.Kind.YAML ? fileName(ctx.queryParam("file")) : "request body";

@@ -1,6 +1,7 @@
 package io.labloop.orchestrator.api;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A suggestion waiting for a person (campaigns with {@code approval: manual}), with the
@@ -20,7 +21,7 @@ public record ApprovalView(
     Map<String, Object> point,
     String planner,
     String reason,
-    Double acquisition,
+    @Nullable Double acquisition,
     Map<String, Double> predictedMean,
     Map<String, Double> predictedSd,
     String suggestedAt) {}

@@ -1,6 +1,7 @@
 package io.labloop.orchestrator.api;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -53,6 +54,17 @@ public interface CampaignService {
 
   /** Let a waiting suggestion run. */
   void approve(String id, int seq, Actor who);
+
+  /**
+   * A researcher's own conditions, planned as the next experiment and marked as chosen by a
+   * person ({@code planner: human} in its decision).
+   *
+   * @return the new experiment
+   * @throws ApiProblem 400 naming every problem if the point is outside the space (a parameter
+   *     missing or out of range, a constraint broken); 409 if the run is not running here, is
+   *     stopping, has no budget left, or already runs the same conditions
+   */
+  ExperimentView suggest(String id, Map<String, Object> point, Actor who);
 
   /** Refuse a waiting suggestion; the planner learns it as infeasible. */
   void reject(String id, int seq, String reason, Actor who);

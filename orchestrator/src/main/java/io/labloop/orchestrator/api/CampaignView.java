@@ -1,6 +1,7 @@
 package io.labloop.orchestrator.api;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One campaign run as the API shows it.
@@ -28,15 +29,15 @@ public record CampaignView(
     String name,
     String status,
     String approval,
-    String schedule,
+    @Nullable String schedule,
     int experimentsReached,
     int experimentsDone,
     int experimentsFailed,
-    Integer budget,
+    @Nullable Integer budget,
     String submittedAt,
-    String startedAt,
-    String endedAt,
-    String stopReason,
-    Map<String, Object> best,
+    @Nullable String startedAt,
+    @Nullable String endedAt,
+    @Nullable String stopReason,
+    @Nullable Map<String, Object> best,
     int experimentsHeld,
     boolean runningHere) {}

@@ -1,6 +1,7 @@
 package io.labloop.orchestrator.api;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One experiment of a campaign.
@@ -21,10 +22,10 @@ public record ExperimentView(
     int seq,
     String status,
     Map<String, Object> requested,
-    Map<String, Object> achieved,
-    Map<String, Double> objectives,
-    String cause,
+    @Nullable Map<String, Object> achieved,
+    @Nullable Map<String, Double> objectives,
+    @Nullable String cause,
     String plannedAt,
-    String startedAt,
-    String endedAt,
-    Integer retryOf) {}
+    @Nullable String startedAt,
+    @Nullable String endedAt,
+    @Nullable Integer retryOf) {}

@@ -4,7 +4,6 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -18,7 +17,7 @@ import java.util.Set;
  * check. In order: the declared media type must be one the route reads (415 otherwise, before
  * a byte is read); the body is read through a counting limit, not only checked against the
  * Content-Length header, which a chunked upload does not send (413 past the limit, after reading
- * at most one byte more than it); it must be UTF-8 (400 with FILE:LINE:COLUMN of the first bad
+ * at most one byte more than it; 400 when it ends early); it must be UTF-8 (400 with FILE:LINE:COLUMN of the first bad
  * byte). Submit reads YAML; every other change reads JSON or nothing; reads take no body.
  */
 final class RequestBody {
@@ -67,7 +66,10 @@ final class RequestBody {
     try (InputStream in = ctx.req().getInputStream()) {
       bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
     } catch (IOException e) {
-      throw new UncheckedIOException("reading the request body", e);
+      // The client stopped sending before the body's end: fewer bytes than its Content-Length,
+      // a chunked body without its last chunk, a broken chunk size (found by the API fuzzer).
+      throw ApiProblem.invalid("the body ended early or its chunked encoding is broken (expected the "
+          + (declared >= 0 ? declared + " bytes that Content-Length announced" : "whole chunked body") + ")", List.of());
     }
     if (bytes.length > max) throw tooLarge(displayName, -1, max);
     if (bytes.length > 0 && kind == Kind.NONE) {

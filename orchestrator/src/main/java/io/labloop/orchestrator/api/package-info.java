@@ -8,4 +8,7 @@
  * token's name as the {@link io.labloop.orchestrator.api.Actor}, which the engine writes to the
  * audit trail. Reads are open to loopback clients only; anyone else needs a token for them too.
  */
+@NullMarked
 package io.labloop.orchestrator.api;
+
+import org.jspecify.annotations.NullMarked;

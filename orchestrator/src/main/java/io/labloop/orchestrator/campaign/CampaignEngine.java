@@ -1,5 +1,7 @@
 package io.labloop.orchestrator.campaign;
 
+import io.labloop.orchestrator.store.Severity;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.config.CampaignConfig;
 import io.labloop.orchestrator.lab.Lab;
 import io.labloop.orchestrator.store.ExperimentRecord;
@@ -184,7 +186,7 @@ public final class CampaignEngine {
     return onLoop(() -> {
       if (finished || paused) return;
       paused = true;
-      event("paused", "info", null, null, "paused: running steps finish, no new step starts");
+      event(EventKind.PAUSED, Severity.INFO, null, null, "paused: running steps finish, no new step starts");
       publishProgress();
     });
   }
@@ -193,7 +195,7 @@ public final class CampaignEngine {
     return onLoop(() -> {
       if (finished || !paused) return;
       paused = false;
-      event("resumed", "info", null, null, "resumed");
+      event(EventKind.RESUMED, Severity.INFO, null, null, "resumed");
       tick();
     });
   }
@@ -221,7 +223,7 @@ public final class CampaignEngine {
         return;
       }
       paused = true;
-      event("shutdown", "info", null, null, "shutting down: no new step starts; the run resumes on the next start");
+      event(EventKind.SHUTDOWN, Severity.INFO, null, null, "shutting down: no new step starts; the run resumes on the next start");
       drain(clock.instant().plus(grace), stopped);
     }).exceptionally(t -> {
       stopped.complete(null); // already ended
@@ -267,6 +269,19 @@ public final class CampaignEngine {
   }
 
   /**
+   * Plans a researcher's own conditions as the next experiment (see {@link HandChosen}): stored
+   * PLANNED (a person chose it, so no approval is asked) with a decision whose planner is
+   * {@value HandChosen#PLANNER}, and counted in the budget like any experiment. The planner
+   * sees it as pending until it ends, then learns from it.
+   *
+   * @throws IllegalStateException (through the future) if the run is stopping or the budget is
+   *     used up
+   */
+  public CompletableFuture<ExperimentRecord> suggestByHand(Point point, String who) {
+    return threads.ask(() -> decisions.suggestByHand(point, who), this::fatal);
+  }
+
+  /**
    * Settles an experiment HELD after an interruption, as a person decided (see {@link Release}):
    * a retry plans the same requested point again as a new experiment, if the budget allows and
    * the run is not stopping; a failure is learned by the planner as a failed point; values
@@ -279,10 +294,7 @@ public final class CampaignEngine {
   }
 
   private CompletableFuture<Void> onLoop(Runnable action) {
-    return threads.ask(() -> {
-      action.run();
-      return null;
-    }, this::fatal);
+    return threads.run(action, this::fatal);
   }
 
   /** Runs {@code action} on the engine thread; a failure there (the store) ends the run. */
@@ -319,7 +331,7 @@ public final class CampaignEngine {
     if (restart || latest.isEmpty()) {
       run = store.createRun(campaign.name(), campaign.sha256(), requestedSeed);
       planning.use(plannerFactory.apply(run.seed()));
-      event("run-started", "info", null, null, "run " + run.id() + " started (seed " + run.seed() + ")");
+      event(EventKind.RUN_STARTED, Severity.INFO, null, null, "run " + run.id() + " started (seed " + run.seed() + ")");
     } else {
       run = latest.get();
       if (!run.campaignSha256().equals(campaign.sha256())) {
@@ -336,7 +348,7 @@ public final class CampaignEngine {
         threads.shutdown();
         return;
       }
-      event("run-resumed", "info", null, null, "run " + run.id() + " resumed with " + observations.size() + " observations");
+      event(EventKind.RUN_RESUMED, Severity.INFO, null, null, "run " + run.id() + " resumed with " + observations.size() + " observations");
     }
     publishProgress();
     later(this::tick);
@@ -404,7 +416,7 @@ public final class CampaignEngine {
     aborted = true;
     stopping = true;
     stopReason = "aborted: " + reason;
-    event("abort", "alert", null, null, "abort: " + reason);
+    event(EventKind.ABORT, Severity.ALERT, null, null, "abort: " + reason);
     CompletableFuture<Void> sent = steps.sendAborts();
     for (LiveExperiment e : active()) {
       if (e.waitingLease != null) e.waitingLease.cancel(false);
@@ -424,7 +436,7 @@ public final class CampaignEngine {
     finished = true;
     store.endRun(run.id(), status, reason);
     run = store.run(run.id()).orElse(run);
-    event("run-ended", "info", null, null, "run " + run.id() + " " + status.name().toLowerCase() + ": " + reason);
+    event(EventKind.RUN_ENDED, Severity.INFO, null, null, "run " + run.id() + " " + status.name().toLowerCase() + ": " + reason);
     publishProgress();
     completion.complete(summary(status));
     threads.shutdown();
@@ -452,7 +464,7 @@ public final class CampaignEngine {
 
   // =================================================================== events and progress
 
-  private void event(String kind, String severity, String instrument, Integer seq, String message) {
+  private void event(EventKind kind, Severity severity, String instrument, Integer seq, String message) {
     reporting.event(run.id(), kind, severity, instrument, seq, message);
   }
 
@@ -498,7 +510,7 @@ public final class CampaignEngine {
     public void stop(String reason) {
       stopping = true;
       stopReason = reason;
-      event("stopping", "info", null, null, "stopping: " + stopReason);
+      event(EventKind.STOPPING, Severity.INFO, null, null, "stopping: " + stopReason);
     }
 
     @Override
@@ -512,7 +524,7 @@ public final class CampaignEngine {
     }
 
     @Override
-    public void event(String kind, String severity, String instrument, Integer seq, String message) {
+    public void event(EventKind kind, Severity severity, String instrument, Integer seq, String message) {
       CampaignEngine.this.event(kind, severity, instrument, seq, message);
     }
 

@@ -1,5 +1,7 @@
 package io.labloop.orchestrator.campaign;
 
+import io.labloop.orchestrator.store.Severity;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.store.ExperimentStatus;
 import io.labloop.orchestrator.threads.Timers;
 import io.labloop.planners.Point;
@@ -42,7 +44,7 @@ interface Coordinator {
   int activeCount();
 
   /** Stores an event and tells the listeners; {@code instrument} and {@code seq} may be null. */
-  void event(String kind, String severity, String instrument, Integer seq, String message);
+  void event(EventKind kind, Severity severity, String instrument, Integer seq, String message);
 
   /**
    * Ends an experiment that produced no observation (failed, interrupted, held, rejected).

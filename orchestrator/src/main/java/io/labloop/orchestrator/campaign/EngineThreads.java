@@ -97,6 +97,14 @@ final class EngineThreads {
     return f;
   }
 
+  /** As {@link #ask}, for an action that answers nothing but that it ran. */
+  CompletableFuture<Void> run(Runnable action, Consumer<RuntimeException> fatal) {
+    return ask(() -> {
+      action.run();
+      return null;
+    }, fatal);
+  }
+
   /** Stops every thread: the engine thread after the task in hand, the planner at once. */
   void shutdown() {
     loop.shutdown();

@@ -1,9 +1,12 @@
 package io.labloop.orchestrator.campaign;
 
+import io.labloop.orchestrator.store.Severity;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.config.CampaignConfig;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.ExperimentStatus;
 import io.labloop.orchestrator.store.Store;
+import io.labloop.planners.Point;
 import io.labloop.planners.Suggestion;
 import java.util.Map;
 import java.util.Optional;
@@ -11,7 +14,7 @@ import java.util.OptionalInt;
 
 /**
  * What a person decides about one experiment of a running campaign: approve or reject a
- * suggestion ({@code approval: manual}), and release an experiment HELD after an interruption
+ * suggestion ({@code approval: manual}), put in their own conditions ({@link HandChosen}), and release an experiment HELD after an interruption
  * ({@link Release}). Each decision is stored, told to the listeners and followed by a tick, so
  * the loop goes on at once.
  *
@@ -37,7 +40,7 @@ final class PersonDecisions {
     LiveExperiment e = awaiting(seq);
     e.status = ExperimentStatus.PLANNED;
     store.setExperimentStatus(loop.runId(), seq, ExperimentStatus.PLANNED, Optional.empty());
-    loop.event("approved", "info", null, seq, "experiment #" + seq + " approved");
+    loop.event(EventKind.APPROVED, Severity.INFO, null, seq, "experiment #" + seq + " approved");
     loop.notifyExperiment(e);
     loop.tick();
   }
@@ -46,8 +49,27 @@ final class PersonDecisions {
     LiveExperiment e = awaiting(seq);
     String cause = "rejected: " + (why == null || why.isBlank() ? "by a person" : why);
     loop.finish(e, ExperimentStatus.REJECTED, cause, true);
-    loop.event("rejected", "info", null, seq, "experiment #" + seq + " " + cause);
+    loop.event(EventKind.REJECTED, Severity.INFO, null, seq, "experiment #" + seq + " " + cause);
     loop.tick();
+  }
+
+  /**
+   * See {@link CampaignEngine#suggestByHand}. The same conditions as an experiment in flight
+   * are allowed: a person may want a replicate.
+   */
+  ExperimentRecord suggestByHand(Point point, String who) {
+    if (loop.stopping()) throw new IllegalStateException("the run is stopping (" + loop.stopReason() + ") and starts no new experiment");
+    OptionalInt budget = campaign.budget().experiments();
+    int used = loop.reachedOrPlanned();
+    if (budget.isPresent() && used >= budget.getAsInt()) {
+      throw new IllegalStateException("no budget left (" + used + " of " + budget.getAsInt()
+          + " experiments reached an instrument or are planned)");
+    }
+    LiveExperiment e = loop.plan(HandChosen.decision(point, who), ExperimentStatus.PLANNED, OptionalInt.empty());
+    loop.notifyExperiment(e);
+    loop.event(EventKind.HAND_CHOSEN, Severity.INFO, null, e.seq, "experiment #" + e.seq + " chosen by " + who + ": " + point);
+    loop.tick();
+    return record(e);
   }
 
   /** See {@link CampaignEngine#release}; returns the experiment afterwards (for a retry, the new one). */
@@ -69,12 +91,12 @@ final class PersonDecisions {
       e.cause = HeldExperiments.measuredCause(held, decision.note());
       loop.done(e, e.requested, values);
       loop.endedEarlier();
-      loop.event("released", "info", null, seq, "experiment #" + seq + " released with values measured by hand: " + values);
+      loop.event(EventKind.RELEASED, Severity.INFO, null, seq, "experiment #" + seq + " released with values measured by hand: " + values);
       result = reporting.record(loop.runId(), e, Optional.of(e.requested), values, Optional.of(e.cause));
     } else {
       loop.finish(e, ExperimentStatus.FAILED, HeldExperiments.failedCause(held, decision.note()), true);
       loop.endedEarlier();
-      loop.event("released", "info", null, seq, "experiment #" + seq + " released as failed; the planner learns its point as a failure");
+      loop.event(EventKind.RELEASED, Severity.INFO, null, seq, "experiment #" + seq + " released as failed; the planner learns its point as a failure");
       result = record(e);
     }
     loop.tick();
@@ -104,7 +126,7 @@ final class PersonDecisions {
     retry.retryOf = OptionalInt.of(seq);
     loop.add(retry);
     loop.notifyExperiment(retry);
-    loop.event("released", "info", null, seq, "experiment #" + seq + " released: its conditions run again as #" + retrySeq);
+    loop.event(EventKind.RELEASED, Severity.INFO, null, seq, "experiment #" + seq + " released: its conditions run again as #" + retrySeq);
     return record(retry);
   }
 

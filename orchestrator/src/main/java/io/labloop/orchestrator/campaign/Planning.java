@@ -1,5 +1,7 @@
 package io.labloop.orchestrator.campaign;
 
+import io.labloop.orchestrator.store.Severity;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.config.CampaignConfig;
 import io.labloop.orchestrator.config.WorkflowStep;
 import io.labloop.orchestrator.lab.Lab;
@@ -108,7 +110,7 @@ final class Planning {
     if (error != null) {
       Throwable cause = error.getCause() != null ? error.getCause() : error;
       log.error("planner {} failed", planner.name(), cause);
-      loop.event("planner-failed", "alert", null, null, "planner " + planner.name() + " failed: " + cause.getMessage());
+      loop.event(EventKind.PLANNER_FAILED, Severity.ALERT, null, null, "planner " + planner.name() + " failed: " + cause.getMessage());
       loop.fail(new IllegalStateException("planner " + planner.name() + " failed: " + cause.getMessage(), cause));
       return;
     }
@@ -119,7 +121,7 @@ final class Planning {
         LiveExperiment e = loop.plan(s, manual ? ExperimentStatus.AWAITING_APPROVAL : ExperimentStatus.PLANNED, OptionalInt.empty());
         loop.notifyExperiment(e);
         if (manual) {
-          loop.event("approval-needed", "info", null, e.seq, "experiment #" + e.seq + " waits for approval: " + s.point() + " (" + s.reason() + ")");
+          loop.event(EventKind.APPROVAL_NEEDED, Severity.INFO, null, e.seq, "experiment #" + e.seq + " waits for approval: " + s.point() + " (" + s.reason() + ")");
         }
       }
     }

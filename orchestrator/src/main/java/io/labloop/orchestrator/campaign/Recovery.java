@@ -1,5 +1,7 @@
 package io.labloop.orchestrator.campaign;
 
+import io.labloop.orchestrator.store.Severity;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.config.CampaignConfig;
 import io.labloop.orchestrator.config.CommandConfig;
 import io.labloop.orchestrator.config.WorkflowStep;
@@ -110,7 +112,7 @@ final class Recovery {
     if (command != null && command.idempotent()) {
       store.stepEnded(loop.runId(), e.seq, e.stepIndex, open.attempt(), StepStatus.INTERRUPTED, "interrupted",
           "the process stopped with the command in flight; sent again because it is idempotent");
-      loop.event("resend", "info", step.instrument(), e.seq, "experiment #" + e.seq + ": " + step.instrument() + "." + step.command()
+      loop.event(EventKind.RESEND, Severity.INFO, step.instrument(), e.seq, "experiment #" + e.seq + ": " + step.instrument() + "." + step.command()
           + " was in flight when the process stopped; it is idempotent and is sent again");
     } else {
       String why = step.instrument() + "." + step.command() + " was in flight when the process stopped and is not idempotent,"
@@ -125,22 +127,22 @@ final class Recovery {
     switch (campaign.onInterrupt()) {
       case HOLD -> {
         loop.finish(e, ExperimentStatus.HELD, cause, false);
-        loop.event("held", "alert", null, e.seq, "experiment #" + e.seq + " is held for a person to check: " + why);
+        loop.event(EventKind.HELD, Severity.ALERT, null, e.seq, "experiment #" + e.seq + " is held for a person to check: " + why);
       }
       case RETRY -> {
         loop.finish(e, ExperimentStatus.INTERRUPTED, cause, false);
         OptionalInt budget = campaign.budget().experiments();
         if (budget.isPresent() && loop.reachedOrPlanned() >= budget.getAsInt()) {
-          loop.event("retry-skipped", "warning", null, e.seq, "experiment #" + e.seq + " interrupted; no budget left to retry it");
+          loop.event(EventKind.RETRY_SKIPPED, Severity.WARNING, null, e.seq, "experiment #" + e.seq + " interrupted; no budget left to retry it");
           return;
         }
         Suggestion again = Suggestion.of(e.requested, "retry", "retry of #" + e.seq + " after an interruption");
         LiveExperiment retry = loop.plan(again, ExperimentStatus.PLANNED, OptionalInt.of(e.seq));
-        loop.event("retry", "info", null, retry.seq, "experiment #" + retry.seq + " retries #" + e.seq + " (" + why + ")");
+        loop.event(EventKind.RETRY, Severity.INFO, null, retry.seq, "experiment #" + retry.seq + " retries #" + e.seq + " (" + why + ")");
       }
       case FAIL -> {
         loop.finish(e, ExperimentStatus.INTERRUPTED, cause, false);
-        loop.event("interrupted", "warning", null, e.seq, "experiment #" + e.seq + " " + cause);
+        loop.event(EventKind.INTERRUPTED, Severity.WARNING, null, e.seq, "experiment #" + e.seq + " " + cause);
       }
     }
   }

@@ -1,5 +1,7 @@
 package io.labloop.orchestrator.campaign;
 
+import io.labloop.orchestrator.store.Severity;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.store.EventRecord;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.ExperimentStatus;
@@ -58,10 +60,10 @@ final class Reporting {
   }
 
   /** Stores an event of the run, logs it (alerts as warnings) and gives it to the listeners. */
-  void event(String runId, String kind, String severity, String instrument, Integer seq, String message) {
-    EventRecord record = store.addEvent(runId, kind, severity, Optional.ofNullable(instrument),
+  void event(String runId, EventKind kind, Severity severity, String instrument, Integer seq, String message) {
+    EventRecord record = store.addEvent(runId, kind, severity, Optional.empty(), Optional.ofNullable(instrument),
         seq == null ? OptionalInt.empty() : OptionalInt.of(seq), message);
-    if ("alert".equals(severity)) log.warn("{}: {}", runId, message);
+    if (severity == Severity.ALERT) log.warn("{}: {}", runId, message);
     else log.info("{}: {}", runId, message);
     tell("event", l -> l.onEvent(record));
   }

@@ -1,5 +1,7 @@
 package io.labloop.orchestrator.campaign;
 
+import io.labloop.orchestrator.store.Severity;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.drivers.Command;
 import io.labloop.drivers.InstrumentError;
 import io.labloop.drivers.Reply;
@@ -111,7 +113,7 @@ final class StepRunner {
     }
     Optional<String> violation = Safety.limitViolation(instrument, args);
     if (violation.isPresent()) {
-      loop.event("limit", "warning", step.instrument(), e.seq, "experiment #" + e.seq + ": " + violation.get() + "; nothing sent");
+      loop.event(EventKind.LIMIT, Severity.WARNING, step.instrument(), e.seq, "experiment #" + e.seq + ": " + violation.get() + "; nothing sent");
       refuse(e, step, args, "limit", violation.get(), true);
       return;
     }
@@ -172,7 +174,7 @@ final class StepRunner {
     if (unmet.isEmpty()) {
       if (e.holdSince != null) {
         long held = Duration.between(e.holdSince, clock.instant()).toMillis();
-        loop.event("interlock-cleared", "info", step.instrument(), e.seq, "experiment #" + e.seq + ": interlock of " + where + " met after "
+        loop.event(EventKind.INTERLOCK_CLEARED, Severity.INFO, step.instrument(), e.seq, "experiment #" + e.seq + ": interlock of " + where + " met after "
             + held + " ms; sending");
         // the experiment carries the hold: a person reading its row sees why it took longer
         e.cause = "interlock: " + where + " held " + held + " ms (" + e.holdNote + ")";
@@ -186,7 +188,7 @@ final class StepRunner {
     if (e.holdSince == null) {
       e.holdSince = now;
       e.holdNote = what;
-      loop.event("interlock-hold", "warning", step.instrument(), e.seq, "experiment #" + e.seq + ": " + where + " held: " + what);
+      loop.event(EventKind.INTERLOCK_HOLD, Severity.WARNING, step.instrument(), e.seq, "experiment #" + e.seq + ": " + where + " held: " + what);
     }
     if (Duration.between(e.holdSince, now).compareTo(command.timeout()) >= 0) {
       refuse(e, step, args, "interlock", where + " held longer than its timeout (" + command.timeout().toSeconds() + " s): " + what, false);
@@ -244,7 +246,7 @@ final class StepRunner {
       if (command.isEmpty()) continue;
       CompletableFuture<Reply> f = call(() -> lab.instrument(instrument).execute(Command.of(command.get())));
       sent.add(f.orTimeout(10, TimeUnit.SECONDS).handle((r, t) -> {
-        loop.later(() -> loop.event(t == null ? "abort-sent" : "abort-failed", t == null ? "info" : "alert", instrument, null,
+        loop.later(() -> loop.event(t == null ? EventKind.ABORT_SENT : EventKind.ABORT_FAILED, t == null ? Severity.INFO : Severity.ALERT, instrument, null,
             instrument + "." + command.get() + (t == null ? " acknowledged" : " failed: " + rootMessage(t))));
         return null;
       }));
@@ -298,9 +300,9 @@ final class StepRunner {
       e.releaseLease();
       if (ie.isPresent() && ie.get() instanceof InstrumentError.Timeout) {
         lab.markError(step.instrument(), message);
-        loop.event("step-timeout", "alert", step.instrument(), e.seq, "experiment #" + e.seq + ": " + message);
+        loop.event(EventKind.STEP_TIMEOUT, Severity.ALERT, step.instrument(), e.seq, "experiment #" + e.seq + ": " + message);
       } else {
-        loop.event("step-failed", "warning", step.instrument(), e.seq, "experiment #" + e.seq + ": " + kind + ": " + message);
+        loop.event(EventKind.STEP_FAILED, Severity.WARNING, step.instrument(), e.seq, "experiment #" + e.seq + ": " + kind + ": " + message);
       }
       boolean learned = ie.isPresent() && ie.get() instanceof InstrumentError.Refused;
       loop.finish(e, ExperimentStatus.FAILED, kind + ": " + message, learned);
@@ -314,7 +316,7 @@ final class StepRunner {
     String message = step.instrument() + "." + step.command() + ": no reply within its timeout of " + timeout.toMillis() + " ms";
     store.stepEnded(loop.runId(), e.seq, index, attempt, StepStatus.FAILED, "watchdog", message);
     lab.markError(step.instrument(), message);
-    loop.event("watchdog", "alert", step.instrument(), e.seq, "experiment #" + e.seq + ": " + message + "; instrument marked in error");
+    loop.event(EventKind.WATCHDOG, Severity.ALERT, step.instrument(), e.seq, "experiment #" + e.seq + ": " + message + "; instrument marked in error");
     e.releaseLease();
     loop.finish(e, ExperimentStatus.FAILED, "watchdog: " + message, false);
     loop.tick();

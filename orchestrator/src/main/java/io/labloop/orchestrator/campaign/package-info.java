@@ -21,4 +21,7 @@
  * {@code EngineThreads} (which thread owns what). {@link io.labloop.orchestrator.campaign.EngineBuilder}
  * assembles an engine; a test gives it a fake clock and timers.
  */
+@NullMarked
 package io.labloop.orchestrator.campaign;
+
+import org.jspecify.annotations.NullMarked;

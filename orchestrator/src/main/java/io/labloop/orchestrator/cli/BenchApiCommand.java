@@ -1,6 +1,6 @@
 package io.labloop.orchestrator.cli;
 
-import io.labloop.orchestrator.daemon.ApiBenchmark;
+import io.labloop.orchestrator.bench.api.ApiBenchmark;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.labloop.orchestrator.cli;
 
-import io.labloop.orchestrator.bench.DriverBenchmark;
-import io.labloop.orchestrator.bench.DriverBenchmark.Row;
+import io.labloop.orchestrator.bench.drivers.DriverBenchmark;
+import io.labloop.orchestrator.bench.drivers.DriverBenchmark.Row;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.labloop.orchestrator.cli;
 
-import io.labloop.orchestrator.bench.LoopBenchmark;
+import io.labloop.orchestrator.bench.loop.LoopBenchmark;
 import io.labloop.orchestrator.config.ConfigLoader;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -2,10 +2,10 @@ package io.labloop.orchestrator.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.labloop.orchestrator.bench.MultiObjectiveBenchmark;
-import io.labloop.orchestrator.bench.PlannerBenchmark;
-import io.labloop.orchestrator.bench.PlannerBenchmarkProblem;
-import io.labloop.orchestrator.bench.PlannerBenchmarkTiming;
+import io.labloop.orchestrator.bench.planners.MultiObjectiveBenchmark;
+import io.labloop.orchestrator.bench.planners.PlannerBenchmark;
+import io.labloop.orchestrator.bench.planners.PlannerBenchmarkProblem;
+import io.labloop.orchestrator.bench.planners.PlannerBenchmarkTiming;
 import io.labloop.planners.PlannerSpec;
 import io.labloop.planners.Planners;
 import io.labloop.simulators.functions.TestFunctions;
@@ -171,8 +171,11 @@ public final class BenchPlannersCommand implements Callable<Integer> {
         for (int s = 0; s < seeds; s++) {
           MultiObjectiveBenchmark.Run run = MultiObjectiveBenchmark.run(problem, withOptions(MultiObjectiveBenchmark.spec(planner, s), options), planner, n);
           runs.add(run);
-          spec.commandLine().getErr().printf(Locale.ROOT, "  %s %s seed %d: final hypervolume regret %.4g%n", problem.name(),
-              planner, s, run.regret()[run.regret().length - 1]);
+          StringBuilder at = new StringBuilder();
+          for (int c : checkpoints) {
+            if (run.regret().length >= c) at.append(String.format(Locale.ROOT, " @%d %.4g", c, run.regret()[c - 1]));
+          }
+          spec.commandLine().getErr().printf(Locale.ROOT, "  %s %s seed %d: hypervolume regret%s%n", problem.name(), planner, s, at);
           spec.commandLine().getErr().flush();
         }
         double perSuggestion = PlannerBenchmark.Spread.of(runs.stream().flatMapToDouble(r -> Arrays.stream(r.seconds())).toArray()).median();

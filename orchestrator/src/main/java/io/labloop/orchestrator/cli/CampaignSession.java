@@ -14,6 +14,7 @@ import io.labloop.orchestrator.config.LabConfig;
 import io.labloop.orchestrator.lab.Lab;
 import io.labloop.orchestrator.lab.LabUnavailable;
 import io.labloop.orchestrator.lab.VirtualLabs;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.store.EventRecord;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.ExperimentStatus;
@@ -267,7 +268,7 @@ final class CampaignSession {
     /** A hold needs a person: say so at once, with the way out, not only in the summary. */
     @Override
     public synchronized void onEvent(EventRecord event) {
-      if (!"held".equals(event.kind())) return;
+      if (event.kind() != EventKind.HELD) return;
       if (terminal && !last.isEmpty()) out.println();
       out.println(event.message());
       out.println("  to release it now (retry, fail, or values measured by hand): stop this run (Ctrl-C), start 'labloop daemon --lab "

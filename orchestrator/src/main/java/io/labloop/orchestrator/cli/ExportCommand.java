@@ -105,6 +105,11 @@ public final class ExportCommand implements Callable<Integer> {
 
   /** A campaign file gives its name; anything else is taken as the name itself. */
   private String campaignName() {
+    return campaignName(campaign);
+  }
+
+  /** The campaign name a CAMPAIGN argument means: the name a campaign file declares, else the argument itself. */
+  static String campaignName(String campaign) {
     Path p = Path.of(campaign);
     if (!Files.isRegularFile(p)) return campaign;
     try {

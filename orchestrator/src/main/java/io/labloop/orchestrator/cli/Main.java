@@ -38,6 +38,8 @@ import picocli.CommandLine.HelpCommand;
       ResumeCommand.class,
       AbortCommand.class,
       ApproveCommand.class,
+      SuggestCommand.class,
+      WhyCommand.class,
       ReleaseCommand.class,
       ReloadCommand.class
     })

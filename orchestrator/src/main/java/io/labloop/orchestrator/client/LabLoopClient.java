@@ -129,6 +129,17 @@ public final class LabLoopClient {
     post("/api/emergency-stop", "");
   }
 
+  /** Plans a researcher's own conditions as the next experiment; returns it. */
+  public ExperimentView suggest(String id, Map<String, Object> point) {
+    String body;
+    try {
+      body = json.writeValueAsString(Map.of("point", point));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return parse(post("/api/campaigns/" + seg(id) + "/suggestions", body), ExperimentView.class);
+  }
+
   public void approve(String id, int seq) {
     post("/api/campaigns/" + seg(id) + "/approvals/" + seq + "/approve", "");
   }

@@ -4,4 +4,7 @@
  * which token to send come from flags, the environment ({@code LABLOOP_URL},
  * {@code LABLOOP_TOKEN}) or the daemon's data folder ({@code url}, {@code token}).
  */
+@NullMarked
 package io.labloop.orchestrator.client;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,6 @@
 package io.labloop.orchestrator.config;
 
+import io.labloop.common.FileNames;
 import io.labloop.settings.Spelling;
 import io.labloop.drivers.Drivers;
 import io.labloop.orchestrator.config.YamlNode.MapNode;
@@ -231,7 +232,7 @@ public final class ConfigLoader {
   }
 
   private static String safeFileName(String displayName) {
-    String n = displayName.replaceAll("[^A-Za-z0-9._-]", "_");
+    String n = FileNames.safe(displayName);
     return n.isEmpty() ? "upload.yaml" : n;
   }
 

@@ -18,4 +18,7 @@
  * <p>{@link io.labloop.orchestrator.config.BuiltInFiles} writes the lab and campaign files that
  * ship in the jar (the demo's, the loop benchmark's) out as ordinary files the user can edit.
  */
+@NullMarked
 package io.labloop.orchestrator.config;
+
+import org.jspecify.annotations.NullMarked;

@@ -6,6 +6,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.SameSite;
+import io.labloop.common.FileNames;
 import io.labloop.orchestrator.api.Actor;
 import io.labloop.orchestrator.api.ApiExtension;
 import io.labloop.orchestrator.api.ApiProblem;
@@ -188,7 +189,7 @@ public final class WebConsole implements ApiExtension {
   private void signIn(Context ctx) {
     String token;
     try {
-      JsonNode body = json.readTree(ctx.body());
+      JsonNode body = json.readTree(io.labloop.orchestrator.api.ApiServer.body(ctx));
       token = body == null || body.get("token") == null ? null : body.get("token").asText();
     } catch (IOException e) {
       throw ApiProblem.invalid("expected a JSON object {\"token\": \"...\"}", List.of());
@@ -255,7 +256,7 @@ public final class WebConsole implements ApiExtension {
         .orElseThrow(() -> ApiProblem.notFound("no attachment " + sha + " in " + ctx.pathParam("id")));
     Path file = store.attachmentsDir().resolve(sha);
     if (!Files.isRegularFile(file)) throw ApiProblem.notFound("the file of attachment " + a.name() + " is missing from " + file.getParent());
-    String name = a.name().replaceAll("[^A-Za-z0-9._-]", "_");
+    String name = FileNames.safe(a.name());
     try {
       ctx.header("Content-Disposition", "attachment; filename=\"" + name + "\"").header("X-Content-Type-Options", "nosniff")
           .contentType(a.mediaType() == null || a.mediaType().isBlank() ? "application/octet-stream" : a.mediaType())

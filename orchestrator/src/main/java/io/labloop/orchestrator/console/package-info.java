@@ -18,4 +18,7 @@
  * parameters, objectives and planner) and {@link io.labloop.orchestrator.console.Progression}
  * (best so far, Pareto front).
  */
+@NullMarked
 package io.labloop.orchestrator.console;
+
+import org.jspecify.annotations.NullMarked;

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.labloop.common.FileNames;
 import io.labloop.orchestrator.store.AttachmentRecord;
 import io.labloop.orchestrator.store.CampaignExport;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.store.EventRecord;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.ExperimentStatus;
@@ -242,11 +244,11 @@ public final class CampaignCrate {
     Map<Integer, List<String>> history = new LinkedHashMap<>();
     for (EventRecord ev : events) {
       Matcher m = APPROVED_BY.matcher(ev.message());
-      if (ev.kind().equals("audit") && m.matches()) approvers.put(Integer.parseInt(m.group(2)), m.group(1));
-      if (ev.kind().equals("approved") && ev.seq().isPresent()) approvedAt.put(ev.seq().getAsInt(), ev.at());
+      if (ev.kind() == EventKind.AUDIT && m.matches()) approvers.put(Integer.parseInt(m.group(2)), ev.actor().orElse(m.group(1)));
+      if (ev.kind() == EventKind.APPROVED && ev.seq().isPresent()) approvedAt.put(ev.seq().getAsInt(), ev.at());
       Set<Integer> about = new LinkedHashSet<>();
       if (ev.seq().isPresent()) about.add(ev.seq().getAsInt());
-      if (ev.kind().equals("audit")) {
+      if (ev.kind() == EventKind.AUDIT) {
         Matcher mm = MENTIONS_EXPERIMENT.matcher(ev.message());
         while (mm.find()) about.add(Integer.parseInt(mm.group(1)));
       }
@@ -417,7 +419,7 @@ public final class CampaignCrate {
         auth.put("actionStatus", "CompletedActionStatus");
         String who = approvers.get(e.seq());
         if (who != null) {
-          String personId = "#person/" + who.replaceAll("[^A-Za-z0-9._-]", "_");
+          String personId = "#person/" + FileNames.safe(who);
           if (!g.has(personId)) g.entity(personId, "Person").put("name", who);
           auth.set("agent", ref(personId));
           auth.put("name", "experiment #" + e.seq() + " approved by " + who);

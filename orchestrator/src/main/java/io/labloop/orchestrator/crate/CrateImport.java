@@ -2,8 +2,10 @@ package io.labloop.orchestrator.crate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.store.ExperimentStatus;
 import io.labloop.orchestrator.store.RunRecord;
+import io.labloop.orchestrator.store.Severity;
 import io.labloop.orchestrator.store.Store;
 import io.labloop.planners.Observation;
 import io.labloop.planners.Point;
@@ -74,7 +76,7 @@ public final class CrateImport {
 
     store.saveCampaign(name, crate.resolve(main), text, sha);
     RunRecord run = store.createRun(name, sha, seed);
-    store.addEvent(run.id(), "imported", "info", Optional.empty(), OptionalInt.empty(),
+    store.addEvent(run.id(), EventKind.IMPORTED, Severity.INFO, Optional.empty(), Optional.empty(), OptionalInt.empty(),
         "imported " + observations.size() + " observations from RO-Crate " + source.where());
     for (JsonNode o : observations) {
       Map<String, Object> condition = new LinkedHashMap<>();

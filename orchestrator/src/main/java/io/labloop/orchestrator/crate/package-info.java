@@ -11,4 +11,7 @@
  * crate's observations (a warm start). {@link io.labloop.orchestrator.crate.CrateFiles} is
  * where the bytes go: a folder or a zip.
  */
+@NullMarked
 package io.labloop.orchestrator.crate;
+
+import org.jspecify.annotations.NullMarked;

@@ -10,17 +10,18 @@ import io.labloop.orchestrator.api.ObservationView;
 import io.labloop.orchestrator.campaign.Progress;
 import io.labloop.orchestrator.config.CampaignConfig;
 import io.labloop.orchestrator.daemon.Submissions.Submission;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.store.EventRecord;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.ExperimentStatus;
 import io.labloop.orchestrator.store.ObservationRecord;
 import io.labloop.orchestrator.store.RunId;
 import io.labloop.orchestrator.store.RunRecord;
+import io.labloop.orchestrator.store.Severity;
 import io.labloop.planners.Suggestion;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -111,23 +112,24 @@ final class ApiViews {
         s == null ? Map.of() : s.predictedMean(), s == null ? Map.of() : s.predictedSd(), e.plannedAt().toString());
   }
 
+  /** A stored event of a run. */
   static EventView event(EventRecord e) {
-    String actor = null;
-    String message = e.message();
-    if (AuditTrail.AUDIT.equals(e.kind())) {
-      int colon = message.indexOf(": ");
-      if (colon > 0) actor = message.substring(0, colon);
-    }
-    return new EventView(id(e.runId()), e.ordinal(), e.at().toString(), e.kind(), e.severity().toUpperCase(Locale.ROOT),
-        actor, e.instrument().orElse(null), e.seq().isPresent() ? e.seq().getAsInt() : null, message);
+    return new EventView(id(e.runId()), e.ordinal(), e.at().toString(), e.kind().label(), e.severity().name(),
+        e.actor().orElse(null), e.instrument().orElse(null), e.seq().isPresent() ? e.seq().getAsInt() : null, e.message());
   }
 
-  /** An event that is published on the stream but not stored (ordinal 0), stamped now. */
-  static EventView live(String runId, String kind, String severity, String actor, String instrument, Integer seq, String message) {
-    return new EventView(runId == null ? null : id(runId), 0, Instant.now().toString(), kind, severity, actor, instrument, seq, message);
+  /**
+   * An event that is published on the stream but not stored (ordinal 0), stamped now.
+   *
+   * @param runId the store id of the run it concerns, or null for a lab-wide event
+   */
+  static EventView live(String runId, EventKind kind, Severity severity, String actor, String instrument, Integer seq, String message) {
+    return new EventView(runId == null ? null : id(runId), 0, Instant.now().toString(), kind.label(), severity.name(), actor,
+        instrument, seq, message);
   }
 
   static InstrumentView instrument(String name, String driver, InstrumentStatus st, int busy, int queued) {
-    return new InstrumentView(name, driver, st.state().name(), st.reason(), st.lastError(), st.since().toString(), busy, queued);
+    return new InstrumentView(name, driver, st.state().name(), st.reasonKind().map(Enum::name).orElse(null), st.reason(), st.lastError(),
+        st.since().toString(), busy, queued);
   }
 }

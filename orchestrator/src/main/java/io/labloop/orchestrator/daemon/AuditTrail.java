@@ -1,7 +1,9 @@
 package io.labloop.orchestrator.daemon;
 
 import io.labloop.orchestrator.api.Actor;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.store.EventRecord;
+import io.labloop.orchestrator.store.Severity;
 import io.labloop.orchestrator.store.Store;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -11,14 +13,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Who did what: every change a person (or the scheduler) makes through the daemon is an audit
  * record, kept three ways. A change to a run is stored as one of its events (kind
- * {@value #AUDIT}), so the export and {@code GET /api/campaigns/ID/events} show it with the
+ * {@link EventKind#AUDIT}, the actor in its own column), so the export and {@code GET /api/campaigns/ID/events} show it with the
  * run's own events; every change is logged ({@code audit: WHO WHAT}) and published on the event
  * stream. Changes that belong to no run (a planned start cancelled, the emergency stop, a lab
  * reload) are logged and published only.
  */
 final class AuditTrail {
   private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
-  static final String AUDIT = "audit";
 
   private final Store store;
   private final EventFeed feed;
@@ -30,7 +31,8 @@ final class AuditTrail {
 
   /** A change to run {@code runId}, stored with its events. */
   void record(String runId, Actor who, String what) {
-    EventRecord e = store.addEvent(runId, AUDIT, "info", Optional.empty(), OptionalInt.empty(), who.name() + ": " + what);
+    EventRecord e = store.addEvent(runId, EventKind.AUDIT, Severity.INFO, Optional.of(who.name()), Optional.empty(), OptionalInt.empty(),
+        who.name() + ": " + what);
     log.info("audit: {} {} ({})", who.name(), what, runId);
     feed.publish(ApiViews.event(e));
   }
@@ -46,7 +48,7 @@ final class AuditTrail {
   }
 
   /** A lab-wide event (a reload) for the event stream; it belongs to no campaign's store. */
-  void announce(String kind, String severity, Actor who, String message) {
+  void announce(EventKind kind, Severity severity, Actor who, String message) {
     feed.publish(ApiViews.live(null, kind, severity, who == null ? null : who.name(), null, null,
         who == null ? message : who.name() + ": " + message));
   }

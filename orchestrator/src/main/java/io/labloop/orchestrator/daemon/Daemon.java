@@ -17,6 +17,8 @@ import io.labloop.orchestrator.metrics.LabMetrics;
 import io.labloop.orchestrator.schedule.CronSchedule;
 import io.labloop.orchestrator.schedule.JobStore;
 import io.labloop.orchestrator.schedule.LabScheduler;
+import io.labloop.orchestrator.store.EventKind;
+import io.labloop.orchestrator.store.Severity;
 import io.labloop.orchestrator.store.Store;
 import io.labloop.orchestrator.store.StoreLocation;
 import java.io.IOException;
@@ -164,7 +166,7 @@ public final class Daemon implements AutoCloseable {
       List<String> problems = e.problems().stream().sorted().map(ConfigProblem::toString).toList();
       log.warn("reload by {}: {} rejected ({} problems); the running configuration stays", who.name(), file, problems.size());
       problems.forEach(p -> log.warn("  {}", p));
-      campaigns.announce(EngineCampaignService.AUDIT, "WARNING", who, "reload of " + file + " rejected (" + problems.size() + " problems)");
+      campaigns.announce(EventKind.AUDIT, Severity.WARNING, who, "reload of " + file + " rejected (" + problems.size() + " problems)");
       return new ReloadResult(false, file, List.of(), problems);
     }
     return swap(who, file, next);
@@ -193,7 +195,7 @@ public final class Daemon implements AutoCloseable {
       return new ReloadResult(false, file, changes, List.of(file + ":1:1: error: not applied: " + e.getMessage()));
     }
     log.info("reload by {}: {} applied: {}", who.name(), file, changes);
-    campaigns.announce(EngineCampaignService.AUDIT, "INFO", who, "reloaded " + file + ": " + String.join("; ", changes));
+    campaigns.announce(EventKind.AUDIT, Severity.INFO, who, "reloaded " + file + ": " + String.join("; ", changes));
     return new ReloadResult(true, file, changes, List.of());
   }
 
@@ -224,7 +226,7 @@ public final class Daemon implements AutoCloseable {
     if (!problems.isEmpty()) {
       log.warn("reload by {}: {} rejected ({} problems); the running configuration stays", who.name(), file, problems.size());
       problems.forEach(p -> log.warn("  {}", p));
-      campaigns.announce(EngineCampaignService.AUDIT, "WARNING", who, "reload of " + file + " rejected (" + problems.size()
+      campaigns.announce(EventKind.AUDIT, Severity.WARNING, who, "reload of " + file + " rejected (" + problems.size()
           + " problems): " + problems.get(0));
       return new ReloadResult(false, file, changes, problems);
     }
@@ -232,7 +234,7 @@ public final class Daemon implements AutoCloseable {
     LabConfig apply = config.sim() ? withReachedEndpoints(next, running.config()) : next;
     Lab.Reload r;
     try {
-      r = running.reload(apply, Duration.ofSeconds(30), name -> campaigns.announce(EngineCampaignService.AUDIT, "INFO", null,
+      r = running.reload(apply, Duration.ofSeconds(30), name -> campaigns.announce(EventKind.AUDIT, Severity.INFO, null,
           "reload: " + name + ": new configuration applied after its running step"));
     } catch (RuntimeException e) {
       log.error("reload by {}: {} not applied: {}", who.name(), file, e.getMessage());
@@ -241,7 +243,7 @@ public final class Daemon implements AutoCloseable {
     labFile.set(next);
     String when = r.deferred().isEmpty() ? "" : " (" + String.join(", ", r.deferred()) + " after the running step)";
     log.info("reload by {}: {} applied while campaigns run: {}{}", who.name(), file, changes, when);
-    campaigns.announce(EngineCampaignService.AUDIT, "INFO", who, "reloaded " + file + ": " + String.join("; ", changes) + when);
+    campaigns.announce(EventKind.AUDIT, Severity.INFO, who, "reloaded " + file + ": " + String.join("; ", changes) + when);
     return new ReloadResult(true, file, changes, List.of());
   }
 

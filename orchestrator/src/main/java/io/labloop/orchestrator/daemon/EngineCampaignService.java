@@ -12,6 +12,8 @@ import io.labloop.orchestrator.api.InstrumentView;
 import io.labloop.orchestrator.api.ObservationView;
 import io.labloop.orchestrator.api.ReleaseRequest;
 import io.labloop.orchestrator.campaign.CampaignEngine;
+import io.labloop.orchestrator.campaign.HandChosen;
+import io.labloop.planners.Point;
 import io.labloop.orchestrator.campaign.CampaignProblem;
 import io.labloop.orchestrator.campaign.EngineListener;
 import io.labloop.orchestrator.campaign.HeldExperiments;
@@ -30,12 +32,14 @@ import io.labloop.orchestrator.schedule.CronSchedule;
 import io.labloop.orchestrator.schedule.LabScheduler;
 import io.labloop.orchestrator.schedule.ScheduledWork;
 import io.labloop.orchestrator.store.CampaignExport;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.store.EventRecord;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.RunId;
 import io.labloop.orchestrator.store.RunLock;
 import io.labloop.orchestrator.store.RunRecord;
 import io.labloop.orchestrator.store.RunStatus;
+import io.labloop.orchestrator.store.Severity;
 import io.labloop.orchestrator.store.StepStatus;
 import io.labloop.orchestrator.store.Store;
 import io.labloop.planners.PlannerSpec;
@@ -91,7 +95,6 @@ import org.slf4j.LoggerFactory;
 public final class EngineCampaignService implements CampaignService, ScheduledWork {
   private static final Logger log = LoggerFactory.getLogger(EngineCampaignService.class);
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
-  static final String AUDIT = "audit";
 
   private final Store store;
   private final ConfigLoader loader;
@@ -371,6 +374,22 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   }
 
   @Override
+  public ExperimentView suggest(String id, Map<String, Object> point, Actor who) {
+    RunRecord r = run(id);
+    CampaignEngine engine = engine(r);
+    CampaignConfig c = running.config(r.id()).orElseThrow();
+    Point p;
+    try {
+      p = HandChosen.point(c.space(), point);
+    } catch (IllegalArgumentException e) {
+      throw ApiProblem.invalid("the point is not one the campaign may run", List.of(e.getMessage().split("\n")));
+    }
+    ExperimentRecord planned = await(engine.suggestByHand(p, who.name()), "suggest");
+    audit.record(r.id(), who, "chose experiment #" + planned.seq() + ": " + p);
+    return ApiViews.experiment(planned);
+  }
+
+  @Override
   public void reject(String id, int seq, String reason, Actor who) {
     RunRecord r = run(id);
     await(engine(r).reject(seq, reason), "reject");
@@ -436,7 +455,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   // =========================================================================== for the daemon's reload
 
   /** A lab-wide event (a reload) for the event stream and the log; it belongs to no campaign's store. */
-  void announce(String kind, String severity, Actor who, String message) {
+  void announce(EventKind kind, Severity severity, Actor who, String message) {
     audit.announce(kind, severity, who, message);
   }
 
@@ -566,7 +585,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     public void onExperiment(ExperimentRecord x) {
       log.info("campaign {} experiment #{} {}{}", x.runId(), x.seq(), x.status(), x.cause().map(c -> ": " + c).orElse(""));
       campaignMetrics.experimentChanged(x);
-      feed.publish(ApiViews.live(x.runId(), "experiment", "info", null, null, x.seq(),
+      feed.publish(ApiViews.live(x.runId(), EventKind.EXPERIMENT, Severity.INFO, null, null, x.seq(),
           "experiment #" + x.seq() + " " + x.status().name().toLowerCase(Locale.ROOT)));
     }
   }

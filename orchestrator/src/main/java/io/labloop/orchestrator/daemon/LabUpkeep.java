@@ -5,6 +5,8 @@ import io.labloop.drivers.InstrumentStatus;
 import io.labloop.orchestrator.lab.HealthChecks;
 import io.labloop.orchestrator.lab.Lab;
 import io.labloop.orchestrator.metrics.LabMetrics;
+import io.labloop.orchestrator.store.EventKind;
+import io.labloop.orchestrator.store.Severity;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -51,17 +53,17 @@ final class LabUpkeep {
     }
     for (HealthChecks.Change c : report.changes()) {
       InstrumentStatus now = c.now();
-      metrics.instrumentStateChanged(c.instrument(), now.state().name());
+      metrics.instrumentStateChanged(c.instrument(), now.state().name(), now.reasonKind().map(Enum::name).orElse("none"));
       String message = c.online() ? c.instrument() + " is ONLINE again (was " + c.from() + ")"
           : c.instrument() + " went " + now.state() + (now.reason().isEmpty() ? "" : ": " + now.reason());
       if (c.online()) log.info("health: {}", message);
       else log.warn("health: {}", message);
-      feed.publish(ApiViews.live(null, c.online() ? "instrument-online" : "instrument-offline",
-          c.online() ? "info" : "alert", null, c.instrument(), null, message));
+      feed.publish(ApiViews.live(null, c.online() ? EventKind.INSTRUMENT_ONLINE : EventKind.INSTRUMENT_OFFLINE,
+          c.online() ? Severity.INFO : Severity.ALERT, null, c.instrument(), null, message));
     }
     report.statuses().forEach((name, st) -> {
       if (st.state() != InstrumentStatus.State.ONLINE) {
-        feed.publish(ApiViews.live(null, "health", "warning", null, name, null,
+        feed.publish(ApiViews.live(null, EventKind.HEALTH, Severity.WARNING, null, name, null,
             name + " is " + st.state() + (st.reason().isEmpty() ? "" : ": " + st.reason())));
       }
     });
@@ -77,14 +79,14 @@ final class LabUpkeep {
       l.instrument(instrument).execute(new Command(command, Map.of()))
           .get(l.instrumentConfig(instrument).commands().get(command).timeout().toMillis(), TimeUnit.MILLISECONDS);
       metrics.stepFinished(instrument, command, Duration.ofNanos(System.nanoTime() - t0), "done");
-      feed.publish(ApiViews.live(null, "calibration", "info", null, instrument, null, instrument + "." + command + " done"));
+      feed.publish(ApiViews.live(null, EventKind.CALIBRATION, Severity.INFO, null, instrument, null, instrument + "." + command + " done"));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
       lease.cancel(false);
       Throwable cause = e.getCause() == null ? e : e.getCause();
       metrics.instrumentError(instrument, Lab.instrumentError(cause).map(x -> x.getClass().getSimpleName()).orElse("other"));
-      feed.publish(ApiViews.live(null, "calibration", "alert", null, instrument, null,
+      feed.publish(ApiViews.live(null, EventKind.CALIBRATION, Severity.ALERT, null, instrument, null,
           instrument + "." + command + " failed: " + cause.getMessage()));
     }
   }

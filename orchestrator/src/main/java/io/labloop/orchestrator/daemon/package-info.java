@@ -12,4 +12,7 @@
  * event stream), {@code LabUpkeep} (health checks and calibrations), {@code CampaignMetrics}
  * and {@code ReloadChecks}.
  */
+@NullMarked
 package io.labloop.orchestrator.daemon;
+
+import org.jspecify.annotations.NullMarked;

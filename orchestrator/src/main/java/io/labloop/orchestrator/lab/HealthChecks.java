@@ -1,5 +1,6 @@
 package io.labloop.orchestrator.lab;
 
+import io.labloop.common.Errors;
 import io.labloop.drivers.Command;
 import io.labloop.drivers.InstrumentStatus;
 import io.labloop.orchestrator.config.CommandConfig;
@@ -86,16 +87,11 @@ public final class HealthChecks {
       return new Probe(name, command, Outcome.FAILED, Duration.ofNanos(System.nanoTime() - t0), "interrupted");
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       String why = e instanceof TimeoutException ? "no reply within " + timeout.toMillis() + " ms"
-          : Lab.instrumentError(e).map(Throwable::getMessage).orElseGet(() -> rootMessage(e));
+          : Lab.instrumentError(e).map(Throwable::getMessage).orElseGet(() -> Errors.rootMessage(e));
       String reason = "health probe " + name + "." + command + " failed: " + why;
       lab.markOffline(name, reason);
       return new Probe(name, command, Outcome.FAILED, Duration.ofNanos(System.nanoTime() - t0), reason);
     }
   }
 
-  private static String rootMessage(Throwable t) {
-    Throwable c = t;
-    while (c.getCause() != null && c.getCause() != c) c = c.getCause();
-    return c.getMessage() == null ? c.toString() : c.getMessage();
-  }
 }

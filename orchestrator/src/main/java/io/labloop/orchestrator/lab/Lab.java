@@ -254,6 +254,9 @@ public final class Lab implements AutoCloseable {
     mark(instrument, InstrumentStatus.State.ERROR, reason);
   }
 
+  // Both marks are COMMUNICATION: the instrument did not answer (a hung step, a failed probe),
+  // whatever the connection says.
+
   /**
    * Marks {@code instrument} OFFLINE: its health probe failed although the connection may be up
    * (it does not answer); its status shows it until a command or a probe succeeds again.
@@ -266,7 +269,7 @@ public final class Lab implements AutoCloseable {
     InstrumentStatus was = marked.get(instrument);
     // keep the time it entered the state: a probe failing every minute is one outage, not many
     Instant since = was != null && was.state() == state ? was.since() : Instant.now();
-    marked.put(instrument, new InstrumentStatus(state, reason, since, reason));
+    marked.put(instrument, new InstrumentStatus(state, Optional.of(InstrumentStatus.ReasonKind.COMMUNICATION), reason, since, reason));
     lastErrors.put(instrument, reason);
   }
 
@@ -285,7 +288,7 @@ public final class Lab implements AutoCloseable {
     InstrumentStatus driver = instrument(instrument).status();
     String ours = lastErrors.get(instrument);
     if (ours == null || (driver.lastError() != null && !driver.lastError().isEmpty())) return driver;
-    return new InstrumentStatus(driver.state(), driver.reason(), driver.since(), ours);
+    return new InstrumentStatus(driver.state(), driver.reasonKind(), driver.reason(), driver.since(), ours);
   }
 
   /** Every instrument's status, in lab order. */

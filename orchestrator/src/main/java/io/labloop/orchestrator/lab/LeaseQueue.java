@@ -1,5 +1,6 @@
 package io.labloop.orchestrator.lab;
 
+import io.labloop.orchestrator.threads.GuardedBy;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
@@ -24,14 +25,14 @@ import java.util.function.Consumer;
 final class LeaseQueue {
 
   private final String instrument;
-  private int capacity;
-  private int held;
+  @GuardedBy("this") private int capacity;
+  @GuardedBy("this") private int held;
   /** The swap waiting for the instrument to be idle, or null. */
-  private Consumer<Boolean> pending;
+  @GuardedBy("this") private Consumer<Boolean> pending;
   /** A swap is running now: nothing is granted until it is done. */
-  private boolean swapping;
+  @GuardedBy("this") private boolean swapping;
   /** Waiters by holder, holders in turn order: the next grant goes to the first holder, which then moves to the back. */
-  private final Map<String, Deque<CompletableFuture<Lease>>> waiting = new LinkedHashMap<>();
+  @GuardedBy("this") private final Map<String, Deque<CompletableFuture<Lease>>> waiting = new LinkedHashMap<>();
 
   LeaseQueue(String instrument, int capacity) {
     if (capacity < 1) throw new IllegalArgumentException(instrument + ": capacity must be >= 1");

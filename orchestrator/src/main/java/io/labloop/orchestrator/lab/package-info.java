@@ -7,4 +7,7 @@
  * (and driver object) when its lease queue is idle, so running campaigns keep going. {@link io.labloop.orchestrator.lab.VirtualLabs}
  * starts the lab's virtual instruments in-process for {@code --sim}.
  */
+@NullMarked
 package io.labloop.orchestrator.lab;
+
+import org.jspecify.annotations.NullMarked;

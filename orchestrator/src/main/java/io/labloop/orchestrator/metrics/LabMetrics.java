@@ -92,12 +92,16 @@ public final class LabMetrics {
         .record(took);
   }
 
-  /** An instrument went ONLINE or not ONLINE ({@code state}) between two health checks. */
-  public void instrumentStateChanged(String instrument, String state) {
+  /**
+   * An instrument went ONLINE or not ONLINE ({@code state}) between two health checks;
+   * {@code reasonKind} is the kind of cause ({@code COMMUNICATION}, {@code BRIDGE_DOWN} ...), {@code none} when ONLINE.
+   */
+  public void instrumentStateChanged(String instrument, String state, String reasonKind) {
     Counter.builder("labloop_instrument_state_changes")
-        .description("Instrument moves between ONLINE and OFFLINE/ERROR seen by the health check")
+        .description("Instrument moves between ONLINE and OFFLINE/ERROR seen by the health check, by kind of cause")
         .tag("instrument", instrument)
         .tag("state", state)
+        .tag("reason", reasonKind)
         .register(registry)
         .increment();
   }

@@ -4,4 +4,7 @@
  * own. {@link io.labloop.orchestrator.metrics.LabMetrics} is fed by the daemon from the
  * engine's events and read by the API's {@code /metrics} route.
  */
+@NullMarked
 package io.labloop.orchestrator.metrics;
+
+import org.jspecify.annotations.NullMarked;

@@ -5,4 +5,7 @@
  * opens the same anywhere, offline, years later. The figures (best so far, Pareto front) come
  * from the same code as the web console's ({@link io.labloop.orchestrator.console}).
  */
+@NullMarked
 package io.labloop.orchestrator.report;
+
+import org.jspecify.annotations.NullMarked;

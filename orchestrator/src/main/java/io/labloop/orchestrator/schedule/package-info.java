@@ -7,4 +7,7 @@
  * when the store is PostgreSQL, so that a start survives the daemon that accepted it).
  * What the jobs do is behind {@link io.labloop.orchestrator.schedule.ScheduledWork}.
  */
+@NullMarked
 package io.labloop.orchestrator.schedule;
+
+import org.jspecify.annotations.NullMarked;

@@ -62,7 +62,7 @@ public final class CampaignExport {
       if (columns.achieved.contains(p.getKey())) h.add(label(p.getKey() + " achieved", p.getValue()));
     }
     columns.objectives.forEach((name, unit) -> h.add(label(name, unit)));
-    h.addAll(List.of("planned_at", "started_at", "ended_at", "cause", "retry_of"));
+    h.addAll(List.of("planned_at", "started_at", "ended_at", "cause", "retry_of", "chosen_by"));
     return h;
   }
 
@@ -72,6 +72,7 @@ public final class CampaignExport {
 
   public void csv(Writer out) throws IOException {
     writeCsvRow(out, csvHeader().stream().map(CampaignExport::spreadsheetSafe).toList());
+    Map<Integer, Suggestion> decisions = store.decisions(run.id());
     for (ExperimentRecord e : store.experiments(run.id())) {
       List<String> row = new ArrayList<>(List.of(spreadsheetSafe(run.id()), Integer.toString(e.seq()), e.status().name()));
       for (String p : columns.parameters.keySet()) {
@@ -84,6 +85,9 @@ public final class CampaignExport {
       row.add(iso(e.endedAt()));
       row.add(spreadsheetSafe(e.cause().orElse("")));
       row.add(e.retryOf().isPresent() ? Integer.toString(e.retryOf().getAsInt()) : "");
+      // The planner that chose the experiment, or "human" for a researcher's own point.
+      Suggestion d = decisions.get(e.seq());
+      row.add(d == null ? "" : spreadsheetSafe(d.planner()));
       writeCsvRow(out, row);
     }
     out.flush();
@@ -204,8 +208,8 @@ public final class CampaignExport {
       n.put("run", run.id());
       n.put("ordinal", ev.ordinal());
       n.put("at", ev.at().toString());
-      n.put("kind", ev.kind());
-      n.put("severity", ev.severity());
+      n.put("kind", ev.kind().label());
+      n.put("severity", ev.severity().stored());
       ev.instrument().ifPresent(i -> n.put("instrument", i));
       if (ev.seq().isPresent()) n.put("experiment", ev.seq().getAsInt());
       n.put("message", ev.message());

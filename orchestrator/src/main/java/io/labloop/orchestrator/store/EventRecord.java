@@ -8,15 +8,16 @@ import java.util.OptionalInt;
  * Something a person should know about a run.
  *
  * @param ordinal order within the run, from 1
- * @param kind e.g. {@code interlock-hold}, {@code watchdog}, {@code paused}, {@code stopped}
- * @param severity {@code info}, {@code warning} or {@code alert}
+ * @param kind what it is about
+ * @param actor who did it, for an {@link EventKind#AUDIT} record (the API token's name); else empty
  */
 public record EventRecord(
     String runId,
     long ordinal,
     Instant at,
-    String kind,
-    String severity,
+    EventKind kind,
+    Severity severity,
+    Optional<String> actor,
     Optional<String> instrument,
     OptionalInt seq,
     String message) {}

@@ -3,6 +3,7 @@ package io.labloop.orchestrator.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labloop.common.Errors;
 import io.labloop.planners.Observation;
 import io.labloop.planners.Point;
 import io.labloop.planners.Suggestion;
@@ -63,7 +64,8 @@ final class JdbcStore implements Store {
       Files.createDirectories(attachments);
       Flyway.configure()
           .dataSource(location.jdbcUrl(), location.user(), location.password())
-          .locations("classpath:db/migration")
+          // the schema common to both databases, then what each spells its own way
+          .locations("classpath:db/migration", location.isSqlite() ? "classpath:db/sqlite" : "classpath:db/postgresql")
           .load()
           .migrate();
       Properties props = new Properties();
@@ -84,17 +86,12 @@ final class JdbcStore implements Store {
       log.info("store open at {}", location);
       return new JdbcStore(c, attachments, location.toString());
     } catch (SQLException | RuntimeException e) {
-      throw new StoreException("cannot open the store at " + location + ": " + rootMessage(e), e);
+      throw new StoreException("cannot open the store at " + location + ": " + Errors.rootMessage(e), e);
     } catch (IOException e) {
       throw new StoreException("cannot create the data folder " + location.dataDir() + ": " + e.getMessage(), e);
     }
   }
 
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-    return t.getMessage() == null ? t.toString() : t.getMessage();
-  }
 
   // ---------------------------------------------------------------- transactions
 
@@ -114,7 +111,7 @@ final class JdbcStore implements Store {
       } catch (SQLException rollback) {
         e.addSuppressed(rollback);
       }
-      throw new StoreException("store (" + description + "): " + what + " failed: " + rootMessage(e), e);
+      throw new StoreException("store (" + description + "): " + what + " failed: " + Errors.rootMessage(e), e);
     }
   }
 
@@ -489,13 +486,15 @@ final class JdbcStore implements Store {
   // ---------------------------------------------------------------- events
 
   @Override
-  public EventRecord addEvent(String runId, String kind, String severity, Optional<String> instrument, OptionalInt seq, String message) {
+  public EventRecord addEvent(String runId, EventKind kind, Severity severity, Optional<String> actor, Optional<String> instrument,
+      OptionalInt seq, String message) {
     return tx("recording event " + kind, c -> {
       long ordinal = query(c, rs -> rs.getLong(1), "SELECT COALESCE(MAX(ordinal), 0) FROM events WHERE run_id = ?", runId).get(0) + 1;
       long t = now();
-      update(c, "INSERT INTO events (run_id, ordinal, at, kind, severity, instrument, seq, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-          runId, ordinal, t, kind, severity, instrument.orElse(null), seq.isPresent() ? (Object) seq.getAsInt() : null, message);
-      return new EventRecord(runId, ordinal, Instant.ofEpochMilli(t), kind, severity, instrument, seq, message);
+      update(c, "INSERT INTO events (run_id, ordinal, at, kind, severity, actor, instrument, seq, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          runId, ordinal, t, kind.label(), severity.stored(), actor.orElse(null), instrument.orElse(null),
+          seq.isPresent() ? (Object) seq.getAsInt() : null, message);
+      return new EventRecord(runId, ordinal, Instant.ofEpochMilli(t), kind, severity, actor, instrument, seq, message);
     });
   }
 
@@ -504,8 +503,9 @@ final class JdbcStore implements Store {
     return tx("reading events of " + runId, c -> query(c, rs -> {
       int seq = rs.getInt("seq");
       OptionalInt s = rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(seq);
-      return new EventRecord(rs.getString("run_id"), rs.getLong("ordinal"), Instant.ofEpochMilli(rs.getLong("at")), rs.getString("kind"),
-          rs.getString("severity"), Optional.ofNullable(rs.getString("instrument")), s, rs.getString("message"));
+      return new EventRecord(rs.getString("run_id"), rs.getLong("ordinal"), Instant.ofEpochMilli(rs.getLong("at")),
+          EventKind.of(rs.getString("kind")), Severity.of(rs.getString("severity")), Optional.ofNullable(rs.getString("actor")),
+          Optional.ofNullable(rs.getString("instrument")), s, rs.getString("message"));
     }, "SELECT * FROM events WHERE run_id = ? ORDER BY ordinal", runId));
   }
 

@@ -98,7 +98,8 @@ public interface Store extends AutoCloseable {
   // ---- events
 
   /** Appends an event and returns it with its ordinal. */
-  EventRecord addEvent(String runId, String kind, String severity, Optional<String> instrument, OptionalInt seq, String message);
+  EventRecord addEvent(String runId, EventKind kind, Severity severity, Optional<String> actor, Optional<String> instrument, OptionalInt seq,
+      String message);
 
   List<EventRecord> events(String runId);
 

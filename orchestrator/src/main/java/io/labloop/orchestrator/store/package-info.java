@@ -11,4 +11,7 @@
  * <p>Every method is one transaction that is committed when it returns: the engine calls it
  * before it sends the next command ("write before act").
  */
+@NullMarked
 package io.labloop.orchestrator.store;
+
+import org.jspecify.annotations.NullMarked;

@@ -12,4 +12,7 @@
  * <p>{@link io.labloop.orchestrator.threads.GuardedBy} documents which thread or lock owns a
  * field or method (as Caffeine does); it is for the reader and is not checked by the build.
  */
+@NullMarked
 package io.labloop.orchestrator.threads;
+
+import org.jspecify.annotations.NullMarked;

@@ -147,8 +147,8 @@ public class FakeCampaignService implements CampaignService {
 
   @Override
   public List<InstrumentView> instruments() {
-    return List.of(new InstrumentView("robot", "opcua", "ONLINE", "", "", now(), 0, 0),
-        new InstrumentView("spectrometer", "serial", "ERROR", "timeout", "MEAS timed out after 30s", now(), 0, 1));
+    return List.of(new InstrumentView("robot", "opcua", "ONLINE", null, "", "", now(), 0, 0),
+        new InstrumentView("spectrometer", "serial", "ERROR", "COMMUNICATION", "timeout", "MEAS timed out after 30s", now(), 0, 1));
   }
 
   @Override
@@ -189,6 +189,16 @@ public class FakeCampaignService implements CampaignService {
     r.waiting.remove(a);
     r.experiments.add(new ExperimentView(seq, "PLANNED", a.point(), null, null, null, now(), null, null, null));
     event(r, "AUDIT", who, seq, who.name() + " approved experiment " + seq);
+  }
+
+  @Override
+  public synchronized ExperimentView suggest(String id, java.util.Map<String, Object> point, Actor who) {
+    Run r = run(id);
+    int seq = r.experiments.size() + r.waiting.size() + 1;
+    ExperimentView e = new ExperimentView(seq, "PLANNED", point, null, null, null, now(), null, null, null);
+    r.experiments.add(e);
+    event(r, "AUDIT", who, seq, who.name() + " chose experiment " + seq);
+    return e;
   }
 
   @Override

@@ -21,7 +21,7 @@ class CampaignEnginePostgresIT {
 
   @Test
   void aCampaignRunsAndResumesOnPostgres() throws Exception {
-    try (TemporaryPostgres postgres = TemporaryPostgres.start()) {
+    try (TemporaryPostgres postgres = TemporaryPostgres.shared()) {
       StoreLocation where = StoreLocation.jdbc(postgres.newDatabase("engine"), "labloop", "", dir);
       FakeLab fake = new FakeLab();
       String runId;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.labloop.orchestrator.store.Severity;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.drivers.InstrumentError;
 import io.labloop.drivers.InstrumentStatus;
 import io.labloop.drivers.Reply;
@@ -56,6 +58,12 @@ class CampaignEngineTest {
   private CampaignEngine engine(CampaignConfig campaign, Lab lab) {
     return CampaignEngine.builder().campaign(campaign).lab(lab).store(store).planner(FakeLab::uniform)
         .interlockPoll(Duration.ofMillis(20)).build();
+  }
+
+  /** An engine on a clock that stands still until the test moves it (see {@link FakeTime}). */
+  private CampaignEngine engine(CampaignConfig campaign, Lab lab, FakeTime time) {
+    return CampaignEngine.builder().campaign(campaign).lab(lab).store(store).planner(FakeLab::uniform)
+        .interlockPoll(Duration.ofSeconds(5)).clock(time).timers(time).build();
   }
 
   private RunSummary run(CampaignConfig campaign) throws Exception {
@@ -136,35 +144,50 @@ class CampaignEngineTest {
     fake.measureRequires = Map.of("robot.Door", "Closed");
     fake.robot.variables.put("Door", "Open");
     fake.budget = 2;
-    CampaignEngine engine = engine(fake.campaign(), fake.lab());
+    fake.timeout = Duration.ofMinutes(30); // how long a step may be held
+    FakeTime time = new FakeTime();
+    CampaignEngine engine = engine(fake.campaign(), fake.lab(), time);
     CompletableFuture<RunSummary> done = engine.start();
-    await().atMost(10, TimeUnit.SECONDS).until(() -> store.events(engine.runId()).stream().anyMatch(e -> e.kind().equals("interlock-hold")));
+    await().atMost(10, TimeUnit.SECONDS).until(() -> store.events(engine.runId()).stream().anyMatch(e -> e.kind() == EventKind.INTERLOCK_HOLD));
+    await().atMost(10, TimeUnit.SECONDS).until(() -> !time.pending().isEmpty()); // the next read of the door is planned
+    time.advance(Duration.ofSeconds(5));
+    await().atMost(10, TimeUnit.SECONDS).until(() -> !time.pending().isEmpty()); // read again, still open: planned again
     assertEquals(0, fake.spectrometer.count("measure"), "nothing is measured while the door is open");
     fake.robot.variables.put("Door", "Closed");
+    await().atMost(10, TimeUnit.SECONDS).until(() -> !time.pending().isEmpty());
+    time.advance(Duration.ofSeconds(5));
     RunSummary s = done.get(10, TimeUnit.SECONDS);
     assertTrue(s.experiments().stream().allMatch(e -> e.status() == ExperimentStatus.DONE));
-    EventRecord hold = store.events(s.runId()).stream().filter(e -> e.kind().equals("interlock-hold")).findFirst().orElseThrow();
+    EventRecord hold = store.events(s.runId()).stream().filter(e -> e.kind() == EventKind.INTERLOCK_HOLD).findFirst().orElseThrow();
     assertTrue(hold.message().contains("robot.Door must be Closed, is Open"), hold.message());
     assertTrue(s.experiments().get(0).cause().orElseThrow().startsWith("interlock: spectrometer.measure held"));
   }
 
   @Test
   void aHungStepIsFailedByTheWatchdogAndTheCampaignGoesOn() throws Exception {
-    fake.timeout = Duration.ofMillis(200);
+    fake.timeout = Duration.ofMinutes(30); // a real instrument's timeout: the fake clock, not the test, waits for it
     fake.budget = 3;
     AtomicInteger calls = new AtomicInteger();
     fake.spectrometer.behave(c -> calls.incrementAndGet() == 1 ? new CompletableFuture<>() // never answers, like a hung driver
         : CompletableFuture.completedFuture(new Reply(c.name(), Map.of("peak", 510.0, "fwhm", 20.0), List.of(), Instant.now(), Duration.ZERO)));
     Lab lab = fake.lab();
     List<String> alerts = new java.util.concurrent.CopyOnWriteArrayList<>();
-    CampaignEngine engine = engine(fake.campaign(), lab);
+    FakeTime time = new FakeTime();
+    CampaignEngine engine = engine(fake.campaign(), lab, time);
     engine.addListener(new EngineListener() {
       @Override
       public void onEvent(EventRecord event) {
-        if (event.severity().equals("alert")) alerts.add(event.kind());
+        if (event.severity() == Severity.ALERT) alerts.add(event.kind().label());
       }
     });
-    RunSummary s = engine.start().get(30, TimeUnit.SECONDS);
+    CompletableFuture<RunSummary> done = engine.start();
+    // 30 min x 3 tries + pauses + a tenth as grace (see StepRunner.watchdogLimit): the fake clock waits, not the test
+    Duration limit = StepRunner.watchdogLimit(lab.instrumentConfig("spectrometer").commands().get("measure"));
+    await().atMost(10, TimeUnit.SECONDS).until(() -> calls.get() == 1 && time.pending().equals(List.of(time.instant().plus(limit))));
+    time.advance(limit.minusSeconds(1));
+    assertEquals(1, time.pending().size(), "a second before its limit the watchdog still waits");
+    time.advance(Duration.ofSeconds(1));
+    RunSummary s = done.get(30, TimeUnit.SECONDS);
     ExperimentRecord first = s.experiments().get(0);
     assertEquals(ExperimentStatus.FAILED, first.status());
     assertTrue(first.cause().orElseThrow().startsWith("watchdog: spectrometer.measure: no reply"), first.cause().orElseThrow());
@@ -184,7 +207,7 @@ class CampaignEngineTest {
     RunSummary s = run(fake.campaign());
     ExperimentRecord second = s.experiments().get(1);
     assertEquals("timeout: spectrometer.measure: no reply within 30 s", second.cause().orElseThrow());
-    assertTrue(store.events(s.runId()).stream().anyMatch(e -> e.kind().equals("step-timeout") && e.severity().equals("alert")));
+    assertTrue(store.events(s.runId()).stream().anyMatch(e -> e.kind() == EventKind.STEP_TIMEOUT && e.severity() == Severity.ALERT));
     assertEquals(0, store.observations(s.runId()).stream().filter(o -> !o.observation().isOk()).count(),
         "a timeout is not the point's fault: the planner does not learn it as a failure");
   }

@@ -63,7 +63,7 @@ final class FakeInstrument implements Instrument {
 
   @Override
   public InstrumentStatus status() {
-    return new InstrumentStatus(InstrumentStatus.State.ONLINE, "", Instant.now(), "");
+    return InstrumentStatus.online(Instant.now(), "");
   }
 
   @Override

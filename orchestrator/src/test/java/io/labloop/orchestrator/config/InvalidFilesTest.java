@@ -106,7 +106,7 @@ class InvalidFilesTest {
         row("campaign-unknown-planner.yaml", 16, 18, "unknown planner type 'bayes' (expected one of random, sobol, lhs, grid, replay, bayesian)"),
         row("campaign-unit-mismatch.yaml", 4, 64, "parameter 'temperature' is in K but robot's limit for temperature is in degC (expected unit: degC)"),
         row("campaign-unknown-planner-option.yaml", 16, 40,
-            "not an option of the bayesian planner; its options are [acquisition, batch, beta, initial, noise]"),
+            "not an option of the bayesian planner; its options are [acquisition, batch, beta, hyperparameter-samples, initial, noise]"),
         row("campaign-bad-noise.yaml", 16, 28, "expected auto (fitted), none (exact measurements) or the measurement's standard"
             + " deviation in the objective's units, got 'low'"),
         row("campaign-noise-sd-two-objectives.yaml", 19, 3, "a noise standard deviation is in one objective's units, and this"

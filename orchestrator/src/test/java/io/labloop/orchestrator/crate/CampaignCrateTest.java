@@ -11,9 +11,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.labloop.orchestrator.cli.Main;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.store.ExperimentStatus;
 import io.labloop.orchestrator.store.ObservationRecord;
 import io.labloop.orchestrator.store.RunRecord;
+import io.labloop.orchestrator.store.Severity;
 import io.labloop.orchestrator.store.StepRecord;
 import io.labloop.orchestrator.store.StepStatus;
 import io.labloop.orchestrator.store.Store;
@@ -238,8 +240,8 @@ class CampaignCrateTest {
     store.planExperiment(id, 1, p1, new Suggestion(p1, "bayesian", "log-EI 3.2 at predicted peak 519.5 ± 4", 0.2,
         Map.of("peak", 519.5), Map.of("peak", 4.0), Map.of()), ExperimentStatus.AWAITING_APPROVAL, OptionalInt.empty());
     store.setExperimentStatus(id, 1, ExperimentStatus.PLANNED, Optional.empty());
-    store.addEvent(id, "approved", "info", Optional.empty(), OptionalInt.of(1), "experiment #1 approved");
-    store.addEvent(id, "audit", "info", Optional.empty(), OptionalInt.empty(), "alice: approved experiment #1");
+    store.addEvent(id, EventKind.APPROVED, Severity.INFO, Optional.empty(), Optional.empty(), OptionalInt.of(1), "experiment #1 approved");
+    store.addEvent(id, EventKind.AUDIT, Severity.INFO, Optional.of("alice"), Optional.empty(), OptionalInt.empty(), "alice: approved experiment #1");
     doneExperiment(store, id, 1, p1, 119.5, 521.5);
 
     Point p2 = new Point(Map.of("temperature", 80.0, "solvent", "ethanol, dry"));
@@ -258,8 +260,8 @@ class CampaignCrateTest {
     store.finishExperiment(id, 3, ExperimentStatus.HELD, Optional.empty(), Map.of(), Optional.of("interrupted: held for a person"),
         Optional.empty());
     store.retryHeld(id, 3, "released by hand: runs again as #4", 4, Suggestion.of(p3, "retry", "retry of held #3"));
-    store.addEvent(id, "released", "info", Optional.empty(), OptionalInt.of(3), "experiment #3 released: its conditions run again as #4");
-    store.addEvent(id, "audit", "info", Optional.empty(), OptionalInt.empty(), "bob: released experiment #3 as a retry");
+    store.addEvent(id, EventKind.RELEASED, Severity.INFO, Optional.empty(), Optional.empty(), OptionalInt.of(3), "experiment #3 released: its conditions run again as #4");
+    store.addEvent(id, EventKind.AUDIT, Severity.INFO, Optional.of("bob"), Optional.empty(), OptionalInt.empty(), "bob: released experiment #3 as a retry");
     doneExperiment(store, id, 4, p3, 149.0, 530.25);
 
     Point p5 = new Point(Map.of("temperature", 60.0, "solvent", "water"));

@@ -39,7 +39,7 @@ class DaemonPostgresIT {
 
   @BeforeAll
   static void startPostgres() throws Exception {
-    postgres = TemporaryPostgres.start();
+    postgres = TemporaryPostgres.shared();
   }
 
   @AfterAll

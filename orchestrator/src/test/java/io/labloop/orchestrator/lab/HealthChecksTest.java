@@ -55,7 +55,7 @@ class HealthChecksTest {
     }
 
     @Override public InstrumentStatus status() {
-      return new InstrumentStatus(InstrumentStatus.State.ONLINE, "", Instant.EPOCH, "");
+      return InstrumentStatus.online(Instant.EPOCH, "");
     }
 
     @Override public void close() {}

@@ -61,7 +61,7 @@ class LabReloadTest {
     }
 
     @Override public InstrumentStatus status() {
-      return new InstrumentStatus(InstrumentStatus.State.ONLINE, "", Instant.EPOCH, null);
+      return InstrumentStatus.online(Instant.EPOCH, null);
     }
 
     @Override public void close() {

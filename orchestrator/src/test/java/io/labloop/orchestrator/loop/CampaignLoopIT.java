@@ -80,7 +80,7 @@ class CampaignLoopIT {
     List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
     List<String> header = Arrays.asList(lines.get(0).split(","));
     assertEquals(List.of("run", "experiment", "status", "temperature [degC]", "temperature achieved [degC]", "time [min]",
-        "concentration [mM]", "solvent", "peak [nm]", "crystallinity", "planned_at", "started_at", "ended_at", "cause", "retry_of"), header);
+        "concentration [mM]", "solvent", "peak [nm]", "crystallinity", "planned_at", "started_at", "ended_at", "cause", "retry_of", "chosen_by"), header);
     assertEquals(experiments.size() + 1, lines.size());
     for (int i = 1; i < lines.size(); i++) {
       String[] cells = lines.get(i).split(",", -1);

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.cli.ExitCodes;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.ExperimentStatus;
@@ -77,7 +78,7 @@ class CtrlCResumeIT {
         assertTrue(steps.stream().noneMatch(s -> s.status() == StepStatus.STARTED),
             () -> "every step in flight at Ctrl-C (" + inFlight + ") was answered and journaled: " + steps);
         RunProcesses.assertNonIdempotentCommandsSentOnce(lab, steps);
-        assertTrue(store.events(stopped.id()).stream().anyMatch(e -> e.kind().equals("shutdown")), "the stop is in the run's events");
+        assertTrue(store.events(stopped.id()).stream().anyMatch(e -> e.kind() == EventKind.SHUTDOWN), "the stop is in the run's events");
         doneAtCtrlC = store.experiments(stopped.id()).stream().filter(e -> e.status() == ExperimentStatus.DONE).toList();
         assertTrue(doneAtCtrlC.size() >= 2, "experiments were done at Ctrl-C: " + doneAtCtrlC.size());
       }

@@ -3,6 +3,8 @@ package io.labloop.orchestrator.loop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.labloop.orchestrator.store.Severity;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.drivers.Drivers;
 import io.labloop.orchestrator.campaign.CampaignEngine;
 import io.labloop.orchestrator.campaign.EngineListener;
@@ -58,7 +60,7 @@ class FaultsIT {
         @Override
         public void onEvent(EventRecord e) {
           // someone closes the door once the hold is announced
-          if (e.kind().equals("interlock-hold") && doorClosed.compareAndSet(false, true)) virtual.setVariable("robot", "Door", "Closed");
+          if (e.kind() == EventKind.INTERLOCK_HOLD && doorClosed.compareAndSet(false, true)) virtual.setVariable("robot", "Door", "Closed");
         }
 
         @Override
@@ -76,7 +78,7 @@ class FaultsIT {
       assertEquals(RunStatus.COMPLETED, s.status());
       assertEquals(8, s.experiments().stream().filter(ExperimentRecord::reached).count());
       List<EventRecord> events = store.events(s.runId());
-      assertTrue(events.stream().anyMatch(e -> e.kind().equals("interlock-hold") && e.message().contains("robot.Door must be Closed, is Open")));
+      assertTrue(events.stream().anyMatch(e -> e.kind() == EventKind.INTERLOCK_HOLD && e.message().contains("robot.Door must be Closed, is Open")));
       ExperimentRecord first = s.experiments().get(0);
       assertTrue(first.cause().orElseThrow().startsWith("interlock: robot.synthesize held"), first.cause().orElseThrow());
 
@@ -92,7 +94,7 @@ class FaultsIT {
       assertTrue(kinds.contains("bad-reply"), kinds.toString());
       assertTrue(kinds.contains("disconnected") || kinds.stream().filter(k -> k.equals("timeout")).count() == 2, kinds.toString());
       assertEquals(5, s.experiments().stream().filter(e -> e.status() == ExperimentStatus.DONE).count(), "the others completed");
-      assertTrue(events.stream().anyMatch(e -> e.severity().equals("alert") && e.instrument().orElse("").equals("spectrometer")),
+      assertTrue(events.stream().anyMatch(e -> e.severity() == Severity.ALERT && e.instrument().orElse("").equals("spectrometer")),
           "a timeout raises an alert naming the instrument");
       System.out.println("FaultsIT: failed experiments by cause " + kinds + "; events " + events.size());
     }

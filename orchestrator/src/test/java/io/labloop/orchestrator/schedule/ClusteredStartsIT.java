@@ -43,7 +43,7 @@ class ClusteredStartsIT {
 
   @BeforeAll
   static void startPostgres() throws Exception {
-    postgres = TemporaryPostgres.start();
+    postgres = TemporaryPostgres.shared();
     url = postgres.newDatabase("quartz");
   }
 

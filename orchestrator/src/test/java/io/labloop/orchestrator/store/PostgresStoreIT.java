@@ -16,7 +16,7 @@ class PostgresStoreIT extends StoreContract {
 
   @BeforeAll
   static void startServer() throws Exception {
-    postgres = TemporaryPostgres.start();
+    postgres = TemporaryPostgres.shared();
   }
 
   @AfterAll

@@ -12,11 +12,16 @@ import io.labloop.planners.Suggestion;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.Test;
 
 /** What every store (SQLite, PostgreSQL) must do; subclasses say how to open one. */
@@ -49,7 +54,7 @@ abstract class StoreContract {
       Point achieved = new Point(Map.of("temperature", 119.5, "solvent", "water"));
       store.finishExperiment(runId, 1, ExperimentStatus.DONE, Optional.of(achieved), Map.of("peak", 521.25), Optional.empty(),
           Optional.of(Observation.ok(achieved, Map.of("peak", 521.25))));
-      store.addEvent(runId, "interlock-hold", "warning", Optional.of("robot"), OptionalInt.of(1), "robot.Door is Open");
+      store.addEvent(runId, EventKind.INTERLOCK_HOLD, Severity.WARNING, Optional.empty(), Optional.of("robot"), OptionalInt.of(1), "robot.Door is Open");
       assertArrayEquals(spectrum, Files.readAllBytes(store.attachmentsDir().resolve(files.get(0).sha256())));
     }
     try (Store store = Store.open(where)) {
@@ -74,7 +79,44 @@ abstract class StoreContract {
       assertEquals("EI 0.3", d.reason());
       assertEquals(4.0, d.predictedSd().get("peak"));
       assertEquals("robot.Door is Open", store.events(runId).get(0).message());
+      assertEquals(EventKind.INTERLOCK_HOLD, store.events(runId).get(0).kind());
+      assertEquals(Severity.WARNING, store.events(runId).get(0).severity());
       assertEquals("spectrum.csv", store.attachments(runId).get(0).name());
+    }
+  }
+
+  @Test
+  void anAuditRecordKeepsItsActorInItsOwnColumn() {
+    try (Store store = Store.open(location())) {
+      store.saveCampaign("c", Path.of("c.yaml"), "campaign: c\n", "h1");
+      String runId = store.createRun("c", "h1", 1).id();
+      store.addEvent(runId, EventKind.AUDIT, Severity.INFO, Optional.of("alice: the admin"), Optional.empty(), OptionalInt.empty(),
+          "paused the campaign");
+    }
+    try (Store store = Store.open(location())) {
+      EventRecord e = store.events("c/1").get(0);
+      assertEquals(Optional.of("alice: the admin"), e.actor(), "the actor is not read back out of the message");
+      assertEquals("paused the campaign", e.message());
+    }
+  }
+
+  /** A data folder from before the actor column: its audit records get their actor from the message, once. */
+  @Test
+  void theActorOfAnOldAuditRecordIsMovedIntoItsColumn() throws Exception {
+    StoreLocation where = location();
+    Flyway.configure().dataSource(where.jdbcUrl(), where.user(), where.password()).locations("classpath:db/migration")
+        .target(MigrationVersion.fromVersion("1")).load().migrate();
+    try (Connection c = DriverManager.getConnection(where.jdbcUrl(), where.user(), where.password());
+        Statement st = c.createStatement()) {
+      st.executeUpdate("INSERT INTO campaigns (sha256, name, file, yaml, stored_at) VALUES ('h', 'c', 'c.yaml', 'campaign: c', 0)");
+      st.executeUpdate("INSERT INTO runs (id, campaign, campaign_sha256, seed, status, started_at) VALUES ('c/1', 'c', 'h', 1, 'RUNNING', 0)");
+      st.executeUpdate("INSERT INTO events (run_id, ordinal, at, kind, severity, message) VALUES ('c/1', 1, 0, 'audit', 'info', 'bob: aborted the campaign')");
+      st.executeUpdate("INSERT INTO events (run_id, ordinal, at, kind, severity, message) VALUES ('c/1', 2, 0, 'paused', 'info', 'x: y')");
+    }
+    try (Store store = Store.open(where)) {
+      List<EventRecord> events = store.events("c/1");
+      assertEquals(Optional.of("bob"), events.get(0).actor());
+      assertEquals(Optional.empty(), events.get(1).actor(), "only audit records have an actor");
     }
   }
 

@@ -36,6 +36,11 @@ import org.tukaani.xz.XZInputStream;
  * each cluster is then a fresh data folder made by {@code initdb}, trust authentication, a free
  * loopback port, fsync off, started with {@code pg_ctl}, stopped immediately and deleted at close.
  *
+ * <p>One server per test JVM: {@link #shared()} starts it on first use (about two seconds for
+ * {@code initdb} and the start) and a shutdown hook stops and deletes it when the JVM ends; each
+ * test class takes its own databases in it ({@link #newDatabase}), so classes stay independent.
+ * {@link #start()} still makes a private server for a test that must stop one.
+ *
  * <p>PostgreSQL refuses to run as root. When this JVM runs as uid 0 (CI and these machines do;
  * a developer usually does not), every server command runs as the unprivileged {@code nobody}
  * user (uid/gid 65534) through util-linux's {@code setpriv}, and the data folder is handed to
@@ -51,14 +56,49 @@ public final class TemporaryPostgres implements AutoCloseable {
   private final Path bin;
   private final int port;
   private final boolean asNobody;
+  private final boolean owned;
 
-  private TemporaryPostgres(Path dir, Path bin, int port, boolean asNobody) {
+  private TemporaryPostgres(Path dir, Path bin, int port, boolean asNobody, boolean owned) {
     this.dir = dir;
     this.bin = bin;
     this.port = port;
     this.asNobody = asNobody;
+    this.owned = owned;
   }
 
+  /**
+   * The server shared by every test class of this JVM; closing it is a no-op (the JVM's shutdown
+   * hook stops it), so a class may treat it like its own.
+   */
+  public static TemporaryPostgres shared() {
+    return Shared.SERVER;
+  }
+
+  /** Initialisation-on-demand: the server starts when a class first asks for it, once. */
+  private static final class Shared {
+    static final TemporaryPostgres SERVER = startShared();
+
+    private static TemporaryPostgres startShared() {
+      try {
+        TemporaryPostgres server = start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          try {
+            server.stop();
+          } catch (Exception e) {
+            System.err.println("stopping the shared test PostgreSQL: " + e);
+          }
+        }, "temporary-postgres-stop"));
+        return new TemporaryPostgres(server.dir, server.bin, server.port, server.asNobody, false);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** A private server, stopped and deleted by {@link #close()}. */
   public static TemporaryPostgres start() throws IOException, InterruptedException {
     Path bin = unpackedBinaries().resolve("bin");
     boolean root = new UnixSystem().getUid() == 0;
@@ -71,7 +111,7 @@ public final class TemporaryPostgres implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    TemporaryPostgres pg = new TemporaryPostgres(dir, bin, port, root);
+    TemporaryPostgres pg = new TemporaryPostgres(dir, bin, port, root, true);
     pg.exec(List.of(bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-A", "trust", "-U", "labloop",
         "--no-sync", "-E", "UTF8", "--no-locale"));
     pg.exec(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-w", "-t", "60",
@@ -155,6 +195,10 @@ public final class TemporaryPostgres implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    if (owned) stop();
+  }
+
+  private void stop() throws Exception {
     exec(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate", "stop"));
     deleteTree(dir);
   }

@@ -33,6 +33,11 @@ final class AcquisitionFunction {
     };
   }
 
+  /** Whether the score is the log of a probability or an expectation (EI, PI), not a bound (UCB). */
+  boolean logarithmic() {
+    return kind != Bayesian.Acquisition.UCB;
+  }
+
   double value(double mean, double sd, double best) {
     return switch (kind) {
       case EI -> Math.log(sd) + Gaussian.logH((best - mean) / sd);

@@ -6,6 +6,13 @@ import io.labloop.planners.gp.NoiseModel;
 /** Builds the {@code bayesian} planner. */
 public final class Bayesian {
 
+  /**
+   * Hyperparameter draws the acquisition is averaged over while data are few (see the planner):
+   * none by default, the maximum a posteriori fit alone. 16 draws were measured (docs/benchmarks.md):
+   * better on hartmann6 at 40 evaluations, worse on branin at 20 and 40, so they are an option.
+   */
+  public static final int DEFAULT_HYPERPARAMETER_SAMPLES = 0;
+
   /** {@link Builder#initial} value meaning "max(5, 2 × parameters)". */
   public static final int AUTO_INITIAL = -1;
 
@@ -46,6 +53,7 @@ public final class Bayesian {
     int candidates = 2048;
     NoiseModel noise = NoiseModel.FITTED;
     MultiObjective multiObjective = MultiObjective.EHVI;
+    int hyperparameterSamples = DEFAULT_HYPERPARAMETER_SAMPLES;
 
     public Builder seed(long seed) {
       this.seed = seed;
@@ -76,6 +84,16 @@ public final class Bayesian {
     /** How several objectives are combined (default {@link MultiObjective#EHVI}). */
     public Builder multiObjective(MultiObjective multiObjective) {
       this.multiObjective = multiObjective;
+      return this;
+    }
+
+    /**
+     * How many hyperparameter draws the acquisition is averaged over while the model has few
+     * observations (default {@value Bayesian#DEFAULT_HYPERPARAMETER_SAMPLES}); 0 uses the
+     * maximum a posteriori fit only.
+     */
+    public Builder hyperparameterSamples(int samples) {
+      this.hyperparameterSamples = samples;
       return this;
     }
 

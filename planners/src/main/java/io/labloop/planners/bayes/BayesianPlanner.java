@@ -12,7 +12,6 @@ import io.labloop.planners.design.Designs;
 import io.labloop.planners.design.Sobol;
 import io.labloop.planners.design.UnitCube;
 import io.labloop.planners.gp.BoundedMaximizer;
-import io.labloop.planners.gp.CandidatePosterior;
 import io.labloop.planners.gp.GaussianProcess;
 import io.labloop.planners.gp.NoiseModel;
 import io.labloop.planners.pareto.Pareto;
@@ -36,8 +35,11 @@ import org.slf4j.LoggerFactory;
  *       drawn from the seed and the number of observations). Two or three objectives go to
  *       {@link HypervolumePlanner} (expected hypervolume improvement) unless the campaign chose
  *       ParEGO.
- *   <li>A Gaussian process is fitted to the losses; pending experiments are added as kriging
- *       believers so their neighbourhood is no longer attractive.
+ *   <li>A Gaussian process is fitted to the losses (noise fitted or held, as the campaign's
+ *       {@code noise:} says); pending experiments are added as kriging believers so their
+ *       neighbourhood is no longer attractive. With {@code hyperparameter-samples} and at most
+ *       {@value #SAMPLE_LIMIT} rows, the hyperparameters are drawn from their posterior instead
+ *       and the acquisition is averaged over the draws ({@link ModelAverage}).
  *   <li>Candidates: a Sobol set (or the free rows of the candidate pool) plus perturbations of
  *       the best points, each rounded to a makeable point and kept only if it satisfies the
  *       constraints and is not already run or pending. All are scored in one pass; the best few
@@ -61,6 +63,8 @@ final class BayesianPlanner implements Planner {
   private static final int POLISH_ITERATIONS = 100;
   /** GP-Hedge's softmax temperature on gains in standardised loss units (the paper's and scikit-optimize's 1). */
   private static final double HEDGE_ETA = 1.0;
+  /** Up to this many model rows the hyperparameters are sampled; beyond, the maximum a posteriori only. */
+  static final int SAMPLE_LIMIT = 80;
 
   private final long seed;
   private final int initial;
@@ -70,6 +74,8 @@ final class BayesianPlanner implements Planner {
   private final NoiseModel noise;
   /** EHVI for two or three objectives, or null when the campaign chose ParEGO. */
   private final HypervolumePlanner hypervolume;
+  /** Hyperparameter draws the acquisition is averaged over (0: the maximum a posteriori fit only). */
+  private final int samples;
 
   BayesianPlanner(Bayesian.Builder config) {
     this.seed = config.seed;
@@ -83,6 +89,7 @@ final class BayesianPlanner implements Planner {
     this.noise = config.noise;
     this.hypervolume = config.multiObjective == Bayesian.MultiObjective.EHVI
         ? new HypervolumePlanner(config.seed, config.candidates) : null;
+    this.samples = config.hyperparameterSamples;
   }
 
   @Override
@@ -141,20 +148,29 @@ final class BayesianPlanner implements Planner {
       modelX[x.length + i] = failed.get(i);
       modelY[x.length + i] = worst;
     }
-    GaussianProcess gp = GaussianProcess.fit(modelX, modelY, mix(seed, round + 1), cube.parameterOfColumn(),
-        cube.categoricalParameters(), noise);
+    // With few observations the hyperparameters are uncertain: the acquisition is averaged over
+    // draws from their posterior. Beyond SAMPLE_LIMIT the posterior is narrow and the maximum a
+    // posteriori alone does as well at a fraction of the cost.
+    int draws = modelX.length <= SAMPLE_LIMIT ? samples : 0;
+    List<GaussianProcess> fits = GaussianProcess.fitSamples(modelX, modelY, mix(seed, round + 1), cube.parameterOfColumn(),
+        cube.categoricalParameters(), noise, draws);
+    GaussianProcess gp = fits.get(0);
     double[] lengthscale = new double[d];
     for (int j = 0; j < d; j++) lengthscale[j] = Math.min(gp.lengthscale(j), Feasibility.MAX_BANDWIDTH);
     Feasibility feasibility = new Feasibility(Arrays.asList(x), failed, lengthscale);
 
-    for (Point p : state.pending()) gp.believe(cube.encode(p));
+    // The average over draws; the maximum a posteriori fit alone when there are draws to average.
+    ModelAverage models = new ModelAverage(fits.size() > 1 ? fits.subList(1, fits.size()) : fits, x);
+    for (Point p : state.pending()) {
+      models.believe(cube.encode(p));
+      if (fits.size() > 1) gp.believe(cube.encode(p));
+    }
 
-    // The incumbent is the best posterior mean over the observed points, not the best noisy
+    // The incumbent (each model's own, in ModelAverage) is the best posterior mean over the observed points, not the best noisy
     // observation: with a fitted noise the lowest observation is biased low (it is the minimum
     // of noisy draws), and measuring improvement against it would make EI too greedy near lucky
     // points. With no noise the two coincide. (BoTorch's noisy EI integrates over the same
     // posterior at the observed points; this is its plug-in form.)
-    double bestStd = Arrays.stream(gp.means(x)).min().orElseThrow();
 
     boolean pool = state.space().pool().isPresent();
     List<double[]> candidates = new ArrayList<>();
@@ -178,7 +194,7 @@ final class BayesianPlanner implements Planner {
     }
     if (candidates.isEmpty()) return pool ? List.of() : initialDesign(state, n, "no admissible candidate scored;");
 
-    CandidatePosterior posterior = gp.posterior(candidates.toArray(double[][]::new));
+    models.scoreCandidates(candidates.toArray(double[][]::new));
     double[] logFeasible = new double[candidates.size()];
     for (int c = 0; c < logFeasible.length; c++) logFeasible[c] = Math.log(feasibility.probability(candidates.get(c)));
 
@@ -189,7 +205,7 @@ final class BayesianPlanner implements Planner {
     // The hedge draw has its own stream, so a portfolio of one consumes exactly the random
     // numbers it did before the portfolio existed.
     SplittableRandom hedgeRandom = new SplittableRandom(mix(seed, round + 3));
-    Scoring scoring = new Scoring(gp, posterior, logFeasible, feasibility, bestStd);
+    Scoring scoring = new Scoring(models, logFeasible, feasibility);
     for (int k = 0; k < n; k++) {
       List<Proposal> proposals = new ArrayList<>();
       for (AcquisitionFunction a : portfolio) {
@@ -203,6 +219,8 @@ final class BayesianPlanner implements Planner {
       double[] chosen = pick.x();
       if (!admissible.take(pick.point())) throw new IllegalStateException("checked as admissible: " + pick.point());
       used[pick.index()] = true;
+      int[] rest = ranking(pick.acquisition(), scoring, used);
+      if (rest.length > 0) Alternative.describe(candidatePoints.get(rest[0]), score(pick.acquisition(), scoring, rest[0]), own);
       GaussianProcess.Prediction pr = gp.predict(chosen);
       double mean = gp.toOutput(pr.mean());
       double sd = gp.toOutputScale(Math.sqrt(pr.variance()));
@@ -217,14 +235,14 @@ final class BayesianPlanner implements Planner {
           k > 0 || !state.pending().isEmpty()
               ? " (after believing " + (state.pending().size() + k) + " pending/batch points)" : "");
       out.add(new Suggestion(pick.point(), name(), reason, pick.score(), predictedMean, predictedSd, own));
-      posterior.believe(chosen);
+      models.believe(chosen);
+      if (fits.size() > 1) gp.believe(chosen);
     }
     return out;
   }
 
-  /** What one batch step scores against: the model, its posterior at the candidates, feasibility. */
-  private record Scoring(GaussianProcess gp, CandidatePosterior posterior, double[] logFeasible,
-      Feasibility feasibility, double best) {}
+  /** What one batch step scores against: the models and their posteriors at the candidates, feasibility. */
+  private record Scoring(ModelAverage models, double[] logFeasible, Feasibility feasibility) {}
 
   /** One acquisition's choice for the next point: its position, the point, its score and candidate index. */
   private record Proposal(AcquisitionFunction acquisition, double[] x, Point point, double score, int index) {}
@@ -250,11 +268,10 @@ final class BayesianPlanner implements Planner {
     // the batch must stay fast).
     List<Integer> starts = continuous ? restarts(a, s, used, order, restartCount, random) : List.of();
     for (int start : starts) {
-      double[] polished = polish(a, s.gp(), candidates.get(start), s.best());
+      double[] polished = polish(a, s.models(), candidates.get(start));
       Point pp = cube.decode(polished);
       double[] snapped = cube.encode(pp);
-      GaussianProcess.Prediction pr = s.gp().predict(snapped);
-      double ps = a.value(pr.mean(), Math.sqrt(pr.variance()), s.best()) + Math.log(s.feasibility().probability(snapped));
+      double ps = s.models().at(a, snapped, null) + Math.log(s.feasibility().probability(snapped));
       if (ps > chosenScore && admissible.allows(pp)) {
         chosen = snapped;
         chosenPoint = pp;
@@ -383,21 +400,15 @@ final class BayesianPlanner implements Planner {
   }
 
   private static double score(AcquisitionFunction a, Scoring s, int c) {
-    return a.value(s.posterior().mean(c), Math.sqrt(s.posterior().variance(c)), s.best()) + s.logFeasible()[c];
+    return s.models().candidate(a, c) + s.logFeasible()[c];
   }
 
-  private static double[] polish(AcquisitionFunction acquisition, GaussianProcess gp, double[] start, double best) {
+  private static double[] polish(AcquisitionFunction acquisition, ModelAverage models, double[] start) {
     int d = start.length;
     double[] lo = new double[d];
     double[] hi = new double[d];
     Arrays.fill(hi, 1);
-    return BoundedMaximizer.maximize((u, gradient) -> {
-      GaussianProcess.Prediction p = gp.predict(u);
-      double sd = Math.sqrt(p.variance());
-      double[] a = acquisition.withPartials(p.mean(), sd, best);
-      for (int j = 0; j < d; j++) gradient[j] = a[1] * p.dMean()[j] + a[2] * p.dVariance()[j] / (2 * sd);
-      return a[0];
-    }, start, lo, hi, POLISH_ITERATIONS);
+    return BoundedMaximizer.maximize((u, gradient) -> models.at(acquisition, u, gradient), start, lo, hi, POLISH_ITERATIONS);
   }
 
   /** Perturbations of the best observed points, at several spreads, for local refinement. */

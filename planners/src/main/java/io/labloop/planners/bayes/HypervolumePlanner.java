@@ -184,6 +184,11 @@ final class HypervolumePlanner {
       }
       used[best] = true;
       Map<String, Double> own = new LinkedHashMap<>(details);
+      int second = -1;
+      for (int c = 0; c < score.length; c++) {
+        if (!used[c] && (second < 0 || score[c] > score[second])) second = c;
+      }
+      if (second >= 0 && !flat) Alternative.describe(candidatePoints.get(second), score[second], own);
       Map<String, Double> predictedMean = new LinkedHashMap<>();
       Map<String, Double> predictedSd = new LinkedHashMap<>();
       StringBuilder said = new StringBuilder();

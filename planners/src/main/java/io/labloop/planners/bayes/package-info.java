@@ -6,4 +6,7 @@
  * random Chebyshev scalarisation (ParEGO), and candidate pools. The model itself is in
  * {@code io.labloop.planners.gp}.
  */
+@NullMarked
 package io.labloop.planners.bayes;
+
+import org.jspecify.annotations.NullMarked;

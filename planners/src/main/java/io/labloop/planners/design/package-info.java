@@ -5,4 +5,7 @@
  * uses the same {@link io.labloop.planners.design.UnitCube} and {@link io.labloop.planners.design.Sobol}
  * for its initial design and its candidate sets.
  */
+@NullMarked
 package io.labloop.planners.design;
+
+import org.jspecify.annotations.NullMarked;

@@ -6,4 +6,7 @@
  * size and nesting limits and the function table; every operation then takes constant time, so
  * that a text a user or a token holder sends can neither hang a core nor overflow the stack.
  */
+@NullMarked
 package io.labloop.planners.expression;
+
+import org.jspecify.annotations.NullMarked;

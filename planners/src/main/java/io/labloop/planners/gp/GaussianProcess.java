@@ -44,6 +44,9 @@ public final class GaussianProcess {
 
   static final int FIT_SUBSET = 120;
   static final int POSTERIOR_SUBSET = 1000;
+  /** Slice-sampling bracket in log hyperparameter units (a factor e), and burn-in sweeps from the mode. */
+  private static final double SAMPLE_WIDTH = 1.0;
+  static final int SAMPLE_BURN_IN = 4;
   private static final double LOG_L_MIN = Math.log(0.01);
   private static final double LOG_L_MAX = Math.log(50);
   private static final double LOG_S2_MIN = Math.log(1e-3);
@@ -116,6 +119,18 @@ public final class GaussianProcess {
    */
   public static GaussianProcess fit(double[][] x, double[] y, long seed, int[] group, boolean[] categorical,
       NoiseModel noiseModel) {
+    return fitSamples(x, y, seed, group, categorical, noiseModel, 0).get(0);
+  }
+
+  /**
+   * The posterior over hyperparameters, as models: first the model at the maximum a posteriori
+   * (as {@link #fit}), then {@code samples} models (none if 0) whose hyperparameters are drawn from the posterior (marginal likelihood × {@link Priors}) by
+   * {@link SliceSampler}, in log space, within the same bounds as the fit, from a chain started
+   * at the maximum a posteriori ({@value #SAMPLE_BURN_IN} sweeps of burn-in, then one draw per
+   * sweep). Deterministic for a given seed.
+   */
+  public static List<GaussianProcess> fitSamples(double[][] x, double[] y, long seed, int[] group, boolean[] categorical,
+      NoiseModel noiseModel, int samples) {
     if (x.length == 0 || x.length != y.length) throw new IllegalArgumentException("need as many outputs as inputs, at least one");
     int d = Arrays.stream(group).max().orElse(-1) + 1;
     double mean = Arrays.stream(y).average().orElse(0);
@@ -165,10 +180,20 @@ public final class GaussianProcess {
       Arrays.fill(best, d, size - 1, Math.log(Priors.SIGNAL_VARIANCE.mode() * share));
       best[size - 1] = Double.isNaN(fixedNoise) ? Math.log(Priors.NOISE.mode()) : lo[size - 1];
     }
-    Covariance kernel = likelihood.kernel(best);
-    double noise = Math.exp(best[size - 1]);
     int[] postRows = subset(z, POSTERIOR_SUBSET, seed + 1);
-    return new GaussianProcess(kernel, noise, mean, scale, rows(x, postRows), values(z, postRows), -bestValue);
+    double[][] px = rows(x, postRows);
+    double[] pz = values(z, postRows);
+    if (samples <= 0) {
+      return List.of(new GaussianProcess(likelihood.kernel(best), Math.exp(best[size - 1]), mean, scale, px, pz, -bestValue));
+    }
+    List<double[]> draws = SliceSampler.sample(theta -> -likelihood.f(theta), best, lo, hi, SAMPLE_WIDTH, SAMPLE_BURN_IN,
+        samples, 1, seed + 2);
+    List<GaussianProcess> out = new ArrayList<>(draws.size() + 1);
+    out.add(new GaussianProcess(likelihood.kernel(best), Math.exp(best[size - 1]), mean, scale, px, pz, -bestValue));
+    for (double[] theta : draws) {
+      out.add(new GaussianProcess(likelihood.kernel(theta), Math.exp(theta[size - 1]), mean, scale, px, pz, -likelihood.f(theta)));
+    }
+    return out;
   }
 
   /** Length-scale of input {@code i}, in unit-cube units. */

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.function.ToDoubleFunction;
 
 /** The check every analytic gradient in this package must pass: central differences. */
-final class FiniteDifferences {
+public final class FiniteDifferences {
 
   private FiniteDifferences() {}
 
@@ -13,7 +13,7 @@ final class FiniteDifferences {
    * Asserts that {@code gradient} is the gradient of {@code f} at {@code theta}: each component
    * within {@code tolerance} (relative, absolute below 1) of the central difference with step h.
    */
-  static void assertGradient(ToDoubleFunction<double[]> f, double[] theta, double[] gradient, double h, double tolerance) {
+  public static void assertGradient(ToDoubleFunction<double[]> f, double[] theta, double[] gradient, double h, double tolerance) {
     for (int j = 0; j < theta.length; j++) {
       double[] up = theta.clone();
       double[] down = theta.clone();
@@ -28,7 +28,7 @@ final class FiniteDifferences {
    * Asserts that {@code expected} is the partial derivative of {@code f} in coordinate j at
    * {@code x}, within {@code tolerance} (absolute) of the central difference with step h.
    */
-  static void assertPartial(ToDoubleFunction<double[]> f, double[] x, int j, double expected, double h, double tolerance) {
+  public static void assertPartial(ToDoubleFunction<double[]> f, double[] x, int j, double expected, double h, double tolerance) {
     double[] up = x.clone();
     double[] down = x.clone();
     up[j] += h;

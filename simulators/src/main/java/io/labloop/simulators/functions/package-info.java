@@ -4,4 +4,7 @@
  * {@link io.labloop.simulators.functions.TestFunctions}. They live here once: the virtual lab's
  * "named function" world models and {@code labloop bench planners} both use them.
  */
+@NullMarked
 package io.labloop.simulators.functions;
+
+import org.jspecify.annotations.NullMarked;

@@ -4,4 +4,7 @@
  * virtual world, and keeps the state a client can read (Idle/Busy/Error, temperature, door).
  * The protocol packages ({@code opcua}, {@code serial}, {@code mqtt}) only translate.
  */
+@NullMarked
 package io.labloop.simulators.instrument;
+
+import org.jspecify.annotations.NullMarked;

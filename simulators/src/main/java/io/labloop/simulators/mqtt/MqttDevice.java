@@ -3,6 +3,7 @@ package io.labloop.simulators.mqtt;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labloop.common.Threads;
 import io.labloop.simulators.Endpoint;
 import io.labloop.simulators.instrument.CommandBinding;
 import io.labloop.simulators.instrument.Outcome;
@@ -99,11 +100,7 @@ public final class MqttDevice implements ProtocolDevice {
     if (trustedCertificate != null) {
       options.setSocketFactory(trusting(trustedCertificate));
     }
-    this.workers = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "sim-mqtt-" + instrument.name());
-      t.setDaemon(true);
-      return t;
-    });
+    this.workers = Executors.newCachedThreadPool(Threads.daemon("sim-mqtt-" + instrument.name()));
   }
 
   /**

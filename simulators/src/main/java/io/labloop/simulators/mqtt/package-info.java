@@ -4,4 +4,7 @@
  * CE) for labs that do not name an external one, with a TLS listener and a self-signed
  * certificate when the lab gives an {@code ssl://} address.
  */
+@NullMarked
 package io.labloop.simulators.mqtt;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,6 @@
 package io.labloop.simulators.opcua;
 
+import io.labloop.common.Threads;
 import io.labloop.simulators.instrument.CommandBinding;
 import io.labloop.simulators.instrument.Outcome;
 import io.labloop.simulators.instrument.SimulatedInstrument;
@@ -78,11 +79,7 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
   private final UShort lads;
   private final UShort di;
   private final Map<String, NodeId> devices = new LinkedHashMap<>();
-  private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "lads-program");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService workers = Executors.newCachedThreadPool(Threads.daemon("lads-program"));
 
   LadsNamespace(OpcUaServer server, List<SimulatedInstrument> instruments, Map<String, Map<String, Object>> sections) {
     super(server, URI);

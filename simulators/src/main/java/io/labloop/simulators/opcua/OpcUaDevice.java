@@ -3,6 +3,7 @@ package io.labloop.simulators.opcua;
 import static org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS;
 import static org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig.USER_TOKEN_POLICY_USERNAME;
 
+import io.labloop.common.Errors;
 import io.labloop.simulators.Endpoint;
 import io.labloop.simulators.instrument.ProtocolDevice;
 import io.labloop.simulators.instrument.SimulatedInstrument;
@@ -177,17 +178,10 @@ public final class OpcUaDevice implements ProtocolDevice {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      throw new IllegalStateException("cannot start the OPC UA server at " + endpoint + ": " + rootMessage(e), e);
+      throw new IllegalStateException("cannot start the OPC UA server at " + endpoint + ": " + Errors.rootMessage(e), e);
     }
   }
 
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getMessage() == null ? t.toString() : t.getMessage();
-  }
 
   /** A port free right now on {@code host}. */
   static int freePort(String host) throws IOException {

@@ -12,4 +12,7 @@
  * data in {@code src/main/resources/lads} (OPC Foundation MIT licence), and a test checks every
  * LADS browse name used here against them.
  */
+@NullMarked
 package io.labloop.simulators.opcua;
+
+import org.jspecify.annotations.NullMarked;

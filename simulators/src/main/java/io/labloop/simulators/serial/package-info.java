@@ -3,4 +3,7 @@
  * or plain file I/O) opens the slave through a stable symlink at the lab file's {@code port}, and
  * they talk a SCPI-style line protocol.
  */
+@NullMarked
 package io.labloop.simulators.serial;
+
+import org.jspecify.annotations.NullMarked;

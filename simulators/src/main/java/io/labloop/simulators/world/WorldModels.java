@@ -2,6 +2,7 @@ package io.labloop.simulators.world;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Builds the world a lab file asks for. */
 public final class WorldModels {
@@ -61,7 +62,7 @@ public final class WorldModels {
   }
 
   /** Checks an expression parses; returns EvalEx's reason when it does not, else null. */
-  public static String expressionProblem(String expression) {
+  public static @Nullable String expressionProblem(String expression) {
     try {
       ExpressionWorld.variables(expression);
       return null;

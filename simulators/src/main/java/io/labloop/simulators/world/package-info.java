@@ -6,4 +6,7 @@
  * io.labloop.simulators.world.VirtualWorld} that keeps the samples, so that every measurer reports
  * properties of the same physical sample, with its own noise and drift.
  */
+@NullMarked
 package io.labloop.simulators.world;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,168 @@
+package io.labloop.orchestrator.bench.drivers;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fazecast.jSerialComm.SerialPort;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodRequest;
+import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodResult;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+/**
+ * The same measurement as the drivers make, written directly against each library with the
+ * least code that still does the whole job (send, wait, extract the value): the baseline the
+ * driver's overhead is measured against.
+ */
+final class DriverBenchmarkBare {
+
+  private DriverBenchmarkBare() {}
+
+  /** One synchronous measurement of a sample; returns the peak. */
+  interface RoundTrip extends AutoCloseable {
+    Object measure(String sampleId) throws Exception;
+  }
+
+  /** Milo: one Call service request. */
+  static final class Milo implements RoundTrip {
+    private final OpcUaClient client;
+    private final NodeId object = NodeId.parse(DriverBenchmarkLab.OPCUA_OBJECT);
+    private final NodeId method = NodeId.parse(DriverBenchmarkLab.OPCUA_METHOD);
+
+    Milo(String endpoint) throws Exception {
+      client = OpcUaClient.create(endpoint);
+      client.connect();
+    }
+
+    @Override
+    public Object measure(String sampleId) throws Exception {
+      CallMethodResult r = client.call(List.of(new CallMethodRequest(object, method, new Variant[] {new Variant(sampleId)})))
+          .getResults()[0];
+      if (r.getStatusCode().isBad()) throw new IOException("call failed: " + r.getStatusCode());
+      return r.getOutputArguments()[0].getValue();
+    }
+
+    @Override
+    public void close() throws Exception {
+      client.disconnect();
+    }
+  }
+
+  /** jSerialComm: write a line, read until the terminator, match the reply. */
+  static final class RawSerial implements RoundTrip {
+    private static final Pattern REPLY = Pattern.compile("^OK peak=(?<peak>[-0-9.eE]+)$");
+    private final SerialPort port;
+    private final byte[] buffer = new byte[256];
+
+    RawSerial(String path) throws IOException {
+      port = SerialPort.getCommPort(path);
+      port.setComPortParameters(115200, 8, SerialPort.ONE_STOP_BIT, SerialPort.NO_PARITY);
+      port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, 2_000, 0);
+      if (!port.openPort()) throw new IOException("cannot open " + path);
+    }
+
+    @Override
+    public Object measure(String sampleId) throws Exception {
+      byte[] out = ("MEAS " + sampleId + "\n").getBytes(StandardCharsets.US_ASCII);
+      port.writeBytes(out, out.length);
+      ByteArrayOutputStream line = new ByteArrayOutputStream();
+      while (true) {
+        int n = port.readBytes(buffer, buffer.length);
+        if (n <= 0) throw new IOException("no reply");
+        for (int i = 0; i < n; i++) {
+          if (buffer[i] == '\n') {
+            Matcher m = REPLY.matcher(line.toString(StandardCharsets.US_ASCII).trim());
+            if (!m.matches()) throw new IOException("unexpected reply " + line);
+            return Double.parseDouble(m.group("peak"));
+          }
+          line.write(buffer[i]);
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      port.closePort();
+    }
+  }
+
+  /** Paho v5: publish with Response Topic and Correlation Data, wait for the reply with the same data. */
+  static final class Paho implements RoundTrip {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final MqttAsyncClient client;
+    private final String replyTopic = "bench/replies/" + UUID.randomUUID();
+    private final Map<ByteBuffer, CompletableFuture<byte[]>> waiting = new ConcurrentHashMap<>();
+
+    Paho(String broker) throws MqttException {
+      client = new MqttAsyncClient(broker, "bench-bare-" + UUID.randomUUID().toString().substring(0, 8), new MemoryPersistence());
+      client.setCallback(new MqttCallback() {
+        @Override
+        public void disconnected(MqttDisconnectResponse r) {}
+
+        @Override
+        public void mqttErrorOccurred(MqttException e) {}
+
+        @Override
+        public void messageArrived(String topic, MqttMessage m) {
+          byte[] c = m.getProperties() == null ? null : m.getProperties().getCorrelationData();
+          CompletableFuture<byte[]> f = c == null ? null : waiting.remove(ByteBuffer.wrap(c));
+          if (f != null) f.complete(m.getPayload());
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken t) {}
+
+        @Override
+        public void connectComplete(boolean reconnect, String uri) {}
+
+        @Override
+        public void authPacketArrived(int code, MqttProperties p) {}
+      });
+      client.connect(new MqttConnectionOptions()).waitForCompletion(10_000);
+      client.subscribe(new MqttSubscription[] {new MqttSubscription(replyTopic, 1)}).waitForCompletion(10_000);
+    }
+
+    @Override
+    public Object measure(String sampleId) throws Exception {
+      byte[] correlation = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
+      CompletableFuture<byte[]> reply = new CompletableFuture<>();
+      waiting.put(ByteBuffer.wrap(correlation), reply);
+      MqttMessage m = new MqttMessage(JSON.writeValueAsBytes(Map.of("sampleId", sampleId)));
+      m.setQos(1);
+      MqttProperties p = new MqttProperties();
+      p.setResponseTopic(replyTopic);
+      p.setCorrelationData(correlation);
+      m.setProperties(p);
+      client.publish(DriverBenchmarkLab.MQTT_TOPIC, m);
+      Map<?, ?> tree = JSON.readValue(reply.get(10, TimeUnit.SECONDS), Map.class);
+      return tree.get("peak");
+    }
+
+    @Override
+    public void close() throws MqttException {
+      client.disconnect().waitForCompletion(5_000);
+      client.close();
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.labloop.orchestrator.bench.drivers;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The lab the driver benchmark runs against: one measuring instrument per protocol, all
+ * measuring the same sample, plus an OPC UA robot that makes that sample. Operations take no
+ * time (time-scale 0) and nothing fails, so what is measured is the protocol round trip and
+ * whatever the code around it adds.
+ */
+final class DriverBenchmarkLab {
+
+  static final String ROBOT = "robot";
+  static final String OPCUA = "meter";
+  static final String SERIAL = "uvvis";
+  static final String MQTT = "xrd";
+  static final String OPCUA_OBJECT = "ns=2;s=Meter";
+  static final String OPCUA_METHOD = "ns=2;s=Meter.Measure";
+  static final String MQTT_TOPIC = "lab/xrd/measure";
+
+  private DriverBenchmarkLab() {}
+
+  /** The lab file as a tree, with free ports (0) and the serial link under {@code folder}. */
+  static Map<String, Object> tree(Path folder) {
+    Map<String, Object> instruments = new LinkedHashMap<>();
+    instruments.put(ROBOT, Map.of("driver", "opcua", "endpoint", "opc.tcp://127.0.0.1:0/labloop",
+        "commands", Map.of("synthesize", Map.of(
+            "method", Map.of("object", "ns=2;s=Robot", "method", "ns=2;s=Robot.Synthesize"),
+            "inputs", List.of("temperature", "time", "concentration", "solvent"),
+            "outputs", List.of("sampleId")))));
+    instruments.put(OPCUA, Map.of("driver", "opcua", "endpoint", "opc.tcp://127.0.0.1:0/labloop",
+        "commands", Map.of("measure", Map.of(
+            "method", Map.of("object", OPCUA_OBJECT, "method", OPCUA_METHOD),
+            "inputs", List.of("sampleId"), "outputs", List.of("peak")))));
+    instruments.put(SERIAL, Map.of("driver", "serial", "port", folder.resolve("uvvis").toString(), "baud", 115200,
+        "commands", Map.of("measure", Map.of("send", "MEAS {sampleId}",
+            "expect", "^OK peak=(?<peak>[-0-9.eE]+)$", "error", "^ERR (?<message>.*)$", "outputs", List.of("peak")))));
+    instruments.put(MQTT, Map.of("driver", "mqtt", "broker", "tcp://127.0.0.1:0",
+        "commands", Map.of("measure", Map.of("request", MQTT_TOPIC, "payload", Map.of("sampleId", "{sampleId}"),
+            "outputs", List.of("peak")))));
+    Map<String, Object> simulated = new LinkedHashMap<>();
+    simulated.put(ROBOT, Map.of("role", "synthesizer", "duration", 0));
+    for (String measurer : List.of(OPCUA, SERIAL, MQTT)) {
+      simulated.put(measurer, Map.of("role", "measurer", "measures", List.of("peak"), "duration", 0));
+    }
+    Map<String, Object> simulation = new LinkedHashMap<>();
+    simulation.put("seed", 1);
+    simulation.put("time-scale", 0);
+    simulation.put("world", Map.of("model", "silver-nanoparticles"));
+    simulation.put("instruments", simulated);
+    Map<String, Object> lab = new LinkedHashMap<>();
+    lab.put("lab", "bench-drivers");
+    lab.put("instruments", instruments);
+    lab.put("simulation", simulation);
+    return lab;
+  }
+}
