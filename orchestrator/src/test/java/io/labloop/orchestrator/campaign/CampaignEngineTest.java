@@ -519,10 +519,20 @@ class CampaignEngineTest {
 
   @Test
   void twoCampaignsSharingTheLabTakeTurnsOnItsInstruments() throws Exception {
-    // every command takes 20 ms, so both campaigns queue for the robot and the spectrometer
+    // every command takes 20 ms, so both campaigns queue for the robot and the spectrometer; the
+    // robot's first synthesis also waits until the other campaign has planned its first experiment,
+    // so that on a loaded machine one campaign cannot finish before the other has begun
     java.util.concurrent.Executor slow = CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS);
-    fake.robot.behave(c -> CompletableFuture.supplyAsync(() -> new Reply(c.name(), Map.of("sampleId", "S-" + c.arguments().get("temperature"),
-        "actualTemperature", 1.0), List.of(), Instant.now(), Duration.ZERO), slow));
+    java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+    fake.robot.behave(c -> CompletableFuture.supplyAsync(() -> {
+      if (first.getAndSet(false)) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> store.runs("low").stream()
+            .anyMatch(r -> !store.experiments(r.id()).isEmpty()) && store.runs("high").stream()
+            .anyMatch(r -> !store.experiments(r.id()).isEmpty()));
+      }
+      return new Reply(c.name(), Map.of("sampleId", "S-" + c.arguments().get("temperature"), "actualTemperature", 1.0), List.of(),
+          Instant.now(), Duration.ZERO);
+    }, slow));
     fake.budget = 6;
     Lab shared = fake.lab();
     FakeLab low = new FakeLab();
