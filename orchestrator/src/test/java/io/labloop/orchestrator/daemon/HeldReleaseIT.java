@@ -59,6 +59,10 @@ class HeldReleaseIT {
 
     daemons.start(data);
     LabLoopClient client = DaemonProcesses.client(data);
+    // The resumed run goes on at once. Paused, it starts no new experiment, so the budget cannot
+    // be used up by the other experiments while the checks below start their CLI processes (on a
+    // loaded machine they took long enough for that, and the release then found no budget left).
+    client.pause(c.id());
     ExperimentView held = client.experiments(c.id()).stream().filter(e -> e.seq() == heldSeq).findFirst().orElseThrow();
     assertEquals("HELD", held.status(), held::toString);
     assertTrue(held.cause().contains("not idempotent"), held.cause());
@@ -79,6 +83,7 @@ class HeldReleaseIT {
     DaemonIT.Cli release = DaemonIT.cli("release", "daemon-held", n, "--retry", "--reason", "vial was empty", "--data", data.toString());
     assertEquals(0, release.code(), release.err());
     assertTrue(release.out().startsWith("released #" + n + " of " + c.id() + ": its conditions run again as #"), release.out());
+    client.resume(c.id());
 
     await().atMost(Duration.ofSeconds(120)).until(() -> client.campaign(c.id()).status().equals("DONE"));
     CampaignView done = client.campaign(c.id());
