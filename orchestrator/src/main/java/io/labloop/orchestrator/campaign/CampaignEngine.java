@@ -268,27 +268,12 @@ public final class CampaignEngine {
     return onLoop(() -> decisions.reject(seq, why));
   }
 
-  /**
-   * Plans a researcher's own conditions as the next experiment (see {@link HandChosen}): stored
-   * PLANNED (a person chose it, so no approval is asked) with a decision whose planner is
-   * {@value HandChosen#PLANNER}, and counted in the budget like any experiment. The planner
-   * sees it as pending until it ends, then learns from it.
-   *
-   * @throws IllegalStateException (through the future) if the run is stopping or the budget is
-   *     used up
-   */
+  /** Plans a researcher's own conditions as the next experiment; see {@link PersonDecisions#suggestByHand}. */
   public CompletableFuture<ExperimentRecord> suggestByHand(Point point, String who) {
     return threads.ask(() -> decisions.suggestByHand(point, who), this::fatal);
   }
 
-  /**
-   * Settles an experiment HELD after an interruption, as a person decided (see {@link Release}):
-   * a retry plans the same requested point again as a new experiment, if the budget allows and
-   * the run is not stopping; a failure is learned by the planner as a failed point; values
-   * measured by hand become its observation, as if its workflow had produced them.
-   *
-   * @return the experiment afterwards; for a retry, the new experiment
-   */
+  /** Settles an experiment HELD after an interruption, as a person decided; see {@link PersonDecisions#release}. */
   public CompletableFuture<ExperimentRecord> release(int seq, Release decision) {
     return threads.ask(() -> decisions.release(seq, decision), this::fatal);
   }

@@ -54,8 +54,13 @@ final class PersonDecisions {
   }
 
   /**
-   * See {@link CampaignEngine#suggestByHand}. The same conditions as an experiment in flight
-   * are allowed: a person may want a replicate.
+   * Plans a researcher's own conditions as the next experiment (see {@link HandChosen}): stored
+   * PLANNED (a person chose it, so no approval is asked) with a decision whose planner is
+   * {@value HandChosen#PLANNER}, and counted in the budget like any experiment. The planner
+   * sees it as pending until it ends, then learns from it. The same conditions as an experiment
+   * in flight are allowed: a person may want a replicate.
+   *
+   * @throws IllegalStateException if the run is stopping or the budget is used up
    */
   ExperimentRecord suggestByHand(Point point, String who) {
     if (loop.stopping()) throw new IllegalStateException("the run is stopping (" + loop.stopReason() + ") and starts no new experiment");
@@ -72,7 +77,14 @@ final class PersonDecisions {
     return record(e);
   }
 
-  /** See {@link CampaignEngine#release}; returns the experiment afterwards (for a retry, the new one). */
+  /**
+   * Settles an experiment HELD after an interruption, as a person decided (see {@link Release}):
+   * a retry plans the same requested point again as a new experiment, if the budget allows and
+   * the run is not stopping; a failure is learned by the planner as a failed point; values
+   * measured by hand become its observation, as if its workflow had produced them.
+   *
+   * @return the experiment afterwards; for a retry, the new experiment
+   */
   ExperimentRecord release(int seq, Release decision) {
     LiveExperiment e = loop.experiment(seq);
     if (e == null) throw new IllegalStateException("run " + loop.runId() + " has no experiment #" + seq);

@@ -118,7 +118,7 @@ public final class CampaignCrate {
     String campaignText = store.campaignText(run.campaignSha256())
         .orElseThrow(() -> new IllegalStateException("the store has no campaign text for run " + run.id()));
     CampaignTerms terms = CampaignTerms.of(campaignText);
-    Graph g = new Graph(json);
+    CrateGraph g = new CrateGraph(json);
 
     List<ExperimentRecord> experiments = store.experiments(run.id());
     Map<Integer, List<StepRecord>> steps = store.steps(run.id()).stream()
@@ -535,13 +535,13 @@ public final class CampaignCrate {
     return seq + "/" + stepIndex + "/" + attempt;
   }
 
-  private static void profile(Graph g, String id, String name, String version) {
+  private static void profile(CrateGraph g, String id, String name, String version) {
     ObjectNode p = g.entity(id, "CreativeWork");
     p.put("name", name);
     p.put("version", version);
   }
 
-  private static void formalParameter(Graph g, String id, CampaignTerms.Term t, String what) {
+  private static void formalParameter(CrateGraph g, String id, CampaignTerms.Term t, String what) {
     ObjectNode p = g.entity(id, "FormalParameter");
     p.set("conformsTo", ref(FORMAL_PARAMETER_PROFILE));
     p.put("name", t.name());
@@ -550,7 +550,7 @@ public final class CampaignCrate {
     if (!t.unit().isEmpty()) p.put("unitText", t.unit());
   }
 
-  private static ObjectNode dataFile(Graph g, ArrayNode hasPart, String path, String mediaType, String name, String description) {
+  private static ObjectNode dataFile(CrateGraph g, ArrayNode hasPart, String path, String mediaType, String name, String description) {
     ObjectNode f = g.entity(path, "File");
     f.put("name", name);
     f.put("description", description);
@@ -560,7 +560,7 @@ public final class CampaignCrate {
   }
 
   /** A named value: {@code propertyID} says which kind (requested, achieved, objective, argument, ...). */
-  private static void propertyValue(Graph g, String id, String name, String kind, Object value, String unit, String parameter) {
+  private static void propertyValue(CrateGraph g, String id, String name, String kind, Object value, String unit, String parameter) {
     ObjectNode pv = g.entity(id, "PropertyValue");
     pv.put("name", name);
     pv.put("propertyID", kind);
@@ -591,37 +591,6 @@ public final class CampaignCrate {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-    }
-  }
-
-  /** The flat list of entities, in insertion order, one per {@code @id}. */
-  private static final class Graph {
-    private final ObjectMapper json;
-    private final Map<String, ObjectNode> byId = new LinkedHashMap<>();
-
-    Graph(ObjectMapper json) {
-      this.json = json;
-    }
-
-    ObjectNode entity(String id, String... types) {
-      if (byId.containsKey(id)) throw new IllegalStateException("two entities with @id " + id);
-      ObjectNode n = json.createObjectNode();
-      n.put("@id", id);
-      if (types.length == 1) n.put("@type", types[0]);
-      else {
-        ArrayNode t = n.putArray("@type");
-        for (String s : types) t.add(s);
-      }
-      byId.put(id, n);
-      return n;
-    }
-
-    boolean has(String id) {
-      return byId.containsKey(id);
-    }
-
-    List<ObjectNode> entities() {
-      return List.copyOf(byId.values());
     }
   }
 }
