@@ -1,5 +1,8 @@
 package io.labloop.orchestrator.console;
 
+import io.labloop.orchestrator.bench.api.ApiBenchmark;
+import io.labloop.orchestrator.config.BuiltInFiles;
+
 import io.labloop.orchestrator.api.CampaignView;
 import io.labloop.orchestrator.client.ClientSettings;
 import io.labloop.orchestrator.client.LabLoopClient;
@@ -66,7 +69,7 @@ public final class ConsoleBenchmark {
   public static Result run(Settings s, Path work) throws IOException {
     Files.createDirectories(work);
     Path lab = work.resolve("bench-lab.yaml");
-    Files.writeString(lab, resource("bench-lab.yaml"));
+    Files.writeString(lab, BuiltInFiles.text(ApiBenchmark.class, "bench-lab.yaml", Map.of()));
     Path data = work.resolve("data");
     long t0 = System.nanoTime();
     String bigId;
@@ -130,7 +133,7 @@ public final class ConsoleBenchmark {
   }
 
   private static double runCampaign(LabLoopClient client, String name, int budget, Duration maxTime, Pages pages) {
-    String yaml = resource("bench-campaign.yaml").replace("@NAME@", name).replace("@BUDGET@", Integer.toString(budget));
+    String yaml = BuiltInFiles.text(ApiBenchmark.class, "bench-campaign.yaml", Map.of("NAME", name, "BUDGET", Integer.toString(budget)));
     long t0 = System.nanoTime();
     CampaignView c = client.submit(name + ".yaml", yaml);
     if (pages != null) pages.start(c.id());
@@ -210,14 +213,6 @@ public final class ConsoleBenchmark {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static String resource(String name) {
-    try (InputStream in = ConsoleBenchmark.class.getResourceAsStream("/io/labloop/orchestrator/daemon/" + name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }
