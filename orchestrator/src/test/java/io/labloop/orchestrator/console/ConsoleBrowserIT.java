@@ -114,7 +114,10 @@ class ConsoleBrowserIT {
         delays.add((System.nanoTime() - t0) / 1_000_000);
         seen = now;
       }
-      sleep(20);
+      int known = seen;
+      // until the next experiment ends, or the run does
+      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20))
+          .until(() -> doneCount(c.id()) > known || client.campaign(c.id()).status().equals("DONE"));
     }
     int done = doneCount(c.id());
     new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> pointsOnPlot(d, "peak") == done);
@@ -308,13 +311,6 @@ class ConsoleBrowserIT {
     }
   }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 
   static String campaign(String name, int budget, boolean manual) {
     return resource("campaign.yaml").replace("campaign: daemon-silver", "campaign: " + name)

@@ -1,11 +1,13 @@
 package io.labloop.simulators.opcua;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.labloop.simulators.junit.VirtualLabExtension;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -121,10 +123,8 @@ class LadsDeviceIT {
     String runId = (String) r.getOutputArguments()[0].getValue();
     NodeId stopped = new NodeId(unit.getNamespaceIndex(), "UVVis.Spectrometer.ResultSet." + runId + ".Stopped");
     NodeId description = new NodeId(unit.getNamespaceIndex(), "UVVis.Spectrometer.ResultSet." + runId + ".Description");
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (client.readValue(0, TimestampsToReturn.Neither, stopped).getValue().getValue() == null && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+        .until(() -> client.readValue(0, TimestampsToReturn.Neither, stopped).getValue().getValue() != null);
     // the property arrived: the device looked for that sample and refused for lack of it
     Object why = client.readValue(0, TimestampsToReturn.Neither, description).getValue().getValue();
     assertTrue(String.valueOf(why).contains("NO-SUCH-SAMPLE"), String.valueOf(why));
