@@ -61,14 +61,8 @@ public final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     String name = campaignName();
-    if (data.jdbcUrl == null && !Files.isRegularFile(data.data.resolve("labloop.db"))) {
-      throw new UserError("no store at " + data.data.resolve("labloop.db") + " (give the --data folder the campaign ran with)");
-    }
-    try (Store store = Store.open(data.location())) {
-      RunRecord run = runId != null
-          ? store.run(runId).filter(r -> r.campaign().equals(name))
-              .orElseThrow(() -> new UserError("campaign " + name + " has no run " + runId + " in " + data.data))
-          : store.latestRun(name).orElseThrow(() -> new UserError("campaign " + name + " has no runs in " + data.data));
+    try (Store store = data.openExisting()) {
+      RunRecord run = data.run(store, name, runId);
       if (format == Format.ro_crate) return crate(store, run);
       CampaignExport export = CampaignExport.of(store, run);
       if (out == null) {

@@ -39,14 +39,8 @@ public final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     String name = campaignName();
-    if (data.jdbcUrl == null && !Files.isRegularFile(data.data.resolve("labloop.db"))) {
-      throw new UserError("no store at " + data.data.resolve("labloop.db") + " (give the --data folder the campaign ran with)");
-    }
-    try (Store store = Store.open(data.location())) {
-      RunRecord run = runId != null
-          ? store.run(runId).filter(r -> r.campaign().equals(name))
-              .orElseThrow(() -> new UserError("campaign " + name + " has no run " + runId + " in " + data.data))
-          : store.latestRun(name).orElseThrow(() -> new UserError("campaign " + name + " has no runs in " + data.data));
+    try (Store store = data.openExisting()) {
+      RunRecord run = data.run(store, name, runId);
       String html = CampaignReport.html(store, run, VersionCommand.version(), Instant.now());
       Path target = out != null ? out : Path.of(name + "-report.html");
       Path parent = target.toAbsolutePath().getParent();

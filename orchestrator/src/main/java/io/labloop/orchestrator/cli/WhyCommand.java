@@ -6,7 +6,6 @@ import io.labloop.orchestrator.store.Store;
 import io.labloop.orchestrator.store.StoreException;
 import io.labloop.planners.Suggestion;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -48,14 +47,8 @@ public final class WhyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String name = ExportCommand.campaignName(campaign);
-    if (data.jdbcUrl == null && !Files.isRegularFile(data.data.resolve("labloop.db"))) {
-      throw new UserError("no store at " + data.data.resolve("labloop.db") + " (give the --data folder the campaign ran with)");
-    }
-    try (Store store = Store.open(data.location())) {
-      RunRecord run = runId != null
-          ? store.run(runId).filter(r -> r.campaign().equals(name))
-              .orElseThrow(() -> new UserError("campaign " + name + " has no run " + runId + " in " + data.data))
-          : store.latestRun(name).orElseThrow(() -> new UserError("campaign " + name + " has no runs in " + data.data));
+    try (Store store = data.openExisting()) {
+      RunRecord run = data.run(store, name, runId);
       ExperimentRecord e = store.experiments(run.id()).stream().filter(x -> x.seq() == seq).findFirst()
           .orElseThrow(() -> new UserError("run " + run.id() + " has no experiment #" + seq));
       Suggestion d = store.decisions(run.id()).get(seq);
