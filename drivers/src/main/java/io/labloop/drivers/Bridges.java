@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Shared connections ("bridges", as in openHAB): instruments behind one OPC UA server or one
- * MQTT broker share one session or client. A bridge is created by the first instrument that
- * asks for its key, and closed when the last one releases it.
+ * Shared connections ("bridges", as in openHAB): instruments behind one OPC UA server or one MQTT
+ * broker share one session or client. A bridge is created by the first instrument that asks for its
+ * key, and closed when the last one releases it.
  */
 public final class Bridges implements AutoCloseable {
 
@@ -22,8 +22,12 @@ public final class Bridges implements AutoCloseable {
     }
   }
 
-  /** Returns the bridge for {@code key}, creating it on first use; each call must be paired with {@link #release}. */
-  public synchronized <T extends AutoCloseable> T acquire(String key, Class<T> type, Supplier<T> create) {
+  /**
+   * Returns the bridge for {@code key}, creating it on first use; each call must be paired with
+   * {@link #release}.
+   */
+  public synchronized <T extends AutoCloseable> T acquire(
+      String key, Class<T> type, Supplier<T> create) {
     Entry e = open.computeIfAbsent(key, k -> new Entry(create.get()));
     e.users++;
     return type.cast(e.bridge);

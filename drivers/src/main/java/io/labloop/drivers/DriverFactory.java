@@ -4,10 +4,10 @@ import io.labloop.settings.SettingsProblem;
 import java.util.List;
 
 /**
- * Builds instruments of one driver type. The built-in factories (opcua, serial, mqtt) are
- * found like any other, through {@link java.util.ServiceLoader}: a lab adds a driver written
- * in Java by putting a jar with a {@code META-INF/services/io.labloop.drivers.DriverFactory}
- * entry on the class path.
+ * Builds instruments of one driver type. The built-in factories (opcua, serial, mqtt) are found
+ * like any other, through {@link java.util.ServiceLoader}: a lab adds a driver written in Java by
+ * putting a jar with a {@code META-INF/services/io.labloop.drivers.DriverFactory} entry on the
+ * class path.
  */
 public interface DriverFactory {
 
@@ -18,8 +18,8 @@ public interface DriverFactory {
   List<SettingsProblem> check(InstrumentSpec spec);
 
   /**
-   * Builds the instrument; does not connect. Instruments that talk to the same server or
-   * broker share one connection through {@code bridges}.
+   * Builds the instrument; does not connect. Instruments that talk to the same server or broker
+   * share one connection through {@code bridges}.
    */
   Instrument create(InstrumentSpec spec, Bridges bridges);
 }

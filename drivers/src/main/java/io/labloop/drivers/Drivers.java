@@ -10,9 +10,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The drivers a lab can use, by {@code driver:} name, and the one {@link Bridges} their
- * instruments share. The orchestrator makes one per lab: {@code Drivers.standard()} finds the
- * built-in opcua, serial and mqtt factories and any plug-in on the class path.
+ * The drivers a lab can use, by {@code driver:} name, and the one {@link Bridges} their instruments
+ * share. The orchestrator makes one per lab: {@code Drivers.standard()} finds the built-in opcua,
+ * serial and mqtt factories and any plug-in on the class path.
  *
  * <pre>{@code
  * try (Drivers drivers = Drivers.standard()) {
@@ -44,8 +44,13 @@ public final class Drivers implements AutoCloseable {
     for (DriverFactory f : factories) {
       DriverFactory previous = byType.putIfAbsent(f.type(), f);
       if (previous != null && previous.getClass() != f.getClass()) {
-        throw new IllegalStateException("two drivers claim 'driver: " + f.type() + "': "
-            + previous.getClass().getName() + " and " + f.getClass().getName());
+        throw new IllegalStateException(
+            "two drivers claim 'driver: "
+                + f.type()
+                + "': "
+                + previous.getClass().getName()
+                + " and "
+                + f.getClass().getName());
       }
     }
     return new Drivers(byType);
@@ -56,12 +61,16 @@ public final class Drivers implements AutoCloseable {
     return factories.keySet();
   }
 
-  /** Every problem in an instrument's section; an unknown driver is one problem at {@code [driver]}. */
+  /**
+   * Every problem in an instrument's section; an unknown driver is one problem at {@code [driver]}.
+   */
   public List<SettingsProblem> check(InstrumentSpec spec) {
     DriverFactory f = factories.get(spec.driver());
     if (f == null) {
-      return List.of(new SettingsProblem(List.of("driver"),
-          "unknown driver '" + spec.driver() + "'; expected one of " + factories.keySet()));
+      return List.of(
+          new SettingsProblem(
+              List.of("driver"),
+              "unknown driver '" + spec.driver() + "'; expected one of " + factories.keySet()));
     }
     return f.check(spec);
   }
@@ -74,9 +83,17 @@ public final class Drivers implements AutoCloseable {
   public Instrument create(InstrumentSpec spec) {
     List<SettingsProblem> problems = check(spec);
     if (!problems.isEmpty()) {
-      throw new IllegalArgumentException("instrument '" + spec.name() + "': " + problems.stream()
-          .map(p -> String.join(".", p.path().stream().map(String::valueOf).toList()) + ": " + p.message())
-          .collect(Collectors.joining("; ")));
+      throw new IllegalArgumentException(
+          "instrument '"
+              + spec.name()
+              + "': "
+              + problems.stream()
+                  .map(
+                      p ->
+                          String.join(".", p.path().stream().map(String::valueOf).toList())
+                              + ": "
+                              + p.message())
+                  .collect(Collectors.joining("; ")));
     }
     return factories.get(spec.driver()).create(spec, bridges);
   }

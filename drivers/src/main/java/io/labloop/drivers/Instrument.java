@@ -12,9 +12,9 @@ public interface Instrument extends AutoCloseable {
   String name();
 
   /**
-   * Opens the connection (or joins the shared one). Completes when ONLINE; completes
-   * exceptionally with {@link InstrumentError.Disconnected} if it cannot connect. A driver
-   * keeps trying to reconnect in the background after a later loss.
+   * Opens the connection (or joins the shared one). Completes when ONLINE; completes exceptionally
+   * with {@link InstrumentError.Disconnected} if it cannot connect. A driver keeps trying to
+   * reconnect in the background after a later loss.
    */
   CompletableFuture<Void> connect();
 
@@ -22,9 +22,9 @@ public interface Instrument extends AutoCloseable {
   CompletableFuture<Reply> execute(Command command);
 
   /**
-   * Reads a process variable named in the instrument's section ({@code variables:}), for
-   * telemetry and interlocks. Completes exceptionally with an {@link InstrumentError} if the
-   * variable is unknown or unreadable.
+   * Reads a process variable named in the instrument's section ({@code variables:}), for telemetry
+   * and interlocks. Completes exceptionally with an {@link InstrumentError} if the variable is
+   * unknown or unreadable.
    */
   CompletableFuture<Object> read(String variable);
 

@@ -1,13 +1,16 @@
 package io.labloop.drivers;
 
 /**
- * Every way a command can fail, one kind each, with a message that names the instrument,
- * the command and the cause. Futures returned by {@link Instrument#execute} complete
- * exceptionally with one of these (possibly wrapped in a {@code CompletionException}).
+ * Every way a command can fail, one kind each, with a message that names the instrument, the
+ * command and the cause. Futures returned by {@link Instrument#execute} complete exceptionally with
+ * one of these (possibly wrapped in a {@code CompletionException}).
  */
 public abstract sealed class InstrumentError extends Exception
-    permits InstrumentError.Timeout, InstrumentError.Disconnected, InstrumentError.Refused,
-        InstrumentError.BadReply, InstrumentError.LimitViolation {
+    permits InstrumentError.Timeout,
+        InstrumentError.Disconnected,
+        InstrumentError.Refused,
+        InstrumentError.BadReply,
+        InstrumentError.LimitViolation {
 
   private final String instrument;
   private final String command;

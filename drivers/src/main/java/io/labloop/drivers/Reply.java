@@ -16,7 +16,12 @@ import java.util.Map;
  * @param started when the command was sent
  * @param elapsed from sending to the complete reply
  */
-public record Reply(String command, Map<String, Object> outputs, List<Attachment> attachments, Instant started, Duration elapsed) {
+public record Reply(
+    String command,
+    Map<String, Object> outputs,
+    List<Attachment> attachments,
+    Instant started,
+    Duration elapsed) {
 
   public Reply {
     outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));

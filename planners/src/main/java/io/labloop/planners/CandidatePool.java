@@ -11,6 +11,7 @@ import java.util.List;
 public record CandidatePool(List<Point> rows, String source) {
   public CandidatePool {
     rows = List.copyOf(rows);
-    if (rows.isEmpty()) throw new IllegalArgumentException("candidate pool " + source + " is empty");
+    if (rows.isEmpty())
+      throw new IllegalArgumentException("candidate pool " + source + " is empty");
   }
 }

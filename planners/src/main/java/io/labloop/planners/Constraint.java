@@ -13,16 +13,17 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A condition over parameter names that every suggestion must satisfy, such as
- * {@code temperature * time <= 6000} or {@code a + b + c == 1}. Evaluated with EvalEx (an
- * expression library), never a script engine.
+ * A condition over parameter names that every suggestion must satisfy, such as {@code temperature *
+ * time <= 6000} or {@code a + b + c == 1}. Evaluated with EvalEx (an expression library), never a
+ * script engine.
  *
  * <p>The expression must be one comparison ({@code == != <= >= < >}); a campaign lists several
- * constraints for a conjunction. The text is bounded and its functions are LabLoop's
- * ({@link ExpressionRules}: lower-case {@code exp}, {@code ln}, {@code sqrt}, ..., radians), so
- * one test costs a bounded number of constant-time steps. Both sides are evaluated by EvalEx and compared here in double
- * precision, so that equalities hold within a relative tolerance of 1e-9: compositions that sum
- * to one in floating point are accepted. Strings (categorical values) compare exactly.
+ * constraints for a conjunction. The text is bounded and its functions are LabLoop's ({@link
+ * ExpressionRules}: lower-case {@code exp}, {@code ln}, {@code sqrt}, ..., radians), so one test
+ * costs a bounded number of constant-time steps. Both sides are evaluated by EvalEx and compared
+ * here in double precision, so that equalities hold within a relative tolerance of 1e-9:
+ * compositions that sum to one in floating point are accepted. Strings (categorical values) compare
+ * exactly.
  */
 public final class Constraint {
 
@@ -30,7 +31,12 @@ public final class Constraint {
   static final double TOLERANCE = 1e-9;
 
   private enum Relation {
-    EQ("=="), NE("!="), LE("<="), GE(">="), LT("<"), GT(">");
+    EQ("=="),
+    NE("!="),
+    LE("<="),
+    GE(">="),
+    LT("<"),
+    GT(">");
 
     final String symbol;
 
@@ -54,7 +60,12 @@ public final class Constraint {
   private final ASTNode right;
   private final Relation relation;
 
-  private Constraint(String expression, Set<String> variables, Expression parsed, ASTNode left, ASTNode right,
+  private Constraint(
+      String expression,
+      Set<String> variables,
+      Expression parsed,
+      ASTNode left,
+      ASTNode right,
       Relation relation) {
     this.expression = expression;
     this.variables = variables;
@@ -65,19 +76,21 @@ public final class Constraint {
   }
 
   /**
-   * Parses {@code expression}; throws {@link IllegalArgumentException} with a message a
-   * researcher can act on if it does not parse, is not a comparison, or names a variable
-   * outside {@code names}.
+   * Parses {@code expression}; throws {@link IllegalArgumentException} with a message a researcher
+   * can act on if it does not parse, is not a comparison, or names a variable outside {@code
+   * names}.
    */
   public static Constraint parse(String expression, Set<String> names) {
     if (expression == null || expression.isBlank()) {
-      throw new IllegalArgumentException("constraint is empty; expected a comparison such as 'a + b <= 1'");
+      throw new IllegalArgumentException(
+          "constraint is empty; expected a comparison such as 'a + b <= 1'");
     }
     String text = expression.strip();
     try {
       ExpressionRules.checkSize(text);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("constraint '" + abbreviated(text) + "' is too large: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "constraint '" + abbreviated(text) + "' is too large: " + e.getMessage(), e);
     }
     Expression parsed = new Expression(text, ExpressionRules.configuration());
     ASTNode root;
@@ -88,14 +101,18 @@ public final class Constraint {
     } catch (BaseException | RuntimeException e) {
       // EvalEx's parser also throws unchecked exceptions on some malformed input
       // (NoSuchElementException for "exp ( != x x )", found by the expression fuzzer).
-      throw new IllegalArgumentException("constraint '" + text + "' does not parse: " + reason(e), e);
+      throw new IllegalArgumentException(
+          "constraint '" + text + "' does not parse: " + reason(e), e);
     }
     Token token = root.getToken();
-    Relation relation = token.getType() == Token.TokenType.INFIX_OPERATOR ? Relation.of(token.getValue()) : null;
+    Relation relation =
+        token.getType() == Token.TokenType.INFIX_OPERATOR ? Relation.of(token.getValue()) : null;
     if (relation == null || root.getParameters().size() != 2) {
-      throw new IllegalArgumentException("constraint '" + text
-          + "' is not a comparison; expected one of ==, !=, <=, >=, <, > between two expressions"
-          + " (write one constraint per condition instead of && or ||)");
+      throw new IllegalArgumentException(
+          "constraint '"
+              + text
+              + "' is not a comparison; expected one of ==, !=, <=, >=, <, > between two expressions"
+              + " (write one constraint per condition instead of && or ||)");
     }
     Map<String, EvaluationValue> constants = parsed.getConfiguration().getDefaultConstants();
     Set<String> unknown = new TreeSet<>();
@@ -109,16 +126,24 @@ public final class Constraint {
       }
     }
     if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException("constraint '" + text + "' names " + unknown
-          + " which " + (unknown.size() == 1 ? "is not a parameter" : "are not parameters")
-          + "; parameters are " + new TreeSet<>(names));
+      throw new IllegalArgumentException(
+          "constraint '"
+              + text
+              + "' names "
+              + unknown
+              + " which "
+              + (unknown.size() == 1 ? "is not a parameter" : "are not parameters")
+              + "; parameters are "
+              + new TreeSet<>(names));
     }
     List<ASTNode> sides = root.getParameters();
-    return new Constraint(text, Set.copyOf(variables), parsed, sides.get(0), sides.get(1), relation);
+    return new Constraint(
+        text, Set.copyOf(variables), parsed, sides.get(0), sides.get(1), relation);
   }
 
   private static String reason(Exception e) {
-    return e instanceof BaseException || e.getMessage() != null ? String.valueOf(e.getMessage())
+    return e instanceof BaseException || e.getMessage() != null
+        ? String.valueOf(e.getMessage())
         : "unbalanced brackets or operators (expected an arithmetic comparison)";
   }
 
@@ -146,7 +171,8 @@ public final class Constraint {
         a = parsed.evaluateSubtree(left);
         b = parsed.evaluateSubtree(right);
       } catch (BaseException | RuntimeException e) {
-        // A point where the expression is undefined (division by zero, log of a negative) is not allowed.
+        // A point where the expression is undefined (division by zero, log of a negative) is not
+        // allowed.
         return false;
       }
     }
@@ -154,10 +180,14 @@ public final class Constraint {
       return compare(a.getNumberValue().doubleValue(), b.getNumberValue().doubleValue());
     }
     if (a.isBooleanValue() && b.isBooleanValue()) {
-      return relation == Relation.EQ ? a.getBooleanValue().equals(b.getBooleanValue())
+      return relation == Relation.EQ
+          ? a.getBooleanValue().equals(b.getBooleanValue())
           : relation == Relation.NE && !a.getBooleanValue().equals(b.getBooleanValue());
     }
-    int c = a.getStringValue().toLowerCase(Locale.ROOT).compareTo(b.getStringValue().toLowerCase(Locale.ROOT));
+    int c =
+        a.getStringValue()
+            .toLowerCase(Locale.ROOT)
+            .compareTo(b.getStringValue().toLowerCase(Locale.ROOT));
     return switch (relation) {
       case EQ -> c == 0;
       case NE -> c != 0;

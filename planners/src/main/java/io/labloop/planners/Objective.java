@@ -8,8 +8,8 @@ public sealed interface Objective permits Objective.Maximize, Objective.Minimize
   String name();
 
   /**
-   * The value turned into a loss that is smaller when better: {@code -v} for maximise,
-   * {@code v} for minimise, {@code |v - value|} for a target. Planners optimise this.
+   * The value turned into a loss that is smaller when better: {@code -v} for maximise, {@code v}
+   * for minimise, {@code |v - value|} for a target. Planners optimise this.
    */
   double loss(double value);
 
@@ -63,7 +63,8 @@ public sealed interface Objective permits Objective.Maximize, Objective.Minimize
   }
 
   /** Get within {@code tolerance} of {@code value}. */
-  record Target(String name, double value, double tolerance, double worstAcceptable) implements Objective {
+  record Target(String name, double value, double tolerance, double worstAcceptable)
+      implements Objective {
     public Target {
       Objects.requireNonNull(name, "name");
       if (!(tolerance >= 0)) throw new IllegalArgumentException(name + ": tolerance must be >= 0");

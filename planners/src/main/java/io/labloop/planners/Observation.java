@@ -5,15 +5,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What one experiment taught: the conditions it ran at (the achieved ones where the
- * instrument read them back), and the objective values, or that it failed.
+ * What one experiment taught: the conditions it ran at (the achieved ones where the instrument read
+ * them back), and the objective values, or that it failed.
  */
 public record Observation(Point point, Map<String, Double> values, Status status) {
 
   public enum Status {
     /** Measured; {@code values} holds every objective. */
     OK,
-    /** Could not be made or measured at this point (unknown infeasibility, or rejected by a person). */
+    /**
+     * Could not be made or measured at this point (unknown infeasibility, or rejected by a person).
+     */
     FAILED
   }
 

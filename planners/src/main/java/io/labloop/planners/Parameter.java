@@ -4,11 +4,14 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One condition the planner may vary. Numeric values travel as {@code Double}, categorical
- * ones as {@code String}.
+ * One condition the planner may vary. Numeric values travel as {@code Double}, categorical ones as
+ * {@code String}.
  */
 public sealed interface Parameter
-    permits Parameter.Continuous, Parameter.IntegerRange, Parameter.Discrete, Parameter.Categorical {
+    permits Parameter.Continuous,
+        Parameter.IntegerRange,
+        Parameter.Discrete,
+        Parameter.Categorical {
 
   String name();
 
@@ -18,14 +21,19 @@ public sealed interface Parameter
   /** True if {@code value} is an allowed value of this parameter. */
   boolean contains(Object value);
 
-  enum Scale { LINEAR, LOG }
+  enum Scale {
+    LINEAR,
+    LOG
+  }
 
   /** A real number in [min, max]; {@code LOG} scale means the planner explores it in log space. */
-  record Continuous(String name, double min, double max, Scale scale, String unit) implements Parameter {
+  record Continuous(String name, double min, double max, Scale scale, String unit)
+      implements Parameter {
     public Continuous {
       Objects.requireNonNull(name, "name");
       if (!(min < max)) throw new IllegalArgumentException(name + ": min must be < max");
-      if (scale == Scale.LOG && min <= 0) throw new IllegalArgumentException(name + ": log scale needs min > 0");
+      if (scale == Scale.LOG && min <= 0)
+        throw new IllegalArgumentException(name + ": log scale needs min > 0");
       scale = scale == null ? Scale.LINEAR : scale;
       unit = unit == null ? "" : unit;
     }

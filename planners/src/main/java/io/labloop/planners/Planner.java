@@ -3,9 +3,9 @@ package io.labloop.planners;
 import java.util.List;
 
 /**
- * Chooses the next conditions. Implementations are deterministic for a given seed and
- * state, keep no hidden state between calls that the state does not rebuild, and never
- * return a point that violates the space's constraints or duplicates a pending one.
+ * Chooses the next conditions. Implementations are deterministic for a given seed and state, keep
+ * no hidden state between calls that the state does not rebuild, and never return a point that
+ * violates the space's constraints or duplicates a pending one.
  */
 public interface Planner {
 

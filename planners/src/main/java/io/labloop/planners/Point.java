@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One assignment of values to parameters, in the space's parameter order. Numbers are
- * {@code Double}, categorical values {@code String}.
+ * One assignment of values to parameters, in the space's parameter order. Numbers are {@code
+ * Double}, categorical values {@code String}.
  */
 public record Point(Map<String, Object> values) {
 

@@ -4,18 +4,21 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The conditions a campaign may try: parameters, constraints that every suggestion must
- * satisfy, and optionally a candidate pool (only the rows of a table can be made, so the
- * planner ranks the pool instead of searching the box).
+ * The conditions a campaign may try: parameters, constraints that every suggestion must satisfy,
+ * and optionally a candidate pool (only the rows of a table can be made, so the planner ranks the
+ * pool instead of searching the box).
  */
-public record Space(List<Parameter> parameters, List<Constraint> constraints, Optional<CandidatePool> pool) {
+public record Space(
+    List<Parameter> parameters, List<Constraint> constraints, Optional<CandidatePool> pool) {
 
   public Space {
     parameters = List.copyOf(parameters);
     constraints = List.copyOf(constraints);
-    if (parameters.isEmpty()) throw new IllegalArgumentException("a space needs at least one parameter");
+    if (parameters.isEmpty())
+      throw new IllegalArgumentException("a space needs at least one parameter");
     long distinct = parameters.stream().map(Parameter::name).distinct().count();
-    if (distinct != parameters.size()) throw new IllegalArgumentException("parameter names must be unique");
+    if (distinct != parameters.size())
+      throw new IllegalArgumentException("parameter names must be unique");
   }
 
   public Space(List<Parameter> parameters, List<Constraint> constraints) {
@@ -23,7 +26,9 @@ public record Space(List<Parameter> parameters, List<Constraint> constraints, Op
   }
 
   public Parameter parameter(String name) {
-    return parameters.stream().filter(p -> p.name().equals(name)).findFirst()
+    return parameters.stream()
+        .filter(p -> p.name().equals(name))
+        .findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no parameter '" + name + "'"));
   }
 

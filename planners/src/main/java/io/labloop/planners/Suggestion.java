@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A point to run next and why it was chosen. Model-free planners leave {@code acquisition} NaN
- * and the predictions empty.
+ * A point to run next and why it was chosen. Model-free planners leave {@code acquisition} NaN and
+ * the predictions empty.
  *
  * @param point the conditions
  * @param planner the planner's name ({@code bayesian}, {@code sobol}, ...)

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class ConstraintTest {
 
@@ -19,17 +19,19 @@ class ConstraintTest {
   }
 
   @ParameterizedTest(name = "{0} at a={1}, b={2}, c={3} is {4}")
-  @CsvSource(delimiter = ';', value = {
-      "a + b + c == 1; 0.1; 0.2; 0.7; true",
-      "a + b + c == 1; 0.1; 0.2; 0.6; false",
-      "a + b + c != 1; 0.1; 0.2; 0.7; false",
-      "a * b <= 0.5; 1; 0.5; 0; true",
-      "a * b < 0.5; 1; 0.5; 0; false",
-      "a - b >= 0; 0.3; 0.3; 0; true",
-      "a > b; 0.3; 0.3; 0; false",
-      "SQRT(a) + c <= 2; 4; 0; 0; true",
-      "1 / (a - b) > 0; 1; 1; 0; false",
-  })
+  @CsvSource(
+      delimiter = ';',
+      value = {
+        "a + b + c == 1; 0.1; 0.2; 0.7; true",
+        "a + b + c == 1; 0.1; 0.2; 0.6; false",
+        "a + b + c != 1; 0.1; 0.2; 0.7; false",
+        "a * b <= 0.5; 1; 0.5; 0; true",
+        "a * b < 0.5; 1; 0.5; 0; false",
+        "a - b >= 0; 0.3; 0.3; 0; true",
+        "a > b; 0.3; 0.3; 0; false",
+        "SQRT(a) + c <= 2; 4; 0; 0; true",
+        "1 / (a - b) > 0; 1; 1; 0; false",
+      })
   void evaluatesComparisons(String expression, double a, double b, double c, boolean expected) {
     assertEquals(expected, Constraint.parse(expression, NAMES).test(point(a, b, c)));
   }
@@ -50,12 +52,20 @@ class ConstraintTest {
 
   @Test
   void rejectsUnknownNamesWithTheirNames() {
-    var e = assertThrows(IllegalArgumentException.class, () -> Constraint.parse("temp * time <= 6000", NAMES));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Constraint.parse("temp * time <= 6000", NAMES));
     assertTrue(e.getMessage().contains("[temp]"), e.getMessage());
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = ';', value = {"a + ; does not parse", "a + b; not a comparison", "a < 1 && b < 1; not a comparison"})
+  @CsvSource(
+      delimiter = ';',
+      value = {
+        "a + ; does not parse",
+        "a + b; not a comparison",
+        "a < 1 && b < 1; not a comparison"
+      })
   void rejectsExpressionsThatAreNotOneComparison(String expression, String message) {
     var e = assertThrows(IllegalArgumentException.class, () -> Constraint.parse(expression, NAMES));
     assertTrue(e.getMessage().contains(message), e.getMessage());

@@ -7,8 +7,8 @@ public final class Errors {
 
   /**
    * The message of the innermost cause (the one that says what actually went wrong, e.g.
-   * "Connection refused" under three layers of wrapping), or its class and message when it
-   * has no message. A cause that is its own cause ends the walk.
+   * "Connection refused" under three layers of wrapping), or its class and message when it has no
+   * message. A cause that is its own cause ends the walk.
    */
   public static String rootMessage(Throwable e) {
     Throwable t = e;

@@ -6,9 +6,9 @@ public final class FileNames {
   private FileNames() {}
 
   /**
-   * Every character other than ASCII letters, digits, {@code .}, {@code _} and {@code -}
-   * becomes {@code _}: no path separators, no spaces, nothing a shell or another file system
-   * would read differently.
+   * Every character other than ASCII letters, digits, {@code .}, {@code _} and {@code -} becomes
+   * {@code _}: no path separators, no spaces, nothing a shell or another file system would read
+   * differently.
    */
   public static String safe(String name) {
     return name.replaceAll("[^A-Za-z0-9._-]", "_");

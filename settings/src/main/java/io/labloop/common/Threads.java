@@ -4,10 +4,10 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Thread factories for LabLoop's executors. Every thread is a daemon thread (a forgotten
- * executor never keeps the JVM alive: closing is the owner's job, and the owners do close) and
- * has a name that says whose it is in a thread dump ({@code serial-uvvis},
- * {@code opcua-connect opc.tcp://...}).
+ * Thread factories for LabLoop's executors. Every thread is a daemon thread (a forgotten executor
+ * never keeps the JVM alive: closing is the owner's job, and the owners do close) and has a name
+ * that says whose it is in a thread dump ({@code serial-uvvis}, {@code opcua-connect
+ * opc.tcp://...}).
  */
 public final class Threads {
 

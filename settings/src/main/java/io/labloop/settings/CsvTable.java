@@ -18,12 +18,12 @@ import org.jspecify.annotations.Nullable;
  * quotes holding commas, line breaks and doubled quotes, a UTF-8 byte-order mark, CRLF or LF line
  * ends, and empty cells, which stay cells of their own (the empty text) so columns never shift.
  *
- * <p>Cells are kept as written except that spaces around them are stripped (a hand-edited
- * {@code a, b} means {@code b}); lines with no text at all are left out, so a blank last line
- * does not count as a row. Readers type the cells themselves and report problems at
- * {@link Cell#line()} and {@link Cell#column()}: the position of the cell's first character
- * (its opening quote when quoted), counted as a text editor does, 1-based. A cell that follows
- * a quoted line break is on a later line than its row starts.
+ * <p>Cells are kept as written except that spaces around them are stripped (a hand-edited {@code a,
+ * b} means {@code b}); lines with no text at all are left out, so a blank last line does not count
+ * as a row. Readers type the cells themselves and report problems at {@link Cell#line()} and {@link
+ * Cell#column()}: the position of the cell's first character (its opening quote when quoted),
+ * counted as a text editor does, 1-based. A cell that follows a quoted line break is on a later
+ * line than its row starts.
  *
  * @param header the first row: the column names
  * @param rows the rows below it, in file order
@@ -88,10 +88,11 @@ public record CsvTable(Row header, List<Row> rows) {
 
   /** Parses CSV text given as bytes (UTF-8, with or without a byte-order mark). */
   public static CsvTable parse(byte[] bytes) throws Malformed {
-    CsvFactory factory = CsvFactory.builder()
-        .enable(CsvParser.Feature.WRAP_AS_ARRAY)
-        .disable(CsvParser.Feature.TRIM_SPACES)
-        .build();
+    CsvFactory factory =
+        CsvFactory.builder()
+            .enable(CsvParser.Feature.WRAP_AS_ARRAY)
+            .disable(CsvParser.Feature.TRIM_SPACES)
+            .build();
     List<Row> rows = new ArrayList<>();
     try (CsvParser parser = factory.createParser(new ByteArrayInputStream(bytes))) {
       List<Cell> cells = null;
@@ -114,7 +115,9 @@ public record CsvTable(Row header, List<Row> rows) {
       }
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       JsonLocation at = e.getLocation();
-      throw new Malformed(at == null ? 1 : Math.max(1, at.getLineNr()), at == null ? 1 : Math.max(1, at.getColumnNr()),
+      throw new Malformed(
+          at == null ? 1 : Math.max(1, at.getLineNr()),
+          at == null ? 1 : Math.max(1, at.getColumnNr()),
           e.getOriginalMessage());
     } catch (IOException e) {
       throw new Malformed(1, 1, String.valueOf(e.getMessage()));

@@ -13,10 +13,10 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads one map of a lab-file section and records every problem with its path instead of
- * stopping at the first, so {@code labloop validate} can list them all. Drivers use the same
- * reader to check a section and to build from it, which keeps the two from drifting apart:
- * a section that checks clean builds.
+ * Reads one map of a lab-file section and records every problem with its path instead of stopping
+ * at the first, so {@code labloop validate} can list them all. Drivers use the same reader to check
+ * a section and to build from it, which keeps the two from drifting apart: a section that checks
+ * clean builds.
  */
 public final class Section {
 
@@ -91,11 +91,13 @@ public final class Section {
 
   /** One of {@code choices}, compared ignoring case; returned as written in {@code choices}. */
   public Optional<String> choice(String key, List<String> choices) {
-    return string(key).flatMap(s -> {
-      for (String c : choices) if (c.equalsIgnoreCase(s)) return Optional.of(c);
-      problem(key, "'" + s + "' is not allowed; expected one of " + choices);
-      return Optional.empty();
-    });
+    return string(key)
+        .flatMap(
+            s -> {
+              for (String c : choices) if (c.equalsIgnoreCase(s)) return Optional.of(c);
+              problem(key, "'" + s + "' is not allowed; expected one of " + choices);
+              return Optional.empty();
+            });
   }
 
   public Optional<Integer> integer(String key, int min, int max) {
@@ -175,7 +177,10 @@ public final class Section {
     return new Section(stringKeys(map), pathOf(keys), problems);
   }
 
-  /** The name of an entry of {@code outputs:} or {@code inputs:}: a bare name or {@code {name: ...}}. */
+  /**
+   * The name of an entry of {@code outputs:} or {@code inputs:}: a bare name or {@code {name:
+   * ...}}.
+   */
   public static String outputName(Object entry) {
     if (entry instanceof Map<?, ?> m && m.get("name") != null) return String.valueOf(m.get("name"));
     return String.valueOf(entry);

@@ -6,14 +6,17 @@ import java.util.Optional;
 
 /**
  * "Did you mean" for names a researcher typed: the closest known name by edit distance
- * (Levenshtein, counting a swap of two neighbours as one edit since transposed letters are
- * the commonest typo), if it is close enough to be a likely slip rather than a different word.
+ * (Levenshtein, counting a swap of two neighbours as one edit since transposed letters are the
+ * commonest typo), if it is close enough to be a likely slip rather than a different word.
  */
 public final class Spelling {
 
   private Spelling() {}
 
-  /** The known name closest to {@code typed}, if within a third of its length (at least 1, at most 3 edits). */
+  /**
+   * The known name closest to {@code typed}, if within a third of its length (at least 1, at most 3
+   * edits).
+   */
   public static Optional<String> closest(String typed, Collection<String> known) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
@@ -31,8 +34,13 @@ public final class Spelling {
 
   /** A hint for a message: {@code did you mean 'x'?} or {@code expected one of a, b, c}. */
   public static String hint(String typed, Collection<String> known) {
-    return closest(typed, known).map(k -> "did you mean '" + k + "'?")
-        .orElseGet(() -> known.isEmpty() ? "expected none here" : "expected one of " + String.join(", ", known));
+    return closest(typed, known)
+        .map(k -> "did you mean '" + k + "'?")
+        .orElseGet(
+            () ->
+                known.isEmpty()
+                    ? "expected none here"
+                    : "expected one of " + String.join(", ", known));
   }
 
   /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
@@ -44,7 +52,10 @@ public final class Spelling {
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
         d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
           d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
         }
       }

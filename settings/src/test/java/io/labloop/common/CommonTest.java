@@ -13,9 +13,13 @@ class CommonTest {
 
   @Test
   void theRootMessageIsTheInnermostCausesOrItsClassWithoutOne() {
-    Exception wrapped = new CompletionException(new UncheckedIOException("reading", new ConnectException("Connection refused")));
+    Exception wrapped =
+        new CompletionException(
+            new UncheckedIOException("reading", new ConnectException("Connection refused")));
     assertEquals("Connection refused", Errors.rootMessage(wrapped));
-    assertEquals("java.io.IOException", Errors.rootMessage(new RuntimeException("outer", new IOException())));
+    assertEquals(
+        "java.io.IOException",
+        Errors.rootMessage(new RuntimeException("outer", new IOException())));
   }
 
   @Test
@@ -26,9 +30,9 @@ class CommonTest {
 
   @Test
   void threadsAreNamedDaemons() {
-    Thread t = Threads.numbered("driver-timer").newThread(() -> { });
+    Thread t = Threads.numbered("driver-timer").newThread(() -> {});
     assertEquals("driver-timer-1", t.getName());
     assertTrue(t.isDaemon());
-    assertEquals("serial-uvvis", Threads.daemon("serial-uvvis").newThread(() -> { }).getName());
+    assertEquals("serial-uvvis", Threads.daemon("serial-uvvis").newThread(() -> {}).getName());
   }
 }

@@ -15,12 +15,16 @@ class CsvTableTest {
 
   @Test
   void aSpreadsheetsCsvReadsWithQuotesBomCrlfAndEmptyCells() throws Exception {
-    CsvTable t = parse("\uFEFFligand,base,note,yield\r\n"
-        + "\"5-Phenyl-1,2,4-oxadiazole\",KOAc,\"two\r\nlines, and \"\"quotes\"\"\",12.5\r\n"
-        + "XPhos,,,7\r\n");
+    CsvTable t =
+        parse(
+            "\uFEFFligand,base,note,yield\r\n"
+                + "\"5-Phenyl-1,2,4-oxadiazole\",KOAc,\"two\r\nlines, and \"\"quotes\"\"\",12.5\r\n"
+                + "XPhos,,,7\r\n");
     assertEquals(List.of("ligand", "base", "note", "yield"), t.header().texts());
     assertEquals(2, t.rows().size());
-    assertEquals(List.of("5-Phenyl-1,2,4-oxadiazole", "KOAc", "two\r\nlines, and \"quotes\"", "12.5"), t.rows().get(0).texts());
+    assertEquals(
+        List.of("5-Phenyl-1,2,4-oxadiazole", "KOAc", "two\r\nlines, and \"quotes\"", "12.5"),
+        t.rows().get(0).texts());
     assertEquals(List.of("XPhos", "", "", "7"), t.rows().get(1).texts());
   }
 
@@ -41,7 +45,8 @@ class CsvTableTest {
 
   @Test
   void anUnclosedQuoteIsReportedWhereTheFileEnds() {
-    CsvTable.Malformed m = assertThrows(CsvTable.Malformed.class, () -> parse("a,b\n1,\"never closed\n"));
+    CsvTable.Malformed m =
+        assertThrows(CsvTable.Malformed.class, () -> parse("a,b\n1,\"never closed\n"));
     assertEquals(3, m.line());
   }
 }

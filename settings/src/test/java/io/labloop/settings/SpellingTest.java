@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class SpellingTest {
 
-  private static final List<String> KEYS = List.of("parameters", "constraints", "workflow", "objectives", "planner", "budget");
+  private static final List<String> KEYS =
+      List.of("parameters", "constraints", "workflow", "objectives", "planner", "budget");
 
   @Test
   void suggestsTheKeyOneTypoAway() {

@@ -32,16 +32,19 @@ public final class Durations {
     Matcher m = FORM.matcher(text);
     if (!m.matches()) {
       throw new IllegalArgumentException(
-          "'" + value + "' is not a duration (expected a number with a unit: 500ms, 30s, 10m or 2h)");
+          "'"
+              + value
+              + "' is not a duration (expected a number with a unit: 500ms, 30s, 10m or 2h)");
     }
     double amount = Double.parseDouble(m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2);
-    double millis = switch (unit) {
-      case "ms" -> amount;
-      case "s" -> amount * 1_000;
-      case "m" -> amount * 60_000;
-      default -> amount * 3_600_000;
-    };
+    double millis =
+        switch (unit) {
+          case "ms" -> amount;
+          case "s" -> amount * 1_000;
+          case "m" -> amount * 60_000;
+          default -> amount * 3_600_000;
+        };
     return Duration.ofMillis(Math.round(millis));
   }
 }

@@ -61,8 +61,13 @@ public final class VirtualLab implements AutoCloseable {
   private final List<AutoCloseable> running = new ArrayList<>();
   private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
 
-  private VirtualLab(SimulationSettings settings, Map<String, Object> labTree, Path workDir,
-      CommandJournal journal, Map<String, SimulatedInstrument> instruments, VirtualWorld world) {
+  private VirtualLab(
+      SimulationSettings settings,
+      Map<String, Object> labTree,
+      Path workDir,
+      CommandJournal journal,
+      Map<String, SimulatedInstrument> instruments,
+      VirtualWorld world) {
     this.settings = settings;
     this.world = world;
     this.labTree = labTree;
@@ -73,7 +78,8 @@ public final class VirtualLab implements AutoCloseable {
 
   /**
    * Reads a lab file with snakeyaml-engine (no environment substitution: use {@link #start(Map,
-   * Path, Path)} with the tree the config loader made when {@code ${VAR}}s are involved) and starts it.
+   * Path, Path)} with the tree the config loader made when {@code ${VAR}}s are involved) and starts
+   * it.
    */
   public static VirtualLab start(Path labYaml, Path workDir) {
     Map<String, Object> tree;
@@ -95,7 +101,8 @@ public final class VirtualLab implements AutoCloseable {
       throw new IllegalArgumentException(name + " is not valid YAML: " + e.getMessage(), e);
     }
     if (!(doc instanceof Map<?, ?> m)) {
-      throw new IllegalArgumentException(name + " is not a lab file (expected a mapping at the top)");
+      throw new IllegalArgumentException(
+          name + " is not a lab file (expected a mapping at the top)");
     }
     Map<String, Object> tree = new LinkedHashMap<>();
     m.forEach((k, v) -> tree.put(String.valueOf(k), v));
@@ -105,7 +112,8 @@ public final class VirtualLab implements AutoCloseable {
   /**
    * Starts the lab.
    *
-   * @param labTree the lab file as a plain tree (maps, lists, scalars), environment already filled in
+   * @param labTree the lab file as a plain tree (maps, lists, scalars), environment already filled
+   *     in
    * @param baseDir where relative paths (a dataset CSV) are resolved: the lab file's folder
    * @param workDir where certificates, samples and journals are kept (created if missing)
    * @throws SimulationSettings.InvalidSimulation when the simulation block has problems
@@ -122,9 +130,13 @@ public final class VirtualLab implements AutoCloseable {
     CommandJournal journal = new CommandJournal(workDir);
     Map<String, SimulatedInstrument> instruments = new LinkedHashMap<>();
     for (SimulationSettings.Instrument i : settings.instruments().values()) {
-      FaultPlan plan = new FaultPlan(settings.faults().getOrDefault(i.name(), Map.of()),
-          settings.seed() * 7919L + ("faults:" + i.name()).hashCode());
-      instruments.put(i.name(), new SimulatedInstrument(i, world, plan, journal, settings.timeScale(), settings.seed()));
+      FaultPlan plan =
+          new FaultPlan(
+              settings.faults().getOrDefault(i.name(), Map.of()),
+              settings.seed() * 7919L + ("faults:" + i.name()).hashCode());
+      instruments.put(
+          i.name(),
+          new SimulatedInstrument(i, world, plan, journal, settings.timeScale(), settings.seed()));
     }
     Map<String, Object> tree = deepCopy(labTree);
     VirtualLab lab = new VirtualLab(settings, tree, workDir, journal, instruments, world);
@@ -148,21 +160,30 @@ public final class VirtualLab implements AutoCloseable {
     for (String name : instruments.keySet()) {
       Map<String, Object> section = section(name);
       switch (String.valueOf(section.get("driver"))) {
-        case "opcua", "lads" -> opcua.computeIfAbsent(String.valueOf(section.get("endpoint")), k -> new ArrayList<>()).add(name);
-        case "mqtt" -> mqtt.computeIfAbsent(String.valueOf(section.get("broker")), k -> new ArrayList<>()).add(name);
+        case "opcua", "lads" ->
+            opcua
+                .computeIfAbsent(String.valueOf(section.get("endpoint")), k -> new ArrayList<>())
+                .add(name);
+        case "mqtt" ->
+            mqtt.computeIfAbsent(String.valueOf(section.get("broker")), k -> new ArrayList<>())
+                .add(name);
         default -> {
-          SerialDevice device = SerialDevice.start(instruments.get(name), section, Path.of(String.valueOf(section.get("port"))));
+          SerialDevice device =
+              SerialDevice.start(
+                  instruments.get(name), section, Path.of(String.valueOf(section.get("port"))));
           register(device);
         }
       }
     }
     // The OPC UA servers and the MQTT brokers each take a second or two to start (certificate,
     // Netty, HiveMQ): start them side by side, then register them in the lab file's order.
-    ExecutorService starter = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "virtual-lab-start");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService starter =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "virtual-lab-start");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       Map<String, CompletableFuture<OpcUaDevice>> servers = new LinkedHashMap<>();
       for (Map.Entry<String, List<String>> e : opcua.entrySet()) {
@@ -172,13 +193,24 @@ public final class VirtualLab implements AutoCloseable {
           sections.put(name, section(name));
           members.add(instruments.get(name));
         }
-        servers.put(e.getKey(), CompletableFuture.supplyAsync(
-            () -> OpcUaDevice.start(URI.create(e.getKey()), members, sections, workDir.resolve("pki"),
-                settings.trustClients() == SimulationSettings.ClientTrust.TRUST_LIST), starter));
+        servers.put(
+            e.getKey(),
+            CompletableFuture.supplyAsync(
+                () ->
+                    OpcUaDevice.start(
+                        URI.create(e.getKey()),
+                        members,
+                        sections,
+                        workDir.resolve("pki"),
+                        settings.trustClients() == SimulationSettings.ClientTrust.TRUST_LIST),
+                starter));
       }
       Map<String, CompletableFuture<List<AutoCloseable>>> brokers = new LinkedHashMap<>();
       for (Map.Entry<String, List<String>> e : mqtt.entrySet()) {
-        brokers.put(e.getKey(), CompletableFuture.supplyAsync(() -> startMqtt(URI.create(e.getKey()), e.getValue()), starter));
+        brokers.put(
+            e.getKey(),
+            CompletableFuture.supplyAsync(
+                () -> startMqtt(URI.create(e.getKey()), e.getValue()), starter));
       }
       RuntimeException failure = null;
       for (Map.Entry<String, CompletableFuture<OpcUaDevice>> e : servers.entrySet()) {
@@ -251,7 +283,9 @@ public final class VirtualLab implements AutoCloseable {
 
   /** The {@code tls: { ca: FILE }} of an MQTT instrument's section, if any. */
   private static Optional<Path> tlsCa(Map<String, Object> section) {
-    return section.get("tls") instanceof Map<?, ?> tls && tls.get("ca") instanceof String ca ? Optional.of(Path.of(ca)) : Optional.empty();
+    return section.get("tls") instanceof Map<?, ?> tls && tls.get("ca") instanceof String ca
+        ? Optional.of(Path.of(ca))
+        : Optional.empty();
   }
 
   private static RuntimeException unwrap(CompletionException e) {
@@ -274,7 +308,8 @@ public final class VirtualLab implements AutoCloseable {
   public Endpoint endpoint(String instrument) {
     Endpoint ep = endpoints.get(instrument);
     if (ep == null) {
-      throw new NoSuchElementException("no simulated instrument '" + instrument + "' (have " + endpoints.keySet() + ")");
+      throw new NoSuchElementException(
+          "no simulated instrument '" + instrument + "' (have " + endpoints.keySet() + ")");
     }
     return ep;
   }
@@ -285,8 +320,8 @@ public final class VirtualLab implements AutoCloseable {
   }
 
   /**
-   * The lab file's tree as the lab runs it: endpoints and brokers with their real ports. Hand
-   * this to drivers or to a campaign when the lab was started with port 0.
+   * The lab file's tree as the lab runs it: endpoints and brokers with their real ports. Hand this
+   * to drivers or to a campaign when the lab was started with port 0.
    */
   public Map<String, Object> labTree() {
     return deepCopy(labTree);
@@ -297,7 +332,10 @@ public final class VirtualLab implements AutoCloseable {
     return instrument(instrument).faults();
   }
 
-  /** How many times {@code command} reached {@code instrument}, counted from the journal file (survives restarts of the lab). */
+  /**
+   * How many times {@code command} reached {@code instrument}, counted from the journal file
+   * (survives restarts of the lab).
+   */
   public long received(String instrument, String command) {
     instrument(instrument);
     return journal.count(instrument, command);
@@ -309,7 +347,10 @@ public final class VirtualLab implements AutoCloseable {
     return journal.entries(instrument);
   }
 
-  /** Sets a process variable (State, Temperature, Door) of an instrument, e.g. opens the door to test an interlock. */
+  /**
+   * Sets a process variable (State, Temperature, Door) of an instrument, e.g. opens the door to
+   * test an interlock.
+   */
   public void setVariable(String instrument, String variable, Object value) {
     instrument(instrument).setVariable(variable, value);
   }
@@ -337,7 +378,8 @@ public final class VirtualLab implements AutoCloseable {
   private SimulatedInstrument instrument(String name) {
     SimulatedInstrument i = instruments.get(name);
     if (i == null) {
-      throw new NoSuchElementException("no simulated instrument '" + name + "' (have " + instruments.keySet() + ")");
+      throw new NoSuchElementException(
+          "no simulated instrument '" + name + "' (have " + instruments.keySet() + ")");
     }
     return i;
   }

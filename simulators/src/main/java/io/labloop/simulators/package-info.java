@@ -1,9 +1,9 @@
 /**
- * The virtual lab: simulated instruments that speak the real protocols (OPC UA, serial, MQTT 5)
- * so that drivers, campaigns and CI run without hardware. Entry points: {@link
+ * The virtual lab: simulated instruments that speak the real protocols (OPC UA, serial, MQTT 5) so
+ * that drivers, campaigns and CI run without hardware. Entry points: {@link
  * io.labloop.simulators.VirtualLab} (start, endpoints, faults, received-command counts), {@link
- * io.labloop.simulators.SimulationSettings#check} (validation of the lab file's {@code
- * simulation:} block) and {@code junit.VirtualLabExtension}.
+ * io.labloop.simulators.SimulationSettings#check} (validation of the lab file's {@code simulation:}
+ * block) and {@code junit.VirtualLabExtension}.
  *
  * <h2>The {@code simulation:} block: every key accepted</h2>
  *
@@ -49,20 +49,20 @@
  *       restart-rate: 0.0        # restarts: connection dropped, running operation lost
  * </pre>
  *
- * <p>What each protocol reads from the instrument's own section: OPC UA {@code endpoint},
- * {@code security} ({@code policy: None | Basic256Sha256 | Aes128_Sha256_RsaOaep}, {@code
- * username}, {@code password}; each policy named by the instruments on an endpoint is offered
- * with both modes, Sign and SignAndEncrypt, whatever {@code mode} says, as real servers do),
- * {@code commands.*.method.object/method}, {@code inputs}, {@code outputs}; serial {@code port},
- * {@code commands.*.send} (the template tells the device which words carry which argument);
- * MQTT {@code broker}, {@code commands.*.request}, {@code payload}.
+ * <p>What each protocol reads from the instrument's own section: OPC UA {@code endpoint}, {@code
+ * security} ({@code policy: None | Basic256Sha256 | Aes128_Sha256_RsaOaep}, {@code username},
+ * {@code password}; each policy named by the instruments on an endpoint is offered with both modes,
+ * Sign and SignAndEncrypt, whatever {@code mode} says, as real servers do), {@code
+ * commands.*.method.object/method}, {@code inputs}, {@code outputs}; serial {@code port}, {@code
+ * commands.*.send} (the template tells the device which words carry which argument); MQTT {@code
+ * broker}, {@code commands.*.request}, {@code payload}.
  *
- * <p>Certificates are made on first start and kept in the work folder (WORK above; {@code
- * labloop sim} prints where): the OPC UA server's in {@code pki/virtual-lab.pfx}; an embedded
- * broker at an {@code ssl://} address uses {@code cert/mqtt-broker.p12}, and clients trust
- * {@code cert/mqtt-broker.pem} (the driver: {@code tls: { ca: WORK/cert/mqtt-broker.pem }}). Each
- * instrument's printed line names the file ({@code tls-ca=}) and the trust list
- * ({@code trusted-clients=}). On an external {@code ssl://} broker the simulated devices trust the
+ * <p>Certificates are made on first start and kept in the work folder (WORK above; {@code labloop
+ * sim} prints where): the OPC UA server's in {@code pki/virtual-lab.pfx}; an embedded broker at an
+ * {@code ssl://} address uses {@code cert/mqtt-broker.p12}, and clients trust {@code
+ * cert/mqtt-broker.pem} (the driver: {@code tls: { ca: WORK/cert/mqtt-broker.pem }}). Each
+ * instrument's printed line names the file ({@code tls-ca=}) and the trust list ({@code
+ * trusted-clients=}). On an external {@code ssl://} broker the simulated devices trust the
  * instrument's own {@code tls.ca}, else the JVM's trust store.
  */
 @NullMarked

@@ -1,10 +1,10 @@
 package io.labloop.simulators;
 
-import io.labloop.settings.SettingsProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.labloop.settings.SettingsProblem;
 import io.labloop.simulators.faults.Fault;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +27,8 @@ class SimulationSettingsTest {
   @Test
   void theTestLabIsReadAsWritten() {
     Map<String, Object> tree = lab();
-    TestLabs.section(tree, "simulation").put("faults", Map.of("spectrometer", Map.of("timeout-rate", 0.02, "garbage-rate", 0.01)));
+    TestLabs.section(tree, "simulation")
+        .put("faults", Map.of("spectrometer", Map.of("timeout-rate", 0.02, "garbage-rate", 0.01)));
     assertEquals(List.of(), SimulationSettings.check(tree));
     SimulationSettings s = SimulationSettings.from(tree);
     assertEquals(7, s.seed());
@@ -57,7 +58,8 @@ class SimulationSettingsTest {
   @Test
   void noiseForAnOutputTheInstrumentDoesNotMeasure() {
     Map<String, Object> tree = lab();
-    TestLabs.section(tree, "simulation", "instruments", "spectrometer").put("noise", Map.of("peek", 0.5));
+    TestLabs.section(tree, "simulation", "instruments", "spectrometer")
+        .put("noise", Map.of("peek", 0.5));
     SettingsProblem p = only(tree);
     assertEquals(List.of("simulation", "instruments", "spectrometer", "noise", "peek"), p.path());
     assertTrue(p.message().contains("did you mean 'peak'"), p.message());
@@ -66,7 +68,8 @@ class SimulationSettingsTest {
   @Test
   void measuresMustBeWorldOutputs() {
     Map<String, Object> tree = lab();
-    TestLabs.section(tree, "simulation", "instruments", "xrd").put("measures", List.of("crystalinity"));
+    TestLabs.section(tree, "simulation", "instruments", "xrd")
+        .put("measures", List.of("crystalinity"));
     TestLabs.section(tree, "simulation", "instruments", "xrd").remove("noise");
     SettingsProblem p = only(tree);
     assertEquals(List.of("simulation", "instruments", "xrd", "measures", 0), p.path());
@@ -78,7 +81,8 @@ class SimulationSettingsTest {
     Map<String, Object> tree = lab();
     TestLabs.section(tree, "simulation").put("faults", Map.of("xrd", Map.of("timeout-rate", 1.5)));
     assertEquals(List.of("simulation", "faults", "xrd", "timeout-rate"), only(tree).path());
-    TestLabs.section(tree, "simulation").put("faults", Map.of("xrd", Map.of("timeout-rate", 0.6, "refuse-rate", 0.6)));
+    TestLabs.section(tree, "simulation")
+        .put("faults", Map.of("xrd", Map.of("timeout-rate", 0.6, "refuse-rate", 0.6)));
     assertTrue(only(tree).message().contains("add up to"));
     TestLabs.section(tree, "simulation").put("faults", Map.of("xrd", Map.of("explode-rate", 0.1)));
     assertEquals(List.of("simulation", "faults", "xrd", "explode-rate"), only(tree).path());
@@ -87,7 +91,8 @@ class SimulationSettingsTest {
   @Test
   void anInstrumentMustExistInTheLab() {
     Map<String, Object> tree = lab();
-    TestLabs.section(tree, "simulation", "instruments").put("spectrometr", Map.of("role", "measurer", "measures", List.of("peak")));
+    TestLabs.section(tree, "simulation", "instruments")
+        .put("spectrometr", Map.of("role", "measurer", "measures", List.of("peak")));
     SettingsProblem p = only(tree);
     assertEquals(List.of("simulation", "instruments", "spectrometr"), p.path());
     assertTrue(p.message().contains("did you mean 'spectrometer'"), p.message());
@@ -98,15 +103,25 @@ class SimulationSettingsTest {
     Map<String, Object> tree = lab();
     Map<String, Object> sim = TestLabs.section(tree, "simulation");
     sim.put("world", Map.of("model", "gold-nanorods"));
-    assertEquals(List.of("simulation", "world", "model"), SimulationSettings.check(tree).get(0).path());
+    assertEquals(
+        List.of("simulation", "world", "model"), SimulationSettings.check(tree).get(0).path());
     sim.put("world", Map.of("expression", Map.of("peak", "3 * (x +")));
-    assertEquals(List.of("simulation", "world", "expression", "peak"), SimulationSettings.check(tree).get(0).path());
+    assertEquals(
+        List.of("simulation", "world", "expression", "peak"),
+        SimulationSettings.check(tree).get(0).path());
     sim.put("world", Map.of("function", "branin", "dataset", "runs.csv"));
     assertTrue(SimulationSettings.check(tree).get(0).message().contains("only one of"));
     sim.put("world", Map.of("dataset", "runs.csv", "inputs", List.of("t")));
-    assertEquals(List.of("simulation", "world", "outputs"), SimulationSettings.check(tree).get(0).path());
+    assertEquals(
+        List.of("simulation", "world", "outputs"), SimulationSettings.check(tree).get(0).path());
     sim.put("world", Map.of("function", "hartmann6"));
-    sim.put("instruments", Map.of("robot", Map.of("role", "synthesizer"), "spectrometer", Map.of("role", "measurer", "measures", List.of("y"))));
+    sim.put(
+        "instruments",
+        Map.of(
+            "robot",
+            Map.of("role", "synthesizer"),
+            "spectrometer",
+            Map.of("role", "measurer", "measures", List.of("y"))));
     assertEquals(List.of(), SimulationSettings.check(tree));
   }
 
@@ -131,16 +146,22 @@ class SimulationSettingsTest {
     TestLabs.section(tree, "simulation").put("trust-clients", "trust-list");
     SettingsProblem noEffect = only(tree);
     assertEquals(List.of("simulation", "trust-clients"), noEffect.path());
-    assertTrue(noEffect.message().contains("no simulated OPC UA instrument has a security policy"), noEffect.message());
+    assertTrue(
+        noEffect.message().contains("no simulated OPC UA instrument has a security policy"),
+        noEffect.message());
 
-    TestLabs.section(tree, "instruments", "robot").put("security", Map.of("policy", "Aes128_Sha256_RsaOaep"));
+    TestLabs.section(tree, "instruments", "robot")
+        .put("security", Map.of("policy", "Aes128_Sha256_RsaOaep"));
     assertEquals(List.of(), SimulationSettings.check(tree));
-    assertEquals(SimulationSettings.ClientTrust.TRUST_LIST, SimulationSettings.from(tree).trustClients());
+    assertEquals(
+        SimulationSettings.ClientTrust.TRUST_LIST, SimulationSettings.from(tree).trustClients());
 
     TestLabs.section(tree, "simulation").put("trust-clients", "some");
     SettingsProblem bad = only(tree);
     assertEquals(List.of("simulation", "trust-clients"), bad.path());
-    assertEquals("trust-clients must be 'all' (the OPC UA servers accept every client certificate) or 'trust-list'"
-        + " (only those in the work folder's pki/trusted/certs), got 'some'", bad.message());
+    assertEquals(
+        "trust-clients must be 'all' (the OPC UA servers accept every client certificate) or 'trust-list'"
+            + " (only those in the work folder's pki/trusted/certs), got 'some'",
+        bad.message());
   }
 }

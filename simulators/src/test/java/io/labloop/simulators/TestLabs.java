@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** The test lab file, cut down to some instruments, on free ports and a pty link under a temp folder. */
+/**
+ * The test lab file, cut down to some instruments, on free ports and a pty link under a temp
+ * folder.
+ */
 public final class TestLabs {
 
   private TestLabs() {}
@@ -15,7 +18,8 @@ public final class TestLabs {
   @SuppressWarnings("unchecked")
   public static Map<String, Object> tree(Path folder, String... keep) {
     Map<String, Object> tree;
-    try (InputStream in = TestLabs.class.getClassLoader().getResourceAsStream("labs/test-lab.yaml")) {
+    try (InputStream in =
+        TestLabs.class.getClassLoader().getResourceAsStream("labs/test-lab.yaml")) {
       tree = VirtualLab.readYaml(in, "test-lab.yaml");
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -32,9 +32,15 @@ import org.junit.jupiter.api.io.TempDir;
 class VirtualLabIT {
 
   private static final String[][] CONDITIONS = {
-      {"110", "20", "0.9", "ethylene-glycol"}, {"160", "8", "0.4", "water"}, {"70", "45", "1.5", "ethanol"}};
+    {"110", "20", "0.9", "ethylene-glycol"},
+    {"160", "8", "0.4", "water"},
+    {"70", "45", "1.5", "ethanol"}
+  };
 
-  /** A Milo client calling Synthesize, and a serial port asking MEAS, as two third-party programs would. */
+  /**
+   * A Milo client calling Synthesize, and a serial port asking MEAS, as two third-party programs
+   * would.
+   */
   private static final class Clients implements AutoCloseable {
     final OpcUaClient opcua;
     final SerialPort serial;
@@ -48,9 +54,16 @@ class VirtualLabIT {
     }
 
     CallMethodResult synthesize(String... c) throws Exception {
-      Variant[] args = {new Variant(Double.parseDouble(c[0])), new Variant(Double.parseDouble(c[1])),
-          new Variant(Double.parseDouble(c[2])), new Variant(c[3])};
-      return opcua.call(List.of(new CallMethodRequest(NodeId.parse("ns=2;s=Robot"), NodeId.parse("ns=2;s=Robot.Synthesize"), args)))
+      Variant[] args = {
+        new Variant(Double.parseDouble(c[0])),
+        new Variant(Double.parseDouble(c[1])),
+        new Variant(Double.parseDouble(c[2])),
+        new Variant(c[3])
+      };
+      return opcua.call(
+              List.of(
+                  new CallMethodRequest(
+                      NodeId.parse("ns=2;s=Robot"), NodeId.parse("ns=2;s=Robot.Synthesize"), args)))
           .getResults()[0];
     }
 
@@ -92,7 +105,8 @@ class VirtualLabIT {
     Map<String, Object> tree = TestLabs.tree(dir, "robot", "spectrometer");
     TestLabs.section(tree, "simulation").put("seed", seed);
     List<String> readings = new ArrayList<>();
-    try (VirtualLab lab = VirtualLab.start(tree, dir, dir.resolve("work")); Clients c = new Clients(lab)) {
+    try (VirtualLab lab = VirtualLab.start(tree, dir, dir.resolve("work"));
+        Clients c = new Clients(lab)) {
       for (String[] conditions : CONDITIONS) {
         String id = c.sampleOf(conditions);
         readings.add(c.ask("MEAS " + id));
@@ -117,15 +131,20 @@ class VirtualLabIT {
   }
 
   @Test
-  void measurementsFollowTheWorldModelWithinNoiseAndAchievedConditions(@TempDir Path dir) throws Exception {
+  void measurementsFollowTheWorldModelWithinNoiseAndAchievedConditions(@TempDir Path dir)
+      throws Exception {
     Map<String, Object> tree = TestLabs.tree(dir, "robot", "spectrometer");
-    try (VirtualLab lab = VirtualLab.start(tree, dir, dir.resolve("work")); Clients c = new Clients(lab)) {
+    try (VirtualLab lab = VirtualLab.start(tree, dir, dir.resolve("work"));
+        Clients c = new Clients(lab)) {
       for (String[] conditions : CONDITIONS) {
         CallMethodResult made = c.synthesize(conditions);
         String id = (String) made.getOutputArguments()[0].getValue();
         double achieved = (Double) made.getOutputArguments()[1].getValue();
         var sample = lab.world().sample(id).orElseThrow();
-        assertEquals(achieved, ((Number) sample.conditions().get("temperature")).doubleValue(), 1e-9,
+        assertEquals(
+            achieved,
+            ((Number) sample.conditions().get("temperature")).doubleValue(),
+            1e-9,
             "the world made the sample at the achieved temperature, which the robot reports");
         String[] reply = c.ask("MEAS " + id).split("[ =]");
         assertEquals(sample.truth().get("peak"), Double.parseDouble(reply[2]), 5 * 0.5);
@@ -138,8 +157,10 @@ class VirtualLabIT {
   void durationsScaleAndAbortEndsAnOperation(@TempDir Path dir) throws Exception {
     Map<String, Object> tree = TestLabs.tree(dir, "robot", "spectrometer");
     TestLabs.section(tree, "simulation").put("time-scale", 0.001); // robot 30m -> 1.8 s
-    TestLabs.section(tree, "simulation", "instruments", "spectrometer").put("duration", "10m"); // -> 0.6 s
-    try (VirtualLab lab = VirtualLab.start(tree, dir, dir.resolve("work")); Clients c = new Clients(lab)) {
+    TestLabs.section(tree, "simulation", "instruments", "spectrometer")
+        .put("duration", "10m"); // -> 0.6 s
+    try (VirtualLab lab = VirtualLab.start(tree, dir, dir.resolve("work"));
+        Clients c = new Clients(lab)) {
       long start = System.nanoTime();
       String id = c.sampleOf(CONDITIONS[0]);
       double seconds = (System.nanoTime() - start) / 1e9;
@@ -153,11 +174,15 @@ class VirtualLabIT {
       // Abort ends a running measurement early; the instrument says so and is idle again.
       byte[] meas = ("MEAS " + id + "\n").getBytes(StandardCharsets.US_ASCII);
       c.serial.writeBytes(meas, meas.length);
-      await().atMost(Duration.ofSeconds(5)).until(() -> "Busy".equals(lab.variable("spectrometer", "State")));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> "Busy".equals(lab.variable("spectrometer", "State")));
       // Two replies, in either order: the abort's own OK and the measurement's error.
       String first = c.ask("ABORT");
       String second = c.readLine();
-      assertEquals(java.util.Set.of("OK", "ERR aborted before it finished"), java.util.Set.of(first, second));
+      assertEquals(
+          java.util.Set.of("OK", "ERR aborted before it finished"),
+          java.util.Set.of(first, second));
       assertEquals("OK state=Idle", c.ask("STAT?"));
     }
   }
@@ -165,8 +190,10 @@ class VirtualLabIT {
   @Test
   void faultRatesFromTheLabFileApply(@TempDir Path dir) throws Exception {
     Map<String, Object> tree = TestLabs.tree(dir, "robot", "spectrometer");
-    TestLabs.section(tree, "simulation").put("faults", Map.of("spectrometer", Map.of("refuse-rate", 0.5)));
-    try (VirtualLab lab = VirtualLab.start(tree, dir, dir.resolve("work")); Clients c = new Clients(lab)) {
+    TestLabs.section(tree, "simulation")
+        .put("faults", Map.of("spectrometer", Map.of("refuse-rate", 0.5)));
+    try (VirtualLab lab = VirtualLab.start(tree, dir, dir.resolve("work"));
+        Clients c = new Clients(lab)) {
       String id = c.sampleOf(CONDITIONS[0]);
       int refused = 0;
       for (int i = 0; i < 40; i++) {
@@ -186,19 +213,26 @@ class VirtualLabIT {
   void theJournalAndTheSamplesOutliveTheProcess(@TempDir Path dir) throws Exception {
     Map<String, Object> tree = TestLabs.tree(dir, "robot", "spectrometer");
     String id;
-    try (VirtualLab lab = VirtualLab.start(tree, dir, dir.resolve("work")); Clients c = new Clients(lab)) {
+    try (VirtualLab lab = VirtualLab.start(tree, dir, dir.resolve("work"));
+        Clients c = new Clients(lab)) {
       id = c.sampleOf(CONDITIONS[1]);
       assertEquals(1, lab.received("robot", "synthesize"));
     }
-    try (VirtualLab lab = VirtualLab.start(tree, dir, dir.resolve("work")); Clients c = new Clients(lab)) {
+    try (VirtualLab lab = VirtualLab.start(tree, dir, dir.resolve("work"));
+        Clients c = new Clients(lab)) {
       assertEquals(1, lab.received("robot", "synthesize"), "counted from the journal file");
-      assertTrue(c.ask("MEAS " + id).startsWith("OK peak="), "the sample made before the restart is still there");
+      assertTrue(
+          c.ask("MEAS " + id).startsWith("OK peak="),
+          "the sample made before the restart is still there");
       String next = c.sampleOf(CONDITIONS[2]);
       assertNotEquals(id, next, "sample ids are never reused");
       List<ReceivedCommand> measured = lab.journal("spectrometer");
       assertEquals(id, measured.get(0).arguments().get("sampleId"));
-      assertFalse(Files.exists(dir.resolve("uvvis")) && !Files.isSymbolicLink(dir.resolve("uvvis")));
+      assertFalse(
+          Files.exists(dir.resolve("uvvis")) && !Files.isSymbolicLink(dir.resolve("uvvis")));
     }
-    assertFalse(Files.exists(dir.resolve("uvvis"), java.nio.file.LinkOption.NOFOLLOW_LINKS), "the pty link is removed");
+    assertFalse(
+        Files.exists(dir.resolve("uvvis"), java.nio.file.LinkOption.NOFOLLOW_LINKS),
+        "the pty link is removed");
   }
 }

@@ -30,16 +30,15 @@ import org.slf4j.LoggerFactory;
 /**
  * One MQTT 5 connection shared by every instrument on the same broker (client id, user).
  *
- * <p>Request/response: each request gets fresh correlation data and a pending future keyed by
- * it; every incoming message goes through the single {@link MqttCallback} and completes the
- * future with the same correlation data. A future that completes any other way (timeout,
- * disconnect) removes itself from the pending map, so a reply that arrives later finds
- * nothing and is dropped with a warning instead of being taken for the answer to a newer
- * request.
+ * <p>Request/response: each request gets fresh correlation data and a pending future keyed by it;
+ * every incoming message goes through the single {@link MqttCallback} and completes the future with
+ * the same correlation data. A future that completes any other way (timeout, disconnect) removes
+ * itself from the pending map, so a reply that arrives later finds nothing and is dropped with a
+ * warning instead of being taken for the answer to a newer request.
  *
- * <p>Connection: Paho reconnects by itself once the first connection has succeeded; before
- * that, each {@link #connect()} makes one attempt. After every (re)connect the bridge
- * re-subscribes to all response topics on its own thread (see the package comment for why).
+ * <p>Connection: Paho reconnects by itself once the first connection has succeeded; before that,
+ * each {@link #connect()} makes one attempt. After every (re)connect the bridge re-subscribes to
+ * all response topics on its own thread (see the package comment for why).
  */
 final class MqttBridge implements AutoCloseable {
 
@@ -66,13 +65,17 @@ final class MqttBridge implements AutoCloseable {
     ConnectFailure(String message, InstrumentStatus.ReasonKind kind, Throwable cause) {
       super(message, cause);
       this.kind = kind;
-      this.permanent = kind != InstrumentStatus.ReasonKind.BRIDGE_DOWN && kind != InstrumentStatus.ReasonKind.COMMUNICATION;
+      this.permanent =
+          kind != InstrumentStatus.ReasonKind.BRIDGE_DOWN
+              && kind != InstrumentStatus.ReasonKind.COMMUNICATION;
     }
   }
 
   private final MqttSettings settings;
+
   /** For an ssl:// broker: the trust check and its last refusal; null for tcp://. */
   private final BrokerTrust trust;
+
   private final String clientId;
   private final MqttAsyncClient client;
   private final Set<String> responseTopics = ConcurrentHashMap.newKeySet();
@@ -82,24 +85,32 @@ final class MqttBridge implements AutoCloseable {
   private final Object connectLock = new Object();
   private CompletableFuture<Void> connecting;
   private volatile boolean everConnected;
+
   /** Why the last attempt failed, until one succeeds: told to requests made meanwhile. */
   private volatile ConnectFailure lastFailure;
+
   private volatile boolean subscribed;
   private volatile boolean closed;
 
   /**
-   * @param folder where this connection keeps files (a refused broker certificate, under
-   *     {@code untrusted/})
+   * @param folder where this connection keeps files (a refused broker certificate, under {@code
+   *     untrusted/})
    */
   MqttBridge(MqttSettings settings, java.nio.file.Path folder) {
     this.settings = settings;
-    this.trust = settings.broker().startsWith("ssl://") ? new BrokerTrust(settings.broker(), settings.caFile(), folder) : null;
-    this.clientId = settings.clientId().orElse("labloop-" + UUID.randomUUID().toString().substring(0, 8));
-    this.subscriber = Executors.newSingleThreadExecutor(Threads.daemon("mqtt-subscribe-" + clientId));
+    this.trust =
+        settings.broker().startsWith("ssl://")
+            ? new BrokerTrust(settings.broker(), settings.caFile(), folder)
+            : null;
+    this.clientId =
+        settings.clientId().orElse("labloop-" + UUID.randomUUID().toString().substring(0, 8));
+    this.subscriber =
+        Executors.newSingleThreadExecutor(Threads.daemon("mqtt-subscribe-" + clientId));
     try {
       client = new MqttAsyncClient(settings.broker(), clientId, new MemoryPersistence());
     } catch (MqttException e) {
-      throw new IllegalArgumentException("cannot use broker '" + settings.broker() + "': " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot use broker '" + settings.broker() + "': " + e.getMessage(), e);
     }
     client.setCallback(new Callback());
   }
@@ -135,15 +146,16 @@ final class MqttBridge implements AutoCloseable {
       if (everConnected) {
         // Paho's automatic reconnect owns the connection from now on; wait for it to come back.
         CompletableFuture<Void> next = new CompletableFuture<>();
-        Listener once = new Listener() {
-          @Override
-          public void online() {
-            next.complete(null);
-          }
+        Listener once =
+            new Listener() {
+              @Override
+              public void online() {
+                next.complete(null);
+              }
 
-          @Override
-          public void offline(InstrumentStatus.ReasonKind kind, String reason) {}
-        };
+              @Override
+              public void offline(InstrumentStatus.ReasonKind kind, String reason) {}
+            };
         listeners.add(once);
         next.whenComplete((v, e) -> listeners.remove(once));
         if (isReady()) next.complete(null);
@@ -153,32 +165,44 @@ final class MqttBridge implements AutoCloseable {
       connecting = attempt;
       if (trust != null) trust.forget();
       try {
-        client.connect(options(), null, new org.eclipse.paho.mqttv5.client.MqttActionListener() {
-          @Override
-          public void onSuccess(IMqttToken token) {
-            everConnected = true;
-            lastFailure = null;
-            subscriber.execute(() -> {
-              subscribeAll();
-              if (subscribed) attempt.complete(null);
-              else attempt.completeExceptionally(new java.io.IOException("connected to " + settings.broker()
-                  + " but could not subscribe to the response topics " + responseTopics));
-            });
-          }
+        client.connect(
+            options(),
+            null,
+            new org.eclipse.paho.mqttv5.client.MqttActionListener() {
+              @Override
+              public void onSuccess(IMqttToken token) {
+                everConnected = true;
+                lastFailure = null;
+                subscriber.execute(
+                    () -> {
+                      subscribeAll();
+                      if (subscribed) attempt.complete(null);
+                      else
+                        attempt.completeExceptionally(
+                            new java.io.IOException(
+                                "connected to "
+                                    + settings.broker()
+                                    + " but could not subscribe to the response topics "
+                                    + responseTopics));
+                    });
+              }
 
-          @Override
-          public void onFailure(IMqttToken token, Throwable e) {
-            ConnectFailure failure = classify(e);
-            lastFailure = failure;
-            listeners.forEach(l -> {
-              if (failure.permanent) l.error(failure.kind, failure.getMessage());
-              else l.offline(failure.kind, failure.getMessage());
+              @Override
+              public void onFailure(IMqttToken token, Throwable e) {
+                ConnectFailure failure = classify(e);
+                lastFailure = failure;
+                listeners.forEach(
+                    l -> {
+                      if (failure.permanent) l.error(failure.kind, failure.getMessage());
+                      else l.offline(failure.kind, failure.getMessage());
+                    });
+                attempt.completeExceptionally(failure);
+              }
             });
-            attempt.completeExceptionally(failure);
-          }
-        });
       } catch (MqttException e) {
-        attempt.completeExceptionally(new java.io.IOException("cannot connect to broker " + settings.broker() + ": " + describe(e), e));
+        attempt.completeExceptionally(
+            new java.io.IOException(
+                "cannot connect to broker " + settings.broker() + ": " + describe(e), e));
       } catch (java.io.IOException e) {
         attempt.completeExceptionally(e);
       }
@@ -194,8 +218,13 @@ final class MqttBridge implements AutoCloseable {
     CompletableFuture<byte[]> reply = new CompletableFuture<>();
     if (!client.isConnected()) {
       ConnectFailure last = lastFailure;
-      reply.completeExceptionally(new java.io.IOException("not connected to broker " + settings.broker()
-          + (everConnected ? " (reconnecting)" : last != null ? ": " + last.getMessage() : "")));
+      reply.completeExceptionally(
+          new java.io.IOException(
+              "not connected to broker "
+                  + settings.broker()
+                  + (everConnected
+                      ? " (reconnecting)"
+                      : last != null ? ": " + last.getMessage() : "")));
       if (!everConnected) connect();
       return reply;
     }
@@ -210,17 +239,24 @@ final class MqttBridge implements AutoCloseable {
     props.setCorrelationData(correlation);
     message.setProperties(props);
     try {
-      client.publish(topic, message, null, new org.eclipse.paho.mqttv5.client.MqttActionListener() {
-        @Override
-        public void onSuccess(IMqttToken token) {}
+      client.publish(
+          topic,
+          message,
+          null,
+          new org.eclipse.paho.mqttv5.client.MqttActionListener() {
+            @Override
+            public void onSuccess(IMqttToken token) {}
 
-        @Override
-        public void onFailure(IMqttToken token, Throwable e) {
-          reply.completeExceptionally(new java.io.IOException("publishing to '" + topic + "' failed: " + describe(e), e));
-        }
-      });
+            @Override
+            public void onFailure(IMqttToken token, Throwable e) {
+              reply.completeExceptionally(
+                  new java.io.IOException(
+                      "publishing to '" + topic + "' failed: " + describe(e), e));
+            }
+          });
     } catch (MqttException e) {
-      reply.completeExceptionally(new java.io.IOException("publishing to '" + topic + "' failed: " + describe(e), e));
+      reply.completeExceptionally(
+          new java.io.IOException("publishing to '" + topic + "' failed: " + describe(e), e));
     }
     return reply;
   }
@@ -244,11 +280,20 @@ final class MqttBridge implements AutoCloseable {
     return o;
   }
 
-  /** A refused broker certificate is for the engineer to settle; anything else may pass (broker down, network). */
+  /**
+   * A refused broker certificate is for the engineer to settle; anything else may pass (broker
+   * down, network).
+   */
   private ConnectFailure classify(Throwable e) {
-    java.util.Optional<String> refusal = trust == null ? java.util.Optional.empty() : trust.lastRefusal();
-    if (refusal.isPresent()) return new ConnectFailure(refusal.get(), InstrumentStatus.ReasonKind.UNTRUSTED_CERTIFICATE, e);
-    return new ConnectFailure("cannot connect to broker " + settings.broker() + ": " + describe(e), InstrumentStatus.ReasonKind.BRIDGE_DOWN, e);
+    java.util.Optional<String> refusal =
+        trust == null ? java.util.Optional.empty() : trust.lastRefusal();
+    if (refusal.isPresent())
+      return new ConnectFailure(
+          refusal.get(), InstrumentStatus.ReasonKind.UNTRUSTED_CERTIFICATE, e);
+    return new ConnectFailure(
+        "cannot connect to broker " + settings.broker() + ": " + describe(e),
+        InstrumentStatus.ReasonKind.BRIDGE_DOWN,
+        e);
   }
 
   /** Runs on {@link #subscriber}, never on a Paho callback thread. */
@@ -256,7 +301,10 @@ final class MqttBridge implements AutoCloseable {
     if (responseTopics.isEmpty() || !client.isConnected()) {
       subscribed = client.isConnected();
     } else {
-      MqttSubscription[] subs = responseTopics.stream().map(t -> new MqttSubscription(t, QOS)).toArray(MqttSubscription[]::new);
+      MqttSubscription[] subs =
+          responseTopics.stream()
+              .map(t -> new MqttSubscription(t, QOS))
+              .toArray(MqttSubscription[]::new);
       try {
         // The array form without listeners: messages arrive through the callback.
         client.subscribe(subs).waitForCompletion(10_000);
@@ -264,7 +312,8 @@ final class MqttBridge implements AutoCloseable {
         log.debug("subscribed to {} on {}", responseTopics, settings.broker());
       } catch (MqttException e) {
         subscribed = false;
-        log.warn("could not subscribe to {} on {}: {}", responseTopics, settings.broker(), describe(e));
+        log.warn(
+            "could not subscribe to {} on {}: {}", responseTopics, settings.broker(), describe(e));
       }
     }
     if (subscribed) listeners.forEach(Listener::online);
@@ -273,7 +322,9 @@ final class MqttBridge implements AutoCloseable {
   private final class Callback implements MqttCallback {
     @Override
     public void disconnected(MqttDisconnectResponse response) {
-      lost("the broker closed the connection" + (response.getReasonString() == null ? "" : ": " + response.getReasonString()));
+      lost(
+          "the broker closed the connection"
+              + (response.getReasonString() == null ? "" : ": " + response.getReasonString()));
     }
 
     @Override
@@ -283,11 +334,15 @@ final class MqttBridge implements AutoCloseable {
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
-      byte[] correlation = message.getProperties() == null ? null : message.getProperties().getCorrelationData();
-      CompletableFuture<byte[]> reply = correlation == null ? null : pending.remove(HexFormat.of().formatHex(correlation));
+      byte[] correlation =
+          message.getProperties() == null ? null : message.getProperties().getCorrelationData();
+      CompletableFuture<byte[]> reply =
+          correlation == null ? null : pending.remove(HexFormat.of().formatHex(correlation));
       if (reply == null) {
-        log.warn("dropped a message on '{}' that answers no waiting request (its request timed out, or it is not a reply): {}",
-            topic, abbreviate(message.getPayload()));
+        log.warn(
+            "dropped a message on '{}' that answers no waiting request (its request timed out, or it is not a reply): {}",
+            topic,
+            abbreviate(message.getPayload()));
         return;
       }
       reply.complete(message.getPayload());
@@ -313,16 +368,26 @@ final class MqttBridge implements AutoCloseable {
     if (closed) return;
     log.warn("lost connection to {}: {}", settings.broker(), reason);
     listeners.forEach(l -> l.offline(InstrumentStatus.ReasonKind.BRIDGE_DOWN, reason));
-    // Requests in flight will not be answered on this connection: fail them now rather than at their timeout.
-    pending.values().forEach(f -> f.completeExceptionally(new java.io.IOException("lost connection to "
-        + settings.broker() + " while waiting for the reply: " + reason)));
+    // Requests in flight will not be answered on this connection: fail them now rather than at
+    // their timeout.
+    pending
+        .values()
+        .forEach(
+            f ->
+                f.completeExceptionally(
+                    new java.io.IOException(
+                        "lost connection to "
+                            + settings.broker()
+                            + " while waiting for the reply: "
+                            + reason)));
   }
 
   private static String describe(Throwable e) {
     if (e instanceof MqttException m) {
       String msg = m.getMessage();
       Throwable cause = m.getCause();
-      return (msg == null ? "reason code " + m.getReasonCode() : msg) + (cause == null ? "" : " (" + cause.getMessage() + ")");
+      return (msg == null ? "reason code " + m.getReasonCode() : msg)
+          + (cause == null ? "" : " (" + cause.getMessage() + ")");
     }
     return String.valueOf(e.getMessage());
   }
@@ -333,7 +398,10 @@ final class MqttBridge implements AutoCloseable {
   }
 
   private static byte[] uuidBytes(UUID id) {
-    return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits()).array();
+    return ByteBuffer.allocate(16)
+        .putLong(id.getMostSignificantBits())
+        .putLong(id.getLeastSignificantBits())
+        .array();
   }
 
   @Override

@@ -4,8 +4,8 @@ import io.labloop.drivers.Bridges;
 import io.labloop.drivers.DriverFactory;
 import io.labloop.drivers.Instrument;
 import io.labloop.drivers.InstrumentSpec;
-import io.labloop.settings.SettingsProblem;
 import io.labloop.settings.Section;
+import io.labloop.settings.SettingsProblem;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,7 +28,8 @@ public final class MqttDriverFactory implements DriverFactory {
   public Instrument create(InstrumentSpec spec, Bridges bridges) {
     List<SettingsProblem> problems = new ArrayList<>();
     MqttSettings settings = MqttSettings.read(Section.of(spec.section(), problems));
-    if (!problems.isEmpty()) throw new IllegalArgumentException("instrument '" + spec.name() + "': " + problems);
+    if (!problems.isEmpty())
+      throw new IllegalArgumentException("instrument '" + spec.name() + "': " + problems);
     return new MqttInstrument(spec.name(), settings, bridges, spec.dataDir());
   }
 }

@@ -26,25 +26,42 @@ final class MqttReplies {
     try {
       tree = JSON.readValue(bytes, Object.class);
     } catch (java.io.IOException e) {
-      throw new InstrumentError.BadReply(name, cmd.name(), "the reply is not JSON: '" + abbreviate(text) + "'");
+      throw new InstrumentError.BadReply(
+          name, cmd.name(), "the reply is not JSON: '" + abbreviate(text) + "'");
     }
     if (!(tree instanceof Map<?, ?> root)) {
-      throw new InstrumentError.BadReply(name, cmd.name(), "the reply is not a JSON object: '" + abbreviate(text) + "'");
+      throw new InstrumentError.BadReply(
+          name, cmd.name(), "the reply is not a JSON object: '" + abbreviate(text) + "'");
     }
     Object error = root.get(cmd.errorField());
     if (error != null && !Boolean.FALSE.equals(error) && !"".equals(error)) {
-      throw new InstrumentError.Refused(name, cmd.name(), "the instrument answered " + cmd.errorField() + ": " + error);
+      throw new InstrumentError.Refused(
+          name, cmd.name(), "the instrument answered " + cmd.errorField() + ": " + error);
     }
     Map<String, Object> outputs = new LinkedHashMap<>();
     for (Output out : cmd.outputs()) {
       Object v = at(root, out.path());
       if (v == null) {
-        throw new InstrumentError.BadReply(name, cmd.name(), "the reply has no field '" + String.join(".", out.path())
-            + "' for output '" + out.name() + "': '" + abbreviate(text) + "'");
+        throw new InstrumentError.BadReply(
+            name,
+            cmd.name(),
+            "the reply has no field '"
+                + String.join(".", out.path())
+                + "' for output '"
+                + out.name()
+                + "': '"
+                + abbreviate(text)
+                + "'");
       }
       if (v instanceof Map || v instanceof List) {
-        throw new InstrumentError.BadReply(name, cmd.name(), "field '" + String.join(".", out.path())
-            + "' is not a single value: '" + abbreviate(text) + "'");
+        throw new InstrumentError.BadReply(
+            name,
+            cmd.name(),
+            "field '"
+                + String.join(".", out.path())
+                + "' is not a single value: '"
+                + abbreviate(text)
+                + "'");
       }
       Object value = Values.normalise(v);
       // JSON integers are still measurements: report numbers as Double, like every other driver.
@@ -65,5 +82,4 @@ final class MqttReplies {
   private static String abbreviate(String s) {
     return s.length() <= 120 ? s : s.substring(0, 117) + "...";
   }
-
 }

@@ -6,10 +6,10 @@ import java.net.Socket;
 import javax.net.SocketFactory;
 
 /**
- * Plain TCP sockets with Nagle's algorithm off. A request/response exchange over MQTT is a
- * string of small packets (PUBLISH, then PUBACK for the reply): with Nagle on, the next request
- * waits for the peer's delayed ACK of the previous PUBACK, which adds about 40 ms to a round
- * trip on Linux. Paho leaves Nagle on.
+ * Plain TCP sockets with Nagle's algorithm off. A request/response exchange over MQTT is a string
+ * of small packets (PUBLISH, then PUBACK for the reply): with Nagle on, the next request waits for
+ * the peer's delayed ACK of the previous PUBACK, which adds about 40 ms to a round trip on Linux.
+ * Paho leaves Nagle on.
  */
 final class NoDelaySocketFactory extends SocketFactory {
 
@@ -31,7 +31,8 @@ final class NoDelaySocketFactory extends SocketFactory {
   }
 
   @Override
-  public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+  public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
+      throws IOException {
     return noDelay(plain.createSocket(host, port, localHost, localPort));
   }
 
@@ -41,7 +42,8 @@ final class NoDelaySocketFactory extends SocketFactory {
   }
 
   @Override
-  public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+  public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+      throws IOException {
     return noDelay(plain.createSocket(address, port, localAddress, localPort));
   }
 }

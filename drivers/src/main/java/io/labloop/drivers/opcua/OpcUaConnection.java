@@ -1,5 +1,7 @@
 package io.labloop.drivers.opcua;
 
+import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
+
 import io.labloop.common.Threads;
 import io.labloop.drivers.InstrumentStatus;
 import java.util.List;
@@ -26,16 +28,14 @@ import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
-
 /**
  * One OPC UA session shared by the instruments on one server (same endpoint, security, user).
  *
  * <p>The first {@link #client()} discovers the endpoints, picks the one with the configured
- * security policy and mode, and connects. If that fails, the next call tries again from
- * scratch (re-reading the trust list, so a certificate the engineer just trusted is taken).
- * Once connected, Milo keeps the session alive and reconnects it after a loss by itself; this
- * class only relays session up/down to the instruments' status.
+ * security policy and mode, and connects. If that fails, the next call tries again from scratch
+ * (re-reading the trust list, so a certificate the engineer just trusted is taken). Once connected,
+ * Milo keeps the session alive and reconnects it after a loss by itself; this class only relays
+ * session up/down to the instruments' status.
  */
 final class OpcUaConnection implements AutoCloseable {
 
@@ -47,7 +47,9 @@ final class OpcUaConnection implements AutoCloseable {
 
     void offline(InstrumentStatus.ReasonKind kind, String reason);
 
-    /** Connecting failed for a reason retrying will not fix (untrusted certificate, wrong password). */
+    /**
+     * Connecting failed for a reason retrying will not fix (untrusted certificate, wrong password).
+     */
     void error(InstrumentStatus.ReasonKind kind, String reason);
   }
 
@@ -59,7 +61,9 @@ final class OpcUaConnection implements AutoCloseable {
     ConnectFailure(String message, InstrumentStatus.ReasonKind kind, Throwable cause) {
       super(message, cause);
       this.kind = kind;
-      this.permanent = kind != InstrumentStatus.ReasonKind.BRIDGE_DOWN && kind != InstrumentStatus.ReasonKind.COMMUNICATION;
+      this.permanent =
+          kind != InstrumentStatus.ReasonKind.BRIDGE_DOWN
+              && kind != InstrumentStatus.ReasonKind.COMMUNICATION;
     }
   }
 
@@ -73,9 +77,12 @@ final class OpcUaConnection implements AutoCloseable {
 
   OpcUaConnection(OpcUaSettings settings) {
     this.settings = settings;
-    this.connector = Executors.newSingleThreadExecutor(Threads.daemon("opcua-connect " + settings.endpoint()));
-    // Milo's subscription set-up is blocking; it runs here, never on the caller's or Milo's threads.
-    this.blocking = Executors.newCachedThreadPool(Threads.daemon("opcua-wait " + settings.endpoint()));
+    this.connector =
+        Executors.newSingleThreadExecutor(Threads.daemon("opcua-connect " + settings.endpoint()));
+    // Milo's subscription set-up is blocking; it runs here, never on the caller's or Milo's
+    // threads.
+    this.blocking =
+        Executors.newCachedThreadPool(Threads.daemon("opcua-wait " + settings.endpoint()));
   }
 
   ExecutorService blocking() {
@@ -98,17 +105,20 @@ final class OpcUaConnection implements AutoCloseable {
   /** The connected client; connects on first use and after a failed attempt. */
   synchronized CompletableFuture<OpcUaClient> client() {
     if (client == null || client.isCompletedExceptionally()) {
-      client = CompletableFuture.supplyAsync(() -> {
-        try {
-          return connectNow();
-        } catch (ConnectFailure f) {
-          for (Listener l : listeners) {
-            if (f.permanent) l.error(f.kind, f.getMessage());
-            else l.offline(f.kind, f.getMessage());
-          }
-          throw new CompletionException(f);
-        }
-      }, connector);
+      client =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return connectNow();
+                } catch (ConnectFailure f) {
+                  for (Listener l : listeners) {
+                    if (f.permanent) l.error(f.kind, f.getMessage());
+                    else l.offline(f.kind, f.getMessage());
+                  }
+                  throw new CompletionException(f);
+                }
+              },
+              connector);
     }
     return client;
   }
@@ -121,7 +131,10 @@ final class OpcUaConnection implements AutoCloseable {
       if (!sec.none() || sec.username().isPresent()) validator = OpcUaPki.validator(sec.trustDir());
       if (!sec.none()) identity = OpcUaPki.identity(sec.trustDir());
     } catch (Exception e) {
-      throw new ConnectFailure("cannot prepare the OPC UA certificates in " + sec.trustDir() + ": " + e.getMessage(), InstrumentStatus.ReasonKind.CONFIGURATION, e);
+      throw new ConnectFailure(
+          "cannot prepare the OPC UA certificates in " + sec.trustDir() + ": " + e.getMessage(),
+          InstrumentStatus.ReasonKind.CONFIGURATION,
+          e);
     }
     String wantedPolicy = policy(sec.policy()).getUri();
     MessageSecurityMode wantedMode = MessageSecurityMode.valueOf(sec.mode());
@@ -130,56 +143,98 @@ final class OpcUaConnection implements AutoCloseable {
     OpcUaPki.Identity id = identity;
     OpcUaClient c;
     try {
-      c = OpcUaClient.create(settings.endpoint(), endpoints -> {
-        offered.set(endpoints);
-        return endpoints.stream()
-            .filter(e -> wantedPolicy.equals(e.getSecurityPolicyUri()) && e.getSecurityMode() == wantedMode)
-            .findFirst()
-            // Servers often advertise a host name the client cannot resolve; keep the configured host and port.
-            .map(e -> EndpointUtil.updateUrl(e, EndpointUtil.getHost(settings.endpoint()), EndpointUtil.getPort(settings.endpoint())));
-      }, transport -> {}, cfg -> {
-        cfg.setApplicationName(LocalizedText.english("LabLoop"))
-            .setApplicationUri(OpcUaPki.APPLICATION_URI)
-            .setProductUri("urn:io.labloop")
-            .setRequestTimeout(uint(60_000));
-        if (sec.username().isPresent()) {
-          cfg.setIdentityProvider(new UsernameProvider(sec.username().get(), sec.password().orElse(""), v));
-        } else {
-          cfg.setIdentityProvider(new AnonymousProvider());
-        }
-        if (id != null) {
-          cfg.setKeyPair(id.keyPair()).setCertificate(id.certificate())
-              .setCertificateChain(new java.security.cert.X509Certificate[] {id.certificate()});
-        }
-        if (v != null) cfg.setCertificateValidator(v);
-      });
+      c =
+          OpcUaClient.create(
+              settings.endpoint(),
+              endpoints -> {
+                offered.set(endpoints);
+                return endpoints.stream()
+                    .filter(
+                        e ->
+                            wantedPolicy.equals(e.getSecurityPolicyUri())
+                                && e.getSecurityMode() == wantedMode)
+                    .findFirst()
+                    // Servers often advertise a host name the client cannot resolve; keep the
+                    // configured host and port.
+                    .map(
+                        e ->
+                            EndpointUtil.updateUrl(
+                                e,
+                                EndpointUtil.getHost(settings.endpoint()),
+                                EndpointUtil.getPort(settings.endpoint())));
+              },
+              transport -> {},
+              cfg -> {
+                cfg.setApplicationName(LocalizedText.english("LabLoop"))
+                    .setApplicationUri(OpcUaPki.APPLICATION_URI)
+                    .setProductUri("urn:io.labloop")
+                    .setRequestTimeout(uint(60_000));
+                if (sec.username().isPresent()) {
+                  cfg.setIdentityProvider(
+                      new UsernameProvider(sec.username().get(), sec.password().orElse(""), v));
+                } else {
+                  cfg.setIdentityProvider(new AnonymousProvider());
+                }
+                if (id != null) {
+                  cfg.setKeyPair(id.keyPair())
+                      .setCertificate(id.certificate())
+                      .setCertificateChain(
+                          new java.security.cert.X509Certificate[] {id.certificate()});
+                }
+                if (v != null) cfg.setCertificateValidator(v);
+              });
     } catch (UaException e) {
       if (offered.get() != null) {
-        String available = offered.get().stream()
-            .map(e2 -> SecurityPolicy.fromUriSafe(e2.getSecurityPolicyUri()).map(Enum::name).orElse(e2.getSecurityPolicyUri())
-                + "/" + e2.getSecurityMode())
-            .distinct().collect(Collectors.joining(", "));
-        throw new ConnectFailure("the server at " + settings.endpoint() + " offers no endpoint with security "
-            + sec.policy() + "/" + sec.mode() + " (it offers " + available + ")", InstrumentStatus.ReasonKind.CONFIGURATION, e);
+        String available =
+            offered.get().stream()
+                .map(
+                    e2 ->
+                        SecurityPolicy.fromUriSafe(e2.getSecurityPolicyUri())
+                                .map(Enum::name)
+                                .orElse(e2.getSecurityPolicyUri())
+                            + "/"
+                            + e2.getSecurityMode())
+                .distinct()
+                .collect(Collectors.joining(", "));
+        throw new ConnectFailure(
+            "the server at "
+                + settings.endpoint()
+                + " offers no endpoint with security "
+                + sec.policy()
+                + "/"
+                + sec.mode()
+                + " (it offers "
+                + available
+                + ")",
+            InstrumentStatus.ReasonKind.CONFIGURATION,
+            e);
       }
-      throw new ConnectFailure("cannot reach " + settings.endpoint() + ": " + e.getMessage(), InstrumentStatus.ReasonKind.BRIDGE_DOWN, e);
+      throw new ConnectFailure(
+          "cannot reach " + settings.endpoint() + ": " + e.getMessage(),
+          InstrumentStatus.ReasonKind.BRIDGE_DOWN,
+          e);
     }
-    c.addSessionActivityListener(new SessionActivityListener() {
-      @Override
-      public void onSessionActive(UaSession session) {
-        if (!sessionActive) log.info("OPC UA session to {} active", settings.endpoint());
-        sessionActive = true;
-        listeners.forEach(Listener::online);
-      }
+    c.addSessionActivityListener(
+        new SessionActivityListener() {
+          @Override
+          public void onSessionActive(UaSession session) {
+            if (!sessionActive) log.info("OPC UA session to {} active", settings.endpoint());
+            sessionActive = true;
+            listeners.forEach(Listener::online);
+          }
 
-      @Override
-      public void onSessionInactive(UaSession session) {
-        sessionActive = false;
-        if (closing) return;
-        log.warn("OPC UA session to {} lost; reconnecting", settings.endpoint());
-        listeners.forEach(l -> l.offline(InstrumentStatus.ReasonKind.BRIDGE_DOWN, "session to " + settings.endpoint() + " lost; reconnecting"));
-      }
-    });
+          @Override
+          public void onSessionInactive(UaSession session) {
+            sessionActive = false;
+            if (closing) return;
+            log.warn("OPC UA session to {} lost; reconnecting", settings.endpoint());
+            listeners.forEach(
+                l ->
+                    l.offline(
+                        InstrumentStatus.ReasonKind.BRIDGE_DOWN,
+                        "session to " + settings.endpoint() + " lost; reconnecting"));
+          }
+        });
     try {
       c.connect();
       return c;
@@ -189,28 +244,55 @@ final class OpcUaConnection implements AutoCloseable {
     }
   }
 
-  private ConnectFailure classify(UaException e, OpcUaPki.TrustingValidator validator, OpcUaPki.Identity identity) {
+  private ConnectFailure classify(
+      UaException e, OpcUaPki.TrustingValidator validator, OpcUaPki.Identity identity) {
     StatusCode code = e.getStatusCode();
     Optional<String> refusal = validator == null ? Optional.empty() : validator.lastRefusal();
-    if (refusal.isPresent() && code.isSecurityError()) return new ConnectFailure(refusal.get(), InstrumentStatus.ReasonKind.UNTRUSTED_CERTIFICATE, e);
+    if (refusal.isPresent() && code.isSecurityError())
+      return new ConnectFailure(
+          refusal.get(), InstrumentStatus.ReasonKind.UNTRUSTED_CERTIFICATE, e);
     long v = code.getValue();
-    if (v == StatusCodes.Bad_UserAccessDenied || v == StatusCodes.Bad_IdentityTokenRejected || v == StatusCodes.Bad_IdentityTokenInvalid) {
-      return new ConnectFailure("the server at " + settings.endpoint() + " did not accept user '"
-          + settings.security().username().orElse("anonymous") + "' (" + OpcUaValues.describe(code) + "); check username and password",
-          InstrumentStatus.ReasonKind.CONFIGURATION, e);
+    if (v == StatusCodes.Bad_UserAccessDenied
+        || v == StatusCodes.Bad_IdentityTokenRejected
+        || v == StatusCodes.Bad_IdentityTokenInvalid) {
+      return new ConnectFailure(
+          "the server at "
+              + settings.endpoint()
+              + " did not accept user '"
+              + settings.security().username().orElse("anonymous")
+              + "' ("
+              + OpcUaValues.describe(code)
+              + "); check username and password",
+          InstrumentStatus.ReasonKind.CONFIGURATION,
+          e);
     }
     if (code.isSecurityError()) {
       // We trusted the server, so the refusal is the server's: most often it keeps a trust list
       // that does not hold LabLoop's certificate yet. Name the file to give its administrator
       // (the certificate alone, never the key store) and its thumbprint to check it by.
-      String certificate = identity == null ? "" : " " + OpcUaPki.certificateFile(settings.security().trustDir())
-          + " (SHA-1 " + OpcUaPki.thumbprint(identity.certificate()) + ")";
-      return new ConnectFailure("the server at " + settings.endpoint() + " refused the secure connection ("
-          + OpcUaValues.describe(code) + "): it does not trust LabLoop's client certificate yet. Add" + certificate
-          + " to the server's trusted client certificates (its administrator knows where), then connect again",
-          InstrumentStatus.ReasonKind.UNTRUSTED_CERTIFICATE, e);
+      String certificate =
+          identity == null
+              ? ""
+              : " "
+                  + OpcUaPki.certificateFile(settings.security().trustDir())
+                  + " (SHA-1 "
+                  + OpcUaPki.thumbprint(identity.certificate())
+                  + ")";
+      return new ConnectFailure(
+          "the server at "
+              + settings.endpoint()
+              + " refused the secure connection ("
+              + OpcUaValues.describe(code)
+              + "): it does not trust LabLoop's client certificate yet. Add"
+              + certificate
+              + " to the server's trusted client certificates (its administrator knows where), then connect again",
+          InstrumentStatus.ReasonKind.UNTRUSTED_CERTIFICATE,
+          e);
     }
-    return new ConnectFailure("cannot connect to " + settings.endpoint() + ": " + e.getMessage(), InstrumentStatus.ReasonKind.BRIDGE_DOWN, e);
+    return new ConnectFailure(
+        "cannot connect to " + settings.endpoint() + ": " + e.getMessage(),
+        InstrumentStatus.ReasonKind.BRIDGE_DOWN,
+        e);
   }
 
   private static SecurityPolicy policy(String name) {

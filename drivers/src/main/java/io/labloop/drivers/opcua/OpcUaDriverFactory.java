@@ -4,8 +4,8 @@ import io.labloop.drivers.Bridges;
 import io.labloop.drivers.DriverFactory;
 import io.labloop.drivers.Instrument;
 import io.labloop.drivers.InstrumentSpec;
-import io.labloop.settings.SettingsProblem;
 import io.labloop.settings.Section;
+import io.labloop.settings.SettingsProblem;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,8 +31,10 @@ public final class OpcUaDriverFactory implements DriverFactory {
   @Override
   public Instrument create(InstrumentSpec spec, Bridges bridges) {
     List<SettingsProblem> problems = new ArrayList<>();
-    OpcUaSettings settings = OpcUaSettings.read(Section.of(spec.section(), problems), dataDir(spec));
-    if (!problems.isEmpty()) throw new IllegalArgumentException("instrument '" + spec.name() + "': " + problems);
+    OpcUaSettings settings =
+        OpcUaSettings.read(Section.of(spec.section(), problems), dataDir(spec));
+    if (!problems.isEmpty())
+      throw new IllegalArgumentException("instrument '" + spec.name() + "': " + problems);
     return new OpcUaInstrument(spec.name(), settings, bridges);
   }
 }

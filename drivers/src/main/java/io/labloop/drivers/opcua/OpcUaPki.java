@@ -40,7 +40,8 @@ final class OpcUaPki {
   static final String APPLICATION_URI = "urn:io.labloop:client";
 
   private static final Logger log = LoggerFactory.getLogger(OpcUaPki.class);
-  // The key store protects nothing the file permissions do not: the password only satisfies PKCS#12.
+  // The key store protects nothing the file permissions do not: the password only satisfies
+  // PKCS#12.
   private static final char[] STORE_PASSWORD = "labloop".toCharArray();
   private static final String ALIAS = "labloop-client";
 
@@ -58,17 +59,19 @@ final class OpcUaPki {
       }
       X509Certificate cert = (X509Certificate) store.getCertificate(ALIAS);
       PrivateKey key = (PrivateKey) store.getKey(ALIAS, STORE_PASSWORD);
-      if (!Files.exists(certificateFile(trustDir))) Files.write(certificateFile(trustDir), cert.getEncoded());
+      if (!Files.exists(certificateFile(trustDir)))
+        Files.write(certificateFile(trustDir), cert.getEncoded());
       return new Identity(new KeyPair(cert.getPublicKey(), key), cert);
     }
     Files.createDirectories(trustDir);
     KeyPair pair = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
-    SelfSignedCertificateBuilder builder = new SelfSignedCertificateBuilder(pair)
-        .setCommonName("LabLoop")
-        .setOrganization("LabLoop")
-        .setApplicationUri(APPLICATION_URI)
-        .addDnsName("localhost")
-        .addIpAddress("127.0.0.1");
+    SelfSignedCertificateBuilder builder =
+        new SelfSignedCertificateBuilder(pair)
+            .setCommonName("LabLoop")
+            .setOrganization("LabLoop")
+            .setApplicationUri(APPLICATION_URI)
+            .addDnsName("localhost")
+            .addIpAddress("127.0.0.1");
     try {
       builder.addDnsName(InetAddress.getLocalHost().getHostName());
     } catch (IOException e) {
@@ -81,7 +84,9 @@ final class OpcUaPki {
       store.store(out, STORE_PASSWORD);
     }
     Files.write(certificateFile(trustDir), cert.getEncoded());
-    log.info("created the OPC UA client certificate {} (a server that keeps a trust list must trust {})", file,
+    log.info(
+        "created the OPC UA client certificate {} (a server that keeps a trust list must trust {})",
+        file,
         certificateFile(trustDir));
     return new Identity(pair, cert);
   }
@@ -91,24 +96,36 @@ final class OpcUaPki {
     return trustDir.resolve("client.der");
   }
 
-  /** The SHA-1 thumbprint OPC UA tools show for a certificate, so an administrator can tell it is the right one. */
+  /**
+   * The SHA-1 thumbprint OPC UA tools show for a certificate, so an administrator can tell it is
+   * the right one.
+   */
   static String thumbprint(X509Certificate certificate) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(certificate.getEncoded()));
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-1").digest(certificate.getEncoded()));
     } catch (Exception e) {
       return "unknown";
     }
   }
 
-  /** Validates server certificates against {@code trust-dir/trusted}; remembers the last refusal for the error message. */
+  /**
+   * Validates server certificates against {@code trust-dir/trusted}; remembers the last refusal for
+   * the error message.
+   */
   static TrustingValidator validator(Path trustDir) throws IOException {
     FileBasedTrustListManager trustList = FileBasedTrustListManager.createAndInitialize(trustDir);
     Files.createDirectories(trustDir.resolve("rejected"));
-    var quarantine = FileBasedCertificateQuarantine.create(trustDir.resolve("rejected").resolve(".milo"));
-    return new TrustingValidator(trustDir, new DefaultClientCertificateValidator(trustList, quarantine));
+    var quarantine =
+        FileBasedCertificateQuarantine.create(trustDir.resolve("rejected").resolve(".milo"));
+    return new TrustingValidator(
+        trustDir, new DefaultClientCertificateValidator(trustList, quarantine));
   }
 
-  /** Milo's validator, plus a copy of each refused certificate and a message that says how to trust it. */
+  /**
+   * Milo's validator, plus a copy of each refused certificate and a message that says how to trust
+   * it.
+   */
   static final class TrustingValidator implements CertificateValidator {
     private final Path trustDir;
     private final CertificateValidator delegate;
@@ -120,7 +137,8 @@ final class OpcUaPki {
     }
 
     @Override
-    public void validateCertificateChain(List<X509Certificate> chain, String applicationUri, String... validHostNames)
+    public void validateCertificateChain(
+        List<X509Certificate> chain, String applicationUri, String... validHostNames)
         throws UaException {
       try {
         delegate.validateCertificateChain(chain, applicationUri, validHostNames);
@@ -141,12 +159,25 @@ final class OpcUaPki {
         String thumb = thumbprint(server);
         Path rejected = trustDir.resolve("rejected").resolve(thumb + ".der");
         RefusedCertificates.saveOnce(rejected, server.getEncoded());
-        return "the server's certificate '" + subject + "' (SHA-1 " + thumb + ") is not trusted ("
-            + OpcUaValues.describe(e.getStatusCode()) + "). If this is your instrument's server, trust it: move "
-            + rejected + " into " + trustDir.resolve("trusted").resolve("certs") + " and connect again";
+        return "the server's certificate '"
+            + subject
+            + "' (SHA-1 "
+            + thumb
+            + ") is not trusted ("
+            + OpcUaValues.describe(e.getStatusCode())
+            + "). If this is your instrument's server, trust it: move "
+            + rejected
+            + " into "
+            + trustDir.resolve("trusted").resolve("certs")
+            + " and connect again";
       } catch (Exception io) {
-        return "the server's certificate '" + subject + "' is not trusted (" + OpcUaValues.describe(e.getStatusCode())
-            + "); copy it into " + trustDir.resolve("trusted").resolve("certs") + " to trust it";
+        return "the server's certificate '"
+            + subject
+            + "' is not trusted ("
+            + OpcUaValues.describe(e.getStatusCode())
+            + "); copy it into "
+            + trustDir.resolve("trusted").resolve("certs")
+            + " to trust it";
       }
     }
   }

@@ -12,20 +12,25 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned;
 /** Conversion between command arguments (Double, Long, String, Boolean) and OPC UA variants. */
 final class OpcUaValues {
 
-  static final List<String> TYPES = List.of("Boolean", "SByte", "Byte", "Int16", "UInt16", "Int32", "UInt32",
-      "Int64", "UInt64", "Float", "Double", "String");
+  static final List<String> TYPES =
+      List.of(
+          "Boolean", "SByte", "Byte", "Int16", "UInt16", "Int32", "UInt32", "Int64", "UInt64",
+          "Float", "Double", "String");
 
   private OpcUaValues() {}
 
   /**
    * The variant for {@code value} as {@code type}; with no type, inferred from the value.
    *
-   * @throws IllegalArgumentException if the value cannot be that type (text for a number, 3.5 for an Int32)
+   * @throws IllegalArgumentException if the value cannot be that type (text for a number, 3.5 for
+   *     an Int32)
    */
   static Variant toVariant(String what, Object value, String type) {
     if (type == null) {
-      if (value instanceof Double || value instanceof Float) return new Variant(((Number) value).doubleValue());
-      if (value instanceof Long || value instanceof Integer) return new Variant(((Number) value).longValue());
+      if (value instanceof Double || value instanceof Float)
+        return new Variant(((Number) value).doubleValue());
+      if (value instanceof Long || value instanceof Integer)
+        return new Variant(((Number) value).longValue());
       if (value instanceof Boolean b) return new Variant(b);
       return new Variant(String.valueOf(value));
     }
@@ -42,14 +47,16 @@ final class OpcUaValues {
       case "UInt16" -> new Variant(Unsigned.ushort((int) whole(what, value, 0, 65_535)));
       case "UInt32" -> new Variant(Unsigned.uint(whole(what, value, 0, 4_294_967_295L)));
       case "UInt64" -> new Variant(Unsigned.ulong(whole(what, value, 0, Long.MAX_VALUE)));
-      default -> throw new IllegalArgumentException(what + ": unknown type '" + type + "'; expected one of " + TYPES);
+      default ->
+          throw new IllegalArgumentException(
+              what + ": unknown type '" + type + "'; expected one of " + TYPES);
     };
   }
 
   /**
-   * The value of a variant as Double, Long, Boolean or String; empty if it is none of the
-   * kinds a measurement can be (empty, bytes, a structure, an array), which the caller reports
-   * as a bad reply rather than passing a byte dump on as a result.
+   * The value of a variant as Double, Long, Boolean or String; empty if it is none of the kinds a
+   * measurement can be (empty, bytes, a structure, an array), which the caller reports as a bad
+   * reply rather than passing a byte dump on as a result.
    */
   static java.util.Optional<Object> fromVariant(Variant v) {
     Object value = v == null ? null : v.getValue();
@@ -84,7 +91,14 @@ final class OpcUaValues {
   private static long whole(String what, Object value, long min, long max) {
     double d = Values.toDouble(what, value);
     if (d != Math.rint(d) || d < min || d > max) {
-      throw new IllegalArgumentException(what + " must be a whole number from " + min + " to " + max + ", got " + Values.toText(value));
+      throw new IllegalArgumentException(
+          what
+              + " must be a whole number from "
+              + min
+              + " to "
+              + max
+              + ", got "
+              + Values.toText(value));
     }
     return (long) d;
   }

@@ -31,12 +31,21 @@ final class JSerialCommLine implements SerialLine {
     } catch (RuntimeException e) {
       throw new IOException("no serial port '" + settings.port() + "'", e);
     }
-    p.setComPortParameters(settings.baud(), settings.dataBits(), stopBits(settings.stopBits()), parity(settings.parity()));
+    p.setComPortParameters(
+        settings.baud(),
+        settings.dataBits(),
+        stopBits(settings.stopBits()),
+        parity(settings.parity()));
     p.setFlowControl(flowControl(settings.flowControl()));
     p.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, SLICE_MS, 0);
     if (!p.openPort()) {
-      throw new IOException("cannot open serial port '" + settings.port() + "' (missing, in use by another program, "
-          + "or no permission; error code " + p.getLastErrorCode() + ")");
+      throw new IOException(
+          "cannot open serial port '"
+              + settings.port()
+              + "' (missing, in use by another program, "
+              + "or no permission; error code "
+              + p.getLastErrorCode()
+              + ")");
     }
     pending.reset();
     port = p;
@@ -55,7 +64,9 @@ final class JSerialCommLine implements SerialLine {
     System.arraycopy(body, 0, all, 0, body.length);
     System.arraycopy(terminator, 0, all, body.length, terminator.length);
     int n = port.writeBytes(all, all.length);
-    if (n != all.length) throw new IOException("write to '" + settings.port() + "' failed (" + n + " of " + all.length + " bytes)");
+    if (n != all.length)
+      throw new IOException(
+          "write to '" + settings.port() + "' failed (" + n + " of " + all.length + " bytes)");
   }
 
   @Override
@@ -67,7 +78,8 @@ final class JSerialCommLine implements SerialLine {
       if (line.isPresent()) return line;
       if (System.nanoTime() >= deadlineNanos) return Optional.empty();
       int n = port.readBytes(chunk, chunk.length);
-      if (n < 0) throw new IOException("read from '" + settings.port() + "' failed: the device went away");
+      if (n < 0)
+        throw new IOException("read from '" + settings.port() + "' failed: the device went away");
       pending.write(chunk, 0, n);
     }
   }
@@ -78,11 +90,13 @@ final class JSerialCommLine implements SerialLine {
     byte[] chunk = new byte[256];
     while (port.bytesAvailable() > 0) {
       int n = port.readBytes(chunk, chunk.length);
-      if (n < 0) throw new IOException("read from '" + settings.port() + "' failed: the device went away");
+      if (n < 0)
+        throw new IOException("read from '" + settings.port() + "' failed: the device went away");
       if (n == 0) break;
       pending.write(chunk, 0, n);
     }
-    if (port.bytesAvailable() < 0) throw new IOException("serial port '" + settings.port() + "' went away");
+    if (port.bytesAvailable() < 0)
+      throw new IOException("serial port '" + settings.port() + "' went away");
     String stale = pending.toString(StandardCharsets.UTF_8);
     pending.reset();
     return stale;
@@ -137,7 +151,8 @@ final class JSerialCommLine implements SerialLine {
   private static int flowControl(String f) {
     return switch (f) {
       case "rts-cts" -> SerialPort.FLOW_CONTROL_RTS_ENABLED | SerialPort.FLOW_CONTROL_CTS_ENABLED;
-      case "xon-xoff" -> SerialPort.FLOW_CONTROL_XONXOFF_IN_ENABLED | SerialPort.FLOW_CONTROL_XONXOFF_OUT_ENABLED;
+      case "xon-xoff" ->
+          SerialPort.FLOW_CONTROL_XONXOFF_IN_ENABLED | SerialPort.FLOW_CONTROL_XONXOFF_OUT_ENABLED;
       default -> SerialPort.FLOW_CONTROL_DISABLED;
     };
   }

@@ -4,8 +4,8 @@ import io.labloop.drivers.Bridges;
 import io.labloop.drivers.DriverFactory;
 import io.labloop.drivers.Instrument;
 import io.labloop.drivers.InstrumentSpec;
-import io.labloop.settings.SettingsProblem;
 import io.labloop.settings.Section;
+import io.labloop.settings.SettingsProblem;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,7 +28,9 @@ public final class SerialDriverFactory implements DriverFactory {
   public Instrument create(InstrumentSpec spec, Bridges bridges) {
     List<SettingsProblem> problems = new ArrayList<>();
     SerialSettings settings = SerialSettings.read(Section.of(spec.section(), problems));
-    if (!problems.isEmpty()) throw new IllegalArgumentException("instrument '" + spec.name() + "': " + problems);
-    return new SerialInstrument(spec.name(), settings, () -> new JSerialCommLine(settings), bridges);
+    if (!problems.isEmpty())
+      throw new IllegalArgumentException("instrument '" + spec.name() + "': " + problems);
+    return new SerialInstrument(
+        spec.name(), settings, () -> new JSerialCommLine(settings), bridges);
   }
 }

@@ -30,18 +30,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A serial instrument. All port I/O happens on one thread of its own, so commands are
- * strictly one at a time (a serial device answers in order and has no request ids) and a
- * slow device never blocks the caller.
+ * A serial instrument. All port I/O happens on one thread of its own, so commands are strictly one
+ * at a time (a serial device answers in order and has no request ids) and a slow device never
+ * blocks the caller.
  *
- * <p>Late replies: a line carries no request ids, so a reply to a command that timed out would
- * be taken for the answer to the next command if it arrived after that one was sent. Two
- * guards: before each command, whatever is waiting on the line is drained (and logged); and
- * after a timeout, the next command first listens for up to {@code late-reply-wait} (counted
- * from the timeout, default 1 s, but never more than half the next command's own timeout, which
- * this wait counts against) and discards the late reply if it comes, so that it cannot be
- * mistaken for the next one. A reply later than that is still indistinguishable; a lab whose
- * instrument answers that late after a timeout should raise {@code late-reply-wait}.
+ * <p>Late replies: a line carries no request ids, so a reply to a command that timed out would be
+ * taken for the answer to the next command if it arrived after that one was sent. Two guards:
+ * before each command, whatever is waiting on the line is drained (and logged); and after a
+ * timeout, the next command first listens for up to {@code late-reply-wait} (counted from the
+ * timeout, default 1 s, but never more than half the next command's own timeout, which this wait
+ * counts against) and discards the late reply if it comes, so that it cannot be mistaken for the
+ * next one. A reply later than that is still indistinguishable; a lab whose instrument answers that
+ * late after a timeout should raise {@code late-reply-wait}.
  */
 final class SerialInstrument implements Instrument {
 
@@ -54,14 +54,21 @@ final class SerialInstrument implements Instrument {
   private final StatusTracker status = new StatusTracker();
   private final CommandRunner runner;
   private final ExecutorService worker;
-  /** Earliest {@link System#nanoTime} the next command may be sent (the previous command's {@code delay}). */
+
+  /**
+   * Earliest {@link System#nanoTime} the next command may be sent (the previous command's {@code
+   * delay}).
+   */
   private long notBefore = System.nanoTime();
+
   /** Whether the last command timed out, so that its reply may still come. */
   private boolean lateReplyPossible;
+
   /** Then, until when ({@link System#nanoTime}) that reply is waited for. */
   private long lateReplyUntil;
 
-  SerialInstrument(String name, SerialSettings settings, Supplier<SerialLine> lines, Bridges bridges) {
+  SerialInstrument(
+      String name, SerialSettings settings, Supplier<SerialLine> lines, Bridges bridges) {
     this.name = name;
     this.settings = settings;
     this.line = lines.get();
@@ -77,44 +84,58 @@ final class SerialInstrument implements Instrument {
 
   @Override
   public CompletableFuture<Void> connect() {
-    return CompletableFuture.runAsync(() -> {
-      try {
-        ensureOpen("connect");
-      } catch (InstrumentError e) {
-        throw new CompletionException(e);
-      }
-    }, worker);
+    return CompletableFuture.runAsync(
+        () -> {
+          try {
+            ensureOpen("connect");
+          } catch (InstrumentError e) {
+            throw new CompletionException(e);
+          }
+        },
+        worker);
   }
 
   @Override
   public CompletableFuture<Reply> execute(Command command) {
     SerialCommand cmd = settings.commands().get(command.name());
     if (cmd == null) return runner.unknown(command, settings.commands().keySet());
-    return runner.run(command, cmd.policy(), (c, timeout) -> {
-      // Rendered here, on the caller's thread, so a missing argument fails before anything is queued.
-      String text = cmd.send().render(c.arguments());
-      return CompletableFuture.supplyAsync(() -> {
-        try {
-          return exchange(cmd, text, timeout);
-        } catch (InstrumentError e) {
-          throw new CompletionException(e);
-        }
-      }, worker);
-    });
+    return runner.run(
+        command,
+        cmd.policy(),
+        (c, timeout) -> {
+          // Rendered here, on the caller's thread, so a missing argument fails before anything is
+          // queued.
+          String text = cmd.send().render(c.arguments());
+          return CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return exchange(cmd, text, timeout);
+                } catch (InstrumentError e) {
+                  throw new CompletionException(e);
+                }
+              },
+              worker);
+        });
   }
 
-  private Outcome exchange(SerialCommand cmd, String text, Duration timeout) throws InstrumentError {
+  private Outcome exchange(SerialCommand cmd, String text, Duration timeout)
+      throws InstrumentError {
     long deadline = System.nanoTime() + timeout.toNanos();
     ensureOpen(cmd.name());
     long wait = notBefore - System.nanoTime();
     if (wait > 0) LockSupport.parkNanos(wait);
     try {
       // Half the command's own time at most: it must still be sent with time to answer.
-      discardLateReply(cmd, Math.min(lateReplyUntil - System.nanoTime(), timeout.toNanos() / 2) + System.nanoTime());
+      discardLateReply(
+          cmd,
+          Math.min(lateReplyUntil - System.nanoTime(), timeout.toNanos() / 2) + System.nanoTime());
       String stale = line.drain();
       if (!stale.isBlank()) {
-        log.warn("{}: dropped '{}' that arrived before '{}' was sent (a late reply to an earlier command)",
-            name, abbreviate(stale), cmd.name());
+        log.warn(
+            "{}: dropped '{}' that arrived before '{}' was sent (a late reply to an earlier command)",
+            name,
+            abbreviate(stale),
+            cmd.name());
       }
       line.writeLine(text);
       List<String> reply = readReply(cmd, deadline);
@@ -123,16 +144,35 @@ final class SerialInstrument implements Instrument {
       Optional<Map<String, Object>> refusal = cmd.error().flatMap(p -> p.match(joined));
       if (refusal.isPresent()) {
         Object message = refusal.get().get("message");
-        throw new InstrumentError.Refused(name, cmd.name(), message == null
-            ? "the instrument answered '" + abbreviate(joined) + "'" : "the instrument refused: " + message);
+        throw new InstrumentError.Refused(
+            name,
+            cmd.name(),
+            message == null
+                ? "the instrument answered '" + abbreviate(joined) + "'"
+                : "the instrument refused: " + message);
       }
       Map<String, Object> outputs = Map.of();
       if (cmd.expect().isPresent()) {
         ReplyPattern expect = cmd.expect().get();
-        outputs = expect.match(joined).orElseThrow(() -> new InstrumentError.BadReply(name, cmd.name(),
-            "reply '" + abbreviate(joined) + "' does not match expect '" + expect + "'"));
+        outputs =
+            expect
+                .match(joined)
+                .orElseThrow(
+                    () ->
+                        new InstrumentError.BadReply(
+                            name,
+                            cmd.name(),
+                            "reply '"
+                                + abbreviate(joined)
+                                + "' does not match expect '"
+                                + expect
+                                + "'"));
       }
-      return new Outcome(outputs, List.of(new Reply.Attachment("reply", "text/plain", joined.getBytes(StandardCharsets.UTF_8))));
+      return new Outcome(
+          outputs,
+          List.of(
+              new Reply.Attachment(
+                  "reply", "text/plain", joined.getBytes(StandardCharsets.UTF_8))));
     } catch (IOException e) {
       line.close();
       status.offline(InstrumentStatus.ReasonKind.COMMUNICATION, e.getMessage());
@@ -140,16 +180,26 @@ final class SerialInstrument implements Instrument {
     }
   }
 
-  private List<String> readReply(SerialCommand cmd, long deadline) throws IOException, InstrumentError {
+  private List<String> readReply(SerialCommand cmd, long deadline)
+      throws IOException, InstrumentError {
     List<String> lines = new ArrayList<>();
     while (true) {
       Optional<String> next = line.readLine(deadline);
       if (next.isEmpty()) {
         lateReplyPossible = true;
         lateReplyUntil = System.nanoTime() + settings.lateReplyWait().toNanos();
-        throw new InstrumentError.Timeout(name, cmd.name(), "no complete reply within "
-            + CommandRunner.describe(cmd.policy().timeout()) + (lines.isEmpty() ? "" : " (got " + lines.size() + " line(s): '"
-            + abbreviate(String.join("\\n", lines)) + "')"));
+        throw new InstrumentError.Timeout(
+            name,
+            cmd.name(),
+            "no complete reply within "
+                + CommandRunner.describe(cmd.policy().timeout())
+                + (lines.isEmpty()
+                    ? ""
+                    : " (got "
+                        + lines.size()
+                        + " line(s): '"
+                        + abbreviate(String.join("\\n", lines))
+                        + "')"));
       }
       String l = next.get();
       if (cmd.end() != null) {
@@ -166,9 +216,9 @@ final class SerialInstrument implements Instrument {
   }
 
   /**
-   * After a timeout: waits (until {@code until}) for the reply the timed-out command may still
-   * get, and drops it. Once a line has come, the rest of a multi-line reply follows
-   * at line speed, so listening stops after {@link #QUIET} without a byte.
+   * After a timeout: waits (until {@code until}) for the reply the timed-out command may still get,
+   * and drops it. Once a line has come, the rest of a multi-line reply follows at line speed, so
+   * listening stops after {@link #QUIET} without a byte.
    */
   private void discardLateReply(SerialCommand next, long until) throws IOException {
     if (!lateReplyPossible) return;
@@ -182,12 +232,17 @@ final class SerialInstrument implements Instrument {
       deadline = Math.min(until, System.nanoTime() + QUIET.toNanos());
     }
     if (!late.isEmpty()) {
-      log.warn("{}: dropped '{}', the late reply to a command that had timed out, before sending '{}'",
-          name, abbreviate(String.join("\n", late)), next.name());
+      log.warn(
+          "{}: dropped '{}', the late reply to a command that had timed out, before sending '{}'",
+          name,
+          abbreviate(String.join("\n", late)),
+          next.name());
     }
   }
 
-  /** Silence after a late reply's last line that ends it (far longer than a byte at any baud rate). */
+  /**
+   * Silence after a late reply's last line that ends it (far longer than a byte at any baud rate).
+   */
   private static final Duration QUIET = Duration.ofMillis(100);
 
   private void ensureOpen(String command) throws InstrumentError {
@@ -209,8 +264,11 @@ final class SerialInstrument implements Instrument {
 
   @Override
   public CompletableFuture<Object> read(String variable) {
-    return CompletableFuture.failedFuture(new InstrumentError.Refused(name, "read " + variable,
-        "a serial instrument has no variables; define a command that asks for the value instead"));
+    return CompletableFuture.failedFuture(
+        new InstrumentError.Refused(
+            name,
+            "read " + variable,
+            "a serial instrument has no variables; define a command that asks for the value instead"));
   }
 
   @Override
@@ -225,7 +283,10 @@ final class SerialInstrument implements Instrument {
     try {
       // Wait for the port to be released: whoever opens it next (another program) expects it free.
       if (!worker.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
-        log.warn("{}: a command still holds serial port {}; it is closed when that command ends", name, settings.port());
+        log.warn(
+            "{}: a command still holds serial port {}; it is closed when that command ends",
+            name,
+            settings.port());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -14,7 +14,10 @@ interface SerialLine extends AutoCloseable {
   /** Sends one line; the terminator is added. */
   void writeLine(String line) throws IOException;
 
-  /** The next line without its terminator, or empty if none arrived before {@code deadlineNanos} ({@link System#nanoTime}). */
+  /**
+   * The next line without its terminator, or empty if none arrived before {@code deadlineNanos}
+   * ({@link System#nanoTime}).
+   */
   Optional<String> readLine(long deadlineNanos) throws IOException;
 
   /** Discards whatever is waiting and returns it (for logging). */

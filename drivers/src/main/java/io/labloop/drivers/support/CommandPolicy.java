@@ -13,7 +13,8 @@ import java.util.List;
  * @param retries how many times an idempotent command is re-sent (not configurable yet: 2)
  * @param backoff wait before the first re-send; doubles each time
  */
-public record CommandPolicy(Duration timeout, boolean idempotent, List<String> outputs, int retries, Duration backoff) {
+public record CommandPolicy(
+    Duration timeout, boolean idempotent, List<String> outputs, int retries, Duration backoff) {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -29,7 +30,9 @@ public record CommandPolicy(Duration timeout, boolean idempotent, List<String> o
       timeout = DEFAULT_TIMEOUT;
     }
     boolean idempotent = command.flag("idempotent", false);
-    List<String> outputs = command.list("outputs").orElse(List.of()).stream().map(Section::outputName).toList();
-    return new CommandPolicy(timeout, idempotent, outputs, idempotent ? 2 : 0, Duration.ofMillis(500));
+    List<String> outputs =
+        command.list("outputs").orElse(List.of()).stream().map(Section::outputName).toList();
+    return new CommandPolicy(
+        timeout, idempotent, outputs, idempotent ? 2 : 0, Duration.ofMillis(500));
   }
 }

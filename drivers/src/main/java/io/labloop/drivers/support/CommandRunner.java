@@ -20,16 +20,16 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>the driver's {@link Attempt} sends the command and returns a future of the outputs;
- *   <li>if the future is not complete within the command's timeout, the runner completes
- *       <em>that same future</em> with {@link InstrumentError.Timeout}, so the driver's own
- *       clean-up attached to it runs (e.g. forgetting the request, so a late reply is dropped);
- *   <li>a {@link InstrumentError.Timeout} or {@link InstrumentError.Disconnected} of an
- *       idempotent command is retried after a back-off that doubles each time; other errors,
- *       and any error of a non-idempotent command, are final, because re-sending "dispense
- *       2 mL" after a lost reply could dispense twice;
- *   <li>anything that is not an {@link InstrumentError} is mapped to one (an argument the
- *       template needs but the caller did not give: refused, nothing was sent), so callers see
- *       exactly the five kinds;
+ *   <li>if the future is not complete within the command's timeout, the runner completes <em>that
+ *       same future</em> with {@link InstrumentError.Timeout}, so the driver's own clean-up
+ *       attached to it runs (e.g. forgetting the request, so a late reply is dropped);
+ *   <li>a {@link InstrumentError.Timeout} or {@link InstrumentError.Disconnected} of an idempotent
+ *       command is retried after a back-off that doubles each time; other errors, and any error of
+ *       a non-idempotent command, are final, because re-sending "dispense 2 mL" after a lost reply
+ *       could dispense twice;
+ *   <li>anything that is not an {@link InstrumentError} is mapped to one (an argument the template
+ *       needs but the caller did not give: refused, nothing was sent), so callers see exactly the
+ *       five kinds;
  *   <li>a reply lacking one of the command's declared {@code outputs} is a bad reply.
  * </ol>
  */
@@ -37,7 +37,10 @@ public final class CommandRunner {
 
   private static final Logger log = LoggerFactory.getLogger(CommandRunner.class);
 
-  /** One try of a command; completes with the outputs or exceptionally with an {@link InstrumentError}. */
+  /**
+   * One try of a command; completes with the outputs or exceptionally with an {@link
+   * InstrumentError}.
+   */
   @FunctionalInterface
   public interface Attempt {
     CompletableFuture<Outcome> start(Command command, Duration timeout);
@@ -59,12 +62,13 @@ public final class CommandRunner {
     this.timer = timer;
     this.status = status;
   }
+
   /** The refusal of a command the instrument's section does not define: nothing is sent. */
   public CompletableFuture<Reply> unknown(Command command, Collection<String> defined) {
-    return CompletableFuture.failedFuture(new InstrumentError.Refused(instrument, command.name(),
-        "no such command; this instrument has " + defined));
+    return CompletableFuture.failedFuture(
+        new InstrumentError.Refused(
+            instrument, command.name(), "no such command; this instrument has " + defined));
   }
-
 
   public CompletableFuture<Reply> run(Command command, CommandPolicy policy, Attempt attempt) {
     Instant started = Instant.now();
@@ -74,8 +78,14 @@ public final class CommandRunner {
     return result;
   }
 
-  private void tryOnce(Command command, CommandPolicy policy, Attempt attempt, int retry,
-      CompletableFuture<Reply> result, Instant started, long t0) {
+  private void tryOnce(
+      Command command,
+      CommandPolicy policy,
+      Attempt attempt,
+      int retry,
+      CompletableFuture<Reply> result,
+      Instant started,
+      long t0) {
     CompletableFuture<Outcome> f;
     try {
       f = attempt.start(command, policy.timeout());
@@ -83,42 +93,66 @@ public final class CommandRunner {
       f = CompletableFuture.failedFuture(e);
     }
     CompletableFuture<Outcome> attemptFuture = f;
-    var watchdog = timer.schedule(() -> {
-      attemptFuture.completeExceptionally(new InstrumentError.Timeout(instrument, command.name(),
-          "no complete reply within " + describe(policy.timeout())));
-    }, policy.timeout().toNanos(), TimeUnit.NANOSECONDS);
-    attemptFuture.whenComplete((outcome, failure) -> {
-      watchdog.cancel(false);
-      if (failure == null) {
-        InstrumentError missing = missingOutputs(command, policy, outcome);
-        if (missing == null) {
-          status.online();
-          result.complete(new Reply(command.name(), outcome.outputs(), outcome.attachments(), started,
-              Duration.ofNanos(System.nanoTime() - t0)));
-          return;
-        }
-        failure = missing;
-      }
-      InstrumentError error = toInstrumentError(command, failure);
-      boolean transientError = error instanceof InstrumentError.Timeout || error instanceof InstrumentError.Disconnected;
-      if (policy.idempotent() && transientError && retry < policy.retries()) {
-        long wait = policy.backoff().toMillis() << retry;
-        log.warn("{} (attempt {} of {}); re-sending in {} ms because the command is idempotent",
-            error.getMessage(), retry + 1, policy.retries() + 1, wait);
-        timer.schedule(() -> tryOnce(command, policy, attempt, retry + 1, result, started, t0), wait, TimeUnit.MILLISECONDS);
-        return;
-      }
-      log.warn("{}", error.getMessage());
-      log.debug("cause", error);
-      status.failed(error);
-      result.completeExceptionally(error);
-    });
+    var watchdog =
+        timer.schedule(
+            () -> {
+              attemptFuture.completeExceptionally(
+                  new InstrumentError.Timeout(
+                      instrument,
+                      command.name(),
+                      "no complete reply within " + describe(policy.timeout())));
+            },
+            policy.timeout().toNanos(),
+            TimeUnit.NANOSECONDS);
+    attemptFuture.whenComplete(
+        (outcome, failure) -> {
+          watchdog.cancel(false);
+          if (failure == null) {
+            InstrumentError missing = missingOutputs(command, policy, outcome);
+            if (missing == null) {
+              status.online();
+              result.complete(
+                  new Reply(
+                      command.name(),
+                      outcome.outputs(),
+                      outcome.attachments(),
+                      started,
+                      Duration.ofNanos(System.nanoTime() - t0)));
+              return;
+            }
+            failure = missing;
+          }
+          InstrumentError error = toInstrumentError(command, failure);
+          boolean transientError =
+              error instanceof InstrumentError.Timeout
+                  || error instanceof InstrumentError.Disconnected;
+          if (policy.idempotent() && transientError && retry < policy.retries()) {
+            long wait = policy.backoff().toMillis() << retry;
+            log.warn(
+                "{} (attempt {} of {}); re-sending in {} ms because the command is idempotent",
+                error.getMessage(),
+                retry + 1,
+                policy.retries() + 1,
+                wait);
+            timer.schedule(
+                () -> tryOnce(command, policy, attempt, retry + 1, result, started, t0),
+                wait,
+                TimeUnit.MILLISECONDS);
+            return;
+          }
+          log.warn("{}", error.getMessage());
+          log.debug("cause", error);
+          status.failed(error);
+          result.completeExceptionally(error);
+        });
   }
 
   private InstrumentError missingOutputs(Command command, CommandPolicy policy, Outcome outcome) {
     for (String name : policy.outputs()) {
       if (!outcome.outputs().containsKey(name)) {
-        return new InstrumentError.BadReply(instrument, command.name(),
+        return new InstrumentError.BadReply(
+            instrument,
+            command.name(),
             "the reply has no output '" + name + "' (it has " + outcome.outputs().keySet() + ")");
       }
     }
@@ -133,7 +167,8 @@ public final class CommandRunner {
     if (t instanceof IllegalArgumentException) {
       return new InstrumentError.Refused(instrument, command.name(), "not sent: " + t.getMessage());
     }
-    return new InstrumentError.Disconnected(instrument, command.name(), String.valueOf(t.getMessage()), t);
+    return new InstrumentError.Disconnected(
+        instrument, command.name(), String.valueOf(t.getMessage()), t);
   }
 
   /** {@code 30s}, {@code 250ms}, {@code 10m}: how the lab file writes it. */

@@ -8,10 +8,15 @@ import java.util.Set;
 public final class CommonKeys {
 
   /** Instrument level: validated by the orchestrator's config reader. */
-  public static final Set<String> INSTRUMENT = Set.of("driver", "limits", "capacity", "abort", "health", "description");
+  public static final Set<String> INSTRUMENT =
+      Set.of("driver", "limits", "capacity", "abort", "health", "description");
 
-  /** Command level; {@code timeout}, {@code idempotent} and {@code outputs} are also read by the drivers. */
-  public static final Set<String> COMMAND = Set.of("timeout", "idempotent", "outputs", "requires", "description");
+  /**
+   * Command level; {@code timeout}, {@code idempotent} and {@code outputs} are also read by the
+   * drivers.
+   */
+  public static final Set<String> COMMAND =
+      Set.of("timeout", "idempotent", "outputs", "requires", "description");
 
   private CommonKeys() {}
 

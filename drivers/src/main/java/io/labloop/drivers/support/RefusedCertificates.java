@@ -8,10 +8,10 @@ import java.nio.file.StandardCopyOption;
 /**
  * Saves a certificate that a connection refused, for the engineer to inspect and trust.
  *
- * <p>Clients retry on their own, so the same refusal comes again and again while the engineer
- * (or a test) may be reading or moving the file: the file is written only if it is not there
- * yet, and atomically (a temporary file in the same folder, then a rename), so a reader never
- * sees half a certificate.
+ * <p>Clients retry on their own, so the same refusal comes again and again while the engineer (or a
+ * test) may be reading or moving the file: the file is written only if it is not there yet, and
+ * atomically (a temporary file in the same folder, then a rename), so a reader never sees half a
+ * certificate.
  */
 public final class RefusedCertificates {
 

@@ -10,10 +10,10 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * A regular expression a reply must match, whose named groups are the outputs:
- * {@code ^OK peak=(?<peak>[0-9.]+)$} on {@code OK peak=521.5} gives {@code peak = 521.5}
- * (a Double, see {@link Values#fromText}). The whole reply must match, so a truncated or
- * garbled line is rejected instead of yielding half the outputs.
+ * A regular expression a reply must match, whose named groups are the outputs: {@code ^OK
+ * peak=(?<peak>[0-9.]+)$} on {@code OK peak=521.5} gives {@code peak = 521.5} (a Double, see {@link
+ * Values#fromText}). The whole reply must match, so a truncated or garbled line is rejected instead
+ * of yielding half the outputs.
  */
 public final class ReplyPattern {
 
@@ -38,8 +38,14 @@ public final class ReplyPattern {
     try {
       p = Pattern.compile(regex, Pattern.MULTILINE | Pattern.DOTALL);
     } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException("not a valid regular expression: " + e.getDescription()
-          + " near index " + e.getIndex() + " of '" + regex + "'");
+      throw new IllegalArgumentException(
+          "not a valid regular expression: "
+              + e.getDescription()
+              + " near index "
+              + e.getIndex()
+              + " of '"
+              + regex
+              + "'");
     }
     List<String> names = new ArrayList<>();
     Matcher m = GROUP_NAME.matcher(regex);

@@ -6,9 +6,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * One scheduler for timeouts and retry back-off, shared by every instrument through
- * {@link Bridges} (acquire {@link #KEY}), so a lab with twenty instruments has one timer thread
- * rather than twenty; it stops when the last instrument closes.
+ * One scheduler for timeouts and retry back-off, shared by every instrument through {@link Bridges}
+ * (acquire {@link #KEY}), so a lab with twenty instruments has one timer thread rather than twenty;
+ * it stops when the last instrument closes.
  */
 public final class SharedTimer implements AutoCloseable {
 

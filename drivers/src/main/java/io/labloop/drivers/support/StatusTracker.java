@@ -8,13 +8,14 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The status of one instrument: its connection state with the reason, and the last error seen
- * (kept after recovery, for the status page). Instruments sharing a connection each have one,
- * so a refusal by one instrument does not mark its neighbour on the same server.
+ * The status of one instrument: its connection state with the reason, and the last error seen (kept
+ * after recovery, for the status page). Instruments sharing a connection each have one, so a
+ * refusal by one instrument does not mark its neighbour on the same server.
  */
 public final class StatusTracker {
 
-  private InstrumentStatus status = InstrumentStatus.offline(ReasonKind.COMMUNICATION, "not connected yet");
+  private InstrumentStatus status =
+      InstrumentStatus.offline(ReasonKind.COMMUNICATION, "not connected yet");
 
   public synchronized InstrumentStatus status() {
     return status;
@@ -27,8 +28,12 @@ public final class StatusTracker {
   }
 
   public synchronized void offline(ReasonKind kind, String reason) {
-    if (status.state() != State.OFFLINE || !status.reason().equals(reason) || !status.reasonKind().equals(Optional.of(kind))) {
-      status = new InstrumentStatus(State.OFFLINE, Optional.of(kind), reason, Instant.now(), status.lastError());
+    if (status.state() != State.OFFLINE
+        || !status.reason().equals(reason)
+        || !status.reasonKind().equals(Optional.of(kind))) {
+      status =
+          new InstrumentStatus(
+              State.OFFLINE, Optional.of(kind), reason, Instant.now(), status.lastError());
     }
   }
 
@@ -39,9 +44,17 @@ public final class StatusTracker {
 
   /** Records a failed command; a lost connection also takes the instrument offline. */
   public synchronized void failed(InstrumentError e) {
-    State state = e instanceof InstrumentError.Disconnected && status.state() == State.ONLINE ? State.OFFLINE : status.state();
+    State state =
+        e instanceof InstrumentError.Disconnected && status.state() == State.ONLINE
+            ? State.OFFLINE
+            : status.state();
     boolean same = state == status.state();
-    status = new InstrumentStatus(state, same ? status.reasonKind() : Optional.of(ReasonKind.COMMUNICATION),
-        same ? status.reason() : e.getMessage(), same ? status.since() : Instant.now(), e.getMessage());
+    status =
+        new InstrumentStatus(
+            state,
+            same ? status.reasonKind() : Optional.of(ReasonKind.COMMUNICATION),
+            same ? status.reason() : e.getMessage(),
+            same ? status.since() : Instant.now(),
+            e.getMessage());
   }
 }

@@ -8,10 +8,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A text with {@code {name}} placeholders filled from a command's arguments, e.g.
- * {@code MEAS {sampleId}}. {@code {{} and {@code }}} stand for literal braces. The text is
- * parsed once, when the lab file is read, so a malformed template is a settings problem and
- * not a failure in the middle of a campaign.
+ * A text with {@code {name}} placeholders filled from a command's arguments, e.g. {@code MEAS
+ * {sampleId}}. {@code {{} and {@code }}} stand for literal braces. The text is parsed once, when
+ * the lab file is read, so a malformed template is a settings problem and not a failure in the
+ * middle of a campaign.
  */
 public final class Template {
 
@@ -49,11 +49,13 @@ public final class Template {
       } else if (c == '{') {
         int end = source.indexOf('}', i);
         if (end < 0) {
-          throw new IllegalArgumentException("unclosed '{' at column " + (i + 1) + " of '" + source + "'");
+          throw new IllegalArgumentException(
+              "unclosed '{' at column " + (i + 1) + " of '" + source + "'");
         }
         String name = source.substring(i + 1, end).trim();
         if (name.isEmpty()) {
-          throw new IllegalArgumentException("empty '{}' at column " + (i + 1) + " of '" + source + "'");
+          throw new IllegalArgumentException(
+              "empty '{}' at column " + (i + 1) + " of '" + source + "'");
         }
         if (literal.length() > 0) {
           parts.add(new Literal(literal.toString()));
@@ -78,11 +80,13 @@ public final class Template {
   }
 
   /**
-   * The name of the argument if the whole template is one placeholder ({@code "{sampleId}"}),
-   * so structured payloads can keep the argument's type instead of turning it into text.
+   * The name of the argument if the whole template is one placeholder ({@code "{sampleId}"}), so
+   * structured payloads can keep the argument's type instead of turning it into text.
    */
   public java.util.Optional<String> soleName() {
-    return parts.size() == 1 && parts.get(0) instanceof Slot s ? java.util.Optional.of(s.name()) : java.util.Optional.empty();
+    return parts.size() == 1 && parts.get(0) instanceof Slot s
+        ? java.util.Optional.of(s.name())
+        : java.util.Optional.empty();
   }
 
   /**
@@ -104,8 +108,8 @@ public final class Template {
 
   /**
    * Renders a structured template (a JSON payload as maps, lists and scalars): strings are
-   * templates; a string that is exactly one placeholder becomes the argument's own value
-   * (a number stays a number).
+   * templates; a string that is exactly one placeholder becomes the argument's own value (a number
+   * stays a number).
    */
   public static Object renderTree(Object tree, Map<String, ?> arguments) {
     if (tree instanceof Map<?, ?> map) {
@@ -120,7 +124,9 @@ public final class Template {
     }
     if (tree instanceof String s) {
       Template t = parse(s);
-      return t.soleName().<Object>map(n -> lookup(n, arguments)).orElseGet(() -> t.render(arguments));
+      return t.soleName()
+          .<Object>map(n -> lookup(n, arguments))
+          .orElseGet(() -> t.render(arguments));
     }
     return tree;
   }
@@ -141,7 +147,10 @@ public final class Template {
   private static Object lookup(String name, Map<String, ?> arguments) {
     if (!arguments.containsKey(name) || arguments.get(name) == null) {
       throw new IllegalArgumentException(
-          "the template needs argument '" + name + "' but the command has " + describe(arguments.keySet()));
+          "the template needs argument '"
+              + name
+              + "' but the command has "
+              + describe(arguments.keySet()));
     }
     return arguments.get(name);
   }

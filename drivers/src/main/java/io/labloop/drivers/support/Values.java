@@ -4,17 +4,18 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns what an instrument sent into the typed values a {@link io.labloop.drivers.Reply}
- * carries: text that reads as a number becomes a {@link Double} (so {@code 520} and
- * {@code 520.0} compare equal downstream), {@code true}/{@code false} a {@link Boolean},
- * anything else stays text. Numbers from binary protocols keep their kind: integers become
- * {@link Long}, floating point {@link Double}.
+ * Turns what an instrument sent into the typed values a {@link io.labloop.drivers.Reply} carries:
+ * text that reads as a number becomes a {@link Double} (so {@code 520} and {@code 520.0} compare
+ * equal downstream), {@code true}/{@code false} a {@link Boolean}, anything else stays text.
+ * Numbers from binary protocols keep their kind: integers become {@link Long}, floating point
+ * {@link Double}.
  */
 public final class Values {
 
   // Deliberately stricter than Double.parseDouble: "NaN", "Infinity" and hex floats stay text,
   // because an instrument that sends them is reporting something a planner must not average.
-  private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+  private static final Pattern NUMBER =
+      Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
   private Values() {}
 
@@ -28,15 +29,24 @@ public final class Values {
     return t;
   }
 
-  /** Normalises a value decoded by a protocol library (JSON, OPC UA variants) to Double, Long, Boolean or String. */
+  /**
+   * Normalises a value decoded by a protocol library (JSON, OPC UA variants) to Double, Long,
+   * Boolean or String.
+   */
   public static @Nullable Object normalise(@Nullable Object value) {
     if (value == null) return null;
-    if (value instanceof Double || value instanceof Long || value instanceof Boolean || value instanceof String) {
+    if (value instanceof Double
+        || value instanceof Long
+        || value instanceof Boolean
+        || value instanceof String) {
       return value;
     }
     if (value instanceof Float f) return f.doubleValue();
     if (value instanceof java.math.BigDecimal d) return d.doubleValue();
-    if (value instanceof Byte || value instanceof Short || value instanceof Integer || value instanceof java.math.BigInteger) {
+    if (value instanceof Byte
+        || value instanceof Short
+        || value instanceof Integer
+        || value instanceof java.math.BigInteger) {
       return ((Number) value).longValue();
     }
     if (value instanceof Number n) {

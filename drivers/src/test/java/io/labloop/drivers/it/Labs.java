@@ -20,12 +20,14 @@ import java.util.concurrent.TimeUnit;
 /** Lab files for the integration tests, and the few steps every test repeats. */
 final class Labs {
 
-  static final Map<String, Object> SYNTH_ARGS = Map.of("temperature", 120.0, "time", 10.0, "concentration", 1.0, "solvent", "water");
+  static final Map<String, Object> SYNTH_ARGS =
+      Map.of("temperature", 120.0, "time", 10.0, "concentration", 1.0, "solvent", "water");
 
   private Labs() {}
 
   /** A lab tree: the given instrument sections, each simulated with the given simulation entry. */
-  static Map<String, Object> lab(Map<String, Object> instruments, Map<String, Object> simulated, double timeScale) {
+  static Map<String, Object> lab(
+      Map<String, Object> instruments, Map<String, Object> simulated, double timeScale) {
     Map<String, Object> simulation = new LinkedHashMap<>();
     simulation.put("seed", 3);
     simulation.put("time-scale", timeScale);
@@ -46,10 +48,15 @@ final class Labs {
     return Map.of("role", "measurer", "measures", measures, "duration", duration);
   }
 
-  /** The instrument's section as the running lab has it (real ports), with {@code changes} applied. */
+  /**
+   * The instrument's section as the running lab has it (real ports), with {@code changes} applied.
+   */
   @SuppressWarnings("unchecked")
   static Map<String, Object> section(VirtualLab lab, String name, Map<String, Object> changes) {
-    Map<String, Object> s = new LinkedHashMap<>((Map<String, Object>) ((Map<String, Object>) lab.labTree().get("instruments")).get(name));
+    Map<String, Object> s =
+        new LinkedHashMap<>(
+            (Map<String, Object>)
+                ((Map<String, Object>) lab.labTree().get("instruments")).get(name));
     s.putAll(changes);
     return s;
   }
@@ -58,8 +65,10 @@ final class Labs {
     return create(drivers, name, section(lab, name, Map.of()), dataDir);
   }
 
-  static Instrument create(Drivers drivers, String name, Map<String, Object> section, Path dataDir) {
-    return drivers.create(new InstrumentSpec(name, String.valueOf(section.get("driver")), section, dataDir));
+  static Instrument create(
+      Drivers drivers, String name, Map<String, Object> section, Path dataDir) {
+    return drivers.create(
+        new InstrumentSpec(name, String.valueOf(section.get("driver")), section, dataDir));
   }
 
   static Reply ok(CompletableFuture<Reply> reply) throws Exception {
@@ -67,7 +76,9 @@ final class Labs {
   }
 
   static <T extends InstrumentError> T fails(CompletableFuture<?> future, Class<T> kind) {
-    ExecutionException e = assertThrows(ExecutionException.class, () -> future.get(20, TimeUnit.SECONDS));
-    return assertInstanceOf(kind, e.getCause(), () -> "expected " + kind.getSimpleName() + " but got " + e.getCause());
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> future.get(20, TimeUnit.SECONDS));
+    return assertInstanceOf(
+        kind, e.getCause(), () -> "expected " + kind.getSimpleName() + " but got " + e.getCause());
   }
 }

@@ -39,22 +39,64 @@ class LadsDriverIT {
 
   private static Map<String, Object> tree() {
     Map<String, Object> instruments = new LinkedHashMap<>();
-    instruments.put("robot", Map.of("driver", "opcua", "endpoint", "opc.tcp://127.0.0.1:4840/labloop",
-        "commands", Map.of("synthesize", Map.of(
-            "method", Map.of("object", "ns=2;s=Robot", "method", "ns=2;s=Robot.Synthesize"),
-            "inputs", List.of("temperature", "time", "concentration", "solvent"),
-            "outputs", List.of("sampleId"), "timeout", "5s"))));
+    instruments.put(
+        "robot",
+        Map.of(
+            "driver",
+            "opcua",
+            "endpoint",
+            "opc.tcp://127.0.0.1:4840/labloop",
+            "commands",
+            Map.of(
+                "synthesize",
+                Map.of(
+                    "method",
+                    Map.of("object", "ns=2;s=Robot", "method", "ns=2;s=Robot.Synthesize"),
+                    "inputs",
+                    List.of("temperature", "time", "concentration", "solvent"),
+                    "outputs",
+                    List.of("sampleId"),
+                    "timeout",
+                    "5s"))));
     Map<String, Object> commands = new LinkedHashMap<>();
-    commands.put("measure", Map.of("program", "UVVisScan", "properties", Map.of("sampleId", "{sampleId}"),
-        "outputs", List.of("peak", "fwhm"), "timeout", "5s"));
+    commands.put(
+        "measure",
+        Map.of(
+            "program",
+            "UVVisScan",
+            "properties",
+            Map.of("sampleId", "{sampleId}"),
+            "outputs",
+            List.of("peak", "fwhm"),
+            "timeout",
+            "5s"));
     commands.put("abort", Map.of("method", "Abort", "timeout", "2s", "idempotent", true));
-    instruments.put("spectrometer", Map.of("driver", "lads", "endpoint", "opc.tcp://127.0.0.1:4841/lads",
-        "device", "UVVis", "functional-unit", "Spectrometer", "poll", "20ms", "commands", commands));
-    return Labs.lab(instruments, Map.of("robot", Labs.synthesizer(), "spectrometer", Labs.measurer(List.of("peak", "fwhm"), "0")), 0);
+    instruments.put(
+        "spectrometer",
+        Map.of(
+            "driver",
+            "lads",
+            "endpoint",
+            "opc.tcp://127.0.0.1:4841/lads",
+            "device",
+            "UVVis",
+            "functional-unit",
+            "Spectrometer",
+            "poll",
+            "20ms",
+            "commands",
+            commands));
+    return Labs.lab(
+        instruments,
+        Map.of(
+            "robot",
+            Labs.synthesizer(),
+            "spectrometer",
+            Labs.measurer(List.of("peak", "fwhm"), "0")),
+        0);
   }
 
-  @RegisterExtension
-  static VirtualLabExtension virtual = VirtualLabExtension.fromTree(tree());
+  @RegisterExtension static VirtualLabExtension virtual = VirtualLabExtension.fromTree(tree());
 
   @TempDir Path data;
   private Drivers drivers;
@@ -69,7 +111,9 @@ class LadsDriverIT {
     robot = Labs.create(drivers, lab, "robot", data);
     spectrometer = Labs.create(drivers, lab, "spectrometer", data);
     spectrometer.connect().get(60, TimeUnit.SECONDS);
-    sampleId = String.valueOf(ok(robot.execute(new Command("synthesize", SYNTH_ARGS))).outputs().get("sampleId"));
+    sampleId =
+        String.valueOf(
+            ok(robot.execute(new Command("synthesize", SYNTH_ARGS))).outputs().get("sampleId"));
   }
 
   @AfterEach
@@ -84,13 +128,18 @@ class LadsDriverIT {
   }
 
   @Test
-  void aProgramRunsWithItsPropertiesAndItsResultComesBackWithTheAllotropeFile(VirtualLab lab) throws Exception {
+  void aProgramRunsWithItsPropertiesAndItsResultComesBackWithTheAllotropeFile(VirtualLab lab)
+      throws Exception {
     Reply reply = ok(spectrometer.execute(measure()));
     assertInstanceOf(Double.class, reply.outputs().get("peak"));
     assertInstanceOf(Double.class, reply.outputs().get("fwhm"));
-    assertTrue(String.valueOf(reply.outputs().get("runId")).startsWith("UVVis-Spectrometer-"), reply.outputs().toString());
+    assertTrue(
+        String.valueOf(reply.outputs().get("runId")).startsWith("UVVis-Spectrometer-"),
+        reply.outputs().toString());
     // the property reached the device as the sample it measured
-    assertEquals(Map.of("sampleId", sampleId), lab.journal("spectrometer").get(lab.journal("spectrometer").size() - 1).arguments());
+    assertEquals(
+        Map.of("sampleId", sampleId),
+        lab.journal("spectrometer").get(lab.journal("spectrometer").size() - 1).arguments());
     assertEquals(1, reply.attachments().size());
     Reply.Attachment asm = reply.attachments().get(0);
     assertEquals("application/vnd.allotrope.asm+json", asm.mediaType());
@@ -108,7 +157,8 @@ class LadsDriverIT {
   }
 
   @Test
-  void aRefusedProgramIsARefusalWithTheDevicesReasonAndTheNextRunWorks(VirtualLab lab) throws Exception {
+  void aRefusedProgramIsARefusalWithTheDevicesReasonAndTheNextRunWorks(VirtualLab lab)
+      throws Exception {
     lab.faults("spectrometer").next(Fault.REFUSE);
     InstrumentError e = fails(spectrometer.execute(measure()), InstrumentError.Refused.class);
     assertTrue(e.getMessage().contains("refused: measure is not allowed now"), e.getMessage());
@@ -117,7 +167,8 @@ class LadsDriverIT {
 
   @Test
   void anUnknownProgramTemplateIsRefusedByTheDevice() throws Exception {
-    Map<String, Object> section = new LinkedHashMap<>(Labs.section(virtual.lab(), "spectrometer", Map.of()));
+    Map<String, Object> section =
+        new LinkedHashMap<>(Labs.section(virtual.lab(), "spectrometer", Map.of()));
     section.put("commands", Map.of("scan", Map.of("program", "NoSuchProgram", "timeout", "2s")));
     Instrument other = Labs.create(drivers, "other", section, data);
     try {
@@ -130,10 +181,17 @@ class LadsDriverIT {
 
   @Test
   void aDeviceThatIsNotThereIsNamedWithTheOnesThatAre() throws Exception {
-    Instrument other = Labs.create(drivers, "other", Labs.section(virtual.lab(), "spectrometer", Map.of("device", "HPLC")), data);
+    Instrument other =
+        Labs.create(
+            drivers,
+            "other",
+            Labs.section(virtual.lab(), "spectrometer", Map.of("device", "HPLC")),
+            data);
     try {
       InstrumentError e = fails(other.connect(), InstrumentError.Refused.class);
-      assertTrue(e.getMessage().contains("no LADS device 'HPLC' under DeviceSet; there are [UVVis]"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("no LADS device 'HPLC' under DeviceSet; there are [UVVis]"),
+          e.getMessage());
     } finally {
       other.close();
     }
@@ -145,7 +203,9 @@ class LadsDriverIT {
     fails(spectrometer.execute(measure()), InstrumentError.Timeout.class);
     assertEquals("Running", spectrometer.read("State").get(10, TimeUnit.SECONDS));
     ok(spectrometer.execute(Command.of("abort")));
-    await().atMost(Duration.ofSeconds(10)).until(() -> !"Running".equals(spectrometer.read("State").get(10, TimeUnit.SECONDS)));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !"Running".equals(spectrometer.read("State").get(10, TimeUnit.SECONDS)));
     ok(spectrometer.execute(measure()));
   }
 
@@ -153,8 +213,16 @@ class LadsDriverIT {
   void aDroppedConnectionIsADisconnectionAndTheDriverReconnects(VirtualLab lab) throws Exception {
     lab.faults("spectrometer").next(Fault.DISCONNECT);
     fails(spectrometer.execute(measure()), InstrumentError.Disconnected.class);
-    await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
-        .until(() -> spectrometer.execute(measure()).get(10, TimeUnit.SECONDS).outputs().containsKey("peak"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .ignoreExceptions()
+        .until(
+            () ->
+                spectrometer
+                    .execute(measure())
+                    .get(10, TimeUnit.SECONDS)
+                    .outputs()
+                    .containsKey("peak"));
   }
 
   @Test

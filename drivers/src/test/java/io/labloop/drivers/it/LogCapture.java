@@ -6,7 +6,10 @@ import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
-/** Collects what one logger writes, so a test can check that something was logged (and what was not). */
+/**
+ * Collects what one logger writes, so a test can check that something was logged (and what was
+ * not).
+ */
 final class LogCapture implements AutoCloseable {
 
   private final Logger logger;

@@ -34,18 +34,74 @@ class MqttDriverIT {
 
   private static Map<String, Object> tree() {
     Map<String, Object> instruments = new LinkedHashMap<>();
-    instruments.put("robot", Map.of("driver", "mqtt", "broker", "tcp://127.0.0.1:1883",
-        "commands", Map.of("synthesize", Map.of("request", "lab/robot/synthesize",
-            "payload", Map.of("conditions", Map.of("temperature", "{temperature}", "time", "{time}",
-                "concentration", "{concentration}", "solvent", "{solvent}")),
-            "outputs", List.of("sampleId"), "timeout", "5s"))));
-    instruments.put("xrd", Map.of("driver", "mqtt", "broker", "tcp://127.0.0.1:1883",
-        "commands", Map.of("scan", Map.of("request", "lab/xrd/scan", "payload", Map.of("sample", "{sampleId}"),
-            "outputs", List.of("crystallinity"), "timeout", "1s"))));
+    instruments.put(
+        "robot",
+        Map.of(
+            "driver",
+            "mqtt",
+            "broker",
+            "tcp://127.0.0.1:1883",
+            "commands",
+            Map.of(
+                "synthesize",
+                Map.of(
+                    "request",
+                    "lab/robot/synthesize",
+                    "payload",
+                    Map.of(
+                        "conditions",
+                        Map.of(
+                            "temperature",
+                            "{temperature}",
+                            "time",
+                            "{time}",
+                            "concentration",
+                            "{concentration}",
+                            "solvent",
+                            "{solvent}")),
+                    "outputs",
+                    List.of("sampleId"),
+                    "timeout",
+                    "5s"))));
+    instruments.put(
+        "xrd",
+        Map.of(
+            "driver",
+            "mqtt",
+            "broker",
+            "tcp://127.0.0.1:1883",
+            "commands",
+            Map.of(
+                "scan",
+                Map.of(
+                    "request",
+                    "lab/xrd/scan",
+                    "payload",
+                    Map.of("sample", "{sampleId}"),
+                    "outputs",
+                    List.of("crystallinity"),
+                    "timeout",
+                    "1s"))));
     // A slow instrument (1 s per scan) whose replies come after a 300 ms timeout: late replies.
-    instruments.put("dls", Map.of("driver", "mqtt", "broker", "tcp://127.0.0.1:1883",
-        "commands", Map.of("size", Map.of("request", "lab/dls/size", "payload", Map.of("sample", "{sampleId}"),
-            "outputs", List.of(Map.of("name", "diameter", "path", "result.diameter")), "timeout", "300ms"))));
+    instruments.put(
+        "dls",
+        Map.of(
+            "driver",
+            "mqtt",
+            "broker",
+            "tcp://127.0.0.1:1883",
+            "commands",
+            Map.of(
+                "size",
+                Map.of(
+                    "request",
+                    "lab/dls/size",
+                    "payload",
+                    Map.of("sample", "{sampleId}"),
+                    "outputs",
+                    List.of(Map.of("name", "diameter", "path", "result.diameter")),
+                    "timeout",
+                    "300ms"))));
     Map<String, Object> simulated = new LinkedHashMap<>();
     simulated.put("robot", Labs.synthesizer());
     simulated.put("xrd", Labs.measurer(List.of("crystallinity"), "0"));
@@ -53,8 +109,7 @@ class MqttDriverIT {
     return Labs.lab(instruments, simulated, 1);
   }
 
-  @RegisterExtension
-  static VirtualLabExtension virtual = VirtualLabExtension.fromTree(tree());
+  @RegisterExtension static VirtualLabExtension virtual = VirtualLabExtension.fromTree(tree());
 
   @TempDir Path data;
   private Drivers drivers;
@@ -69,7 +124,9 @@ class MqttDriverIT {
     robot = Labs.create(drivers, lab, "robot", data);
     xrd = Labs.create(drivers, lab, "xrd", data);
     xrd.connect().get(20, TimeUnit.SECONDS);
-    sampleId = String.valueOf(ok(robot.execute(new Command("synthesize", SYNTH_ARGS))).outputs().get("sampleId"));
+    sampleId =
+        String.valueOf(
+            ok(robot.execute(new Command("synthesize", SYNTH_ARGS))).outputs().get("sampleId"));
   }
 
   @AfterEach
@@ -91,9 +148,15 @@ class MqttDriverIT {
     var received = lab.journal("robot").get(lab.journal("robot").size() - 1).arguments();
     assertEquals(120.0, ((Number) received.get("temperature")).doubleValue());
     assertEquals("water", received.get("solvent"));
-    // Memory persistence: Paho's default would have left a "<client id>-tcp..." folder in the working directory.
+    // Memory persistence: Paho's default would have left a "<client id>-tcp..." folder in the
+    // working directory.
     try (var files = java.nio.file.Files.list(Path.of(System.getProperty("user.dir")))) {
-      assertEquals(List.of(), files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("labloop-") && n.contains("tcp")).toList());
+      assertEquals(
+          List.of(),
+          files
+              .map(f -> f.getFileName().toString())
+              .filter(n -> n.startsWith("labloop-") && n.contains("tcp"))
+              .toList());
     }
   }
 
@@ -110,7 +173,8 @@ class MqttDriverIT {
   @Test
   void noReplyIsATimeoutAndTheNextCommandWorks(VirtualLab lab) throws Exception {
     lab.faults("xrd").next(Fault.TIMEOUT);
-    assertInstanceOf(InstrumentError.Timeout.class, fails(xrd.execute(scan()), InstrumentError.Timeout.class));
+    assertInstanceOf(
+        InstrumentError.Timeout.class, fails(xrd.execute(scan()), InstrumentError.Timeout.class));
     ok(xrd.execute(scan()));
   }
 
@@ -128,7 +192,9 @@ class MqttDriverIT {
       lab.faults("xrd").next(drop);
       // Through a broker the driver cannot see the device go: the request is simply not answered.
       fails(xrd.execute(scan()), InstrumentError.Timeout.class);
-      await().atMost(Duration.ofSeconds(15)).until(() -> xrd.execute(scan()).handle((r, x) -> x == null).get());
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> xrd.execute(scan()).handle((r, x) -> x == null).get());
       assertEquals(InstrumentStatus.State.ONLINE, xrd.status().state());
     }
   }
@@ -139,8 +205,12 @@ class MqttDriverIT {
     try (LogCapture log = new LogCapture("io.labloop.drivers.mqtt.MqttBridge")) {
       Command size = new Command("size", Map.of("sampleId", sampleId));
       fails(dls.execute(size), InstrumentError.Timeout.class);
-      await().atMost(Duration.ofSeconds(10))
-          .until(() -> log.messages().stream().anyMatch(m -> m.contains("dropped a message on") && m.contains("diameter")));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  log.messages().stream()
+                      .anyMatch(m -> m.contains("dropped a message on") && m.contains("diameter")));
       // The late reply did not complete anything; the client stays usable.
       ok(xrd.execute(scan()));
     } finally {

@@ -36,26 +36,64 @@ class OpcUaDriverIT {
 
   private static Map<String, Object> tree() {
     Map<String, Object> robotCommands = new LinkedHashMap<>();
-    robotCommands.put("synthesize", Map.of(
-        "method", Map.of("object", "ns=2;s=Robot", "method", "ns=2;s=Robot.Synthesize"),
-        "inputs", List.of("temperature", "time", "concentration", "solvent"),
-        "outputs", List.of("sampleId"), "timeout", "5s"));
-    robotCommands.put("waitIdle", Map.of(
-        "until", Map.of("node", "ns=2;s=Robot.State", "equals", "Idle"),
-        "outputs", List.of(Map.of("name", "temperature", "node", "ns=2;s=Robot.Temperature")), "timeout", "5s"));
+    robotCommands.put(
+        "synthesize",
+        Map.of(
+            "method",
+            Map.of("object", "ns=2;s=Robot", "method", "ns=2;s=Robot.Synthesize"),
+            "inputs",
+            List.of("temperature", "time", "concentration", "solvent"),
+            "outputs",
+            List.of("sampleId"),
+            "timeout",
+            "5s"));
+    robotCommands.put(
+        "waitIdle",
+        Map.of(
+            "until",
+            Map.of("node", "ns=2;s=Robot.State", "equals", "Idle"),
+            "outputs",
+            List.of(Map.of("name", "temperature", "node", "ns=2;s=Robot.Temperature")),
+            "timeout",
+            "5s"));
     Map<String, Object> instruments = new LinkedHashMap<>();
-    instruments.put("robot", Map.of("driver", "opcua", "endpoint", "opc.tcp://127.0.0.1:4840/labloop",
-        "variables", Map.of("State", "ns=2;s=Robot.State", "Door", "ns=2;s=Robot.Door"),
-        "commands", robotCommands));
-    instruments.put("meter", Map.of("driver", "opcua", "endpoint", "opc.tcp://127.0.0.1:4840/labloop",
-        "commands", Map.of("measure", Map.of(
-            "method", Map.of("object", "ns=2;s=Meter", "method", "ns=2;s=Meter.Measure"),
-            "inputs", List.of("sampleId"), "outputs", List.of("peak"), "timeout", "1s"))));
-    return Labs.lab(instruments, Map.of("robot", Labs.synthesizer(), "meter", Labs.measurer(List.of("peak"), "0")), 0);
+    instruments.put(
+        "robot",
+        Map.of(
+            "driver",
+            "opcua",
+            "endpoint",
+            "opc.tcp://127.0.0.1:4840/labloop",
+            "variables",
+            Map.of("State", "ns=2;s=Robot.State", "Door", "ns=2;s=Robot.Door"),
+            "commands",
+            robotCommands));
+    instruments.put(
+        "meter",
+        Map.of(
+            "driver",
+            "opcua",
+            "endpoint",
+            "opc.tcp://127.0.0.1:4840/labloop",
+            "commands",
+            Map.of(
+                "measure",
+                Map.of(
+                    "method",
+                    Map.of("object", "ns=2;s=Meter", "method", "ns=2;s=Meter.Measure"),
+                    "inputs",
+                    List.of("sampleId"),
+                    "outputs",
+                    List.of("peak"),
+                    "timeout",
+                    "1s"))));
+    return Labs.lab(
+        instruments,
+        Map.of("robot", Labs.synthesizer(), "meter", Labs.measurer(List.of("peak"), "0")),
+        0);
   }
 
-  @RegisterExtension
-  static VirtualLabExtension virtual = VirtualLabExtension.fromTree(tree());
+  @RegisterExtension static VirtualLabExtension virtual = VirtualLabExtension.fromTree(tree());
 
   @TempDir Path data;
   private Drivers drivers;
@@ -71,7 +109,9 @@ class OpcUaDriverIT {
     robot = Labs.create(drivers, lab, "robot", data);
     meter = Labs.create(drivers, lab, "meter", data);
     meter.connect().get(20, TimeUnit.SECONDS);
-    sampleId = String.valueOf(ok(robot.execute(new Command("synthesize", SYNTH_ARGS))).outputs().get("sampleId"));
+    sampleId =
+        String.valueOf(
+            ok(robot.execute(new Command("synthesize", SYNTH_ARGS))).outputs().get("sampleId"));
   }
 
   @AfterEach
@@ -90,7 +130,8 @@ class OpcUaDriverIT {
     assertTrue(sampleId.length() > 0 && !sampleId.equals("null"), sampleId);
     Reply reply = ok(meter.execute(measure()));
     assertInstanceOf(Double.class, reply.outputs().get("peak"));
-    assertEquals(Map.of("temperature", 120.0, "time", 10.0, "concentration", 1.0, "solvent", "water"),
+    assertEquals(
+        Map.of("temperature", 120.0, "time", 10.0, "concentration", 1.0, "solvent", "water"),
         lab.journal("robot").get(lab.journal("robot").size() - 1).arguments());
   }
 
@@ -99,7 +140,10 @@ class OpcUaDriverIT {
     lab.setVariable("robot", "State", "Busy");
     CompletableFuture<Reply> waiting = robot.execute(Command.of("waitIdle"));
     // Still waiting while the robot is busy (the subscription delivers Busy first).
-    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !waiting.isDone());
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> !waiting.isDone());
     lab.setVariable("robot", "State", "Idle");
     Reply reply = ok(waiting);
     assertInstanceOf(Double.class, reply.outputs().get("temperature"));
@@ -124,7 +168,10 @@ class OpcUaDriverIT {
 
   @Test
   void aBadStatusIsARefusalNamingTheStatusAndTheNextCommandWorks(VirtualLab lab) throws Exception {
-    InstrumentError e = fails(meter.execute(new Command("measure", Map.of("sampleId", "NO-SUCH"))), InstrumentError.Refused.class);
+    InstrumentError e =
+        fails(
+            meter.execute(new Command("measure", Map.of("sampleId", "NO-SUCH"))),
+            InstrumentError.Refused.class);
     assertTrue(e.getMessage().contains("Bad_NotFound"), e.getMessage());
     lab.faults("meter").next(Fault.REFUSE);
     e = fails(meter.execute(measure()), InstrumentError.Refused.class);
@@ -154,7 +201,9 @@ class OpcUaDriverIT {
       lab.faults("meter").next(drop);
       InstrumentError e = fails(meter.execute(measure()), InstrumentError.Disconnected.class);
       assertTrue(e.getMessage().contains("Bad_SessionClosed"), e.getMessage());
-      await().atMost(Duration.ofSeconds(15)).until(() -> meter.status().state() == InstrumentStatus.State.ONLINE);
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> meter.status().state() == InstrumentStatus.State.ONLINE);
       ok(meter.execute(measure()));
       // The wait works again after the session was re-created (its subscription is made per wait).
       ok(robot.execute(Command.of("waitIdle")));

@@ -27,34 +27,63 @@ import org.junit.jupiter.api.io.TempDir;
 /** Basic256Sha256 with sign and encrypt, username and password, and the trust list. */
 class OpcUaSecurityIT {
 
-  private static final Map<String, Object> SECURITY = Map.of("policy", "Basic256Sha256", "mode", "SignAndEncrypt",
-      "username", "labtech", "password", "s3cret-pw");
+  private static final Map<String, Object> SECURITY =
+      Map.of(
+          "policy",
+          "Basic256Sha256",
+          "mode",
+          "SignAndEncrypt",
+          "username",
+          "labtech",
+          "password",
+          "s3cret-pw");
 
   private static Map<String, Object> tree() {
-    return Labs.lab(Map.of("robot", Map.of("driver", "opcua", "endpoint", "opc.tcp://127.0.0.1:4840/labloop",
-            "security", SECURITY,
-            "commands", Map.of("synthesize", Map.of(
-                "method", Map.of("object", "ns=2;s=Robot", "method", "ns=2;s=Robot.Synthesize"),
-                "inputs", List.of("temperature", "time", "concentration", "solvent"),
-                "outputs", List.of("sampleId"), "timeout", "10s")))),
-        Map.of("robot", Labs.synthesizer()), 0);
+    return Labs.lab(
+        Map.of(
+            "robot",
+            Map.of(
+                "driver",
+                "opcua",
+                "endpoint",
+                "opc.tcp://127.0.0.1:4840/labloop",
+                "security",
+                SECURITY,
+                "commands",
+                Map.of(
+                    "synthesize",
+                    Map.of(
+                        "method",
+                        Map.of("object", "ns=2;s=Robot", "method", "ns=2;s=Robot.Synthesize"),
+                        "inputs",
+                        List.of("temperature", "time", "concentration", "solvent"),
+                        "outputs",
+                        List.of("sampleId"),
+                        "timeout",
+                        "10s")))),
+        Map.of("robot", Labs.synthesizer()),
+        0);
   }
 
-  @RegisterExtension
-  static VirtualLabExtension virtual = VirtualLabExtension.fromTree(tree());
+  @RegisterExtension static VirtualLabExtension virtual = VirtualLabExtension.fromTree(tree());
 
   @TempDir Path data;
 
   @Test
-  void anUnknownServerIsRejectedUntilTheEngineerTrustsItThenCommandsRunEncrypted(VirtualLab lab) throws Exception {
+  void anUnknownServerIsRejectedUntilTheEngineerTrustsItThenCommandsRunEncrypted(VirtualLab lab)
+      throws Exception {
     try (Drivers drivers = Drivers.standard()) {
       Instrument robot = Labs.create(drivers, lab, "robot", data);
       InstrumentError e = fails(robot.connect(), InstrumentError.Disconnected.class);
       assertEquals(InstrumentStatus.State.ERROR, robot.status().state());
-      assertEquals(Optional.of(InstrumentStatus.ReasonKind.UNTRUSTED_CERTIFICATE), robot.status().reasonKind());
+      assertEquals(
+          Optional.of(InstrumentStatus.ReasonKind.UNTRUSTED_CERTIFICATE),
+          robot.status().reasonKind());
       assertTrue(e.getMessage().contains("is not trusted"), e.getMessage());
       // The message says which file to move where; do exactly that, as the engineer would.
-      Matcher m = Pattern.compile("move (\\S+\\.der) into (\\S+) and connect again").matcher(e.getMessage());
+      Matcher m =
+          Pattern.compile("move (\\S+\\.der) into (\\S+) and connect again")
+              .matcher(e.getMessage());
       assertTrue(m.find(), e.getMessage());
       Path rejected = Path.of(m.group(1));
       Path trusted = Path.of(m.group(2));
@@ -63,9 +92,12 @@ class OpcUaSecurityIT {
 
       robot.connect().get(30, java.util.concurrent.TimeUnit.SECONDS);
       assertEquals(InstrumentStatus.State.ONLINE, robot.status().state());
-      Object sampleId = ok(robot.execute(new Command("synthesize", SYNTH_ARGS))).outputs().get("sampleId");
+      Object sampleId =
+          ok(robot.execute(new Command("synthesize", SYNTH_ARGS))).outputs().get("sampleId");
       assertTrue(String.valueOf(sampleId).length() > 0);
-      assertTrue(Files.exists(data.resolve("opcua/pki/client.p12")), "the client certificate is created on first use");
+      assertTrue(
+          Files.exists(data.resolve("opcua/pki/client.p12")),
+          "the client certificate is created on first use");
       robot.close();
     }
   }
@@ -76,19 +108,29 @@ class OpcUaSecurityIT {
       // Trust the server first, by the same route as above, with the right password.
       Instrument right = Labs.create(drivers, lab, "robot", data);
       InstrumentError untrusted = fails(right.connect(), InstrumentError.Disconnected.class);
-      Matcher m = Pattern.compile("move (\\S+\\.der) into (\\S+) and connect again").matcher(untrusted.getMessage());
+      Matcher m =
+          Pattern.compile("move (\\S+\\.der) into (\\S+) and connect again")
+              .matcher(untrusted.getMessage());
       assertTrue(m.find(), untrusted.getMessage());
-      Files.move(Path.of(m.group(1)), Path.of(m.group(2)).resolve(Path.of(m.group(1)).getFileName()));
+      Files.move(
+          Path.of(m.group(1)), Path.of(m.group(2)).resolve(Path.of(m.group(1)).getFileName()));
       right.close();
 
       Map<String, Object> security = new java.util.HashMap<>(SECURITY);
       security.put("password", "wrong");
-      Instrument wrong = Labs.create(drivers, "robot", Labs.section(lab, "robot", Map.of("security", security)), data);
+      Instrument wrong =
+          Labs.create(
+              drivers, "robot", Labs.section(lab, "robot", Map.of("security", security)), data);
       InstrumentError e = fails(wrong.connect(), InstrumentError.Disconnected.class);
       assertTrue(e.getMessage().contains("did not accept user 'labtech'"), e.getMessage());
-      assertTrue(!e.getMessage().contains("wrong"), "the password never appears in a message: " + e.getMessage());
+      assertTrue(
+          !e.getMessage().contains("wrong"),
+          "the password never appears in a message: " + e.getMessage());
       assertEquals(InstrumentStatus.State.ERROR, wrong.status().state());
-      assertEquals(Optional.of(InstrumentStatus.ReasonKind.CONFIGURATION), wrong.status().reasonKind(), "a password to fix");
+      assertEquals(
+          Optional.of(InstrumentStatus.ReasonKind.CONFIGURATION),
+          wrong.status().reasonKind(),
+          "a password to fix");
       wrong.close();
     }
   }

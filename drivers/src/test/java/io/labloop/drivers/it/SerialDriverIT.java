@@ -34,24 +34,68 @@ class SerialDriverIT {
 
   private static Map<String, Object> tree() {
     Map<String, Object> instruments = new LinkedHashMap<>();
-    instruments.put("robot", Map.of("driver", "serial", "port", "robot-port",
-        "commands", Map.of("synthesize", Map.of("send", "SYNTH {temperature} {time} {concentration} {solvent}",
-            "expect", "^OK sampleId=(?<sampleId>\\S+)$", "error", "^ERR (?<message>.*)$",
-            "outputs", List.of("sampleId"), "timeout", "5s"))));
+    instruments.put(
+        "robot",
+        Map.of(
+            "driver",
+            "serial",
+            "port",
+            "robot-port",
+            "commands",
+            Map.of(
+                "synthesize",
+                Map.of(
+                    "send",
+                    "SYNTH {temperature} {time} {concentration} {solvent}",
+                    "expect",
+                    "^OK sampleId=(?<sampleId>\\S+)$",
+                    "error",
+                    "^ERR (?<message>.*)$",
+                    "outputs",
+                    List.of("sampleId"),
+                    "timeout",
+                    "5s"))));
     Map<String, Object> uvvisCommands = new LinkedHashMap<>();
-    uvvisCommands.put("measure", Map.of("send", "MEAS {sampleId}",
-        "expect", "^OK peak=(?<peak>[-0-9.]+) fwhm=(?<fwhm>[-0-9.]+)$", "error", "^ERR (?<message>.*)$",
-        "outputs", List.of("peak", "fwhm"), "timeout", "1s"));
+    uvvisCommands.put(
+        "measure",
+        Map.of(
+            "send",
+            "MEAS {sampleId}",
+            "expect",
+            "^OK peak=(?<peak>[-0-9.]+) fwhm=(?<fwhm>[-0-9.]+)$",
+            "error",
+            "^ERR (?<message>.*)$",
+            "outputs",
+            List.of("peak", "fwhm"),
+            "timeout",
+            "1s"));
     // The same reading, declared safe to repeat: a lost reply is asked for again.
-    uvvisCommands.put("read", Map.of("send", "READ {sampleId}",
-        "expect", "^OK peak=(?<peak>[-0-9.]+) fwhm=(?<fwhm>[-0-9.]+)$", "error", "^ERR (?<message>.*)$",
-        "outputs", List.of("peak", "fwhm"), "timeout", "1s", "idempotent", true));
-    instruments.put("uvvis", Map.of("driver", "serial", "port", "uvvis-port", "baud", 115200, "commands", uvvisCommands));
-    return Labs.lab(instruments, Map.of("robot", Labs.synthesizer(), "uvvis", Labs.measurer(List.of("peak", "fwhm"), "0")), 0);
+    uvvisCommands.put(
+        "read",
+        Map.of(
+            "send",
+            "READ {sampleId}",
+            "expect",
+            "^OK peak=(?<peak>[-0-9.]+) fwhm=(?<fwhm>[-0-9.]+)$",
+            "error",
+            "^ERR (?<message>.*)$",
+            "outputs",
+            List.of("peak", "fwhm"),
+            "timeout",
+            "1s",
+            "idempotent",
+            true));
+    instruments.put(
+        "uvvis",
+        Map.of(
+            "driver", "serial", "port", "uvvis-port", "baud", 115200, "commands", uvvisCommands));
+    return Labs.lab(
+        instruments,
+        Map.of("robot", Labs.synthesizer(), "uvvis", Labs.measurer(List.of("peak", "fwhm"), "0")),
+        0);
   }
 
-  @RegisterExtension
-  static VirtualLabExtension virtual = VirtualLabExtension.fromTree(tree());
+  @RegisterExtension static VirtualLabExtension virtual = VirtualLabExtension.fromTree(tree());
 
   @TempDir Path data;
   private Drivers drivers;
@@ -66,7 +110,9 @@ class SerialDriverIT {
     robot = Labs.create(drivers, lab, "robot", data);
     uvvis = Labs.create(drivers, lab, "uvvis", data);
     uvvis.connect().get(10, TimeUnit.SECONDS);
-    sampleId = String.valueOf(ok(robot.execute(new Command("synthesize", SYNTH_ARGS))).outputs().get("sampleId"));
+    sampleId =
+        String.valueOf(
+            ok(robot.execute(new Command("synthesize", SYNTH_ARGS))).outputs().get("sampleId"));
   }
 
   @AfterEach
@@ -90,7 +136,10 @@ class SerialDriverIT {
 
   @Test
   void anErrorLineIsARefusalAndTheNextCommandWorks(VirtualLab lab) throws Exception {
-    InstrumentError e = fails(uvvis.execute(new Command("measure", Map.of("sampleId", "NO-SUCH-SAMPLE"))), InstrumentError.Refused.class);
+    InstrumentError e =
+        fails(
+            uvvis.execute(new Command("measure", Map.of("sampleId", "NO-SUCH-SAMPLE"))),
+            InstrumentError.Refused.class);
     assertTrue(e.getMessage().contains("unknown sample"), e.getMessage());
     lab.faults("uvvis").next(Fault.REFUSE);
     fails(uvvis.execute(measure()), InstrumentError.Refused.class);
@@ -133,8 +182,11 @@ class SerialDriverIT {
       lab.faults("uvvis").next(vanish);
       InstrumentError e = fails(uvvis.execute(measure()), InstrumentError.Disconnected.class);
       assertTrue(e.getMessage().contains("the device went away"), e.getMessage());
-      // The adapter is back a moment later, behind the same path; the driver opens it again by itself.
-      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+      // The adapter is back a moment later, behind the same path; the driver opens it again by
+      // itself.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(200))
           .until(() -> uvvis.execute(measure()).handle((r, x) -> x == null).get());
       assertEquals(InstrumentStatus.State.ONLINE, uvvis.status().state());
     }

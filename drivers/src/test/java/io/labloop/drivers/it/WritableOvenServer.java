@@ -43,6 +43,7 @@ final class WritableOvenServer implements AutoCloseable {
   private final ScheduledExecutorService oven = Executors.newSingleThreadScheduledExecutor();
   final String endpoint;
   volatile int starts;
+
   /** Where the oven's nodes live: "ns=N;s=Oven." */
   final String prefix;
 
@@ -52,21 +53,31 @@ final class WritableOvenServer implements AutoCloseable {
       port = s.getLocalPort();
     }
     endpoint = "opc.tcp://127.0.0.1:" + port + "/oven";
-    EndpointConfig none = EndpointConfig.newBuilder()
-        .setTransportProfile(TransportProfile.TCP_UASC_UABINARY)
-        .setBindAddress("127.0.0.1").setHostname("127.0.0.1").setBindPort(port).setPath("/oven")
-        .setSecurityPolicy(SecurityPolicy.None).setSecurityMode(MessageSecurityMode.None)
-        .addTokenPolicies(USER_TOKEN_POLICY_ANONYMOUS)
-        .build();
-    OpcUaServerConfig config = OpcUaServerConfig.builder()
-        .setApplicationUri("urn:labloop:test:oven")
-        .setApplicationName(LocalizedText.english("test oven"))
-        .setProductUri("urn:labloop:test")
-        .setEndpoints(Set.of(none))
-        .setCertificateManager(new DefaultCertificateManager(new MemoryCertificateQuarantine(), List.of()))
-        .setIdentityValidator(AnonymousIdentityValidator.INSTANCE)
-        .build();
-    server = new OpcUaServer(config, profile -> new OpcTcpServerTransport(OpcTcpServerTransportConfig.newBuilder().build()));
+    EndpointConfig none =
+        EndpointConfig.newBuilder()
+            .setTransportProfile(TransportProfile.TCP_UASC_UABINARY)
+            .setBindAddress("127.0.0.1")
+            .setHostname("127.0.0.1")
+            .setBindPort(port)
+            .setPath("/oven")
+            .setSecurityPolicy(SecurityPolicy.None)
+            .setSecurityMode(MessageSecurityMode.None)
+            .addTokenPolicies(USER_TOKEN_POLICY_ANONYMOUS)
+            .build();
+    OpcUaServerConfig config =
+        OpcUaServerConfig.builder()
+            .setApplicationUri("urn:labloop:test:oven")
+            .setApplicationName(LocalizedText.english("test oven"))
+            .setProductUri("urn:labloop:test")
+            .setEndpoints(Set.of(none))
+            .setCertificateManager(
+                new DefaultCertificateManager(new MemoryCertificateQuarantine(), List.of()))
+            .setIdentityValidator(AnonymousIdentityValidator.INSTANCE)
+            .build();
+    server =
+        new OpcUaServer(
+            config,
+            profile -> new OpcTcpServerTransport(OpcTcpServerTransportConfig.newBuilder().build()));
     OvenNamespace namespace = new OvenNamespace(server);
     namespace.startup();
     prefix = "ns=" + namespace.getNamespaceIndex() + ";s=Oven.";
@@ -84,15 +95,16 @@ final class WritableOvenServer implements AutoCloseable {
     }
 
     private UaVariableNode variable(String id, NodeId type, Object initial) {
-      UaVariableNode node = UaVariableNode.builder(getNodeContext())
-          .setNodeId(newNodeId(id))
-          .setBrowseName(newQualifiedName(id))
-          .setDisplayName(LocalizedText.english(id))
-          .setDataType(type)
-          .setAccessLevel(AccessLevel.READ_WRITE)
-          .setUserAccessLevel(AccessLevel.READ_WRITE)
-          .setTypeDefinition(NodeIds.BaseDataVariableType)
-          .build();
+      UaVariableNode node =
+          UaVariableNode.builder(getNodeContext())
+              .setNodeId(newNodeId(id))
+              .setBrowseName(newQualifiedName(id))
+              .setDisplayName(LocalizedText.english(id))
+              .setDataType(type)
+              .setAccessLevel(AccessLevel.READ_WRITE)
+              .setUserAccessLevel(AccessLevel.READ_WRITE)
+              .setTypeDefinition(NodeIds.BaseDataVariableType)
+              .build();
       node.setValue(new DataValue(new Variant(initial)));
       getNodeManager().addNode(node);
       return node;
@@ -103,19 +115,27 @@ final class WritableOvenServer implements AutoCloseable {
       UaVariableNode state = variable("Oven.State", NodeIds.String, "Idle");
       UaVariableNode reached = variable("Oven.Reached", NodeIds.Double, 20.0);
       UaVariableNode start = variable("Oven.Start", NodeIds.Boolean, false);
-      start.getFilterChain().addLast(AttributeFilters.setValue((ctx, value) -> {
-        // Pass the write on down the chain (node.setValue here would come back through this filter).
-        ctx.setAttribute(org.eclipse.milo.opcua.stack.core.AttributeId.Value, value);
-        if (Boolean.TRUE.equals(value.getValue().getValue())) {
-          starts++;
-          state.setValue(new DataValue(new Variant("Busy")));
-          Object target = setpoint.getValue().getValue().getValue();
-          oven.schedule(() -> {
-            reached.setValue(new DataValue(new Variant(target)));
-            state.setValue(new DataValue(new Variant("Idle")));
-          }, 200, TimeUnit.MILLISECONDS);
-        }
-      }));
+      start
+          .getFilterChain()
+          .addLast(
+              AttributeFilters.setValue(
+                  (ctx, value) -> {
+                    // Pass the write on down the chain (node.setValue here would come back through
+                    // this filter).
+                    ctx.setAttribute(org.eclipse.milo.opcua.stack.core.AttributeId.Value, value);
+                    if (Boolean.TRUE.equals(value.getValue().getValue())) {
+                      starts++;
+                      state.setValue(new DataValue(new Variant("Busy")));
+                      Object target = setpoint.getValue().getValue().getValue();
+                      oven.schedule(
+                          () -> {
+                            reached.setValue(new DataValue(new Variant(target)));
+                            state.setValue(new DataValue(new Variant("Idle")));
+                          },
+                          200,
+                          TimeUnit.MILLISECONDS);
+                    }
+                  }));
     }
 
     @Override
@@ -134,7 +154,8 @@ final class WritableOvenServer implements AutoCloseable {
     }
 
     @Override
-    public void onMonitoringModeChanged(List<org.eclipse.milo.opcua.sdk.server.items.MonitoredItem> items) {
+    public void onMonitoringModeChanged(
+        List<org.eclipse.milo.opcua.sdk.server.items.MonitoredItem> items) {
       subscriptions.onMonitoringModeChanged(items);
     }
   }

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.labloop.drivers.InstrumentError;
 import io.labloop.drivers.InstrumentSpec;
-import io.labloop.settings.SettingsProblem;
 import io.labloop.settings.Section;
+import io.labloop.settings.SettingsProblem;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,8 +23,19 @@ class MqttRepliesTest {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("driver", "mqtt");
     s.put("broker", "tcp://127.0.0.1:1883");
-    s.put("commands", Map.of("scan", Map.of("request", "lab/xrd/scan", "payload", Map.of("sample", "{sampleId}"),
-        "outputs", List.of("crystallinity", Map.of("name", "peak", "path", "result.peak")), "timeout", "2m")));
+    s.put(
+        "commands",
+        Map.of(
+            "scan",
+            Map.of(
+                "request",
+                "lab/xrd/scan",
+                "payload",
+                Map.of("sample", "{sampleId}"),
+                "outputs",
+                List.of("crystallinity", Map.of("name", "peak", "path", "result.peak")),
+                "timeout",
+                "2m")));
     return s;
   }
 
@@ -41,27 +52,39 @@ class MqttRepliesTest {
 
   @Test
   void outputsAreTakenByFieldPathAndNumbersAreDoubles() throws Exception {
-    var outcome = MqttReplies.parse("xrd", scan(), json("{\"crystallinity\": 87, \"result\": {\"peak\": 38.1, \"unit\": \"deg\"}}"));
+    var outcome =
+        MqttReplies.parse(
+            "xrd",
+            scan(),
+            json("{\"crystallinity\": 87, \"result\": {\"peak\": 38.1, \"unit\": \"deg\"}}"));
     assertEquals(Map.of("crystallinity", 87.0, "peak", 38.1), outcome.outputs());
   }
 
   @Test
   void anErrorFieldIsARefusal() {
-    var e = assertThrows(InstrumentError.Refused.class,
-        () -> MqttReplies.parse("xrd", scan(), json("{\"error\": \"door open\"}")));
+    var e =
+        assertThrows(
+            InstrumentError.Refused.class,
+            () -> MqttReplies.parse("xrd", scan(), json("{\"error\": \"door open\"}")));
     assertEquals("xrd.scan: the instrument answered error: door open", e.getMessage());
   }
 
   @Test
   void textThatIsNotJsonIsABadReply() {
-    var e = assertThrows(InstrumentError.BadReply.class, () -> MqttReplies.parse("xrd", scan(), json("\u0000\u00ffgarbage{")));
+    var e =
+        assertThrows(
+            InstrumentError.BadReply.class,
+            () -> MqttReplies.parse("xrd", scan(), json("\u0000\u00ffgarbage{")));
     assertTrue(e.getMessage().contains("not JSON"), e.getMessage());
   }
 
   @Test
   void aMissingFieldIsABadReplyNamingThePath() {
-    var e = assertThrows(InstrumentError.BadReply.class,
-        () -> MqttReplies.parse("xrd", scan(), json("{\"crystallinity\": 87, \"result\": {}}")));
+    var e =
+        assertThrows(
+            InstrumentError.BadReply.class,
+            () ->
+                MqttReplies.parse("xrd", scan(), json("{\"crystallinity\": 87, \"result\": {}}")));
     assertTrue(e.getMessage().contains("no field 'result.peak' for output 'peak'"), e.getMessage());
   }
 
@@ -70,8 +93,11 @@ class MqttRepliesTest {
     Map<String, Object> s = section();
     s.put("broker", "http://broker");
     s.put("password", "secret");
-    s.put("commands", Map.of("scan", Map.of("request", "lab/+/scan", "payload", Map.of("sample", "{sampleId"))));
-    List<SettingsProblem> problems = new MqttDriverFactory().check(new InstrumentSpec("xrd", "mqtt", s, Path.of("data")));
+    s.put(
+        "commands",
+        Map.of("scan", Map.of("request", "lab/+/scan", "payload", Map.of("sample", "{sampleId"))));
+    List<SettingsProblem> problems =
+        new MqttDriverFactory().check(new InstrumentSpec("xrd", "mqtt", s, Path.of("data")));
     List<List<Object>> paths = problems.stream().map(SettingsProblem::path).toList();
     assertTrue(paths.contains(List.of("broker")), problems.toString());
     assertTrue(paths.contains(List.of("password")), problems.toString());

@@ -10,7 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Which instruments share one MQTT client: the same broker, client id and user. Nothing connects here. */
+/**
+ * Which instruments share one MQTT client: the same broker, client id and user. Nothing connects
+ * here.
+ */
 class SharedClientTest {
 
   private static InstrumentSpec spec(String name, String broker, String user) {
@@ -29,10 +32,15 @@ class SharedClientTest {
   void instrumentsOnOneBrokerShareAClientAndOthersDoNot() {
     MqttDriverFactory factory = new MqttDriverFactory();
     try (Bridges bridges = new Bridges();
-        var xrd = (MqttInstrument) factory.create(spec("xrd", "tcp://127.0.0.1:1883", null), bridges);
-        var dls = (MqttInstrument) factory.create(spec("dls", "tcp://127.0.0.1:1883", null), bridges);
-        var remote = (MqttInstrument) factory.create(spec("nmr", "tcp://127.0.0.1:1884", null), bridges);
-        var asUser = (MqttInstrument) factory.create(spec("hplc", "tcp://127.0.0.1:1883", "hplc"), bridges)) {
+        var xrd =
+            (MqttInstrument) factory.create(spec("xrd", "tcp://127.0.0.1:1883", null), bridges);
+        var dls =
+            (MqttInstrument) factory.create(spec("dls", "tcp://127.0.0.1:1883", null), bridges);
+        var remote =
+            (MqttInstrument) factory.create(spec("nmr", "tcp://127.0.0.1:1884", null), bridges);
+        var asUser =
+            (MqttInstrument)
+                factory.create(spec("hplc", "tcp://127.0.0.1:1883", "hplc"), bridges)) {
       assertSame(xrd.bridge(), dls.bridge());
       assertNotSame(xrd.bridge(), remote.bridge());
       assertNotSame(xrd.bridge(), asUser.bridge());

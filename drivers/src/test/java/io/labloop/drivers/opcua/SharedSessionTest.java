@@ -19,7 +19,15 @@ class SharedSessionTest {
     s.put("driver", "opcua");
     s.put("endpoint", endpoint);
     if (security != null) s.put("security", security);
-    s.put("commands", Map.of("go", Map.of("method", Map.of("object", "ns=2;s=A", "method", "ns=2;s=A.Go"), "inputs", List.of())));
+    s.put(
+        "commands",
+        Map.of(
+            "go",
+            Map.of(
+                "method",
+                Map.of("object", "ns=2;s=A", "method", "ns=2;s=A.Go"),
+                "inputs",
+                List.of())));
     return new InstrumentSpec(name, "opcua", s, Path.of("data"));
   }
 
@@ -27,11 +35,23 @@ class SharedSessionTest {
   void instrumentsOnOneServerShareASessionAndOthersDoNot() {
     OpcUaDriverFactory factory = new OpcUaDriverFactory();
     try (Bridges bridges = new Bridges();
-        var robot = (OpcUaInstrument) factory.create(spec("robot", "opc.tcp://10.0.0.5:4840/lab", null), bridges);
-        var meter = (OpcUaInstrument) factory.create(spec("meter", "opc.tcp://10.0.0.5:4840/lab", null), bridges);
-        var other = (OpcUaInstrument) factory.create(spec("hplc", "opc.tcp://10.0.0.6:4840/lab", null), bridges);
-        var asUser = (OpcUaInstrument) factory.create(spec("oven", "opc.tcp://10.0.0.5:4840/lab",
-            Map.of("policy", "Basic256Sha256", "username", "u", "password", "p")), bridges)) {
+        var robot =
+            (OpcUaInstrument)
+                factory.create(spec("robot", "opc.tcp://10.0.0.5:4840/lab", null), bridges);
+        var meter =
+            (OpcUaInstrument)
+                factory.create(spec("meter", "opc.tcp://10.0.0.5:4840/lab", null), bridges);
+        var other =
+            (OpcUaInstrument)
+                factory.create(spec("hplc", "opc.tcp://10.0.0.6:4840/lab", null), bridges);
+        var asUser =
+            (OpcUaInstrument)
+                factory.create(
+                    spec(
+                        "oven",
+                        "opc.tcp://10.0.0.5:4840/lab",
+                        Map.of("policy", "Basic256Sha256", "username", "u", "password", "p")),
+                    bridges)) {
       assertSame(robot.connection(), meter.connection());
       assertNotSame(robot.connection(), other.connection());
       assertNotSame(robot.connection(), asUser.connection());

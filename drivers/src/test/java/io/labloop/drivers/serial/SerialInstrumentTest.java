@@ -18,8 +18,8 @@ import io.labloop.drivers.Command;
 import io.labloop.drivers.InstrumentError;
 import io.labloop.drivers.InstrumentStatus;
 import io.labloop.drivers.Reply;
-import io.labloop.settings.SettingsProblem;
 import io.labloop.settings.Section;
+import io.labloop.settings.SettingsProblem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -43,12 +43,36 @@ class SerialInstrumentTest {
 
   private static Map<String, Object> section() {
     Map<String, Object> commands = new LinkedHashMap<>();
-    commands.put("measure", Map.of("send", "MEAS {sampleId}",
-        "expect", "^OK peak=(?<peak>[0-9.]+) fwhm=(?<fwhm>[0-9.]+)$",
-        "error", "^ERR (?<message>.*)$", "outputs", List.of("peak", "fwhm"), "timeout", "2s"));
-    commands.put("spectrum", Map.of("send", "SPEC", "end", "END", "expect", "^(?<first>[0-9.]+)\\n.*$", "timeout", "2s"));
-    commands.put("move", Map.of("send", "MOVE {slot}", "expect", "^OK$", "delay", "300ms", "timeout", "2s"));
-    commands.put("status", Map.of("send", "STAT?", "lines", 2, "expect", "^T=(?<t>[0-9.]+)\\nLAMP=(?<lamp>\\w+)$", "timeout", "2s"));
+    commands.put(
+        "measure",
+        Map.of(
+            "send",
+            "MEAS {sampleId}",
+            "expect",
+            "^OK peak=(?<peak>[0-9.]+) fwhm=(?<fwhm>[0-9.]+)$",
+            "error",
+            "^ERR (?<message>.*)$",
+            "outputs",
+            List.of("peak", "fwhm"),
+            "timeout",
+            "2s"));
+    commands.put(
+        "spectrum",
+        Map.of(
+            "send", "SPEC", "end", "END", "expect", "^(?<first>[0-9.]+)\\n.*$", "timeout", "2s"));
+    commands.put(
+        "move", Map.of("send", "MOVE {slot}", "expect", "^OK$", "delay", "300ms", "timeout", "2s"));
+    commands.put(
+        "status",
+        Map.of(
+            "send",
+            "STAT?",
+            "lines",
+            2,
+            "expect",
+            "^T=(?<t>[0-9.]+)\\nLAMP=(?<lamp>\\w+)$",
+            "timeout",
+            "2s"));
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("driver", "serial");
     s.put("port", "/dev/ttyUSB0");
@@ -73,7 +97,8 @@ class SerialInstrumentTest {
   }
 
   private static InstrumentError failure(CompletableFuture<Reply> reply) {
-    ExecutionException e = assertThrows(ExecutionException.class, () -> reply.get(5, TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> reply.get(5, TimeUnit.SECONDS));
     return assertInstanceOf(InstrumentError.class, e.getCause());
   }
 
@@ -88,7 +113,9 @@ class SerialInstrumentTest {
     Reply reply = uvvis.execute(measure()).get(5, TimeUnit.SECONDS);
     verify(line).writeLine("MEAS S-7");
     assertEquals(Map.of("peak", 521.5, "fwhm", 38.2), reply.outputs());
-    assertArrayEquals("OK peak=521.5 fwhm=38.2".getBytes(StandardCharsets.UTF_8), reply.attachments().get(0).data());
+    assertArrayEquals(
+        "OK peak=521.5 fwhm=38.2".getBytes(StandardCharsets.UTF_8),
+        reply.attachments().get(0).data());
   }
 
   @Test
@@ -137,8 +164,11 @@ class SerialInstrumentTest {
   @Test
   void aPortThatCannotBeOpenedIsADisconnectAndNothingIsSent() throws Exception {
     when(line.isOpen()).thenReturn(false);
-    doThrow(new IOException("cannot open serial port '/dev/ttyUSB0' (missing, in use by another program, or no permission)"))
-        .when(line).open();
+    doThrow(
+            new IOException(
+                "cannot open serial port '/dev/ttyUSB0' (missing, in use by another program, or no permission)"))
+        .when(line)
+        .open();
     InstrumentError e = failure(uvvis.execute(measure()));
     assertInstanceOf(InstrumentError.Disconnected.class, e);
     assertTrue(e.getMessage().contains("in use by another program"), e.getMessage());
@@ -162,25 +192,37 @@ class SerialInstrumentTest {
     when(line.isOpen()).thenReturn(true);
     // Nothing in time for the first command; then its late reply (two lines) arrives while the
     // driver listens before the second; then silence; then the second command's own reply.
-    when(line.readLine(anyLong())).thenReturn(Optional.empty(),
-        Optional.of("OK peak=411 fwhm=20"), Optional.of("(late)"), Optional.empty(),
-        Optional.of("OK peak=530 fwhm=35"));
+    when(line.readLine(anyLong()))
+        .thenReturn(
+            Optional.empty(),
+            Optional.of("OK peak=411 fwhm=20"),
+            Optional.of("(late)"),
+            Optional.empty(),
+            Optional.of("OK peak=530 fwhm=35"));
     assertInstanceOf(InstrumentError.Timeout.class, failure(uvvis.execute(measure())));
-    Reply reply = uvvis.execute(new Command("measure", Map.of("sampleId", "S-8"))).get(5, TimeUnit.SECONDS);
-    assertEquals(530.0, reply.outputs().get("peak"), "the second command's reply, not the first one's late reply");
+    Reply reply =
+        uvvis.execute(new Command("measure", Map.of("sampleId", "S-8"))).get(5, TimeUnit.SECONDS);
+    assertEquals(
+        530.0,
+        reply.outputs().get("peak"),
+        "the second command's reply, not the first one's late reply");
     var order = inOrder(line);
     order.verify(line).writeLine("MEAS S-7");
-    order.verify(line, org.mockito.Mockito.calls(4)).readLine(anyLong()); // timeout, two late lines, silence
+    order
+        .verify(line, org.mockito.Mockito.calls(4))
+        .readLine(anyLong()); // timeout, two late lines, silence
     order.verify(line).writeLine("MEAS S-8");
   }
 
   @Test
   void readsAMultiLineReplyUpToItsEndMarker() throws Exception {
     when(line.isOpen()).thenReturn(true);
-    when(line.readLine(anyLong())).thenReturn(Optional.of("0.125"), Optional.of("0.25"), Optional.of("END"));
+    when(line.readLine(anyLong()))
+        .thenReturn(Optional.of("0.125"), Optional.of("0.25"), Optional.of("END"));
     Reply reply = uvvis.execute(Command.of("spectrum")).get(5, TimeUnit.SECONDS);
     assertEquals(0.125, reply.outputs().get("first"));
-    assertEquals("0.125\n0.25", new String(reply.attachments().get(0).data(), StandardCharsets.UTF_8));
+    assertEquals(
+        "0.125\n0.25", new String(reply.attachments().get(0).data(), StandardCharsets.UTF_8));
   }
 
   @Test
@@ -196,12 +238,16 @@ class SerialInstrumentTest {
     when(line.isOpen()).thenReturn(true);
     when(line.readLine(anyLong())).thenReturn(Optional.of("OK"));
     List<Long> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
-    org.mockito.Mockito.doAnswer(i -> sent.add(System.nanoTime())).when(line).writeLine(org.mockito.ArgumentMatchers.anyString());
+    org.mockito.Mockito.doAnswer(i -> sent.add(System.nanoTime()))
+        .when(line)
+        .writeLine(org.mockito.ArgumentMatchers.anyString());
     uvvis.execute(new Command("move", Map.of("slot", 1L))).get(5, TimeUnit.SECONDS);
     uvvis.execute(new Command("move", Map.of("slot", 2L))).get(5, TimeUnit.SECONDS);
     verify(line).writeLine("MOVE 1");
     verify(line).writeLine("MOVE 2");
-    assertTrue(sent.get(1) - sent.get(0) >= 300_000_000L, "second command sent after " + (sent.get(1) - sent.get(0)) / 1e6 + " ms");
+    assertTrue(
+        sent.get(1) - sent.get(0) >= 300_000_000L,
+        "second command sent after " + (sent.get(1) - sent.get(0)) / 1e6 + " ms");
   }
 
   @Test

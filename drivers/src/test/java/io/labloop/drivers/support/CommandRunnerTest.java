@@ -40,18 +40,25 @@ class CommandRunnerTest {
   }
 
   private static CommandPolicy policy(boolean idempotent, List<String> outputs) {
-    return new CommandPolicy(Duration.ofMillis(200), idempotent, outputs, idempotent ? 2 : 0, Duration.ofMillis(10));
+    return new CommandPolicy(
+        Duration.ofMillis(200), idempotent, outputs, idempotent ? 2 : 0, Duration.ofMillis(10));
   }
 
   private static InstrumentError failure(CompletableFuture<Reply> reply) throws Exception {
-    ExecutionException e = assertThrows(ExecutionException.class, () -> reply.get(5, TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> reply.get(5, TimeUnit.SECONDS));
     return assertInstanceOf(InstrumentError.class, e.getCause());
   }
 
   @Test
   void aReplyCarriesTheOutputsAndTakesTheInstrumentOnline() throws Exception {
-    Reply reply = runner.run(measure, policy(false, List.of("peak")),
-        (c, t) -> CompletableFuture.completedFuture(Outcome.of(Map.of("peak", 521.0)))).get(5, TimeUnit.SECONDS);
+    Reply reply =
+        runner
+            .run(
+                measure,
+                policy(false, List.of("peak")),
+                (c, t) -> CompletableFuture.completedFuture(Outcome.of(Map.of("peak", 521.0))))
+            .get(5, TimeUnit.SECONDS);
     assertEquals("measure", reply.command());
     assertEquals(Map.of("peak", 521.0), reply.outputs());
     assertEquals(InstrumentStatus.State.ONLINE, status.status().state());
@@ -63,7 +70,8 @@ class CommandRunnerTest {
     InstrumentError e = failure(runner.run(measure, policy(false, List.of()), (c, t) -> never));
     assertInstanceOf(InstrumentError.Timeout.class, e);
     assertEquals("spectrometer.measure: no complete reply within 200ms", e.getMessage());
-    // The driver's own future was completed too, so its clean-up (dropping the pending request) ran.
+    // The driver's own future was completed too, so its clean-up (dropping the pending request)
+    // ran.
     assertTrue(never.isCompletedExceptionally());
     assertEquals(e.getMessage(), status.status().lastError());
   }
@@ -72,7 +80,9 @@ class CommandRunnerTest {
   void anIdempotentCommandIsResentAfterALostConnection() throws Exception {
     Attempt attempt = mock(Attempt.class);
     when(attempt.start(any(), any()))
-        .thenReturn(CompletableFuture.failedFuture(new InstrumentError.Disconnected("spectrometer", "measure", "reset by peer", null)))
+        .thenReturn(
+            CompletableFuture.failedFuture(
+                new InstrumentError.Disconnected("spectrometer", "measure", "reset by peer", null)))
         .thenReturn(CompletableFuture.completedFuture(Outcome.of(Map.of("peak", 520.0))));
     Reply reply = runner.run(measure, policy(true, List.of()), attempt).get(5, TimeUnit.SECONDS);
     assertEquals(520.0, reply.outputs().get("peak"));
@@ -83,8 +93,13 @@ class CommandRunnerTest {
   void aNonIdempotentCommandIsNeverResent() throws Exception {
     Attempt attempt = mock(Attempt.class);
     when(attempt.start(any(), any()))
-        .thenReturn(CompletableFuture.failedFuture(new InstrumentError.Disconnected("spectrometer", "measure", "reset by peer", null)));
-    assertInstanceOf(InstrumentError.Disconnected.class, failure(runner.run(measure, policy(false, List.of()), attempt)));
+        .thenReturn(
+            CompletableFuture.failedFuture(
+                new InstrumentError.Disconnected(
+                    "spectrometer", "measure", "reset by peer", null)));
+    assertInstanceOf(
+        InstrumentError.Disconnected.class,
+        failure(runner.run(measure, policy(false, List.of()), attempt)));
     verify(attempt, times(1)).start(any(), any());
   }
 
@@ -92,8 +107,12 @@ class CommandRunnerTest {
   void aRefusalIsFinalEvenForAnIdempotentCommand() throws Exception {
     Attempt attempt = mock(Attempt.class);
     when(attempt.start(any(), any()))
-        .thenReturn(CompletableFuture.failedFuture(new InstrumentError.Refused("spectrometer", "measure", "lamp cold")));
-    assertInstanceOf(InstrumentError.Refused.class, failure(runner.run(measure, policy(true, List.of()), attempt)));
+        .thenReturn(
+            CompletableFuture.failedFuture(
+                new InstrumentError.Refused("spectrometer", "measure", "lamp cold")));
+    assertInstanceOf(
+        InstrumentError.Refused.class,
+        failure(runner.run(measure, policy(true, List.of()), attempt)));
     verify(attempt, times(1)).start(any(), any());
   }
 
@@ -101,34 +120,52 @@ class CommandRunnerTest {
   void retriesStopAfterTheLastAttempt() throws Exception {
     Attempt attempt = mock(Attempt.class);
     when(attempt.start(any(), any()))
-        .thenReturn(CompletableFuture.failedFuture(new InstrumentError.Disconnected("spectrometer", "measure", "gone", null)));
-    assertInstanceOf(InstrumentError.Disconnected.class, failure(runner.run(measure, policy(true, List.of()), attempt)));
+        .thenReturn(
+            CompletableFuture.failedFuture(
+                new InstrumentError.Disconnected("spectrometer", "measure", "gone", null)));
+    assertInstanceOf(
+        InstrumentError.Disconnected.class,
+        failure(runner.run(measure, policy(true, List.of()), attempt)));
     verify(attempt, times(3)).start(any(), any());
   }
 
   @Test
   void aReplyWithoutADeclaredOutputIsABadReply() throws Exception {
-    InstrumentError e = failure(runner.run(measure, policy(false, List.of("peak", "fwhm")),
-        (c, t) -> CompletableFuture.completedFuture(Outcome.of(Map.of("peak", 1.0)))));
+    InstrumentError e =
+        failure(
+            runner.run(
+                measure,
+                policy(false, List.of("peak", "fwhm")),
+                (c, t) -> CompletableFuture.completedFuture(Outcome.of(Map.of("peak", 1.0)))));
     assertInstanceOf(InstrumentError.BadReply.class, e);
     assertTrue(e.getMessage().contains("no output 'fwhm'"), e.getMessage());
   }
 
   @Test
   void aMissingArgumentIsRefusedBeforeAnythingIsSent() throws Exception {
-    InstrumentError e = failure(runner.run(measure, policy(false, List.of()),
-        (c, t) -> {
-          throw new IllegalArgumentException("the template needs argument 'wavelength'");
-        }));
+    InstrumentError e =
+        failure(
+            runner.run(
+                measure,
+                policy(false, List.of()),
+                (c, t) -> {
+                  throw new IllegalArgumentException("the template needs argument 'wavelength'");
+                }));
     assertInstanceOf(InstrumentError.Refused.class, e);
-    assertEquals("spectrometer.measure: not sent: the template needs argument 'wavelength'", e.getMessage());
+    assertEquals(
+        "spectrometer.measure: not sent: the template needs argument 'wavelength'", e.getMessage());
   }
 
   @Test
   void aLostConnectionTakesAnOnlineInstrumentOffline() throws Exception {
     status.online();
-    failure(runner.run(measure, policy(false, List.of()),
-        (c, t) -> CompletableFuture.failedFuture(new InstrumentError.Disconnected("spectrometer", "measure", "gone", null))));
+    failure(
+        runner.run(
+            measure,
+            policy(false, List.of()),
+            (c, t) ->
+                CompletableFuture.failedFuture(
+                    new InstrumentError.Disconnected("spectrometer", "measure", "gone", null))));
     assertEquals(InstrumentStatus.State.OFFLINE, status.status().state());
   }
 }

@@ -11,12 +11,14 @@ import org.junit.jupiter.api.Test;
 
 class ReplyPatternTest {
 
-  private final ReplyPattern measure = ReplyPattern.compile("^OK peak=(?<peak>[0-9.]+) fwhm=(?<fwhm>[0-9.]+)$");
+  private final ReplyPattern measure =
+      ReplyPattern.compile("^OK peak=(?<peak>[0-9.]+) fwhm=(?<fwhm>[0-9.]+)$");
 
   @Test
   void namedGroupsBecomeOutputsAndNumbersBecomeDoubles() {
     assertEquals(List.of("peak", "fwhm"), measure.groups());
-    assertEquals(Optional.of(Map.of("peak", 521.5, "fwhm", 38.0)), measure.match("OK peak=521.5 fwhm=38"));
+    assertEquals(
+        Optional.of(Map.of("peak", 521.5, "fwhm", 38.0)), measure.match("OK peak=521.5 fwhm=38"));
   }
 
   @Test
@@ -35,12 +37,15 @@ class ReplyPatternTest {
   @Test
   void spansTheLinesOfAMultiLineReply() {
     ReplyPattern p = ReplyPattern.compile("^SPECTRUM\\n(?<first>[0-9.]+),.*\\nEND$");
-    assertEquals(Optional.of(Map.of("first", 0.125)), p.match("SPECTRUM\n0.125,0.5\n0.25,0.75\nEND"));
+    assertEquals(
+        Optional.of(Map.of("first", 0.125)), p.match("SPECTRUM\n0.125,0.5\n0.25,0.75\nEND"));
   }
 
   @Test
   void anInvalidRegexIsReportedWithWhereItBreaks() {
-    var e = assertThrows(IllegalArgumentException.class, () -> ReplyPattern.compile("^OK (?<peak>[0-9.]+$"));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class, () -> ReplyPattern.compile("^OK (?<peak>[0-9.]+$"));
     assertTrue(e.getMessage().contains("not a valid regular expression"), e.getMessage());
     assertTrue(e.getMessage().contains("index"), e.getMessage());
   }

@@ -16,13 +16,16 @@ class StatusTrackerTest {
   @Test
   void offlineAndErrorSayWhatKindOfCauseAndOnlineClearsIt() {
     StatusTracker t = new StatusTracker();
-    assertEquals(Optional.of(ReasonKind.COMMUNICATION), t.status().reasonKind(), "not connected yet");
+    assertEquals(
+        Optional.of(ReasonKind.COMMUNICATION), t.status().reasonKind(), "not connected yet");
     t.online();
     assertEquals(Optional.empty(), t.status().reasonKind());
     t.offline(ReasonKind.BRIDGE_DOWN, "lost connection to tcp://broker:1883");
     assertEquals(State.OFFLINE, t.status().state());
     assertEquals(Optional.of(ReasonKind.BRIDGE_DOWN), t.status().reasonKind());
-    t.error(ReasonKind.UNTRUSTED_CERTIFICATE, "the broker presented a certificate LabLoop does not trust");
+    t.error(
+        ReasonKind.UNTRUSTED_CERTIFICATE,
+        "the broker presented a certificate LabLoop does not trust");
     assertEquals(State.ERROR, t.status().state());
     assertEquals(Optional.of(ReasonKind.UNTRUSTED_CERTIFICATE), t.status().reasonKind());
     t.offline(ReasonKind.GONE, "closed");
@@ -41,8 +44,13 @@ class StatusTrackerTest {
 
   @Test
   void onlineHasNoReasonKindAndTheOthersMustHaveOne() {
-    assertThrows(IllegalArgumentException.class,
-        () -> new InstrumentStatus(State.ONLINE, Optional.of(ReasonKind.COMMUNICATION), "", Instant.EPOCH, ""));
-    assertThrows(IllegalArgumentException.class, () -> new InstrumentStatus(State.ERROR, Optional.empty(), "x", Instant.EPOCH, ""));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new InstrumentStatus(
+                State.ONLINE, Optional.of(ReasonKind.COMMUNICATION), "", Instant.EPOCH, ""));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new InstrumentStatus(State.ERROR, Optional.empty(), "x", Instant.EPOCH, ""));
   }
 }

@@ -15,7 +15,8 @@ class TemplateTest {
   @Test
   void fillsPlaceholdersFromArguments() {
     Template t = Template.parse("MEAS {sampleId} AT {wavelength}nm");
-    assertEquals("MEAS S-0042 AT 520nm", t.render(Map.of("sampleId", "S-0042", "wavelength", 520.0)));
+    assertEquals(
+        "MEAS S-0042 AT 520nm", t.render(Map.of("sampleId", "S-0042", "wavelength", 520.0)));
     assertEquals(Set.of("sampleId", "wavelength"), t.names());
   }
 
@@ -34,8 +35,10 @@ class TemplateTest {
 
   @Test
   void aMissingArgumentIsNamedWithThoseGiven() {
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> Template.parse("MEAS {sampleId}").render(Map.of("sample", "S1")));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Template.parse("MEAS {sampleId}").render(Map.of("sample", "S1")));
     assertTrue(e.getMessage().contains("'sampleId'"), e.getMessage());
     assertTrue(e.getMessage().contains("[sample]"), e.getMessage());
   }
@@ -56,8 +59,19 @@ class TemplateTest {
     payload.put("steps", List.of("{t}", 3L));
     payload.put("fixed", true);
     Object out = Template.renderTree(payload, Map.of("sampleId", "S7", "t", 80.5));
-    assertEquals(Map.of("sample", "S7", "temperature", 80.5, "label", "run S7 at 80.5", "steps", List.of(80.5, 3L),
-        "fixed", true), out);
+    assertEquals(
+        Map.of(
+            "sample",
+            "S7",
+            "temperature",
+            80.5,
+            "label",
+            "run S7 at 80.5",
+            "steps",
+            List.of(80.5, 3L),
+            "fixed",
+            true),
+        out);
     assertEquals(Set.of("sampleId", "t"), Template.namesInTree(payload));
   }
 }

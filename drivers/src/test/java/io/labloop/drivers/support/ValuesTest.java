@@ -1,9 +1,9 @@
 package io.labloop.drivers.support;
 
-import io.labloop.settings.Durations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.labloop.settings.Durations;
 import java.math.BigDecimal;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,9 @@ class ValuesTest {
   @Test
   void toDoubleNamesWhatWasWrong() {
     assertEquals(4.0, Values.toDouble("t", "4"));
-    var e = assertThrows(IllegalArgumentException.class, () -> Values.toDouble("argument 'temperature'", "hot"));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Values.toDouble("argument 'temperature'", "hot"));
     assertEquals("argument 'temperature' must be a number, got 'hot'", e.getMessage());
   }
 
@@ -52,6 +54,8 @@ class ValuesTest {
     assertEquals(Duration.ofMillis(1500), Durations.parse(1.5));
     assertEquals(Duration.ofSeconds(5), Durations.parse("5"));
     var e = assertThrows(IllegalArgumentException.class, () -> Durations.parse("ten minutes"));
-    assertEquals("'ten minutes' is not a duration; expected a number with a unit, e.g. 500ms, 30s, 10m or 2h", e.getMessage());
+    assertEquals(
+        "'ten minutes' is not a duration; expected a number with a unit, e.g. 500ms, 30s, 10m or 2h",
+        e.getMessage());
   }
 }

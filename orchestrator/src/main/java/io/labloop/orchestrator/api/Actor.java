@@ -1,8 +1,8 @@
 package io.labloop.orchestrator.api;
 
 /**
- * Who asked for a change: the name of the token the request carried. It goes into the audit
- * trail; the token itself never leaves {@link Tokens}.
+ * Who asked for a change: the name of the token the request carried. It goes into the audit trail;
+ * the token itself never leaves {@link Tokens}.
  */
 public record Actor(String name) {
   public Actor {

@@ -5,10 +5,10 @@ import io.javalin.http.Context;
 import java.util.Optional;
 
 /**
- * More routes on the API's port and a second way to sign a request, registered once with
- * {@link ApiServer.Builder#extension}: the web console. The gate asks it who sent a request
- * that carries no bearer token (a browser session), and whether a request may pass without
- * anyone signed in (the page itself, signing in).
+ * More routes on the API's port and a second way to sign a request, registered once with {@link
+ * ApiServer.Builder#extension}: the web console. The gate asks it who sent a request that carries
+ * no bearer token (a browser session), and whether a request may pass without anyone signed in (the
+ * page itself, signing in).
  */
 public interface ApiExtension {
 

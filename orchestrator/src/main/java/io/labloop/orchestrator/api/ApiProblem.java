@@ -3,11 +3,10 @@ package io.labloop.orchestrator.api;
 import java.util.List;
 
 /**
- * A request the service cannot carry out, as the client will see it: an HTTP status, a short
- * title, one line of detail and, for a rejected file, every {@code FILE:LINE:COLUMN: error: ...}
- * problem. The API turns it into an RFC 9457 {@code application/problem+json} response; an
- * engine adapter throws it for unknown ids, bad files and changes that do not fit the
- * campaign's state.
+ * A request the service cannot carry out, as the client will see it: an HTTP status, a short title,
+ * one line of detail and, for a rejected file, every {@code FILE:LINE:COLUMN: error: ...} problem.
+ * The API turns it into an RFC 9457 {@code application/problem+json} response; an engine adapter
+ * throws it for unknown ids, bad files and changes that do not fit the campaign's state.
  */
 public final class ApiProblem extends RuntimeException {
   private final int status;

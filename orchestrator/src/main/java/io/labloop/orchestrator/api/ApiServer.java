@@ -34,19 +34,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The daemon's HTTP API (Javalin on Jetty).
  *
- * <p>Every request passes one gate before its route: a change (anything but GET/HEAD) needs a
- * known bearer token; a read needs one unless it comes from the loopback interface. The
- * token's name becomes the {@link Actor} handed to the engine for the audit trail. Then, for
- * every route, the body is read by {@link RequestBody}: its media type checked (415), read
- * through a counting limit (not only the Content-Length header, which a chunked upload does not
- * send), so an oversized upload is refused with 413 without being buffered. Every
- * failure, expected or not, leaves as RFC 9457 problem JSON; an unexpected exception is logged
- * and answered with 500, and the server goes on serving.
+ * <p>Every request passes one gate before its route: a change (anything but GET/HEAD) needs a known
+ * bearer token; a read needs one unless it comes from the loopback interface. The token's name
+ * becomes the {@link Actor} handed to the engine for the audit trail. Then, for every route, the
+ * body is read by {@link RequestBody}: its media type checked (415), read through a counting limit
+ * (not only the Content-Length header, which a chunked upload does not send), so an oversized
+ * upload is refused with 413 without being buffered. Every failure, expected or not, leaves as RFC
+ * 9457 problem JSON; an unexpected exception is logged and answered with 500, and the server goes
+ * on serving.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
   private static final String ACTOR = "labloop.actor";
   private static final String BODY = "labloop.body";
+
   /** Largest request line plus headers. */
   static final int MAX_HEADER_BYTES = 8 * 1024;
 
@@ -74,11 +75,14 @@ public final class ApiServer implements AutoCloseable {
    * @param maxBodyBytes the largest request body accepted
    * @param version reported by {@code /api/health}
    */
-  public record Settings(String bind, int port, Optional<TlsSettings> tls, long maxBodyBytes, String version) {
+  public record Settings(
+      String bind, int port, Optional<TlsSettings> tls, long maxBodyBytes, String version) {
     public Settings {
       Objects.requireNonNull(bind, "bind");
-      if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0-65535, not " + port);
-      if (maxBodyBytes < 1024) throw new IllegalArgumentException("max body must be at least 1 KiB");
+      if (port < 0 || port > 65535)
+        throw new IllegalArgumentException("port must be 0-65535, not " + port);
+      if (maxBodyBytes < 1024)
+        throw new IllegalArgumentException("max body must be at least 1 KiB");
     }
 
     public static Settings loopback(int port) {
@@ -104,64 +108,106 @@ public final class ApiServer implements AutoCloseable {
   public synchronized ApiServer start() {
     if (app != null) throw new IllegalStateException("already started");
     events = new EventStream(campaigns, json);
-    app = Javalin.create(cfg -> {
-      cfg.startup.showJavalinBanner = false;
-      cfg.startup.showOldJavalinVersionWarning = false;
-      cfg.jsonMapper(new JavalinJackson(json, false));
-      cfg.http.maxRequestSize = settings.maxBodyBytes();
-      // Request line and headers together at most 8 KiB (Jetty's default, stated so it stays): a
-      // longer URI gets 414 and longer headers 431, answered as problem JSON by ProblemErrorHandler,
-      // which also answers what Jetty refuses before routing (a NUL in the path: 400).
-      cfg.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_HEADER_BYTES));
-      cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler(json)));
-      cfg.jetty.host = settings.bind();
-      cfg.jetty.port = settings.port();
-      settings.tls().ifPresent(tls -> cfg.jetty.addConnector((server, httpConfig) -> {
-        SslContextFactory.Server ssl = new SslContextFactory.Server();
-        ssl.setKeyStorePath(tls.keystore().toAbsolutePath().toString());
-        ssl.setKeyStorePassword(tls.password());
-        HttpConfiguration https = new HttpConfiguration(httpConfig);
-        SecureRequestCustomizer secure = new SecureRequestCustomizer();
-        secure.setSniHostCheck(false); // clients reach an instrument PC by IP as often as by name
-        https.addCustomizer(secure);
-        ServerConnector c = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
-            new HttpConnectionFactory(https));
-        c.setHost(settings.bind());
-        c.setPort(settings.port());
-        return c;
-      }));
-      cfg.routes.before(this::gate);
-      if (registry != null) {
-        cfg.requestLogger.http((ctx, ms) -> Timer.builder("labloop_api_request")
-            .description("API request handling time")
-            .tag("method", ctx.method().name())
-            .tag("route", ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path)
-            .tag("status", Integer.toString(ctx.statusCode()))
-            .register(registry).record(Duration.ofNanos((long) (ms * 1_000_000))));
-      }
-      defineRoutes(cfg.routes);
-      if (extension != null) extension.routes(cfg.routes);
-      cfg.routes.exception(ApiProblem.class, (e, ctx) -> ProblemResponse.write(ctx, json, e));
-      cfg.routes.exception(HttpResponseException.class,
-          (e, ctx) -> ProblemResponse.write(ctx, json, ProblemResponse.fromStatus(e.getStatus(), e.getMessage())));
-      cfg.routes.exception(Exception.class, (e, ctx) -> {
-        log.error("request {} {} failed", ctx.method(), ctx.path(), e);
-        ProblemResponse.write(ctx, json, new ApiProblem(500, "internal", "Internal error",
-            "the daemon could not answer this request; details are in its log", List.of()));
-      });
-      cfg.routes.error(404, ctx -> {
-        String type = ctx.res().getContentType();
-        if (type == null || !type.startsWith(ProblemResponse.MEDIA_TYPE)) {
-          ProblemResponse.write(ctx, json, ApiProblem.notFound("no route " + ctx.method() + " " + ctx.path()));
-        }
-      });
-    });
+    app =
+        Javalin.create(
+            cfg -> {
+              cfg.startup.showJavalinBanner = false;
+              cfg.startup.showOldJavalinVersionWarning = false;
+              cfg.jsonMapper(new JavalinJackson(json, false));
+              cfg.http.maxRequestSize = settings.maxBodyBytes();
+              // Request line and headers together at most 8 KiB (Jetty's default, stated so it
+              // stays): a
+              // longer URI gets 414 and longer headers 431, answered as problem JSON by
+              // ProblemErrorHandler,
+              // which also answers what Jetty refuses before routing (a NUL in the path: 400).
+              cfg.jetty.modifyHttpConfiguration(
+                  http -> http.setRequestHeaderSize(MAX_HEADER_BYTES));
+              cfg.jetty.modifyServer(
+                  server -> server.setErrorHandler(new ProblemErrorHandler(json)));
+              cfg.jetty.host = settings.bind();
+              cfg.jetty.port = settings.port();
+              settings
+                  .tls()
+                  .ifPresent(
+                      tls ->
+                          cfg.jetty.addConnector(
+                              (server, httpConfig) -> {
+                                SslContextFactory.Server ssl = new SslContextFactory.Server();
+                                ssl.setKeyStorePath(tls.keystore().toAbsolutePath().toString());
+                                ssl.setKeyStorePassword(tls.password());
+                                HttpConfiguration https = new HttpConfiguration(httpConfig);
+                                SecureRequestCustomizer secure = new SecureRequestCustomizer();
+                                secure.setSniHostCheck(
+                                    false); // clients reach an instrument PC by IP as often as by
+                                // name
+                                https.addCustomizer(secure);
+                                ServerConnector c =
+                                    new ServerConnector(
+                                        server,
+                                        new SslConnectionFactory(ssl, "http/1.1"),
+                                        new HttpConnectionFactory(https));
+                                c.setHost(settings.bind());
+                                c.setPort(settings.port());
+                                return c;
+                              }));
+              cfg.routes.before(this::gate);
+              if (registry != null) {
+                cfg.requestLogger.http(
+                    (ctx, ms) ->
+                        Timer.builder("labloop_api_request")
+                            .description("API request handling time")
+                            .tag("method", ctx.method().name())
+                            .tag(
+                                "route", ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path)
+                            .tag("status", Integer.toString(ctx.statusCode()))
+                            .register(registry)
+                            .record(Duration.ofNanos((long) (ms * 1_000_000))));
+              }
+              defineRoutes(cfg.routes);
+              if (extension != null) extension.routes(cfg.routes);
+              cfg.routes.exception(
+                  ApiProblem.class, (e, ctx) -> ProblemResponse.write(ctx, json, e));
+              cfg.routes.exception(
+                  HttpResponseException.class,
+                  (e, ctx) ->
+                      ProblemResponse.write(
+                          ctx, json, ProblemResponse.fromStatus(e.getStatus(), e.getMessage())));
+              cfg.routes.exception(
+                  Exception.class,
+                  (e, ctx) -> {
+                    log.error("request {} {} failed", ctx.method(), ctx.path(), e);
+                    ProblemResponse.write(
+                        ctx,
+                        json,
+                        new ApiProblem(
+                            500,
+                            "internal",
+                            "Internal error",
+                            "the daemon could not answer this request; details are in its log",
+                            List.of()));
+                  });
+              cfg.routes.error(
+                  404,
+                  ctx -> {
+                    String type = ctx.res().getContentType();
+                    if (type == null || !type.startsWith(ProblemResponse.MEDIA_TYPE)) {
+                      ProblemResponse.write(
+                          ctx,
+                          json,
+                          ApiProblem.notFound("no route " + ctx.method() + " " + ctx.path()));
+                    }
+                  });
+            });
     if (settings.tls().isPresent()) {
       // Our HTTPS connector replaces the plain one Javalin would otherwise open.
       app.unsafe.jetty.port = -1;
     }
     app.start();
-    log.info("API listening on {}://{}:{}", settings.tls().isPresent() ? "https" : "http", settings.bind(), port());
+    log.info(
+        "API listening on {}://{}:{}",
+        settings.tls().isPresent() ? "https" : "http",
+        settings.bind(),
+        port());
     return this;
   }
 
@@ -191,77 +237,178 @@ public final class ApiServer implements AutoCloseable {
   // routes
 
   private void defineRoutes(io.javalin.config.RoutesConfig r) {
-    add(r, HandlerType.GET, "/api/health", "Is the daemon up", ctx -> ctx.json(Map.of("status", "ok", "version", settings.version())));
-    add(r, HandlerType.GET, "/api/campaigns", "List campaigns", ctx -> ctx.json(campaigns.campaigns()));
+    add(
+        r,
+        HandlerType.GET,
+        "/api/health",
+        "Is the daemon up",
+        ctx -> ctx.json(Map.of("status", "ok", "version", settings.version())));
+    add(
+        r,
+        HandlerType.GET,
+        "/api/campaigns",
+        "List campaigns",
+        ctx -> ctx.json(campaigns.campaigns()));
     add(r, HandlerType.POST, "/api/campaigns", "Submit a campaign (YAML body)", this::submit);
-    add(r, HandlerType.GET, "/api/campaigns/{id}", "Inspect a campaign", ctx -> ctx.json(campaigns.campaign(ctx.pathParam("id"))));
-    add(r, HandlerType.GET, "/api/campaigns/{id}/experiments", "A campaign's experiments",
+    add(
+        r,
+        HandlerType.GET,
+        "/api/campaigns/{id}",
+        "Inspect a campaign",
+        ctx -> ctx.json(campaigns.campaign(ctx.pathParam("id"))));
+    add(
+        r,
+        HandlerType.GET,
+        "/api/campaigns/{id}/experiments",
+        "A campaign's experiments",
         ctx -> ctx.json(campaigns.experiments(ctx.pathParam("id"))));
-    add(r, HandlerType.GET, "/api/campaigns/{id}/observations", "What the planner learned",
+    add(
+        r,
+        HandlerType.GET,
+        "/api/campaigns/{id}/observations",
+        "What the planner learned",
         ctx -> ctx.json(campaigns.observations(ctx.pathParam("id"))));
-    add(r, HandlerType.GET, "/api/campaigns/{id}/events", "A campaign's events and audit trail",
+    add(
+        r,
+        HandlerType.GET,
+        "/api/campaigns/{id}/events",
+        "A campaign's events and audit trail",
         ctx -> ctx.json(campaigns.events(ctx.pathParam("id"))));
-    add(r, HandlerType.GET, "/api/campaigns/{id}/export", "Export as CSV or JSONL", ctx -> {
-      ExportFormat f = ExportFormat.parse(ctx.queryParam("format"));
-      // The export first: an unknown run must leave as a problem, not as a CSV-typed 404.
-      String data = campaigns.export(ctx.pathParam("id"), f);
-      ctx.contentType(f.mediaType() + "; charset=utf-8").result(data);
-    });
-    add(r, HandlerType.GET, "/api/campaigns/{id}/approvals", "Suggestions waiting for approval",
+    add(
+        r,
+        HandlerType.GET,
+        "/api/campaigns/{id}/export",
+        "Export as CSV or JSONL",
+        ctx -> {
+          ExportFormat f = ExportFormat.parse(ctx.queryParam("format"));
+          // The export first: an unknown run must leave as a problem, not as a CSV-typed 404.
+          String data = campaigns.export(ctx.pathParam("id"), f);
+          ctx.contentType(f.mediaType() + "; charset=utf-8").result(data);
+        });
+    add(
+        r,
+        HandlerType.GET,
+        "/api/campaigns/{id}/approvals",
+        "Suggestions waiting for approval",
         ctx -> ctx.json(campaigns.approvals(ctx.pathParam("id"))));
-    add(r, HandlerType.POST, "/api/campaigns/{id}/approvals/{seq}/approve", "Approve a suggestion", ctx -> {
-      noArguments(ctx);
-      campaigns.approve(ctx.pathParam("id"), seq(ctx), actor(ctx));
-      ctx.status(204);
-    });
-    add(r, HandlerType.POST, "/api/campaigns/{id}/approvals/{seq}/reject", "Reject a suggestion", ctx -> {
-      campaigns.reject(ctx.pathParam("id"), seq(ctx), rejectReason(ctx), actor(ctx));
-      ctx.status(204);
-    });
-    add(r, HandlerType.POST, "/api/campaigns/{id}/suggestions", "Run a researcher's own conditions next (marked human-chosen)",
-        ctx -> ctx.status(201).json(campaigns.suggest(ctx.pathParam("id"), suggestedPoint(ctx), actor(ctx))));
-    add(r, HandlerType.POST, "/api/campaigns/{id}/experiments/{seq}/release", "Release a held experiment: retry, fail or measured",
-        ctx -> ctx.json(campaigns.release(ctx.pathParam("id"), seq(ctx), releaseRequest(ctx), actor(ctx))));
-    add(r, HandlerType.POST, "/api/campaigns/{id}/pause", "Pause: finish running steps, start none",
+    add(
+        r,
+        HandlerType.POST,
+        "/api/campaigns/{id}/approvals/{seq}/approve",
+        "Approve a suggestion",
+        ctx -> {
+          noArguments(ctx);
+          campaigns.approve(ctx.pathParam("id"), seq(ctx), actor(ctx));
+          ctx.status(204);
+        });
+    add(
+        r,
+        HandlerType.POST,
+        "/api/campaigns/{id}/approvals/{seq}/reject",
+        "Reject a suggestion",
+        ctx -> {
+          campaigns.reject(ctx.pathParam("id"), seq(ctx), rejectReason(ctx), actor(ctx));
+          ctx.status(204);
+        });
+    add(
+        r,
+        HandlerType.POST,
+        "/api/campaigns/{id}/suggestions",
+        "Run a researcher's own conditions next (marked human-chosen)",
+        ctx ->
+            ctx.status(201)
+                .json(campaigns.suggest(ctx.pathParam("id"), suggestedPoint(ctx), actor(ctx))));
+    add(
+        r,
+        HandlerType.POST,
+        "/api/campaigns/{id}/experiments/{seq}/release",
+        "Release a held experiment: retry, fail or measured",
+        ctx ->
+            ctx.json(
+                campaigns.release(ctx.pathParam("id"), seq(ctx), releaseRequest(ctx), actor(ctx))));
+    add(
+        r,
+        HandlerType.POST,
+        "/api/campaigns/{id}/pause",
+        "Pause: finish running steps, start none",
         ctx -> {
           noArguments(ctx);
           ctx.json(campaigns.pause(ctx.pathParam("id"), actor(ctx)));
         });
-    add(r, HandlerType.POST, "/api/campaigns/{id}/resume", "Resume a paused campaign",
+    add(
+        r,
+        HandlerType.POST,
+        "/api/campaigns/{id}/resume",
+        "Resume a paused campaign",
         ctx -> {
           noArguments(ctx);
           ctx.json(campaigns.resume(ctx.pathParam("id"), actor(ctx)));
         });
-    add(r, HandlerType.POST, "/api/campaigns/{id}/abort", "Abort, sending each instrument its abort command",
+    add(
+        r,
+        HandlerType.POST,
+        "/api/campaigns/{id}/abort",
+        "Abort, sending each instrument its abort command",
         ctx -> {
           noArguments(ctx);
           ctx.json(campaigns.abort(ctx.pathParam("id"), actor(ctx)));
         });
-    add(r, HandlerType.POST, "/api/emergency-stop", "Abort every running campaign", ctx -> {
-      noArguments(ctx);
-      campaigns.emergencyStop(actor(ctx));
-      ctx.status(204);
-    });
-    add(r, HandlerType.GET, "/api/instruments", "Instrument status", ctx -> ctx.json(campaigns.instruments()));
-    add(r, HandlerType.POST, "/api/reload", "Re-read the lab file", ctx -> {
-      noArguments(ctx);
-      ReloadResult result = reload.reload(actor(ctx));
-      ctx.status(result.applied() ? 200 : 400).json(result);
-    });
-    routes.add(new Route(HandlerType.GET, "/api/events", "Server-sent events: progress, alerts, audit"));
+    add(
+        r,
+        HandlerType.POST,
+        "/api/emergency-stop",
+        "Abort every running campaign",
+        ctx -> {
+          noArguments(ctx);
+          campaigns.emergencyStop(actor(ctx));
+          ctx.status(204);
+        });
+    add(
+        r,
+        HandlerType.GET,
+        "/api/instruments",
+        "Instrument status",
+        ctx -> ctx.json(campaigns.instruments()));
+    add(
+        r,
+        HandlerType.POST,
+        "/api/reload",
+        "Re-read the lab file",
+        ctx -> {
+          noArguments(ctx);
+          ReloadResult result = reload.reload(actor(ctx));
+          ctx.status(result.applied() ? 200 : 400).json(result);
+        });
+    routes.add(
+        new Route(HandlerType.GET, "/api/events", "Server-sent events: progress, alerts, audit"));
     r.sse("/api/events", client -> events.join(client));
-    add(r, HandlerType.GET, "/openapi.json", "This description", ctx -> {
-      try (InputStream in = ApiServer.class.getResourceAsStream("openapi.json")) {
-        ctx.contentType("application/json").result(Objects.requireNonNull(in, "openapi.json resource").readAllBytes());
-      }
-    });
+    add(
+        r,
+        HandlerType.GET,
+        "/openapi.json",
+        "This description",
+        ctx -> {
+          try (InputStream in = ApiServer.class.getResourceAsStream("openapi.json")) {
+            ctx.contentType("application/json")
+                .result(Objects.requireNonNull(in, "openapi.json resource").readAllBytes());
+          }
+        });
     if (metrics != null) {
-      add(r, HandlerType.GET, "/metrics", "Prometheus metrics",
+      add(
+          r,
+          HandlerType.GET,
+          "/metrics",
+          "Prometheus metrics",
           ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.get()));
     }
   }
 
-  private void add(io.javalin.config.RoutesConfig r, HandlerType method, String path, String summary, Handler h) {
+  private void add(
+      io.javalin.config.RoutesConfig r,
+      HandlerType method,
+      String path,
+      String summary,
+      Handler h) {
     routes.add(new Route(method, path, summary));
     r.addHttpHandler(method, path, h);
   }
@@ -298,47 +445,61 @@ public final class ApiServer implements AutoCloseable {
       throw ApiProblem.invalid("the body is not JSON" + expected, List.of());
     }
     JsonNode point = n == null ? null : n.get("point");
-    if (point == null || !point.isObject()) throw ApiProblem.invalid("point is missing" + expected, List.of());
+    if (point == null || !point.isObject())
+      throw ApiProblem.invalid("point is missing" + expected, List.of());
     Map<String, Object> out = new java.util.LinkedHashMap<>();
-    point.fields().forEachRemaining(f -> {
-      JsonNode v = f.getValue();
-      if (v.isNumber()) {
-        out.put(f.getKey(), v.doubleValue());
-      } else if (v.isTextual()) {
-        out.put(f.getKey(), v.textValue());
-      } else {
-        throw ApiProblem.invalid("point." + f.getKey() + " must be a number or text" + expected, List.of());
-      }
-    });
+    point
+        .fields()
+        .forEachRemaining(
+            f -> {
+              JsonNode v = f.getValue();
+              if (v.isNumber()) {
+                out.put(f.getKey(), v.doubleValue());
+              } else if (v.isTextual()) {
+                out.put(f.getKey(), v.textValue());
+              } else {
+                throw ApiProblem.invalid(
+                    "point." + f.getKey() + " must be a number or text" + expected, List.of());
+              }
+            });
     return out;
   }
 
   private ReleaseRequest releaseRequest(Context ctx) {
-    String expected = " (expected {\"action\": \"retry\" | \"fail\" | \"measured\", \"reason\": \"...\", \"values\": {\"OBJECTIVE\": NUMBER}})";
+    String expected =
+        " (expected {\"action\": \"retry\" | \"fail\" | \"measured\", \"reason\": \"...\", \"values\": {\"OBJECTIVE\": NUMBER}})";
     JsonNode n;
     try {
       n = json.readTree(readBody(ctx, "request body"));
     } catch (IOException e) {
       throw ApiProblem.invalid("the body is not JSON" + expected, List.of());
     }
-    if (n == null || !n.isObject()) throw ApiProblem.invalid("the body must be a JSON object" + expected, List.of());
+    if (n == null || !n.isObject())
+      throw ApiProblem.invalid("the body must be a JSON object" + expected, List.of());
     JsonNode action = n.get("action");
-    if (action == null || !action.isTextual()) throw ApiProblem.invalid("action is missing" + expected, List.of());
+    if (action == null || !action.isTextual())
+      throw ApiProblem.invalid("action is missing" + expected, List.of());
     JsonNode reason = n.get("reason");
-    if (reason != null && !reason.isTextual() && !reason.isNull()) throw ApiProblem.invalid("reason must be text" + expected, List.of());
+    if (reason != null && !reason.isTextual() && !reason.isNull())
+      throw ApiProblem.invalid("reason must be text" + expected, List.of());
     Map<String, Double> values = new java.util.LinkedHashMap<>();
     JsonNode v = n.get("values");
     if (v != null && !v.isNull()) {
-      if (!v.isObject()) throw ApiProblem.invalid("values must be an object of numbers" + expected, List.of());
+      if (!v.isObject())
+        throw ApiProblem.invalid("values must be an object of numbers" + expected, List.of());
       for (var it = v.fields(); it.hasNext(); ) {
         var field = it.next();
         if (!field.getValue().isNumber()) {
-          throw ApiProblem.invalid("values." + field.getKey() + " must be a number, not " + field.getValue(), List.of());
+          throw ApiProblem.invalid(
+              "values." + field.getKey() + " must be a number, not " + field.getValue(), List.of());
         }
         values.put(field.getKey(), field.getValue().doubleValue());
       }
     }
-    return new ReleaseRequest(ReleaseRequest.Action.parse(action.asText()), reason == null || reason.isNull() ? "" : reason.asText(), values);
+    return new ReleaseRequest(
+        ReleaseRequest.Action.parse(action.asText()),
+        reason == null || reason.isNull() ? "" : reason.asText(),
+        values);
   }
 
   private static int seq(Context ctx) {
@@ -348,7 +509,8 @@ public final class ApiServer implements AutoCloseable {
       if (v < 1) throw new NumberFormatException();
       return v;
     } catch (NumberFormatException e) {
-      throw ApiProblem.invalid("experiment number '" + s + "' is not a positive whole number", List.of());
+      throw ApiProblem.invalid(
+          "experiment number '" + s + "' is not a positive whole number", List.of());
     }
   }
 
@@ -367,9 +529,9 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /**
-   * The request's body as the gate read it, checked for size, media type and UTF-8. Routes
-   * (also an {@link ApiExtension}'s) use this, never {@code ctx.body()}: the gate has already
-   * consumed the stream.
+   * The request's body as the gate read it, checked for size, media type and UTF-8. Routes (also an
+   * {@link ApiExtension}'s) use this, never {@code ctx.body()}: the gate has already consumed the
+   * stream.
    */
   public static String body(Context ctx) {
     String body = ctx.attribute(BODY);
@@ -377,9 +539,9 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /**
-   * For routes that take no arguments (approve, pause, resume, abort, emergency stop, reload):
-   * no body, or a JSON object (its fields are ignored). Anything else is refused, so that a
-   * client that meant to send something else learns it was not understood.
+   * For routes that take no arguments (approve, pause, resume, abort, emergency stop, reload): no
+   * body, or a JSON object (its fields are ignored). Anything else is refused, so that a client
+   * that meant to send something else learns it was not understood.
    */
   private void noArguments(Context ctx) {
     String body = readBody(ctx, "request body");
@@ -397,7 +559,10 @@ public final class ApiServer implements AutoCloseable {
   // the gate
 
   private void gate(Context ctx) {
-    boolean read = ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD || ctx.method() == HandlerType.OPTIONS;
+    boolean read =
+        ctx.method() == HandlerType.GET
+            || ctx.method() == HandlerType.HEAD
+            || ctx.method() == HandlerType.OPTIONS;
     String header = ctx.header("Authorization");
     Optional<Actor> who = Optional.empty();
     if (header != null) {
@@ -406,16 +571,21 @@ public final class ApiServer implements AutoCloseable {
       }
       who = tokens.get().authenticate(header.substring(7).strip());
       if (who.isEmpty()) {
-        log.warn("refused a request with an unknown token from {} ({} {})", ctx.ip(), ctx.method(), ctx.path());
+        log.warn(
+            "refused a request with an unknown token from {} ({} {})",
+            ctx.ip(),
+            ctx.method(),
+            ctx.path());
         throw ApiProblem.unauthorized("the token is not known to this daemon");
       }
     }
     if (who.isEmpty() && header == null && extension != null) who = extension.signedIn(ctx);
     boolean open = who.isEmpty() && extension != null && extension.open(ctx);
     if (who.isEmpty() && !open && !(read && isLoopback(ctx.req().getRemoteAddr()))) {
-      throw ApiProblem.unauthorized(read
-          ? "reads from other machines need a token (Authorization: Bearer TOKEN)"
-          : "changes need a token (Authorization: Bearer TOKEN; see labloop-data/token)");
+      throw ApiProblem.unauthorized(
+          read
+              ? "reads from other machines need a token (Authorization: Bearer TOKEN)"
+              : "changes need a token (Authorization: Bearer TOKEN; see labloop-data/token)");
     }
     who.ifPresent(a -> ctx.attribute(ACTOR, a));
     // Only after the token: nobody without one makes the daemon read a byte of a body.
@@ -443,7 +613,10 @@ public final class ApiServer implements AutoCloseable {
   public static final class Builder {
     private Settings settings = Settings.loopback(8080);
     private CampaignService campaigns;
-    private LabReload reload = who -> new ReloadResult(false, "", List.of(), List.of("this daemon has no lab file to reload"));
+    private LabReload reload =
+        who ->
+            new ReloadResult(
+                false, "", List.of(), List.of("this daemon has no lab file to reload"));
     private Supplier<Tokens> tokens;
     private Supplier<String> metrics;
     private MeterRegistry registry;

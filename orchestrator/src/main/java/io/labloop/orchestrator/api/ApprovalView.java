@@ -4,8 +4,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A suggestion waiting for a person (campaigns with {@code approval: manual}), with the
- * planner's reasons so that the person can judge it.
+ * A suggestion waiting for a person (campaigns with {@code approval: manual}), with the planner's
+ * reasons so that the person can judge it.
  *
  * @param seq the experiment it would become
  * @param point the suggested conditions

@@ -5,10 +5,10 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * What the API needs from the campaign engine. The daemon adapts the real engine to it; tests
- * use an in-memory one. Methods that change something take the {@link Actor} that asked, and
- * an implementation records it in the campaign's events (the audit trail). Every method may
- * throw {@link ApiProblem} for an unknown id, a bad file or a change the state does not allow.
+ * What the API needs from the campaign engine. The daemon adapts the real engine to it; tests use
+ * an in-memory one. Methods that change something take the {@link Actor} that asked, and an
+ * implementation records it in the campaign's events (the audit trail). Every method may throw
+ * {@link ApiProblem} for an unknown id, a bad file or a change the state does not allow.
  */
 public interface CampaignService {
 
@@ -56,8 +56,8 @@ public interface CampaignService {
   void approve(String id, int seq, Actor who);
 
   /**
-   * A researcher's own conditions, planned as the next experiment and marked as chosen by a
-   * person ({@code planner: human} in its decision).
+   * A researcher's own conditions, planned as the next experiment and marked as chosen by a person
+   * ({@code planner: human} in its decision).
    *
    * @return the new experiment
    * @throws ApiProblem 400 naming every problem if the point is outside the space (a parameter
@@ -74,15 +74,15 @@ public interface CampaignService {
    * conditions as a new experiment, mark it failed, or record values measured by hand.
    *
    * @return the experiment afterwards; for a retry, the new experiment
-   * @throws ApiProblem 409 if it is not held, or the run cannot take the decision (no budget
-   *     left to retry, the run ended or runs outside this daemon); 400 for values that do not
-   *     match the campaign's objectives
+   * @throws ApiProblem 409 if it is not held, or the run cannot take the decision (no budget left
+   *     to retry, the run ended or runs outside this daemon); 400 for values that do not match the
+   *     campaign's objectives
    */
   ExperimentView release(String id, int seq, ReleaseRequest request, Actor who);
 
   /**
-   * Calls {@code listener} for every new event (progress, alerts, audit) until the returned
-   * handle is closed. The listener must return quickly; it may be called from engine threads.
+   * Calls {@code listener} for every new event (progress, alerts, audit) until the returned handle
+   * is closed. The listener must return quickly; it may be called from engine threads.
    */
   Subscription subscribe(Consumer<EventView> listener);
 

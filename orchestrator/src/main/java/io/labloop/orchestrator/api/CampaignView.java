@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param id the run's id (what every other route takes)
  * @param name the {@code campaign:} name
- * @param status SCHEDULED, RUNNING, PAUSED, STOPPED (unfinished, not running in this daemon), DONE or ABORTED
+ * @param status SCHEDULED, RUNNING, PAUSED, STOPPED (unfinished, not running in this daemon), DONE
+ *     or ABORTED
  * @param approval AUTO or MANUAL
  * @param schedule the cron expression of a planned start, or null
  * @param experimentsReached experiments that reached an instrument (what the budget counts)
@@ -20,9 +21,10 @@ import org.jspecify.annotations.Nullable;
  * @param endedAt ISO-8601 end time, or null while it runs
  * @param stopReason why it stopped (budget, target reached, aborted ...), or null
  * @param best the best observation so far (parameter and objective values), or null
- * @param experimentsHeld experiments held after an interruption, waiting for a person to release them
- * @param runningHere true if this daemon runs the campaign; false for one that ended, is scheduled, or was started
- *     elsewhere on the same store ({@code labloop run}, another daemon)
+ * @param experimentsHeld experiments held after an interruption, waiting for a person to release
+ *     them
+ * @param runningHere true if this daemon runs the campaign; false for one that ended, is scheduled,
+ *     or was started elsewhere on the same store ({@code labloop run}, another daemon)
  */
 public record CampaignView(
     String id,

@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Fans the engine's events out to every connected {@code GET /api/events} client.
  *
- * <p>Events are handed to one sender thread, so an engine thread that reports an event never
- * waits for a slow or stalled browser. A comment line every 15 s keeps proxies from closing an
- * idle stream and lets Jetty notice clients that went away.
+ * <p>Events are handed to one sender thread, so an engine thread that reports an event never waits
+ * for a slow or stalled browser. A comment line every 15 s keeps proxies from closing an idle
+ * stream and lets Jetty notice clients that went away.
  */
 final class EventStream implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventStream.class);
@@ -26,7 +26,8 @@ final class EventStream implements AutoCloseable {
 
   private final ObjectMapper json;
   private final Set<Listener> listeners = ConcurrentHashMap.newKeySet();
-  private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> daemonThread(r, "labloop-sse"));
+  private final ExecutorService sender =
+      Executors.newSingleThreadExecutor(r -> daemonThread(r, "labloop-sse"));
   private final ScheduledExecutorService heartbeat =
       Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "labloop-sse-heartbeat"));
   private final CampaignService.Subscription subscription;

@@ -2,7 +2,9 @@ package io.labloop.orchestrator.api;
 
 import java.util.Locale;
 
-/** The formats {@code GET /api/campaigns/{id}/export} offers (the same as {@code labloop export}). */
+/**
+ * The formats {@code GET /api/campaigns/{id}/export} offers (the same as {@code labloop export}).
+ */
 public enum ExportFormat {
   CSV("text/csv"),
   JSONL("application/jsonl");
@@ -23,7 +25,9 @@ public enum ExportFormat {
     return switch (t) {
       case "csv" -> CSV;
       case "jsonl" -> JSONL;
-      default -> throw ApiProblem.invalid("unknown export format '" + text + "' (expected csv or jsonl)", java.util.List.of());
+      default ->
+          throw ApiProblem.invalid(
+              "unknown export format '" + text + "' (expected csv or jsonl)", java.util.List.of());
     };
   }
 }

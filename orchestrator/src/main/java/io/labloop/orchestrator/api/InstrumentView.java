@@ -7,7 +7,8 @@ package io.labloop.orchestrator.api;
  * @param driver opcua, serial, mqtt or a plug-in's type
  * @param status ONLINE, OFFLINE or ERROR
  * @param reasonKind what kind of cause made it OFFLINE or ERROR: COMMUNICATION, CONFIGURATION,
- *     UNTRUSTED_CERTIFICATE, BRIDGE_DOWN or GONE (see {@link io.labloop.drivers.InstrumentStatus.ReasonKind}); null when ONLINE
+ *     UNTRUSTED_CERTIFICATE, BRIDGE_DOWN or GONE (see {@link
+ *     io.labloop.drivers.InstrumentStatus.ReasonKind}); null when ONLINE
  * @param reason why it is in that state (empty when ONLINE)
  * @param lastError the last error seen, kept after recovery (empty if none)
  * @param since ISO-8601 time it entered the state
@@ -15,4 +16,12 @@ package io.labloop.orchestrator.api;
  * @param queued steps waiting for it
  */
 public record InstrumentView(
-    String name, String driver, String status, String reasonKind, String reason, String lastError, String since, int busy, int queued) {}
+    String name,
+    String driver,
+    String status,
+    String reasonKind,
+    String reason,
+    String lastError,
+    String since,
+    int busy,
+    int queued) {}

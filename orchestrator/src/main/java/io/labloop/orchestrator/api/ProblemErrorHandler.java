@@ -17,9 +17,9 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Jetty's answer to what it refuses before a request reaches a route: a request line or headers
- * over the size limit (414, 431), a path Jetty will not decode (a NUL byte, an ambiguous
- * segment: 400), a broken request. Jetty would send an HTML page; an API client gets RFC 9457
- * {@code application/problem+json} like every other error, without echoing the request.
+ * over the size limit (414, 431), a path Jetty will not decode (a NUL byte, an ambiguous segment:
+ * 400), a broken request. Jetty would send an HTML page; an API client gets RFC 9457 {@code
+ * application/problem+json} like every other error, without echoing the request.
  */
 final class ProblemErrorHandler extends ErrorHandler {
   private final ObjectMapper json;
@@ -46,7 +46,12 @@ final class ProblemErrorHandler extends ErrorHandler {
 
   /** Errors on a parsed request that never reached Javalin. */
   @Override
-  protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+  protected void generateResponse(
+      Request request,
+      Response response,
+      int code,
+      String message,
+      Throwable cause,
       Callback callback) {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, ProblemResponse.MEDIA_TYPE);
     response.write(true, ByteBuffer.wrap(body(code, message, cause)), callback);
@@ -55,7 +60,9 @@ final class ProblemErrorHandler extends ErrorHandler {
   private byte[] body(int status, String reason, Throwable cause) {
     Map<String, Object> body = new LinkedHashMap<>();
     String title = HttpStatus.getMessage(status);
-    body.put("type", "urn:labloop:problem:" + (status == 414 || status == 431 ? "too-large" : "bad-request"));
+    body.put(
+        "type",
+        "urn:labloop:problem:" + (status == 414 || status == 431 ? "too-large" : "bad-request"));
     body.put("title", title);
     body.put("status", status);
     body.put("detail", detail(status, reason, cause));
@@ -68,12 +75,21 @@ final class ProblemErrorHandler extends ErrorHandler {
 
   private static String detail(int status, String reason, Throwable cause) {
     return switch (status) {
-      case 414 -> "the request line is longer than " + ApiServer.MAX_HEADER_BYTES + " bytes (expected a short path; ids are a few dozen characters)";
+      case 414 ->
+          "the request line is longer than "
+              + ApiServer.MAX_HEADER_BYTES
+              + " bytes (expected a short path; ids are a few dozen characters)";
       case 431 -> "the request headers are larger than " + ApiServer.MAX_HEADER_BYTES + " bytes";
       default -> {
-        String why = reason != null && !reason.isBlank() ? reason : cause != null ? cause.getMessage() : HttpStatus.getMessage(status);
-        // Jetty's reasons are short and fixed ("Ambiguous URI path separator"); never the request itself.
-        yield why == null ? HttpStatus.getMessage(status) : why.length() > 200 ? why.substring(0, 200) : why;
+        String why =
+            reason != null && !reason.isBlank()
+                ? reason
+                : cause != null ? cause.getMessage() : HttpStatus.getMessage(status);
+        // Jetty's reasons are short and fixed ("Ambiguous URI path separator"); never the request
+        // itself.
+        yield why == null
+            ? HttpStatus.getMessage(status)
+            : why.length() > 200 ? why.substring(0, 200) : why;
       }
     };
   }

@@ -1,7 +1,7 @@
 package io.labloop.orchestrator.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Writes RFC 9457 {@code application/problem+json}: {@code type}, {@code title}, {@code status},
- * {@code detail}, {@code instance} (the request path), and the extension member
- * {@code problems} with every FILE:LINE:COLUMN line of a rejected file.
+ * {@code detail}, {@code instance} (the request path), and the extension member {@code problems}
+ * with every FILE:LINE:COLUMN line of a rejected file.
  */
 final class ProblemResponse {
   static final String MEDIA_TYPE = "application/problem+json";
@@ -39,9 +39,15 @@ final class ProblemResponse {
       case 404 -> ApiProblem.notFound(detail);
       case 413 -> ApiProblem.tooLarge(detail, List.of());
       case 401 -> ApiProblem.unauthorized(detail);
-      case 405 -> new ApiProblem(405, "method-not-allowed", "Method not allowed", detail, List.of());
-      default -> new ApiProblem(status, status >= 500 ? "internal" : "bad-request",
-          status >= 500 ? "Internal error" : "Bad request", detail, List.of());
+      case 405 ->
+          new ApiProblem(405, "method-not-allowed", "Method not allowed", detail, List.of());
+      default ->
+          new ApiProblem(
+              status,
+              status >= 500 ? "internal" : "bad-request",
+              status >= 500 ? "Internal error" : "Bad request",
+              detail,
+              List.of());
     };
   }
 }

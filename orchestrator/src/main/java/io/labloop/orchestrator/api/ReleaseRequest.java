@@ -5,9 +5,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A person's decision on an experiment HELD after an interruption ({@code on-interrupt: hold}),
- * as the API receives it: {@code {"action": "retry" | "fail" | "measured", "reason": "...",
- * "values": {"peak": 518.2}}}.
+ * A person's decision on an experiment HELD after an interruption ({@code on-interrupt: hold}), as
+ * the API receives it: {@code {"action": "retry" | "fail" | "measured", "reason": "...", "values":
+ * {"peak": 518.2}}}.
  *
  * @param action what to do with it
  * @param reason why (kept with the experiment and in the audit trail); may be empty
@@ -31,7 +31,10 @@ public record ReleaseRequest(Action action, String reason, Map<String, Double> v
           if (a.name().equalsIgnoreCase(text.strip())) return a;
         }
       }
-      throw ApiProblem.invalid("action must be retry, fail or measured, not " + (text == null ? "missing" : "'" + text + "'"), List.of());
+      throw ApiProblem.invalid(
+          "action must be retry, fail or measured, not "
+              + (text == null ? "missing" : "'" + text + "'"),
+          List.of());
     }
 
     public String wire() {
@@ -40,11 +43,14 @@ public record ReleaseRequest(Action action, String reason, Map<String, Double> v
   }
 
   public ReleaseRequest {
-    if (action == null) throw ApiProblem.invalid("action is missing (expected retry, fail or measured)", List.of());
+    if (action == null)
+      throw ApiProblem.invalid("action is missing (expected retry, fail or measured)", List.of());
     reason = reason == null ? "" : reason.strip();
     values = values == null ? Map.of() : Map.copyOf(values);
     if (action == Action.MEASURED && values.isEmpty()) {
-      throw ApiProblem.invalid("action measured needs values: one number per objective, e.g. {\"peak\": 518.2}", List.of());
+      throw ApiProblem.invalid(
+          "action measured needs values: one number per objective, e.g. {\"peak\": 518.2}",
+          List.of());
     }
     if (action != Action.MEASURED && !values.isEmpty()) {
       throw ApiProblem.invalid("values go with action measured only", List.of());

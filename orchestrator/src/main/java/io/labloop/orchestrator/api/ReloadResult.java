@@ -11,7 +11,8 @@ import java.util.List;
  * @param problems {@code FILE:LINE:COLUMN: error: ...} lines of a rejected file (the running
  *     configuration stays)
  */
-public record ReloadResult(boolean applied, String file, List<String> changes, List<String> problems) {
+public record ReloadResult(
+    boolean applied, String file, List<String> changes, List<String> problems) {
   public ReloadResult {
     changes = List.copyOf(changes);
     problems = List.copyOf(problems);

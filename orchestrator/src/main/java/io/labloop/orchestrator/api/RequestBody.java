@@ -13,18 +13,20 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The body of any request, read once before its route runs, so that no route can forget a
- * check. In order: the declared media type must be one the route reads (415 otherwise, before
- * a byte is read); the body is read through a counting limit, not only checked against the
- * Content-Length header, which a chunked upload does not send (413 past the limit, after reading
- * at most one byte more than it; 400 when it ends early); it must be UTF-8 (400 with FILE:LINE:COLUMN of the first bad
- * byte). Submit reads YAML; every other change reads JSON or nothing; reads take no body.
+ * The body of any request, read once before its route runs, so that no route can forget a check. In
+ * order: the declared media type must be one the route reads (415 otherwise, before a byte is
+ * read); the body is read through a counting limit, not only checked against the Content-Length
+ * header, which a chunked upload does not send (413 past the limit, after reading at most one byte
+ * more than it; 400 when it ends early); it must be UTF-8 (400 with FILE:LINE:COLUMN of the first
+ * bad byte). Submit reads YAML; every other change reads JSON or nothing; reads take no body.
  */
 final class RequestBody {
 
   /** What a route reads. */
   enum Kind {
-    YAML("application/yaml", Set.of("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain")),
+    YAML(
+        "application/yaml",
+        Set.of("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain")),
     JSON("application/json", Set.of("application/json")),
     NONE("no body", Set.of());
 
@@ -37,8 +39,11 @@ final class RequestBody {
     }
 
     static Kind of(Context ctx) {
-      if (ctx.method() == HandlerType.POST) return ctx.path().equals("/api/campaigns") ? YAML : JSON;
-      if (ctx.method() == HandlerType.PUT || ctx.method() == HandlerType.PATCH || ctx.method() == HandlerType.DELETE) return JSON;
+      if (ctx.method() == HandlerType.POST)
+        return ctx.path().equals("/api/campaigns") ? YAML : JSON;
+      if (ctx.method() == HandlerType.PUT
+          || ctx.method() == HandlerType.PATCH
+          || ctx.method() == HandlerType.DELETE) return JSON;
       return NONE;
     }
   }
@@ -56,7 +61,10 @@ final class RequestBody {
     String type = mediaType(ctx.contentType());
     if (declared > max) throw tooLarge(displayName, declared, max);
     if (declared != 0 && type != null && !accepts(kind, type)) {
-      throw new ApiProblem(415, "unsupported-media-type", "Unsupported media type",
+      throw new ApiProblem(
+          415,
+          "unsupported-media-type",
+          "Unsupported media type",
           kind == Kind.NONE
               ? ctx.method() + " " + ctx.path() + " takes no body (got " + type + ")"
               : "the body is " + type + " (expected Content-Type: " + kind.expected + ")",
@@ -68,19 +76,29 @@ final class RequestBody {
     } catch (IOException e) {
       // The client stopped sending before the body's end: fewer bytes than its Content-Length,
       // a chunked body without its last chunk, a broken chunk size (found by the API fuzzer).
-      throw ApiProblem.invalid("the body ended early or its chunked encoding is broken (expected the "
-          + (declared >= 0 ? declared + " bytes that Content-Length announced" : "whole chunked body") + ")", List.of());
+      throw ApiProblem.invalid(
+          "the body ended early or its chunked encoding is broken (expected the "
+              + (declared >= 0
+                  ? declared + " bytes that Content-Length announced"
+                  : "whole chunked body")
+              + ")",
+          List.of());
     }
     if (bytes.length > max) throw tooLarge(displayName, -1, max);
     if (bytes.length > 0 && kind == Kind.NONE) {
-      throw new ApiProblem(415, "unsupported-media-type", "Unsupported media type",
-          ctx.method() + " " + ctx.path() + " takes no body", List.of());
+      throw new ApiProblem(
+          415,
+          "unsupported-media-type",
+          "Unsupported media type",
+          ctx.method() + " " + ctx.path() + " takes no body",
+          List.of());
     }
     return utf8(bytes, displayName);
   }
 
   private static boolean accepts(Kind kind, String type) {
-    return kind.mediaTypes.contains(type) || (kind == Kind.JSON && type.startsWith("application/") && type.endsWith("+json"));
+    return kind.mediaTypes.contains(type)
+        || (kind == Kind.JSON && type.startsWith("application/") && type.endsWith("+json"));
   }
 
   /** {@code application/json; charset=utf-8} to {@code application/json}; null when absent. */
@@ -92,10 +110,12 @@ final class RequestBody {
 
   private static String utf8(byte[] bytes, String displayName) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
     } catch (CharacterCodingException e) {
       int at = firstBadByte(bytes);
       int line = 1;
@@ -109,9 +129,13 @@ final class RequestBody {
         }
       }
       String where = displayName + ":" + line + ":" + col;
-      throw ApiProblem.invalid(displayName + " is not UTF-8 text",
-          List.of(where + ": error: byte 0x" + String.format("%02x", bytes[at] & 0xff)
-              + " is not UTF-8 (expected a UTF-8 text file, not a binary one)"));
+      throw ApiProblem.invalid(
+          displayName + " is not UTF-8 text",
+          List.of(
+              where
+                  + ": error: byte 0x"
+                  + String.format("%02x", bytes[at] & 0xff)
+                  + " is not UTF-8 (expected a UTF-8 text file, not a binary one)"));
     }
   }
 
@@ -125,8 +149,14 @@ final class RequestBody {
 
   private static ApiProblem tooLarge(String displayName, long size, long max) {
     String what = size > 0 ? "is " + size + " bytes" : "is larger than " + max + " bytes";
-    return ApiProblem.tooLarge(displayName + " " + what + "; the daemon accepts at most " + max,
-        List.of(displayName + ":1:1: error: the file " + what + " (expected at most " + max
-            + " bytes; raise api.max-body in labloop.yaml if this is a real campaign)"));
+    return ApiProblem.tooLarge(
+        displayName + " " + what + "; the daemon accepts at most " + max,
+        List.of(
+            displayName
+                + ":1:1: error: the file "
+                + what
+                + " (expected at most "
+                + max
+                + " bytes; raise api.max-body in labloop.yaml if this is a real campaign)"));
   }
 }

@@ -12,10 +12,10 @@ import java.util.Optional;
  * The bearer tokens the daemon accepts, each under a name that the audit trail records.
  *
  * <p>Only SHA-256 digests are kept, so that a token given in plain text (the first-start token
- * file, {@code LABLOOP_TOKEN}) and one configured as a digest in {@code labloop.yaml} are
- * checked the same way. A presented token is hashed once and compared with every known digest
- * in constant time, without stopping at the first match, so that the time taken says nothing
- * about which token or how much of it was right.
+ * file, {@code LABLOOP_TOKEN}) and one configured as a digest in {@code labloop.yaml} are checked
+ * the same way. A presented token is hashed once and compared with every known digest in constant
+ * time, without stopping at the first match, so that the time taken says nothing about which token
+ * or how much of it was right.
  */
 public final class Tokens {
   private final Map<String, byte[]> digestByName;
@@ -43,7 +43,9 @@ public final class Tokens {
     return digestByName.size();
   }
 
-  /** Hex SHA-256 of a token, as {@code labloop.yaml} takes it ({@code printf %s TOKEN | sha256sum}). */
+  /**
+   * Hex SHA-256 of a token, as {@code labloop.yaml} takes it ({@code printf %s TOKEN | sha256sum}).
+   */
   public static String sha256Hex(String token) {
     return HexFormat.of().formatHex(sha256(token));
   }
@@ -64,7 +66,8 @@ public final class Tokens {
 
     /** A token known in plain text (the token file, the environment). */
     public Builder token(String name, String token) {
-      if (token == null || token.isBlank()) throw new IllegalArgumentException("token '" + name + "' is empty");
+      if (token == null || token.isBlank())
+        throw new IllegalArgumentException("token '" + name + "' is empty");
       return put(name, sha256(token.strip()));
     }
 
@@ -76,7 +79,8 @@ public final class Tokens {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("token '" + name + "': sha256 is not hexadecimal");
       }
-      if (d.length != 32) throw new IllegalArgumentException("token '" + name + "': sha256 must be 64 hex digits");
+      if (d.length != 32)
+        throw new IllegalArgumentException("token '" + name + "': sha256 must be 64 hex digits");
       return put(name, d);
     }
 

@@ -2,11 +2,11 @@
  * The daemon's REST API: routes, bearer-token authentication, request limits, RFC 9457 problem
  * responses, the server-sent event stream and the OpenAPI description.
  *
- * <p>The API knows the engine only through {@link io.labloop.orchestrator.api.CampaignService}
- * and the lab reload through {@link io.labloop.orchestrator.api.LabReload}; the daemon package
- * adapts the real engine to them. Every change (POST) needs a token and is passed on with the
- * token's name as the {@link io.labloop.orchestrator.api.Actor}, which the engine writes to the
- * audit trail. Reads are open to loopback clients only; anyone else needs a token for them too.
+ * <p>The API knows the engine only through {@link io.labloop.orchestrator.api.CampaignService} and
+ * the lab reload through {@link io.labloop.orchestrator.api.LabReload}; the daemon package adapts
+ * the real engine to them. Every change (POST) needs a token and is passed on with the token's name
+ * as the {@link io.labloop.orchestrator.api.Actor}, which the engine writes to the audit trail.
+ * Reads are open to loopback clients only; anyone else needs a token for them too.
  */
 @NullMarked
 package io.labloop.orchestrator.api;

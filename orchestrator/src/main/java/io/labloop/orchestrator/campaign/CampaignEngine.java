@@ -1,13 +1,13 @@
 package io.labloop.orchestrator.campaign;
 
-import io.labloop.orchestrator.store.Severity;
-import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.config.CampaignConfig;
 import io.labloop.orchestrator.lab.Lab;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.ExperimentStatus;
 import io.labloop.orchestrator.store.RunRecord;
 import io.labloop.orchestrator.store.RunStatus;
+import io.labloop.orchestrator.store.Severity;
 import io.labloop.orchestrator.store.StepStatus;
 import io.labloop.orchestrator.store.Store;
 import io.labloop.orchestrator.threads.GuardedBy;
@@ -38,46 +38,45 @@ import org.slf4j.LoggerFactory;
  * <h2>The algorithm</h2>
  *
  * All state lives on one engine thread; instrument replies, leases, timers and the planner's
- * answers are handed to it, so nothing is locked and every transition happens in a known
- * order. After each event the engine "ticks":
+ * answers are handed to it, so nothing is locked and every transition happens in a known order.
+ * After each event the engine "ticks":
  *
  * <ol>
- *   <li>Stop rules are checked ({@link StopRules}: budget counted as experiments that reached
- *       an instrument, wall time, target reached, no improvement). A stopping run starts
- *       nothing new and ends when its experiments in flight have ended.
+ *   <li>Stop rules are checked ({@link StopRules}: budget counted as experiments that reached an
+ *       instrument, wall time, target reached, no improvement). A stopping run starts nothing new
+ *       and ends when its experiments in flight have ended.
  *   <li>If the first workflow instrument has a free slot (its capacity minus the experiments
- *       waiting for it) and the budget allows, the planner is asked (on its own thread) for
- *       that many points, with every experiment in flight passed as pending ({@link Planning}).
+ *       waiting for it) and the budget allows, the planner is asked (on its own thread) for that
+ *       many points, with every experiment in flight passed as pending ({@link Planning}).
  *       In-flight work is capped at the workflow's total capacity plus one batch for the first
  *       instrument, so the synthesizer prepares the next sample while the measurer measures the
  *       last, but the planner is not starved of results.
- *   <li>Every experiment that is not waiting advances ({@link StepRunner}): it asks the lab for
- *       a lease on the next step's instrument (served fairly across campaigns), checks the
- *       step's limits (a violation fails the experiment; nothing is sent), reads the interlock
- *       variables (unmet: the step is held and retried, with an event; past the command's
- *       timeout the experiment fails), journals the step STARTED, sends the command and arms a
- *       watchdog. The reply is journaled DONE (outputs and raw files) before anything else is sent.
- *   <li>When the last step is done, objective values are read from the step outputs named in
- *       the campaign, achieved conditions replace requested ones where the campaign maps
- *       them, and the observation is stored and given to the planner.
+ *   <li>Every experiment that is not waiting advances ({@link StepRunner}): it asks the lab for a
+ *       lease on the next step's instrument (served fairly across campaigns), checks the step's
+ *       limits (a violation fails the experiment; nothing is sent), reads the interlock variables
+ *       (unmet: the step is held and retried, with an event; past the command's timeout the
+ *       experiment fails), journals the step STARTED, sends the command and arms a watchdog. The
+ *       reply is journaled DONE (outputs and raw files) before anything else is sent.
+ *   <li>When the last step is done, objective values are read from the step outputs named in the
+ *       campaign, achieved conditions replace requested ones where the campaign maps them, and the
+ *       observation is stored and given to the planner.
  * </ol>
  *
- * <p>On start, a run that was RUNNING resumes from the store ({@link Recovery}): DONE data
- * stays; a step STARTED but not DONE is sent again only if its command is idempotent,
- * otherwise the experiment is INTERRUPTED and the campaign's {@code on-interrupt} rule
- * applies; the planner sees the stored observations, so it plans as it would have. A HELD
- * experiment waits for a person ({@link #release}); until then the planner sees its point as
- * pending.
+ * <p>On start, a run that was RUNNING resumes from the store ({@link Recovery}): DONE data stays; a
+ * step STARTED but not DONE is sent again only if its command is idempotent, otherwise the
+ * experiment is INTERRUPTED and the campaign's {@code on-interrupt} rule applies; the planner sees
+ * the stored observations, so it plans as it would have. A HELD experiment waits for a person
+ * ({@link #release}); until then the planner sees its point as pending.
  *
  * <p>The engine is the coordinator: it owns the run's state (the experiments in memory, the
- * observations, pause/stop/abort) and the public API. {@link EngineThreads} says which thread
- * does what; {@link PersonDecisions} takes approvals and releases; the parts reach back to the
- * engine through {@link Coordinator}; {@link Reporting} tells listeners what happened.
+ * observations, pause/stop/abort) and the public API. {@link EngineThreads} says which thread does
+ * what; {@link PersonDecisions} takes approvals and releases; the parts reach back to the engine
+ * through {@link Coordinator}; {@link Reporting} tells listeners what happened.
  *
- * <p>What the planner learns from a failure: a refusal by the instrument, a limit violation
- * or a rejection by a person is a FAILED observation (the point itself is the problem); a
- * timeout, a lost connection, garbage, an interlock hold or an abort is not (the point is
- * not to blame and may be suggested again).
+ * <p>What the planner learns from a failure: a refusal by the instrument, a limit violation or a
+ * rejection by a person is a FAILED observation (the point itself is the problem); a timeout, a
+ * lost connection, garbage, an interlock hold or an abort is not (the point is not to blame and may
+ * be suggested again).
  */
 public final class CampaignEngine {
 
@@ -98,22 +97,45 @@ public final class CampaignEngine {
   private final Planning planning;
   private final Reporting reporting;
   private final PersonDecisions decisions;
+
   /** The engine as its parts see it. */
   private final Parts parts;
+
   private final CompletableFuture<RunSummary> completion = new CompletableFuture<>();
 
   // ---- the run's state, owned by the engine thread (see EngineThreads)
-  @GuardedBy("engine thread") private RunRecord run;
-  @GuardedBy("engine thread") private final Map<Integer, LiveExperiment> experiments = new LinkedHashMap<>();
-  @GuardedBy("engine thread") private final List<Observation> observations = new ArrayList<>();
-  @GuardedBy("engine thread") private int nextSeq = 1;
-  @GuardedBy("engine thread") private boolean paused;
-  @GuardedBy("engine thread") private boolean stopping;
-  @GuardedBy("engine thread") private boolean aborted;
-  @GuardedBy("engine thread") private boolean finished;
-  @GuardedBy("engine thread") private String stopReason = "";
-  @GuardedBy("engine thread") private Instant sessionStart;
-  @GuardedBy("engine thread") private int endedThisSession;
+  @GuardedBy("engine thread")
+  private RunRecord run;
+
+  @GuardedBy("engine thread")
+  private final Map<Integer, LiveExperiment> experiments = new LinkedHashMap<>();
+
+  @GuardedBy("engine thread")
+  private final List<Observation> observations = new ArrayList<>();
+
+  @GuardedBy("engine thread")
+  private int nextSeq = 1;
+
+  @GuardedBy("engine thread")
+  private boolean paused;
+
+  @GuardedBy("engine thread")
+  private boolean stopping;
+
+  @GuardedBy("engine thread")
+  private boolean aborted;
+
+  @GuardedBy("engine thread")
+  private boolean finished;
+
+  @GuardedBy("engine thread")
+  private String stopReason = "";
+
+  @GuardedBy("engine thread")
+  private Instant sessionStart;
+
+  @GuardedBy("engine thread")
+  private int endedThisSession;
 
   CampaignEngine(EngineBuilder b) {
     this.campaign = Objects.requireNonNull(b.campaign, "campaign");
@@ -141,11 +163,11 @@ public final class CampaignEngine {
   // =================================================================== public API
 
   /**
-   * Creates or resumes the run and starts the loop. Returns when the run is ready (the
-   * loop goes on in the background).
+   * Creates or resumes the run and starts the loop. Returns when the run is ready (the loop goes on
+   * in the background).
    *
-   * @return completes with the summary when the run ends (stop rule, abort, or already
-   *     finished before), exceptionally if the store or the planner fails
+   * @return completes with the summary when the run ends (stop rule, abort, or already finished
+   *     before), exceptionally if the store or the planner fails
    * @throws CampaignProblem if the campaign does not fit the lab or changed under its run
    */
   public CompletableFuture<RunSummary> start() {
@@ -183,21 +205,28 @@ public final class CampaignEngine {
 
   /** Finish the steps that are running; start none until {@link #resume()}. */
   public CompletableFuture<Void> pause() {
-    return onLoop(() -> {
-      if (finished || paused) return;
-      paused = true;
-      event(EventKind.PAUSED, Severity.INFO, null, null, "paused: running steps finish, no new step starts");
-      publishProgress();
-    });
+    return onLoop(
+        () -> {
+          if (finished || paused) return;
+          paused = true;
+          event(
+              EventKind.PAUSED,
+              Severity.INFO,
+              null,
+              null,
+              "paused: running steps finish, no new step starts");
+          publishProgress();
+        });
   }
 
   public CompletableFuture<Void> resume() {
-    return onLoop(() -> {
-      if (finished || !paused) return;
-      paused = false;
-      event(EventKind.RESUMED, Severity.INFO, null, null, "resumed");
-      tick();
-    });
+    return onLoop(
+        () -> {
+          if (finished || !paused) return;
+          paused = false;
+          event(EventKind.RESUMED, Severity.INFO, null, null, "resumed");
+          tick();
+        });
   }
 
   /**
@@ -209,26 +238,34 @@ public final class CampaignEngine {
   }
 
   /**
-   * Leaves the run as it is, for the next start to resume (Ctrl-C, daemon shutdown): starts no
-   * new step, waits up to {@code grace} for the commands in flight to answer and be journaled,
-   * then stops without ending the run. A step still in flight after the grace stays STARTED and
-   * is handled on resume like after a crash. The future of {@link #start()} then completes
+   * Leaves the run as it is, for the next start to resume (Ctrl-C, daemon shutdown): starts no new
+   * step, waits up to {@code grace} for the commands in flight to answer and be journaled, then
+   * stops without ending the run. A step still in flight after the grace stays STARTED and is
+   * handled on resume like after a crash. The future of {@link #start()} then completes
    * exceptionally with {@link EngineStopped}.
    */
   public CompletableFuture<Void> shutdown(Duration grace) {
     CompletableFuture<Void> stopped = new CompletableFuture<>();
-    onLoop(() -> {
-      if (finished) {
-        stopped.complete(null);
-        return;
-      }
-      paused = true;
-      event(EventKind.SHUTDOWN, Severity.INFO, null, null, "shutting down: no new step starts; the run resumes on the next start");
-      drain(clock.instant().plus(grace), stopped);
-    }).exceptionally(t -> {
-      stopped.complete(null); // already ended
-      return null;
-    });
+    onLoop(
+            () -> {
+              if (finished) {
+                stopped.complete(null);
+                return;
+              }
+              paused = true;
+              event(
+                  EventKind.SHUTDOWN,
+                  Severity.INFO,
+                  null,
+                  null,
+                  "shutting down: no new step starts; the run resumes on the next start");
+              drain(clock.instant().plus(grace), stopped);
+            })
+        .exceptionally(
+            t -> {
+              stopped.complete(null); // already ended
+              return null;
+            });
     return stopped;
   }
 
@@ -240,9 +277,19 @@ public final class CampaignEngine {
         for (LiveExperiment e : experiments.values()) {
           e.letGo();
         }
-        String unanswered = left == 0 ? "" : " (" + left + " commands got no answer in time; they are settled on resume as after a crash)";
-        completion.completeExceptionally(new EngineStopped("run " + run.id() + " stopped without ending" + unanswered
-            + "; the next start resumes it"));
+        String unanswered =
+            left == 0
+                ? ""
+                : " ("
+                    + left
+                    + " commands got no answer in time; they are settled on resume as after a crash)";
+        completion.completeExceptionally(
+            new EngineStopped(
+                "run "
+                    + run.id()
+                    + " stopped without ending"
+                    + unanswered
+                    + "; the next start resumes it"));
         threads.shutdown();
       }
       stopped.complete(null);
@@ -251,11 +298,20 @@ public final class CampaignEngine {
     after(Duration.ofMillis(20), () -> drain(deadline, stopped));
   }
 
-  /** Experiments waiting for a person ({@code approval: manual}), with the decision that chose each. */
+  /**
+   * Experiments waiting for a person ({@code approval: manual}), with the decision that chose each.
+   */
   public CompletableFuture<List<ExperimentRecord>> awaitingApproval() {
-    return threads.ask(() -> experiments.values().stream()
-        .filter(e -> e.status == ExperimentStatus.AWAITING_APPROVAL)
-        .map(e -> reporting.record(run.id(), e, Optional.empty(), Map.of(), Optional.ofNullable(e.cause))).toList(), this::fatal);
+    return threads.ask(
+        () ->
+            experiments.values().stream()
+                .filter(e -> e.status == ExperimentStatus.AWAITING_APPROVAL)
+                .map(
+                    e ->
+                        reporting.record(
+                            run.id(), e, Optional.empty(), Map.of(), Optional.ofNullable(e.cause)))
+                .toList(),
+        this::fatal);
   }
 
   /** Lets a suggested experiment run. Fails if {@code seq} is not waiting for approval. */
@@ -268,12 +324,18 @@ public final class CampaignEngine {
     return onLoop(() -> decisions.reject(seq, why));
   }
 
-  /** Plans a researcher's own conditions as the next experiment; see {@link PersonDecisions#suggestByHand}. */
+  /**
+   * Plans a researcher's own conditions as the next experiment; see {@link
+   * PersonDecisions#suggestByHand}.
+   */
   public CompletableFuture<ExperimentRecord> suggestByHand(Point point, String who) {
     return threads.ask(() -> decisions.suggestByHand(point, who), this::fatal);
   }
 
-  /** Settles an experiment HELD after an interruption, as a person decided; see {@link PersonDecisions#release}. */
+  /**
+   * Settles an experiment HELD after an interruption, as a person decided; see {@link
+   * PersonDecisions#release}.
+   */
   public CompletableFuture<ExperimentRecord> release(int seq, Release decision) {
     return threads.ask(() -> decisions.release(seq, decision), this::fatal);
   }
@@ -294,7 +356,8 @@ public final class CampaignEngine {
   }
 
   private void guarded(Runnable action) {
-    if (finished && completion.isCompletedExceptionally()) return; // stopped or failed: write nothing more
+    if (finished && completion.isCompletedExceptionally())
+      return; // stopped or failed: write nothing more
     try {
       action.run();
     } catch (RuntimeException e) {
@@ -308,20 +371,33 @@ public final class CampaignEngine {
     sessionStart = clock.instant();
     List<String> problems = Safety.problems(campaign, lab);
     if (!problems.isEmpty()) {
-      throw new CampaignProblem("campaign " + campaign.name() + " does not fit lab " + lab.config().name() + ": "
-          + String.join("; ", problems));
+      throw new CampaignProblem(
+          "campaign "
+              + campaign.name()
+              + " does not fit lab "
+              + lab.config().name()
+              + ": "
+              + String.join("; ", problems));
     }
     store.saveCampaign(campaign.name(), campaign.file(), campaign.text(), campaign.sha256());
     Optional<RunRecord> latest = store.latestRun(campaign.name());
     if (restart || latest.isEmpty()) {
       run = store.createRun(campaign.name(), campaign.sha256(), requestedSeed);
       planning.use(plannerFactory.apply(run.seed()));
-      event(EventKind.RUN_STARTED, Severity.INFO, null, null, "run " + run.id() + " started (seed " + run.seed() + ")");
+      event(
+          EventKind.RUN_STARTED,
+          Severity.INFO,
+          null,
+          null,
+          "run " + run.id() + " started (seed " + run.seed() + ")");
     } else {
       run = latest.get();
       if (!run.campaignSha256().equals(campaign.sha256())) {
-        throw new CampaignProblem("the campaign file changed since run " + run.id() + " started with it; add --restart to start"
-            + " a new run with the new file (the old run is kept)");
+        throw new CampaignProblem(
+            "the campaign file changed since run "
+                + run.id()
+                + " started with it; add --restart to start"
+                + " a new run with the new file (the old run is kept)");
       }
       planning.use(plannerFactory.apply(run.seed()));
       recover();
@@ -333,22 +409,32 @@ public final class CampaignEngine {
         threads.shutdown();
         return;
       }
-      event(EventKind.RUN_RESUMED, Severity.INFO, null, null, "run " + run.id() + " resumed with " + observations.size() + " observations");
+      event(
+          EventKind.RUN_RESUMED,
+          Severity.INFO,
+          null,
+          null,
+          "run " + run.id() + " resumed with " + observations.size() + " observations");
     }
     publishProgress();
     later(this::tick);
   }
 
-  /** Rebuilds the state from the store and settles what a crash left half done (see {@link Recovery}). */
+  /**
+   * Rebuilds the state from the store and settles what a crash left half done (see {@link
+   * Recovery}).
+   */
   private void recover() {
     List<Recovery.Open> open = recovery.load(run.id(), experiments, observations);
-    // numbers first: a retry planned while settling takes the next free one, after every stored experiment
+    // numbers first: a retry planned while settling takes the next free one, after every stored
+    // experiment
     for (int seq : experiments.keySet()) nextSeq = Math.max(nextSeq, seq + 1);
     recovery.settle(open);
   }
 
   /** Stores a new experiment for {@code s} under the next number and adds it to the run. */
-  private LiveExperiment planExperiment(Suggestion s, ExperimentStatus status, OptionalInt retryOf) {
+  private LiveExperiment planExperiment(
+      Suggestion s, ExperimentStatus status, OptionalInt retryOf) {
     int seq = nextSeq++;
     store.planExperiment(run.id(), seq, s.point(), s, status, retryOf);
     LiveExperiment e = new LiveExperiment(seq, s.point());
@@ -362,11 +448,13 @@ public final class CampaignEngine {
 
   private void tick() {
     if (finished) return;
-    if (!stopping) stopRules.reason(run.startedAt(), counted(), experiments.size()).ifPresent(parts::stop);
+    if (!stopping)
+      stopRules.reason(run.startedAt(), counted(), experiments.size()).ifPresent(parts::stop);
     if (stopping) {
       for (LiveExperiment e : List.copyOf(experiments.values())) {
         if (e.status == ExperimentStatus.AWAITING_APPROVAL) {
-          parts.finish(e, ExperimentStatus.FAILED, "not approved before the campaign stopped", false);
+          parts.finish(
+              e, ExperimentStatus.FAILED, "not approved before the campaign stopped", false);
         }
       }
       if (active().isEmpty()) {
@@ -391,7 +479,8 @@ public final class CampaignEngine {
   }
 
   private int unreachedInFlight() {
-    return (int) experiments.values().stream().filter(e -> !e.reached && !e.status.finished()).count();
+    return (int)
+        experiments.values().stream().filter(e -> !e.reached && !e.status.finished()).count();
   }
 
   // =================================================================== abort and the end
@@ -407,7 +496,8 @@ public final class CampaignEngine {
       if (e.waitingLease != null) e.waitingLease.cancel(false);
       if (e.watchdog != null) e.watchdog.cancel();
       if (e.inFlight != 0) {
-        store.stepEnded(run.id(), e.seq, e.stepIndex, e.inFlight, StepStatus.FAILED, "aborted", reason);
+        store.stepEnded(
+            run.id(), e.seq, e.stepIndex, e.inFlight, StepStatus.FAILED, "aborted", reason);
         e.inFlight = 0;
       }
       e.releaseLease();
@@ -421,14 +511,20 @@ public final class CampaignEngine {
     finished = true;
     store.endRun(run.id(), status, reason);
     run = store.run(run.id()).orElse(run);
-    event(EventKind.RUN_ENDED, Severity.INFO, null, null, "run " + run.id() + " " + status.name().toLowerCase() + ": " + reason);
+    event(
+        EventKind.RUN_ENDED,
+        Severity.INFO,
+        null,
+        null,
+        "run " + run.id() + " " + status.name().toLowerCase() + ": " + reason);
     publishProgress();
     completion.complete(summary(status));
     threads.shutdown();
   }
 
   private RunSummary summary(RunStatus status) {
-    return new RunSummary(run.id(), status, stopReason, store.experiments(run.id()), stopRules.best());
+    return new RunSummary(
+        run.id(), status, stopReason, store.experiments(run.id()), stopRules.best());
   }
 
   private void fatal(Throwable t) {
@@ -449,21 +545,37 @@ public final class CampaignEngine {
 
   // =================================================================== events and progress
 
-  private void event(EventKind kind, Severity severity, String instrument, Integer seq, String message) {
+  private void event(
+      EventKind kind, Severity severity, String instrument, Integer seq, String message) {
     reporting.event(run.id(), kind, severity, instrument, seq, message);
   }
 
-  private void notifyExperiment(LiveExperiment e, Optional<Point> achieved, Map<String, Double> values) {
+  private void notifyExperiment(
+      LiveExperiment e, Optional<Point> achieved, Map<String, Double> values) {
     reporting.experiment(run.id(), e, achieved, values, Optional.ofNullable(e.cause));
   }
 
   private void publishProgress() {
-    Progress.State state = finished ? Progress.State.FINISHED : stopping ? Progress.State.STOPPING
-        : paused ? Progress.State.PAUSED : Progress.State.RUNNING;
-    reporting.progress(run.id(), state, experiments.values(), counted(), stopRules.best(), sessionStart, endedThisSession);
+    Progress.State state =
+        finished
+            ? Progress.State.FINISHED
+            : stopping
+                ? Progress.State.STOPPING
+                : paused ? Progress.State.PAUSED : Progress.State.RUNNING;
+    reporting.progress(
+        run.id(),
+        state,
+        experiments.values(),
+        counted(),
+        stopRules.best(),
+        sessionStart,
+        endedThisSession);
   }
 
-  /** The engine as its parts see it (see {@link Coordinator}); private so that none of it becomes public API. */
+  /**
+   * The engine as its parts see it (see {@link Coordinator}); private so that none of it becomes
+   * public API.
+   */
   private final class Parts implements Coordinator {
     @Override
     public String runId() {
@@ -509,7 +621,8 @@ public final class CampaignEngine {
     }
 
     @Override
-    public void event(EventKind kind, Severity severity, String instrument, Integer seq, String message) {
+    public void event(
+        EventKind kind, Severity severity, String instrument, Integer seq, String message) {
       CampaignEngine.this.event(kind, severity, instrument, seq, message);
     }
 
@@ -518,8 +631,10 @@ public final class CampaignEngine {
       e.status = status;
       e.busy = false;
       e.cause = cause;
-      Optional<Observation> failed = learned ? Optional.of(Observation.failed(e.requested)) : Optional.empty();
-      store.finishExperiment(run.id(), e.seq, status, Optional.empty(), Map.of(), Optional.of(cause), failed);
+      Optional<Observation> failed =
+          learned ? Optional.of(Observation.failed(e.requested)) : Optional.empty();
+      store.finishExperiment(
+          run.id(), e.seq, status, Optional.empty(), Map.of(), Optional.of(cause), failed);
       failed.ifPresent(observations::add);
       endedThisSession++;
       notifyExperiment(e);
@@ -530,7 +645,13 @@ public final class CampaignEngine {
       Observation observation = Observation.ok(point, values);
       e.status = ExperimentStatus.DONE;
       e.busy = false;
-      store.finishExperiment(run.id(), e.seq, ExperimentStatus.DONE, Optional.of(point), values, Optional.ofNullable(e.cause),
+      store.finishExperiment(
+          run.id(),
+          e.seq,
+          ExperimentStatus.DONE,
+          Optional.of(point),
+          values,
+          Optional.ofNullable(e.cause),
           Optional.of(observation));
       observations.add(observation);
       endedThisSession++;

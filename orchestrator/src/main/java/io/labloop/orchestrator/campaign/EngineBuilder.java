@@ -10,8 +10,8 @@ import java.time.Duration;
 import java.util.function.LongFunction;
 
 /**
- * How to assemble a {@link CampaignEngine} ({@link CampaignEngine#builder()}); campaign, lab,
- * store and planner are required, the rest has defaults that suit a real lab.
+ * How to assemble a {@link CampaignEngine} ({@link CampaignEngine#builder()}); campaign, lab, store
+ * and planner are required, the rest has defaults that suit a real lab.
  */
 public final class EngineBuilder {
   CampaignConfig campaign;
@@ -84,8 +84,8 @@ public final class EngineBuilder {
   }
 
   /**
-   * Where the watchdog, interlock re-reads and the shutdown drain wait (default: real time on
-   * the engine thread). A test gives fake timers that go with a fake {@link #clock}.
+   * Where the watchdog, interlock re-reads and the shutdown drain wait (default: real time on the
+   * engine thread). A test gives fake timers that go with a fake {@link #clock}.
    */
   public EngineBuilder timers(Timers timers) {
     this.timers = timers;

@@ -4,8 +4,8 @@ import io.labloop.orchestrator.store.EventRecord;
 import io.labloop.orchestrator.store.ExperimentRecord;
 
 /**
- * Told of what a {@link CampaignEngine} does, on the engine's thread: keep it quick (hand
- * work to your own thread) and never block.
+ * Told of what a {@link CampaignEngine} does, on the engine's thread: keep it quick (hand work to
+ * your own thread) and never block.
  */
 public interface EngineListener {
 

@@ -16,16 +16,16 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>The <b>engine thread</b> ({@code campaign-NAME}) owns all of the run's state: the
- *       experiments in memory, the observations, pause/stop/abort. Everything that changes it
- *       is handed to this thread ({@link #later}, {@link #ask}); so nothing there is locked, and
- *       every transition happens in one known order.
- *   <li>The <b>planner thread</b> ({@code planner-NAME}) runs one planner call at a time, so a
- *       slow fit never holds up replies; its answer comes back through {@link #later}.
- *   <li>The <b>call pool</b> ({@code instrument-call-NAME}) makes the driver calls: a driver
- *       that blocks must not stop the loop.
- *   <li><b>Timers</b> (the watchdog, interlock re-reads, the drain at shutdown) are
- *       {@link Timers} given by the builder, or the engine thread's own delay queue; when one
- *       fires, its work is handed to the engine thread too.
+ *       experiments in memory, the observations, pause/stop/abort. Everything that changes it is
+ *       handed to this thread ({@link #later}, {@link #ask}); so nothing there is locked, and every
+ *       transition happens in one known order.
+ *   <li>The <b>planner thread</b> ({@code planner-NAME}) runs one planner call at a time, so a slow
+ *       fit never holds up replies; its answer comes back through {@link #later}.
+ *   <li>The <b>call pool</b> ({@code instrument-call-NAME}) makes the driver calls: a driver that
+ *       blocks must not stop the loop.
+ *   <li><b>Timers</b> (the watchdog, interlock re-reads, the drain at shutdown) are {@link Timers}
+ *       given by the builder, or the engine thread's own delay queue; when one fires, its work is
+ *       handed to the engine thread too.
  * </ul>
  *
  * <p>All are daemon threads, and all stop with {@link #shutdown()}; after it, work handed in is
@@ -33,13 +33,19 @@ import java.util.function.Supplier;
  */
 final class EngineThreads {
   private final ScheduledThreadPoolExecutor loop;
+
   /** The planner runs here, off the engine thread, one call at a time. */
   final ExecutorService planner;
+
   /** Driver calls are made here, never on the engine thread. */
   final ExecutorService calls;
+
   private final Timers timers;
 
-  /** @param timers where timers are scheduled; null: on the engine thread's own delay queue (real time) */
+  /**
+   * @param timers where timers are scheduled; null: on the engine thread's own delay queue (real
+   *     time)
+   */
   EngineThreads(String campaign, Timers timers) {
     this.loop = new ScheduledThreadPoolExecutor(1, r -> daemonThread(r, "campaign-" + campaign));
     this.loop.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -60,7 +66,9 @@ final class EngineThreads {
     loop.submit(action).get();
   }
 
-  /** Runs {@code action} on the engine thread; false if the engine has stopped and will not run it. */
+  /**
+   * Runs {@code action} on the engine thread; false if the engine has stopped and will not run it.
+   */
   boolean later(Runnable action) {
     try {
       loop.execute(action);
@@ -70,39 +78,46 @@ final class EngineThreads {
     }
   }
 
-  /** Runs {@code action} on the engine thread after {@code delay}; {@link Timers.Timer#NONE} if the engine has stopped. */
+  /**
+   * Runs {@code action} on the engine thread after {@code delay}; {@link Timers.Timer#NONE} if the
+   * engine has stopped.
+   */
   Timers.Timer after(Duration delay, Runnable action) {
     if (loop.isShutdown()) return Timers.Timer.NONE;
     return timers.schedule(delay, () -> later(action));
   }
 
   /**
-   * Computes {@code action} on the engine thread for a caller on another thread. An
-   * {@link IllegalStateException} is a refused request (the caller's future fails with it);
-   * any other exception also goes to {@code fatal}, which ends the session.
+   * Computes {@code action} on the engine thread for a caller on another thread. An {@link
+   * IllegalStateException} is a refused request (the caller's future fails with it); any other
+   * exception also goes to {@code fatal}, which ends the session.
    */
   <T> CompletableFuture<T> ask(Supplier<T> action, Consumer<RuntimeException> fatal) {
     CompletableFuture<T> f = new CompletableFuture<>();
-    boolean queued = later(() -> {
-      try {
-        f.complete(action.get());
-      } catch (IllegalStateException e) {
-        f.completeExceptionally(e);
-      } catch (RuntimeException e) {
-        f.completeExceptionally(e);
-        fatal.accept(e);
-      }
-    });
+    boolean queued =
+        later(
+            () -> {
+              try {
+                f.complete(action.get());
+              } catch (IllegalStateException e) {
+                f.completeExceptionally(e);
+              } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+                fatal.accept(e);
+              }
+            });
     if (!queued) f.completeExceptionally(new IllegalStateException("the run has ended"));
     return f;
   }
 
   /** As {@link #ask}, for an action that answers nothing but that it ran. */
   CompletableFuture<Void> run(Runnable action, Consumer<RuntimeException> fatal) {
-    return ask(() -> {
-      action.run();
-      return null;
-    }, fatal);
+    return ask(
+        () -> {
+          action.run();
+          return null;
+        },
+        fatal);
   }
 
   /** Stops every thread: the engine thread after the task in hand, the planner at once. */

@@ -12,11 +12,11 @@ import java.util.Map;
 
 /**
  * A researcher's own conditions ({@code labloop suggest CAMPAIGN --point NAME=VALUE,...}): read
- * against the campaign's space and checked like any suggestion — every parameter given, each
- * value allowed (the ranges, which the campaign reader already checked against the instruments'
- * limits), every constraint satisfied, and within a candidate pool if the campaign has one.
- * The decision stored with it names the planner {@value #PLANNER}, which is how the store and
- * the exports mark the experiment as chosen by a person.
+ * against the campaign's space and checked like any suggestion — every parameter given, each value
+ * allowed (the ranges, which the campaign reader already checked against the instruments' limits),
+ * every constraint satisfied, and within a candidate pool if the campaign has one. The decision
+ * stored with it names the planner {@value #PLANNER}, which is how the store and the exports mark
+ * the experiment as chosen by a person.
  */
 public final class HandChosen {
 
@@ -34,7 +34,8 @@ public final class HandChosen {
     List<String> problems = new ArrayList<>();
     Map<String, Object> out = new LinkedHashMap<>();
     for (String name : values.keySet()) {
-      if (!space.names().contains(name)) problems.add("'" + name + "' is not a parameter (expected one of " + space.names() + ")");
+      if (!space.names().contains(name))
+        problems.add("'" + name + "' is not a parameter (expected one of " + space.names() + ")");
     }
     for (Parameter p : space.parameters()) {
       Object raw = values.get(p.name());
@@ -56,9 +57,13 @@ public final class HandChosen {
       for (Constraint c : space.constraints()) {
         if (!c.test(point)) problems.add("constraint '" + c + "' does not hold at " + point);
       }
-      space.pool().ifPresent(pool -> {
-        if (!pool.rows().contains(point)) problems.add(point + " is not a row of the campaign's candidates");
-      });
+      space
+          .pool()
+          .ifPresent(
+              pool -> {
+                if (!pool.rows().contains(point))
+                  problems.add(point + " is not a row of the campaign's candidates");
+              });
       if (problems.isEmpty()) return point;
     }
     throw new IllegalArgumentException(String.join("\n", problems));
@@ -81,7 +86,8 @@ public final class HandChosen {
   private static String allowed(Parameter p) {
     String unit = p.unit().isEmpty() ? "" : " " + p.unit();
     if (p instanceof Parameter.Continuous c) return "expected " + c.min() + " to " + c.max() + unit;
-    if (p instanceof Parameter.IntegerRange r) return "expected a whole number from " + r.min() + " to " + r.max() + unit;
+    if (p instanceof Parameter.IntegerRange r)
+      return "expected a whole number from " + r.min() + " to " + r.max() + unit;
     if (p instanceof Parameter.Discrete d) return "expected one of " + d.values() + unit;
     return "expected one of " + ((Parameter.Categorical) p).values();
   }

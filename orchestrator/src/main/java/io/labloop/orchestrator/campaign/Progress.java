@@ -13,7 +13,8 @@ import java.util.OptionalInt;
  * @param failed experiments failed, interrupted, held or rejected
  * @param inFlight experiments planned or running
  * @param awaitingApproval experiments waiting for a person
- * @param held experiments held after an interruption for a person to release (counted in {@code failed} too)
+ * @param held experiments held after an interruption for a person to release (counted in {@code
+ *     failed} too)
  * @param best the best experiment so far
  * @param eta time to the end of the budget at the pace so far
  */
@@ -30,5 +31,10 @@ public record Progress(
     Optional<Best> best,
     Optional<Duration> eta) {
 
-  public enum State { RUNNING, PAUSED, STOPPING, FINISHED }
+  public enum State {
+    RUNNING,
+    PAUSED,
+    STOPPING,
+    FINISHED
+  }
 }

@@ -1,14 +1,14 @@
 package io.labloop.orchestrator.campaign;
 
-import io.labloop.orchestrator.store.Severity;
-import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.config.CampaignConfig;
 import io.labloop.orchestrator.config.CommandConfig;
 import io.labloop.orchestrator.config.WorkflowStep;
 import io.labloop.orchestrator.lab.Lab;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.ExperimentStatus;
 import io.labloop.orchestrator.store.ObservationRecord;
+import io.labloop.orchestrator.store.Severity;
 import io.labloop.orchestrator.store.StepRecord;
 import io.labloop.orchestrator.store.StepStatus;
 import io.labloop.orchestrator.store.Store;
@@ -23,15 +23,15 @@ import java.util.OptionalInt;
 /**
  * Resumes a run from the store, after Ctrl-C, a crash or a power cut. {@link #load} rebuilds the
  * engine's working copy: the observations the planner learns from, every experiment with its
- * status, and for an unfinished one the outputs of its DONE steps (the step journal replayed
- * in order) and where it stands. {@link #settle} then decides what a stop left half done: a
- * step STARTED but not DONE was maybe sent, so it is sent again only if its command is
- * idempotent; otherwise the experiment is INTERRUPTED and the campaign's {@code on-interrupt}
- * rule applies (fail, retry as a new experiment within the budget, or hold for a person).
+ * status, and for an unfinished one the outputs of its DONE steps (the step journal replayed in
+ * order) and where it stands. {@link #settle} then decides what a stop left half done: a step
+ * STARTED but not DONE was maybe sent, so it is sent again only if its command is idempotent;
+ * otherwise the experiment is INTERRUPTED and the campaign's {@code on-interrupt} rule applies
+ * (fail, retry as a new experiment within the budget, or hold for a person).
  *
- * <p>Separate from {@link CampaignEngine} because it runs once, before the loop starts, and
- * reads the journal rather than events; the engine numbers experiments between the two calls
- * so that a retry takes the number after every stored experiment.
+ * <p>Separate from {@link CampaignEngine} because it runs once, before the loop starts, and reads
+ * the journal rather than events; the engine numbers experiments between the two calls so that a
+ * retry takes the number after every stored experiment.
  */
 final class Recovery {
 
@@ -53,18 +53,21 @@ final class Recovery {
   }
 
   /**
-   * Fills {@code experiments} and {@code observations} from the stored run; DONE experiments go
-   * to the stop rules' standing in stored order.
+   * Fills {@code experiments} and {@code observations} from the stored run; DONE experiments go to
+   * the stop rules' standing in stored order.
    *
    * @return the unfinished experiments whose current step has a journal row, in stored order
    */
-  List<Open> load(String runId, Map<Integer, LiveExperiment> experiments, List<Observation> observations) {
+  List<Open> load(
+      String runId, Map<Integer, LiveExperiment> experiments, List<Observation> observations) {
     for (ObservationRecord o : store.observations(runId)) observations.add(o.observation());
     Map<Integer, Map<Integer, StepRecord>> lastAttempt = new HashMap<>();
     Map<Integer, Map<Integer, Integer>> attempts = new HashMap<>();
     for (StepRecord s : store.steps(runId)) {
       lastAttempt.computeIfAbsent(s.seq(), k -> new HashMap<>()).put(s.stepIndex(), s);
-      attempts.computeIfAbsent(s.seq(), k -> new HashMap<>()).merge(s.stepIndex(), s.attempt(), Math::max);
+      attempts
+          .computeIfAbsent(s.seq(), k -> new HashMap<>())
+          .merge(s.stepIndex(), s.attempt(), Math::max);
     }
     List<Open> open = new ArrayList<>();
     for (ExperimentRecord r : store.experiments(runId)) {
@@ -91,7 +94,10 @@ final class Recovery {
     return open;
   }
 
-  /** Settles each step a stop left open: journaled, and the experiment goes on, ends or waits for a person. */
+  /**
+   * Settles each step a stop left open: journaled, and the experiment goes on, ends or waits for a
+   * person.
+   */
   void settle(List<Open> open) {
     for (Open o : open) {
       LiveExperiment e = o.experiment();
@@ -101,7 +107,11 @@ final class Recovery {
       } else if (step.status() == StepStatus.INTERRUPTED) {
         onInterrupt(e, step.error().orElse("interrupted"));
       } else if (step.status() == StepStatus.FAILED) {
-        loop.finish(e, ExperimentStatus.FAILED, step.errorKind().orElse("error") + ": " + step.error().orElse(""), false);
+        loop.finish(
+            e,
+            ExperimentStatus.FAILED,
+            step.errorKind().orElse("error") + ": " + step.error().orElse(""),
+            false);
       }
     }
   }
@@ -110,14 +120,41 @@ final class Recovery {
     WorkflowStep step = campaign.workflow().get(e.stepIndex);
     CommandConfig command = lab.instrumentConfig(step.instrument()).commands().get(step.command());
     if (command != null && command.idempotent()) {
-      store.stepEnded(loop.runId(), e.seq, e.stepIndex, open.attempt(), StepStatus.INTERRUPTED, "interrupted",
+      store.stepEnded(
+          loop.runId(),
+          e.seq,
+          e.stepIndex,
+          open.attempt(),
+          StepStatus.INTERRUPTED,
+          "interrupted",
           "the process stopped with the command in flight; sent again because it is idempotent");
-      loop.event(EventKind.RESEND, Severity.INFO, step.instrument(), e.seq, "experiment #" + e.seq + ": " + step.instrument() + "." + step.command()
-          + " was in flight when the process stopped; it is idempotent and is sent again");
+      loop.event(
+          EventKind.RESEND,
+          Severity.INFO,
+          step.instrument(),
+          e.seq,
+          "experiment #"
+              + e.seq
+              + ": "
+              + step.instrument()
+              + "."
+              + step.command()
+              + " was in flight when the process stopped; it is idempotent and is sent again");
     } else {
-      String why = step.instrument() + "." + step.command() + " was in flight when the process stopped and is not idempotent,"
-          + " so it is not sent again";
-      store.stepEnded(loop.runId(), e.seq, e.stepIndex, open.attempt(), StepStatus.INTERRUPTED, "interrupted", why);
+      String why =
+          step.instrument()
+              + "."
+              + step.command()
+              + " was in flight when the process stopped and is not idempotent,"
+              + " so it is not sent again";
+      store.stepEnded(
+          loop.runId(),
+          e.seq,
+          e.stepIndex,
+          open.attempt(),
+          StepStatus.INTERRUPTED,
+          "interrupted",
+          why);
       onInterrupt(e, why);
     }
   }
@@ -127,22 +164,43 @@ final class Recovery {
     switch (campaign.onInterrupt()) {
       case HOLD -> {
         loop.finish(e, ExperimentStatus.HELD, cause, false);
-        loop.event(EventKind.HELD, Severity.ALERT, null, e.seq, "experiment #" + e.seq + " is held for a person to check: " + why);
+        loop.event(
+            EventKind.HELD,
+            Severity.ALERT,
+            null,
+            e.seq,
+            "experiment #" + e.seq + " is held for a person to check: " + why);
       }
       case RETRY -> {
         loop.finish(e, ExperimentStatus.INTERRUPTED, cause, false);
         OptionalInt budget = campaign.budget().experiments();
         if (budget.isPresent() && loop.reachedOrPlanned() >= budget.getAsInt()) {
-          loop.event(EventKind.RETRY_SKIPPED, Severity.WARNING, null, e.seq, "experiment #" + e.seq + " interrupted; no budget left to retry it");
+          loop.event(
+              EventKind.RETRY_SKIPPED,
+              Severity.WARNING,
+              null,
+              e.seq,
+              "experiment #" + e.seq + " interrupted; no budget left to retry it");
           return;
         }
-        Suggestion again = Suggestion.of(e.requested, "retry", "retry of #" + e.seq + " after an interruption");
+        Suggestion again =
+            Suggestion.of(e.requested, "retry", "retry of #" + e.seq + " after an interruption");
         LiveExperiment retry = loop.plan(again, ExperimentStatus.PLANNED, OptionalInt.of(e.seq));
-        loop.event(EventKind.RETRY, Severity.INFO, null, retry.seq, "experiment #" + retry.seq + " retries #" + e.seq + " (" + why + ")");
+        loop.event(
+            EventKind.RETRY,
+            Severity.INFO,
+            null,
+            retry.seq,
+            "experiment #" + retry.seq + " retries #" + e.seq + " (" + why + ")");
       }
       case FAIL -> {
         loop.finish(e, ExperimentStatus.INTERRUPTED, cause, false);
-        loop.event(EventKind.INTERRUPTED, Severity.WARNING, null, e.seq, "experiment #" + e.seq + " " + cause);
+        loop.event(
+            EventKind.INTERRUPTED,
+            Severity.WARNING,
+            null,
+            e.seq,
+            "experiment #" + e.seq + " " + cause);
       }
     }
   }

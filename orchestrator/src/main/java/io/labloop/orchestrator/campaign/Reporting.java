@@ -1,10 +1,10 @@
 package io.labloop.orchestrator.campaign;
 
-import io.labloop.orchestrator.store.Severity;
 import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.store.EventRecord;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.ExperimentStatus;
+import io.labloop.orchestrator.store.Severity;
 import io.labloop.orchestrator.store.Store;
 import io.labloop.planners.Point;
 import java.time.Clock;
@@ -21,14 +21,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the outside sees of a run while it goes: events (stored in the run's journal, logged,
- * and given to the listeners), each change of an experiment, and the progress counts with an
- * ETA. The ETA is the time this session has taken per ended experiment times the experiments
- * the budget still allows, so a resumed run does not count the hours it was stopped.
+ * What the outside sees of a run while it goes: events (stored in the run's journal, logged, and
+ * given to the listeners), each change of an experiment, and the progress counts with an ETA. The
+ * ETA is the time this session has taken per ended experiment times the experiments the budget
+ * still allows, so a resumed run does not count the hours it was stopped.
  *
- * <p>Separate from {@link CampaignEngine} because listeners (the CLI's progress line, the
- * daemon's API and metrics) come and go from any thread and one that fails must not stop the
- * loop; the engine calls in here on its own thread after each transition.
+ * <p>Separate from {@link CampaignEngine} because listeners (the CLI's progress line, the daemon's
+ * API and metrics) come and go from any thread and one that fails must not stop the loop; the
+ * engine calls in here on its own thread after each transition.
  */
 final class Reporting {
 
@@ -60,22 +60,56 @@ final class Reporting {
   }
 
   /** Stores an event of the run, logs it (alerts as warnings) and gives it to the listeners. */
-  void event(String runId, EventKind kind, Severity severity, String instrument, Integer seq, String message) {
-    EventRecord record = store.addEvent(runId, kind, severity, Optional.empty(), Optional.ofNullable(instrument),
-        seq == null ? OptionalInt.empty() : OptionalInt.of(seq), message);
+  void event(
+      String runId,
+      EventKind kind,
+      Severity severity,
+      String instrument,
+      Integer seq,
+      String message) {
+    EventRecord record =
+        store.addEvent(
+            runId,
+            kind,
+            severity,
+            Optional.empty(),
+            Optional.ofNullable(instrument),
+            seq == null ? OptionalInt.empty() : OptionalInt.of(seq),
+            message);
     if (severity == Severity.ALERT) log.warn("{}: {}", runId, message);
     else log.info("{}: {}", runId, message);
     tell("event", l -> l.onEvent(record));
   }
 
   /** The experiment as a record, as of now. */
-  ExperimentRecord record(String runId, LiveExperiment e, Optional<Point> achieved, Map<String, Double> values, Optional<String> cause) {
-    return new ExperimentRecord(runId, e.seq, e.status, e.requested, achieved, values, cause, e.reached, e.retryOf,
-        clock.instant(), Optional.empty(), Optional.empty());
+  ExperimentRecord record(
+      String runId,
+      LiveExperiment e,
+      Optional<Point> achieved,
+      Map<String, Double> values,
+      Optional<String> cause) {
+    return new ExperimentRecord(
+        runId,
+        e.seq,
+        e.status,
+        e.requested,
+        achieved,
+        values,
+        cause,
+        e.reached,
+        e.retryOf,
+        clock.instant(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   /** Tells the listeners an experiment changed. */
-  void experiment(String runId, LiveExperiment e, Optional<Point> achieved, Map<String, Double> values, Optional<String> cause) {
+  void experiment(
+      String runId,
+      LiveExperiment e,
+      Optional<Point> achieved,
+      Map<String, Double> values,
+      Optional<String> cause) {
     if (listeners.isEmpty()) return;
     ExperimentRecord r = record(runId, e, achieved, values, cause);
     tell("experiment", l -> l.onExperiment(r));
@@ -87,8 +121,14 @@ final class Reporting {
    * @param counted experiments that reached an instrument (what the budget counts)
    * @param endedThisSession experiments that ended since {@code sessionStart}, for the ETA
    */
-  void progress(String runId, Progress.State state, Collection<LiveExperiment> experiments, int counted, Optional<Best> best,
-      Instant sessionStart, int endedThisSession) {
+  void progress(
+      String runId,
+      Progress.State state,
+      Collection<LiveExperiment> experiments,
+      int counted,
+      Optional<Best> best,
+      Instant sessionStart,
+      int endedThisSession) {
     int done = 0;
     int failed = 0;
     int inFlight = 0;
@@ -107,12 +147,16 @@ final class Reporting {
       int left = Math.max(0, budget.getAsInt() - done - failed);
       eta = Optional.of(elapsed.multipliedBy(left).dividedBy(endedThisSession));
     }
-    Progress p = new Progress(runId, state, counted, budget, done, failed, inFlight, awaiting, held, best, eta);
+    Progress p =
+        new Progress(
+            runId, state, counted, budget, done, failed, inFlight, awaiting, held, best, eta);
     latest = p;
     tell("progress", l -> l.onProgress(p));
   }
 
-  /** A listener that throws is logged and skipped: it must not stop the loop or the other listeners. */
+  /**
+   * A listener that throws is logged and skipped: it must not stop the loop or the other listeners.
+   */
   private void tell(String what, Consumer<EngineListener> call) {
     for (EngineListener l : listeners) {
       try {

@@ -6,7 +6,12 @@ import java.util.List;
 import java.util.Optional;
 
 /** How a run ended: its status, why, every experiment and the best one. */
-public record RunSummary(String runId, RunStatus status, String stopReason, List<ExperimentRecord> experiments, Optional<Best> best) {
+public record RunSummary(
+    String runId,
+    RunStatus status,
+    String stopReason,
+    List<ExperimentRecord> experiments,
+    Optional<Best> best) {
   public RunSummary {
     experiments = List.copyOf(experiments);
   }

@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Orders results for "best so far", "target reached" and "no improvement". Objectives are
- * compared in campaign order (lexicographically): the first objective decides, the next
- * breaks ties. A target counts as met anywhere within its tolerance (loss 0 there), so with
- * {@code peak: target 520 ± 5} then {@code fwhm: minimize}, the best result is the narrowest
- * peak among those on target.
+ * Orders results for "best so far", "target reached" and "no improvement". Objectives are compared
+ * in campaign order (lexicographically): the first objective decides, the next breaks ties. A
+ * target counts as met anywhere within its tolerance (loss 0 there), so with {@code peak: target
+ * 520 ± 5} then {@code fwhm: minimize}, the best result is the narrowest peak among those on
+ * target.
  */
 final class Scoring {
 
@@ -21,7 +21,8 @@ final class Scoring {
   }
 
   double loss(Objective o, double value) {
-    if (o instanceof Objective.Target t) return Math.max(0, Math.abs(value - t.value()) - t.tolerance());
+    if (o instanceof Objective.Target t)
+      return Math.max(0, Math.abs(value - t.value()) - t.tolerance());
     return o.loss(value);
   }
 

@@ -1,7 +1,5 @@
 package io.labloop.orchestrator.campaign;
 
-import io.labloop.orchestrator.store.Severity;
-import io.labloop.orchestrator.store.EventKind;
 import io.labloop.drivers.Command;
 import io.labloop.drivers.InstrumentError;
 import io.labloop.drivers.Reply;
@@ -11,7 +9,9 @@ import io.labloop.orchestrator.config.InstrumentConfig;
 import io.labloop.orchestrator.config.WorkflowStep;
 import io.labloop.orchestrator.lab.Lab;
 import io.labloop.orchestrator.lab.Lease;
+import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.store.ExperimentStatus;
+import io.labloop.orchestrator.store.Severity;
 import io.labloop.orchestrator.store.StepRecord;
 import io.labloop.orchestrator.store.StepStatus;
 import io.labloop.orchestrator.store.Store;
@@ -35,19 +35,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one experiment's workflow, step by step: lease the step's instrument, resolve its
- * arguments (parameters, literals, earlier outputs), check the instrument's limits (a
- * violation fails the experiment and sends nothing), hold the step while an interlock is
- * unmet, journal it STARTED, send the command with a watchdog armed, journal the reply DONE
- * (or FAILED with its cause) and go on; after the last step, turn the outputs into objective
- * values and achieved conditions.
+ * Runs one experiment's workflow, step by step: lease the step's instrument, resolve its arguments
+ * (parameters, literals, earlier outputs), check the instrument's limits (a violation fails the
+ * experiment and sends nothing), hold the step while an interlock is unmet, journal it STARTED,
+ * send the command with a watchdog armed, journal the reply DONE (or FAILED with its cause) and go
+ * on; after the last step, turn the outputs into objective values and achieved conditions.
  *
- * <p>Separate from {@link CampaignEngine} because this is everything that happens between
- * "this experiment may go on" and "it ended", one experiment at a time, while the engine
- * decides across experiments (when to plan, when to stop) and owns the run's state and
- * threads. Every method runs on the engine thread: replies, leases, interlock reads and
- * timers come back through {@link Coordinator#later} and {@link Coordinator#after}; only
- * the driver calls themselves run on the call pool the engine gives it.
+ * <p>Separate from {@link CampaignEngine} because this is everything that happens between "this
+ * experiment may go on" and "it ended", one experiment at a time, while the engine decides across
+ * experiments (when to plan, when to stop) and owns the run's state and threads. Every method runs
+ * on the engine thread: replies, leases, interlock reads and timers come back through {@link
+ * Coordinator#later} and {@link Coordinator#after}; only the driver calls themselves run on the
+ * call pool the engine gives it.
  */
 final class StepRunner {
 
@@ -58,13 +57,25 @@ final class StepRunner {
   private final Store store;
   private final Clock clock;
   private final Duration interlockPoll;
+
   /** Who leases the instruments: the campaign, so that leases are fair across campaigns. */
   private final String holder;
-  /** Driver calls are made here, never on the engine thread: a driver that blocks must not stop the loop. */
+
+  /**
+   * Driver calls are made here, never on the engine thread: a driver that blocks must not stop the
+   * loop.
+   */
   private final ExecutorService calls;
+
   private final Coordinator loop;
 
-  StepRunner(CampaignConfig campaign, Lab lab, Store store, Clock clock, Duration interlockPoll, ExecutorService calls,
+  StepRunner(
+      CampaignConfig campaign,
+      Lab lab,
+      Store store,
+      Clock clock,
+      Duration interlockPoll,
+      ExecutorService calls,
       Coordinator loop) {
     this.campaign = campaign;
     this.lab = lab;
@@ -76,9 +87,15 @@ final class StepRunner {
     this.loop = loop;
   }
 
-  /** Takes the experiment's next step, or completes it after its last; does nothing while a step is under way. */
+  /**
+   * Takes the experiment's next step, or completes it after its last; does nothing while a step is
+   * under way.
+   */
   void advance(LiveExperiment e) {
-    if (e.busy || e.status.finished() || e.status == ExperimentStatus.AWAITING_APPROVAL || !loop.mayStartSteps()) return;
+    if (e.busy
+        || e.status.finished()
+        || e.status == ExperimentStatus.AWAITING_APPROVAL
+        || !loop.mayStartSteps()) return;
     if (e.stepIndex >= campaign.workflow().size()) {
       complete(e);
       return;
@@ -87,10 +104,11 @@ final class StepRunner {
     e.busy = true;
     CompletableFuture<Lease> lease = lab.lease(step.instrument(), holder);
     e.waitingLease = lease;
-    lease.whenComplete((l, t) -> {
-      if (l == null) return; // cancelled: the experiment stopped waiting
-      if (!loop.later(() -> leased(e, step, l))) l.release();
-    });
+    lease.whenComplete(
+        (l, t) -> {
+          if (l == null) return; // cancelled: the experiment stopped waiting
+          if (!loop.later(() -> leased(e, step, l))) l.release();
+        });
   }
 
   private void leased(LiveExperiment e, WorkflowStep step, Lease lease) {
@@ -106,14 +124,25 @@ final class StepRunner {
     for (Map.Entry<String, WorkflowStep.Arg> a : step.args().entrySet()) {
       Object v = resolve(e, a.getValue());
       if (v == null) {
-        refuse(e, step, args, "bad-reply", "no value for argument " + a.getKey() + " (" + describe(a.getValue()) + ")", false);
+        refuse(
+            e,
+            step,
+            args,
+            "bad-reply",
+            "no value for argument " + a.getKey() + " (" + describe(a.getValue()) + ")",
+            false);
         return;
       }
       args.put(a.getKey(), v);
     }
     Optional<String> violation = Safety.limitViolation(instrument, args);
     if (violation.isPresent()) {
-      loop.event(EventKind.LIMIT, Severity.WARNING, step.instrument(), e.seq, "experiment #" + e.seq + ": " + violation.get() + "; nothing sent");
+      loop.event(
+          EventKind.LIMIT,
+          Severity.WARNING,
+          step.instrument(),
+          e.seq,
+          "experiment #" + e.seq + ": " + violation.get() + "; nothing sent");
       refuse(e, step, args, "limit", violation.get(), true);
       return;
     }
@@ -127,7 +156,8 @@ final class StepRunner {
 
   private Object resolve(LiveExperiment e, WorkflowStep.Arg arg) {
     if (arg instanceof WorkflowStep.Arg.Literal l) return l.value();
-    if (arg instanceof WorkflowStep.Arg.ParameterRef p) return e.requested.values().get(p.parameter());
+    if (arg instanceof WorkflowStep.Arg.ParameterRef p)
+      return e.requested.values().get(p.parameter());
     if (arg instanceof WorkflowStep.Arg.OutputArg o) {
       return e.outputs.getOrDefault(o.ref().step(), Map.of()).get(o.ref().output());
     }
@@ -141,30 +171,50 @@ final class StepRunner {
   }
 
   /** Reads every interlock variable; sends when all hold, else holds the step and tries again. */
-  private void checkInterlocks(LiveExperiment e, WorkflowStep step, CommandConfig command, Map<String, Object> args) {
+  private void checkInterlocks(
+      LiveExperiment e, WorkflowStep step, CommandConfig command, Map<String, Object> args) {
     Map<String, CompletableFuture<Object>> reads = new LinkedHashMap<>();
     for (String key : command.requires().keySet()) {
       int dot = key.indexOf('.');
       String instrument = dot < 0 ? step.instrument() : key.substring(0, dot);
       String variable = dot < 0 ? key : key.substring(dot + 1);
-      reads.put(key, call(() -> lab.instrument(instrument).read(variable)).orTimeout(5, TimeUnit.SECONDS));
+      reads.put(
+          key,
+          call(() -> lab.instrument(instrument).read(variable)).orTimeout(5, TimeUnit.SECONDS));
     }
-    CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new)).whenComplete((ignored, t) -> loop.later(() -> {
-      List<String> unmet = new ArrayList<>();
-      reads.forEach((key, f) -> {
-        Object required = command.requires().get(key);
-        try {
-          Object actual = f.join();
-          if (!Safety.satisfies(actual, required)) unmet.add(key + " must be " + required + ", is " + actual);
-        } catch (RuntimeException ex) {
-          unmet.add(key + " must be " + required + ", cannot be read (" + rootMessage(ex) + ")");
-        }
-      });
-      interlocksRead(e, step, command, args, unmet);
-    }));
+    CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new))
+        .whenComplete(
+            (ignored, t) ->
+                loop.later(
+                    () -> {
+                      List<String> unmet = new ArrayList<>();
+                      reads.forEach(
+                          (key, f) -> {
+                            Object required = command.requires().get(key);
+                            try {
+                              Object actual = f.join();
+                              if (!Safety.satisfies(actual, required))
+                                unmet.add(key + " must be " + required + ", is " + actual);
+                            } catch (RuntimeException ex) {
+                              unmet.add(
+                                  key
+                                      + " must be "
+                                      + required
+                                      + ", cannot be read ("
+                                      + rootMessage(ex)
+                                      + ")");
+                            }
+                          });
+                      interlocksRead(e, step, command, args, unmet);
+                    }));
   }
 
-  private void interlocksRead(LiveExperiment e, WorkflowStep step, CommandConfig command, Map<String, Object> args, List<String> unmet) {
+  private void interlocksRead(
+      LiveExperiment e,
+      WorkflowStep step,
+      CommandConfig command,
+      Map<String, Object> args,
+      List<String> unmet) {
     if (e.status.finished() || loop.ending()) {
       e.releaseLease();
       e.busy = false;
@@ -174,8 +224,18 @@ final class StepRunner {
     if (unmet.isEmpty()) {
       if (e.holdSince != null) {
         long held = Duration.between(e.holdSince, clock.instant()).toMillis();
-        loop.event(EventKind.INTERLOCK_CLEARED, Severity.INFO, step.instrument(), e.seq, "experiment #" + e.seq + ": interlock of " + where + " met after "
-            + held + " ms; sending");
+        loop.event(
+            EventKind.INTERLOCK_CLEARED,
+            Severity.INFO,
+            step.instrument(),
+            e.seq,
+            "experiment #"
+                + e.seq
+                + ": interlock of "
+                + where
+                + " met after "
+                + held
+                + " ms; sending");
         // the experiment carries the hold: a person reading its row sees why it took longer
         e.cause = "interlock: " + where + " held " + held + " ms (" + e.holdNote + ")";
         e.holdSince = null;
@@ -188,37 +248,91 @@ final class StepRunner {
     if (e.holdSince == null) {
       e.holdSince = now;
       e.holdNote = what;
-      loop.event(EventKind.INTERLOCK_HOLD, Severity.WARNING, step.instrument(), e.seq, "experiment #" + e.seq + ": " + where + " held: " + what);
+      loop.event(
+          EventKind.INTERLOCK_HOLD,
+          Severity.WARNING,
+          step.instrument(),
+          e.seq,
+          "experiment #" + e.seq + ": " + where + " held: " + what);
     }
     if (Duration.between(e.holdSince, now).compareTo(command.timeout()) >= 0) {
-      refuse(e, step, args, "interlock", where + " held longer than its timeout (" + command.timeout().toSeconds() + " s): " + what, false);
+      refuse(
+          e,
+          step,
+          args,
+          "interlock",
+          where
+              + " held longer than its timeout ("
+              + command.timeout().toSeconds()
+              + " s): "
+              + what,
+          false);
       return;
     }
     // free the instrument while waiting: whatever clears the interlock may need it
     e.releaseLease();
-    loop.after(interlockPoll, () -> {
-      e.busy = false;
-      advance(e);
-    });
+    loop.after(
+        interlockPoll,
+        () -> {
+          e.busy = false;
+          advance(e);
+        });
   }
 
   /** Fails the step before anything was sent: journaled as FAILED with no STARTED. */
-  private void refuse(LiveExperiment e, WorkflowStep step, Map<String, Object> args, String kind, String message, boolean learned) {
+  private void refuse(
+      LiveExperiment e,
+      WorkflowStep step,
+      Map<String, Object> args,
+      String kind,
+      String message,
+      boolean learned) {
     int attempt = e.attempts.merge(e.stepIndex, 1, Integer::sum);
     Instant now = clock.instant();
-    store.stepRefused(new StepRecord(loop.runId(), e.seq, e.stepIndex, attempt, step.id(), step.instrument(), step.command(), args,
-        StepStatus.FAILED, StepRecord.idempotencyKey(loop.runId(), e.seq, step.id()), now, Optional.empty(), Optional.empty(), Map.of(),
-        Optional.of(kind), Optional.of(message)));
+    store.stepRefused(
+        new StepRecord(
+            loop.runId(),
+            e.seq,
+            e.stepIndex,
+            attempt,
+            step.id(),
+            step.instrument(),
+            step.command(),
+            args,
+            StepStatus.FAILED,
+            StepRecord.idempotencyKey(loop.runId(), e.seq, step.id()),
+            now,
+            Optional.empty(),
+            Optional.empty(),
+            Map.of(),
+            Optional.of(kind),
+            Optional.of(message)));
     e.releaseLease();
     loop.finish(e, ExperimentStatus.FAILED, kind + ": " + message, learned);
     loop.tick();
   }
 
-  private void send(LiveExperiment e, WorkflowStep step, CommandConfig command, Map<String, Object> args) {
+  private void send(
+      LiveExperiment e, WorkflowStep step, CommandConfig command, Map<String, Object> args) {
     int attempt = e.attempts.merge(e.stepIndex, 1, Integer::sum);
-    StepRecord record = new StepRecord(loop.runId(), e.seq, e.stepIndex, attempt, step.id(), step.instrument(), step.command(), args,
-        StepStatus.STARTED, StepRecord.idempotencyKey(loop.runId(), e.seq, step.id()), clock.instant(), Optional.empty(), Optional.empty(),
-        Map.of(), Optional.empty(), Optional.empty());
+    StepRecord record =
+        new StepRecord(
+            loop.runId(),
+            e.seq,
+            e.stepIndex,
+            attempt,
+            step.id(),
+            step.instrument(),
+            step.command(),
+            args,
+            StepStatus.STARTED,
+            StepRecord.idempotencyKey(loop.runId(), e.seq, step.id()),
+            clock.instant(),
+            Optional.empty(),
+            Optional.empty(),
+            Map.of(),
+            Optional.empty(),
+            Optional.empty());
     store.stepStarted(record); // write before act: after a crash this row says "maybe sent"
     boolean first = !e.reached;
     e.reached = true;
@@ -229,13 +343,17 @@ final class StepRunner {
     Duration limit = watchdogLimit(command);
     e.watchdog = loop.after(limit, () -> watchdog(e, step, index, attempt, command.timeout()));
     Command sent = new Command(step.command(), args);
-    call(() -> lab.instrument(step.instrument()).execute(sent)).whenComplete((r, t) -> loop.later(() -> replied(e, step, index, attempt, r, t)));
+    call(() -> lab.instrument(step.instrument()).execute(sent))
+        .whenComplete((r, t) -> loop.later(() -> replied(e, step, index, attempt, r, t)));
   }
 
-  /** Calls a driver on the call pool; a driver that throws instead of failing its future is treated the same. */
   /**
-   * Sends the {@code abort} command to every instrument of the workflow that has one, with an
-   * event for each answer; completes when all have answered or given up (10 s each).
+   * Calls a driver on the call pool; a driver that throws instead of failing its future is treated
+   * the same.
+   */
+  /**
+   * Sends the {@code abort} command to every instrument of the workflow that has one, with an event
+   * for each answer; completes when all have answered or given up (10 s each).
    */
   CompletableFuture<Void> sendAborts() {
     Set<String> used = new LinkedHashSet<>();
@@ -244,12 +362,27 @@ final class StepRunner {
     for (String instrument : used) {
       Optional<String> command = lab.abortCommand(instrument);
       if (command.isEmpty()) continue;
-      CompletableFuture<Reply> f = call(() -> lab.instrument(instrument).execute(Command.of(command.get())));
-      sent.add(f.orTimeout(10, TimeUnit.SECONDS).handle((r, t) -> {
-        loop.later(() -> loop.event(t == null ? EventKind.ABORT_SENT : EventKind.ABORT_FAILED, t == null ? Severity.INFO : Severity.ALERT, instrument, null,
-            instrument + "." + command.get() + (t == null ? " acknowledged" : " failed: " + rootMessage(t))));
-        return null;
-      }));
+      CompletableFuture<Reply> f =
+          call(() -> lab.instrument(instrument).execute(Command.of(command.get())));
+      sent.add(
+          f.orTimeout(10, TimeUnit.SECONDS)
+              .handle(
+                  (r, t) -> {
+                    loop.later(
+                        () ->
+                            loop.event(
+                                t == null ? EventKind.ABORT_SENT : EventKind.ABORT_FAILED,
+                                t == null ? Severity.INFO : Severity.ALERT,
+                                instrument,
+                                null,
+                                instrument
+                                    + "."
+                                    + command.get()
+                                    + (t == null
+                                        ? " acknowledged"
+                                        : " failed: " + rootMessage(t))));
+                    return null;
+                  }));
     }
     return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
   }
@@ -275,16 +408,23 @@ final class StepRunner {
     return work.plus(tenth.compareTo(Duration.ofSeconds(1)) > 0 ? tenth : Duration.ofSeconds(1));
   }
 
-  private void replied(LiveExperiment e, WorkflowStep step, int index, int attempt, Reply reply, Throwable error) {
+  private void replied(
+      LiveExperiment e, WorkflowStep step, int index, int attempt, Reply reply, Throwable error) {
     if (e.inFlight != attempt || e.stepIndex != index || e.status.finished()) {
-      log.info("late reply from {}.{} for experiment #{} ignored (the step had already ended)", step.instrument(), step.command(), e.seq);
+      log.info(
+          "late reply from {}.{} for experiment #{} ignored (the step had already ended)",
+          step.instrument(),
+          step.command(),
+          e.seq);
       return;
     }
     e.inFlight = 0;
     if (e.watchdog != null) e.watchdog.cancel();
     if (error == null) {
-      List<Store.NewAttachment> files = reply.attachments().stream()
-          .map(a -> new Store.NewAttachment(a.name(), a.mediaType(), a.data())).toList();
+      List<Store.NewAttachment> files =
+          reply.attachments().stream()
+              .map(a -> new Store.NewAttachment(a.name(), a.mediaType(), a.data()))
+              .toList();
       store.stepDone(loop.runId(), e.seq, index, attempt, reply.outputs(), files);
       lab.clearError(step.instrument());
       e.releaseLease();
@@ -300,9 +440,19 @@ final class StepRunner {
       e.releaseLease();
       if (ie.isPresent() && ie.get() instanceof InstrumentError.Timeout) {
         lab.markError(step.instrument(), message);
-        loop.event(EventKind.STEP_TIMEOUT, Severity.ALERT, step.instrument(), e.seq, "experiment #" + e.seq + ": " + message);
+        loop.event(
+            EventKind.STEP_TIMEOUT,
+            Severity.ALERT,
+            step.instrument(),
+            e.seq,
+            "experiment #" + e.seq + ": " + message);
       } else {
-        loop.event(EventKind.STEP_FAILED, Severity.WARNING, step.instrument(), e.seq, "experiment #" + e.seq + ": " + kind + ": " + message);
+        loop.event(
+            EventKind.STEP_FAILED,
+            Severity.WARNING,
+            step.instrument(),
+            e.seq,
+            "experiment #" + e.seq + ": " + kind + ": " + message);
       }
       boolean learned = ie.isPresent() && ie.get() instanceof InstrumentError.Refused;
       loop.finish(e, ExperimentStatus.FAILED, kind + ": " + message, learned);
@@ -310,38 +460,62 @@ final class StepRunner {
     loop.tick();
   }
 
-  private void watchdog(LiveExperiment e, WorkflowStep step, int index, int attempt, Duration timeout) {
+  private void watchdog(
+      LiveExperiment e, WorkflowStep step, int index, int attempt, Duration timeout) {
     if (e.inFlight != attempt || e.stepIndex != index || e.status.finished()) return;
     e.inFlight = 0;
-    String message = step.instrument() + "." + step.command() + ": no reply within its timeout of " + timeout.toMillis() + " ms";
+    String message =
+        step.instrument()
+            + "."
+            + step.command()
+            + ": no reply within its timeout of "
+            + timeout.toMillis()
+            + " ms";
     store.stepEnded(loop.runId(), e.seq, index, attempt, StepStatus.FAILED, "watchdog", message);
     lab.markError(step.instrument(), message);
-    loop.event(EventKind.WATCHDOG, Severity.ALERT, step.instrument(), e.seq, "experiment #" + e.seq + ": " + message + "; instrument marked in error");
+    loop.event(
+        EventKind.WATCHDOG,
+        Severity.ALERT,
+        step.instrument(),
+        e.seq,
+        "experiment #" + e.seq + ": " + message + "; instrument marked in error");
     e.releaseLease();
     loop.finish(e, ExperimentStatus.FAILED, "watchdog: " + message, false);
     loop.tick();
   }
 
-  /** Every step done: objective values from the outputs the campaign names, achieved conditions where it maps them. */
+  /**
+   * Every step done: objective values from the outputs the campaign names, achieved conditions
+   * where it maps them.
+   */
   private void complete(LiveExperiment e) {
     Map<String, Double> values = new LinkedHashMap<>();
     for (CampaignConfig.ObjectiveSource source : campaign.objectives()) {
       Object v = e.outputs.getOrDefault(source.from().step(), Map.of()).get(source.from().output());
       Double d = number(v);
       if (d == null) {
-        loop.finish(e, ExperimentStatus.FAILED, "bad-reply: output " + source.from() + " is " + (v == null ? "missing" : "not a number: " + v),
+        loop.finish(
+            e,
+            ExperimentStatus.FAILED,
+            "bad-reply: output "
+                + source.from()
+                + " is "
+                + (v == null ? "missing" : "not a number: " + v),
             false);
         return;
       }
       values.put(source.objective().name(), d);
     }
     Map<String, Object> achieved = new LinkedHashMap<>(e.requested.values());
-    campaign.achieved().forEach((parameter, ref) -> {
-      Object v = e.outputs.getOrDefault(ref.step(), Map.of()).get(ref.output());
-      if (v == null) return;
-      Double d = number(v);
-      achieved.put(parameter, d != null ? d : v);
-    });
+    campaign
+        .achieved()
+        .forEach(
+            (parameter, ref) -> {
+              Object v = e.outputs.getOrDefault(ref.step(), Map.of()).get(ref.output());
+              if (v == null) return;
+              Double d = number(v);
+              achieved.put(parameter, d != null ? d : v);
+            });
     loop.done(e, new Point(achieved), values);
   }
 
@@ -356,7 +530,6 @@ final class StepRunner {
     }
     return null;
   }
-
 
   static String rootMessage(Throwable t) {
     Throwable c = t;

@@ -10,13 +10,13 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * When a run stops: its budget (experiments that reached an instrument), its wall time, a
- * target reached, or no improvement for a number of experiments. The last two look at the best
- * experiment so far, so that standing is kept here, fed with every DONE experiment in the order
- * they ended (on resume, in the stored order), and shown by the engine in its progress.
+ * When a run stops: its budget (experiments that reached an instrument), its wall time, a target
+ * reached, or no improvement for a number of experiments. The last two look at the best experiment
+ * so far, so that standing is kept here, fed with every DONE experiment in the order they ended (on
+ * resume, in the stored order), and shown by the engine in its progress.
  *
- * <p>Separate from the engine because the rules are pure decisions on counts and the standing;
- * the engine only asks after each event and acts on the answer. Touched only on the engine thread.
+ * <p>Separate from the engine because the rules are pure decisions on counts and the standing; the
+ * engine only asks after each event and acts on the answer. Touched only on the engine thread.
  */
 final class StopRules {
 
@@ -32,7 +32,10 @@ final class StopRules {
     this.clock = clock;
   }
 
-  /** A DONE experiment: it becomes the best if it beats the best so far, else it counts as no improvement. */
+  /**
+   * A DONE experiment: it becomes the best if it beats the best so far, else it counts as no
+   * improvement.
+   */
   void observed(int seq, Point point, Map<String, Double> values) {
     if (best == null || scoring.compare(values, best.values()) < 0) {
       best = new Best(seq, point, values);
@@ -59,7 +62,8 @@ final class StopRules {
     }
     Optional<Duration> wall = campaign.budget().wallTime();
     if (wall.isPresent() && !clock.instant().isBefore(runStarted.plus(wall.get()))) {
-      return Optional.of("wall time of " + wall.get().toString().substring(2).toLowerCase() + " reached");
+      return Optional.of(
+          "wall time of " + wall.get().toString().substring(2).toLowerCase() + " reached");
     }
     if (campaign.stop().targetReached() && best != null && scoring.targetsMet(best.values())) {
       return Optional.of("target reached by experiment #" + best.seq());

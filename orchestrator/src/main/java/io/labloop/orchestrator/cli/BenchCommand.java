@@ -6,6 +6,12 @@ import picocli.CommandLine.Command;
 @Command(
     name = "bench",
     description = "Measure planners, drivers and the loop; see docs/benchmarks.md.",
-    subcommands = {BenchPlannersCommand.class, BenchDriversCommand.class, BenchLoopCommand.class, BenchApiCommand.class,
-        BenchConsoleCommand.class, BenchHostileCommand.class})
+    subcommands = {
+      BenchPlannersCommand.class,
+      BenchDriversCommand.class,
+      BenchLoopCommand.class,
+      BenchApiCommand.class,
+      BenchConsoleCommand.class,
+      BenchHostileCommand.class
+    })
 public final class BenchCommand {}

@@ -28,72 +28,127 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code labloop bench planners}: runs planners on test problems with many seeds and prints, per
- * problem and planner, the median and inter-quartile range of simple regret at checkpoints and
- * the median time per suggestion. {@code --problem targets} runs the whole target table of the
- * planners' issue, each problem with its own budget; {@code --timing} measures time per
- * suggestion against the number of observations instead.
+ * problem and planner, the median and inter-quartile range of simple regret at checkpoints and the
+ * median time per suggestion. {@code --problem targets} runs the whole target table of the
+ * planners' issue, each problem with its own budget; {@code --timing} measures time per suggestion
+ * against the number of observations instead.
  */
-@Command(name = "planners", mixinStandardHelpOptions = true,
-    description = {"Measure planners on test functions and datasets (regret vs evaluations, time per suggestion).",
-        "Example: labloop bench planners --problem targets --planner bayesian,random --seeds 10"})
+@Command(
+    name = "planners",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measure planners on test functions and datasets (regret vs evaluations, time per suggestion).",
+      "Example: labloop bench planners --problem targets --planner bayesian,random --seeds 10"
+    })
 public final class BenchPlannersCommand implements Callable<Integer> {
 
   private static final Path SHIPPED_DATASET = Path.of("config", "datasets", "direct_arylation.csv");
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--problem", split = ",", paramLabel = "NAME",
-      description = "branin, hartmann3, hartmann6, ackley, ackley10, levy, rosenbrock, rosenbrock10, any of them + '-noisy' "
-          + "(Gaussian noise sd 0.1, regret on the noiseless function), direct-arylation, or 'targets' (the issue's table);"
-          + " two objectives: branin-currin, dtlz2, or 'moo' (both at 20/40/80 evaluations, hypervolume regret)")
+  @Option(
+      names = "--problem",
+      split = ",",
+      paramLabel = "NAME",
+      description =
+          "branin, hartmann3, hartmann6, ackley, ackley10, levy, rosenbrock, rosenbrock10, any of them + '-noisy' "
+              + "(Gaussian noise sd 0.1, regret on the noiseless function), direct-arylation, or 'targets' (the issue's table);"
+              + " two objectives: branin-currin, dtlz2, or 'moo' (both at 20/40/80 evaluations, hypervolume regret)")
   List<String> problems = new ArrayList<>();
 
-  @Option(names = "--planner", split = ",", paramLabel = "NAME", defaultValue = "bayesian",
-      description = "planner type(s): " + "random, sobol, lhs, grid, bayesian, or ehvi / parego (bayesian with that acquisition)"
-          + " (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--planner",
+      split = ",",
+      paramLabel = "NAME",
+      defaultValue = "bayesian",
+      description =
+          "planner type(s): "
+              + "random, sobol, lhs, grid, bayesian, or ehvi / parego (bayesian with that acquisition)"
+              + " (default: ${DEFAULT-VALUE})")
   List<String> planners;
 
-  @Option(names = "--evals", paramLabel = "N", description = "evaluations per run (default 40; 'targets' uses each problem's budget)")
+  @Option(
+      names = "--evals",
+      paramLabel = "N",
+      description = "evaluations per run (default 40; 'targets' uses each problem's budget)")
   Integer evals;
 
-  @Option(names = "--seeds", paramLabel = "K", defaultValue = "10", description = "seeds per problem and planner (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seeds",
+      paramLabel = "K",
+      defaultValue = "10",
+      description = "seeds per problem and planner (default ${DEFAULT-VALUE})")
   int seeds;
 
-  @Option(names = "--batch", paramLabel = "B", description = "suggestions per planner call (default 1; direct-arylation 5)")
+  @Option(
+      names = "--batch",
+      paramLabel = "B",
+      description = "suggestions per planner call (default 1; direct-arylation 5)")
   Integer batch;
 
   @Option(names = "--json", paramLabel = "FILE", description = "write every curve to FILE")
   Path json;
 
-  @Option(names = "--expression", paramLabel = "EXPR", description = "minimise this expression (EvalEx syntax) over --bounds")
+  @Option(
+      names = "--expression",
+      paramLabel = "EXPR",
+      description = "minimise this expression (EvalEx syntax) over --bounds")
   String expression;
 
-  @Option(names = "--bounds", paramLabel = "x1=0:1,...", description = "bounds of the --expression variables")
+  @Option(
+      names = "--bounds",
+      paramLabel = "x1=0:1,...",
+      description = "bounds of the --expression variables")
   String bounds;
 
-  @Option(names = "--minimum", paramLabel = "VALUE", description = "known minimum of --expression (regret is relative to it)")
+  @Option(
+      names = "--minimum",
+      paramLabel = "VALUE",
+      description = "known minimum of --expression (regret is relative to it)")
   Double minimum;
 
-  @Option(names = "--dataset", paramLabel = "FILE.csv", description = "replay a table as a discrete pool")
+  @Option(
+      names = "--dataset",
+      paramLabel = "FILE.csv",
+      description = "replay a table as a discrete pool")
   Path dataset;
 
-  @Option(names = "--inputs", split = ",", paramLabel = "COL", description = "the --dataset columns the planner chooses")
+  @Option(
+      names = "--inputs",
+      split = ",",
+      paramLabel = "COL",
+      description = "the --dataset columns the planner chooses")
   List<String> inputs;
 
   @Option(names = "--output", paramLabel = "COL", description = "the --dataset column measured")
   String output;
 
-  @Option(names = "--goal", paramLabel = "max|min", defaultValue = "max", description = "goal for --output (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--goal",
+      paramLabel = "max|min",
+      defaultValue = "max",
+      description = "goal for --output (default ${DEFAULT-VALUE})")
   String goal;
 
-  @Option(names = "--planner-option", split = ",", paramLabel = "KEY=VALUE",
-      description = "a planner option as in a campaign's planner: block, e.g. noise=none or acquisition=hedge (repeatable)")
+  @Option(
+      names = "--planner-option",
+      split = ",",
+      paramLabel = "KEY=VALUE",
+      description =
+          "a planner option as in a campaign's planner: block, e.g. noise=none or acquisition=hedge (repeatable)")
   List<String> plannerOptions = new ArrayList<>();
 
-  @Option(names = "--timing", description = "measure time per suggestion at N = 100, 500, 2000 (6-D) and batch 16 at N = 700 (10-D)")
+  @Option(
+      names = "--timing",
+      description =
+          "measure time per suggestion at N = 100, 500, 2000 (6-D) and batch 16 at N = 700 (10-D)")
   boolean timing;
 
-  @Option(names = "--repeats", paramLabel = "R", defaultValue = "3", description = "repeats per --timing case (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--repeats",
+      paramLabel = "R",
+      defaultValue = "3",
+      description = "repeats per --timing case (default ${DEFAULT-VALUE})")
   int repeats;
 
   /** A problem with its budget, batch and the evaluation counts at which to report. */
@@ -107,8 +162,12 @@ public final class BenchPlannersCommand implements Callable<Integer> {
     }
     if (seeds < 1) throw new UserError("--seeds must be >= 1");
     for (String p : planners) {
-      if ((!Planners.TYPES.contains(p) && !"ehvi".equals(p) && !"parego".equals(p)) || "replay".equals(p)) {
-        throw new UserError("--planner: unknown planner '" + p + "'; expected one of random, sobol, lhs, grid, bayesian, ehvi, parego");
+      if ((!Planners.TYPES.contains(p) && !"ehvi".equals(p) && !"parego".equals(p))
+          || "replay".equals(p)) {
+        throw new UserError(
+            "--planner: unknown planner '"
+                + p
+                + "'; expected one of random, sobol, lhs, grid, bayesian, ehvi, parego");
       }
     }
     Map<String, Object> options = plannerOptions();
@@ -120,7 +179,8 @@ public final class BenchPlannersCommand implements Callable<Integer> {
     for (String name : List.copyOf(problems)) {
       String n = name.toLowerCase(Locale.ROOT);
       if (n.equals("moo")) {
-        MultiObjectiveBenchmark.NAMES.forEach(m -> moo.add(MultiObjectiveBenchmark.problem(m).orElseThrow()));
+        MultiObjectiveBenchmark.NAMES.forEach(
+            m -> moo.add(MultiObjectiveBenchmark.problem(m).orElseThrow()));
         problems.remove(name);
       } else if (MultiObjectiveBenchmark.problem(n).isPresent()) {
         moo.add(MultiObjectiveBenchmark.problem(n).orElseThrow());
@@ -133,8 +193,16 @@ public final class BenchPlannersCommand implements Callable<Integer> {
     }
     List<Task> tasks = tasks();
     List<PlannerBenchmark.Run> runs = new ArrayList<>();
-    out.printf(Locale.ROOT, "%-18s %-9s %6s %5s %14s %24s %12s%n", "problem", "planner", "evals", "batch",
-        "median regret", "IQR", "s/suggestion");
+    out.printf(
+        Locale.ROOT,
+        "%-18s %-9s %6s %5s %14s %24s %12s%n",
+        "problem",
+        "planner",
+        "evals",
+        "batch",
+        "median regret",
+        "IQR",
+        "s/suggestion");
     for (Task task : tasks) {
       for (String planner : planners) {
         PlannerSpec ps = withOptions(MultiObjectiveBenchmark.spec(planner, 0), options);
@@ -143,8 +211,15 @@ public final class BenchPlannersCommand implements Callable<Integer> {
         for (int s = 0; s < seeds; s++) {
           PlannerBenchmark.Run run = bench.run(s, task.evals(), task.batch());
           these.add(run);
-          spec.commandLine().getErr().printf(Locale.ROOT, "  %s %s seed %d: final regret %.4g%n", task.problem().name(),
-              planner, s, run.regret().length == 0 ? Double.NaN : run.regret()[run.regret().length - 1]);
+          spec.commandLine()
+              .getErr()
+              .printf(
+                  Locale.ROOT,
+                  "  %s %s seed %d: final regret %.4g%n",
+                  task.problem().name(),
+                  planner,
+                  s,
+                  run.regret().length == 0 ? Double.NaN : run.regret()[run.regret().length - 1]);
           spec.commandLine().getErr().flush();
         }
         runs.addAll(these);
@@ -157,33 +232,70 @@ public final class BenchPlannersCommand implements Callable<Integer> {
   }
 
   /** Two-objective problems: hypervolume regret at 20/40/80 (or --evals) evaluations, batch 1. */
-  private void multiObjective(PrintWriter out, List<MultiObjectiveBenchmark.Problem> moo, Map<String, Object> options) {
+  private void multiObjective(
+      PrintWriter out, List<MultiObjectiveBenchmark.Problem> moo, Map<String, Object> options) {
     int n = evals == null ? 80 : evals;
     if (n < 1) throw new UserError("--evals must be >= 1");
     TreeSet<Integer> checkpoints = new TreeSet<>();
     for (int c : new int[] {20, 40, 80}) if (c < n) checkpoints.add(c);
     checkpoints.add(n);
-    out.printf(Locale.ROOT, "%-14s %-9s %6s %20s %24s %12s%n", "problem", "planner", "evals", "median HV regret", "IQR",
+    out.printf(
+        Locale.ROOT,
+        "%-14s %-9s %6s %20s %24s %12s%n",
+        "problem",
+        "planner",
+        "evals",
+        "median HV regret",
+        "IQR",
         "s/suggestion");
     for (MultiObjectiveBenchmark.Problem problem : moo) {
       for (String planner : planners) {
         List<MultiObjectiveBenchmark.Run> runs = new ArrayList<>();
         for (int s = 0; s < seeds; s++) {
-          MultiObjectiveBenchmark.Run run = MultiObjectiveBenchmark.run(problem, withOptions(MultiObjectiveBenchmark.spec(planner, s), options), planner, n);
+          MultiObjectiveBenchmark.Run run =
+              MultiObjectiveBenchmark.run(
+                  problem,
+                  withOptions(MultiObjectiveBenchmark.spec(planner, s), options),
+                  planner,
+                  n);
           runs.add(run);
           StringBuilder at = new StringBuilder();
           for (int c : checkpoints) {
-            if (run.regret().length >= c) at.append(String.format(Locale.ROOT, " @%d %.4g", c, run.regret()[c - 1]));
+            if (run.regret().length >= c)
+              at.append(String.format(Locale.ROOT, " @%d %.4g", c, run.regret()[c - 1]));
           }
-          spec.commandLine().getErr().printf(Locale.ROOT, "  %s %s seed %d: hypervolume regret%s%n", problem.name(), planner, s, at);
+          spec.commandLine()
+              .getErr()
+              .printf(
+                  Locale.ROOT,
+                  "  %s %s seed %d: hypervolume regret%s%n",
+                  problem.name(),
+                  planner,
+                  s,
+                  at);
           spec.commandLine().getErr().flush();
         }
-        double perSuggestion = PlannerBenchmark.Spread.of(runs.stream().flatMapToDouble(r -> Arrays.stream(r.seconds())).toArray()).median();
+        double perSuggestion =
+            PlannerBenchmark.Spread.of(
+                    runs.stream().flatMapToDouble(r -> Arrays.stream(r.seconds())).toArray())
+                .median();
         for (int c : checkpoints) {
-          PlannerBenchmark.Spread sp = PlannerBenchmark.Spread.of(runs.stream().filter(r -> r.regret().length >= c)
-              .mapToDouble(r -> r.regret()[c - 1]).toArray());
-          out.printf(Locale.ROOT, "%-14s %-9s %6d %20.4g   [%9.4g, %9.4g] %12.3f%n", problem.name(), planner, c, sp.median(),
-              sp.q1(), sp.q3(), perSuggestion);
+          PlannerBenchmark.Spread sp =
+              PlannerBenchmark.Spread.of(
+                  runs.stream()
+                      .filter(r -> r.regret().length >= c)
+                      .mapToDouble(r -> r.regret()[c - 1])
+                      .toArray());
+          out.printf(
+              Locale.ROOT,
+              "%-14s %-9s %6d %20.4g   [%9.4g, %9.4g] %12.3f%n",
+              problem.name(),
+              planner,
+              c,
+              sp.median(),
+              sp.q1(),
+              sp.q3(),
+              perSuggestion);
         }
         out.flush();
       }
@@ -195,7 +307,8 @@ public final class BenchPlannersCommand implements Callable<Integer> {
     Map<String, Object> out = new LinkedHashMap<>();
     for (String kv : plannerOptions) {
       String[] parts = kv.split("=", 2);
-      if (parts.length != 2 || parts[0].isBlank()) throw new UserError("--planner-option: '" + kv + "' is not KEY=VALUE");
+      if (parts.length != 2 || parts[0].isBlank())
+        throw new UserError("--planner-option: '" + kv + "' is not KEY=VALUE");
       String v = parts[1].strip();
       Object value = v;
       try {
@@ -218,18 +331,26 @@ public final class BenchPlannersCommand implements Callable<Integer> {
   private List<Task> tasks() {
     List<Task> tasks = new ArrayList<>();
     if (expression != null) {
-      if (bounds == null) throw new UserError("--expression needs --bounds, e.g. --bounds \"x1=0:1,x2=0:1\"");
+      if (bounds == null)
+        throw new UserError("--expression needs --bounds, e.g. --bounds \"x1=0:1,x2=0:1\"");
       try {
-        PlannerBenchmarkProblem p = PlannerBenchmarkProblem.expression(expression, bounds, minimum == null ? Double.NaN : minimum);
+        PlannerBenchmarkProblem p =
+            PlannerBenchmarkProblem.expression(
+                expression, bounds, minimum == null ? Double.NaN : minimum);
         tasks.add(task(p, evals == null ? 40 : evals, batch == null ? 1 : batch));
       } catch (IllegalArgumentException e) {
         throw new UserError(e.getMessage());
       }
     }
     if (dataset != null) {
-      if (inputs == null || output == null) throw new UserError("--dataset needs --inputs a,b,c and --output y");
+      if (inputs == null || output == null)
+        throw new UserError("--dataset needs --inputs a,b,c and --output y");
       try {
-        tasks.add(task(PlannerBenchmarkProblem.dataset(dataset, inputs, output, goal), evals == null ? 100 : evals, batch == null ? 5 : batch));
+        tasks.add(
+            task(
+                PlannerBenchmarkProblem.dataset(dataset, inputs, output, goal),
+                evals == null ? 100 : evals,
+                batch == null ? 5 : batch));
       } catch (IllegalArgumentException e) {
         throw new UserError(e.getMessage());
       }
@@ -245,11 +366,15 @@ public final class BenchPlannersCommand implements Callable<Integer> {
           tasks.add(new Task(function("hartmann6-noisy"), 100, 1, new int[] {40, 100}));
           tasks.add(task(arylation(), 100, 5));
         }
-        case "direct-arylation" -> tasks.add(task(arylation(), evals == null ? 100 : evals, batch == null ? 5 : batch));
-        default -> tasks.add(task(function(name), evals == null ? 40 : evals, batch == null ? 1 : batch));
+        case "direct-arylation" ->
+            tasks.add(task(arylation(), evals == null ? 100 : evals, batch == null ? 5 : batch));
+        default ->
+            tasks.add(task(function(name), evals == null ? 40 : evals, batch == null ? 1 : batch));
       }
     }
-    if (tasks.isEmpty()) throw new UserError("say what to run: --problem NAME, --expression ... --bounds ..., --dataset FILE ... or --timing");
+    if (tasks.isEmpty())
+      throw new UserError(
+          "say what to run: --problem NAME, --expression ... --bounds ..., --dataset FILE ... or --timing");
     return tasks;
   }
 
@@ -263,44 +388,91 @@ public final class BenchPlannersCommand implements Callable<Integer> {
   }
 
   private PlannerBenchmarkProblem function(String name) {
-    return PlannerBenchmarkProblem.function(name).orElseThrow(() -> new UserError("--problem: unknown problem '" + name
-        + "'; expected one of " + TestFunctions.names() + " (each also as NAME-noisy), direct-arylation or targets"));
+    return PlannerBenchmarkProblem.function(name)
+        .orElseThrow(
+            () ->
+                new UserError(
+                    "--problem: unknown problem '"
+                        + name
+                        + "'; expected one of "
+                        + TestFunctions.names()
+                        + " (each also as NAME-noisy), direct-arylation or targets"));
   }
 
   private PlannerBenchmarkProblem arylation() {
     Path file = SHIPPED_DATASET;
     if (!Files.isReadable(file)) file = Path.of("..").resolve(SHIPPED_DATASET);
     if (!Files.isReadable(file)) {
-      throw new UserError("direct-arylation: cannot find " + SHIPPED_DATASET + " (run from the project folder, or pass --dataset FILE --inputs ... --output yield)");
+      throw new UserError(
+          "direct-arylation: cannot find "
+              + SHIPPED_DATASET
+              + " (run from the project folder, or pass --dataset FILE --inputs ... --output yield)");
     }
-    return PlannerBenchmarkProblem.dataset(file, List.of("base", "ligand", "solvent", "concentration", "temperature"), "yield", "max");
+    return PlannerBenchmarkProblem.dataset(
+        file, List.of("base", "ligand", "solvent", "concentration", "temperature"), "yield", "max");
   }
 
   private void print(PrintWriter out, Task task, String planner, List<PlannerBenchmark.Run> runs) {
     double[] seconds = runs.stream().flatMapToDouble(r -> Arrays.stream(r.seconds())).toArray();
     double perSuggestion = PlannerBenchmark.Spread.of(seconds).median();
     for (int c : task.checkpoints()) {
-      double[] regrets = runs.stream().filter(r -> r.regret().length >= c).mapToDouble(r -> r.regret()[c - 1]).toArray();
+      double[] regrets =
+          runs.stream()
+              .filter(r -> r.regret().length >= c)
+              .mapToDouble(r -> r.regret()[c - 1])
+              .toArray();
       PlannerBenchmark.Spread s = PlannerBenchmark.Spread.of(regrets);
-      out.printf(Locale.ROOT, "%-18s %-9s %6d %5d %14.4g   [%9.4g, %9.4g] %12.3f%n", task.problem().name(), planner, c,
-          task.batch(), s.median(), s.q1(), s.q3(), perSuggestion);
+      out.printf(
+          Locale.ROOT,
+          "%-18s %-9s %6d %5d %14.4g   [%9.4g, %9.4g] %12.3f%n",
+          task.problem().name(),
+          planner,
+          c,
+          task.batch(),
+          s.median(),
+          s.q1(),
+          s.q3(),
+          perSuggestion);
     }
     if (task.problem().isDataset()) {
       double[] top = runs.stream().mapToDouble(PlannerBenchmark.Run::toTopOnePercent).toArray();
       PlannerBenchmark.Spread s = PlannerBenchmark.Spread.of(top);
-      out.printf(Locale.ROOT, "%-18s %-9s experiments to a top-1 %% result (>= %.4g): median %.1f, IQR [%.1f, %.1f]%s%n",
-          task.problem().name(), planner, task.problem().topOnePercent(), s.median(), s.q1(), s.q3(),
-          Arrays.stream(top).anyMatch(t -> t > task.evals()) ? " (runs that never got there count as " + (task.evals() + 1) + ")" : "");
+      out.printf(
+          Locale.ROOT,
+          "%-18s %-9s experiments to a top-1 %% result (>= %.4g): median %.1f, IQR [%.1f, %.1f]%s%n",
+          task.problem().name(),
+          planner,
+          task.problem().topOnePercent(),
+          s.median(),
+          s.q1(),
+          s.q3(),
+          Arrays.stream(top).anyMatch(t -> t > task.evals())
+              ? " (runs that never got there count as " + (task.evals() + 1) + ")"
+              : "");
     }
   }
 
   private int timing(PrintWriter out) {
     if (repeats < 1) throw new UserError("--repeats must be >= 1");
-    out.printf(Locale.ROOT, "%-4s %6s %6s %14s %14s  %s%n", "d", "N", "batch", "median wall s", "median CPU s", "all runs, wall (s)");
+    out.printf(
+        Locale.ROOT,
+        "%-4s %6s %6s %14s %14s  %s%n",
+        "d",
+        "N",
+        "batch",
+        "median wall s",
+        "median CPU s",
+        "all runs, wall (s)");
     for (PlannerBenchmarkTiming.Case c : PlannerBenchmarkTiming.standard(repeats)) {
       double[] s = c.seconds();
-      out.printf(Locale.ROOT, "%-4d %6d %6d %14.3f %14.3f  %s%n", c.dimension(), c.observations(), c.batch(),
-          PlannerBenchmark.Spread.of(s).median(), PlannerBenchmark.Spread.of(c.cpuSeconds()).median(),
+      out.printf(
+          Locale.ROOT,
+          "%-4d %6d %6d %14.3f %14.3f  %s%n",
+          c.dimension(),
+          c.observations(),
+          c.batch(),
+          PlannerBenchmark.Spread.of(s).median(),
+          PlannerBenchmark.Spread.of(c.cpuSeconds()).median(),
           Arrays.toString(Arrays.stream(s).map(v -> Math.round(v * 1000) / 1000.0).toArray()));
       out.flush();
     }
@@ -319,9 +491,12 @@ public final class BenchPlannersCommand implements Callable<Integer> {
       list.add(m);
     }
     try {
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), Map.of("runs", list));
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValue(json.toFile(), Map.of("runs", list));
     } catch (IOException e) {
-      throw new UserError("--json: cannot write " + json + ": " + e.getMessage(), ExitCodes.FAILURE);
+      throw new UserError(
+          "--json: cannot write " + json + ": " + e.getMessage(), ExitCodes.FAILURE);
     }
   }
 }

@@ -3,8 +3,8 @@ package io.labloop.orchestrator.cli;
 import io.labloop.drivers.Drivers;
 import io.labloop.orchestrator.campaign.Best;
 import io.labloop.orchestrator.campaign.CampaignEngine;
-import io.labloop.orchestrator.campaign.EngineBuilder;
 import io.labloop.orchestrator.campaign.CampaignProblem;
+import io.labloop.orchestrator.campaign.EngineBuilder;
 import io.labloop.orchestrator.campaign.EngineListener;
 import io.labloop.orchestrator.campaign.EngineStopped;
 import io.labloop.orchestrator.campaign.Progress;
@@ -39,10 +39,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * One campaign run in the foreground, as {@code labloop run} and {@code labloop demo} do it:
- * open the store, start the virtual lab if asked, connect the instruments, run the engine
- * with a live progress line, print the summary table. The wiring lives here so that both
- * commands assemble the same thing.
+ * One campaign run in the foreground, as {@code labloop run} and {@code labloop demo} do it: open
+ * the store, start the virtual lab if asked, connect the instruments, run the engine with a live
+ * progress line, print the summary table. The wiring lives here so that both commands assemble the
+ * same thing.
  */
 final class CampaignSession {
 
@@ -68,9 +68,18 @@ final class CampaignSession {
   /** Runs the campaign to the end of its run; returns the summary. */
   RunSummary run(Options o) {
     String name = o.campaign().name();
-    RunLock runLock = RunLock.tryAcquire(o.store().dataDir(), name).orElseThrow(() -> new UserError("campaign " + name
-        + " is already running on data folder " + o.store().dataDir() + " (in a labloop daemon or another labloop run);"
-        + " stop it there first, or use 'labloop status' to watch it", ExitCodes.FAILURE));
+    RunLock runLock =
+        RunLock.tryAcquire(o.store().dataDir(), name)
+            .orElseThrow(
+                () ->
+                    new UserError(
+                        "campaign "
+                            + name
+                            + " is already running on data folder "
+                            + o.store().dataDir()
+                            + " (in a labloop daemon or another labloop run);"
+                            + " stop it there first, or use 'labloop status' to watch it",
+                        ExitCodes.FAILURE));
     Store store;
     try {
       store = Store.open(o.store());
@@ -88,13 +97,23 @@ final class CampaignSession {
         Path work = o.store().dataDir().resolve("sim").resolve(labConfig.name());
         sim = VirtualLabs.start(labConfig, work, o.simulationOverrides(), o.privateEndpoints());
         labConfig = sim.config();
-        out.println("virtual lab " + labConfig.name() + " started (" + sim.virtualLab().instruments().size() + " instruments)");
+        out.println(
+            "virtual lab "
+                + labConfig.name()
+                + " started ("
+                + sim.virtualLab().instruments().size()
+                + " instruments)");
       }
       lab = Lab.connect(labConfig, Drivers.standard(), o.connectTimeout());
       CampaignConfig campaign = o.campaign();
       PlannerSpec spec = campaign.planner();
-      EngineBuilder b = CampaignEngine.builder().campaign(campaign).lab(lab).store(store)
-          .planner(seed -> Planners.create(new PlannerSpec(spec.type(), seed, spec.options()))).restart(o.restart());
+      EngineBuilder b =
+          CampaignEngine.builder()
+              .campaign(campaign)
+              .lab(lab)
+              .store(store)
+              .planner(seed -> Planners.create(new PlannerSpec(spec.type(), seed, spec.options())))
+              .restart(o.restart());
       o.seed().ifPresent(b::seed);
       CampaignEngine engine = b.build();
       ProgressLine line = new ProgressLine(out, System.console() != null, campaign);
@@ -105,16 +124,19 @@ final class CampaignSession {
       // ends as soon as the hook returns, whatever this thread was doing.
       final VirtualLabs.Running simToClose = sim;
       final Lab labToClose = lab;
-      hook = new Thread(() -> {
-        try {
-          engine.shutdown(Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS);
-          if (left.await(10, TimeUnit.SECONDS)) return;
-        } catch (Exception e) {
-          // leaving anyway: what was committed is safe
-        }
-        labToClose.close();
-        if (simToClose != null) simToClose.close();
-      }, "labloop-run-shutdown");
+      hook =
+          new Thread(
+              () -> {
+                try {
+                  engine.shutdown(Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS);
+                  if (left.await(10, TimeUnit.SECONDS)) return;
+                } catch (Exception e) {
+                  // leaving anyway: what was committed is safe
+                }
+                labToClose.close();
+                if (simToClose != null) simToClose.close();
+              },
+              "labloop-run-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       RunSummary summary;
       try {
@@ -124,10 +146,18 @@ final class CampaignSession {
         if (cause instanceof EngineStopped) {
           Progress p = engine.progress();
           err.println();
-          err.println("stopped with " + p.done() + " experiments done; run the same command again to resume run " + engine.runId());
+          err.println(
+              "stopped with "
+                  + p.done()
+                  + " experiments done; run the same command again to resume run "
+                  + engine.runId());
           throw new UserError(cause.getMessage(), ExitCodes.FAILURE);
         }
-        throw new UserError("run stopped: " + cause.getMessage() + " (the run is kept; the same command resumes it)", ExitCodes.FAILURE);
+        throw new UserError(
+            "run stopped: "
+                + cause.getMessage()
+                + " (the run is kept; the same command resumes it)",
+            ExitCodes.FAILURE);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new UserError("interrupted", ExitCodes.FAILURE);
@@ -136,7 +166,8 @@ final class CampaignSession {
       printSummary(summary, campaign, o.store());
       return summary;
     } catch (CampaignProblem | LabUnavailable e) {
-      throw new UserError(e.getMessage(), e instanceof CampaignProblem ? ExitCodes.BAD_INPUT : ExitCodes.FAILURE);
+      throw new UserError(
+          e.getMessage(), e instanceof CampaignProblem ? ExitCodes.BAD_INPUT : ExitCodes.FAILURE);
     } finally {
       if (hook != null) {
         try {
@@ -162,7 +193,9 @@ final class CampaignSession {
     header.add("cause");
     List<List<String>> rows = new ArrayList<>();
     for (ExperimentRecord e : s.experiments()) {
-      List<String> row = new ArrayList<>(List.of(Integer.toString(e.seq()), e.status().name().toLowerCase(Locale.ROOT)));
+      List<String> row =
+          new ArrayList<>(
+              List.of(Integer.toString(e.seq()), e.status().name().toLowerCase(Locale.ROOT)));
       for (String p : params) row.add(format(e.achieved().orElse(e.requested()).values().get(p)));
       for (String o : objectives) row.add(format(e.values().get(o)));
       String cause = e.cause().orElse("");
@@ -172,21 +205,42 @@ final class CampaignSession {
     out.println();
     out.println(table(header, rows));
     long done = s.experiments().stream().filter(e -> e.status().name().equals("DONE")).count();
-    out.printf(Locale.ROOT, "run %s %s: %s; %d experiments, %d done%n", s.runId(), s.status().name().toLowerCase(Locale.ROOT),
-        s.stopReason(), s.experiments().size(), done);
+    out.printf(
+        Locale.ROOT,
+        "run %s %s: %s; %d experiments, %d done%n",
+        s.runId(),
+        s.status().name().toLowerCase(Locale.ROOT),
+        s.stopReason(),
+        s.experiments().size(),
+        done);
     s.best().ifPresent(b -> out.println("best: #" + b.seq() + " " + describe(b)));
-    List<ExperimentRecord> held = s.experiments().stream().filter(e -> e.status() == ExperimentStatus.HELD).toList();
+    List<ExperimentRecord> held =
+        s.experiments().stream().filter(e -> e.status() == ExperimentStatus.HELD).toList();
     if (!held.isEmpty()) {
-      out.println("held for a person to check: " + held.stream().map(e -> "#" + e.seq()).collect(Collectors.joining(", "))
-          + " (a step that is not idempotent was in flight at a crash). Once checked, release each through a daemon on this data folder:");
-      out.println("  labloop daemon --lab " + campaign.lab().file() + " --data " + where.dataDir() + "   then   labloop release "
-          + RunId.of(s.runId()).api() + " N --fail [--reason TEXT] | --value OBJECTIVE=NUMBER...   (see docs/daemon.md)");
+      out.println(
+          "held for a person to check: "
+              + held.stream().map(e -> "#" + e.seq()).collect(Collectors.joining(", "))
+              + " (a step that is not idempotent was in flight at a crash). Once checked, release each through a daemon on this data folder:");
+      out.println(
+          "  labloop daemon --lab "
+              + campaign.lab().file()
+              + " --data "
+              + where.dataDir()
+              + "   then   labloop release "
+              + RunId.of(s.runId()).api()
+              + " N --fail [--reason TEXT] | --value OBJECTIVE=NUMBER...   (see docs/daemon.md)");
     }
   }
 
   static String describe(Best b) {
-    String at = b.point().values().entrySet().stream().map(e -> e.getKey() + "=" + format(e.getValue())).collect(Collectors.joining(" "));
-    String got = b.values().entrySet().stream().map(e -> e.getKey() + "=" + format(e.getValue())).collect(Collectors.joining(" "));
+    String at =
+        b.point().values().entrySet().stream()
+            .map(e -> e.getKey() + "=" + format(e.getValue()))
+            .collect(Collectors.joining(" "));
+    String got =
+        b.values().entrySet().stream()
+            .map(e -> e.getKey() + "=" + format(e.getValue()))
+            .collect(Collectors.joining(" "));
     return at + " -> " + got;
   }
 
@@ -204,7 +258,8 @@ final class CampaignSession {
   private static String table(List<String> header, List<List<String>> rows) {
     int[] width = new int[header.size()];
     for (int i = 0; i < header.size(); i++) width[i] = header.get(i).length();
-    for (List<String> r : rows) for (int i = 0; i < r.size(); i++) width[i] = Math.max(width[i], r.get(i).length());
+    for (List<String> r : rows)
+      for (int i = 0; i < r.size(); i++) width[i] = Math.max(width[i], r.get(i).length());
     StringBuilder sb = new StringBuilder();
     appendRow(sb, header, width);
     List<String> rule = new ArrayList<>();
@@ -223,8 +278,8 @@ final class CampaignSession {
   }
 
   /**
-   * The live progress line: rewritten in place on a terminal, one line per change (at most
-   * one a second) otherwise, so that a log file stays readable.
+   * The live progress line: rewritten in place on a terminal, one line per change (at most one a
+   * second) otherwise, so that a log file stays readable.
    */
   private static final class ProgressLine implements EngineListener {
     private final PrintStream out;
@@ -244,11 +299,31 @@ final class CampaignSession {
       StringBuilder s = new StringBuilder();
       s.append(p.runId()).append(": ").append(p.counted());
       p.budget().ifPresent(b -> s.append('/').append(b));
-      s.append(" experiments (").append(p.done()).append(" done, ").append(p.failed()).append(" failed, ")
-          .append(p.inFlight()).append(" running)");
-      p.best().ifPresent(b -> s.append("  best #").append(b.seq()).append(": ").append(b.values().entrySet().stream()
-          .map(e -> e.getKey() + "=" + format(e.getValue())).collect(Collectors.joining(" "))));
-      p.eta().ifPresent(eta -> s.append("  ETA ").append(eta.toSeconds() >= 120 ? eta.toMinutes() + " min" : eta.toSeconds() + " s"));
+      s.append(" experiments (")
+          .append(p.done())
+          .append(" done, ")
+          .append(p.failed())
+          .append(" failed, ")
+          .append(p.inFlight())
+          .append(" running)");
+      p.best()
+          .ifPresent(
+              b ->
+                  s.append("  best #")
+                      .append(b.seq())
+                      .append(": ")
+                      .append(
+                          b.values().entrySet().stream()
+                              .map(e -> e.getKey() + "=" + format(e.getValue()))
+                              .collect(Collectors.joining(" "))));
+      p.eta()
+          .ifPresent(
+              eta ->
+                  s.append("  ETA ")
+                      .append(
+                          eta.toSeconds() >= 120
+                              ? eta.toMinutes() + " min"
+                              : eta.toSeconds() + " s"));
       if (p.held() > 0) s.append("  [").append(p.held()).append(" held]");
       if (p.state() == Progress.State.PAUSED) s.append("  [paused]");
       String text = s.toString();
@@ -271,10 +346,16 @@ final class CampaignSession {
       if (event.kind() != EventKind.HELD) return;
       if (terminal && !last.isEmpty()) out.println();
       out.println(event.message());
-      out.println("  to release it now (retry, fail, or values measured by hand): stop this run (Ctrl-C), start 'labloop daemon --lab "
-          + campaign.lab().file() + "' on the same --data folder, 'labloop submit " + campaign.file()
-          + "' (the daemon resumes this run), then 'labloop release " + RunId.of(event.runId()).api() + " " + event.seq().orElse(0)
-          + " --retry | --fail | --value OBJECTIVE=NUMBER'");
+      out.println(
+          "  to release it now (retry, fail, or values measured by hand): stop this run (Ctrl-C), start 'labloop daemon --lab "
+              + campaign.lab().file()
+              + "' on the same --data folder, 'labloop submit "
+              + campaign.file()
+              + "' (the daemon resumes this run), then 'labloop release "
+              + RunId.of(event.runId()).api()
+              + " "
+              + event.seq().orElse(0)
+              + " --retry | --fail | --value OBJECTIVE=NUMBER'");
       last = "";
     }
 

@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * Finds the lab file text for {@code labloop export --format ro-crate}: {@code --lab FILE} if
- * given, else the lab the campaign file names (when CAMPAIGN is a file that still loads), else none.
+ * given, else the lab the campaign file names (when CAMPAIGN is a file that still loads), else
+ * none.
  */
 final class CrateExportLab {
 

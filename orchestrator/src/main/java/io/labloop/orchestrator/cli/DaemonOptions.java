@@ -13,21 +13,29 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
- * The options every command that talks to a running daemon shares, and the one place that
- * turns the daemon's refusals into CLI messages and exit codes (a refused request: 2; no
- * daemon or a failure on its side: 1).
+ * The options every command that talks to a running daemon shares, and the one place that turns the
+ * daemon's refusals into CLI messages and exit codes (a refused request: 2; no daemon or a failure
+ * on its side: 1).
  */
 final class DaemonOptions {
-  @Option(names = "--url", paramLabel = "URL",
+  @Option(
+      names = "--url",
+      paramLabel = "URL",
       description = "The daemon (default: $LABLOOP_URL, DATA/url, else http://127.0.0.1:8080).")
   String url;
 
-  @Option(names = "--token", paramLabel = "TOKEN",
+  @Option(
+      names = "--token",
+      paramLabel = "TOKEN",
       description = "Bearer token for changes (default: $LABLOOP_TOKEN, else DATA/token).")
   String token;
 
-  @Option(names = "--data", paramLabel = "DIR", defaultValue = "labloop-data",
-      description = "The daemon's data folder, where it writes url and token (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      defaultValue = "labloop-data",
+      description =
+          "The daemon's data folder, where it writes url and token (default: ${DEFAULT-VALUE}).")
   Path data;
 
   LabLoopClient client() {
@@ -46,8 +54,14 @@ final class DaemonOptions {
     } catch (ApiProblem p) {
       p.problems().forEach(err::println);
       err.flush();
-      int code = p.status() >= 400 && p.status() < 500 && p.status() != 409 ? ExitCodes.BAD_INPUT : ExitCodes.FAILURE;
-      String hint = p.status() == 401 ? " (give --token, set LABLOOP_TOKEN, or run where DATA/token is readable)" : "";
+      int code =
+          p.status() >= 400 && p.status() < 500 && p.status() != 409
+              ? ExitCodes.BAD_INPUT
+              : ExitCodes.FAILURE;
+      String hint =
+          p.status() == 401
+              ? " (give --token, set LABLOOP_TOKEN, or run where DATA/token is readable)"
+              : "";
       throw new UserError(p.detail() + hint, code);
     } catch (DaemonUnreachable e) {
       throw new UserError(e.getMessage(), ExitCodes.FAILURE);
@@ -55,12 +69,15 @@ final class DaemonOptions {
   }
 
   /**
-   * Applies one change (pause, resume, ...) to the campaign named on the command line and
-   * prints its new status: the whole of the simple state-change commands.
+   * Applies one change (pause, resume, ...) to the campaign named on the command line and prints
+   * its new status: the whole of the simple state-change commands.
    */
-  int changeCampaign(CommandSpec spec, String campaign, BiFunction<LabLoopClient, String, CampaignView> change) {
+  int changeCampaign(
+      CommandSpec spec, String campaign, BiFunction<LabLoopClient, String, CampaignView> change) {
     CampaignView c = call(spec.commandLine().getErr(), d -> change.apply(d, d.find(campaign).id()));
-    spec.commandLine().getOut().println(c.name() + " (" + c.id() + "): " + c.status().toLowerCase());
+    spec.commandLine()
+        .getOut()
+        .println(c.name() + " (" + c.id() + "): " + c.status().toLowerCase());
     return ExitCodes.OK;
   }
 }

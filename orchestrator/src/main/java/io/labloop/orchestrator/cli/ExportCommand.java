@@ -18,16 +18,26 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code labloop export CAMPAIGN --format csv|jsonl|ro-crate}: a run's data for pandas, spreadsheets and archives. */
-@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Export a campaign's data: CSV with one row per experiment (units in brackets, ISO-8601 times), "
-        + "JSONL with everything, provenance included (campaign text and hash, decisions, every step, events), "
-        + "or a Workflow Run RO-Crate (a folder, or a zip when --out ends in .zip) with the campaign and lab files, "
-        + "the observations, the raw data and the provenance of every experiment."})
+/**
+ * {@code labloop export CAMPAIGN --format csv|jsonl|ro-crate}: a run's data for pandas,
+ * spreadsheets and archives.
+ */
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Export a campaign's data: CSV with one row per experiment (units in brackets, ISO-8601 times), "
+          + "JSONL with everything, provenance included (campaign text and hash, decisions, every step, events), "
+          + "or a Workflow Run RO-Crate (a folder, or a zip when --out ends in .zip) with the campaign and lab files, "
+          + "the observations, the raw data and the provenance of every experiment."
+    })
 public final class ExportCommand implements Callable<Integer> {
 
   enum Format {
-    csv, jsonl, ro_crate;
+    csv,
+    jsonl,
+    ro_crate;
 
     /** {@code ro-crate} on the command line. */
     static final class Converter implements picocli.CommandLine.ITypeConverter<Format> {
@@ -38,24 +48,42 @@ public final class ExportCommand implements Callable<Integer> {
     }
   }
 
-  @Parameters(index = "0", paramLabel = "CAMPAIGN", description = "The campaign file, or the campaign's name.")
+  @Parameters(
+      index = "0",
+      paramLabel = "CAMPAIGN",
+      description = "The campaign file, or the campaign's name.")
   String campaign;
 
   @Mixin DataOptions data = new DataOptions();
 
-  @Option(names = "--format", required = true, paramLabel = "csv|jsonl|ro-crate", converter = Format.Converter.class,
+  @Option(
+      names = "--format",
+      required = true,
+      paramLabel = "csv|jsonl|ro-crate",
+      converter = Format.Converter.class,
       description = "csv, jsonl or ro-crate.")
   Format format;
 
-  @Option(names = "--out", paramLabel = "FILE", description = "Write here instead of standard output "
-      + "(ro-crate: a new or empty folder, or a FILE.zip).")
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description =
+          "Write here instead of standard output "
+              + "(ro-crate: a new or empty folder, or a FILE.zip).")
   Path out;
 
-  @Option(names = "--lab", paramLabel = "FILE", description = "ro-crate: the lab file to include "
-      + "(default: the one a campaign FILE names; the store keeps only the campaign text).")
+  @Option(
+      names = "--lab",
+      paramLabel = "FILE",
+      description =
+          "ro-crate: the lab file to include "
+              + "(default: the one a campaign FILE names; the store keeps only the campaign text).")
   Path lab;
 
-  @Option(names = "--run", paramLabel = "RUN_ID", description = "Which run (default: the latest), e.g. silver-nanoparticles/1.")
+  @Option(
+      names = "--run",
+      paramLabel = "RUN_ID",
+      description = "Which run (default: the latest), e.g. silver-nanoparticles/1.")
   String runId;
 
   @Override
@@ -87,8 +115,16 @@ public final class ExportCommand implements Callable<Integer> {
   private int crate(Store store, RunRecord run) throws IOException {
     if (out == null) throw new UserError("--format ro-crate needs --out DIR or --out FILE.zip");
     java.util.Optional<String> labText = CrateExportLab.text(campaign, lab);
-    new io.labloop.orchestrator.crate.CampaignCrate(store, run, labText, VersionCommand.version(), java.time.Instant.now()).write(out);
-    System.err.println("wrote RO-Crate " + out + " (run " + run.id() + (labText.isEmpty() ? ", without the lab file: give --lab FILE" : "") + ")");
+    new io.labloop.orchestrator.crate.CampaignCrate(
+            store, run, labText, VersionCommand.version(), java.time.Instant.now())
+        .write(out);
+    System.err.println(
+        "wrote RO-Crate "
+            + out
+            + " (run "
+            + run.id()
+            + (labText.isEmpty() ? ", without the lab file: give --lab FILE" : "")
+            + ")");
     return ExitCodes.OK;
   }
 
@@ -102,7 +138,10 @@ public final class ExportCommand implements Callable<Integer> {
     return campaignName(campaign);
   }
 
-  /** The campaign name a CAMPAIGN argument means: the name a campaign file declares, else the argument itself. */
+  /**
+   * The campaign name a CAMPAIGN argument means: the name a campaign file declares, else the
+   * argument itself.
+   */
   static String campaignName(String campaign) {
     Path p = Path.of(campaign);
     if (!Files.isRegularFile(p)) return campaign;
@@ -111,7 +150,8 @@ public final class ExportCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       // the file may no longer fit the lab; its name is all we need
       for (String line : readLines(p)) {
-        if (line.startsWith("campaign:")) return line.substring("campaign:".length()).replaceAll("#.*", "").trim();
+        if (line.startsWith("campaign:"))
+          return line.substring("campaign:".length()).replaceAll("#.*", "").trim();
       }
       throw new UserError(e.getMessage());
     }

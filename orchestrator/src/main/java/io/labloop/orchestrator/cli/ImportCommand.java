@@ -11,11 +11,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-/** {@code labloop import CRATE}: a campaign's observations from an RO-Crate into the store, for a warm start. */
-@Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Import the observations of an RO-Crate written by 'labloop export --format ro-crate' (a folder or a .zip) "
-        + "into the data folder, as a new run of the crate's campaign. 'labloop run' with the same campaign text resumes "
-        + "that run: the planner starts from the imported observations, which do not use up the experiment budget."})
+/**
+ * {@code labloop import CRATE}: a campaign's observations from an RO-Crate into the store, for a
+ * warm start.
+ */
+@Command(
+    name = "import",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Import the observations of an RO-Crate written by 'labloop export --format ro-crate' (a folder or a .zip) "
+          + "into the data folder, as a new run of the crate's campaign. 'labloop run' with the same campaign text resumes "
+          + "that run: the planner starts from the imported observations, which do not use up the experiment budget."
+    })
 public final class ImportCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "CRATE", description = "The crate folder or zip.")
@@ -27,8 +35,14 @@ public final class ImportCommand implements Callable<Integer> {
   public Integer call() {
     try (Store store = Store.open(data.location())) {
       CrateImport.Result r = new CrateImport().into(store, crate);
-      System.out.println("imported " + r.observations() + " observations of campaign " + r.campaign() + " as run " + r.runId()
-          + "; 'labloop run' with the campaign file of the crate resumes it from them");
+      System.out.println(
+          "imported "
+              + r.observations()
+              + " observations of campaign "
+              + r.campaign()
+              + " as run "
+              + r.runId()
+              + "; 'labloop run' with the campaign file of the crate resumes it from them");
       return ExitCodes.OK;
     } catch (NoSuchFileException e) {
       throw new UserError("no such file: " + e.getMessage());

@@ -17,9 +17,12 @@ import picocli.CommandLine.HelpCommand;
       ""
     },
     commandListHeading = "%nCommands:%n",
-    footer = {"", "Exit codes: 0 ok, 1 campaign or run failure, 2 bad input or usage;",
-        "130 a run stopped by Ctrl-C (143 by SIGTERM): the same command resumes it.",
-        "Run 'labloop help COMMAND' for one command's options."},
+    footer = {
+      "",
+      "Exit codes: 0 ok, 1 campaign or run failure, 2 bad input or usage;",
+      "130 a run stopped by Ctrl-C (143 by SIGTERM): the same command resumes it.",
+      "Run 'labloop help COMMAND' for one command's options."
+    },
     subcommands = {
       HelpCommand.class,
       DemoCommand.class,
@@ -61,25 +64,37 @@ public final class Main implements Runnable {
   /** Runs the command line and returns the exit code (tests call this instead of main). */
   public static int run(String... args) {
     CommandLine cmd = new CommandLine(new Main());
-    cmd.setExitCodeExceptionMapper(t -> t instanceof UserError u ? u.exitCode() : ExitCodes.FAILURE);
-    cmd.setParameterExceptionHandler((ex, a) -> {
-      CommandLine c = ex.getCommandLine();
-      c.getErr().println("labloop: " + ex.getMessage());
-      boolean root = c.getParent() == null;
-      c.getErr().println(root ? "Try 'labloop --help' for the commands."
-          : "Try 'labloop help " + c.getCommandName() + "' for its options.");
-      return ExitCodes.BAD_INPUT;
-    });
-    cmd.setExecutionExceptionHandler((ex, c, parseResult) -> {
-      if (ex instanceof UserError u) {
-        c.getErr().println("labloop " + c.getCommandName() + ": " + u.getMessage());
-        log.debug("user error", ex);
-        return u.exitCode();
-      }
-      c.getErr().println("labloop " + c.getCommandName() + ": " + ex + " (details in labloop-data/logs/labloop.log)");
-      log.error("command failed", ex);
-      return ExitCodes.FAILURE;
-    });
+    cmd.setExitCodeExceptionMapper(
+        t -> t instanceof UserError u ? u.exitCode() : ExitCodes.FAILURE);
+    cmd.setParameterExceptionHandler(
+        (ex, a) -> {
+          CommandLine c = ex.getCommandLine();
+          c.getErr().println("labloop: " + ex.getMessage());
+          boolean root = c.getParent() == null;
+          c.getErr()
+              .println(
+                  root
+                      ? "Try 'labloop --help' for the commands."
+                      : "Try 'labloop help " + c.getCommandName() + "' for its options.");
+          return ExitCodes.BAD_INPUT;
+        });
+    cmd.setExecutionExceptionHandler(
+        (ex, c, parseResult) -> {
+          if (ex instanceof UserError u) {
+            c.getErr().println("labloop " + c.getCommandName() + ": " + u.getMessage());
+            log.debug("user error", ex);
+            return u.exitCode();
+          }
+          c.getErr()
+              .println(
+                  "labloop "
+                      + c.getCommandName()
+                      + ": "
+                      + ex
+                      + " (details in labloop-data/logs/labloop.log)");
+          log.error("command failed", ex);
+          return ExitCodes.FAILURE;
+        });
     return cmd.execute(args);
   }
 

@@ -7,10 +7,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code labloop reload}: the daemon re-reads its lab file (as on SIGHUP). */
-@Command(name = "reload", description = {"Make the running daemon re-read its lab file.",
-    "Idle instruments take the change at once, busy ones after their running step;",
-    "a bad file, or one a running campaign no longer fits, is rejected with",
-    "file:line:column messages and nothing changes."})
+@Command(
+    name = "reload",
+    description = {
+      "Make the running daemon re-read its lab file.",
+      "Idle instruments take the change at once, busy ones after their running step;",
+      "a bad file, or one a running campaign no longer fits, is rejected with",
+      "file:line:column messages and nothing changes."
+    })
 public final class ReloadCommand implements Callable<Integer> {
   @Mixin DaemonOptions daemon;
 

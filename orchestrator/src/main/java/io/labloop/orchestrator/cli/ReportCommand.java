@@ -17,23 +17,40 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code labloop report CAMPAIGN}: one self-contained HTML file about a run, for a lab notebook or an e-mail. */
-@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Write one self-contained HTML file about a campaign run: the best conditions and their values, "
-        + "plots (inline SVG: each objective by experiment, parameters against objectives, parallel coordinates, "
-        + "the Pareto front for two objectives), every experiment with the planner's reasoning, the campaign file and "
-        + "provenance (LabLoop version, campaign SHA-256, seeds, instruments, planner settings). No external references."})
+/**
+ * {@code labloop report CAMPAIGN}: one self-contained HTML file about a run, for a lab notebook or
+ * an e-mail.
+ */
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Write one self-contained HTML file about a campaign run: the best conditions and their values, "
+          + "plots (inline SVG: each objective by experiment, parameters against objectives, parallel coordinates, "
+          + "the Pareto front for two objectives), every experiment with the planner's reasoning, the campaign file and "
+          + "provenance (LabLoop version, campaign SHA-256, seeds, instruments, planner settings). No external references."
+    })
 public final class ReportCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "CAMPAIGN", description = "The campaign file, or the campaign's name.")
+  @Parameters(
+      index = "0",
+      paramLabel = "CAMPAIGN",
+      description = "The campaign file, or the campaign's name.")
   String campaign;
 
   @Mixin DataOptions data = new DataOptions();
 
-  @Option(names = "--out", paramLabel = "FILE.html", description = "Where to write (default: NAME-report.html here).")
+  @Option(
+      names = "--out",
+      paramLabel = "FILE.html",
+      description = "Where to write (default: NAME-report.html here).")
   Path out;
 
-  @Option(names = "--run", paramLabel = "RUN_ID", description = "Which run (default: the latest), e.g. silver-nanoparticles/1.")
+  @Option(
+      names = "--run",
+      paramLabel = "RUN_ID",
+      description = "Which run (default: the latest), e.g. silver-nanoparticles/1.")
   String runId;
 
   @Override
@@ -62,7 +79,8 @@ public final class ReportCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       try {
         for (String line : Files.readAllLines(p, StandardCharsets.UTF_8)) {
-          if (line.startsWith("campaign:")) return line.substring("campaign:".length()).replaceAll("#.*", "").trim();
+          if (line.startsWith("campaign:"))
+            return line.substring("campaign:".length()).replaceAll("#.*", "").trim();
         }
       } catch (IOException io) {
         throw new UserError("cannot read " + p + ": " + io.getMessage());

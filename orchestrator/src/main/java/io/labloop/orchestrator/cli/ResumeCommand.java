@@ -9,7 +9,9 @@ import picocli.CommandLine.Spec;
 /** {@code labloop resume CAMPAIGN} on the running daemon. */
 @Command(name = "resume", description = "Resume a paused campaign on the running daemon.")
 public final class ResumeCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "CAMPAIGN", description = "A campaign's id or name (the newest run of that name).")
+  @Parameters(
+      paramLabel = "CAMPAIGN",
+      description = "A campaign's id or name (the newest run of that name).")
   String campaign;
 
   @Mixin DaemonOptions daemon;

@@ -27,31 +27,42 @@ import picocli.CommandLine.Spec;
  * {@code labloop sim LAB.yaml}: plays every instrument the lab file's {@code simulation:} block
  * names, where the instrument's own section says (OPC UA endpoint, serial port path, MQTT broker),
  * until Ctrl-C or SIGTERM. The shutdown hook stops the servers and the embedded broker and removes
- * the pty links, so nothing is left listening and no stale link remains; the work folder
- * ({@code DIR/virtual-lab}: server certificate, samples, journal of received commands) is kept on
- * purpose, as a real lab keeps its samples.
+ * the pty links, so nothing is left listening and no stale link remains; the work folder ({@code
+ * DIR/virtual-lab}: server certificate, samples, journal of received commands) is kept on purpose,
+ * as a real lab keeps its samples.
  */
-@Command(name = "sim",
-    description = {"Start the virtual instruments a lab file's simulation block names, until Ctrl-C.",
-        "They speak OPC UA, serial and MQTT 5 at the addresses the lab file gives."})
+@Command(
+    name = "sim",
+    description = {
+      "Start the virtual instruments a lab file's simulation block names, until Ctrl-C.",
+      "They speak OPC UA, serial and MQTT 5 at the addresses the lab file gives."
+    })
 public final class SimCommand implements Callable<Integer> {
 
   private static final Logger log = LoggerFactory.getLogger(SimCommand.class);
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "LAB.yaml", description = "A lab file with a simulation: block.")
+  @Parameters(
+      index = "0",
+      paramLabel = "LAB.yaml",
+      description = "A lab file with a simulation: block.")
   Path labFile;
 
-  @Option(names = "--data", paramLabel = "DIR", defaultValue = "labloop-data",
-      description = "Data folder; the virtual lab keeps its certificate, samples and journal in DIR/virtual-lab "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      defaultValue = "labloop-data",
+      description =
+          "Data folder; the virtual lab keeps its certificate, samples and journal in DIR/virtual-lab "
+              + "(default: ${DEFAULT-VALUE}).")
   Path data;
 
   @Override
   public Integer call() throws InterruptedException {
     if (!Files.isRegularFile(labFile)) {
-      throw new UserError(labFile + ": no such file (expected a lab file, e.g. config/labs/sim-lab.yaml)");
+      throw new UserError(
+          labFile + ": no such file (expected a lab file, e.g. config/labs/sim-lab.yaml)");
     }
     long start = System.nanoTime();
     LabConfig config;
@@ -76,24 +87,35 @@ public final class SimCommand implements Callable<Integer> {
 
     CountDownLatch stopped = new CountDownLatch(1);
     PrintWriter out = spec.commandLine().getOut();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        long t0 = System.nanoTime();
-        lab.close();
-        long t1 = System.nanoTime();
-        // Milo's shared Netty event loops and timers; bounded, since the JVM is on its way out anyway.
-        Stack.releaseSharedResources(500, TimeUnit.MILLISECONDS);
-        log.debug("virtual lab stopped in {} ms, OPC UA stack released in {} ms",
-            (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
-        out.println("virtual lab stopped");
-        out.flush();
-      } finally {
-        stopped.countDown();
-      }
-    }, "labloop-sim-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    long t0 = System.nanoTime();
+                    lab.close();
+                    long t1 = System.nanoTime();
+                    // Milo's shared Netty event loops and timers; bounded, since the JVM is on its
+                    // way out anyway.
+                    Stack.releaseSharedResources(500, TimeUnit.MILLISECONDS);
+                    log.debug(
+                        "virtual lab stopped in {} ms, OPC UA stack released in {} ms",
+                        (t1 - t0) / 1_000_000,
+                        (System.nanoTime() - t1) / 1_000_000);
+                    out.println("virtual lab stopped");
+                    out.flush();
+                  } finally {
+                    stopped.countDown();
+                  }
+                },
+                "labloop-sim-shutdown"));
 
-    out.printf(Locale.ROOT, "virtual lab %s ready in %.1f s (work folder %s):%n", config.name(),
-        (System.nanoTime() - start) / 1e9, workDir);
+    out.printf(
+        Locale.ROOT,
+        "virtual lab %s ready in %.1f s (work folder %s):%n",
+        config.name(),
+        (System.nanoTime() - start) / 1e9,
+        workDir);
     for (Endpoint endpoint : lab.endpoints()) {
       out.println("  " + endpoint.describe());
     }

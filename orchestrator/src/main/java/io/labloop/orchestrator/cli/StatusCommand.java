@@ -16,13 +16,24 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code labloop status [CAMPAIGN]}: what the daemon is doing. */
-@Command(name = "status", description = {"Show the daemon's campaigns and instruments, or one campaign.",
-    "For one campaign: its progress, latest experiments and waiting approvals."})
+@Command(
+    name = "status",
+    description = {
+      "Show the daemon's campaigns and instruments, or one campaign.",
+      "For one campaign: its progress, latest experiments and waiting approvals."
+    })
 public final class StatusCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "CAMPAIGN", arity = "0..1", description = "A campaign's id or name (the newest run of that name).")
+  @Parameters(
+      paramLabel = "CAMPAIGN",
+      arity = "0..1",
+      description = "A campaign's id or name (the newest run of that name).")
   String campaign;
 
-  @Option(names = "--last", defaultValue = "10", paramLabel = "N", description = "Experiments to show (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--last",
+      defaultValue = "10",
+      paramLabel = "N",
+      description = "Experiments to show (default: ${DEFAULT-VALUE}).")
   int last;
 
   @Mixin DaemonOptions daemon;
@@ -36,36 +47,82 @@ public final class StatusCommand implements Callable<Integer> {
     if (campaign == null) {
       List<CampaignView> all = daemon.call(err, d -> d.campaigns());
       List<InstrumentView> instruments = daemon.call(err, d -> d.instruments());
-      out.println(all.isEmpty() ? "no campaigns" : String.format("%-28s %-24s %-10s %9s  %s", "ID", "CAMPAIGN", "STATUS", "DONE", "BEST"));
+      out.println(
+          all.isEmpty()
+              ? "no campaigns"
+              : String.format(
+                  "%-28s %-24s %-10s %9s  %s", "ID", "CAMPAIGN", "STATUS", "DONE", "BEST"));
       for (CampaignView c : all) {
-        out.println(String.format("%-28s %-24s %-10s %9s  %s%s", c.id(), c.name(), c.status(), progress(c), best(c.best()),
-            c.experimentsHeld() > 0 ? "  [" + c.experimentsHeld() + " held: labloop release " + c.id() + "]" : ""));
+        out.println(
+            String.format(
+                "%-28s %-24s %-10s %9s  %s%s",
+                c.id(),
+                c.name(),
+                c.status(),
+                progress(c),
+                best(c.best()),
+                c.experimentsHeld() > 0
+                    ? "  [" + c.experimentsHeld() + " held: labloop release " + c.id() + "]"
+                    : ""));
       }
       out.println();
       for (InstrumentView i : instruments) {
-        out.println(String.format("%-16s %-8s %-8s busy %d, queued %d%s", i.name(), i.driver(), i.status(), i.busy(), i.queued(),
-            i.lastError() == null || i.lastError().isEmpty() ? "" : "  last error: " + i.lastError()));
+        out.println(
+            String.format(
+                "%-16s %-8s %-8s busy %d, queued %d%s",
+                i.name(),
+                i.driver(),
+                i.status(),
+                i.busy(),
+                i.queued(),
+                i.lastError() == null || i.lastError().isEmpty()
+                    ? ""
+                    : "  last error: " + i.lastError()));
       }
       return ExitCodes.OK;
     }
     CampaignView c = daemon.call(err, d -> d.find(campaign));
     List<ExperimentView> experiments = daemon.call(err, d -> d.experiments(c.id()));
     List<ApprovalView> waiting = daemon.call(err, d -> d.approvals(c.id()));
-    out.println(c.name() + " (" + c.id() + "): " + c.status()
-        + (c.stopReason() != null ? " (" + c.stopReason() + ")" : "")
-        + (c.runningHere() || c.status().equals("SCHEDULED") ? "" : c.status().equals("STOPPED")
-            ? "; not run by this daemon (a 'labloop run' may run it; 'labloop submit FILE' continues it here)" : ""));
-    out.println("  experiments " + progress(c) + ", failed " + c.experimentsFailed() + (c.approval() == null ? "" : ", approval " + c.approval().toLowerCase())
-        + (c.schedule() != null ? ", schedule " + c.schedule() : ""));
+    out.println(
+        c.name()
+            + " ("
+            + c.id()
+            + "): "
+            + c.status()
+            + (c.stopReason() != null ? " (" + c.stopReason() + ")" : "")
+            + (c.runningHere() || c.status().equals("SCHEDULED")
+                ? ""
+                : c.status().equals("STOPPED")
+                    ? "; not run by this daemon (a 'labloop run' may run it; 'labloop submit FILE' continues it here)"
+                    : ""));
+    out.println(
+        "  experiments "
+            + progress(c)
+            + ", failed "
+            + c.experimentsFailed()
+            + (c.approval() == null ? "" : ", approval " + c.approval().toLowerCase())
+            + (c.schedule() != null ? ", schedule " + c.schedule() : ""));
     out.println("  best " + best(c.best()));
-    for (ExperimentView e : experiments.subList(Math.max(0, experiments.size() - last), experiments.size())) {
-      out.println(String.format("  #%-4d %-12s %s -> %s%s", e.seq(), e.status(), e.requested(),
-          e.objectives() == null ? "-" : e.objectives(), e.cause() == null ? "" : "  (" + e.cause() + ")"));
+    for (ExperimentView e :
+        experiments.subList(Math.max(0, experiments.size() - last), experiments.size())) {
+      out.println(
+          String.format(
+              "  #%-4d %-12s %s -> %s%s",
+              e.seq(),
+              e.status(),
+              e.requested(),
+              e.objectives() == null ? "-" : e.objectives(),
+              e.cause() == null ? "" : "  (" + e.cause() + ")"));
     }
-    experiments.stream().filter(e -> "HELD".equals(e.status())).forEach(e -> out.println(ReleaseCommand.heldLine(c.id(), e)));
+    experiments.stream()
+        .filter(e -> "HELD".equals(e.status()))
+        .forEach(e -> out.println(ReleaseCommand.heldLine(c.id(), e)));
     for (ApprovalView a : waiting) {
-      out.println(String.format("  waiting #%d %s  [%s: %s]  approve: labloop approve %s %d", a.seq(), a.point(), a.planner(),
-          a.reason(), c.id(), a.seq()));
+      out.println(
+          String.format(
+              "  waiting #%d %s  [%s: %s]  approve: labloop approve %s %d",
+              a.seq(), a.point(), a.planner(), a.reason(), c.id(), a.seq()));
     }
     return ExitCodes.OK;
   }
@@ -76,6 +133,8 @@ public final class StatusCommand implements Callable<Integer> {
 
   private static String best(Map<String, Object> best) {
     if (best == null || best.isEmpty()) return "-";
-    return best.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
+    return best.entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(" "));
   }
 }

@@ -13,8 +13,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code labloop submit CAMPAIGN.yaml}: hands a campaign file to the running daemon. */
-@Command(name = "submit", description = {"Submit a campaign file to the running daemon.",
-    "It is checked as 'labloop validate' would; problems are printed as FILE:LINE:COLUMN."})
+@Command(
+    name = "submit",
+    description = {
+      "Submit a campaign file to the running daemon.",
+      "It is checked as 'labloop validate' would; problems are printed as FILE:LINE:COLUMN."
+    })
 public final class SubmitCommand implements Callable<Integer> {
   @Parameters(paramLabel = "CAMPAIGN", description = "The campaign file (YAML).")
   Path file;
@@ -33,11 +37,20 @@ public final class SubmitCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new UserError("cannot read " + file + ": " + e.getMessage());
     }
-    CampaignView c = daemon.call(spec.commandLine().getErr(), d -> d.submit(file.getFileName().toString(), yaml));
+    CampaignView c =
+        daemon.call(
+            spec.commandLine().getErr(), d -> d.submit(file.getFileName().toString(), yaml));
     var out = spec.commandLine().getOut();
-    out.println("submitted " + c.name() + " as " + c.id() + " (" + c.status().toLowerCase()
-        + (c.schedule() != null ? ", starts on schedule " + c.schedule() : "")
-        + ("MANUAL".equals(c.approval()) ? ", each suggestion waits for 'labloop approve'" : "") + ")");
+    out.println(
+        "submitted "
+            + c.name()
+            + " as "
+            + c.id()
+            + " ("
+            + c.status().toLowerCase()
+            + (c.schedule() != null ? ", starts on schedule " + c.schedule() : "")
+            + ("MANUAL".equals(c.approval()) ? ", each suggestion waits for 'labloop approve'" : "")
+            + ")");
     out.println("watch it with: labloop status " + c.id());
     return ExitCodes.OK;
   }

@@ -14,19 +14,30 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code labloop suggest CAMPAIGN --point NAME=VALUE,...}: a researcher's own conditions run
- * next in a campaign the daemon runs. The daemon checks them like any suggestion (ranges, which
- * are within the instruments' limits, and constraints) and stores them as chosen by a person.
+ * {@code labloop suggest CAMPAIGN --point NAME=VALUE,...}: a researcher's own conditions run next
+ * in a campaign the daemon runs. The daemon checks them like any suggestion (ranges, which are
+ * within the instruments' limits, and constraints) and stores them as chosen by a person.
  */
-@Command(name = "suggest", mixinStandardHelpOptions = true,
-    description = {"Run your own conditions next in a running campaign (checked like any suggestion, marked human-chosen).",
-        "Example: labloop suggest silver-nanoparticles --point temperature=120,time=30,concentration=0.5,solvent=water"})
+@Command(
+    name = "suggest",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run your own conditions next in a running campaign (checked like any suggestion, marked human-chosen).",
+      "Example: labloop suggest silver-nanoparticles --point temperature=120,time=30,concentration=0.5,solvent=water"
+    })
 public final class SuggestCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "CAMPAIGN", description = "A campaign's id or name (the newest run of that name).")
+  @Parameters(
+      index = "0",
+      paramLabel = "CAMPAIGN",
+      description = "A campaign's id or name (the newest run of that name).")
   String campaign;
 
-  @Option(names = "--point", required = true, split = ",", paramLabel = "NAME=VALUE",
+  @Option(
+      names = "--point",
+      required = true,
+      split = ",",
+      paramLabel = "NAME=VALUE",
       description = "Every parameter's value, e.g. temperature=120,solvent=water.")
   List<String> point;
 
@@ -51,7 +62,8 @@ public final class SuggestCommand implements Callable<Integer> {
       } catch (NumberFormatException e) {
         // a categorical value stays text
       }
-      if (values.put(parts[0].strip(), value) != null) throw new UserError("--point: '" + parts[0].strip() + "' is given twice");
+      if (values.put(parts[0].strip(), value) != null)
+        throw new UserError("--point: '" + parts[0].strip() + "' is given twice");
     }
     CampaignView c = daemon.call(err, d -> d.find(campaign));
     ExperimentView e = daemon.call(err, d -> d.suggest(c.id(), values));

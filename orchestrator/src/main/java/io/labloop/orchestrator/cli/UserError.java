@@ -1,8 +1,8 @@
 package io.labloop.orchestrator.cli;
 
 /**
- * A problem the user caused and can fix (a missing file, a bad option value). {@link Main}
- * prints its message as one line and exits with {@link #exitCode()}; no stack trace.
+ * A problem the user caused and can fix (a missing file, a bad option value). {@link Main} prints
+ * its message as one line and exits with {@link #exitCode()}; no stack trace.
  */
 public class UserError extends RuntimeException {
   private final int exitCode;

@@ -54,7 +54,12 @@ public final class ValidateCommand implements Callable<Integer> {
     out.flush();
     err.flush();
     if (bad > 0) {
-      err.println(printed.size() + (printed.size() == 1 ? " problem" : " problems") + " in " + bad + (bad == 1 ? " file" : " files"));
+      err.println(
+          printed.size()
+              + (printed.size() == 1 ? " problem" : " problems")
+              + " in "
+              + bad
+              + (bad == 1 ? " file" : " files"));
       err.flush();
       return ExitCodes.BAD_INPUT;
     }

@@ -15,7 +15,12 @@ public final class VersionCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     System.out.println("labloop " + version());
-    System.out.println("java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
+    System.out.println(
+        "java "
+            + System.getProperty("java.version")
+            + " ("
+            + System.getProperty("java.vendor")
+            + ")");
     System.out.println("os " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     return ExitCodes.OK;
   }

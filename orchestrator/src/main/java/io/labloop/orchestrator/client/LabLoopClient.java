@@ -30,14 +30,15 @@ import java.util.Optional;
 
 /**
  * A client of the daemon's REST API. Refusals come back as {@link ApiProblem} (with the
- * file:line:column problems of a rejected campaign), a daemon that does not answer as
- * {@link DaemonUnreachable}. Thread-safe.
+ * file:line:column problems of a rejected campaign), a daemon that does not answer as {@link
+ * DaemonUnreachable}. Thread-safe.
  */
 public final class LabLoopClient {
   private final URI base;
   private final Optional<String> token;
   private final HttpClient http;
-  private final ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private final ObjectMapper json =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   public LabLoopClient(ClientSettings settings) {
     this(settings, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
@@ -58,9 +59,10 @@ public final class LabLoopClient {
   }
 
   public CampaignView submit(String fileName, String yaml) {
-    HttpRequest.Builder r = request("/api/campaigns?file=" + URLEncoder.encode(fileName, StandardCharsets.UTF_8))
-        .header("Content-Type", "application/yaml; charset=utf-8")
-        .POST(HttpRequest.BodyPublishers.ofString(yaml, StandardCharsets.UTF_8));
+    HttpRequest.Builder r =
+        request("/api/campaigns?file=" + URLEncoder.encode(fileName, StandardCharsets.UTF_8))
+            .header("Content-Type", "application/yaml; charset=utf-8")
+            .POST(HttpRequest.BodyPublishers.ofString(yaml, StandardCharsets.UTF_8));
     return parse(send(r), CampaignView.class);
   }
 
@@ -85,8 +87,14 @@ public final class LabLoopClient {
     return all.stream()
         .filter(c -> c.name().equals(idOrName))
         .max(Comparator.comparing(c -> c.submittedAt() == null ? "" : c.submittedAt()))
-        .orElseThrow(() -> new ApiProblem(404, "not-found", "Not found",
-            "the daemon has no campaign with id or name '" + idOrName + "'", List.of()));
+        .orElseThrow(
+            () ->
+                new ApiProblem(
+                    404,
+                    "not-found",
+                    "Not found",
+                    "the daemon has no campaign with id or name '" + idOrName + "'",
+                    List.of()));
   }
 
   public List<ExperimentView> experiments(String id) {
@@ -161,21 +169,29 @@ public final class LabLoopClient {
    * @param values for measured: one value per objective
    * @return the experiment afterwards; for a retry, the new experiment
    */
-  public ExperimentView release(String id, int seq, String action, String reason, Map<String, Double> values) {
+  public ExperimentView release(
+      String id, int seq, String action, String reason, Map<String, Double> values) {
     Map<String, Object> body = new java.util.LinkedHashMap<>();
     body.put("action", action);
     if (reason != null && !reason.isBlank()) body.put("reason", reason);
     if (!values.isEmpty()) body.put("values", values);
     try {
-      return parse(post("/api/campaigns/" + seg(id) + "/experiments/" + seq + "/release", json.writeValueAsString(body)), ExperimentView.class);
+      return parse(
+          post(
+              "/api/campaigns/" + seg(id) + "/experiments/" + seq + "/release",
+              json.writeValueAsString(body)),
+          ExperimentView.class);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  /** Re-reads the lab file; a rejected file comes back with {@code applied=false} and its problems. */
+  /**
+   * Re-reads the lab file; a rejected file comes back with {@code applied=false} and its problems.
+   */
   public ReloadResult reload() {
-    HttpResponse<String> resp = exchange(request("/api/reload").POST(HttpRequest.BodyPublishers.noBody()));
+    HttpResponse<String> resp =
+        exchange(request("/api/reload").POST(HttpRequest.BodyPublishers.noBody()));
     if (resp.statusCode() == 200 || (resp.statusCode() == 400 && !isProblem(resp))) {
       return parse(resp.body(), ReloadResult.class);
     }
@@ -189,25 +205,41 @@ public final class LabLoopClient {
     try {
       return json.readValue(body, type);
     } catch (IOException e) {
-      throw new ApiProblem(502, "bad-answer", "Bad answer", "the daemon's answer to " + path + " is not the JSON expected: " + e.getMessage(), List.of());
+      throw new ApiProblem(
+          502,
+          "bad-answer",
+          "Bad answer",
+          "the daemon's answer to " + path + " is not the JSON expected: " + e.getMessage(),
+          List.of());
     }
   }
 
   private String post(String path, String body) {
-    return send(request(path).header("Content-Type", "application/json")
-        .POST(body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .POST(
+                body.isEmpty()
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body)));
   }
 
   private <T> T parse(String body, Class<T> type) {
     try {
       return json.readValue(body, type);
     } catch (IOException e) {
-      throw new ApiProblem(502, "bad-answer", "Bad answer", "the daemon's answer is not the JSON expected: " + e.getMessage(), List.of());
+      throw new ApiProblem(
+          502,
+          "bad-answer",
+          "Bad answer",
+          "the daemon's answer is not the JSON expected: " + e.getMessage(),
+          List.of());
     }
   }
 
   private HttpRequest.Builder request(String pathAndQuery) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(Duration.ofSeconds(60));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(Duration.ofSeconds(60));
     token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
     return b;
   }
@@ -222,9 +254,11 @@ public final class LabLoopClient {
     try {
       return http.send(r.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (ConnectException | HttpConnectTimeoutException e) {
-      throw new DaemonUnreachable("no daemon answers at " + base + " (start one with 'labloop daemon', or give --url)", e);
+      throw new DaemonUnreachable(
+          "no daemon answers at " + base + " (start one with 'labloop daemon', or give --url)", e);
     } catch (IOException e) {
-      throw new DaemonUnreachable("lost the connection to the daemon at " + base + ": " + e.getMessage(), e);
+      throw new DaemonUnreachable(
+          "lost the connection to the daemon at " + base + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new DaemonUnreachable("interrupted while waiting for the daemon", e);
@@ -232,7 +266,10 @@ public final class LabLoopClient {
   }
 
   private static boolean isProblem(HttpResponse<String> resp) {
-    return resp.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json");
+    return resp.headers()
+        .firstValue("Content-Type")
+        .orElse("")
+        .startsWith("application/problem+json");
   }
 
   private ApiProblem problem(HttpResponse<String> resp) {
@@ -241,11 +278,19 @@ public final class LabLoopClient {
       List<String> problems = new ArrayList<>();
       if (n.has("problems")) n.get("problems").forEach(p -> problems.add(p.asText()));
       String type = n.path("type").asText("").replaceFirst("^urn:labloop:problem:", "");
-      return new ApiProblem(resp.statusCode(), type, n.path("title").asText("HTTP " + resp.statusCode()),
-          n.path("detail").asText(""), problems);
+      return new ApiProblem(
+          resp.statusCode(),
+          type,
+          n.path("title").asText("HTTP " + resp.statusCode()),
+          n.path("detail").asText(""),
+          problems);
     } catch (IOException | RuntimeException e) {
-      return new ApiProblem(resp.statusCode(), "", "HTTP " + resp.statusCode(),
-          "the daemon answered " + resp.statusCode() + " without a problem description", List.of());
+      return new ApiProblem(
+          resp.statusCode(),
+          "",
+          "HTTP " + resp.statusCode(),
+          "the daemon answered " + resp.statusCode() + " without a problem description",
+          List.of());
     }
   }
 

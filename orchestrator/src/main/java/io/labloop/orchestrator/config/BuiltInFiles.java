@@ -11,11 +11,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Lab and campaign files that ship inside the jar (the demo, the benchmarks) and are written
- * out as ordinary files, so that the user can read, edit and re-run exactly what was run.
- * {@code {{NAME}}} in a file is replaced by the value given for NAME (ports, paths, budgets):
- * the one placeholder syntax of every built-in file. A placeholder left without a value is a
- * bug in the caller, reported as such rather than written out.
+ * Lab and campaign files that ship inside the jar (the demo, the benchmarks) and are written out as
+ * ordinary files, so that the user can read, edit and re-run exactly what was run. {@code {{NAME}}}
+ * in a file is replaced by the value given for NAME (ports, paths, budgets): the one placeholder
+ * syntax of every built-in file. A placeholder left without a value is a bug in the caller,
+ * reported as such rather than written out.
  */
 public final class BuiltInFiles {
 
@@ -38,11 +38,15 @@ public final class BuiltInFiles {
   /** The text of the resource {@code resource} with the placeholders filled in. */
   public static String text(Class<?> anchor, String resource, Map<String, String> values) {
     try (InputStream in = anchor.getResourceAsStream(resource)) {
-      if (in == null) throw new IllegalStateException("built-in file " + resource + " is missing from the jar");
+      if (in == null)
+        throw new IllegalStateException("built-in file " + resource + " is missing from the jar");
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      for (Map.Entry<String, String> v : values.entrySet()) text = text.replace("{{" + v.getKey() + "}}", v.getValue());
+      for (Map.Entry<String, String> v : values.entrySet())
+        text = text.replace("{{" + v.getKey() + "}}", v.getValue());
       Matcher left = PLACEHOLDER.matcher(text);
-      if (left.find()) throw new IllegalStateException("built-in file " + resource + ": no value given for " + left.group());
+      if (left.find())
+        throw new IllegalStateException(
+            "built-in file " + resource + ": no value given for " + left.group());
       return text;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -82,7 +82,14 @@ public record CampaignConfig(
    */
   public record StopRules(boolean targetReached, OptionalInt noImprovementFor) {}
 
-  public enum OnInterrupt { FAIL, RETRY, HOLD }
+  public enum OnInterrupt {
+    FAIL,
+    RETRY,
+    HOLD
+  }
 
-  public enum Approval { AUTO, MANUAL }
+  public enum Approval {
+    AUTO,
+    MANUAL
+  }
 }

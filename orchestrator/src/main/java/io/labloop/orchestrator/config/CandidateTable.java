@@ -1,10 +1,10 @@
 package io.labloop.orchestrator.config;
 
-import io.labloop.settings.Spelling;
 import io.labloop.planners.Parameter;
 import io.labloop.planners.Point;
 import io.labloop.settings.CsvTable;
 import io.labloop.settings.CsvTable.Cell;
+import io.labloop.settings.Spelling;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,12 +15,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A candidate pool from a CSV file ({@code candidates: { file: reagents.csv }}): a header row,
- * then one candidate per row. Every parameter must be a column (extra columns, such as a
- * recorded yield, are ignored); each value is typed by its parameter and must be one of its
- * allowed values, else a problem at the CSV's own line and column. The file is read as RFC 4180
- * by {@link CsvTable} (Jackson's CSV parser): quoted fields may hold commas, line breaks and
- * doubled quotes, a byte-order mark and CRLF line ends are fine, as a spreadsheet writes them.
+ * A candidate pool from a CSV file ({@code candidates: { file: reagents.csv }}): a header row, then
+ * one candidate per row. Every parameter must be a column (extra columns, such as a recorded yield,
+ * are ignored); each value is typed by its parameter and must be one of its allowed values, else a
+ * problem at the CSV's own line and column. The file is read as RFC 4180 by {@link CsvTable}
+ * (Jackson's CSV parser): quoted fields may hold commas, line breaks and doubled quotes, a
+ * byte-order mark and CRLF line ends are fine, as a spreadsheet writes them.
  */
 final class CandidateTable {
 
@@ -30,14 +30,23 @@ final class CandidateTable {
    * Reads the pool. {@code openValues} names categorical/discrete parameters that declared no
    * {@code values:}; their values are collected from the column into {@code collected}.
    */
-  static Optional<List<Point>> read(String csv, List<Parameter> parameters, Set<String> openValues,
-      Map<String, Set<String>> collected, Report report) {
+  static Optional<List<Point>> read(
+      String csv,
+      List<Parameter> parameters,
+      Set<String> openValues,
+      Map<String, Set<String>> collected,
+      Report report) {
     int before = report.count();
     CsvTable table;
     try {
       table = CsvTable.parse(csv.getBytes(StandardCharsets.UTF_8));
     } catch (CsvTable.Malformed e) {
-      report.error(e.line(), e.column(), "not a CSV table: " + e.getMessage() + " (expected RFC 4180: quote a field with \"...\", a quote inside as \"\")");
+      report.error(
+          e.line(),
+          e.column(),
+          "not a CSV table: "
+              + e.getMessage()
+              + " (expected RFC 4180: quote a field with \"...\", a quote inside as \"\")");
       return Optional.empty();
     }
     if (table.header().cells().stream().allMatch(c -> c.text().isEmpty())) {
@@ -49,8 +58,16 @@ final class CandidateTable {
     for (int i = 0; i < header.size(); i++) columns.putIfAbsent(header.get(i).text(), i);
     for (Parameter p : parameters) {
       if (!columns.containsKey(p.name())) {
-        report.error(1, 1, "no column '" + p.name() + "' (" + Spelling.hint(p.name(), columns.keySet())
-            .replace("expected one of", "expected a column for every parameter; columns are") + ")");
+        report.error(
+            1,
+            1,
+            "no column '"
+                + p.name()
+                + "' ("
+                + Spelling.hint(p.name(), columns.keySet())
+                    .replace(
+                        "expected one of", "expected a column for every parameter; columns are")
+                + ")");
       }
     }
     if (report.count() != before) return Optional.empty();
@@ -62,15 +79,26 @@ final class CandidateTable {
       for (Parameter p : parameters) {
         int index = columns.get(p.name());
         if (index >= row.size()) {
-          report.error(line, row.get(row.size() - 1).column(), "row has " + row.size() + " cells (expected "
-              + header.size() + ", one per column of the header)");
+          report.error(
+              line,
+              row.get(row.size() - 1).column(),
+              "row has "
+                  + row.size()
+                  + " cells (expected "
+                  + header.size()
+                  + ", one per column of the header)");
           break;
         }
         Cell cell = row.get(index);
-        value(p, cell, openValues.contains(p.name()), report).ifPresent(v -> {
-          values.put(p.name(), v);
-          if (openValues.contains(p.name())) collected.computeIfAbsent(p.name(), k -> new LinkedHashSet<>()).add(cell.text());
-        });
+        value(p, cell, openValues.contains(p.name()), report)
+            .ifPresent(
+                v -> {
+                  values.put(p.name(), v);
+                  if (openValues.contains(p.name()))
+                    collected
+                        .computeIfAbsent(p.name(), k -> new LinkedHashSet<>())
+                        .add(cell.text());
+                });
       }
       if (values.size() == parameters.size()) points.add(new Point(values));
     }
@@ -87,26 +115,42 @@ final class CandidateTable {
     int line = cell.line();
     if (p instanceof Parameter.Categorical c) {
       if (open || c.contains(t)) return Optional.of(t);
-      report.error(line, cell.column(), "'" + t + "' is not a value of " + p.name() + " ("
-          + Spelling.hint(t, c.values()) + ")");
+      report.error(
+          line,
+          cell.column(),
+          "'" + t + "' is not a value of " + p.name() + " (" + Spelling.hint(t, c.values()) + ")");
       return Optional.empty();
     }
     double v;
     try {
       v = Double.parseDouble(t);
     } catch (NumberFormatException e) {
-      report.error(line, cell.column(), "'" + t + "' in column " + p.name() + " is not a number (expected a number)");
+      report.error(
+          line,
+          cell.column(),
+          "'" + t + "' in column " + p.name() + " is not a number (expected a number)");
       return Optional.empty();
     }
     if (open || p.contains(v)) return Optional.of(v);
-    report.error(line, cell.column(), Numbers.text(v) + " is not an allowed value of " + p.name() + " (expected " + allowed(p) + ")");
+    report.error(
+        line,
+        cell.column(),
+        Numbers.text(v)
+            + " is not an allowed value of "
+            + p.name()
+            + " (expected "
+            + allowed(p)
+            + ")");
     return Optional.empty();
   }
 
   static String allowed(Parameter p) {
-    if (p instanceof Parameter.Continuous c) return "a number from " + Numbers.text(c.min()) + " to " + Numbers.text(c.max());
-    if (p instanceof Parameter.IntegerRange r) return "a whole number from " + r.min() + " to " + r.max();
-    if (p instanceof Parameter.Discrete d) return "one of " + String.join(", ", d.values().stream().map(Numbers::text).toList());
+    if (p instanceof Parameter.Continuous c)
+      return "a number from " + Numbers.text(c.min()) + " to " + Numbers.text(c.max());
+    if (p instanceof Parameter.IntegerRange r)
+      return "a whole number from " + r.min() + " to " + r.max();
+    if (p instanceof Parameter.Discrete d)
+      return "one of " + String.join(", ", d.values().stream().map(Numbers::text).toList());
     return "one of " + String.join(", ", ((Parameter.Categorical) p).values());
   }
 }

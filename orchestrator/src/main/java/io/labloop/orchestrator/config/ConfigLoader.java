@@ -1,10 +1,10 @@
 package io.labloop.orchestrator.config;
 
 import io.labloop.common.FileNames;
-import io.labloop.settings.Spelling;
 import io.labloop.drivers.Drivers;
 import io.labloop.orchestrator.config.YamlNode.MapNode;
 import io.labloop.orchestrator.config.YamlNode.Scalar;
+import io.labloop.settings.Spelling;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,15 +21,18 @@ import java.util.Optional;
  * List<ConfigProblem> problems = loader.validate(path);      // lab or campaign, by its top key
  * }</pre>
  *
- * Files are at most {@link YamlText#MAX_BYTES}; {@code ${NAME}} and {@code ${NAME:-default}}
- * in any string are filled from the environment given to the builder. A campaign's
- * {@code lab:} path is relative to the campaign file. Problems are reported with the file name
- * as the caller gave it (relative paths stay relative), so messages match what the user typed.
+ * Files are at most {@link YamlText#MAX_BYTES}; {@code ${NAME}} and {@code ${NAME:-default}} in any
+ * string are filled from the environment given to the builder. A campaign's {@code lab:} path is
+ * relative to the campaign file. Problems are reported with the file name as the caller gave it
+ * (relative paths stay relative), so messages match what the user typed.
  */
 public final class ConfigLoader {
 
   /** What a file is, from its top-level key. */
-  public enum Kind { LAB, CAMPAIGN }
+  public enum Kind {
+    LAB,
+    CAMPAIGN
+  }
 
   private final Environment environment;
   private final Drivers drivers;
@@ -74,11 +77,14 @@ public final class ConfigLoader {
 
   // ---- loading ----
 
-  /** @throws ConfigException with every problem if the lab file cannot be used */
+  /**
+   * @throws ConfigException with every problem if the lab file cannot be used
+   */
   public LabConfig loadLab(Path file) {
     List<ConfigProblem> problems = new ArrayList<>();
     Report report = new Report(file.toString(), problems);
-    Optional<LabConfig> lab = YamlText.readFile(file, report).flatMap(text -> lab(file, text, report));
+    Optional<LabConfig> lab =
+        YamlText.readFile(file, report).flatMap(text -> lab(file, text, report));
     return orThrow(lab, problems);
   }
 
@@ -95,30 +101,46 @@ public final class ConfigLoader {
     return orThrow(YamlText.checkText(text, report).flatMap(t -> lab(file, t, report)), problems);
   }
 
-  /** @throws ConfigException with every problem in the campaign, its lab and its candidate file */
+  /**
+   * @throws ConfigException with every problem in the campaign, its lab and its candidate file
+   */
   public CampaignConfig loadCampaign(Path file) {
     return loadCampaign(file, Optional.empty());
   }
 
-  /** A campaign on another lab than its {@code lab:} names (e.g. the virtual twin of a real lab). */
+  /**
+   * A campaign on another lab than its {@code lab:} names (e.g. the virtual twin of a real lab).
+   */
   public CampaignConfig loadCampaign(Path file, Optional<Path> labOverride) {
     List<ConfigProblem> problems = new ArrayList<>();
     Report report = new Report(file.toString(), problems);
-    Optional<CampaignConfig> c = YamlText.readFile(file, report).flatMap(text -> campaign(file, text, labOverride, report, problems));
+    Optional<CampaignConfig> c =
+        YamlText.readFile(file, report)
+            .flatMap(text -> campaign(file, text, labOverride, report, problems));
     return orThrow(c, problems);
   }
 
-  /** A campaign from text (YAML POSTed to the daemon); its {@code lab:} is resolved against {@code baseDir}. */
-  public CampaignConfig loadCampaign(String displayName, String text, Path baseDir, Optional<Path> labOverride) {
+  /**
+   * A campaign from text (YAML POSTed to the daemon); its {@code lab:} is resolved against {@code
+   * baseDir}.
+   */
+  public CampaignConfig loadCampaign(
+      String displayName, String text, Path baseDir, Optional<Path> labOverride) {
     List<ConfigProblem> problems = new ArrayList<>();
     Report report = new Report(displayName, problems);
     Path file = baseDir.resolve(safeFileName(displayName));
-    return orThrow(YamlText.checkText(text, report).flatMap(t -> campaign(file, t, labOverride, report, problems)), problems);
+    return orThrow(
+        YamlText.checkText(text, report)
+            .flatMap(t -> campaign(file, t, labOverride, report, problems)),
+        problems);
   }
 
   // ---- validation ----
 
-  /** Every problem in a lab or campaign file (told apart by {@code lab:} / {@code campaign:}); empty if it is fine. */
+  /**
+   * Every problem in a lab or campaign file (told apart by {@code lab:} / {@code campaign:}); empty
+   * if it is fine.
+   */
   public List<ConfigProblem> validate(Path file) {
     List<ConfigProblem> problems = new ArrayList<>();
     Report report = new Report(file.toString(), problems);
@@ -130,7 +152,9 @@ public final class ConfigLoader {
   public List<ConfigProblem> validate(String displayName, String text, Path baseDir) {
     List<ConfigProblem> problems = new ArrayList<>();
     Report report = new Report(displayName, problems);
-    YamlText.checkText(text, report).ifPresent(t -> validateText(baseDir.resolve(safeFileName(displayName)), t, report, problems));
+    YamlText.checkText(text, report)
+        .ifPresent(
+            t -> validateText(baseDir.resolve(safeFileName(displayName)), t, report, problems));
     return sorted(problems);
   }
 
@@ -143,15 +167,23 @@ public final class ConfigLoader {
       for (YamlNode.Entry e : m.entries().values()) {
         Optional<String> near = Spelling.closest(e.key(), List.of("lab", "campaign"));
         if (near.isPresent()) {
-          report.error(e.keyPos(), "unknown key '" + e.key() + "' (did you mean '" + near.get() + "'?)");
+          report.error(
+              e.keyPos(), "unknown key '" + e.key() + "' (did you mean '" + near.get() + "'?)");
           return Optional.empty();
         }
       }
-      report.error(root, "neither 'lab:' nor 'campaign:' at the top (expected a lab file or a campaign file; found "
-          + (keys.isEmpty() ? "no keys" : String.join(", ", keys)) + ")");
+      report.error(
+          root,
+          "neither 'lab:' nor 'campaign:' at the top (expected a lab file or a campaign file; found "
+              + (keys.isEmpty() ? "no keys" : String.join(", ", keys))
+              + ")");
       return Optional.empty();
     }
-    report.error(root, "got " + root.describe() + " at the top (expected a map starting with 'lab:' or 'campaign:')");
+    report.error(
+        root,
+        "got "
+            + root.describe()
+            + " at the top (expected a map starting with 'lab:' or 'campaign:')");
     return Optional.empty();
   }
 
@@ -171,46 +203,68 @@ public final class ConfigLoader {
   // ---- the two readers ----
 
   private Optional<LabConfig> lab(Path file, String text, Report report) {
-    return new YamlText(environment).parse(text, report).flatMap(root -> new LabReader(drivers).read(file, root, report));
+    return new YamlText(environment)
+        .parse(text, report)
+        .flatMap(root -> new LabReader(drivers).read(file, root, report));
   }
 
-  private Optional<CampaignConfig> campaign(Path file, String text, Optional<Path> labOverride, Report report, List<ConfigProblem> problems) {
-    return new YamlText(environment).parse(text, report)
+  private Optional<CampaignConfig> campaign(
+      Path file,
+      String text,
+      Optional<Path> labOverride,
+      Report report,
+      List<ConfigProblem> problems) {
+    return new YamlText(environment)
+        .parse(text, report)
         .flatMap(root -> campaignFromTree(file, text, root, labOverride, report, problems));
   }
 
-  private Optional<CampaignConfig> campaignFromTree(Path file, String text, YamlNode root, Optional<Path> labOverride,
-      Report report, List<ConfigProblem> problems) {
+  private Optional<CampaignConfig> campaignFromTree(
+      Path file,
+      String text,
+      YamlNode root,
+      Optional<Path> labOverride,
+      Report report,
+      List<ConfigProblem> problems) {
     Optional<LabConfig> lab = Optional.empty();
     if (labOverride.isPresent()) {
       lab = labFile(labOverride.get(), problems);
     } else if (root instanceof MapNode m) {
       Optional<YamlNode> labNode = m.get("lab");
       if (labNode.isEmpty()) {
-        report.error(root, "missing 'lab' (expected the lab file it runs on, relative to this file, e.g. lab: ../labs/sim-lab.yaml)");
+        report.error(
+            root,
+            "missing 'lab' (expected the lab file it runs on, relative to this file, e.g. lab: ../labs/sim-lab.yaml)");
       } else if (labNode.get() instanceof Scalar s && s.value() instanceof String name) {
         Path labPath = relative(file, name);
         if (!Files.isRegularFile(labPath)) {
-          report.error(labNode.get(), "lab file '" + name + "' not found (expected a path relative to the campaign file)");
+          report.error(
+              labNode.get(),
+              "lab file '" + name + "' not found (expected a path relative to the campaign file)");
         } else {
           lab = labFile(labPath, problems);
         }
       } else {
-        report.error(labNode.get(), "wrong type for 'lab': got " + labNode.get().describe() + " (expected the path of a lab file)");
+        report.error(
+            labNode.get(),
+            "wrong type for 'lab': got "
+                + labNode.get().describe()
+                + " (expected the path of a lab file)");
       }
     }
     List<ConfigProblem> sink = problems;
-    CampaignReader.Files files = new CampaignReader.Files() {
-      @Override
-      public Report report(Path f) {
-        return new Report(displayed(file, f), sink);
-      }
+    CampaignReader.Files files =
+        new CampaignReader.Files() {
+          @Override
+          public Report report(Path f) {
+            return new Report(displayed(file, f), sink);
+          }
 
-      @Override
-      public Optional<String> read(Path f, Report r) {
-        return YamlText.readFile(f, r);
-      }
-    };
+          @Override
+          public Optional<String> read(Path f, Report r) {
+            return YamlText.readFile(f, r);
+          }
+        };
     return new CampaignReader(files).read(file, text, root, lab, report);
   }
 
@@ -228,7 +282,9 @@ public final class ConfigLoader {
   private static String displayed(Path campaign, Path other) {
     Path cwd = Path.of("").toAbsolutePath();
     Path abs = other.toAbsolutePath().normalize();
-    return campaign.isAbsolute() || !abs.startsWith(cwd) ? abs.toString() : cwd.relativize(abs).toString();
+    return campaign.isAbsolute() || !abs.startsWith(cwd)
+        ? abs.toString()
+        : cwd.relativize(abs).toString();
   }
 
   private static String safeFileName(String displayName) {
@@ -238,19 +294,22 @@ public final class ConfigLoader {
 
   private static <T> T orThrow(Optional<T> value, List<ConfigProblem> problems) {
     if (!problems.isEmpty()) throw new ConfigException(sorted(problems));
-    return value.orElseThrow(() -> new IllegalStateException("a config reader returned nothing without a problem"));
+    return value.orElseThrow(
+        () -> new IllegalStateException("a config reader returned nothing without a problem"));
   }
 
   /**
    * In file order, one problem per position: the first found there is the cause (a missing
-   * variable), later ones at the same place are its consequences (the driver then sees an
-   * empty host).
+   * variable), later ones at the same place are its consequences (the driver then sees an empty
+   * host).
    */
   private static List<ConfigProblem> sorted(List<ConfigProblem> problems) {
     Map<String, ConfigProblem> first = new java.util.LinkedHashMap<>();
-    for (ConfigProblem p : problems) first.putIfAbsent(p.file() + ":" + p.line() + ":" + p.column(), p);
+    for (ConfigProblem p : problems)
+      first.putIfAbsent(p.file() + ":" + p.line() + ":" + p.column(), p);
     List<ConfigProblem> out = new ArrayList<>(first.values());
-    java.util.Collections.sort(out); // stable: problems at one line keep the order they were found in
+    java.util.Collections.sort(
+        out); // stable: problems at one line keep the order they were found in
     return out;
   }
 }

@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param column 1-based column
  * @param message what is wrong and, in parentheses, what was expected
  */
-public record ConfigProblem(String file, int line, int column, String message) implements Comparable<ConfigProblem> {
+public record ConfigProblem(String file, int line, int column, String message)
+    implements Comparable<ConfigProblem> {
 
   public ConfigProblem {
     Objects.requireNonNull(file, "file");

@@ -6,9 +6,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations as people write them in the files: {@code 90s}, {@code 30m}, {@code 8h},
- * {@code 2d}, {@code 500ms}, or combined, {@code 1h30m}. A unit is required: a bare
- * {@code 8} could mean seconds or hours, and a campaign's wall time is no place to guess.
+ * Durations as people write them in the files: {@code 90s}, {@code 30m}, {@code 8h}, {@code 2d},
+ * {@code 500ms}, or combined, {@code 1h30m}. A unit is required: a bare {@code 8} could mean
+ * seconds or hours, and a campaign's wall time is no place to guess.
  */
 final class DurationText {
 
@@ -17,7 +17,9 @@ final class DurationText {
 
   private DurationText() {}
 
-  /** @throws IllegalArgumentException with {@link #EXPECTED} if {@code text} is not a duration */
+  /**
+   * @throws IllegalArgumentException with {@link #EXPECTED} if {@code text} is not a duration
+   */
   static Duration parse(String text) {
     String t = text.trim().toLowerCase(Locale.ROOT);
     Matcher m = PART.matcher(t);
@@ -26,13 +28,15 @@ final class DurationText {
     while (at < t.length()) {
       if (!m.find(at) || m.start() != at) throw new IllegalArgumentException(EXPECTED);
       double amount = Double.parseDouble(m.group(1));
-      millis += amount * switch (m.group(2)) {
-        case "ms" -> 1;
-        case "s" -> 1_000;
-        case "m" -> 60_000;
-        case "h" -> 3_600_000;
-        default -> 86_400_000;
-      };
+      millis +=
+          amount
+              * switch (m.group(2)) {
+                case "ms" -> 1;
+                case "s" -> 1_000;
+                case "m" -> 60_000;
+                case "h" -> 3_600_000;
+                default -> 86_400_000;
+              };
       at = m.end();
       while (at < t.length() && t.charAt(at) == ' ') at++;
     }

@@ -8,9 +8,9 @@ import java.util.regex.Pattern;
 
 /**
  * Fills {@code ${NAME}} and {@code ${NAME:-default}} in a string from the environment, so that
- * passwords and host names stay out of the files. {@code $${NAME}} is written as a literal
- * {@code ${NAME}}. The environment is passed in (not read from {@link System#getenv()} here) so
- * that tests and the daemon can supply their own.
+ * passwords and host names stay out of the files. {@code $${NAME}} is written as a literal {@code
+ * ${NAME}}. The environment is passed in (not read from {@link System#getenv()} here) so that tests
+ * and the daemon can supply their own.
  */
 final class Environment {
 
@@ -23,7 +23,9 @@ final class Environment {
     this.variables = Map.copyOf(variables);
   }
 
-  /** The text with every reference filled, and the problems found (missing variables, bad names). */
+  /**
+   * The text with every reference filled, and the problems found (missing variables, bad names).
+   */
   record Filled(String text, List<String> problems) {}
 
   Filled fill(String text) {
@@ -41,15 +43,22 @@ final class Environment {
         String fallback = m.group(2);
         String value = variables.get(name);
         if (!NAME.matcher(name).matches()) {
-          problems.add("'${" + name + "}' is not a valid variable name (expected letters, digits and _, e.g. ${LAB_HOST})");
+          problems.add(
+              "'${"
+                  + name
+                  + "}' is not a valid variable name (expected letters, digits and _, e.g. ${LAB_HOST})");
           replacement = whole;
         } else if (value != null) {
           replacement = value;
         } else if (fallback != null) {
           replacement = fallback;
         } else {
-          problems.add("environment variable " + name + " is not set (expected it to be set, or a default: ${"
-              + name + ":-value})");
+          problems.add(
+              "environment variable "
+                  + name
+                  + " is not set (expected it to be set, or a default: ${"
+                  + name
+                  + ":-value})");
           replacement = "";
         }
       }

@@ -1,9 +1,9 @@
 package io.labloop.orchestrator.config;
 
-import io.labloop.settings.Spelling;
 import io.labloop.orchestrator.config.YamlNode.ListNode;
 import io.labloop.orchestrator.config.YamlNode.MapNode;
 import io.labloop.orchestrator.config.YamlNode.Scalar;
+import io.labloop.settings.Spelling;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,9 +12,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Typed reading of one YAML map, reporting every wrong type, missing key and unknown key at
- * its position and carrying on, so that one run of {@code validate} lists everything. Each
- * getter returns empty when the key is absent or wrong; the caller decides about defaults.
+ * Typed reading of one YAML map, reporting every wrong type, missing key and unknown key at its
+ * position and carrying on, so that one run of {@code validate} lists everything. Each getter
+ * returns empty when the key is absent or wrong; the caller decides about defaults.
  */
 final class Fields {
 
@@ -54,16 +54,22 @@ final class Fields {
     return e == null ? map.pos() : e.keyPos();
   }
 
-  /** Reports keys outside {@code allowed}, with the nearest allowed key when it looks like a typo. */
+  /**
+   * Reports keys outside {@code allowed}, with the nearest allowed key when it looks like a typo.
+   */
   void allowOnly(Collection<String> allowed) {
     for (YamlNode.Entry e : map.entries().values()) {
       if (!allowed.contains(e.key())) {
-        report.error(e.keyPos(), "unknown key '" + e.key() + "' (" + Spelling.hint(e.key(), allowed) + ")");
+        report.error(
+            e.keyPos(), "unknown key '" + e.key() + "' (" + Spelling.hint(e.key(), allowed) + ")");
       }
     }
   }
 
-  /** Reports a missing key at the map, unless a misspelling of it is there (reported by {@link #allowOnly}). */
+  /**
+   * Reports a missing key at the map, unless a misspelling of it is there (reported by {@link
+   * #allowOnly}).
+   */
   boolean require(String key, String expected) {
     if (map.has(key)) return true;
     // A near miss ("instrumnets") is reported once, as an unknown key with "did you mean".
@@ -82,7 +88,8 @@ final class Fields {
     if (n instanceof Scalar s && !s.isNull()) {
       return Optional.of(s.text());
     }
-    report.error(n, "wrong type for '" + key + "': got " + n.describe() + " (expected a text value)");
+    report.error(
+        n, "wrong type for '" + key + "': got " + n.describe() + " (expected a text value)");
     return Optional.empty();
   }
 
@@ -91,7 +98,9 @@ final class Fields {
   }
 
   Optional<Double> number(YamlNode n, String key) {
-    if (n instanceof Scalar s && s.value() instanceof Number num && Double.isFinite(num.doubleValue())) {
+    if (n instanceof Scalar s
+        && s.value() instanceof Number num
+        && Double.isFinite(num.doubleValue())) {
       return Optional.of(num.doubleValue());
     }
     report.error(n, "wrong type for '" + key + "': got " + n.describe() + " (expected a number)");
@@ -107,7 +116,15 @@ final class Fields {
       report.error(s, "'" + key + "' is " + v + " (expected a whole number >= " + min + ")");
       return OptionalLong.empty();
     }
-    report.error(n.get(), "wrong type for '" + key + "': got " + n.get().describe() + " (expected a whole number >= " + min + ")");
+    report.error(
+        n.get(),
+        "wrong type for '"
+            + key
+            + "': got "
+            + n.get().describe()
+            + " (expected a whole number >= "
+            + min
+            + ")");
     return OptionalLong.empty();
   }
 
@@ -115,7 +132,9 @@ final class Fields {
     Optional<YamlNode> n = map.get(key);
     if (n.isEmpty()) return Optional.empty();
     if (n.get() instanceof Scalar s && s.value() instanceof Boolean b) return Optional.of(b);
-    report.error(n.get(), "wrong type for '" + key + "': got " + n.get().describe() + " (expected true or false)");
+    report.error(
+        n.get(),
+        "wrong type for '" + key + "': got " + n.get().describe() + " (expected true or false)");
     return Optional.empty();
   }
 
@@ -130,18 +149,30 @@ final class Fields {
         // reported below with the value that was given
       }
     }
-    report.error(n.get(), "'" + key + "' is " + n.get().describe() + " (" + DurationText.EXPECTED + ")");
+    report.error(
+        n.get(), "'" + key + "' is " + n.get().describe() + " (" + DurationText.EXPECTED + ")");
     return Optional.empty();
   }
 
   /** One of {@code choices} (exact, lower case), with "did you mean" for a near miss. */
   Optional<String> choice(String key, List<String> choices) {
-    return string(key).flatMap(v -> {
-      if (choices.contains(v)) return Optional.of(v);
-      report.error(map.get(key).orElseThrow(), "'" + key + "' is '" + v + "' (" + Spelling.closest(v, choices)
-          .map(c -> "did you mean '" + c + "'?").orElse("expected one of " + String.join(", ", choices)) + ")");
-      return Optional.empty();
-    });
+    return string(key)
+        .flatMap(
+            v -> {
+              if (choices.contains(v)) return Optional.of(v);
+              report.error(
+                  map.get(key).orElseThrow(),
+                  "'"
+                      + key
+                      + "' is '"
+                      + v
+                      + "' ("
+                      + Spelling.closest(v, choices)
+                          .map(c -> "did you mean '" + c + "'?")
+                          .orElse("expected one of " + String.join(", ", choices))
+                      + ")");
+              return Optional.empty();
+            });
   }
 
   Optional<Fields> section(String key, String expected) {
@@ -153,7 +184,9 @@ final class Fields {
     Optional<YamlNode> n = map.get(key);
     if (n.isEmpty()) return Optional.empty();
     if (n.get() instanceof ListNode l) return Optional.of(new ArrayList<>(l.items()));
-    report.error(n.get(), "wrong type for '" + key + "': got " + n.get().describe() + " (expected " + expected + ")");
+    report.error(
+        n.get(),
+        "wrong type for '" + key + "': got " + n.get().describe() + " (expected " + expected + ")");
     return Optional.empty();
   }
 }

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One instrument of a lab: what the orchestrator needs of it (commands, limits, capacity,
- * abort, health) and the driver's own section ({@link #spec()}) that the driver reads.
+ * One instrument of a lab: what the orchestrator needs of it (commands, limits, capacity, abort,
+ * health) and the driver's own section ({@link #spec()}) that the driver reads.
  *
  * @param name the instrument's name
  * @param driver {@code opcua}, {@code serial}, {@code mqtt} or a plug-in's type
@@ -17,8 +17,9 @@ import java.util.Optional;
  * @param limits by argument name; checked before every command that carries the argument
  * @param capacity how many commands it runs at once (default 1)
  * @param abortCommand the command sent on abort or emergency stop, if configured
- * @param healthCommand the command the daemon's health check sends (no arguments) when the instrument is idle, if
- *     configured ({@code health: identify}); an instrument without one is judged by its driver's connection status
+ * @param healthCommand the command the daemon's health check sends (no arguments) when the
+ *     instrument is idle, if configured ({@code health: identify}); an instrument without one is
+ *     judged by its driver's connection status
  */
 public record InstrumentConfig(
     String name,
@@ -36,8 +37,14 @@ public record InstrumentConfig(
   }
 
   /** An instrument without a health command. */
-  public InstrumentConfig(String name, String driver, InstrumentSpec spec, Map<String, CommandConfig> commands,
-      Map<String, Limit> limits, int capacity, Optional<String> abortCommand) {
+  public InstrumentConfig(
+      String name,
+      String driver,
+      InstrumentSpec spec,
+      Map<String, CommandConfig> commands,
+      Map<String, Limit> limits,
+      int capacity,
+      Optional<String> abortCommand) {
     this(name, driver, spec, commands, limits, capacity, abortCommand, Optional.empty());
   }
 }

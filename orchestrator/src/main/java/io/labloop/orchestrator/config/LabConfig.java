@@ -12,10 +12,10 @@ import java.util.Optional;
  * @param file where it was read from
  * @param name the {@code lab:} name
  * @param instruments by name, in file order
- * @param simulation the {@code simulation:} block as plain values, for the virtual lab; empty
- *     on a lab without one
- * @param tree the whole file as plain values (env filled in), for the virtual lab, which reads
- *     the instruments' endpoints, ports and topics from it as a third-party device would
+ * @param simulation the {@code simulation:} block as plain values, for the virtual lab; empty on a
+ *     lab without one
+ * @param tree the whole file as plain values (env filled in), for the virtual lab, which reads the
+ *     instruments' endpoints, ports and topics from it as a third-party device would
  */
 public record LabConfig(
     Path file,
@@ -30,7 +30,8 @@ public record LabConfig(
 
   public InstrumentConfig instrument(String name) {
     InstrumentConfig i = instruments.get(name);
-    if (i == null) throw new IllegalArgumentException("lab " + this.name + " has no instrument '" + name + "'");
+    if (i == null)
+      throw new IllegalArgumentException("lab " + this.name + " has no instrument '" + name + "'");
     return i;
   }
 }

@@ -1,12 +1,11 @@
 package io.labloop.orchestrator.config;
 
-import io.labloop.settings.Spelling;
 import io.labloop.drivers.Drivers;
 import io.labloop.drivers.InstrumentSpec;
-import io.labloop.settings.SettingsProblem;
 import io.labloop.orchestrator.config.YamlNode.MapNode;
 import io.labloop.orchestrator.config.YamlNode.Scalar;
 import io.labloop.settings.SettingsProblem;
+import io.labloop.settings.Spelling;
 import io.labloop.simulators.SimulationSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,18 +22,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads a {@code lab.yaml} tree into a {@link LabConfig}. The orchestrator's own keys
- * (commands' timeout, idempotent, outputs and requires; limits, capacity, abort, health) are checked
- * here; each driver checks the keys of its own
- * protocol through {@link Drivers#check} and the virtual lab its {@code simulation:} block,
- * and their problems are mapped back to lines.
+ * Reads a {@code lab.yaml} tree into a {@link LabConfig}. The orchestrator's own keys (commands'
+ * timeout, idempotent, outputs and requires; limits, capacity, abort, health) are checked here;
+ * each driver checks the keys of its own protocol through {@link Drivers#check} and the virtual lab
+ * its {@code simulation:} block, and their problems are mapped back to lines.
  */
 final class LabReader {
 
   static final List<String> TOP_KEYS = List.of("lab", "description", "instruments", "simulation");
   static final List<String> LIMIT_KEYS = List.of("min", "max", "unit", "description");
-  /** The built-in drivers: until their factory is on the class path their own keys are not checked. */
+
+  /**
+   * The built-in drivers: until their factory is on the class path their own keys are not checked.
+   */
   static final Set<String> BUILT_IN_DRIVERS = Set.of("opcua", "lads", "serial", "mqtt");
+
   /** The watchdog's limit for a command that does not set {@code timeout:}. */
   static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
@@ -57,15 +59,26 @@ final class LabReader {
     Optional<String> name = lab.string("lab");
     Map<String, InstrumentConfig> instruments = new LinkedHashMap<>();
     if (lab.require("instruments", "a map of instruments by name")) {
-      lab.section("instruments", "a map of instruments by name").ifPresent(section -> {
-        if (section.map().entries().isEmpty()) report.error(section.map(), "no instruments (expected at least one)");
-        section.map().entries().forEach((n, e) -> instrument(n, e.value(), report).ifPresent(i -> instruments.put(n, i)));
-      });
+      lab.section("instruments", "a map of instruments by name")
+          .ifPresent(
+              section -> {
+                if (section.map().entries().isEmpty())
+                  report.error(section.map(), "no instruments (expected at least one)");
+                section
+                    .map()
+                    .entries()
+                    .forEach(
+                        (n, e) ->
+                            instrument(n, e.value(), report).ifPresent(i -> instruments.put(n, i)));
+              });
     }
     // Instruments read without problems are checked further, whatever is wrong elsewhere, so
     // that one run reports everything; one with its own problems is not checked twice.
-    Set<String> declared = lab.node("instruments").filter(n -> n instanceof MapNode)
-        .map(n -> ((MapNode) n).entries().keySet()).orElse(Set.of());
+    Set<String> declared =
+        lab.node("instruments")
+            .filter(n -> n instanceof MapNode)
+            .map(n -> ((MapNode) n).entries().keySet())
+            .orElse(Set.of());
     checkInterlocks(root, instruments, declared, report);
     checkDrivers(root, instruments, report);
     Optional<Map<String, Object>> simulation = Optional.empty();
@@ -75,7 +88,8 @@ final class LabReader {
       if (sim.get() instanceof MapNode m) simulation = Optional.of(asMap(m.plain()));
     }
     if (report.count() != before || name.isEmpty()) return Optional.empty();
-    return Optional.of(new LabConfig(file, name.get(), instruments, simulation, asMap(root.plain())));
+    return Optional.of(
+        new LabConfig(file, name.get(), instruments, simulation, asMap(root.plain())));
   }
 
   private Optional<InstrumentConfig> instrument(String name, YamlNode node, Report report) {
@@ -87,40 +101,87 @@ final class LabReader {
     Optional<String> driver = in.string("driver");
     Map<String, CommandConfig> commands = new LinkedHashMap<>();
     if (in.require("commands", "a map of the commands the instrument accepts")) {
-      in.section("commands", "a map of the commands the instrument accepts").ifPresent(cs -> {
-        if (cs.map().entries().isEmpty()) report.error(cs.map(), "no commands (expected at least one)");
-        cs.map().entries().forEach((c, e) -> command(c, e.value(), report).ifPresent(cmd -> commands.put(c, cmd)));
-      });
+      in.section("commands", "a map of the commands the instrument accepts")
+          .ifPresent(
+              cs -> {
+                if (cs.map().entries().isEmpty())
+                  report.error(cs.map(), "no commands (expected at least one)");
+                cs.map()
+                    .entries()
+                    .forEach(
+                        (c, e) ->
+                            command(c, e.value(), report).ifPresent(cmd -> commands.put(c, cmd)));
+              });
     }
     Map<String, Limit> limits = new LinkedHashMap<>();
-    in.section("limits", "a map of argument name to { min, max }").ifPresent(ls ->
-        ls.map().entries().forEach((arg, e) -> limit(arg, e.value(), report).ifPresent(l -> limits.put(arg, l))));
+    in.section("limits", "a map of argument name to { min, max }")
+        .ifPresent(
+            ls ->
+                ls.map()
+                    .entries()
+                    .forEach(
+                        (arg, e) ->
+                            limit(arg, e.value(), report).ifPresent(l -> limits.put(arg, l))));
     long capacity = in.whole("capacity", 1).orElse(1);
     Optional<String> abort = in.string("abort");
-    Set<String> declared = in.node("commands").filter(n -> n instanceof MapNode)
-        .map(n -> ((MapNode) n).entries().keySet()).orElse(Set.of());
-    abort.ifPresent(a -> {
-      if (!declared.isEmpty() && !declared.contains(a)) {
-        report.error(in.node("abort").orElseThrow(), "abort command '" + a + "' is not a command of " + name
-            + " (" + Spelling.hint(a, declared) + ")");
-      }
-    });
+    Set<String> declared =
+        in.node("commands")
+            .filter(n -> n instanceof MapNode)
+            .map(n -> ((MapNode) n).entries().keySet())
+            .orElse(Set.of());
+    abort.ifPresent(
+        a -> {
+          if (!declared.isEmpty() && !declared.contains(a)) {
+            report.error(
+                in.node("abort").orElseThrow(),
+                "abort command '"
+                    + a
+                    + "' is not a command of "
+                    + name
+                    + " ("
+                    + Spelling.hint(a, declared)
+                    + ")");
+          }
+        });
     // The health probe is sent again and again, whenever the instrument is idle: it must be a
     // command that is safe to repeat, which the lab file says with idempotent: true.
     Optional<String> health = in.string("health");
-    health.ifPresent(h -> {
-      YamlNode where = in.node("health").orElseThrow();
-      if (!declared.isEmpty() && !declared.contains(h)) {
-        report.error(where, "health command '" + h + "' is not a command of " + name + " (" + Spelling.hint(h, declared) + ")");
-      } else if (commands.containsKey(h) && !commands.get(h).idempotent()) {
-        report.error(where, "health command '" + h + "' is not idempotent (expected a command that is safe to send again and again,"
-            + " such as *IDN? or a status read, marked idempotent: true)");
-      }
-    });
+    health.ifPresent(
+        h -> {
+          YamlNode where = in.node("health").orElseThrow();
+          if (!declared.isEmpty() && !declared.contains(h)) {
+            report.error(
+                where,
+                "health command '"
+                    + h
+                    + "' is not a command of "
+                    + name
+                    + " ("
+                    + Spelling.hint(h, declared)
+                    + ")");
+          } else if (commands.containsKey(h) && !commands.get(h).idempotent()) {
+            report.error(
+                where,
+                "health command '"
+                    + h
+                    + "' is not idempotent (expected a command that is safe to send again and again,"
+                    + " such as *IDN? or a status read, marked idempotent: true)");
+          }
+        });
     if (report.count() != before || driver.isEmpty()) return Optional.empty();
-    InstrumentSpec spec = new InstrumentSpec(name, driver.get(), asMap(node.plain()), Path.of("labloop-data", "instruments", name));
-    return Optional.of(new InstrumentConfig(name, driver.get(), spec, commands, limits, (int) Math.min(capacity, Integer.MAX_VALUE), abort,
-        health));
+    InstrumentSpec spec =
+        new InstrumentSpec(
+            name, driver.get(), asMap(node.plain()), Path.of("labloop-data", "instruments", name));
+    return Optional.of(
+        new InstrumentConfig(
+            name,
+            driver.get(),
+            spec,
+            commands,
+            limits,
+            (int) Math.min(capacity, Integer.MAX_VALUE),
+            abort,
+            health));
   }
 
   private Optional<CommandConfig> command(String name, YamlNode node, Report report) {
@@ -131,27 +192,37 @@ final class LabReader {
     Duration timeout = c.duration("timeout").orElse(DEFAULT_TIMEOUT);
     boolean idempotent = c.flag("idempotent").orElse(false);
     Set<String> outputs = new LinkedHashSet<>();
-    c.list("outputs", "a list of output names").ifPresent(items -> {
-      for (YamlNode item : items) {
-        Optional<String> out = item instanceof MapNode m && m.has("name")
-            ? new Fields(m, report).string("name") : c.text(item, "outputs");
-        out.ifPresent(o -> {
-          if (!outputs.add(o)) report.error(item, "output '" + o + "' is listed twice (expected each output once)");
-        });
-      }
-    });
+    c.list("outputs", "a list of output names")
+        .ifPresent(
+            items -> {
+              for (YamlNode item : items) {
+                Optional<String> out =
+                    item instanceof MapNode m && m.has("name")
+                        ? new Fields(m, report).string("name")
+                        : c.text(item, "outputs");
+                out.ifPresent(
+                    o -> {
+                      if (!outputs.add(o))
+                        report.error(
+                            item, "output '" + o + "' is listed twice (expected each output once)");
+                    });
+              }
+            });
     // A serial command's outputs are the named groups of its reply pattern.
-    c.node("expect").ifPresent(e -> {
-      if (e instanceof Scalar s && s.value() instanceof String regex) {
-        Matcher m = NAMED_GROUP.matcher(regex);
-        while (m.find()) outputs.add(m.group(1));
-      }
-    });
+    c.node("expect")
+        .ifPresent(
+            e -> {
+              if (e instanceof Scalar s && s.value() instanceof String regex) {
+                Matcher m = NAMED_GROUP.matcher(regex);
+                while (m.find()) outputs.add(m.group(1));
+              }
+            });
     Map<String, Object> requires = new LinkedHashMap<>();
-    c.section("requires", "a map of instrument.Variable to the value it must have").ifPresent(r ->
-        r.map().entries().forEach((k, e) -> requires.put(k, e.value().plain())));
+    c.section("requires", "a map of instrument.Variable to the value it must have")
+        .ifPresent(r -> r.map().entries().forEach((k, e) -> requires.put(k, e.value().plain())));
     if (report.count() != before) return Optional.empty();
-    return Optional.of(new CommandConfig(name, timeout, idempotent, new ArrayList<>(outputs), requires));
+    return Optional.of(
+        new CommandConfig(name, timeout, idempotent, new ArrayList<>(outputs), requires));
   }
 
   private Optional<Limit> limit(String argument, YamlNode node, Report report) {
@@ -162,25 +233,48 @@ final class LabReader {
     int before = report.count();
     Optional<Double> min = l.number("min");
     Optional<Double> max = l.number("max");
-    if (!l.has("min") && !l.has("max")) report.error(node, "limit for '" + argument + "' has neither min nor max (expected at least one)");
+    if (!l.has("min") && !l.has("max"))
+      report.error(
+          node, "limit for '" + argument + "' has neither min nor max (expected at least one)");
     if (min.isPresent() && max.isPresent() && min.get() > max.get()) {
-      report.error(l.node("max").orElseThrow(), "limit max " + Numbers.text(max.get()) + " is below min " + Numbers.text(min.get())
-          + " (expected min <= max)");
+      report.error(
+          l.node("max").orElseThrow(),
+          "limit max "
+              + Numbers.text(max.get())
+              + " is below min "
+              + Numbers.text(min.get())
+              + " (expected min <= max)");
     }
     if (report.count() != before) return Optional.empty();
-    return Optional.of(new Limit(argument,
-        min.map(OptionalDouble::of).orElse(OptionalDouble.empty()), max.map(OptionalDouble::of).orElse(OptionalDouble.empty())));
+    return Optional.of(
+        new Limit(
+            argument,
+            min.map(OptionalDouble::of).orElse(OptionalDouble.empty()),
+            max.map(OptionalDouble::of).orElse(OptionalDouble.empty())));
   }
 
-  /** {@code requires: { robot.Door: Closed }}: the instrument exists and, if it lists its variables, has that one. */
-  private static void checkInterlocks(YamlNode root, Map<String, InstrumentConfig> instruments, Set<String> declared, Report report) {
+  /**
+   * {@code requires: { robot.Door: Closed }}: the instrument exists and, if it lists its variables,
+   * has that one.
+   */
+  private static void checkInterlocks(
+      YamlNode root,
+      Map<String, InstrumentConfig> instruments,
+      Set<String> declared,
+      Report report) {
     for (InstrumentConfig in : instruments.values()) {
       for (CommandConfig cmd : in.commands().values()) {
         for (String key : cmd.requires().keySet()) {
-          YamlNode.Pos at = root.keyPosition(List.of("instruments", in.name(), "commands", cmd.name(), "requires", key));
+          YamlNode.Pos at =
+              root.keyPosition(
+                  List.of("instruments", in.name(), "commands", cmd.name(), "requires", key));
           int dot = key.indexOf('.');
           if (dot <= 0 || dot == key.length() - 1) {
-            report.error(at, "interlock '" + key + "' does not name a variable (expected instrument.Variable, e.g. robot.Door)");
+            report.error(
+                at,
+                "interlock '"
+                    + key
+                    + "' does not name a variable (expected instrument.Variable, e.g. robot.Door)");
             continue;
           }
           String instrument = key.substring(0, dot);
@@ -188,28 +282,45 @@ final class LabReader {
           InstrumentConfig owner = instruments.get(instrument);
           if (owner == null) {
             if (!declared.contains(instrument)) {
-              report.error(at, "interlock on unknown instrument '" + instrument + "' (" + Spelling.hint(instrument, declared) + ")");
+              report.error(
+                  at,
+                  "interlock on unknown instrument '"
+                      + instrument
+                      + "' ("
+                      + Spelling.hint(instrument, declared)
+                      + ")");
             }
             continue;
           }
-          if (owner.spec().section().get("variables") instanceof Map<?, ?> vars && !vars.containsKey(variable)) {
+          if (owner.spec().section().get("variables") instanceof Map<?, ?> vars
+              && !vars.containsKey(variable)) {
             List<String> known = vars.keySet().stream().map(String::valueOf).toList();
-            report.error(at, "interlock on unknown variable '" + variable + "' of " + instrument + " (" + Spelling.hint(variable, known) + ")");
+            report.error(
+                at,
+                "interlock on unknown variable '"
+                    + variable
+                    + "' of "
+                    + instrument
+                    + " ("
+                    + Spelling.hint(variable, known)
+                    + ")");
           }
         }
       }
     }
   }
 
-  private void checkDrivers(YamlNode root, Map<String, InstrumentConfig> instruments, Report report) {
+  private void checkDrivers(
+      YamlNode root, Map<String, InstrumentConfig> instruments, Report report) {
     for (InstrumentConfig in : instruments.values()) {
       List<Object> base = List.of("instruments", in.name());
       if (!drivers.types().contains(in.driver())) {
         if (!BUILT_IN_DRIVERS.contains(in.driver())) {
           Set<String> known = new LinkedHashSet<>(BUILT_IN_DRIVERS);
           known.addAll(drivers.types());
-          report.error(root.find(List.of("instruments", in.name(), "driver")), "unknown driver '" + in.driver() + "' ("
-              + Spelling.hint(in.driver(), known) + ")");
+          report.error(
+              root.find(List.of("instruments", in.name(), "driver")),
+              "unknown driver '" + in.driver() + "' (" + Spelling.hint(in.driver(), known) + ")");
         }
         continue;
       }
@@ -220,7 +331,10 @@ final class LabReader {
         // Drivers word their messages relative to the key; name it, since the position alone
         // does not say which key of a flow map { a: 1, b: 2 } is meant.
         String key = p.path().isEmpty() ? "" : String.valueOf(p.path().get(p.path().size() - 1));
-        String message = aboutKey || key.isEmpty() || p.message().contains("'" + key + "'") ? p.message() : key + ": " + p.message();
+        String message =
+            aboutKey || key.isEmpty() || p.message().contains("'" + key + "'")
+                ? p.message()
+                : key + ": " + p.message();
         report.error(aboutKey ? root.keyPosition(path) : root.find(path).pos(), message);
       }
     }
@@ -233,18 +347,26 @@ final class LabReader {
    */
   private static void simulation(YamlNode root, Path labDir, Report report) {
     for (SettingsProblem p : SimulationSettings.check(asMap(root.plain()))) {
-      report.error(aboutKey(root, p.path(), p.message()) ? root.keyPosition(p.path()) : root.find(p.path()).pos(), p.message());
+      report.error(
+          aboutKey(root, p.path(), p.message())
+              ? root.keyPosition(p.path())
+              : root.find(p.path()).pos(),
+          p.message());
     }
     YamlNode dataset = root.find(List.of("simulation", "world", "dataset"));
-    if (dataset instanceof Scalar s && s.value() instanceof String d && root.find(List.of("simulation", "world")) != dataset
-        && labDir != null && !Files.isRegularFile(labDir.resolve(d))) {
-      report.error(dataset, "dataset '" + d + "' not found (expected a CSV file, relative to the lab file)");
+    if (dataset instanceof Scalar s
+        && s.value() instanceof String d
+        && root.find(List.of("simulation", "world")) != dataset
+        && labDir != null
+        && !Files.isRegularFile(labDir.resolve(d))) {
+      report.error(
+          dataset, "dataset '" + d + "' not found (expected a CSV file, relative to the lab file)");
     }
   }
 
   /**
-   * Whether a problem found by another module in plain values is best shown at the key (an
-   * unknown key, or a whole section that is wrong) rather than at a scalar value.
+   * Whether a problem found by another module in plain values is best shown at the key (an unknown
+   * key, or a whole section that is wrong) rather than at a scalar value.
    */
   private static boolean aboutKey(YamlNode root, List<?> path, String message) {
     return message.startsWith("unknown key") || !(root.find(path) instanceof Scalar);

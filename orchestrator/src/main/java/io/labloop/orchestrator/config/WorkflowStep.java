@@ -18,7 +18,10 @@ public record WorkflowStep(String id, String instrument, String command, Map<Str
     args = Collections.unmodifiableMap(new LinkedHashMap<>(args));
   }
 
-  /** An argument's value: a literal, a parameter ({@code $temperature}), or an earlier output ({@code $synthesize.sampleId}). */
+  /**
+   * An argument's value: a literal, a parameter ({@code $temperature}), or an earlier output
+   * ({@code $synthesize.sampleId}).
+   */
   public sealed interface Arg permits Arg.Literal, Arg.ParameterRef, Arg.OutputArg {
     record Literal(Object value) implements Arg {}
 

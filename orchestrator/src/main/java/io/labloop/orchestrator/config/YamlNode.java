@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A YAML value that remembers where it was written, with {@code ${NAME}} already filled in.
- * The readers work on this small tree rather than on SnakeYAML's nodes so that every check
- * can point at a line and column, and so that the tree can be turned into plain values for
- * drivers and the virtual lab.
+ * A YAML value that remembers where it was written, with {@code ${NAME}} already filled in. The
+ * readers work on this small tree rather than on SnakeYAML's nodes so that every check can point at
+ * a line and column, and so that the tree can be turned into plain values for drivers and the
+ * virtual lab.
  */
 sealed interface YamlNode permits YamlNode.MapNode, YamlNode.ListNode, YamlNode.Scalar {
 
@@ -100,9 +100,9 @@ sealed interface YamlNode permits YamlNode.MapNode, YamlNode.ListNode, YamlNode.
   }
 
   /**
-   * The node at {@code path} (map keys and list indexes from this node), or the deepest node
-   * on the way when the path leaves the tree: a problem found in plain values by another
-   * module (a driver, the simulator) still gets the nearest line.
+   * The node at {@code path} (map keys and list indexes from this node), or the deepest node on the
+   * way when the path leaves the tree: a problem found in plain values by another module (a driver,
+   * the simulator) still gets the nearest line.
    */
   default YamlNode find(List<?> path) {
     YamlNode at = this;
@@ -119,15 +119,18 @@ sealed interface YamlNode permits YamlNode.MapNode, YamlNode.ListNode, YamlNode.
     if (this instanceof MapNode m && m.entries().get(String.valueOf(step)) != null) {
       return Optional.of(m.entries().get(String.valueOf(step)).value());
     }
-    if (this instanceof ListNode l && step instanceof Number n && n.intValue() >= 0 && n.intValue() < l.items().size()) {
+    if (this instanceof ListNode l
+        && step instanceof Number n
+        && n.intValue() >= 0
+        && n.intValue() < l.items().size()) {
       return Optional.of(l.items().get(n.intValue()));
     }
     return Optional.empty();
   }
 
   /**
-   * The position of the key at the end of {@code path} (for "unknown key" and other problems
-   * with a key itself); the nearest node found when the path leaves the tree.
+   * The position of the key at the end of {@code path} (for "unknown key" and other problems with a
+   * key itself); the nearest node found when the path leaves the tree.
    */
   default Pos keyPosition(List<?> path) {
     if (path.isEmpty()) return pos();

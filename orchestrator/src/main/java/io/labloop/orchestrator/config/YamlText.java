@@ -35,17 +35,16 @@ import org.snakeyaml.engine.v2.resolver.ScalarResolver;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
- * Turns a file's bytes into a {@link YamlNode} tree, or into problems. In order: refuse files
- * over {@link #MAX_BYTES} (a lab file is a few kB; a huge one is a mistake, and parsing it would
- * hold the daemon) and anything that is not a regular file (a FIFO would block the reader),
- * refuse binary content (a NUL byte or bytes that are not UTF-8, located by
- * line and column), parse with SnakeYAML Engine's node API (YAML 1.2 core schema, so
- * {@code yes} stays text and {@code 1e-3} is a number) keeping every node's position, refuse
- * lists and maps nested deeper than {@link #MAX_DEPTH} (counted on the parser's events before the
- * recursive composer runs), reject
- * duplicate keys and extra documents, and fill {@code ${NAME}} in every scalar. A plain scalar
- * that was filled from the environment is typed again after filling, so that
- * {@code port: ${PORT:-4840}} is a number.
+ * Turns a file's bytes into a {@link YamlNode} tree, or into problems. In order: refuse files over
+ * {@link #MAX_BYTES} (a lab file is a few kB; a huge one is a mistake, and parsing it would hold
+ * the daemon) and anything that is not a regular file (a FIFO would block the reader), refuse
+ * binary content (a NUL byte or bytes that are not UTF-8, located by line and column), parse with
+ * SnakeYAML Engine's node API (YAML 1.2 core schema, so {@code yes} stays text and {@code 1e-3} is
+ * a number) keeping every node's position, refuse lists and maps nested deeper than {@link
+ * #MAX_DEPTH} (counted on the parser's events before the recursive composer runs), reject duplicate
+ * keys and extra documents, and fill {@code ${NAME}} in every scalar. A plain scalar that was
+ * filled from the environment is typed again after filling, so that {@code port: ${PORT:-4840}} is
+ * a number.
  */
 final class YamlText {
 
@@ -73,11 +72,11 @@ final class YamlText {
   }
 
   /**
-   * The bytes of a regular file of at most {@link #MAX_BYTES}, or a problem. Only a regular
-   * file is opened: opening a FIFO blocks until someone writes to it, and a device such as
-   * {@code /dev/zero} reports size 0 and never ends, so both are refused from their attributes
-   * before any read. The size limit is then applied to what is actually read as well (a file
-   * that grows while it is read is cut off at the limit and refused).
+   * The bytes of a regular file of at most {@link #MAX_BYTES}, or a problem. Only a regular file is
+   * opened: opening a FIFO blocks until someone writes to it, and a device such as {@code
+   * /dev/zero} reports size 0 and never ends, so both are refused from their attributes before any
+   * read. The size limit is then applied to what is actually read as well (a file that grows while
+   * it is read is cut off at the limit and refused).
    *
    * @param expected what the file should be, for the message ("a YAML file", "a CSV file")
    */
@@ -89,11 +88,19 @@ final class YamlText {
         return Optional.empty();
       }
       if (!attributes.isRegularFile()) {
-        report.error(Pos.START, "not a regular file (a pipe, a device or a socket; expected " + expected + ")");
+        report.error(
+            Pos.START,
+            "not a regular file (a pipe, a device or a socket; expected " + expected + ")");
         return Optional.empty();
       }
       if (attributes.size() > MAX_BYTES) {
-        report.error(Pos.START, "file is too large: " + megabytes(attributes.size()) + " (expected at most " + megabytes(MAX_BYTES) + ")");
+        report.error(
+            Pos.START,
+            "file is too large: "
+                + megabytes(attributes.size())
+                + " (expected at most "
+                + megabytes(MAX_BYTES)
+                + ")");
         return Optional.empty();
       }
       byte[] bytes;
@@ -101,8 +108,13 @@ final class YamlText {
         bytes = in.readNBytes((int) MAX_BYTES + 1);
       }
       if (bytes.length > MAX_BYTES) {
-        report.error(Pos.START, "file is too large: it grew past " + megabytes(MAX_BYTES) + " while being read (expected at most "
-            + megabytes(MAX_BYTES) + ")");
+        report.error(
+            Pos.START,
+            "file is too large: it grew past "
+                + megabytes(MAX_BYTES)
+                + " while being read (expected at most "
+                + megabytes(MAX_BYTES)
+                + ")");
         return Optional.empty();
       }
       return Optional.of(bytes);
@@ -114,14 +126,23 @@ final class YamlText {
     return Optional.empty();
   }
 
-  /** Checks text that did not come from a file (a POSTed YAML) the way {@link #readFile} checks bytes. */
+  /**
+   * Checks text that did not come from a file (a POSTed YAML) the way {@link #readFile} checks
+   * bytes.
+   */
   static Optional<String> checkText(String text, Report report) {
     return decode(text.getBytes(StandardCharsets.UTF_8), report);
   }
 
   private static Optional<String> decode(byte[] bytes, Report report) {
     if (bytes.length > MAX_BYTES) {
-      report.error(Pos.START, "text is too large: " + megabytes(bytes.length) + " (expected at most " + megabytes(MAX_BYTES) + ")");
+      report.error(
+          Pos.START,
+          "text is too large: "
+              + megabytes(bytes.length)
+              + " (expected at most "
+              + megabytes(MAX_BYTES)
+              + ")");
       return Optional.empty();
     }
     for (int i = 0; i < bytes.length; i++) {
@@ -132,37 +153,51 @@ final class YamlText {
       }
     }
     try {
-      String text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
+      String text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
       return Optional.of(text.startsWith("\uFEFF") ? text.substring(1) : text);
     } catch (CharacterCodingException e) {
       int bad = firstInvalidUtf8(bytes);
-      report.error(positionOfByte(bytes, bad), String.format(Locale.ROOT,
-          "binary content: byte 0x%02X is not UTF-8 (expected a UTF-8 text file)", bytes[bad] & 0xFF));
+      report.error(
+          positionOfByte(bytes, bad),
+          String.format(
+              Locale.ROOT,
+              "binary content: byte 0x%02X is not UTF-8 (expected a UTF-8 text file)",
+              bytes[bad] & 0xFF));
       return Optional.empty();
     }
   }
 
   /** Parses one YAML document; empty (with problems reported) if it is not usable. */
   Optional<YamlNode> parse(String text, Report report) {
-    if (text.isBlank() || text.lines().allMatch(l -> l.isBlank() || l.stripLeading().startsWith("#"))) {
+    if (text.isBlank()
+        || text.lines().allMatch(l -> l.isBlank() || l.stripLeading().startsWith("#"))) {
       report.error(Pos.START, "the file is empty (expected a lab: or campaign: document)");
       return Optional.empty();
     }
-    LoadSettings settings = LoadSettings.builder()
-        .setLabel(report.file())
-        .setSchema(new CoreSchema())
-        .setMaxAliasesForCollections(MAX_ALIASES)
-        .setAllowRecursiveKeys(false)
-        .build();
+    LoadSettings settings =
+        LoadSettings.builder()
+            .setLabel(report.file())
+            .setSchema(new CoreSchema())
+            .setMaxAliasesForCollections(MAX_ALIASES)
+            .setAllowRecursiveKeys(false)
+            .build();
     Node root;
     try {
       Optional<Pos> tooDeep = firstTooDeep(settings, text);
       if (tooDeep.isPresent()) {
-        report.error(tooDeep.get(), "lists and maps nested more than " + MAX_DEPTH + " levels deep (expected at most "
-            + MAX_DEPTH + " levels)");
+        report.error(
+            tooDeep.get(),
+            "lists and maps nested more than "
+                + MAX_DEPTH
+                + " levels deep (expected at most "
+                + MAX_DEPTH
+                + " levels)");
         return Optional.empty();
       }
       Iterator<Node> documents = new Compose(settings).composeAllFromString(text).iterator();
@@ -173,7 +208,9 @@ final class YamlText {
       root = documents.next();
       if (documents.hasNext()) {
         Node extra = documents.next();
-        report.error(pos(extra), "a second YAML document (expected one document per file; remove the '---')");
+        report.error(
+            pos(extra),
+            "a second YAML document (expected one document per file; remove the '---')");
         return Optional.empty();
       }
     } catch (MarkedYamlEngineException e) {
@@ -201,7 +238,10 @@ final class YamlText {
       Event.ID id = e.getEventId();
       if (id == Event.ID.MappingStart || id == Event.ID.SequenceStart) {
         if (++depth > MAX_DEPTH) {
-          return Optional.of(e.getStartMark().map(m -> new Pos(m.getLine() + 1, m.getColumn() + 1)).orElse(Pos.START));
+          return Optional.of(
+              e.getStartMark()
+                  .map(m -> new Pos(m.getLine() + 1, m.getColumn() + 1))
+                  .orElse(Pos.START));
         }
       } else if (id == Event.ID.MappingEnd || id == Event.ID.SequenceEnd) {
         depth--;
@@ -224,7 +264,13 @@ final class YamlText {
         YamlNode value = convert(t.getValueNode(), report, resolver);
         YamlNode.Entry previous = entries.get(key);
         if (previous != null) {
-          report.error(keyPos, "duplicate key '" + key + "' (expected each key once; first at line " + previous.keyPos().line() + ")");
+          report.error(
+              keyPos,
+              "duplicate key '"
+                  + key
+                  + "' (expected each key once; first at line "
+                  + previous.keyPos().line()
+                  + ")");
           continue;
         }
         entries.put(key, new YamlNode.Entry(key, keyPos, value));
@@ -240,7 +286,8 @@ final class YamlText {
     Pos at = pos(node);
     Tag tag = s.getTag();
     String text = s.getValue();
-    // SnakeYAML tags a plain scalar that is exactly ${NAME} as !ENV_VARIABLE: fill it like any string.
+    // SnakeYAML tags a plain scalar that is exactly ${NAME} as !ENV_VARIABLE: fill it like any
+    // string.
     if ((Tag.STR.equals(tag) || Tag.ENV_TAG.equals(tag)) && text.contains("${")) {
       Environment.Filled filled = environment.fill(text);
       filled.problems().forEach(p -> report.error(at, p));
@@ -250,7 +297,9 @@ final class YamlText {
     return new YamlNode.Scalar(typed(tag, text), text, at);
   }
 
-  /** The scalar as Java: the YAML 1.2 core schema's int, float, bool and null; anything else text. */
+  /**
+   * The scalar as Java: the YAML 1.2 core schema's int, float, bool and null; anything else text.
+   */
   private static Object typed(Tag tag, String text) {
     try {
       if (Tag.NULL.equals(tag)) return null;
@@ -263,7 +312,8 @@ final class YamlText {
       }
       if (Tag.FLOAT.equals(tag)) {
         String t = text.toLowerCase(Locale.ROOT);
-        if (t.endsWith(".inf")) return t.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        if (t.endsWith(".inf"))
+          return t.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
         if (t.equals(".nan")) return Double.NaN;
         return Double.parseDouble(t);
       }
@@ -289,18 +339,22 @@ final class YamlText {
     if (problem.startsWith("could not find expected ':'")) {
       return "a line without 'key: value' (expected a ':' after the key, or a continuation indented further)";
     }
-    if (problem.startsWith("found undefined alias") || problem.startsWith("found undefined anchor")) {
+    if (problem.startsWith("found undefined alias")
+        || problem.startsWith("found undefined anchor")) {
       return "unknown alias (expected an anchor '&name' defined above it)";
     }
     if (problem.contains("found unexpected end of stream")) {
-      return "the file ends inside a quoted text or a [ ] / { } (expected the closing quote or bracket" + (context.isEmpty() ? ")" : "; " + context + ")");
+      return "the file ends inside a quoted text or a [ ] / { } (expected the closing quote or bracket"
+          + (context.isEmpty() ? ")" : "; " + context + ")");
     }
     String what = problem.isEmpty() ? oneLine(e.getMessage()) : problem;
     return "not valid YAML: " + what + (context.isEmpty() ? "" : " (" + context + ")");
   }
 
   private static Pos pos(Node node) {
-    return node.getStartMark().map(m -> new Pos(m.getLine() + 1, m.getColumn() + 1)).orElse(Pos.START);
+    return node.getStartMark()
+        .map(m -> new Pos(m.getLine() + 1, m.getColumn() + 1))
+        .orElse(Pos.START);
   }
 
   private static Pos positionOfByte(byte[] bytes, int index) {
@@ -318,8 +372,11 @@ final class YamlText {
   }
 
   private static int firstInvalidUtf8(byte[] bytes) {
-    var decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    var decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     var in = ByteBuffer.wrap(bytes);
     var out = java.nio.CharBuffer.allocate(bytes.length + 1);
     var result = decoder.decode(in, out, true);

@@ -24,18 +24,20 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * The console's reads of one campaign, shaped for the page: one page of the experiment table,
- * the plots' series down-sampled on the server, one experiment's steps and decision.
+ * The console's reads of one campaign, shaped for the page: one page of the experiment table, the
+ * plots' series down-sampled on the server, one experiment's steps and decision.
  *
- * <p>Every read works on a snapshot of the run (its experiments and planner decisions, one
- * store query each) that is shared by every open page until something changes: the console
- * counts the events of each campaign ({@link #changed}) and a snapshot is reloaded only when that
- * count moved, or after {@link #MAX_AGE} for a run another process may be writing. So twenty
- * browsers that all refresh after the same experiment cost the store one read, not twenty, and
- * the engine (which needs the store for every transition) is not slowed by watchers.
+ * <p>Every read works on a snapshot of the run (its experiments and planner decisions, one store
+ * query each) that is shared by every open page until something changes: the console counts the
+ * events of each campaign ({@link #changed}) and a snapshot is reloaded only when that count moved,
+ * or after {@link #MAX_AGE} for a run another process may be writing. So twenty browsers that all
+ * refresh after the same experiment cost the store one read, not twenty, and the engine (which
+ * needs the store for every transition) is not slowed by watchers.
  */
 public final class CampaignData {
-  /** A snapshot older than this is read again even without an event (a run another process writes). */
+  /**
+   * A snapshot older than this is read again even without an event (a run another process writes).
+   */
   static final Duration MAX_AGE = Duration.ofSeconds(2);
 
   /** The most points a plot gets; more are thinned by {@link Downsampling}. */
@@ -58,7 +60,8 @@ public final class CampaignData {
 
   /** Something happened in this run (an event arrived): the next read loads it again. */
   public void changed(String campaignId) {
-    if (campaignId != null) versions.computeIfAbsent(runId(campaignId), k -> new AtomicLong()).incrementAndGet();
+    if (campaignId != null)
+      versions.computeIfAbsent(runId(campaignId), k -> new AtomicLong()).incrementAndGet();
   }
 
   /** The run's data as of now, shared by all pages until it changes. */
@@ -71,9 +74,19 @@ public final class CampaignData {
       s = snapshots.get(runId);
       version = versions.get(runId).get();
       if (fresh(s, version)) return s;
-      RunRecord run = store.run(runId).orElseThrow(() -> ApiProblem.notFound("no campaign " + campaignId));
-      CampaignOutline outline = CampaignOutline.parse(store.campaignText(run.campaignSha256()).orElse(""));
-      s = new Snapshot(this, run, outline, store.experiments(runId), store.decisions(runId), version, clock.getAsLong());
+      RunRecord run =
+          store.run(runId).orElseThrow(() -> ApiProblem.notFound("no campaign " + campaignId));
+      CampaignOutline outline =
+          CampaignOutline.parse(store.campaignText(run.campaignSha256()).orElse(""));
+      s =
+          new Snapshot(
+              this,
+              run,
+              outline,
+              store.experiments(runId),
+              store.decisions(runId),
+              version,
+              clock.getAsLong());
       snapshots.put(runId, s);
       return s;
     }
@@ -85,7 +98,9 @@ public final class CampaignData {
    * writing it. An ended run changes only through this daemon (a release), which sends an event.
    */
   private boolean fresh(Snapshot s, long version) {
-    return s != null && s.version == version && (s.run.endedAt().isPresent() || clock.getAsLong() - s.loadedAt < MAX_AGE.toNanos());
+    return s != null
+        && s.version == version
+        && (s.run.endedAt().isPresent() || clock.getAsLong() - s.loadedAt < MAX_AGE.toNanos());
   }
 
   static String runId(String campaignId) {
@@ -97,17 +112,36 @@ public final class CampaignData {
   }
 
   /** One experiment row of the table. */
-  public record Row(int seq, String status, Map<String, Object> requested, Map<String, Object> achieved,
-      Map<String, Double> objectives, String cause, String plannedAt, String startedAt, String endedAt, Integer retryOf,
+  public record Row(
+      int seq,
+      String status,
+      Map<String, Object> requested,
+      Map<String, Object> achieved,
+      Map<String, Double> objectives,
+      String cause,
+      String plannedAt,
+      String startedAt,
+      String endedAt,
+      Integer retryOf,
       Decision decision) {}
 
   /** Why the planner chose a point. */
-  public record Decision(String planner, String reason, Double acquisition, Map<String, Double> predictedMean,
-      Map<String, Double> predictedSd, Map<String, Double> details) {
+  public record Decision(
+      String planner,
+      String reason,
+      Double acquisition,
+      Map<String, Double> predictedMean,
+      Map<String, Double> predictedSd,
+      Map<String, Double> details) {
     static Decision of(Suggestion s) {
       if (s == null) return null;
-      return new Decision(s.planner(), s.reason(), Double.isNaN(s.acquisition()) ? null : s.acquisition(),
-          s.predictedMean(), s.predictedSd(), s.details());
+      return new Decision(
+          s.planner(),
+          s.reason(),
+          Double.isNaN(s.acquisition()) ? null : s.acquisition(),
+          s.predictedMean(),
+          s.predictedSd(),
+          s.details());
     }
   }
 
@@ -115,12 +149,25 @@ public final class CampaignData {
   public record Page(int total, int matching, int offset, List<Row> rows) {}
 
   /** One step attempt of an experiment, with its raw files. */
-  public record Step(int stepIndex, int attempt, String stepId, String instrument, String command, Map<String, Object> arguments,
-      String status, Map<String, Object> outputs, String startedAt, String endedAt, Double seconds, String errorKind,
-      String error, List<Attachment> attachments) {}
+  public record Step(
+      int stepIndex,
+      int attempt,
+      String stepId,
+      String instrument,
+      String command,
+      Map<String, Object> arguments,
+      String status,
+      Map<String, Object> outputs,
+      String startedAt,
+      String endedAt,
+      Double seconds,
+      String errorKind,
+      String error,
+      List<Attachment> attachments) {}
 
   /** A raw file kept with a step; {@code href} downloads it. */
-  public record Attachment(String name, String mediaType, String sha256, long sizeBytes, String href) {}
+  public record Attachment(
+      String name, String mediaType, String sha256, long sizeBytes, String href) {}
 
   /** One experiment opened: the row, its steps, and the planner's decision. */
   public record Detail(Row experiment, List<Step> steps) {}
@@ -137,8 +184,16 @@ public final class CampaignData {
    * @param failures FAILED, INTERRUPTED and HELD experiments (the newest {@link #PLOT_LIMIT})
    * @param pareto for exactly two objectives, the front over all experiments: [seq, a, b]
    */
-  public record Series(CampaignOutline outline, int total, int shown, List<Integer> seqs, Map<String, List<Double>> objectives,
-      Map<String, List<Object>> parameters, Map<String, List<double[]>> best, List<Failure> failures, List<double[]> pareto) {}
+  public record Series(
+      CampaignOutline outline,
+      int total,
+      int shown,
+      List<Integer> seqs,
+      Map<String, List<Double>> objectives,
+      Map<String, List<Object>> parameters,
+      Map<String, List<double[]>> best,
+      List<Failure> failures,
+      List<double[]> pareto) {}
 
   /** An experiment that gave no values, and why. */
   public record Failure(int seq, String status, String cause) {}
@@ -157,8 +212,14 @@ public final class CampaignData {
     private volatile List<StepRecord> steps;
     private volatile List<AttachmentRecord> attachments;
 
-    Snapshot(CampaignData owner, RunRecord run, CampaignOutline outline, List<ExperimentRecord> experiments,
-        Map<Integer, Suggestion> decisions, long version, long loadedAt) {
+    Snapshot(
+        CampaignData owner,
+        RunRecord run,
+        CampaignOutline outline,
+        List<ExperimentRecord> experiments,
+        Map<Integer, Suggestion> decisions,
+        long version,
+        long loadedAt) {
       this.owner = owner;
       this.run = run;
       this.outline = outline;
@@ -187,27 +248,43 @@ public final class CampaignData {
     }
 
     public Row row(ExperimentRecord x) {
-      return new Row(x.seq(), status(x.status()), x.requested().values(), x.achieved().map(p -> p.values()).orElse(null),
-          x.values().isEmpty() ? null : x.values(), x.cause().orElse(null), x.plannedAt().toString(),
-          x.startedAt().map(Instant::toString).orElse(null), x.endedAt().map(Instant::toString).orElse(null),
-          x.retryOf().isPresent() ? x.retryOf().getAsInt() : null, Decision.of(decisions.get(x.seq())));
+      return new Row(
+          x.seq(),
+          status(x.status()),
+          x.requested().values(),
+          x.achieved().map(p -> p.values()).orElse(null),
+          x.values().isEmpty() ? null : x.values(),
+          x.cause().orElse(null),
+          x.plannedAt().toString(),
+          x.startedAt().map(Instant::toString).orElse(null),
+          x.endedAt().map(Instant::toString).orElse(null),
+          x.retryOf().isPresent() ? x.retryOf().getAsInt() : null,
+          Decision.of(decisions.get(x.seq())));
     }
 
     /**
      * One page of the table.
      *
-     * @param statuses show only these (as the API names them: DONE, FAILED, WAITING_APPROVAL ...); empty for all
-     * @param sort {@code seq}, {@code -seq}, {@code status}, {@code objective:NAME} (best first) or {@code -objective:NAME}
+     * @param statuses show only these (as the API names them: DONE, FAILED, WAITING_APPROVAL ...);
+     *     empty for all
+     * @param sort {@code seq}, {@code -seq}, {@code status}, {@code objective:NAME} (best first) or
+     *     {@code -objective:NAME}
      */
     public Page page(int offset, int limit, Set<String> statuses, String sort) {
-      List<ExperimentRecord> matching = experiments.stream()
-          .filter(x -> statuses.isEmpty() || statuses.contains(status(x.status()))).toList();
+      List<ExperimentRecord> matching =
+          experiments.stream()
+              .filter(x -> statuses.isEmpty() || statuses.contains(status(x.status())))
+              .toList();
       Comparator<ExperimentRecord> order = order(sort == null ? "-seq" : sort);
       List<ExperimentRecord> sorted = new ArrayList<>(matching);
       sorted.sort(order);
       int from = Math.max(0, Math.min(offset, sorted.size()));
       int to = Math.min(sorted.size(), from + Math.max(1, Math.min(limit, 500)));
-      return new Page(experiments.size(), matching.size(), from, sorted.subList(from, to).stream().map(this::row).toList());
+      return new Page(
+          experiments.size(),
+          matching.size(),
+          from,
+          sorted.subList(from, to).stream().map(this::row).toList());
     }
 
     private Comparator<ExperimentRecord> order(String sort) {
@@ -217,14 +294,21 @@ public final class CampaignData {
       if (key.startsWith("objective:")) {
         CampaignOutline.Goal g = outline.goal(key.substring("objective:".length()));
         // Experiments without the value go last either way.
-        Comparator<ExperimentRecord> byLoss = Comparator.comparingDouble(x -> {
-          Double v = x.values().get(g.name());
-          return v == null || v.isNaN() ? Double.POSITIVE_INFINITY : g.loss(v);
-        });
-        Comparator<ExperimentRecord> missingLast = Comparator.comparing(x -> !x.values().containsKey(g.name()));
-        return missingLast.thenComparing(desc ? byLoss.reversed() : byLoss).thenComparingInt(ExperimentRecord::seq);
+        Comparator<ExperimentRecord> byLoss =
+            Comparator.comparingDouble(
+                x -> {
+                  Double v = x.values().get(g.name());
+                  return v == null || v.isNaN() ? Double.POSITIVE_INFINITY : g.loss(v);
+                });
+        Comparator<ExperimentRecord> missingLast =
+            Comparator.comparing(x -> !x.values().containsKey(g.name()));
+        return missingLast
+            .thenComparing(desc ? byLoss.reversed() : byLoss)
+            .thenComparingInt(ExperimentRecord::seq);
       } else if (key.equals("status")) {
-        c = Comparator.comparing((ExperimentRecord x) -> x.status().name()).thenComparingInt(ExperimentRecord::seq);
+        c =
+            Comparator.comparing((ExperimentRecord x) -> x.status().name())
+                .thenComparingInt(ExperimentRecord::seq);
       } else {
         c = Comparator.comparingInt(ExperimentRecord::seq);
       }
@@ -233,23 +317,57 @@ public final class CampaignData {
 
     /** One experiment with its steps and raw files. */
     public Detail detail(int seq) {
-      ExperimentRecord x = experiments.stream().filter(e -> e.seq() == seq).findFirst()
-          .orElseThrow(() -> ApiProblem.notFound("no experiment #" + seq + " in " + id()));
+      ExperimentRecord x =
+          experiments.stream()
+              .filter(e -> e.seq() == seq)
+              .findFirst()
+              .orElseThrow(() -> ApiProblem.notFound("no experiment #" + seq + " in " + id()));
       List<StepRecord> all = steps();
       List<AttachmentRecord> files = attachments();
       List<Step> out = new ArrayList<>();
       for (StepRecord s : all) {
         if (s.seq() != seq) continue;
-        List<Attachment> mine = files.stream()
-            .filter(a -> a.seq() == seq && a.stepIndex() == s.stepIndex() && a.attempt() == s.attempt())
-            .map(a -> new Attachment(a.name(), a.mediaType(), a.sha256(), a.sizeBytes(),
-                "/console/api/campaigns/" + id() + "/attachments/" + a.sha256() + "?name=" + a.name()))
-            .toList();
-        Double seconds = s.startedAt().isPresent() && s.endedAt().isPresent()
-            ? Duration.between(s.startedAt().get(), s.endedAt().get()).toMillis() / 1000.0 : null;
-        out.add(new Step(s.stepIndex(), s.attempt(), s.stepId(), s.instrument(), s.command(), s.arguments(), s.status().name(),
-            s.outputs(), s.startedAt().map(Instant::toString).orElse(null), s.endedAt().map(Instant::toString).orElse(null),
-            seconds, s.errorKind().orElse(null), s.error().orElse(null), mine));
+        List<Attachment> mine =
+            files.stream()
+                .filter(
+                    a ->
+                        a.seq() == seq
+                            && a.stepIndex() == s.stepIndex()
+                            && a.attempt() == s.attempt())
+                .map(
+                    a ->
+                        new Attachment(
+                            a.name(),
+                            a.mediaType(),
+                            a.sha256(),
+                            a.sizeBytes(),
+                            "/console/api/campaigns/"
+                                + id()
+                                + "/attachments/"
+                                + a.sha256()
+                                + "?name="
+                                + a.name()))
+                .toList();
+        Double seconds =
+            s.startedAt().isPresent() && s.endedAt().isPresent()
+                ? Duration.between(s.startedAt().get(), s.endedAt().get()).toMillis() / 1000.0
+                : null;
+        out.add(
+            new Step(
+                s.stepIndex(),
+                s.attempt(),
+                s.stepId(),
+                s.instrument(),
+                s.command(),
+                s.arguments(),
+                s.status().name(),
+                s.outputs(),
+                s.startedAt().map(Instant::toString).orElse(null),
+                s.endedAt().map(Instant::toString).orElse(null),
+                seconds,
+                s.errorKind().orElse(null),
+                s.error().orElse(null),
+                mine));
       }
       return new Detail(row(x), out);
     }
@@ -276,7 +394,8 @@ public final class CampaignData {
      * (the engine answers from memory), once per snapshot for an ended run (whose view the service
      * would build from every stored experiment on each call).
      */
-    public io.labloop.orchestrator.api.CampaignView view(java.util.function.Supplier<io.labloop.orchestrator.api.CampaignView> service) {
+    public io.labloop.orchestrator.api.CampaignView view(
+        java.util.function.Supplier<io.labloop.orchestrator.api.CampaignView> service) {
       if (run.endedAt().isEmpty()) return service.get();
       io.labloop.orchestrator.api.CampaignView v = endedView;
       if (v == null) endedView = v = service.get();
@@ -294,15 +413,19 @@ public final class CampaignData {
     public Series computeSeries(int limit) {
       List<String> objectives = objectiveNames();
       List<String> parameters = parameterNames();
-      List<ExperimentRecord> done = experiments.stream().filter(x -> x.status() == ExperimentStatus.DONE && !x.values().isEmpty())
-          .toList();
+      List<ExperimentRecord> done =
+          experiments.stream()
+              .filter(x -> x.status() == ExperimentStatus.DONE && !x.values().isEmpty())
+              .toList();
       Set<Integer> keep = new LinkedHashSet<>();
       Map<String, List<double[]>> best = new LinkedHashMap<>();
       Map<Integer, Integer> indexOfSeq = new java.util.HashMap<>();
       for (int i = 0; i < done.size(); i++) indexOfSeq.put(done.get(i).seq(), i);
       for (String o : objectives) {
-        List<Progression.At> values = done.stream()
-            .map(x -> new Progression.At(x.seq(), x.values().getOrDefault(o, Double.NaN))).toList();
+        List<Progression.At> values =
+            done.stream()
+                .map(x -> new Progression.At(x.seq(), x.values().getOrDefault(o, Double.NaN)))
+                .toList();
         List<Progression.At> steps = Progression.bestSoFar(values, outline.goal(o));
         steps.forEach(a -> keep.add(indexOfSeq.get(a.seq())));
         best.put(o, steps.stream().map(a -> new double[] {a.seq(), a.value()}).toList());
@@ -311,10 +434,17 @@ public final class CampaignData {
       if (objectives.size() == 2) {
         String a = objectives.get(0);
         String b = objectives.get(1);
-        List<Progression.Pair> pairs = done.stream()
-            .map(x -> new Progression.Pair(x.seq(), x.values().getOrDefault(a, Double.NaN), x.values().getOrDefault(b, Double.NaN)))
-            .toList();
-        List<Progression.Pair> front = Progression.paretoFront(pairs, outline.goal(a), outline.goal(b));
+        List<Progression.Pair> pairs =
+            done.stream()
+                .map(
+                    x ->
+                        new Progression.Pair(
+                            x.seq(),
+                            x.values().getOrDefault(a, Double.NaN),
+                            x.values().getOrDefault(b, Double.NaN)))
+                .toList();
+        List<Progression.Pair> front =
+            Progression.paretoFront(pairs, outline.goal(a), outline.goal(b));
         front.forEach(p -> keep.add(indexOfSeq.get(p.seq())));
         pareto = front.stream().map(p -> new double[] {p.seq(), p.a(), p.b()}).toList();
       }
@@ -329,19 +459,37 @@ public final class CampaignData {
         seqs.add(x.seq());
         objectives.forEach(o -> objectiveColumns.get(o).add(x.values().get(o)));
         Map<String, Object> at = x.achieved().orElse(x.requested()).values();
-        parameters.forEach(p -> parameterColumns.get(p).add(at.getOrDefault(p, x.requested().values().get(p))));
+        parameters.forEach(
+            p -> parameterColumns.get(p).add(at.getOrDefault(p, x.requested().values().get(p))));
       }
-      List<Failure> failures = experiments.stream()
-          .filter(x -> x.status() == ExperimentStatus.FAILED || x.status() == ExperimentStatus.INTERRUPTED
-              || x.status() == ExperimentStatus.HELD)
-          .map(x -> new Failure(x.seq(), x.status().name(), x.cause().orElse("")))
-          .toList();
-      if (failures.size() > limit) failures = failures.subList(failures.size() - limit, failures.size());
-      return new Series(outline, done.size(), seqs.size(), seqs, objectiveColumns, parameterColumns, best, failures, pareto);
+      List<Failure> failures =
+          experiments.stream()
+              .filter(
+                  x ->
+                      x.status() == ExperimentStatus.FAILED
+                          || x.status() == ExperimentStatus.INTERRUPTED
+                          || x.status() == ExperimentStatus.HELD)
+              .map(x -> new Failure(x.seq(), x.status().name(), x.cause().orElse("")))
+              .toList();
+      if (failures.size() > limit)
+        failures = failures.subList(failures.size() - limit, failures.size());
+      return new Series(
+          outline,
+          done.size(),
+          seqs.size(),
+          seqs,
+          objectiveColumns,
+          parameterColumns,
+          best,
+          failures,
+          pareto);
     }
   }
 
-  /** The status as the JSON API names it (the store's AWAITING_APPROVAL is the API's WAITING_APPROVAL). */
+  /**
+   * The status as the JSON API names it (the store's AWAITING_APPROVAL is the API's
+   * WAITING_APPROVAL).
+   */
   static String status(ExperimentStatus s) {
     return s == ExperimentStatus.AWAITING_APPROVAL ? "WAITING_APPROVAL" : s.name();
   }

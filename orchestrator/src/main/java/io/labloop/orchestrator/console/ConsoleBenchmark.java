@@ -1,24 +1,20 @@
 package io.labloop.orchestrator.console;
 
-import io.labloop.orchestrator.bench.api.ApiBenchmark;
-import io.labloop.orchestrator.config.BuiltInFiles;
-
 import io.labloop.orchestrator.api.CampaignView;
+import io.labloop.orchestrator.bench.api.ApiBenchmark;
 import io.labloop.orchestrator.client.ClientSettings;
 import io.labloop.orchestrator.client.LabLoopClient;
+import io.labloop.orchestrator.config.BuiltInFiles;
 import io.labloop.orchestrator.daemon.Daemon;
 import io.labloop.orchestrator.daemon.DaemonConfig;
 import io.labloop.orchestrator.store.RunRecord;
 import io.labloop.orchestrator.store.Store;
 import io.labloop.orchestrator.store.StoreLocation;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,34 +27,44 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code labloop bench console}: is the console fast on a big campaign, and do open consoles
- * slow the lab down?
+ * {@code labloop bench console}: is the console fast on a big campaign, and do open consoles slow
+ * the lab down?
  *
- * <p>Part one writes a finished campaign of {@code experiments} (10,000) experiments into a
- * store ({@link SyntheticCampaign}), starts a daemon on it and opens the campaign page as the
- * browser does: the page, its script, the campaign, the plots' series, the first table page,
- * approvals and held experiments, one after the other (the browser sends the data requests in
- * parallel, so this is pessimistic). Timed cold (first open after the daemon started, including
- * the chart library) and warm (median and worst of {@code opens} more).
+ * <p>Part one writes a finished campaign of {@code experiments} (10,000) experiments into a store
+ * ({@link SyntheticCampaign}), starts a daemon on it and opens the campaign page as the browser
+ * does: the page, its script, the campaign, the plots' series, the first table page, approvals and
+ * held experiments, one after the other (the browser sends the data requests in parallel, so this
+ * is pessimistic). Timed cold (first open after the daemon started, including the chart library)
+ * and warm (median and worst of {@code opens} more).
  *
- * <p>Part two runs the same virtual-lab campaign as {@code bench api} twice, alone and with
- * {@code pages} consoles open on it, each one following the event stream and reloading what the
- * page reloads on every event (campaign, series, table page, approvals, held) at most every
- * 250 ms, as the page's script does. Reported: the campaign's throughput with pages divided by
- * without.
+ * <p>Part two runs the same virtual-lab campaign as {@code bench api} twice, alone and with {@code
+ * pages} consoles open on it, each one following the event stream and reloading what the page
+ * reloads on every event (campaign, series, table page, approvals, held) at most every 250 ms, as
+ * the page's script does. Reported: the campaign's throughput with pages divided by without.
  */
 public final class ConsoleBenchmark {
 
-  public record Settings(int experiments, int opens, int pages, int campaignExperiments, Duration maxTime) {}
+  public record Settings(
+      int experiments, int opens, int pages, int campaignExperiments, Duration maxTime) {}
 
   /**
    * @param coldMillis the first open after start
    * @param warmP50Millis median of the later opens
    * @param warmMaxMillis worst later open
-   * @param bytes what one warm open transferred (without the chart library, which the browser caches)
+   * @param bytes what one warm open transferred (without the chart library, which the browser
+   *     caches)
    */
-  public record Result(Settings settings, double fillSeconds, double coldMillis, double warmP50Millis, double warmMaxMillis, long bytes,
-      double aloneSeconds, double loadedSeconds, long pageRefreshes, long errors) {
+  public record Result(
+      Settings settings,
+      double fillSeconds,
+      double coldMillis,
+      double warmP50Millis,
+      double warmMaxMillis,
+      long bytes,
+      double aloneSeconds,
+      double loadedSeconds,
+      long pageRefreshes,
+      long errors) {
     public double ratio() {
       return aloneSeconds / loadedSeconds;
     }
@@ -79,8 +85,22 @@ public final class ConsoleBenchmark {
     }
     double fill = (System.nanoTime() - t0) / 1e9;
     DaemonConfig d = DaemonConfig.defaults(lab, data);
-    DaemonConfig config = new DaemonConfig(lab, work, data, true, "127.0.0.1", 0, d.maxBody(), Optional.empty(),
-        Map.of(), Optional.empty(), Duration.ofMinutes(10), List.of(), d.zone(), Duration.ofSeconds(30));
+    DaemonConfig config =
+        new DaemonConfig(
+            lab,
+            work,
+            data,
+            true,
+            "127.0.0.1",
+            0,
+            d.maxBody(),
+            Optional.empty(),
+            Map.of(),
+            Optional.empty(),
+            Duration.ofMinutes(10),
+            List.of(),
+            d.zone(),
+            Duration.ofSeconds(30));
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     try (Daemon daemon = Daemon.start(config, Map.of(), "bench")) {
       URI base = daemon.url();
@@ -92,31 +112,51 @@ public final class ConsoleBenchmark {
 
       LabLoopClient client = new LabLoopClient(ClientSettings.resolve(null, null, data, Map.of()));
       runCampaign(client, "bench-console-warmup", 2, s.maxTime(), null);
-      double alone = runCampaign(client, "bench-console-alone", s.campaignExperiments(), s.maxTime(), null);
+      double alone =
+          runCampaign(client, "bench-console-alone", s.campaignExperiments(), s.maxTime(), null);
       Pages pages = new Pages(http, base, s.pages());
       double loaded;
       try {
-        loaded = runCampaign(client, "bench-console-loaded", s.campaignExperiments(), s.maxTime(), pages);
+        loaded =
+            runCampaign(
+                client, "bench-console-loaded", s.campaignExperiments(), s.maxTime(), pages);
       } finally {
         pages.stop();
       }
-      return new Result(s, fill, cold, warm[warm.length / 2], warm[warm.length - 1], bytes[0], alone, loaded, pages.refreshes.get(),
+      return new Result(
+          s,
+          fill,
+          cold,
+          warm[warm.length / 2],
+          warm[warm.length - 1],
+          bytes[0],
+          alone,
+          loaded,
+          pages.refreshes.get(),
           pages.errors.get());
     }
   }
 
   /** Opens the campaign page as the browser does; milliseconds. */
-  private static double open(HttpClient http, URI base, String id, boolean withLibrary, long[] bytes) throws IOException {
-    List<String> paths = new ArrayList<>(List.of("/", "/console/assets/console.js", "/console/assets/console.css"));
+  private static double open(
+      HttpClient http, URI base, String id, boolean withLibrary, long[] bytes) throws IOException {
+    List<String> paths =
+        new ArrayList<>(List.of("/", "/console/assets/console.js", "/console/assets/console.css"));
     if (withLibrary) paths.add("/webjars/echarts/5.3.1/dist/echarts.min.js");
-    paths.addAll(List.of("/console/api/session", "/console/api/campaigns/" + id + "/summary", "/console/api/campaigns/" + id + "/series",
-        "/api/campaigns/" + id + "/approvals", "/console/api/campaigns/" + id + "/experiments?status=HELD&limit=100&sort=seq",
-        "/console/api/campaigns/" + id + "/experiments?offset=0&limit=50&sort=-seq"));
+    paths.addAll(
+        List.of(
+            "/console/api/session",
+            "/console/api/campaigns/" + id + "/summary",
+            "/console/api/campaigns/" + id + "/series",
+            "/api/campaigns/" + id + "/approvals",
+            "/console/api/campaigns/" + id + "/experiments?status=HELD&limit=100&sort=seq",
+            "/console/api/campaigns/" + id + "/experiments?offset=0&limit=50&sort=-seq"));
     long t0 = System.nanoTime();
     long total = 0;
     for (String p : paths) {
       HttpResponse<byte[]> r = get(http, base.resolve(p));
-      if (r.statusCode() != 200) throw new IllegalStateException("GET " + p + " answered " + r.statusCode());
+      if (r.statusCode() != 200)
+        throw new IllegalStateException("GET " + p + " answered " + r.statusCode());
       if (!p.startsWith("/webjars/")) total += r.body().length;
     }
     bytes[0] = total;
@@ -125,27 +165,38 @@ public final class ConsoleBenchmark {
 
   private static HttpResponse<byte[]> get(HttpClient http, URI uri) throws IOException {
     try {
-      return http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+      return http.send(
+          HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
     }
   }
 
-  private static double runCampaign(LabLoopClient client, String name, int budget, Duration maxTime, Pages pages) {
-    String yaml = BuiltInFiles.text(ApiBenchmark.class, "bench-campaign.yaml", Map.of("NAME", name, "BUDGET", Integer.toString(budget)));
+  private static double runCampaign(
+      LabLoopClient client, String name, int budget, Duration maxTime, Pages pages) {
+    String yaml =
+        BuiltInFiles.text(
+            ApiBenchmark.class,
+            "bench-campaign.yaml",
+            Map.of("NAME", name, "BUDGET", Integer.toString(budget)));
     long t0 = System.nanoTime();
     CampaignView c = client.submit(name + ".yaml", yaml);
     if (pages != null) pages.start(c.id());
     long deadline = t0 + maxTime.toNanos();
     while (!client.campaign(c.id()).status().equals("DONE")) {
-      if (System.nanoTime() > deadline) throw new IllegalStateException(name + " did not finish within " + maxTime.toSeconds() + " s");
+      if (System.nanoTime() > deadline)
+        throw new IllegalStateException(
+            name + " did not finish within " + maxTime.toSeconds() + " s");
       sleep(20);
     }
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  /** Open consoles: each follows the event stream and reloads the page's data after events, at most every 250 ms. */
+  /**
+   * Open consoles: each follows the event stream and reloads the page's data after events, at most
+   * every 250 ms.
+   */
   private static final class Pages {
     private final HttpClient http;
     private final URI base;
@@ -165,30 +216,51 @@ public final class ConsoleBenchmark {
     void start(String id) {
       for (int i = 0; i < count; i++) {
         AtomicLong events = new AtomicLong();
-        HttpRequest sse = HttpRequest.newBuilder(base.resolve("/api/events?campaign=" + id)).header("Accept", "text/event-stream").build();
-        streams.add(http.sendAsync(sse, HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> r.body().forEach(line -> {
-          if (line.startsWith("data:")) events.incrementAndGet();
-        })));
-        Thread t = new Thread(() -> {
-          long seen = 0;
-          while (!stop.get()) {
-            long now = events.get();
-            if (now != seen) {
-              seen = now;
-              try {
-                for (String p : List.of("/console/api/campaigns/" + id + "/summary", "/console/api/campaigns/" + id + "/series", "/api/campaigns/" + id + "/approvals",
-                    "/console/api/campaigns/" + id + "/experiments?status=HELD&limit=100&sort=seq",
-                    "/console/api/campaigns/" + id + "/experiments?offset=0&limit=50&sort=-seq")) {
-                  if (get(http, base.resolve(p)).statusCode() != 200) errors.incrementAndGet();
-                }
-                refreshes.incrementAndGet();
-              } catch (IOException e) {
-                errors.incrementAndGet();
-              }
-            }
-            sleep(250);
-          }
-        }, "bench-page-" + i);
+        HttpRequest sse =
+            HttpRequest.newBuilder(base.resolve("/api/events?campaign=" + id))
+                .header("Accept", "text/event-stream")
+                .build();
+        streams.add(
+            http.sendAsync(sse, HttpResponse.BodyHandlers.ofLines())
+                .thenAccept(
+                    r ->
+                        r.body()
+                            .forEach(
+                                line -> {
+                                  if (line.startsWith("data:")) events.incrementAndGet();
+                                })));
+        Thread t =
+            new Thread(
+                () -> {
+                  long seen = 0;
+                  while (!stop.get()) {
+                    long now = events.get();
+                    if (now != seen) {
+                      seen = now;
+                      try {
+                        for (String p :
+                            List.of(
+                                "/console/api/campaigns/" + id + "/summary",
+                                "/console/api/campaigns/" + id + "/series",
+                                "/api/campaigns/" + id + "/approvals",
+                                "/console/api/campaigns/"
+                                    + id
+                                    + "/experiments?status=HELD&limit=100&sort=seq",
+                                "/console/api/campaigns/"
+                                    + id
+                                    + "/experiments?offset=0&limit=50&sort=-seq")) {
+                          if (get(http, base.resolve(p)).statusCode() != 200)
+                            errors.incrementAndGet();
+                        }
+                        refreshes.incrementAndGet();
+                      } catch (IOException e) {
+                        errors.incrementAndGet();
+                      }
+                    }
+                    sleep(250);
+                  }
+                },
+                "bench-page-" + i);
         t.setDaemon(true);
         threads.add(t);
         t.start();

@@ -19,13 +19,13 @@ import java.util.function.LongSupplier;
  * Browser sign-in: a person pastes a token once, the browser keeps a session.
  *
  * <p>A session is a random 256-bit id, sent back only as an HttpOnly cookie (page scripts cannot
- * read it, so an injected script cannot steal it) with SameSite=Strict (other sites' pages
- * cannot make the browser send it). Each session also has a CSRF token that the page learns from
- * a same-origin JSON read and sends as the {@value #CSRF_HEADER} header with every change; a
- * change with the cookie but without the matching header is refused, so even a browser that
- * ignores SameSite cannot be made to change anything by another site (the double defence the
- * OWASP cheat sheet recommends). Sessions end on sign-out, after {@link #LIFETIME}, or when the
- * daemon restarts (they live only in memory: nothing to steal from disk).
+ * read it, so an injected script cannot steal it) with SameSite=Strict (other sites' pages cannot
+ * make the browser send it). Each session also has a CSRF token that the page learns from a
+ * same-origin JSON read and sends as the {@value #CSRF_HEADER} header with every change; a change
+ * with the cookie but without the matching header is refused, so even a browser that ignores
+ * SameSite cannot be made to change anything by another site (the double defence the OWASP cheat
+ * sheet recommends). Sessions end on sign-out, after {@link #LIFETIME}, or when the daemon restarts
+ * (they live only in memory: nothing to steal from disk).
  *
  * <p>Wrong tokens are rate-limited per client address: after {@link #MAX_FAILURES} wrong tokens
  * within {@link #WINDOW}, sign-in from that address is refused (429, with the wait) until the
@@ -48,7 +48,9 @@ public final class ConsoleSessions {
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
   private final Map<String, Deque<Long>> failures = new ConcurrentHashMap<>();
 
-  /** @param tokens who a token belongs to (the daemon's {@link io.labloop.orchestrator.api.Tokens}) */
+  /**
+   * @param tokens who a token belongs to (the daemon's {@link io.labloop.orchestrator.api.Tokens})
+   */
   public ConsoleSessions(Function<String, Optional<Actor>> tokens) {
     this(tokens, System::nanoTime);
   }
@@ -71,16 +73,19 @@ public final class ConsoleSessions {
     synchronized (recent) {
       while (!recent.isEmpty() && now - recent.peekFirst() > WINDOW.toNanos()) recent.pollFirst();
       if (recent.size() >= MAX_FAILURES) {
-        long waitSeconds = Math.max(1, (WINDOW.toNanos() - (now - recent.peekFirst())) / 1_000_000_000L + 1);
+        long waitSeconds =
+            Math.max(1, (WINDOW.toNanos() - (now - recent.peekFirst())) / 1_000_000_000L + 1);
         throw new TooManyAttempts(waitSeconds);
       }
-      Optional<Actor> who = token == null || token.isBlank() ? Optional.empty() : tokens.apply(token.strip());
+      Optional<Actor> who =
+          token == null || token.isBlank() ? Optional.empty() : tokens.apply(token.strip());
       if (who.isEmpty()) {
         recent.addLast(now);
         int left = MAX_FAILURES - recent.size();
-        throw ApiProblem.unauthorized("that token is not known to this daemon (it is in the daemon's labloop-data/token file, "
-            + "or ask whoever runs the daemon for a named token); " + (left > 0 ? left + " more tries this minute"
-            : "no more tries this minute"));
+        throw ApiProblem.unauthorized(
+            "that token is not known to this daemon (it is in the daemon's labloop-data/token file, "
+                + "or ask whoever runs the daemon for a named token); "
+                + (left > 0 ? left + " more tries this minute" : "no more tries this minute"));
       }
       Session s = new Session(randomId(), who.get(), randomId(), now);
       sessions.put(s.id(), s);
@@ -102,8 +107,10 @@ public final class ConsoleSessions {
 
   /** True if {@code header} is this session's CSRF token (compared in constant time). */
   public static boolean csrfMatches(Session s, String header) {
-    return header != null && MessageDigest.isEqual(s.csrf().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-        header.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    return header != null
+        && MessageDigest.isEqual(
+            s.csrf().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+            header.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
   }
 
   public void signOut(String cookie) {
@@ -130,7 +137,8 @@ public final class ConsoleSessions {
     }
 
     public ApiProblem problem() {
-      return new ApiProblem(429, "too-many-attempts", "Too many wrong tokens", getMessage(), List.of());
+      return new ApiProblem(
+          429, "too-many-attempts", "Too many wrong tokens", getMessage(), List.of());
     }
   }
 }

@@ -8,9 +8,9 @@ import java.util.List;
  *
  * <p>Up to the limit every experiment is shown. Above it the ones a person looks for are kept
  * first, then the rest is thinned evenly: (1) the {@code keep} experiments (where a best so far
- * improved, the Pareto front), (2) the most recent ones, so a running campaign's newest result
- * is always visible, (3) an even stride through the remainder, so the cloud keeps its shape.
- * A scatter of 2,000 points shows the same picture as one of 10,000, and the page stays fast.
+ * improved, the Pareto front), (2) the most recent ones, so a running campaign's newest result is
+ * always visible, (3) an even stride through the remainder, so the cloud keeps its shape. A scatter
+ * of 2,000 points shows the same picture as one of 10,000, and the page stays fast.
  */
 public final class Downsampling {
   private Downsampling() {}
@@ -31,9 +31,10 @@ public final class Downsampling {
       return all;
     }
     BitSet chosen = new BitSet(count);
-    keep.forEach(i -> {
-      if (i >= 0 && i < count) chosen.set(i);
-    });
+    keep.forEach(
+        i -> {
+          if (i >= 0 && i < count) chosen.set(i);
+        });
     for (int i = Math.max(0, count - RECENT); i < count; i++) chosen.set(i);
     int room = limit - chosen.cardinality();
     if (room > 0) {

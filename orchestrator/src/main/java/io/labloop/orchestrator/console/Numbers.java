@@ -12,7 +12,8 @@ public final class Numbers {
     if (Double.isInfinite(v)) return v > 0 ? "∞" : "-∞";
     if (v == Math.rint(v) && Math.abs(v) < 1e9) return Long.toString((long) v);
     double a = Math.abs(v);
-    if (a >= 1e-3 && a < 1e9) return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
+    if (a >= 1e-3 && a < 1e9)
+      return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
     return String.format(java.util.Locale.ROOT, "%.3g", v);
   }
 }

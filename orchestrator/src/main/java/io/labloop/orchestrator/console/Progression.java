@@ -5,12 +5,12 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * How a campaign got where it is, from its finished experiments in order: the best value so far
- * of each objective, and the Pareto front of two objectives.
+ * How a campaign got where it is, from its finished experiments in order: the best value so far of
+ * each objective, and the Pareto front of two objectives.
  *
  * <p>"Best" follows the objective's goal through {@link CampaignOutline.Goal#loss} (higher for
- * maximise, lower for minimise, closer for a target), the same order the planner optimises, so
- * the curve only ever improves.
+ * maximise, lower for minimise, closer for a target), the same order the planner optimises, so the
+ * curve only ever improves.
  */
 public final class Progression {
   private Progression() {}
@@ -45,13 +45,18 @@ public final class Progression {
   public record Pair(int seq, double a, double b) {}
 
   /**
-   * The experiments no other experiment beats on both objectives at once (ties on both are
-   * kept), ordered along the first objective. Sorting by the first loss and sweeping keeps the
-   * lowest second loss seen so far: O(n log n), fine for 10,000 experiments on every refresh.
+   * The experiments no other experiment beats on both objectives at once (ties on both are kept),
+   * ordered along the first objective. Sorting by the first loss and sweeping keeps the lowest
+   * second loss seen so far: O(n log n), fine for 10,000 experiments on every refresh.
    */
-  public static List<Pair> paretoFront(List<Pair> points, CampaignOutline.Goal first, CampaignOutline.Goal second) {
-    List<Pair> sorted = new ArrayList<>(points.stream().filter(p -> !Double.isNaN(p.a()) && !Double.isNaN(p.b())).toList());
-    sorted.sort(Comparator.<Pair>comparingDouble(p -> first.loss(p.a())).thenComparingDouble(p -> second.loss(p.b())));
+  public static List<Pair> paretoFront(
+      List<Pair> points, CampaignOutline.Goal first, CampaignOutline.Goal second) {
+    List<Pair> sorted =
+        new ArrayList<>(
+            points.stream().filter(p -> !Double.isNaN(p.a()) && !Double.isNaN(p.b())).toList());
+    sorted.sort(
+        Comparator.<Pair>comparingDouble(p -> first.loss(p.a()))
+            .thenComparingDouble(p -> second.loss(p.b())));
     List<Pair> front = new ArrayList<>();
     double bestSecond = Double.POSITIVE_INFINITY;
     double lastFirst = Double.NaN;

@@ -45,30 +45,32 @@ import java.util.stream.Collectors;
  *
  * <p>The mapping, chosen so that a generic RO-Crate reader finds the provenance without knowing
  * LabLoop:
+ *
  * <ul>
  *   <li>{@code campaign.yaml} (the exact text the run started with) is the crate's main entity, a
- *       {@code ComputationalWorkflow} whose inputs are the campaign's parameters and whose
- *       outputs are its objectives ({@code FormalParameter}s, with units);</li>
+ *       {@code ComputationalWorkflow} whose inputs are the campaign's parameters and whose outputs
+ *       are its objectives ({@code FormalParameter}s, with units);
  *   <li>each experiment is a {@code CreateAction} with that workflow as {@code instrument}: its
  *       {@code object} the requested conditions, its {@code result} the achieved conditions, the
  *       objective values and the raw files, its status and times. An experiment that never ran
- *       (planned, awaiting approval) is a {@code PotentialActionStatus} action, so what was
- *       planned stands beside what ran;</li>
+ *       (planned, awaiting approval) is a {@code PotentialActionStatus} action, so what was planned
+ *       stands beside what ran;
  *   <li>each attempt of a workflow step is a {@code CreateAction} whose {@code instrument} is the
  *       instrument's command (a {@code SoftwareApplication} that is part of the instrument), with
  *       the arguments sent as {@code object}, the outputs and raw files as {@code result}, and the
- *       error of a failed or interrupted attempt;</li>
+ *       error of a failed or interrupted attempt;
  *   <li>the planner's decision is a {@code ChooseAction} whose {@code result} is the experiment,
- *       with the reason, the acquisition value and the predictions; who let it run is an
- *       {@code AuthorizeAction} (a person by name from the audit trail, or LabLoop itself under
- *       {@code approval: auto});</li>
+ *       with the reason, the acquisition value and the predictions; who let it run is an {@code
+ *       AuthorizeAction} (a person by name from the audit trail, or LabLoop itself under {@code
+ *       approval: auto});
  *   <li>the run is an {@code OrganizeAction} of LabLoop (with its version) over the campaign and
  *       lab files; what the planner learned, in order, is one {@code Observation} per learned
- *       experiment, which {@link CrateImport} reads back.</li>
+ *       experiment, which {@link CrateImport} reads back.
  * </ul>
- * Raw attachments are stored once under {@code attachments/SHA256} and carry the
- * {@code sha256} term of the Workflow Run terms. Every term used is in the RO-Crate 1.1 context
- * or that small extension (the tests check this).
+ *
+ * Raw attachments are stored once under {@code attachments/SHA256} and carry the {@code sha256}
+ * term of the Workflow Run terms. Every term used is in the RO-Crate 1.1 context or that small
+ * extension (the tests check this).
  */
 public final class CampaignCrate {
 
@@ -77,14 +79,18 @@ public final class CampaignCrate {
   public static final String WFRUN_CONTEXT = "https://w3id.org/ro/terms/workflow-run/context";
   public static final String PROCESS_RUN = "https://w3id.org/ro/wfrun/process/0.5";
   public static final String WORKFLOW_RUN = "https://w3id.org/ro/wfrun/workflow/0.5";
-  public static final String WORKFLOW_RO_CRATE = "https://w3id.org/workflowhub/workflow-ro-crate/1.0";
-  public static final String FORMAL_PARAMETER_PROFILE = "https://bioschemas.org/profiles/FormalParameter/1.0-RELEASE";
+  public static final String WORKFLOW_RO_CRATE =
+      "https://w3id.org/workflowhub/workflow-ro-crate/1.0";
+  public static final String FORMAL_PARAMETER_PROFILE =
+      "https://bioschemas.org/profiles/FormalParameter/1.0-RELEASE";
 
   /** Where the campaign file and the lab file are in the crate. */
   public static final String CAMPAIGN_FILE = "campaign.yaml";
+
   public static final String LAB_FILE = "lab.yaml";
 
-  private static final Pattern APPROVED_BY = Pattern.compile("^(.+?): approved experiment #(\\d+)$");
+  private static final Pattern APPROVED_BY =
+      Pattern.compile("^(.+?): approved experiment #(\\d+)$");
   private static final Pattern MENTIONS_EXPERIMENT = Pattern.compile("#(\\d+)\\b");
 
   private final Store store;
@@ -95,11 +101,13 @@ public final class CampaignCrate {
   private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /**
-   * @param labText the lab file the campaign ran on, when the caller has it (the store keeps only the campaign text)
+   * @param labText the lab file the campaign ran on, when the caller has it (the store keeps only
+   *     the campaign text)
    * @param labloopVersion the version of LabLoop writing the crate
    * @param now the crate's publication time
    */
-  public CampaignCrate(Store store, RunRecord run, Optional<String> labText, String labloopVersion, Instant now) {
+  public CampaignCrate(
+      Store store, RunRecord run, Optional<String> labText, String labloopVersion, Instant now) {
     this.store = store;
     this.run = run;
     this.labText = labText;
@@ -115,16 +123,28 @@ public final class CampaignCrate {
   }
 
   public void write(CrateFiles.Sink sink) throws IOException {
-    String campaignText = store.campaignText(run.campaignSha256())
-        .orElseThrow(() -> new IllegalStateException("the store has no campaign text for run " + run.id()));
+    String campaignText =
+        store
+            .campaignText(run.campaignSha256())
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "the store has no campaign text for run " + run.id()));
     CampaignTerms terms = CampaignTerms.of(campaignText);
     CrateGraph g = new CrateGraph(json);
 
     List<ExperimentRecord> experiments = store.experiments(run.id());
-    Map<Integer, List<StepRecord>> steps = store.steps(run.id()).stream()
-        .collect(Collectors.groupingBy(StepRecord::seq, LinkedHashMap::new, Collectors.toList()));
-    Map<String, List<AttachmentRecord>> files = store.attachments(run.id()).stream()
-        .collect(Collectors.groupingBy(a -> attemptKey(a.seq(), a.stepIndex(), a.attempt()), LinkedHashMap::new, Collectors.toList()));
+    Map<Integer, List<StepRecord>> steps =
+        store.steps(run.id()).stream()
+            .collect(
+                Collectors.groupingBy(StepRecord::seq, LinkedHashMap::new, Collectors.toList()));
+    Map<String, List<AttachmentRecord>> files =
+        store.attachments(run.id()).stream()
+            .collect(
+                Collectors.groupingBy(
+                    a -> attemptKey(a.seq(), a.stepIndex(), a.attempt()),
+                    LinkedHashMap::new,
+                    Collectors.toList()));
     Map<Integer, Suggestion> decisions = store.decisions(run.id());
     List<EventRecord> events = store.events(run.id());
     List<ObservationRecord> observations = store.observations(run.id());
@@ -136,9 +156,16 @@ public final class CampaignCrate {
 
     ObjectNode root = g.entity("./", "Dataset");
     root.put("name", "LabLoop campaign " + run.campaign() + ", run " + run.id());
-    root.put("description", "Run " + run.id() + " of campaign " + run.campaign() + " as recorded by LabLoop " + labloopVersion
-        + ": the campaign and lab files, every experiment planned and run (with the planner's decision, who approved it, the"
-        + " commands sent, the conditions achieved and the raw data), and the observations the planner learned.");
+    root.put(
+        "description",
+        "Run "
+            + run.id()
+            + " of campaign "
+            + run.campaign()
+            + " as recorded by LabLoop "
+            + labloopVersion
+            + ": the campaign and lab files, every experiment planned and run (with the planner's decision, who approved it, the"
+            + " commands sent, the conditions achieved and the raw data), and the observations the planner learned.");
     root.put("datePublished", now.toString());
     root.set("license", ref("#license"));
     root.set("conformsTo", refs(PROCESS_RUN, WORKFLOW_RUN, WORKFLOW_RO_CRATE));
@@ -148,7 +175,9 @@ public final class CampaignCrate {
 
     ObjectNode license = g.entity("#license", "CreativeWork");
     license.put("name", "Terms of the lab that ran the campaign");
-    license.put("description", "LabLoop does not choose a licence for a lab's data; set one before publishing this crate.");
+    license.put(
+        "description",
+        "LabLoop does not choose a licence for a lab's data; set one before publishing this crate.");
 
     profile(g, PROCESS_RUN, "Process Run Crate", "0.5");
     profile(g, WORKFLOW_RUN, "Workflow Run Crate", "0.5");
@@ -157,7 +186,9 @@ public final class CampaignCrate {
 
     ObjectNode labloop = g.entity("#labloop", "SoftwareApplication");
     labloop.put("name", "LabLoop");
-    labloop.put("description", "Runs self-driving-lab campaigns: drivers, planners, a virtual lab and an orchestrator.");
+    labloop.put(
+        "description",
+        "Runs self-driving-lab campaigns: drivers, planners, a virtual lab and an orchestrator.");
     labloop.put("softwareVersion", labloopVersion);
 
     ObjectNode language = g.entity("#labloop-campaign-language", "ComputerLanguage");
@@ -167,9 +198,16 @@ public final class CampaignCrate {
 
     byte[] campaignBytes = campaignText.getBytes(StandardCharsets.UTF_8);
     sink.put(CAMPAIGN_FILE, campaignBytes);
-    ObjectNode workflow = g.entity(CAMPAIGN_FILE, "File", "SoftwareSourceCode", "ComputationalWorkflow");
+    ObjectNode workflow =
+        g.entity(CAMPAIGN_FILE, "File", "SoftwareSourceCode", "ComputationalWorkflow");
     workflow.put("name", run.campaign());
-    workflow.put("description", "The campaign file run " + run.id() + " started with (stored text, SHA-256 " + run.campaignSha256() + ").");
+    workflow.put(
+        "description",
+        "The campaign file run "
+            + run.id()
+            + " started with (stored text, SHA-256 "
+            + run.campaignSha256()
+            + ").");
     workflow.put("encodingFormat", "application/yaml");
     workflow.put("contentSize", Long.toString(campaignBytes.length));
     workflow.put("sha256", sha256(campaignBytes));
@@ -192,7 +230,9 @@ public final class CampaignCrate {
       sink.put(LAB_FILE, labBytes);
       ObjectNode lab = g.entity(LAB_FILE, "File");
       lab.put("name", "lab file");
-      lab.put("description", "The lab the campaign ran on: its instruments, drivers, commands and limits.");
+      lab.put(
+          "description",
+          "The lab the campaign ran on: its instruments, drivers, commands and limits.");
       lab.put("encodingFormat", "application/yaml");
       lab.put("contentSize", Long.toString(labBytes.length));
       lab.put("sha256", sha256(labBytes));
@@ -202,19 +242,33 @@ public final class CampaignCrate {
 
     // ---- the data files written by the existing exports
     CampaignExport export = CampaignExport.of(store, run);
-    sink.put("observations.csv", out -> {
-      Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-      export.csv(w);
-      w.flush();
-    });
-    dataFile(g, hasPart, "observations.csv", "text/csv", "Observations, one row per experiment",
+    sink.put(
+        "observations.csv",
+        out -> {
+          Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+          export.csv(w);
+          w.flush();
+        });
+    dataFile(
+        g,
+        hasPart,
+        "observations.csv",
+        "text/csv",
+        "Observations, one row per experiment",
         "One row per experiment: requested and achieved conditions and objective values, units in brackets in the header, ISO-8601 UTC times.");
-    sink.put("provenance.jsonl", out -> {
-      Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-      export.jsonl(w);
-      w.flush();
-    });
-    dataFile(g, hasPart, "provenance.jsonl", "application/jsonl", "Run journal",
+    sink.put(
+        "provenance.jsonl",
+        out -> {
+          Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+          export.jsonl(w);
+          w.flush();
+        });
+    dataFile(
+        g,
+        hasPart,
+        "provenance.jsonl",
+        "application/jsonl",
+        "Run journal",
         "LabLoop's own record of the run: campaign text, decisions, every step attempt, events (one JSON object a line).");
 
     // ---- instruments and their commands (from the step journal)
@@ -229,11 +283,22 @@ public final class CampaignCrate {
           ObjectNode i = g.entity(instrumentId, "IndividualProduct");
           i.put("name", s.instrument());
           String driver = instrumentDrivers.get(s.instrument());
-          i.put("description", "Instrument '" + s.instrument() + "' of the lab" + (driver == null ? "" : ", driven by LabLoop's " + driver + " driver"));
+          i.put(
+              "description",
+              "Instrument '"
+                  + s.instrument()
+                  + "' of the lab"
+                  + (driver == null ? "" : ", driven by LabLoop's " + driver + " driver"));
         }
         ObjectNode c = g.entity(commandId, "SoftwareApplication");
         c.put("name", s.instrument() + "." + s.command());
-        c.put("description", "Command '" + s.command() + "' of instrument '" + s.instrument() + "' as configured in the lab file");
+        c.put(
+            "description",
+            "Command '"
+                + s.command()
+                + "' of instrument '"
+                + s.instrument()
+                + "' as configured in the lab file");
         c.set("isPartOf", ref(instrumentId));
       }
     }
@@ -244,28 +309,47 @@ public final class CampaignCrate {
     Map<Integer, List<String>> history = new LinkedHashMap<>();
     for (EventRecord ev : events) {
       Matcher m = APPROVED_BY.matcher(ev.message());
-      if (ev.kind() == EventKind.AUDIT && m.matches()) approvers.put(Integer.parseInt(m.group(2)), ev.actor().orElse(m.group(1)));
-      if (ev.kind() == EventKind.APPROVED && ev.seq().isPresent()) approvedAt.put(ev.seq().getAsInt(), ev.at());
+      if (ev.kind() == EventKind.AUDIT && m.matches())
+        approvers.put(Integer.parseInt(m.group(2)), ev.actor().orElse(m.group(1)));
+      if (ev.kind() == EventKind.APPROVED && ev.seq().isPresent())
+        approvedAt.put(ev.seq().getAsInt(), ev.at());
       Set<Integer> about = new LinkedHashSet<>();
       if (ev.seq().isPresent()) about.add(ev.seq().getAsInt());
       if (ev.kind() == EventKind.AUDIT) {
         Matcher mm = MENTIONS_EXPERIMENT.matcher(ev.message());
         while (mm.find()) about.add(Integer.parseInt(mm.group(1)));
       }
-      for (int seq : about) history.computeIfAbsent(seq, k -> new ArrayList<>()).add(ev.at() + " " + ev.kind() + ": " + ev.message());
+      for (int seq : about)
+        history
+            .computeIfAbsent(seq, k -> new ArrayList<>())
+            .add(ev.at() + " " + ev.kind() + ": " + ev.message());
     }
 
     // ---- the run
     ObjectNode runAction = g.entity("#run", "OrganizeAction");
     runAction.put("name", "LabLoop run " + run.id());
-    runAction.put("description", "Run " + run.id() + " of campaign " + run.campaign() + ", planner seed " + run.seed()
-        + ", status " + run.status().name() + run.stopReason().map(r -> " (" + r + ")").orElse(""));
+    runAction.put(
+        "description",
+        "Run "
+            + run.id()
+            + " of campaign "
+            + run.campaign()
+            + ", planner seed "
+            + run.seed()
+            + ", status "
+            + run.status().name()
+            + run.stopReason().map(r -> " (" + r + ")").orElse(""));
     runAction.set("agent", ref("#labloop"));
     runAction.set("instrument", ref("#labloop"));
     runAction.put("startTime", run.startedAt().toString());
     run.endedAt().ifPresent(t -> runAction.put("endTime", t.toString()));
-    runAction.put("actionStatus", run.status() == io.labloop.orchestrator.store.RunStatus.RUNNING ? "ActiveActionStatus"
-        : run.status() == io.labloop.orchestrator.store.RunStatus.COMPLETED ? "CompletedActionStatus" : "FailedActionStatus");
+    runAction.put(
+        "actionStatus",
+        run.status() == io.labloop.orchestrator.store.RunStatus.RUNNING
+            ? "ActiveActionStatus"
+            : run.status() == io.labloop.orchestrator.store.RunStatus.COMPLETED
+                ? "CompletedActionStatus"
+                : "FailedActionStatus");
     ArrayNode runObject = runAction.putArray("object");
     runInputs.forEach(runObject::add);
     ObjectNode seed = g.entity("#run/seed", "PropertyValue");
@@ -295,7 +379,8 @@ public final class CampaignCrate {
       a.put("actionStatus", actionStatus(e.status()));
       e.startedAt().ifPresent(t -> a.put("startTime", t.toString()));
       e.endedAt().ifPresent(t -> a.put("endTime", t.toString()));
-      if (e.cause().isPresent() && actionStatus(e.status()).equals("FailedActionStatus")) a.put("error", e.cause().get());
+      if (e.cause().isPresent() && actionStatus(e.status()).equals("FailedActionStatus"))
+        a.put("error", e.cause().get());
       ArrayNode object = a.putArray("object");
       for (CampaignTerms.Term p : terms.parameters()) {
         Object v = e.requested().values().get(p.name());
@@ -305,15 +390,17 @@ public final class CampaignCrate {
         object.add(ref(pv));
       }
       ArrayNode result = a.putArray("result");
-      e.achieved().ifPresent(achieved -> {
-        for (CampaignTerms.Term p : terms.parameters()) {
-          Object v = achieved.values().get(p.name());
-          if (v == null) continue;
-          String pv = eid + "/achieved/" + p.name();
-          propertyValue(g, pv, p.name(), "achieved", v, p.unit(), parameterId(p.name()));
-          result.add(ref(pv));
-        }
-      });
+      e.achieved()
+          .ifPresent(
+              achieved -> {
+                for (CampaignTerms.Term p : terms.parameters()) {
+                  Object v = achieved.values().get(p.name());
+                  if (v == null) continue;
+                  String pv = eid + "/achieved/" + p.name();
+                  propertyValue(g, pv, p.name(), "achieved", v, p.unit(), parameterId(p.name()));
+                  result.add(ref(pv));
+                }
+              });
       for (CampaignTerms.Term o : terms.objectives()) {
         Double v = e.values().get(o.name());
         if (v == null || v.isNaN() || v.isInfinite()) continue;
@@ -326,42 +413,84 @@ public final class CampaignCrate {
       for (StepRecord s : steps.getOrDefault(e.seq(), List.of())) {
         String sid = eid + "/step/" + s.stepId() + "/" + s.attempt();
         ObjectNode sa = g.entity(sid, "CreateAction");
-        sa.put("name", s.stepId() + " of experiment #" + e.seq() + " (attempt " + s.attempt() + "): " + s.instrument() + "." + s.command());
-        sa.put("description", "step " + (s.stepIndex() + 1) + " '" + s.stepId() + "', command '" + s.command() + "' on instrument '"
-            + s.instrument() + "', idempotency key " + s.idempotencyKey() + ", journal status " + s.status().name());
+        sa.put(
+            "name",
+            s.stepId()
+                + " of experiment #"
+                + e.seq()
+                + " (attempt "
+                + s.attempt()
+                + "): "
+                + s.instrument()
+                + "."
+                + s.command());
+        sa.put(
+            "description",
+            "step "
+                + (s.stepIndex() + 1)
+                + " '"
+                + s.stepId()
+                + "', command '"
+                + s.command()
+                + "' on instrument '"
+                + s.instrument()
+                + "', idempotency key "
+                + s.idempotencyKey()
+                + ", journal status "
+                + s.status().name());
         sa.set("instrument", ref(commandId(s.instrument(), s.command())));
         sa.set("isPartOf", ref(eid));
-        sa.put("actionStatus", s.status() == StepStatus.DONE ? "CompletedActionStatus"
-            : s.status() == StepStatus.STARTED ? "ActiveActionStatus" : "FailedActionStatus");
+        sa.put(
+            "actionStatus",
+            s.status() == StepStatus.DONE
+                ? "CompletedActionStatus"
+                : s.status() == StepStatus.STARTED ? "ActiveActionStatus" : "FailedActionStatus");
         s.startedAt().ifPresent(t -> sa.put("startTime", t.toString()));
         s.endedAt().ifPresent(t -> sa.put("endTime", t.toString()));
         if (s.status() == StepStatus.FAILED || s.status() == StepStatus.INTERRUPTED) {
           sa.put("error", s.errorKind().orElse("error") + s.error().map(m -> ": " + m).orElse(""));
         }
         ArrayNode args = sa.putArray("object");
-        s.arguments().forEach((k, v) -> {
-          String pv = sid + "/argument/" + k;
-          propertyValue(g, pv, k, "argument", v, "", null);
-          args.add(ref(pv));
-        });
+        s.arguments()
+            .forEach(
+                (k, v) -> {
+                  String pv = sid + "/argument/" + k;
+                  propertyValue(g, pv, k, "argument", v, "", null);
+                  args.add(ref(pv));
+                });
         ArrayNode outs = sa.putArray("result");
-        s.outputs().forEach((k, v) -> {
-          String pv = sid + "/output/" + k;
-          propertyValue(g, pv, k, "output", v, "", null);
-          outs.add(ref(pv));
-        });
-        for (AttachmentRecord f : files.getOrDefault(attemptKey(s.seq(), s.stepIndex(), s.attempt()), List.of())) {
+        s.outputs()
+            .forEach(
+                (k, v) -> {
+                  String pv = sid + "/output/" + k;
+                  propertyValue(g, pv, k, "output", v, "", null);
+                  outs.add(ref(pv));
+                });
+        for (AttachmentRecord f :
+            files.getOrDefault(attemptKey(s.seq(), s.stepIndex(), s.attempt()), List.of())) {
           String path = "attachments/" + f.sha256();
           if (attachmentsWritten.add(path)) {
             Path raw = store.attachmentsDir().resolve(f.sha256());
-            sink.put(path, out -> {
-              try (InputStream in = Files.newInputStream(raw)) {
-                in.transferTo(out);
-              }
-            });
+            sink.put(
+                path,
+                out -> {
+                  try (InputStream in = Files.newInputStream(raw)) {
+                    in.transferTo(out);
+                  }
+                });
             ObjectNode file = g.entity(path, "File");
             file.put("name", f.name());
-            file.put("description", "raw data of " + s.stepId() + " in experiment #" + e.seq() + " (" + s.instrument() + "." + s.command() + ")");
+            file.put(
+                "description",
+                "raw data of "
+                    + s.stepId()
+                    + " in experiment #"
+                    + e.seq()
+                    + " ("
+                    + s.instrument()
+                    + "."
+                    + s.command()
+                    + ")");
             file.put("encodingFormat", f.mediaType());
             file.put("contentSize", Long.toString(f.sizeBytes()));
             file.put("sha256", f.sha256());
@@ -394,18 +523,39 @@ public final class CampaignCrate {
         c.set("result", ref(eid));
         ArrayNode predictions = c.putArray("object");
         if (!Double.isNaN(decision.acquisition())) {
-          propertyValue(g, did + "/acquisition", "acquisition", "acquisition", decision.acquisition(), "", null);
+          propertyValue(
+              g,
+              did + "/acquisition",
+              "acquisition",
+              "acquisition",
+              decision.acquisition(),
+              "",
+              null);
           predictions.add(ref(did + "/acquisition"));
         }
         for (CampaignTerms.Term o : terms.objectives()) {
           Double mean = decision.predictedMean().get(o.name());
           if (mean != null && Double.isFinite(mean)) {
-            propertyValue(g, did + "/predicted-mean/" + o.name(), o.name(), "predicted-mean", mean, o.unit(), objectiveId(o.name()));
+            propertyValue(
+                g,
+                did + "/predicted-mean/" + o.name(),
+                o.name(),
+                "predicted-mean",
+                mean,
+                o.unit(),
+                objectiveId(o.name()));
             predictions.add(ref(did + "/predicted-mean/" + o.name()));
           }
           Double sd = decision.predictedSd().get(o.name());
           if (sd != null && Double.isFinite(sd)) {
-            propertyValue(g, did + "/predicted-sd/" + o.name(), o.name(), "predicted-sd", sd, o.unit(), objectiveId(o.name()));
+            propertyValue(
+                g,
+                did + "/predicted-sd/" + o.name(),
+                o.name(),
+                "predicted-sd",
+                sd,
+                o.unit(),
+                objectiveId(o.name()));
             predictions.add(ref(did + "/predicted-sd/" + o.name()));
           }
         }
@@ -425,10 +575,19 @@ public final class CampaignCrate {
           auth.put("name", "experiment #" + e.seq() + " approved by " + who);
         } else if (terms.manualApproval() && approvedAt.containsKey(e.seq())) {
           auth.set("agent", ref("#labloop"));
-          auth.put("name", "experiment #" + e.seq() + " approved (by hand; who is not in the store's audit trail)");
+          auth.put(
+              "name",
+              "experiment #"
+                  + e.seq()
+                  + " approved (by hand; who is not in the store's audit trail)");
         } else if (terms.manualApproval() && e.retryOf().isPresent()) {
           auth.set("agent", ref("#labloop"));
-          auth.put("name", "experiment #" + e.seq() + " let run as the retry of held experiment #" + e.retryOf().getAsInt());
+          auth.put(
+              "name",
+              "experiment #"
+                  + e.seq()
+                  + " let run as the retry of held experiment #"
+                  + e.retryOf().getAsInt());
         } else {
           auth.set("agent", ref("#labloop"));
           auth.put("name", "experiment #" + e.seq() + " approved automatically (approval: auto)");
@@ -445,42 +604,67 @@ public final class CampaignCrate {
       String oid = "#observation/" + o.ordinal();
       observationIds.add(oid);
       ObjectNode obs = g.entity(oid, "Observation");
-      obs.put("name", "observation " + o.ordinal() + ": what the planner learned from experiment #" + o.seq());
+      obs.put(
+          "name",
+          "observation " + o.ordinal() + ": what the planner learned from experiment #" + o.seq());
       obs.put("position", o.ordinal());
       obs.put("observationDate", o.recordedAt().toString());
       obs.set("about", ref(experimentId(o.seq())));
       ArrayNode measured = obs.putArray("variableMeasured");
-      propertyValue(g, oid + "/status", "status", "status", o.observation().status().name(), "", null);
+      propertyValue(
+          g, oid + "/status", "status", "status", o.observation().status().name(), "", null);
       measured.add(ref(oid + "/status"));
       propertyValue(g, oid + "/experiment", "experiment", "experiment", o.seq(), "", null);
       measured.add(ref(oid + "/experiment"));
-      o.observation().point().values().forEach((k, v) -> {
-        propertyValue(g, oid + "/condition/" + k, k, "condition", v, terms.unit(k), parameterId(k));
-        measured.add(ref(oid + "/condition/" + k));
-      });
-      o.requested().values().forEach((k, v) -> {
-        propertyValue(g, oid + "/requested/" + k, k, "requested", v, terms.unit(k), parameterId(k));
-        measured.add(ref(oid + "/requested/" + k));
-      });
-      o.observation().values().forEach((k, v) -> {
-        if (v == null || !Double.isFinite(v)) return;
-        propertyValue(g, oid + "/value/" + k, k, "objective", v, terms.unit(k), objectiveId(k));
-        measured.add(ref(oid + "/value/" + k));
-      });
+      o.observation()
+          .point()
+          .values()
+          .forEach(
+              (k, v) -> {
+                propertyValue(
+                    g, oid + "/condition/" + k, k, "condition", v, terms.unit(k), parameterId(k));
+                measured.add(ref(oid + "/condition/" + k));
+              });
+      o.requested()
+          .values()
+          .forEach(
+              (k, v) -> {
+                propertyValue(
+                    g, oid + "/requested/" + k, k, "requested", v, terms.unit(k), parameterId(k));
+                measured.add(ref(oid + "/requested/" + k));
+              });
+      o.observation()
+          .values()
+          .forEach(
+              (k, v) -> {
+                if (v == null || !Double.isFinite(v)) return;
+                propertyValue(
+                    g, oid + "/value/" + k, k, "objective", v, terms.unit(k), objectiveId(k));
+                measured.add(ref(oid + "/value/" + k));
+              });
       mentions.add(ref(oid));
     }
-    ObjectNode obsFile = dataFile(g, hasPart, "observations.jsonld", "application/ld+json", "Observations as JSON-LD",
-        "What the planner learned, in learning order: one Observation per experiment with its conditions and objective values"
-            + " (the same entities as in ro-crate-metadata.json, for tools that read JSON-LD).");
+    ObjectNode obsFile =
+        dataFile(
+            g,
+            hasPart,
+            "observations.jsonld",
+            "application/ld+json",
+            "Observations as JSON-LD",
+            "What the planner learned, in learning order: one Observation per experiment with its conditions and objective values"
+                + " (the same entities as in ro-crate-metadata.json, for tools that read JSON-LD).");
     obsFile.put("encodingFormat", "application/ld+json");
 
-    // observations.jsonld: the observations with every entity they reference, as a standalone JSON-LD document
+    // observations.jsonld: the observations with every entity they reference, as a standalone
+    // JSON-LD document
     ObjectNode obsDoc = json.createObjectNode();
     obsDoc.set("@context", context());
     ArrayNode obsGraph = obsDoc.putArray("@graph");
     for (ObjectNode n : g.entities()) {
       String id = n.get("@id").asText();
-      if (id.startsWith("#observation/") || id.startsWith("#param/") || id.startsWith("#objective/")) obsGraph.add(n);
+      if (id.startsWith("#observation/")
+          || id.startsWith("#param/")
+          || id.startsWith("#objective/")) obsGraph.add(n);
     }
     sink.put("observations.jsonld", json.writeValueAsBytes(obsDoc));
 
@@ -546,11 +730,19 @@ public final class CampaignCrate {
     p.set("conformsTo", ref(FORMAL_PARAMETER_PROFILE));
     p.put("name", t.name());
     p.put("additionalType", t.numeric() ? "Float" : "Text");
-    p.put("description", what + " '" + t.name() + "'" + (t.unit().isEmpty() ? "" : " in " + t.unit()));
+    p.put(
+        "description",
+        what + " '" + t.name() + "'" + (t.unit().isEmpty() ? "" : " in " + t.unit()));
     if (!t.unit().isEmpty()) p.put("unitText", t.unit());
   }
 
-  private static ObjectNode dataFile(CrateGraph g, ArrayNode hasPart, String path, String mediaType, String name, String description) {
+  private static ObjectNode dataFile(
+      CrateGraph g,
+      ArrayNode hasPart,
+      String path,
+      String mediaType,
+      String name,
+      String description) {
     ObjectNode f = g.entity(path, "File");
     f.put("name", name);
     f.put("description", description);
@@ -559,8 +751,18 @@ public final class CampaignCrate {
     return f;
   }
 
-  /** A named value: {@code propertyID} says which kind (requested, achieved, objective, argument, ...). */
-  private static void propertyValue(CrateGraph g, String id, String name, String kind, Object value, String unit, String parameter) {
+  /**
+   * A named value: {@code propertyID} says which kind (requested, achieved, objective, argument,
+   * ...).
+   */
+  private static void propertyValue(
+      CrateGraph g,
+      String id,
+      String name,
+      String kind,
+      Object value,
+      String unit,
+      String parameter) {
     ObjectNode pv = g.entity(id, "PropertyValue");
     pv.put("name", name);
     pv.put("propertyID", kind);

@@ -20,21 +20,28 @@ record CampaignTerms(List<Term> parameters, List<Term> objectives, boolean manua
 
   @SuppressWarnings("unchecked")
   static CampaignTerms of(String campaignYaml) {
-    Map<String, Object> root = map(new Load(LoadSettings.builder().build()).loadFromString(campaignYaml));
+    Map<String, Object> root =
+        map(new Load(LoadSettings.builder().build()).loadFromString(campaignYaml));
     List<Term> parameters = new ArrayList<>();
-    map(root.get("parameters")).forEach((k, v) -> {
-      Map<String, Object> p = map(v);
-      String type = String.valueOf(p.getOrDefault("type", "continuous"));
-      parameters.add(new Term(k, text(p.get("unit")), !type.equals("categorical")));
-    });
+    map(root.get("parameters"))
+        .forEach(
+            (k, v) -> {
+              Map<String, Object> p = map(v);
+              String type = String.valueOf(p.getOrDefault("type", "continuous"));
+              parameters.add(new Term(k, text(p.get("unit")), !type.equals("categorical")));
+            });
     List<Term> objectives = new ArrayList<>();
     if (root.get("objectives") instanceof List<?> os) {
       for (Object o : os) {
         Map<String, Object> om = map(o);
-        if (om.get("name") != null) objectives.add(new Term(String.valueOf(om.get("name")), text(om.get("unit")), true));
+        if (om.get("name") != null)
+          objectives.add(new Term(String.valueOf(om.get("name")), text(om.get("unit")), true));
       }
     }
-    return new CampaignTerms(List.copyOf(parameters), List.copyOf(objectives), "manual".equals(text(root.get("approval"))));
+    return new CampaignTerms(
+        List.copyOf(parameters),
+        List.copyOf(objectives),
+        "manual".equals(text(root.get("approval"))));
   }
 
   /** The unit of a parameter or objective, "" if it has none or is unknown. */
@@ -47,13 +54,17 @@ record CampaignTerms(List<Term> parameters, List<Term> objectives, boolean manua
   /** Instrument name to its {@code driver:}, from the lab text. */
   Map<String, String> instrumentDrivers(Optional<String> labYaml) {
     Map<String, String> drivers = new LinkedHashMap<>();
-    labYaml.ifPresent(text -> {
-      Map<String, Object> root = map(new Load(LoadSettings.builder().build()).loadFromString(text));
-      map(root.get("instruments")).forEach((k, v) -> {
-        Object d = map(v).get("driver");
-        if (d != null) drivers.put(k, String.valueOf(d));
-      });
-    });
+    labYaml.ifPresent(
+        text -> {
+          Map<String, Object> root =
+              map(new Load(LoadSettings.builder().build()).loadFromString(text));
+          map(root.get("instruments"))
+              .forEach(
+                  (k, v) -> {
+                    Object d = map(v).get("driver");
+                    if (d != null) drivers.put(k, String.valueOf(d));
+                  });
+        });
     return drivers;
   }
 

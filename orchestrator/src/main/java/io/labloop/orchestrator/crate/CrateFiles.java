@@ -13,8 +13,8 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /**
- * The files of a crate, in a folder or in a zip: the writer puts them, the importer reads them.
- * A path ending in {@code .zip} is a zip; anything else a folder.
+ * The files of a crate, in a folder or in a zip: the writer puts them, the importer reads them. A
+ * path ending in {@code .zip} is a zip; anything else a folder.
  */
 public final class CrateFiles {
 
@@ -22,12 +22,15 @@ public final class CrateFiles {
 
   /** True if {@code p} names a zipped crate. */
   public static boolean isZip(Path p) {
-    return p.getFileName() != null && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip");
+    return p.getFileName() != null
+        && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip");
   }
 
   /** Where a crate's files are written. */
   public interface Sink extends AutoCloseable {
-    /** Writes the file {@code path} (relative, {@code /}-separated) by letting {@code body} fill it. */
+    /**
+     * Writes the file {@code path} (relative, {@code /}-separated) by letting {@code body} fill it.
+     */
     void put(String path, Body body) throws IOException;
 
     default void put(String path, byte[] data) throws IOException {
@@ -82,7 +85,8 @@ public final class CrateFiles {
     }
     if (Files.isDirectory(out)) {
       try (var entries = Files.list(out)) {
-        if (entries.findAny().isPresent()) throw new IOException(out + " is not empty (a crate goes into a new or empty folder)");
+        if (entries.findAny().isPresent())
+          throw new IOException(out + " is not empty (a crate goes into a new or empty folder)");
       }
     }
     Files.createDirectories(out);
@@ -108,7 +112,8 @@ public final class CrateFiles {
         @Override
         public byte[] read(String path) throws IOException {
           Path f = crate.resolve(path).normalize();
-          if (!f.startsWith(crate.normalize())) throw new NoSuchFileException(path + " (outside the crate)");
+          if (!f.startsWith(crate.normalize()))
+            throw new NoSuchFileException(path + " (outside the crate)");
           return Files.readAllBytes(f);
         }
 
@@ -121,7 +126,8 @@ public final class CrateFiles {
         public void close() {}
       };
     }
-    if (!Files.isRegularFile(crate)) throw new NoSuchFileException(crate + " (no crate folder or zip there)");
+    if (!Files.isRegularFile(crate))
+      throw new NoSuchFileException(crate + " (no crate folder or zip there)");
     ZipFile zip = new ZipFile(crate.toFile());
     return new Source() {
       @Override

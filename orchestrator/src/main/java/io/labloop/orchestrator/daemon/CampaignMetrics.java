@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * (read when the metrics are scraped), and, when an experiment ends, its steps' durations and
  * instrument errors.
  *
- * <p>The steps of an ended experiment are read from the journal on a thread of this class
- * ({@code labloop-daemon-events}), not on the engine thread that reported the end: the engine
- * must not wait for the store on the metrics' behalf.
+ * <p>The steps of an ended experiment are read from the journal on a thread of this class ({@code
+ * labloop-daemon-events}), not on the engine thread that reported the end: the engine must not wait
+ * for the store on the metrics' behalf.
  */
 final class CampaignMetrics {
   private static final Logger log = LoggerFactory.getLogger(CampaignMetrics.class);
@@ -33,11 +33,13 @@ final class CampaignMetrics {
   private final Supplier<Lab> lab;
   private final LabMetrics metrics;
   private final RunningCampaigns running;
-  private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "labloop-daemon-events");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService background =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "labloop-daemon-events");
+            t.setDaemon(true);
+            return t;
+          });
 
   CampaignMetrics(Store store, Supplier<Lab> lab, LabMetrics metrics, RunningCampaigns running) {
     this.store = store;
@@ -59,7 +61,10 @@ final class CampaignMetrics {
     try {
       for (StepRecord s : store.steps(runId)) {
         if (s.seq() != seq || s.startedAt().isEmpty() || s.endedAt().isEmpty()) continue;
-        metrics.stepFinished(s.instrument(), s.command(), Duration.between(s.startedAt().get(), s.endedAt().get()),
+        metrics.stepFinished(
+            s.instrument(),
+            s.command(),
+            Duration.between(s.startedAt().get(), s.endedAt().get()),
             s.status().name().toLowerCase(Locale.ROOT));
         s.errorKind().ifPresent(kind -> metrics.instrumentError(s.instrument(), kind));
       }
@@ -72,13 +77,17 @@ final class CampaignMetrics {
     Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
     for (Running r : running.all()) {
       Map<String, Integer> byState = new LinkedHashMap<>();
-      for (ExperimentRecord e : store.experiments(r.runId())) byState.merge(e.status().name(), 1, Integer::sum);
+      for (ExperimentRecord e : store.experiments(r.runId()))
+        byState.merge(e.status().name(), 1, Integer::sum);
       out.put(ApiViews.id(r.runId()), byState);
     }
     return out;
   }
 
-  /** Experiments in flight whose next instrument is busy, counted per the workflow's first instrument. */
+  /**
+   * Experiments in flight whose next instrument is busy, counted per the workflow's first
+   * instrument.
+   */
   Map<String, Integer> queueLengths() {
     Map<String, Integer> out = new LinkedHashMap<>();
     for (Running r : running.all()) {

@@ -5,12 +5,12 @@ import io.labloop.orchestrator.api.Actor;
 import io.labloop.orchestrator.api.ApiServer;
 import io.labloop.orchestrator.api.ReloadResult;
 import io.labloop.orchestrator.api.Tokens;
-import io.labloop.orchestrator.console.WebConsole;
 import io.labloop.orchestrator.config.ConfigException;
 import io.labloop.orchestrator.config.ConfigLoader;
 import io.labloop.orchestrator.config.ConfigProblem;
 import io.labloop.orchestrator.config.InstrumentConfig;
 import io.labloop.orchestrator.config.LabConfig;
+import io.labloop.orchestrator.console.WebConsole;
 import io.labloop.orchestrator.lab.Lab;
 import io.labloop.orchestrator.lab.VirtualLabs;
 import io.labloop.orchestrator.metrics.LabMetrics;
@@ -39,14 +39,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running daemon, assembled here and nowhere else: store, lab (real, or the lab's virtual
- * instruments with {@code sim: true}), one engine per campaign behind
- * {@link EngineCampaignService}, the scheduler, the metrics and the API.
+ * instruments with {@code sim: true}), one engine per campaign behind {@link
+ * EngineCampaignService}, the scheduler, the metrics and the API.
  *
- * <p>Start order follows what depends on what: the store and the lab first (a daemon that
- * cannot reach its instruments says so and exits), then campaigns are resumed, and only then
- * does the API open, so that nobody is told "not running" about a campaign that is about to
- * resume. {@link #close()} is the graceful stop (SIGTERM): the API closes, engines pause and
- * their running steps are journaled, then the scheduler, lab and store close.
+ * <p>Start order follows what depends on what: the store and the lab first (a daemon that cannot
+ * reach its instruments says so and exits), then campaigns are resumed, and only then does the API
+ * open, so that nobody is told "not running" about a campaign that is about to resume. {@link
+ * #close()} is the graceful stop (SIGTERM): the API closes, engines pause and their running steps
+ * are journaled, then the scheduler, lab and store close.
  */
 public final class Daemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Daemon.class);
@@ -55,8 +55,13 @@ public final class Daemon implements AutoCloseable {
   private final ConfigLoader loader;
   private final Store store;
   private final AtomicReference<Lab> lab = new AtomicReference<>();
-  /** The lab file as read (with the virtual lab, {@link Lab#config()} holds the endpoints it moved to). */
+
+  /**
+   * The lab file as read (with the virtual lab, {@link Lab#config()} holds the endpoints it moved
+   * to).
+   */
   private final AtomicReference<LabConfig> labFile = new AtomicReference<>();
+
   private final AtomicReference<VirtualLabs.Running> virtualLab = new AtomicReference<>();
   private final EngineCampaignService campaigns;
   private final LabScheduler scheduler;
@@ -79,50 +84,89 @@ public final class Daemon implements AutoCloseable {
     config.tokens().forEach(tokens::digest);
     Tokens atStart = tokens.build(); // a name used twice fails the start, not every request
     boolean fromFile = env.get("LABLOOP_TOKEN") == null || env.get("LABLOOP_TOKEN").isBlank();
-    java.util.function.Supplier<Tokens> accepted = fromFile ? new TokenRotation(data.resolve("token"), config.tokens()) : () -> atStart;
+    java.util.function.Supplier<Tokens> accepted =
+        fromFile ? new TokenRotation(data.resolve("token"), config.tokens()) : () -> atStart;
 
     LabConfig labConfig = loader.loadLab(config.lab());
     lab.set(connect(labConfig));
     labFile.set(labConfig);
     try {
-      store = Store.open(config.store()
-          .map(s -> StoreLocation.jdbc(s.url(), s.user(), s.password(), data))
-          .orElse(StoreLocation.sqlite(data)));
+      store =
+          Store.open(
+              config
+                  .store()
+                  .map(s -> StoreLocation.jdbc(s.url(), s.user(), s.password(), data))
+                  .orElse(StoreLocation.sqlite(data)));
       LabMetrics metrics = new LabMetrics();
-      campaigns = new EngineCampaignService(store, loader, lab::get, config.lab(), config.campaignDir(), data, metrics, config.zone());
-      JobStore jobs = config.store().filter(s -> s.url().startsWith("jdbc:postgresql:"))
-          .<JobStore>map(s -> new JobStore.PostgreSql(s.url(), s.user(), s.password()))
-          .orElse(new JobStore.InMemory());
-      scheduler = LabScheduler.create(campaigns, jobs, Integer.toHexString(System.identityHashCode(this)), config.zone());
+      campaigns =
+          new EngineCampaignService(
+              store,
+              loader,
+              lab::get,
+              config.lab(),
+              config.campaignDir(),
+              data,
+              metrics,
+              config.zone());
+      JobStore jobs =
+          config
+              .store()
+              .filter(s -> s.url().startsWith("jdbc:postgresql:"))
+              .<JobStore>map(s -> new JobStore.PostgreSql(s.url(), s.user(), s.password()))
+              .orElse(new JobStore.InMemory());
+      scheduler =
+          LabScheduler.create(
+              campaigns, jobs, Integer.toHexString(System.identityHashCode(this)), config.zone());
       campaigns.useScheduler(scheduler);
       scheduler.start();
       scheduler.healthChecks(config.healthEvery());
       for (DaemonConfig.Calibration c : config.calibrations()) {
-        scheduler.calibration(c.instrument(), c.command(), CronSchedule.parse(c.cron(), config.zone()));
+        scheduler.calibration(
+            c.instrument(), c.command(), CronSchedule.parse(c.cron(), config.zone()));
       }
       resumed = campaigns.resumeAll();
-      api = ApiServer.builder()
-          .settings(new ApiServer.Settings(config.bind(), config.port(), config.tls(), config.maxBody(), version))
-          .campaigns(campaigns)
-          .reload(this::reload)
-          .tokens(accepted)
-          .extension(new WebConsole(campaigns, store, who -> accepted.get().authenticate(who), config.campaignDir()))
-          .metrics(metrics::scrape)
-          .registry(metrics.registry())
-          .build()
-          .start();
+      api =
+          ApiServer.builder()
+              .settings(
+                  new ApiServer.Settings(
+                      config.bind(), config.port(), config.tls(), config.maxBody(), version))
+              .campaigns(campaigns)
+              .reload(this::reload)
+              .tokens(accepted)
+              .extension(
+                  new WebConsole(
+                      campaigns,
+                      store,
+                      who -> accepted.get().authenticate(who),
+                      config.campaignDir()))
+              .metrics(metrics::scrape)
+              .registry(metrics.registry())
+              .build()
+              .start();
     } catch (RuntimeException e) {
       closeLab();
       throw e;
     }
-    String host = config.bind().equals("0.0.0.0") || config.bind().equals("::") ? "127.0.0.1" : config.bind();
-    url = URI.create((config.tls().isPresent() ? "https" : "http") + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + api.port());
+    String host =
+        config.bind().equals("0.0.0.0") || config.bind().equals("::") ? "127.0.0.1" : config.bind();
+    url =
+        URI.create(
+            (config.tls().isPresent() ? "https" : "http")
+                + "://"
+                + (host.contains(":") ? "[" + host + "]" : host)
+                + ":"
+                + api.port());
     try {
       Files.writeString(data.resolve("url"), url + "\n", StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + data.resolve("url"), e);
     }
-    log.info("daemon ready at {} (lab {}, {} campaigns resumed, data {})", url, labConfig.name(), resumed.size(), data);
+    log.info(
+        "daemon ready at {} (lab {}, {} campaigns resumed, data {})",
+        url,
+        labConfig.name(),
+        resumed.size(),
+        data);
   }
 
   /**
@@ -149,11 +193,10 @@ public final class Daemon implements AutoCloseable {
   }
 
   /**
-   * Re-reads the lab file (SIGHUP, {@code labloop reload}, {@code POST /api/reload}). A file
-   * with problems is rejected and the running configuration stays. An unchanged file is a
-   * no-op. A changed file takes effect at once when no campaign is running (the lab is
-   * reconnected); while campaigns run it is applied instrument by instrument, see
-   * {@link #reloadWhileRunning}.
+   * Re-reads the lab file (SIGHUP, {@code labloop reload}, {@code POST /api/reload}). A file with
+   * problems is rejected and the running configuration stays. An unchanged file is a no-op. A
+   * changed file takes effect at once when no campaign is running (the lab is reconnected); while
+   * campaigns run it is applied instrument by instrument, see {@link #reloadWhileRunning}.
    */
   public ReloadResult reload(Actor who) {
     String file = config.lab().toString();
@@ -164,9 +207,17 @@ public final class Daemon implements AutoCloseable {
       next = loader.loadLab(config.lab());
     } catch (ConfigException e) {
       List<String> problems = e.problems().stream().sorted().map(ConfigProblem::toString).toList();
-      log.warn("reload by {}: {} rejected ({} problems); the running configuration stays", who.name(), file, problems.size());
+      log.warn(
+          "reload by {}: {} rejected ({} problems); the running configuration stays",
+          who.name(),
+          file,
+          problems.size());
       problems.forEach(p -> log.warn("  {}", p));
-      campaigns.announce(EventKind.AUDIT, Severity.WARNING, who, "reload of " + file + " rejected (" + problems.size() + " problems)");
+      campaigns.announce(
+          EventKind.AUDIT,
+          Severity.WARNING,
+          who,
+          "reload of " + file + " rejected (" + problems.size() + " problems)");
       return new ReloadResult(false, file, List.of(), problems);
     }
     return swap(who, file, next);
@@ -174,7 +225,12 @@ public final class Daemon implements AutoCloseable {
 
   /** The part of a reload that changes the daemon, under its lock; no file is read here. */
   private synchronized ReloadResult swap(Actor who, String file, LabConfig next) {
-    if (closed) return new ReloadResult(false, file, List.of(), List.of(file + ":1:1: error: not applied: the daemon is stopping"));
+    if (closed)
+      return new ReloadResult(
+          false,
+          file,
+          List.of(),
+          List.of(file + ":1:1: error: not applied: the daemon is stopping"));
     LabConfig current = labFile.get();
     List<String> changes = differences(current, next);
     if (changes.isEmpty()) {
@@ -190,70 +246,118 @@ public final class Daemon implements AutoCloseable {
       lab.set(connect(next));
       labFile.set(next);
     } catch (RuntimeException e) {
-      log.error("reload by {}: the new lab could not be connected ({}); going back to the previous file", who.name(), e.getMessage());
+      log.error(
+          "reload by {}: the new lab could not be connected ({}); going back to the previous file",
+          who.name(),
+          e.getMessage());
       lab.set(connect(current));
-      return new ReloadResult(false, file, changes, List.of(file + ":1:1: error: not applied: " + e.getMessage()));
+      return new ReloadResult(
+          false, file, changes, List.of(file + ":1:1: error: not applied: " + e.getMessage()));
     }
     log.info("reload by {}: {} applied: {}", who.name(), file, changes);
-    campaigns.announce(EventKind.AUDIT, Severity.INFO, who, "reloaded " + file + ": " + String.join("; ", changes));
+    campaigns.announce(
+        EventKind.AUDIT,
+        Severity.INFO,
+        who,
+        "reloaded " + file + ": " + String.join("; ", changes));
     return new ReloadResult(true, file, changes, List.of());
   }
 
   /**
    * The reload with campaigns running. The running campaigns are checked against the new file
-   * first: if any would no longer fit (an instrument or command it uses gone, a limit narrower
-   * than its space), the whole reload is rejected with the loader's messages and nothing
-   * changes. Otherwise the shared {@link Lab} swaps each changed instrument when it is idle:
-   * at once, or after its running step (a "config applied" event says when). Steps that start
-   * after the swap read the new limits and command settings.
+   * first: if any would no longer fit (an instrument or command it uses gone, a limit narrower than
+   * its space), the whole reload is rejected with the loader's messages and nothing changes.
+   * Otherwise the shared {@link Lab} swaps each changed instrument when it is idle: at once, or
+   * after its running step (a "config applied" event says when). Steps that start after the swap
+   * read the new limits and command settings.
    *
    * <p>With {@code --sim} the instruments are the daemon's private virtual lab; its endpoints
-   * cannot move while campaigns use it, so connection changes and new instruments wait for
-   * no campaign to run.
+   * cannot move while campaigns use it, so connection changes and new instruments wait for no
+   * campaign to run.
    */
-  private ReloadResult reloadWhileRunning(Actor who, String file, LabConfig current, LabConfig next, List<String> changes) {
+  private ReloadResult reloadWhileRunning(
+      Actor who, String file, LabConfig current, LabConfig next, List<String> changes) {
     List<String> problems = campaigns.problemsWithLabFile();
     if (problems.isEmpty() && config.sim()) {
       for (InstrumentConfig i : next.instruments().values()) {
         InstrumentConfig was = current.instruments().get(i.name());
         if (was == null || !Lab.driverSettings(was).equals(Lab.driverSettings(i))) {
-          problems.add(file + ":1:1: error: not applied: " + i.name() + (was == null ? " is new" : "'s connection settings changed")
-              + " (expected only limits, commands, capacity or abort to change while campaigns run on the virtual lab; "
-              + "wait for them to end, then reload again)");
+          problems.add(
+              file
+                  + ":1:1: error: not applied: "
+                  + i.name()
+                  + (was == null ? " is new" : "'s connection settings changed")
+                  + " (expected only limits, commands, capacity or abort to change while campaigns run on the virtual lab; "
+                  + "wait for them to end, then reload again)");
         }
       }
     }
     if (!problems.isEmpty()) {
-      log.warn("reload by {}: {} rejected ({} problems); the running configuration stays", who.name(), file, problems.size());
+      log.warn(
+          "reload by {}: {} rejected ({} problems); the running configuration stays",
+          who.name(),
+          file,
+          problems.size());
       problems.forEach(p -> log.warn("  {}", p));
-      campaigns.announce(EventKind.AUDIT, Severity.WARNING, who, "reload of " + file + " rejected (" + problems.size()
-          + " problems): " + problems.get(0));
+      campaigns.announce(
+          EventKind.AUDIT,
+          Severity.WARNING,
+          who,
+          "reload of " + file + " rejected (" + problems.size() + " problems): " + problems.get(0));
       return new ReloadResult(false, file, changes, problems);
     }
     Lab running = lab.get();
     LabConfig apply = config.sim() ? withReachedEndpoints(next, running.config()) : next;
     Lab.Reload r;
     try {
-      r = running.reload(apply, Duration.ofSeconds(30), name -> campaigns.announce(EventKind.AUDIT, Severity.INFO, null,
-          "reload: " + name + ": new configuration applied after its running step"));
+      r =
+          running.reload(
+              apply,
+              Duration.ofSeconds(30),
+              name ->
+                  campaigns.announce(
+                      EventKind.AUDIT,
+                      Severity.INFO,
+                      null,
+                      "reload: " + name + ": new configuration applied after its running step"));
     } catch (RuntimeException e) {
       log.error("reload by {}: {} not applied: {}", who.name(), file, e.getMessage());
-      return new ReloadResult(false, file, changes, List.of(file + ":1:1: error: not applied: " + e.getMessage()));
+      return new ReloadResult(
+          false, file, changes, List.of(file + ":1:1: error: not applied: " + e.getMessage()));
     }
     labFile.set(next);
-    String when = r.deferred().isEmpty() ? "" : " (" + String.join(", ", r.deferred()) + " after the running step)";
+    String when =
+        r.deferred().isEmpty()
+            ? ""
+            : " (" + String.join(", ", r.deferred()) + " after the running step)";
     log.info("reload by {}: {} applied while campaigns run: {}{}", who.name(), file, changes, when);
-    campaigns.announce(EventKind.AUDIT, Severity.INFO, who, "reloaded " + file + ": " + String.join("; ", changes) + when);
+    campaigns.announce(
+        EventKind.AUDIT,
+        Severity.INFO,
+        who,
+        "reloaded " + file + ": " + String.join("; ", changes) + when);
     return new ReloadResult(true, file, changes, List.of());
   }
 
-  /** {@code next} with the spec (connection settings) each instrument has in the lab as connected to the virtual lab. */
+  /**
+   * {@code next} with the spec (connection settings) each instrument has in the lab as connected to
+   * the virtual lab.
+   */
   private static LabConfig withReachedEndpoints(LabConfig next, LabConfig reached) {
     Map<String, InstrumentConfig> in = new java.util.LinkedHashMap<>();
     for (InstrumentConfig i : next.instruments().values()) {
       InstrumentConfig r = reached.instruments().get(i.name());
-      in.put(i.name(), new InstrumentConfig(i.name(), i.driver(), r.spec(), i.commands(), i.limits(), i.capacity(), i.abortCommand(),
-          i.healthCommand()));
+      in.put(
+          i.name(),
+          new InstrumentConfig(
+              i.name(),
+              i.driver(),
+              r.spec(),
+              i.commands(),
+              i.limits(),
+              i.capacity(),
+              i.abortCommand(),
+              i.healthCommand()));
     }
     return new LabConfig(next.file(), next.name(), in, next.simulation(), next.tree());
   }
@@ -262,7 +366,8 @@ public final class Daemon implements AutoCloseable {
     LabConfig reached = labConfig;
     if (config.sim()) {
       // Private endpoints: a daemon's virtual lab never collides with anything else on the PC.
-      VirtualLabs.Running sim = VirtualLabs.start(labConfig, config.data().resolve("virtual-lab"), Map.of(), true);
+      VirtualLabs.Running sim =
+          VirtualLabs.start(labConfig, config.data().resolve("virtual-lab"), Map.of(), true);
       virtualLab.set(sim);
       reached = sim.config();
     }
@@ -280,7 +385,9 @@ public final class Daemon implements AutoCloseable {
       List<String> what = new ArrayList<>();
       if (!driverSettings(was).equals(driverSettings(i))) what.add("settings");
       if (!was.limits().equals(i.limits())) what.add("limits");
-      if (!was.commands().equals(i.commands()) || was.capacity() != i.capacity() || !was.abortCommand().equals(i.abortCommand())) {
+      if (!was.commands().equals(i.commands())
+          || was.capacity() != i.capacity()
+          || !was.abortCommand().equals(i.abortCommand())) {
         what.add("commands");
       }
       if (!what.isEmpty()) out.add(i.name() + ": " + String.join(" and ", what) + " changed");
@@ -291,19 +398,26 @@ public final class Daemon implements AutoCloseable {
     return out;
   }
 
-  /** The driver's own part of an instrument's section (connection, protocol), without what the orchestrator reads. */
+  /**
+   * The driver's own part of an instrument's section (connection, protocol), without what the
+   * orchestrator reads.
+   */
   private static Map<String, Object> driverSettings(InstrumentConfig i) {
     Map<String, Object> s = new java.util.LinkedHashMap<>(i.spec().section());
     List.of("limits", "commands", "capacity", "abort", "health").forEach(s::remove);
     return s;
   }
 
-  /** The graceful stop: API closed, running steps finish (up to the grace time), state committed. */
+  /**
+   * The graceful stop: API closed, running steps finish (up to the grace time), state committed.
+   */
   @Override
   public synchronized void close() {
     if (closed) return;
     closed = true;
-    log.info("daemon stopping: pausing campaigns, waiting up to {} s for running steps", config.shutdownGrace().toSeconds());
+    log.info(
+        "daemon stopping: pausing campaigns, waiting up to {} s for running steps",
+        config.shutdownGrace().toSeconds());
     api.close();
     campaigns.stopGracefully(config.shutdownGrace());
     scheduler.close();

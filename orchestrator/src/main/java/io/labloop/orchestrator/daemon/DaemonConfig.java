@@ -61,7 +61,20 @@ public record DaemonConfig(
   /** The defaults of a daemon without a settings file, for {@code lab}. */
   public static DaemonConfig defaults(Path lab, Path data) {
     Path dir = lab.toAbsolutePath().getParent();
-    return new DaemonConfig(lab, dir, data, false, "127.0.0.1", 8080, 1L << 20, Optional.empty(), Map.of(),
-        Optional.empty(), Duration.ofMinutes(1), List.of(), TimeZone.getDefault(), Duration.ofSeconds(60));
+    return new DaemonConfig(
+        lab,
+        dir,
+        data,
+        false,
+        "127.0.0.1",
+        8080,
+        1L << 20,
+        Optional.empty(),
+        Map.of(),
+        Optional.empty(),
+        Duration.ofMinutes(1),
+        List.of(),
+        TimeZone.getDefault(),
+        Duration.ofSeconds(60));
   }
 }

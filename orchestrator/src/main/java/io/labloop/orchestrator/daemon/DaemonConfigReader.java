@@ -33,13 +33,15 @@ import org.snakeyaml.engine.v2.scanner.StreamReader;
 
 /**
  * Reads {@code labloop.yaml}. Every problem is reported as {@code FILE:LINE:COLUMN: error: ...}
- * (all of them, not only the first), through the same {@link ConfigException} as lab and
- * campaign files; {@code ${NAME}} and {@code ${NAME:-default}} in values are filled from the
- * environment so that passwords stay out of the file. Relative paths are relative to the file.
+ * (all of them, not only the first), through the same {@link ConfigException} as lab and campaign
+ * files; {@code ${NAME}} and {@code ${NAME:-default}} in values are filled from the environment so
+ * that passwords stay out of the file. Relative paths are relative to the file.
  */
 public final class DaemonConfigReader {
-  private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
-  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|KB|MB)?", Pattern.CASE_INSENSITIVE);
+  private static final Pattern VAR =
+      Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+  private static final Pattern SIZE =
+      Pattern.compile("(\\d+)\\s*(B|KiB|MiB|KB|MB)?", Pattern.CASE_INSENSITIVE);
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
   private final Map<String, String> env;
@@ -50,40 +52,60 @@ public final class DaemonConfigReader {
     this.env = env;
   }
 
-  /** @throws ConfigException with every problem of the file */
+  /**
+   * @throws ConfigException with every problem of the file
+   */
   public DaemonConfig read(Path path) {
     file = path.toString();
     String text;
     try {
       text = Files.readString(path, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new ConfigException(List.of(new ConfigProblem(file, 1, 1, "cannot read the file: " + e.getMessage())));
+      throw new ConfigException(
+          List.of(new ConfigProblem(file, 1, 1, "cannot read the file: " + e.getMessage())));
     }
     Node root;
     try {
       LoadSettings settings = LoadSettings.builder().setLabel(file).build();
-      root = new Composer(settings, new ParserImpl(settings, new StreamReader(settings, text))).getSingleNode().orElse(null);
+      root =
+          new Composer(settings, new ParserImpl(settings, new StreamReader(settings, text)))
+              .getSingleNode()
+              .orElse(null);
     } catch (MarkedYamlEngineException e) {
       var m = e.getProblemMark();
-      throw new ConfigException(List.of(new ConfigProblem(file, m.map(x -> x.getLine() + 1).orElse(1),
-          m.map(x -> x.getColumn() + 1).orElse(1), e.getProblem())));
+      throw new ConfigException(
+          List.of(
+              new ConfigProblem(
+                  file,
+                  m.map(x -> x.getLine() + 1).orElse(1),
+                  m.map(x -> x.getColumn() + 1).orElse(1),
+                  e.getProblem())));
     } catch (YamlEngineException e) {
       throw new ConfigException(List.of(new ConfigProblem(file, 1, 1, e.getMessage())));
     }
     Path dir = path.toAbsolutePath().getParent();
     DaemonConfig d = DaemonConfig.defaults(dir.resolve("lab.yaml"), dir.resolve("labloop-data"));
     if (root == null) {
-      problems.add(new ConfigProblem(file, 1, 1, "the file is empty (expected at least 'lab: FILE')"));
+      problems.add(
+          new ConfigProblem(file, 1, 1, "the file is empty (expected at least 'lab: FILE')"));
       throw new ConfigException(problems);
     }
-    Map<String, NodeTuple> top = map(root, Set.of("lab", "campaigns", "data", "sim", "api", "store", "schedule", "shutdown-grace"));
+    Map<String, NodeTuple> top =
+        map(
+            root,
+            Set.of(
+                "lab", "campaigns", "data", "sim", "api", "store", "schedule", "shutdown-grace"));
     if (top == null) throw new ConfigException(problems);
     Path lab = top.containsKey("lab") ? path(top.get("lab"), dir) : null;
-    if (lab == null && !top.containsKey("lab")) problem(root, "missing key 'lab' (expected the lab file the daemon runs, e.g. lab: labs/sim-lab.yaml)");
+    if (lab == null && !top.containsKey("lab"))
+      problem(
+          root,
+          "missing key 'lab' (expected the lab file the daemon runs, e.g. lab: labs/sim-lab.yaml)");
     Path campaigns = top.containsKey("campaigns") ? path(top.get("campaigns"), dir) : null;
     Path data = top.containsKey("data") ? path(top.get("data"), dir) : d.data();
     boolean sim = top.containsKey("sim") && bool(top.get("sim"));
-    Duration grace = top.containsKey("shutdown-grace") ? duration(top.get("shutdown-grace")) : d.shutdownGrace();
+    Duration grace =
+        top.containsKey("shutdown-grace") ? duration(top.get("shutdown-grace")) : d.shutdownGrace();
 
     String bind = d.bind();
     int port = d.port();
@@ -91,17 +113,22 @@ public final class DaemonConfigReader {
     Optional<TlsSettings> tls = Optional.empty();
     Map<String, String> tokens = new LinkedHashMap<>();
     if (top.containsKey("api")) {
-      Map<String, NodeTuple> api = map(top.get("api").getValueNode(), Set.of("bind", "port", "max-body", "tls", "tokens"));
+      Map<String, NodeTuple> api =
+          map(top.get("api").getValueNode(), Set.of("bind", "port", "max-body", "tls", "tokens"));
       if (api != null) {
         if (api.containsKey("bind")) bind = scalar(api.get("bind"));
         if (api.containsKey("port")) port = port(api.get("port"));
         if (api.containsKey("max-body")) maxBody = size(api.get("max-body"));
         if (api.containsKey("tls")) {
-          Map<String, NodeTuple> t = map(api.get("tls").getValueNode(), Set.of("keystore", "password"));
+          Map<String, NodeTuple> t =
+              map(api.get("tls").getValueNode(), Set.of("keystore", "password"));
           if (t != null) {
             Path ks = t.containsKey("keystore") ? path(t.get("keystore"), dir) : null;
-            if (ks == null) problem(api.get("tls").getValueNode(), "tls needs 'keystore' (expected a PKCS#12 file)");
-            else if (!Files.isReadable(ks)) problem(t.get("keystore").getValueNode(), "keystore " + ks + " cannot be read");
+            if (ks == null)
+              problem(
+                  api.get("tls").getValueNode(), "tls needs 'keystore' (expected a PKCS#12 file)");
+            else if (!Files.isReadable(ks))
+              problem(t.get("keystore").getValueNode(), "keystore " + ks + " cannot be read");
             String pw = t.containsKey("password") ? scalar(t.get("password")) : "";
             if (ks != null) tls = Optional.of(new TlsSettings(ks, pw));
           }
@@ -109,39 +136,54 @@ public final class DaemonConfigReader {
         if (api.containsKey("tokens")) {
           Map<String, NodeTuple> ts = map(api.get("tokens").getValueNode(), null);
           if (ts != null) {
-            ts.forEach((name, tuple) -> {
-              if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
-                problem(tuple.getKeyNode(), "token name '" + name + "' (expected letters, digits, '.', '_' or '-')");
-                return;
-              }
-              Map<String, NodeTuple> one = map(tuple.getValueNode(), Set.of("sha256"));
-              if (one == null) return;
-              if (!one.containsKey("sha256")) {
-                problem(tuple.getValueNode(), "token '" + name + "' needs 'sha256' (expected the hex SHA-256 of the token: printf %s TOKEN | sha256sum)");
-                return;
-              }
-              String hex = scalar(one.get("sha256"));
-              if (hex == null || !hex.matches("[0-9a-fA-F]{64}")) {
-                problem(one.get("sha256").getValueNode(), "sha256 of token '" + name + "' (expected 64 hex digits)");
-              } else {
-                tokens.put(name, hex);
-              }
-            });
+            ts.forEach(
+                (name, tuple) -> {
+                  if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
+                    problem(
+                        tuple.getKeyNode(),
+                        "token name '" + name + "' (expected letters, digits, '.', '_' or '-')");
+                    return;
+                  }
+                  Map<String, NodeTuple> one = map(tuple.getValueNode(), Set.of("sha256"));
+                  if (one == null) return;
+                  if (!one.containsKey("sha256")) {
+                    problem(
+                        tuple.getValueNode(),
+                        "token '"
+                            + name
+                            + "' needs 'sha256' (expected the hex SHA-256 of the token: printf %s TOKEN | sha256sum)");
+                    return;
+                  }
+                  String hex = scalar(one.get("sha256"));
+                  if (hex == null || !hex.matches("[0-9a-fA-F]{64}")) {
+                    problem(
+                        one.get("sha256").getValueNode(),
+                        "sha256 of token '" + name + "' (expected 64 hex digits)");
+                  } else {
+                    tokens.put(name, hex);
+                  }
+                });
           }
         }
       }
     }
     Optional<DaemonConfig.StoreUrl> store = Optional.empty();
     if (top.containsKey("store")) {
-      Map<String, NodeTuple> s = map(top.get("store").getValueNode(), Set.of("url", "user", "password"));
+      Map<String, NodeTuple> s =
+          map(top.get("store").getValueNode(), Set.of("url", "user", "password"));
       if (s != null) {
         String url = s.containsKey("url") ? scalar(s.get("url")) : null;
         if (url == null || !url.startsWith("jdbc:")) {
-          problem(s.containsKey("url") ? s.get("url").getValueNode() : top.get("store").getValueNode(),
+          problem(
+              s.containsKey("url") ? s.get("url").getValueNode() : top.get("store").getValueNode(),
               "store url (expected a JDBC URL, e.g. jdbc:postgresql://db.lab/labloop)");
         } else {
-          store = Optional.of(new DaemonConfig.StoreUrl(url, s.containsKey("user") ? scalar(s.get("user")) : "",
-              s.containsKey("password") ? scalar(s.get("password")) : ""));
+          store =
+              Optional.of(
+                  new DaemonConfig.StoreUrl(
+                      url,
+                      s.containsKey("user") ? scalar(s.get("user")) : "",
+                      s.containsKey("password") ? scalar(s.get("password")) : ""));
         }
       }
     }
@@ -149,7 +191,10 @@ public final class DaemonConfigReader {
     TimeZone zone = d.zone();
     List<DaemonConfig.Calibration> calibrations = new ArrayList<>();
     if (top.containsKey("schedule")) {
-      Map<String, NodeTuple> s = map(top.get("schedule").getValueNode(), Set.of("health-check", "time-zone", "calibrations"));
+      Map<String, NodeTuple> s =
+          map(
+              top.get("schedule").getValueNode(),
+              Set.of("health-check", "time-zone", "calibrations"));
       if (s != null) {
         if (s.containsKey("health-check")) health = duration(s.get("health-check"));
         if (s.containsKey("time-zone")) {
@@ -157,7 +202,9 @@ public final class DaemonConfigReader {
           try {
             zone = TimeZone.getTimeZone(ZoneId.of(z));
           } catch (RuntimeException e) {
-            problem(s.get("time-zone").getValueNode(), "time zone '" + z + "' (expected e.g. Europe/Berlin or UTC)");
+            problem(
+                s.get("time-zone").getValueNode(),
+                "time zone '" + z + "' (expected e.g. Europe/Berlin or UTC)");
           }
         }
         if (s.containsKey("calibrations")) {
@@ -168,19 +215,38 @@ public final class DaemonConfigReader {
             for (Node item : seq.getValue()) {
               Map<String, NodeTuple> c = map(item, Set.of("instrument", "command", "cron"));
               if (c == null) continue;
-              if (!c.containsKey("instrument") || !c.containsKey("command") || !c.containsKey("cron")) {
+              if (!c.containsKey("instrument")
+                  || !c.containsKey("command")
+                  || !c.containsKey("cron")) {
                 problem(item, "a calibration needs instrument, command and cron");
                 continue;
               }
-              calibrations.add(new DaemonConfig.Calibration(scalar(c.get("instrument")), scalar(c.get("command")), scalar(c.get("cron"))));
+              calibrations.add(
+                  new DaemonConfig.Calibration(
+                      scalar(c.get("instrument")),
+                      scalar(c.get("command")),
+                      scalar(c.get("cron"))));
             }
           }
         }
       }
     }
     if (!problems.isEmpty()) throw new ConfigException(problems);
-    return new DaemonConfig(lab, campaigns != null ? campaigns : lab.toAbsolutePath().getParent(), data, sim, bind, port, maxBody, tls,
-        tokens, store, health, calibrations, zone, grace);
+    return new DaemonConfig(
+        lab,
+        campaigns != null ? campaigns : lab.toAbsolutePath().getParent(),
+        data,
+        sim,
+        bind,
+        port,
+        maxBody,
+        tls,
+        tokens,
+        store,
+        health,
+        calibrations,
+        zone,
+        grace);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -194,7 +260,13 @@ public final class DaemonConfigReader {
     for (NodeTuple t : m.getValue()) {
       String key = t.getKeyNode() instanceof ScalarNode s ? s.getValue() : "";
       if (known != null && !known.contains(key)) {
-        problem(t.getKeyNode(), "unknown key '" + key + "' (expected one of " + String.join(", ", known.stream().sorted().toList()) + ")");
+        problem(
+            t.getKeyNode(),
+            "unknown key '"
+                + key
+                + "' (expected one of "
+                + String.join(", ", known.stream().sorted().toList())
+                + ")");
         continue;
       }
       if (out.put(key, t) != null) problem(t.getKeyNode(), "key '" + key + "' is given twice");
@@ -214,7 +286,13 @@ public final class DaemonConfigReader {
       String v = env.get(m.group(1));
       if (v == null) v = m.group(2);
       if (v == null) {
-        problem(n, "environment variable " + m.group(1) + " is not set (expected it set, or ${" + m.group(1) + ":-default})");
+        problem(
+            n,
+            "environment variable "
+                + m.group(1)
+                + " is not set (expected it set, or ${"
+                + m.group(1)
+                + ":-default})");
         v = "";
       }
       m.appendReplacement(out, Matcher.quoteReplacement(v));
@@ -243,7 +321,9 @@ public final class DaemonConfigReader {
     } catch (NumberFormatException e) {
       // reported below
     }
-    problem(t.getValueNode(), "port '" + s + "' (expected a whole number 0-65535; 0 picks a free port)");
+    problem(
+        t.getValueNode(),
+        "port '" + s + "' (expected a whole number 0-65535; 0 picks a free port)");
     return 0;
   }
 
@@ -251,19 +331,23 @@ public final class DaemonConfigReader {
     String s = scalar(t);
     Matcher m = s == null ? null : SIZE.matcher(s.strip());
     if (m == null || !m.matches()) {
-      problem(t.getValueNode(), "size '" + s + "' (expected bytes, or a number with KiB or MiB, e.g. 1MiB)");
+      problem(
+          t.getValueNode(),
+          "size '" + s + "' (expected bytes, or a number with KiB or MiB, e.g. 1MiB)");
       return 1 << 20;
     }
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
-    long bytes = switch (unit) {
-      case "kib" -> n << 10;
-      case "mib" -> n << 20;
-      case "kb" -> n * 1000;
-      case "mb" -> n * 1_000_000;
-      default -> n;
-    };
-    if (bytes < 1024 || bytes > (64L << 20)) problem(t.getValueNode(), "size " + s + " (expected between 1KiB and 64MiB)");
+    long bytes =
+        switch (unit) {
+          case "kib" -> n << 10;
+          case "mib" -> n << 20;
+          case "kb" -> n * 1000;
+          case "mb" -> n * 1_000_000;
+          default -> n;
+        };
+    if (bytes < 1024 || bytes > (64L << 20))
+      problem(t.getValueNode(), "size " + s + " (expected between 1KiB and 64MiB)");
     return bytes;
   }
 
@@ -271,7 +355,9 @@ public final class DaemonConfigReader {
     String s = scalar(t);
     Matcher m = s == null ? null : DURATION.matcher(s.strip());
     if (m == null || !m.matches() || Long.parseLong(m.group(1)) == 0) {
-      problem(t.getValueNode(), "duration '" + s + "' (expected a positive number with a unit, e.g. 30s, 5m or 1h)");
+      problem(
+          t.getValueNode(),
+          "duration '" + s + "' (expected a positive number with a unit, e.g. 30s, 5m or 1h)");
       return Duration.ofMinutes(1);
     }
     long n = Long.parseLong(m.group(1));

@@ -16,31 +16,43 @@ public final class DaemonRunner {
   private DaemonRunner() {}
 
   /** Blocks until the JVM shuts down; {@code onReady} is told the daemon once it serves. */
-  public static void run(DaemonConfig config, Map<String, String> env, String version, java.util.function.Consumer<Daemon> onReady) {
+  public static void run(
+      DaemonConfig config,
+      Map<String, String> env,
+      String version,
+      java.util.function.Consumer<Daemon> onReady) {
     // SIGHUP is claimed before anything starts; still, loading jSerialComm sets it to "ignored"
     // over our handler (see Signals.hangupIgnored), which is why 'labloop reload' exists.
-    java.util.concurrent.atomic.AtomicReference<Daemon> running = new java.util.concurrent.atomic.AtomicReference<>();
-    Signals.onHangup(() -> {
-      Daemon d = running.get();
-      if (d == null) log.warn("SIGHUP during start-up ignored; send it again once the daemon serves");
-      else d.reload(new Actor("SIGHUP"));
-    });
+    java.util.concurrent.atomic.AtomicReference<Daemon> running =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Signals.onHangup(
+        () -> {
+          Daemon d = running.get();
+          if (d == null)
+            log.warn("SIGHUP during start-up ignored; send it again once the daemon serves");
+          else d.reload(new Actor("SIGHUP"));
+        });
     Daemon daemon = Daemon.start(config, env, version);
     running.set(daemon);
     if (Signals.hangupIgnored()) {
-      log.warn("SIGHUP is ignored in this process (the serial driver's native library set it so); reload with 'labloop reload' "
-          + "(the systemd unit's ExecReload does)");
+      log.warn(
+          "SIGHUP is ignored in this process (the serial driver's native library set it so); reload with 'labloop reload' "
+              + "(the systemd unit's ExecReload does)");
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        daemon.close();
-      } catch (RuntimeException e) {
-        log.error("graceful stop failed: {}", e.getMessage(), e);
-      } finally {
-        stopped.countDown();
-      }
-    }, "labloop-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    daemon.close();
+                  } catch (RuntimeException e) {
+                    log.error("graceful stop failed: {}", e.getMessage(), e);
+                  } finally {
+                    stopped.countDown();
+                  }
+                },
+                "labloop-shutdown"));
     onReady.accept(daemon);
     try {
       stopped.await();

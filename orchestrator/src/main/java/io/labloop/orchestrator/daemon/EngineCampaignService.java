@@ -12,10 +12,9 @@ import io.labloop.orchestrator.api.InstrumentView;
 import io.labloop.orchestrator.api.ObservationView;
 import io.labloop.orchestrator.api.ReleaseRequest;
 import io.labloop.orchestrator.campaign.CampaignEngine;
-import io.labloop.orchestrator.campaign.HandChosen;
-import io.labloop.planners.Point;
 import io.labloop.orchestrator.campaign.CampaignProblem;
 import io.labloop.orchestrator.campaign.EngineListener;
+import io.labloop.orchestrator.campaign.HandChosen;
 import io.labloop.orchestrator.campaign.HeldExperiments;
 import io.labloop.orchestrator.campaign.Progress;
 import io.labloop.orchestrator.campaign.Release;
@@ -44,6 +43,7 @@ import io.labloop.orchestrator.store.StepStatus;
 import io.labloop.orchestrator.store.Store;
 import io.labloop.planners.PlannerSpec;
 import io.labloop.planners.Planners;
+import io.labloop.planners.Point;
 import io.labloop.planners.Suggestion;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -68,8 +68,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The campaign engine as the API sees it: one {@link CampaignEngine} per running campaign, all
- * on the daemon's one {@link Lab} and {@link Store}. This class decides; its helpers keep:
+ * The campaign engine as the API sees it: one {@link CampaignEngine} per running campaign, all on
+ * the daemon's one {@link Lab} and {@link Store}. This class decides; its helpers keep:
  *
  * <ul>
  *   <li>{@link Submissions}: the submissions folder the daemon resumes from;
@@ -80,17 +80,17 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link ReloadChecks}: whether the running campaigns allow a reload of the lab file.
  * </ul>
  *
- * <p>A submitted campaign is checked with the same {@link ConfigLoader} as
- * {@code labloop validate} (against the daemon's lab file, whatever its {@code lab:} says) and
- * kept in the submissions folder. A campaign with {@code schedule:} waits for the scheduler; the
- * others start at once (a campaign whose latest run is still RUNNING resumes it, as
- * {@code labloop run} would). API ids are run ids in their API spelling ({@link RunId#api()},
- * {@code silver~2}); a campaign waiting for its schedule has no run yet and is known by its name.
+ * <p>A submitted campaign is checked with the same {@link ConfigLoader} as {@code labloop validate}
+ * (against the daemon's lab file, whatever its {@code lab:} says) and kept in the submissions
+ * folder. A campaign with {@code schedule:} waits for the scheduler; the others start at once (a
+ * campaign whose latest run is still RUNNING resumes it, as {@code labloop run} would). API ids are
+ * run ids in their API spelling ({@link RunId#api()}, {@code silver~2}); a campaign waiting for its
+ * schedule has no run yet and is known by its name.
  *
- * <p>Threads: the API's request threads and the scheduler's thread call in at any time. Starts
- * are serialised on {@code this} (two submissions of one campaign must not both start it);
- * everything else goes to the engine, which does its work on its own thread, and waits at most
- * {@link #CALL_TIMEOUT} for the answer.
+ * <p>Threads: the API's request threads and the scheduler's thread call in at any time. Starts are
+ * serialised on {@code this} (two submissions of one campaign must not both start it); everything
+ * else goes to the engine, which does its work on its own thread, and waits at most {@link
+ * #CALL_TIMEOUT} for the answer.
  */
 public final class EngineCampaignService implements CampaignService, ScheduledWork {
   private static final Logger log = LoggerFactory.getLogger(EngineCampaignService.class);
@@ -120,8 +120,15 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
    * @param dataDir the daemon's data folder ({@code campaigns/} is made inside it)
    * @param zone the time zone {@code schedule:} expressions are read in
    */
-  public EngineCampaignService(Store store, ConfigLoader loader, Supplier<Lab> lab, Path labFile, Path campaignDir,
-      Path dataDir, LabMetrics metrics, TimeZone zone) {
+  public EngineCampaignService(
+      Store store,
+      ConfigLoader loader,
+      Supplier<Lab> lab,
+      Path labFile,
+      Path campaignDir,
+      Path dataDir,
+      LabMetrics metrics,
+      TimeZone zone) {
     this.store = store;
     this.loader = loader;
     this.lab = lab;
@@ -142,11 +149,12 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     this.scheduler = scheduler;
   }
 
-  // =========================================================================== start-up and shutdown
+  // =========================================================================== start-up and
+  // shutdown
 
   /**
-   * Resumes every campaign whose latest run is RUNNING and plans the start of every campaign
-   * still waiting for its schedule.
+   * Resumes every campaign whose latest run is RUNNING and plans the start of every campaign still
+   * waiting for its schedule.
    *
    * @return the ids of the runs resumed
    */
@@ -172,15 +180,16 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   }
 
   /**
-   * SIGTERM: every engine is paused (running steps finish, none start) and this waits up to
-   * {@code grace} for the steps that were running to be journaled; the runs stay RUNNING in
-   * the store, so the next start resumes them.
+   * SIGTERM: every engine is paused (running steps finish, none start) and this waits up to {@code
+   * grace} for the steps that were running to be journaled; the runs stay RUNNING in the store, so
+   * the next start resumes them.
    */
   public void stopGracefully(Duration grace) {
     running.all().forEach(r -> r.engine().pause());
     long deadline = System.nanoTime() + grace.toNanos();
     for (Running r : running.all()) {
-      while (System.nanoTime() < deadline && store.steps(r.runId()).stream().anyMatch(s -> s.status() == StepStatus.STARTED)) {
+      while (System.nanoTime() < deadline
+          && store.steps(r.runId()).stream().anyMatch(s -> s.status() == StepStatus.STARTED)) {
         try {
           Thread.sleep(100);
         } catch (InterruptedException e) {
@@ -190,11 +199,13 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
       }
     }
     campaignMetrics.stop();
-    // the runs stay RUNNING for the next start, which may be in this same process (tests, an embedding)
+    // the runs stay RUNNING for the next start, which may be in this same process (tests, an
+    // embedding)
     running.releaseLocks();
   }
 
-  // =========================================================================== CampaignService: reading
+  // =========================================================================== CampaignService:
+  // reading
 
   @Override
   public CampaignView submit(String fileName, String yaml, Actor who) {
@@ -203,35 +214,58 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
       c = loader.loadCampaign(fileName, yaml, campaignDir, Optional.of(labFile));
     } catch (ConfigException e) {
       List<String> lines = e.problems().stream().sorted().map(ConfigProblem::toString).toList();
-      throw ApiProblem.invalid(fileName + " has " + lines.size() + (lines.size() == 1 ? " problem" : " problems"), lines);
+      throw ApiProblem.invalid(
+          fileName + " has " + lines.size() + (lines.size() == 1 ? " problem" : " problems"),
+          lines);
     }
     synchronized (this) {
       Optional<Running> already = running.ofCampaign(c.name());
       if (already.isPresent()) {
-        throw ApiProblem.conflict("campaign " + c.name() + " is already running here (run " + ApiViews.id(already.get().runId())
-            + "); abort it first or give the new file another 'campaign:' name");
+        throw ApiProblem.conflict(
+            "campaign "
+                + c.name()
+                + " is already running here (run "
+                + ApiViews.id(already.get().runId())
+                + "); abort it first or give the new file another 'campaign:' name");
       }
-      Submission s = new Submission(c.name(), fileName, c.sha256(), Instant.now().toString(), who.name(),
-          c.schedule().orElse(null), c.schedule().isEmpty());
+      Submission s =
+          new Submission(
+              c.name(),
+              fileName,
+              c.sha256(),
+              Instant.now().toString(),
+              who.name(),
+              c.schedule().orElse(null),
+              c.schedule().isEmpty());
       if (s.schedule() != null) {
         CronSchedule.parse(s.schedule(), zone); // fails early with the reason
       }
       submissions.remember(s, yaml);
       if (s.schedule() != null) {
         Optional<Instant> at = planStart(s);
-        audit.logOnly(who, "submitted " + c.name() + " (" + fileName + "), starts " + at.map(Instant::toString).orElse("never"));
+        audit.logOnly(
+            who,
+            "submitted "
+                + c.name()
+                + " ("
+                + fileName
+                + "), starts "
+                + at.map(Instant::toString).orElse("never"));
         return ApiViews.scheduled(s, at);
       }
       CampaignEngine engine = startEngine(c);
-      audit.record(engine.runId(), who, "submitted " + fileName + " (sha256 " + c.sha256().substring(0, 12) + ")");
+      audit.record(
+          engine.runId(),
+          who,
+          "submitted " + fileName + " (sha256 " + c.sha256().substring(0, 12) + ")");
       return view(store.run(engine.runId()).orElseThrow());
     }
   }
 
   /**
-   * Every run in the store, whoever started it (this daemon, {@code labloop run} on the same
-   * data folder, another daemon on the same database), and the campaigns waiting for their
-   * schedule; {@link CampaignView#runningHere()} tells which ones this daemon runs.
+   * Every run in the store, whoever started it (this daemon, {@code labloop run} on the same data
+   * folder, another daemon on the same database), and the campaigns waiting for their schedule;
+   * {@link CampaignView#runningHere()} tells which ones this daemon runs.
    */
   @Override
   public List<CampaignView> campaigns() {
@@ -242,7 +276,9 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     for (RunRecord r : store.allRuns()) {
       out.add(view(running.get(r.id()).map(Running::started).orElse(r)));
     }
-    out.sort(Comparator.comparing((CampaignView v) -> v.submittedAt() == null ? "" : v.submittedAt()).reversed());
+    out.sort(
+        Comparator.comparing((CampaignView v) -> v.submittedAt() == null ? "" : v.submittedAt())
+            .reversed());
     return out;
   }
 
@@ -280,7 +316,8 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     RunRecord r = run(id);
     Optional<Running> here = running.get(r.id());
     if (here.isEmpty()) return List.of();
-    List<ExperimentRecord> waiting = await(here.get().engine().awaitingApproval(), "list approvals");
+    List<ExperimentRecord> waiting =
+        await(here.get().engine().awaitingApproval(), "list approvals");
     Map<Integer, Suggestion> decisions = store.decisions(r.id());
     return waiting.stream().map(e -> ApiViews.approval(e, decisions.get(e.seq()))).toList();
   }
@@ -304,8 +341,16 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     Lab l = lab.get();
     Map<String, Integer> queued = campaignMetrics.queueLengths();
     List<InstrumentView> out = new ArrayList<>();
-    l.statuses().forEach((name, st) -> out.add(ApiViews.instrument(name, l.instrumentConfig(name).driver(), st, l.busy(name),
-        queued.getOrDefault(name, 0))));
+    l.statuses()
+        .forEach(
+            (name, st) ->
+                out.add(
+                    ApiViews.instrument(
+                        name,
+                        l.instrumentConfig(name).driver(),
+                        st,
+                        l.busy(name),
+                        queued.getOrDefault(name, 0))));
     return out;
   }
 
@@ -314,7 +359,8 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     return feed.subscribe(listener);
   }
 
-  // =========================================================================== CampaignService: changing
+  // =========================================================================== CampaignService:
+  // changing
 
   @Override
   public CampaignView pause(String id, Actor who) {
@@ -382,7 +428,8 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     try {
       p = HandChosen.point(c.space(), point);
     } catch (IllegalArgumentException e) {
-      throw ApiProblem.invalid("the point is not one the campaign may run", List.of(e.getMessage().split("\n")));
+      throw ApiProblem.invalid(
+          "the point is not one the campaign may run", List.of(e.getMessage().split("\n")));
     }
     ExperimentRecord planned = await(engine.suggestByHand(p, who.name()), "suggest");
     audit.record(r.id(), who, "chose experiment #" + planned.seq() + ": " + p);
@@ -400,19 +447,24 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   public ExperimentView release(String id, int seq, ReleaseRequest request, Actor who) {
     RunRecord r = run(id);
     String note = who.name() + (request.reason().isEmpty() ? "" : ": " + request.reason());
-    Release decision = switch (request.action()) {
-      case RETRY -> new Release.Retry(note);
-      case FAIL -> new Release.Fail(note);
-      case MEASURED -> new Release.Measured(checkedValues(r, request.values()), note);
-    };
+    Release decision =
+        switch (request.action()) {
+          case RETRY -> new Release.Retry(note);
+          case FAIL -> new Release.Fail(note);
+          case MEASURED -> new Release.Measured(checkedValues(r, request.values()), note);
+        };
     Optional<Running> here = running.get(r.id());
     ExperimentRecord after;
     if (here.isPresent()) {
       after = await(here.get().engine().release(seq, decision), "release");
     } else if (r.status() == RunStatus.RUNNING) {
-      throw ApiProblem.conflict("campaign " + id + " is unfinished but this daemon does not run it (a 'labloop run' may be running it);"
-          + " stop that run, then submit its campaign file here ('labloop submit FILE'): the daemon resumes the run, and #" + seq
-          + " can be released");
+      throw ApiProblem.conflict(
+          "campaign "
+              + id
+              + " is unfinished but this daemon does not run it (a 'labloop run' may be running it);"
+              + " stop that run, then submit its campaign file here ('labloop submit FILE'): the daemon resumes the run, and #"
+              + seq
+              + " can be released");
     } else {
       try {
         after = HeldExperiments.releaseEnded(store, r, objectives(r), seq, decision);
@@ -420,12 +472,15 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
         throw ApiProblem.conflict(e.getMessage());
       }
     }
-    String what = switch (request.action()) {
-      case RETRY -> "released experiment #" + seq + " for a retry as #" + after.seq();
-      case FAIL -> "released experiment #" + seq + " as failed";
-      case MEASURED -> "released experiment #" + seq + " with values measured by hand " + after.values();
-    };
-    audit.record(r.id(), who, what + (request.reason().isEmpty() ? "" : " (" + request.reason() + ")"));
+    String what =
+        switch (request.action()) {
+          case RETRY -> "released experiment #" + seq + " for a retry as #" + after.seq();
+          case FAIL -> "released experiment #" + seq + " as failed";
+          case MEASURED ->
+              "released experiment #" + seq + " with values measured by hand " + after.values();
+        };
+    audit.record(
+        r.id(), who, what + (request.reason().isEmpty() ? "" : " (" + request.reason() + ")"));
     return ApiViews.experiment(after);
   }
 
@@ -438,7 +493,10 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
       if (s == null || s.started()) return;
       CampaignEngine engine = startEngine(load(s));
       submissions.remember(s.asStarted(), null);
-      audit.record(engine.runId(), new Actor(s.submittedBy()), "submitted " + s.fileName() + "; started on schedule " + s.schedule());
+      audit.record(
+          engine.runId(),
+          new Actor(s.submittedBy()),
+          "submitted " + s.fileName() + "; started on schedule " + s.schedule());
     }
   }
 
@@ -452,9 +510,13 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     upkeep.calibrate(instrument, command);
   }
 
-  // =========================================================================== for the daemon's reload
+  // =========================================================================== for the daemon's
+  // reload
 
-  /** A lab-wide event (a reload) for the event stream and the log; it belongs to no campaign's store. */
+  /**
+   * A lab-wide event (a reload) for the event stream and the log; it belongs to no campaign's
+   * store.
+   */
   void announce(EventKind kind, Severity severity, Actor who, String message) {
     audit.announce(kind, severity, who, message);
   }
@@ -472,13 +534,27 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   // =========================================================================== internals
 
   private synchronized CampaignEngine startEngine(CampaignConfig c) {
-    RunLock runLock = RunLock.tryAcquire(dataDir, c.name()).orElseThrow(() -> ApiProblem.conflict("campaign " + c.name()
-        + " is running in another process on this data folder (a 'labloop run'?); stop it there, then submit it here to continue"));
+    RunLock runLock =
+        RunLock.tryAcquire(dataDir, c.name())
+            .orElseThrow(
+                () ->
+                    ApiProblem.conflict(
+                        "campaign "
+                            + c.name()
+                            + " is running in another process on this data folder (a 'labloop run'?); stop it there, then submit it here to continue"));
     try {
       PlannerSpec spec = c.planner();
-      CampaignEngine engine = CampaignEngine.builder().campaign(c).lab(lab.get()).store(store)
-          .planner(seed -> new TimedPlanner(Planners.create(new PlannerSpec(spec.type(), seed, spec.options())), metrics))
-          .build();
+      CampaignEngine engine =
+          CampaignEngine.builder()
+              .campaign(c)
+              .lab(lab.get())
+              .store(store)
+              .planner(
+                  seed ->
+                      new TimedPlanner(
+                          Planners.create(new PlannerSpec(spec.type(), seed, spec.options())),
+                          metrics))
+              .build();
       engine.addListener(new Relay());
       CompletableFuture<RunSummary> done;
       try {
@@ -498,18 +574,23 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
 
   private CampaignConfig load(Submission s) {
     try {
-      return loader.loadCampaign(s.fileName(), submissions.text(s), campaignDir, Optional.of(labFile));
+      return loader.loadCampaign(
+          s.fileName(), submissions.text(s), campaignDir, Optional.of(labFile));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the submitted campaign " + s.name(), e);
     } catch (ConfigException e) {
-      throw new IllegalStateException(s.fileName() + " no longer fits the lab: "
-          + e.problems().stream().map(ConfigProblem::toString).toList(), e);
+      throw new IllegalStateException(
+          s.fileName()
+              + " no longer fits the lab: "
+              + e.problems().stream().map(ConfigProblem::toString).toList(),
+          e);
     }
   }
 
   private Optional<Instant> planStart(Submission s) {
     if (scheduler == null) throw new IllegalStateException("no scheduler");
-    return scheduler.planStart(s.name(), CronSchedule.parse(s.schedule(), zone), Instant.parse(s.submittedAt()));
+    return scheduler.planStart(
+        s.name(), CronSchedule.parse(s.schedule(), zone), Instant.parse(s.submittedAt()));
   }
 
   private Optional<Instant> plannedStart(String name) {
@@ -517,32 +598,63 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   }
 
   private RunRecord run(String id) {
-    return RunId.fromApi(id).flatMap(runId -> store.run(runId.toString()))
-        .orElseThrow(() -> ApiProblem.notFound("no campaign run '" + id + "' (list them with GET /api/campaigns)"));
+    return RunId.fromApi(id)
+        .flatMap(runId -> store.run(runId.toString()))
+        .orElseThrow(
+            () ->
+                ApiProblem.notFound(
+                    "no campaign run '" + id + "' (list them with GET /api/campaigns)"));
   }
 
   private CampaignEngine engine(RunRecord r) {
-    return running.get(r.id()).map(Running::engine).orElseThrow(() -> ApiProblem.conflict("campaign " + ApiViews.id(r.id())
-        + " is " + r.status() + " and not running in this daemon"));
+    return running
+        .get(r.id())
+        .map(Running::engine)
+        .orElseThrow(
+            () ->
+                ApiProblem.conflict(
+                    "campaign "
+                        + ApiViews.id(r.id())
+                        + " is "
+                        + r.status()
+                        + " and not running in this daemon"));
   }
 
   private CampaignView view(RunRecord r) {
     Optional<Progress> progress = running.progress(r.id());
-    return ApiViews.campaign(r, running.config(r.id()).orElse(null), progress, running.get(r.id()).isPresent(),
+    return ApiViews.campaign(
+        r,
+        running.config(r.id()).orElse(null),
+        progress,
+        running.get(r.id()).isPresent(),
         progress.isPresent() ? List.of() : store.experiments(r.id()));
   }
 
-  /** The objective names of a run's campaign: from the running configuration, else from the text stored with the run. */
+  /**
+   * The objective names of a run's campaign: from the running configuration, else from the text
+   * stored with the run.
+   */
   private List<String> objectives(RunRecord r) {
     CampaignConfig c = running.config(r.id()).orElse(null);
     if (c == null) {
-      String text = store.campaignText(r.campaignSha256())
-          .orElseThrow(() -> ApiProblem.conflict("the campaign text of run " + ApiViews.id(r.id()) + " is not in the store"));
+      String text =
+          store
+              .campaignText(r.campaignSha256())
+              .orElseThrow(
+                  () ->
+                      ApiProblem.conflict(
+                          "the campaign text of run "
+                              + ApiViews.id(r.id())
+                              + " is not in the store"));
       try {
         c = loader.loadCampaign(r.campaign() + ".yaml", text, campaignDir, Optional.of(labFile));
       } catch (ConfigException e) {
-        throw ApiProblem.conflict("the campaign of run " + ApiViews.id(r.id()) + " no longer loads against the lab file, so its"
-            + " objectives cannot be checked: " + e.problems().stream().map(ConfigProblem::toString).findFirst().orElse(""));
+        throw ApiProblem.conflict(
+            "the campaign of run "
+                + ApiViews.id(r.id())
+                + " no longer loads against the lab file, so its"
+                + " objectives cannot be checked: "
+                + e.problems().stream().map(ConfigProblem::toString).findFirst().orElse(""));
       }
     }
     return c.objectives().stream().map(o -> o.objective().name()).toList();
@@ -563,7 +675,8 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted during " + what, e);
     } catch (TimeoutException e) {
-      throw new IllegalStateException(what + " did not finish within " + CALL_TIMEOUT.toSeconds() + " s", e);
+      throw new IllegalStateException(
+          what + " did not finish within " + CALL_TIMEOUT.toSeconds() + " s", e);
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
       if (c instanceof IllegalStateException || c instanceof IllegalArgumentException) {
@@ -583,10 +696,22 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
 
     @Override
     public void onExperiment(ExperimentRecord x) {
-      log.info("campaign {} experiment #{} {}{}", x.runId(), x.seq(), x.status(), x.cause().map(c -> ": " + c).orElse(""));
+      log.info(
+          "campaign {} experiment #{} {}{}",
+          x.runId(),
+          x.seq(),
+          x.status(),
+          x.cause().map(c -> ": " + c).orElse(""));
       campaignMetrics.experimentChanged(x);
-      feed.publish(ApiViews.live(x.runId(), EventKind.EXPERIMENT, Severity.INFO, null, null, x.seq(),
-          "experiment #" + x.seq() + " " + x.status().name().toLowerCase(Locale.ROOT)));
+      feed.publish(
+          ApiViews.live(
+              x.runId(),
+              EventKind.EXPERIMENT,
+              Severity.INFO,
+              null,
+              null,
+              x.seq(),
+              "experiment #" + x.seq() + " " + x.status().name().toLowerCase(Locale.ROOT)));
     }
   }
 }

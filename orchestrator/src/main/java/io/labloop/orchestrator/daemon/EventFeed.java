@@ -10,11 +10,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's live event stream: every engine's events, the audit trail, health changes,
- * calibrations and reloads, handed to the API's subscribers (the {@code /api/events} stream)
- * in the order they are published.
+ * calibrations and reloads, handed to the API's subscribers (the {@code /api/events} stream) in the
+ * order they are published.
  *
- * <p>Any thread may publish; a subscriber is called on the publisher's thread and must not
- * block. A subscriber that throws is logged and skipped; the others still get the event.
+ * <p>Any thread may publish; a subscriber is called on the publisher's thread and must not block. A
+ * subscriber that throws is logged and skipped; the others still get the event.
  */
 final class EventFeed {
   private static final Logger log = LoggerFactory.getLogger(EventFeed.class);

@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The lab's upkeep between experiments, as the scheduler starts it: the periodic health check
- * and calibrations. Both run on the scheduler's thread; a calibration waits for its instrument
- * like any step (a fair lease), so it never interrupts an experiment.
+ * The lab's upkeep between experiments, as the scheduler starts it: the periodic health check and
+ * calibrations. Both run on the scheduler's thread; a calibration waits for its instrument like any
+ * step (a fair lease), so it never interrupts an experiment.
  */
 final class LabUpkeep {
   private static final Logger log = LoggerFactory.getLogger(LabUpkeep.class);
@@ -31,7 +31,9 @@ final class LabUpkeep {
   private final HealthChecks health = new HealthChecks();
   private final Duration leaseTimeout;
 
-  /** @param leaseTimeout how long a calibration waits for its instrument */
+  /**
+   * @param leaseTimeout how long a calibration waits for its instrument
+   */
   LabUpkeep(Supplier<Lab> lab, LabMetrics metrics, EventFeed feed, Duration leaseTimeout) {
     this.lab = lab;
     this.metrics = metrics;
@@ -41,9 +43,9 @@ final class LabUpkeep {
 
   /**
    * The periodic health check (see {@link HealthChecks}): probes idle instruments that have a
-   * {@code health:} command, records the probes in the metrics, raises an event when an
-   * instrument goes OFFLINE or ERROR and when it is ONLINE again, and, as before, a warning for
-   * every instrument that is not ONLINE.
+   * {@code health:} command, records the probes in the metrics, raises an event when an instrument
+   * goes OFFLINE or ERROR and when it is ONLINE again, and, as before, a warning for every
+   * instrument that is not ONLINE.
    */
   void checkHealth() {
     HealthChecks.Report report = health.check(lab.get());
@@ -53,41 +55,90 @@ final class LabUpkeep {
     }
     for (HealthChecks.Change c : report.changes()) {
       InstrumentStatus now = c.now();
-      metrics.instrumentStateChanged(c.instrument(), now.state().name(), now.reasonKind().map(Enum::name).orElse("none"));
-      String message = c.online() ? c.instrument() + " is ONLINE again (was " + c.from() + ")"
-          : c.instrument() + " went " + now.state() + (now.reason().isEmpty() ? "" : ": " + now.reason());
+      metrics.instrumentStateChanged(
+          c.instrument(), now.state().name(), now.reasonKind().map(Enum::name).orElse("none"));
+      String message =
+          c.online()
+              ? c.instrument() + " is ONLINE again (was " + c.from() + ")"
+              : c.instrument()
+                  + " went "
+                  + now.state()
+                  + (now.reason().isEmpty() ? "" : ": " + now.reason());
       if (c.online()) log.info("health: {}", message);
       else log.warn("health: {}", message);
-      feed.publish(ApiViews.live(null, c.online() ? EventKind.INSTRUMENT_ONLINE : EventKind.INSTRUMENT_OFFLINE,
-          c.online() ? Severity.INFO : Severity.ALERT, null, c.instrument(), null, message));
+      feed.publish(
+          ApiViews.live(
+              null,
+              c.online() ? EventKind.INSTRUMENT_ONLINE : EventKind.INSTRUMENT_OFFLINE,
+              c.online() ? Severity.INFO : Severity.ALERT,
+              null,
+              c.instrument(),
+              null,
+              message));
     }
-    report.statuses().forEach((name, st) -> {
-      if (st.state() != InstrumentStatus.State.ONLINE) {
-        feed.publish(ApiViews.live(null, EventKind.HEALTH, Severity.WARNING, null, name, null,
-            name + " is " + st.state() + (st.reason().isEmpty() ? "" : ": " + st.reason())));
-      }
-    });
+    report
+        .statuses()
+        .forEach(
+            (name, st) -> {
+              if (st.state() != InstrumentStatus.State.ONLINE) {
+                feed.publish(
+                    ApiViews.live(
+                        null,
+                        EventKind.HEALTH,
+                        Severity.WARNING,
+                        null,
+                        name,
+                        null,
+                        name
+                            + " is "
+                            + st.state()
+                            + (st.reason().isEmpty() ? "" : ": " + st.reason())));
+              }
+            });
   }
 
-  /** Runs {@code instrument.command} once it holds the instrument; the outcome goes to the metrics and the event stream. */
+  /**
+   * Runs {@code instrument.command} once it holds the instrument; the outcome goes to the metrics
+   * and the event stream.
+   */
   void calibrate(String instrument, String command) {
     Lab l = lab.get();
     var lease = l.lease(instrument, "calibration");
     try (var held = lease.get(leaseTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
       log.debug("calibration {}.{} holds {}", instrument, command, held.instrument());
       long t0 = System.nanoTime();
-      l.instrument(instrument).execute(new Command(command, Map.of()))
-          .get(l.instrumentConfig(instrument).commands().get(command).timeout().toMillis(), TimeUnit.MILLISECONDS);
+      l.instrument(instrument)
+          .execute(new Command(command, Map.of()))
+          .get(
+              l.instrumentConfig(instrument).commands().get(command).timeout().toMillis(),
+              TimeUnit.MILLISECONDS);
       metrics.stepFinished(instrument, command, Duration.ofNanos(System.nanoTime() - t0), "done");
-      feed.publish(ApiViews.live(null, EventKind.CALIBRATION, Severity.INFO, null, instrument, null, instrument + "." + command + " done"));
+      feed.publish(
+          ApiViews.live(
+              null,
+              EventKind.CALIBRATION,
+              Severity.INFO,
+              null,
+              instrument,
+              null,
+              instrument + "." + command + " done"));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
       lease.cancel(false);
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      metrics.instrumentError(instrument, Lab.instrumentError(cause).map(x -> x.getClass().getSimpleName()).orElse("other"));
-      feed.publish(ApiViews.live(null, EventKind.CALIBRATION, Severity.ALERT, null, instrument, null,
-          instrument + "." + command + " failed: " + cause.getMessage()));
+      metrics.instrumentError(
+          instrument,
+          Lab.instrumentError(cause).map(x -> x.getClass().getSimpleName()).orElse("other"));
+      feed.publish(
+          ApiViews.live(
+              null,
+              EventKind.CALIBRATION,
+              Severity.ALERT,
+              null,
+              instrument,
+              null,
+              instrument + "." + command + " failed: " + cause.getMessage()));
     }
   }
 }

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What a reload of the lab file must check against the campaigns running now: whether each
- * still fits the lab file as it is on disk. Read by {@link Daemon}'s reload before it swaps the
- * lab (a campaign that would no longer load keeps the old lab in force).
+ * What a reload of the lab file must check against the campaigns running now: whether each still
+ * fits the lab file as it is on disk. Read by {@link Daemon}'s reload before it swaps the lab (a
+ * campaign that would no longer load keeps the old lab in force).
  */
 final class ReloadChecks {
   private final ConfigLoader loader;
@@ -29,8 +29,8 @@ final class ReloadChecks {
 
   /**
    * Every way a running campaign would not fit the lab file as it is now on disk (a command or
-   * instrument gone, a limit narrower than the campaign's space), as the loader's
-   * file:line:column messages of the campaign file. Empty: the reload may go ahead.
+   * instrument gone, a limit narrower than the campaign's space), as the loader's file:line:column
+   * messages of the campaign file. Empty: the reload may go ahead.
    */
   List<String> problemsWithLabFile() {
     List<String> problems = new ArrayList<>();
@@ -39,7 +39,10 @@ final class ReloadChecks {
       try {
         loader.loadCampaign(c.file().toString(), c.text(), campaignDir, Optional.of(labFile));
       } catch (ConfigException e) {
-        e.problems().stream().sorted().map(p -> "running campaign " + c.name() + ": " + p).forEach(problems::add);
+        e.problems().stream()
+            .sorted()
+            .map(p -> "running campaign " + c.name() + ": " + p)
+            .forEach(problems::add);
       }
     }
     return problems;

@@ -20,12 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The campaigns this daemon runs now, one {@link Running} per run, by store run id; and, for
- * the runs that ended while it ran, their configuration and last counts (so the best result,
- * the budget and the approval mode stay visible, and a held experiment's values can be checked).
+ * The campaigns this daemon runs now, one {@link Running} per run, by store run id; and, for the
+ * runs that ended while it ran, their configuration and last counts (so the best result, the budget
+ * and the approval mode stay visible, and a held experiment's values can be checked).
  *
- * <p>Thread-safe: the API's threads read it while engines start and end; a run is added when
- * its engine started and removed by its completion (which also closes its data-folder lock).
+ * <p>Thread-safe: the API's threads read it while engines start and end; a run is added when its
+ * engine started and removed by its completion (which also closes its data-folder lock).
  */
 final class RunningCampaigns {
   private static final Logger log = LoggerFactory.getLogger(RunningCampaigns.class);
@@ -33,29 +33,42 @@ final class RunningCampaigns {
   /**
    * One running campaign.
    *
-   * @param started the run as it was at start: a status read needs nothing else, so polling
-   *     readers never queue on the store's connection, which the engine needs for every transition
+   * @param started the run as it was at start: a status read needs nothing else, so polling readers
+   *     never queue on the store's connection, which the engine needs for every transition
    * @param lock the data folder's lock of the campaign (see {@link RunLock})
    */
-  record Running(String runId, CampaignEngine engine, CampaignConfig config, CompletableFuture<RunSummary> completion,
-      RunRecord started, RunLock lock) {}
+  record Running(
+      String runId,
+      CampaignEngine engine,
+      CampaignConfig config,
+      CompletableFuture<RunSummary> completion,
+      RunRecord started,
+      RunLock lock) {}
 
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   private final Map<String, Ended> ended = new ConcurrentHashMap<>();
 
-  /** What is kept of a run that ended while the daemon ran; {@code last} is null if it never published counts. */
+  /**
+   * What is kept of a run that ended while the daemon ran; {@code last} is null if it never
+   * published counts.
+   */
   private record Ended(CampaignConfig config, Progress last) {}
 
   /** Adds a run whose engine started; it leaves by itself when the engine's run ends. */
   void add(Running r) {
     running.put(r.runId(), r);
-    r.completion().whenComplete((summary, failure) -> {
-      r.lock().close();
-      ended.put(r.runId(), new Ended(r.config(), r.engine().progress()));
-      running.remove(r.runId());
-      if (failure != null) log.error("campaign {} failed: {}", r.runId(), failure.getMessage(), failure);
-      else log.info("campaign {} ended {}: {}", r.runId(), summary.status(), summary.stopReason());
-    });
+    r.completion()
+        .whenComplete(
+            (summary, failure) -> {
+              r.lock().close();
+              ended.put(r.runId(), new Ended(r.config(), r.engine().progress()));
+              running.remove(r.runId());
+              if (failure != null)
+                log.error("campaign {} failed: {}", r.runId(), failure.getMessage(), failure);
+              else
+                log.info(
+                    "campaign {} ended {}: {}", r.runId(), summary.status(), summary.stopReason());
+            });
   }
 
   Optional<Running> get(String runId) {
@@ -75,7 +88,9 @@ final class RunningCampaigns {
     return running.size();
   }
 
-  /** The last counts of a run: its engine's if it runs here, else those it had when it ended here. */
+  /**
+   * The last counts of a run: its engine's if it runs here, else those it had when it ended here.
+   */
   Optional<Progress> progress(String runId) {
     Running r = running.get(runId);
     if (r != null) return Optional.ofNullable(r.engine().progress());
@@ -89,7 +104,10 @@ final class RunningCampaigns {
     return Optional.ofNullable(ended.get(runId)).map(Ended::config);
   }
 
-  /** Waits up to {@code timeout} for a run to end (its experiments in flight failed, the run stored ABORTED). */
+  /**
+   * Waits up to {@code timeout} for a run to end (its experiments in flight failed, the run stored
+   * ABORTED).
+   */
   void awaitEnd(String runId, Duration timeout) {
     Running r = running.get(runId);
     if (r == null) return;
@@ -102,7 +120,10 @@ final class RunningCampaigns {
     }
   }
 
-  /** Closes the locks of every run (shutdown); the runs stay RUNNING in the store for the next start. */
+  /**
+   * Closes the locks of every run (shutdown); the runs stay RUNNING in the store for the next
+   * start.
+   */
   void releaseLocks() {
     running.values().forEach(r -> r.lock().close());
   }

@@ -14,10 +14,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The daemon's own token: {@code LABLOOP_TOKEN} from the environment if set (named
- * {@code LABLOOP_TOKEN_NAME}, default "operator"), else {@code DATA/token}, created on first
- * start with 32 random bytes and mode 0600 (owner only) so that only the daemon's user and
- * root can make changes from this machine without a configured token.
+ * The daemon's own token: {@code LABLOOP_TOKEN} from the environment if set (named {@code
+ * LABLOOP_TOKEN_NAME}, default "operator"), else {@code DATA/token}, created on first start with 32
+ * random bytes and mode 0600 (owner only) so that only the daemon's user and root can make changes
+ * from this machine without a configured token.
  */
 public record TokenFile(String name, String token) {
   static final String FILE_TOKEN_NAME = "local";
@@ -42,14 +42,19 @@ public record TokenFile(String name, String token) {
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         try {
           // Created with its final mode, so there is no moment when others could read it.
-          Files.createFile(file, PosixFilePermissions.asFileAttribute(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
+          Files.createFile(
+              file,
+              PosixFilePermissions.asFileAttribute(
+                  Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
           Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
         } catch (FileAlreadyExistsException raced) {
           // another daemon on the same folder wrote it first: use theirs
         }
       }
       String token = Files.readString(file, StandardCharsets.UTF_8).strip();
-      if (token.isEmpty()) throw new IllegalStateException(file + " is empty; delete it and a new token is made at the next start");
+      if (token.isEmpty())
+        throw new IllegalStateException(
+            file + " is empty; delete it and a new token is made at the next start");
       return new TokenFile(FILE_TOKEN_NAME, token);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create or read the token file " + file, e);

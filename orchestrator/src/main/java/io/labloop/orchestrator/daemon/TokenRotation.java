@@ -15,16 +15,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's tokens, with {@code DATA/token} re-read when it changes, so that rotating the
- * token is "write a new file": the new token works on the next request and the old one is
- * refused from then on, without a restart.
+ * The daemon's tokens, with {@code DATA/token} re-read when it changes, so that rotating the token
+ * is "write a new file": the new token works on the next request and the old one is refused from
+ * then on, without a restart.
  *
- * <p>The algorithm: every request asks for the tokens; that costs one {@code stat} of the file
- * (its modification time, size and inode, which a rename onto it changes). Only when one of them
- * differs from the last read is the file read again, at most {@link #MAX_BYTES}, and only if it is
- * a regular file. A file that is missing, empty or unreadable leaves no file token at all (the
- * named tokens of {@code labloop.yaml} still work), so a half-written file never keeps the old
- * token alive; write the new token to another file and rename it onto {@code DATA/token}.
+ * <p>The algorithm: every request asks for the tokens; that costs one {@code stat} of the file (its
+ * modification time, size and inode, which a rename onto it changes). Only when one of them differs
+ * from the last read is the file read again, at most {@link #MAX_BYTES}, and only if it is a
+ * regular file. A file that is missing, empty or unreadable leaves no file token at all (the named
+ * tokens of {@code labloop.yaml} still work), so a half-written file never keeps the old token
+ * alive; write the new token to another file and rename it onto {@code DATA/token}.
  */
 final class TokenRotation implements Supplier<Tokens> {
   private static final Logger log = LoggerFactory.getLogger(TokenRotation.class);
@@ -49,7 +49,8 @@ final class TokenRotation implements Supplier<Tokens> {
     Stamp now = Stamp.of(file);
     if (current == null || !now.equals(seen)) {
       current = build(now);
-      if (seen != null) log.info("token file {} changed: the tokens in it are now the ones accepted", file);
+      if (seen != null)
+        log.info("token file {} changed: the tokens in it are now the ones accepted", file);
       seen = now;
     }
     return current;
@@ -63,10 +64,15 @@ final class TokenRotation implements Supplier<Tokens> {
         String token = new String(in.readNBytes(MAX_BYTES), StandardCharsets.UTF_8).strip();
         if (!token.isEmpty()) b.token(TokenFile.FILE_TOKEN_NAME, token);
       } catch (IOException | IllegalArgumentException e) {
-        log.warn("token file {} cannot be read ({}); only the tokens of labloop.yaml are accepted", file, e.getMessage());
+        log.warn(
+            "token file {} cannot be read ({}); only the tokens of labloop.yaml are accepted",
+            file,
+            e.getMessage());
       }
     } else {
-      log.warn("token file {} is missing, empty, too large or not a regular file; only the tokens of labloop.yaml are accepted", file);
+      log.warn(
+          "token file {} is missing, empty, too large or not a regular file; only the tokens of labloop.yaml are accepted",
+          file);
     }
     return b.build();
   }

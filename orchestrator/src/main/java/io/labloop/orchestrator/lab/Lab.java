@@ -3,6 +3,7 @@ package io.labloop.orchestrator.lab;
 import io.labloop.drivers.Drivers;
 import io.labloop.drivers.Instrument;
 import io.labloop.drivers.InstrumentError;
+import io.labloop.drivers.InstrumentSpec;
 import io.labloop.drivers.InstrumentStatus;
 import io.labloop.orchestrator.config.InstrumentConfig;
 import io.labloop.orchestrator.config.LabConfig;
@@ -20,37 +21,54 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import io.labloop.drivers.InstrumentSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The instruments of one lab, connected, with their lease queues and health. One {@code Lab}
- * is shared by every campaign that runs on it; leases keep each instrument within its
- * capacity and share it fairly.
+ * The instruments of one lab, connected, with their lease queues and health. One {@code Lab} is
+ * shared by every campaign that runs on it; leases keep each instrument within its capacity and
+ * share it fairly.
  */
 public final class Lab implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Lab.class);
 
-  /** The configuration in force: changes instrument by instrument as reloaded sections are swapped in. */
+  /**
+   * The configuration in force: changes instrument by instrument as reloaded sections are swapped
+   * in.
+   */
   private volatile LabConfig config;
+
   private final Map<String, Instrument> instruments = new ConcurrentHashMap<>();
   private final Map<String, LeaseQueue> leases = new ConcurrentHashMap<>();
   private final Map<String, InstrumentStatus> marked = new ConcurrentHashMap<>();
-  /** The last error the lab itself saw per instrument (a hung step, a failed probe), kept after recovery. */
+
+  /**
+   * The last error the lab itself saw per instrument (a hung step, a failed probe), kept after
+   * recovery.
+   */
   private final Map<String, String> lastErrors = new ConcurrentHashMap<>();
-  /** Builds the instrument objects of reloaded sections; null for a lab over instruments built elsewhere. */
+
+  /**
+   * Builds the instrument objects of reloaded sections; null for a lab over instruments built
+   * elsewhere.
+   */
   private final Drivers drivers;
+
   private final boolean ownsInstruments;
 
-  private Lab(LabConfig config, Map<String, Instrument> instruments, Drivers drivers, boolean ownsInstruments) {
+  private Lab(
+      LabConfig config,
+      Map<String, Instrument> instruments,
+      Drivers drivers,
+      boolean ownsInstruments) {
     this.config = config;
     this.drivers = drivers;
     this.ownsInstruments = ownsInstruments;
     for (InstrumentConfig i : config.instruments().values()) {
       Instrument instrument = instruments.get(i.name());
-      if (instrument == null) throw new IllegalArgumentException("no instrument object for '" + i.name() + "'");
+      if (instrument == null)
+        throw new IllegalArgumentException("no instrument object for '" + i.name() + "'");
       this.instruments.put(i.name(), instrument);
       leases.put(i.name(), new LeaseQueue(i.name(), Math.max(1, i.capacity())));
     }
@@ -62,15 +80,16 @@ public final class Lab implements AutoCloseable {
   }
 
   /**
-   * Builds every instrument of {@code config} with {@code drivers} and connects them all,
-   * waiting up to {@code connectTimeout}.
+   * Builds every instrument of {@code config} with {@code drivers} and connects them all, waiting
+   * up to {@code connectTimeout}.
    *
    * @throws LabUnavailable naming every instrument that did not come online
    */
   public static Lab connect(LabConfig config, Drivers drivers, Duration connectTimeout) {
     Map<String, Instrument> built = new LinkedHashMap<>();
     try {
-      for (InstrumentConfig i : config.instruments().values()) built.put(i.name(), drivers.create(i.spec()));
+      for (InstrumentConfig i : config.instruments().values())
+        built.put(i.name(), drivers.create(i.spec()));
     } catch (RuntimeException e) {
       built.values().forEach(Instrument::close);
       drivers.close();
@@ -80,36 +99,43 @@ public final class Lab implements AutoCloseable {
     if (!problems.isEmpty()) {
       built.values().forEach(Instrument::close);
       drivers.close();
-      throw new LabUnavailable("lab " + config.name() + " is not reachable: " + String.join("; ", problems), null);
+      throw new LabUnavailable(
+          "lab " + config.name() + " is not reachable: " + String.join("; ", problems), null);
     }
     log.info("lab {}: {} instruments online", config.name(), built.size());
     return new Lab(config, built, drivers, true);
   }
 
-
-  /** Connects every instrument of {@code built}, waiting up to {@code timeout} in all; the problems, one per instrument. */
+  /**
+   * Connects every instrument of {@code built}, waiting up to {@code timeout} in all; the problems,
+   * one per instrument.
+   */
   private static List<String> connectAll(Map<String, Instrument> built, Duration timeout) {
     Map<String, CompletableFuture<Void>> connecting = new LinkedHashMap<>();
     built.forEach((name, instrument) -> connecting.put(name, instrument.connect()));
     List<String> problems = new ArrayList<>();
     long deadline = System.nanoTime() + timeout.toNanos();
-    connecting.forEach((name, f) -> {
-      try {
-        f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        problems.add(name + ": not online after " + timeout.toSeconds() + " s");
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        problems.add(name + ": interrupted while connecting");
-      } catch (Exception e) {
-        Throwable cause = e.getCause() == null ? e : e.getCause();
-        problems.add(name + ": " + cause.getMessage());
-      }
-    });
+    connecting.forEach(
+        (name, f) -> {
+          try {
+            f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          } catch (TimeoutException e) {
+            problems.add(name + ": not online after " + timeout.toSeconds() + " s");
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            problems.add(name + ": interrupted while connecting");
+          } catch (Exception e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            problems.add(name + ": " + cause.getMessage());
+          }
+        });
     return problems;
   }
 
-  /** What a reload did: instruments changed at once, and those that take the change after their running step. */
+  /**
+   * What a reload did: instruments changed at once, and those that take the change after their
+   * running step.
+   */
   public record Reload(List<String> appliedNow, List<String> deferred) {
     public Reload {
       appliedNow = List.copyOf(appliedNow);
@@ -118,39 +144,46 @@ public final class Lab implements AutoCloseable {
   }
 
   /**
-   * Applies {@code next} with this lab's own drivers (see {@link #reload(LabConfig, Function, Duration, Consumer)}).
+   * Applies {@code next} with this lab's own drivers (see {@link #reload(LabConfig, Function,
+   * Duration, Consumer)}).
    *
    * @throws IllegalStateException for a lab made with {@link #of}, which has no drivers
    */
   public Reload reload(LabConfig next, Duration connectTimeout, Consumer<String> appliedLater) {
-    if (drivers == null) throw new IllegalStateException("lab " + config.name() + " was built without drivers; pass a builder");
+    if (drivers == null)
+      throw new IllegalStateException(
+          "lab " + config.name() + " was built without drivers; pass a builder");
     return reload(next, spec -> drivers.create(spec), connectTimeout, appliedLater);
   }
 
   /**
    * Hot reload, instrument by instrument, while campaigns may be running.
    *
-   * <p>Each instrument of {@code next} is compared with the one in force. Unchanged ones are
-   * left alone. A section whose driver settings (connection, protocol) changed gets a new
-   * instrument object, built with {@code build} and connected before anything is swapped;
-   * one where only what the orchestrator reads changed (limits, commands, capacity, abort)
-   * keeps its connected object. The swap of config and object happens when the instrument
-   * holds no lease: at once if it is idle, otherwise when the last running step releases it,
-   * and no new step starts on it meanwhile; the old object is closed after the swap. Added
-   * instruments come online at once; removed ones go when idle (the caller makes sure no
-   * running campaign uses them). Whoever checks the new file against running campaigns does
-   * so before calling this: here every change is assumed valid.
+   * <p>Each instrument of {@code next} is compared with the one in force. Unchanged ones are left
+   * alone. A section whose driver settings (connection, protocol) changed gets a new instrument
+   * object, built with {@code build} and connected before anything is swapped; one where only what
+   * the orchestrator reads changed (limits, commands, capacity, abort) keeps its connected object.
+   * The swap of config and object happens when the instrument holds no lease: at once if it is
+   * idle, otherwise when the last running step releases it, and no new step starts on it meanwhile;
+   * the old object is closed after the swap. Added instruments come online at once; removed ones go
+   * when idle (the caller makes sure no running campaign uses them). Whoever checks the new file
+   * against running campaigns does so before calling this: here every change is assumed valid.
    *
    * @param appliedLater told the instrument's name when a deferred swap has happened
    * @throws LabUnavailable if a new instrument object does not come online; then nothing changed
    */
-  public Reload reload(LabConfig next, Function<InstrumentSpec, Instrument> build, Duration connectTimeout, Consumer<String> appliedLater) {
+  public Reload reload(
+      LabConfig next,
+      Function<InstrumentSpec, Instrument> build,
+      Duration connectTimeout,
+      Consumer<String> appliedLater) {
     LabConfig current = config;
     Map<String, Instrument> built = new LinkedHashMap<>();
     try {
       for (InstrumentConfig i : next.instruments().values()) {
         InstrumentConfig was = current.instruments().get(i.name());
-        if (was == null || !driverSettings(was).equals(driverSettings(i))) built.put(i.name(), build.apply(i.spec()));
+        if (was == null || !driverSettings(was).equals(driverSettings(i)))
+          built.put(i.name(), build.apply(i.spec()));
       }
     } catch (RuntimeException e) {
       built.values().forEach(Lab::closeQuietly);
@@ -159,7 +192,8 @@ public final class Lab implements AutoCloseable {
     List<String> problems = connectAll(built, connectTimeout);
     if (!problems.isEmpty()) {
       built.values().forEach(Lab::closeQuietly);
-      throw new LabUnavailable("lab " + next.name() + " is not reachable: " + String.join("; ", problems), null);
+      throw new LabUnavailable(
+          "lab " + next.name() + " is not reachable: " + String.join("; ", problems), null);
     }
     List<String> now = new ArrayList<>();
     List<String> later = new ArrayList<>();
@@ -173,33 +207,42 @@ public final class Lab implements AutoCloseable {
         continue;
       }
       if (was.equals(i)) continue;
-      boolean swappedNow = leases.get(i.name()).whenIdle(deferred -> {
-        // Read at swap time: an earlier reload's swap may have replaced the object meanwhile.
-        Instrument old = instruments.get(i.name());
-        Instrument fresh = built.getOrDefault(i.name(), old);
-        instruments.put(i.name(), fresh);
-        leases.get(i.name()).capacity(Math.max(1, i.capacity()));
-        rebuildConfig(next, i.name(), i);
-        if (old != fresh) {
-          marked.remove(i.name());
-          closeQuietly(old);
-        }
-        log.info("lab {}: new configuration of {} in force", next.name(), i.name());
-        if (deferred) appliedLater.accept(i.name());
-      });
+      boolean swappedNow =
+          leases
+              .get(i.name())
+              .whenIdle(
+                  deferred -> {
+                    // Read at swap time: an earlier reload's swap may have replaced the object
+                    // meanwhile.
+                    Instrument old = instruments.get(i.name());
+                    Instrument fresh = built.getOrDefault(i.name(), old);
+                    instruments.put(i.name(), fresh);
+                    leases.get(i.name()).capacity(Math.max(1, i.capacity()));
+                    rebuildConfig(next, i.name(), i);
+                    if (old != fresh) {
+                      marked.remove(i.name());
+                      closeQuietly(old);
+                    }
+                    log.info("lab {}: new configuration of {} in force", next.name(), i.name());
+                    if (deferred) appliedLater.accept(i.name());
+                  });
       if (swappedNow) now.add(i.name());
       else later.add(i.name());
     }
     for (String name : current.instruments().keySet()) {
       if (next.instruments().containsKey(name)) continue;
-      boolean dropped = leases.get(name).whenIdle(deferred -> {
-        closeQuietly(instruments.remove(name));
-        leases.remove(name);
-        marked.remove(name);
-        rebuildConfig(next, name, null);
-        log.info("lab {}: {} removed", next.name(), name);
-        if (deferred) appliedLater.accept(name);
-      });
+      boolean dropped =
+          leases
+              .get(name)
+              .whenIdle(
+                  deferred -> {
+                    closeQuietly(instruments.remove(name));
+                    leases.remove(name);
+                    marked.remove(name);
+                    rebuildConfig(next, name, null);
+                    log.info("lab {}: {} removed", next.name(), name);
+                    if (deferred) appliedLater.accept(name);
+                  });
       if (dropped) now.add(name);
       else later.add(name);
     }
@@ -216,7 +259,9 @@ public final class Lab implements AutoCloseable {
 
   public Instrument instrument(String name) {
     Instrument i = instruments.get(name);
-    if (i == null) throw new IllegalArgumentException("lab " + config.name() + " has no instrument '" + name + "'");
+    if (i == null)
+      throw new IllegalArgumentException(
+          "lab " + config.name() + " has no instrument '" + name + "'");
     return i;
   }
 
@@ -225,14 +270,17 @@ public final class Lab implements AutoCloseable {
     return queue(instrument).capacity();
   }
 
-  /** Waits for a free slot of {@code instrument}; cancelling the future gives up the place in the queue. */
+  /**
+   * Waits for a free slot of {@code instrument}; cancelling the future gives up the place in the
+   * queue.
+   */
   public CompletableFuture<Lease> lease(String instrument, String holder) {
     return queue(instrument).acquire(holder);
   }
 
   /**
-   * A lease on {@code instrument} only if it is idle now (no step running or waiting, no
-   * reload swap due); empty otherwise. Nothing waits.
+   * A lease on {@code instrument} only if it is idle now (no step running or waiting, no reload
+   * swap due); empty otherwise. Nothing waits.
    */
   public Optional<Lease> leaseIfIdle(String instrument, String holder) {
     return queue(instrument).tryAcquireIdle(holder);
@@ -245,11 +293,16 @@ public final class Lab implements AutoCloseable {
 
   private LeaseQueue queue(String instrument) {
     LeaseQueue q = leases.get(instrument);
-    if (q == null) throw new IllegalArgumentException("lab " + config.name() + " has no instrument '" + instrument + "'");
+    if (q == null)
+      throw new IllegalArgumentException(
+          "lab " + config.name() + " has no instrument '" + instrument + "'");
     return q;
   }
 
-  /** Marks {@code instrument} in error (a hung step); its status shows it until a command succeeds again. */
+  /**
+   * Marks {@code instrument} in error (a hung step); its status shows it until a command succeeds
+   * again.
+   */
   public void markError(String instrument, String reason) {
     mark(instrument, InstrumentStatus.State.ERROR, reason);
   }
@@ -258,8 +311,8 @@ public final class Lab implements AutoCloseable {
   // whatever the connection says.
 
   /**
-   * Marks {@code instrument} OFFLINE: its health probe failed although the connection may be up
-   * (it does not answer); its status shows it until a command or a probe succeeds again.
+   * Marks {@code instrument} OFFLINE: its health probe failed although the connection may be up (it
+   * does not answer); its status shows it until a command or a probe succeeds again.
    */
   public void markOffline(String instrument, String reason) {
     mark(instrument, InstrumentStatus.State.OFFLINE, reason);
@@ -269,7 +322,10 @@ public final class Lab implements AutoCloseable {
     InstrumentStatus was = marked.get(instrument);
     // keep the time it entered the state: a probe failing every minute is one outage, not many
     Instant since = was != null && was.state() == state ? was.since() : Instant.now();
-    marked.put(instrument, new InstrumentStatus(state, Optional.of(InstrumentStatus.ReasonKind.COMMUNICATION), reason, since, reason));
+    marked.put(
+        instrument,
+        new InstrumentStatus(
+            state, Optional.of(InstrumentStatus.ReasonKind.COMMUNICATION), reason, since, reason));
     lastErrors.put(instrument, reason);
   }
 
@@ -287,8 +343,10 @@ public final class Lab implements AutoCloseable {
     if (m != null) return m;
     InstrumentStatus driver = instrument(instrument).status();
     String ours = lastErrors.get(instrument);
-    if (ours == null || (driver.lastError() != null && !driver.lastError().isEmpty())) return driver;
-    return new InstrumentStatus(driver.state(), driver.reasonKind(), driver.reason(), driver.since(), ours);
+    if (ours == null || (driver.lastError() != null && !driver.lastError().isEmpty()))
+      return driver;
+    return new InstrumentStatus(
+        driver.state(), driver.reasonKind(), driver.reason(), driver.since(), ours);
   }
 
   /** Every instrument's status, in lab order. */
@@ -306,11 +364,16 @@ public final class Lab implements AutoCloseable {
   /** Unwraps the {@link InstrumentError} inside a failed future's exception, if there is one. */
   public static Optional<InstrumentError> instrumentError(Throwable t) {
     Throwable c = t;
-    while (c instanceof CompletionException || (c != null && c.getClass() == java.util.concurrent.ExecutionException.class)) c = c.getCause();
+    while (c instanceof CompletionException
+        || (c != null && c.getClass() == java.util.concurrent.ExecutionException.class))
+      c = c.getCause();
     return c instanceof InstrumentError e ? Optional.of(e) : Optional.empty();
   }
 
-  /** The configuration in force after {@code name}'s section became {@code section} (null: removed), in {@code next}'s order. */
+  /**
+   * The configuration in force after {@code name}'s section became {@code section} (null: removed),
+   * in {@code next}'s order.
+   */
   private synchronized void rebuildConfig(LabConfig next, String name, InstrumentConfig section) {
     Map<String, InstrumentConfig> in = new LinkedHashMap<>();
     for (String n : next.instruments().keySet()) {
@@ -318,12 +381,16 @@ public final class Lab implements AutoCloseable {
       if (c != null) in.put(n, c);
     }
     for (InstrumentConfig c : config.instruments().values()) {
-      if (!in.containsKey(c.name()) && !c.name().equals(name)) in.put(c.name(), c); // removal still waiting
+      if (!in.containsKey(c.name()) && !c.name().equals(name))
+        in.put(c.name(), c); // removal still waiting
     }
     config = new LabConfig(next.file(), next.name(), in, next.simulation(), next.tree());
   }
 
-  /** The driver's own part of an instrument's section (connection, protocol), without what the orchestrator reads. */
+  /**
+   * The driver's own part of an instrument's section (connection, protocol), without what the
+   * orchestrator reads.
+   */
   public static Map<String, Object> driverSettings(InstrumentConfig i) {
     Map<String, Object> s = new LinkedHashMap<>(i.spec().section());
     List.of("limits", "commands", "capacity", "abort", "health").forEach(s::remove);

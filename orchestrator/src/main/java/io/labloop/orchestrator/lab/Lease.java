@@ -1,8 +1,8 @@
 package io.labloop.orchestrator.lab;
 
 /**
- * The right to send commands to one instrument, held for one step. Release it exactly once
- * (further calls do nothing).
+ * The right to send commands to one instrument, held for one step. Release it exactly once (further
+ * calls do nothing).
  */
 public interface Lease extends AutoCloseable {
 

@@ -12,27 +12,41 @@ import java.util.function.Consumer;
 
 /**
  * The leases of one instrument: at most {@code capacity} held at once; waiters are served
- * round-robin across holders (campaigns), first come first served within a holder, so a
- * campaign that queues many steps cannot starve another that shares the instrument.
+ * round-robin across holders (campaigns), first come first served within a holder, so a campaign
+ * that queues many steps cannot starve another that shares the instrument.
  *
- * <p>A configuration swap ({@link #whenIdle}) waits for the instrument to be idle: from the
- * moment it is asked for, no new lease is granted; it runs when the last held lease is
- * released (at once if none is held), and only then are the waiters served again, now under
- * the new configuration. A step therefore runs wholly under one configuration.
+ * <p>A configuration swap ({@link #whenIdle}) waits for the instrument to be idle: from the moment
+ * it is asked for, no new lease is granted; it runs when the last held lease is released (at once
+ * if none is held), and only then are the waiters served again, now under the new configuration. A
+ * step therefore runs wholly under one configuration.
  *
- * <p>Futures are completed, and swaps run, outside the lock: the engine continues on its own thread.
+ * <p>Futures are completed, and swaps run, outside the lock: the engine continues on its own
+ * thread.
  */
 final class LeaseQueue {
 
   private final String instrument;
-  @GuardedBy("this") private int capacity;
-  @GuardedBy("this") private int held;
+
+  @GuardedBy("this")
+  private int capacity;
+
+  @GuardedBy("this")
+  private int held;
+
   /** The swap waiting for the instrument to be idle, or null. */
-  @GuardedBy("this") private Consumer<Boolean> pending;
+  @GuardedBy("this")
+  private Consumer<Boolean> pending;
+
   /** A swap is running now: nothing is granted until it is done. */
-  @GuardedBy("this") private boolean swapping;
-  /** Waiters by holder, holders in turn order: the next grant goes to the first holder, which then moves to the back. */
-  @GuardedBy("this") private final Map<String, Deque<CompletableFuture<Lease>>> waiting = new LinkedHashMap<>();
+  @GuardedBy("this")
+  private boolean swapping;
+
+  /**
+   * Waiters by holder, holders in turn order: the next grant goes to the first holder, which then
+   * moves to the back.
+   */
+  @GuardedBy("this")
+  private final Map<String, Deque<CompletableFuture<Lease>>> waiting = new LinkedHashMap<>();
 
   LeaseQueue(String instrument, int capacity) {
     if (capacity < 1) throw new IllegalArgumentException(instrument + ": capacity must be >= 1");
@@ -44,7 +58,10 @@ final class LeaseQueue {
     return capacity;
   }
 
-  /** Called by a swap (which runs while nothing is held) when the new configuration has another capacity. */
+  /**
+   * Called by a swap (which runs while nothing is held) when the new configuration has another
+   * capacity.
+   */
   synchronized void capacity(int capacity) {
     if (capacity < 1) throw new IllegalArgumentException(instrument + ": capacity must be >= 1");
     this.capacity = capacity;
@@ -74,16 +91,17 @@ final class LeaseQueue {
    * that must never come between a campaign's steps (the health probe).
    */
   synchronized java.util.Optional<Lease> tryAcquireIdle(String holder) {
-    if (held > 0 || !waiting.isEmpty() || pending != null || swapping) return java.util.Optional.empty();
+    if (held > 0 || !waiting.isEmpty() || pending != null || swapping)
+      return java.util.Optional.empty();
     held++;
     return java.util.Optional.of(new Held(holder));
   }
 
   /**
-   * Runs {@code swap} once no lease is held: now if the instrument is idle, otherwise on the
-   * thread that releases the last lease. Leases asked for meanwhile wait for it.
+   * Runs {@code swap} once no lease is held: now if the instrument is idle, otherwise on the thread
+   * that releases the last lease. Leases asked for meanwhile wait for it.
    *
-   * {@code swap} is told whether it was deferred (true when it runs on a releasing thread).
+   * <p>{@code swap} is told whether it was deferred (true when it runs on a releasing thread).
    *
    * @return true if it ran now, false if it was deferred
    */
@@ -142,7 +160,8 @@ final class LeaseQueue {
         if (held >= capacity || pending != null || swapping) return;
         next = null;
         lease = null;
-        Iterator<Map.Entry<String, Deque<CompletableFuture<Lease>>>> it = waiting.entrySet().iterator();
+        Iterator<Map.Entry<String, Deque<CompletableFuture<Lease>>>> it =
+            waiting.entrySet().iterator();
         while (it.hasNext() && next == null) {
           Map.Entry<String, Deque<CompletableFuture<Lease>>> e = it.next();
           String holder = e.getKey();

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Starts a lab's virtual instruments in the same process ({@code labloop run --sim},
- * {@code labloop demo}) and gives back the lab as it really runs: the virtual lab may pick
- * free ports where the file says 0, so the drivers must be built from its tree, not the file's.
+ * Starts a lab's virtual instruments in the same process ({@code labloop run --sim}, {@code labloop
+ * demo}) and gives back the lab as it really runs: the virtual lab may pick free ports where the
+ * file says 0, so the drivers must be built from its tree, not the file's.
  */
 public final class VirtualLabs {
 
@@ -31,15 +31,26 @@ public final class VirtualLabs {
   /**
    * Starts the instruments of {@code config}'s {@code simulation:} block.
    *
-   * @param workDir where the virtual lab keeps certificates, samples and the journal of what
-   *     each instrument received (kept across runs, so a resumed campaign finds its samples)
-   * @param simulationOverrides keys replaced in the {@code simulation:} block (e.g. {@code time-scale})
-   * @param privateEndpoints true to move every instrument to a free port / a pty under
-   *     {@code workDir}, so that nothing else on the machine is disturbed (the demo)
+   * @param workDir where the virtual lab keeps certificates, samples and the journal of what each
+   *     instrument received (kept across runs, so a resumed campaign finds its samples)
+   * @param simulationOverrides keys replaced in the {@code simulation:} block (e.g. {@code
+   *     time-scale})
+   * @param privateEndpoints true to move every instrument to a free port / a pty under {@code
+   *     workDir}, so that nothing else on the machine is disturbed (the demo)
    */
-  public static Running start(LabConfig config, Path workDir, Map<String, Object> simulationOverrides, boolean privateEndpoints) {
+  public static Running start(
+      LabConfig config,
+      Path workDir,
+      Map<String, Object> simulationOverrides,
+      boolean privateEndpoints) {
     if (config.simulation().isEmpty()) {
-      throw new LabUnavailable("lab " + config.name() + " (" + config.file() + ") has no simulation: block, so --sim cannot play it", null);
+      throw new LabUnavailable(
+          "lab "
+              + config.name()
+              + " ("
+              + config.file()
+              + ") has no simulation: block, so --sim cannot play it",
+          null);
     }
     Map<String, Object> tree = deepCopy(config.tree());
     @SuppressWarnings("unchecked")
@@ -62,10 +73,22 @@ public final class VirtualLabs {
     Map<String, Object> sections = (Map<String, Object>) tree.get("instruments");
     Map<String, InstrumentConfig> instruments = new LinkedHashMap<>();
     for (InstrumentConfig i : config.instruments().values()) {
-      Map<String, Object> section = sections.get(i.name()) instanceof Map<?, ?> m ? (Map<String, Object>) m : i.spec().section();
+      Map<String, Object> section =
+          sections.get(i.name()) instanceof Map<?, ?> m
+              ? (Map<String, Object>) m
+              : i.spec().section();
       InstrumentSpec spec = new InstrumentSpec(i.name(), i.driver(), section, i.spec().dataDir());
-      instruments.put(i.name(), new InstrumentConfig(i.name(), i.driver(), spec, i.commands(), i.limits(), i.capacity(), i.abortCommand(),
-          i.healthCommand()));
+      instruments.put(
+          i.name(),
+          new InstrumentConfig(
+              i.name(),
+              i.driver(),
+              spec,
+              i.commands(),
+              i.limits(),
+              i.capacity(),
+              i.abortCommand(),
+              i.healthCommand()));
     }
     return new LabConfig(config.file(), config.name(), instruments, config.simulation(), tree);
   }
@@ -79,15 +102,20 @@ public final class VirtualLabs {
       switch (String.valueOf(s.get("driver"))) {
         case "opcua", "lads" -> s.put("endpoint", withPortZero(String.valueOf(s.get("endpoint"))));
         case "mqtt" -> s.put("broker", withPortZero(String.valueOf(s.get("broker"))));
-        case "serial" -> s.put("port", workDir.resolve(e.getKey() + ".tty").toAbsolutePath().toString());
-        default -> { }
+        case "serial" ->
+            s.put("port", workDir.resolve(e.getKey() + ".tty").toAbsolutePath().toString());
+        default -> {}
       }
     }
   }
 
   private static String withPortZero(String address) {
     URI u = URI.create(address);
-    return u.getScheme() + "://" + (u.getHost() == null ? "127.0.0.1" : u.getHost()) + ":0" + (u.getRawPath() == null ? "" : u.getRawPath());
+    return u.getScheme()
+        + "://"
+        + (u.getHost() == null ? "127.0.0.1" : u.getHost())
+        + ":0"
+        + (u.getRawPath() == null ? "" : u.getRawPath());
   }
 
   @SuppressWarnings("unchecked")

@@ -18,26 +18,31 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * What a lab engineer graphs: how many experiments are in each state, how long each command
- * takes on each instrument, how often instruments fail and how, how long the planner thinks,
- * and how many steps wait for each instrument.
+ * What a lab engineer graphs: how many experiments are in each state, how long each command takes
+ * on each instrument, how often instruments fail and how, how long the planner thinks, and how many
+ * steps wait for each instrument.
  *
  * <p>Counts that the engine already knows (experiments by state, queue lengths) are read from
- * suppliers at scrape time rather than mirrored here, so the numbers cannot drift from the
- * store; durations and error counts are recorded as they happen.
+ * suppliers at scrape time rather than mirrored here, so the numbers cannot drift from the store;
+ * durations and error counts are recorded as they happen.
  */
 public final class LabMetrics {
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final MultiGauge experiments;
   private final MultiGauge queues;
   private volatile Supplier<Map<String, Map<String, Integer>>> experimentCounts = Map::of;
   private volatile Supplier<Map<String, Integer>> queueLengths = Map::of;
 
   public LabMetrics() {
-    experiments = MultiGauge.builder("labloop_experiments")
-        .description("Experiments by campaign and state").register(registry);
-    queues = MultiGauge.builder("labloop_queue_length")
-        .description("Steps waiting for an instrument").register(registry);
+    experiments =
+        MultiGauge.builder("labloop_experiments")
+            .description("Experiments by campaign and state")
+            .register(registry);
+    queues =
+        MultiGauge.builder("labloop_queue_length")
+            .description("Steps waiting for an instrument")
+            .register(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
@@ -82,7 +87,10 @@ public final class LabMetrics {
   }
 
   /** The planner took this long to suggest. */
-  /** One health probe: {@code outcome} ok, failed or busy (not sent because the instrument was in use). */
+  /**
+   * One health probe: {@code outcome} ok, failed or busy (not sent because the instrument was in
+   * use).
+   */
   public void healthProbe(String instrument, String outcome, Duration took) {
     Timer.builder("labloop_health_probe")
         .description("Active instrument health probes")
@@ -93,12 +101,14 @@ public final class LabMetrics {
   }
 
   /**
-   * An instrument went ONLINE or not ONLINE ({@code state}) between two health checks;
-   * {@code reasonKind} is the kind of cause ({@code COMMUNICATION}, {@code BRIDGE_DOWN} ...), {@code none} when ONLINE.
+   * An instrument went ONLINE or not ONLINE ({@code state}) between two health checks; {@code
+   * reasonKind} is the kind of cause ({@code COMMUNICATION}, {@code BRIDGE_DOWN} ...), {@code none}
+   * when ONLINE.
    */
   public void instrumentStateChanged(String instrument, String state, String reasonKind) {
     Counter.builder("labloop_instrument_state_changes")
-        .description("Instrument moves between ONLINE and OFFLINE/ERROR seen by the health check, by kind of cause")
+        .description(
+            "Instrument moves between ONLINE and OFFLINE/ERROR seen by the health check, by kind of cause")
         .tag("instrument", instrument)
         .tag("state", state)
         .tag("reason", reasonKind)
@@ -126,11 +136,19 @@ public final class LabMetrics {
   /** The Prometheus text exposition, with the gauges read fresh. */
   public String scrape() {
     List<MultiGauge.Row<?>> rows = new java.util.ArrayList<>();
-    experimentCounts.get().forEach((campaign, byState) -> byState.forEach((state, n) ->
-        rows.add(MultiGauge.Row.of(Tags.of("campaign", campaign, "state", state), n))));
+    experimentCounts
+        .get()
+        .forEach(
+            (campaign, byState) ->
+                byState.forEach(
+                    (state, n) ->
+                        rows.add(
+                            MultiGauge.Row.of(Tags.of("campaign", campaign, "state", state), n))));
     experiments.register(rows, true);
     List<MultiGauge.Row<?>> q = new java.util.ArrayList<>();
-    queueLengths.get().forEach((instrument, n) -> q.add(MultiGauge.Row.of(Tags.of("instrument", instrument), n)));
+    queueLengths
+        .get()
+        .forEach((instrument, n) -> q.add(MultiGauge.Row.of(Tags.of("instrument", instrument), n)));
     queues.register(q, true);
     return registry.scrape();
   }

@@ -25,7 +25,11 @@ final class ParallelCoordinates {
 
   private ParallelCoordinates() {}
 
-  static String render(CampaignData.Series series, CampaignOutline outline, List<String> parameters, String objective) {
+  static String render(
+      CampaignData.Series series,
+      CampaignOutline outline,
+      List<String> parameters,
+      String objective) {
     int axes = parameters.size() + 1;
     List<double[]> ranges = new ArrayList<>();
     List<List<String>> categories = new ArrayList<>();
@@ -37,7 +41,8 @@ final class ParallelCoordinates {
         ranges.add(new double[] {-0.5, info.values().size() - 0.5});
       } else {
         double[] r = dataRange(series.parameters().get(p));
-        if (info != null && Double.isFinite(info.min()) && Double.isFinite(info.max())) r = new double[] {info.min(), info.max()};
+        if (info != null && Double.isFinite(info.min()) && Double.isFinite(info.max()))
+          r = new double[] {info.min(), info.max()};
         ranges.add(r);
       }
     }
@@ -46,36 +51,77 @@ final class ParallelCoordinates {
     double[] yr = dataRange(new ArrayList<>(ys));
     ranges.add(yr);
     StringBuilder s = new StringBuilder();
-    s.append("<svg class=\"parallel\" data-objective=\"").append(esc(objective)).append("\" viewBox=\"0 0 ").append(WIDTH).append(' ')
-        .append(HEIGHT).append("\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT).append("\" role=\"img\">");
+    s.append("<svg class=\"parallel\" data-objective=\"")
+        .append(esc(objective))
+        .append("\" viewBox=\"0 0 ")
+        .append(WIDTH)
+        .append(' ')
+        .append(HEIGHT)
+        .append("\" width=\"")
+        .append(WIDTH)
+        .append("\" height=\"")
+        .append(HEIGHT)
+        .append("\" role=\"img\">");
     for (int i = 0; i < series.seqs().size(); i++) {
       Double y = ys.get(i);
       if (y == null) continue;
       StringBuilder pts = new StringBuilder();
       for (int a = 0; a < axes; a++) {
         Object v = a < parameters.size() ? series.parameters().get(parameters.get(a)).get(i) : y;
-        double x = categories.get(a).isEmpty() ? number(v) : categories.get(a).indexOf(String.valueOf(v));
+        double x =
+            categories.get(a).isEmpty() ? number(v) : categories.get(a).indexOf(String.valueOf(v));
         pts.append(f(ax(a, axes))).append(',').append(f(ay(x, ranges.get(a)))).append(' ');
       }
       double t = yr[1] == yr[0] ? 0.5 : (y - yr[0]) / (yr[1] - yr[0]);
-      s.append("<polyline class=\"pc\" points=\"").append(pts.toString().strip()).append("\" stroke=\"").append(colour(t))
-          .append("\"><title>#").append(series.seqs().get(i)).append(": ").append(esc(objective)).append(" = ")
-          .append(Numbers.format(y)).append("</title></polyline>");
+      s.append("<polyline class=\"pc\" points=\"")
+          .append(pts.toString().strip())
+          .append("\" stroke=\"")
+          .append(colour(t))
+          .append("\"><title>#")
+          .append(series.seqs().get(i))
+          .append(": ")
+          .append(esc(objective))
+          .append(" = ")
+          .append(Numbers.format(y))
+          .append("</title></polyline>");
     }
     for (int a = 0; a < axes; a++) {
       double x = ax(a, axes);
       String name = a < parameters.size() ? parameters.get(a) : objective;
-      s.append("<line class=\"axis\" x1=\"").append(f(x)).append("\" x2=\"").append(f(x)).append("\" y1=\"").append(TOP)
-          .append("\" y2=\"").append(HEIGHT - BOTTOM).append("\"/>");
-      s.append("<text class=\"xt\" x=\"").append(f(x)).append("\" y=\"18\">").append(esc(name)).append("</text>");
+      s.append("<line class=\"axis\" x1=\"")
+          .append(f(x))
+          .append("\" x2=\"")
+          .append(f(x))
+          .append("\" y1=\"")
+          .append(TOP)
+          .append("\" y2=\"")
+          .append(HEIGHT - BOTTOM)
+          .append("\"/>");
+      s.append("<text class=\"xt\" x=\"")
+          .append(f(x))
+          .append("\" y=\"18\">")
+          .append(esc(name))
+          .append("</text>");
       double[] r = ranges.get(a);
       if (categories.get(a).isEmpty()) {
-        s.append("<text class=\"xt\" x=\"").append(f(x)).append("\" y=\"").append(HEIGHT - 12).append("\">")
-            .append(Numbers.format(r[0])).append("–").append(Numbers.format(r[1])).append("</text>");
+        s.append("<text class=\"xt\" x=\"")
+            .append(f(x))
+            .append("\" y=\"")
+            .append(HEIGHT - 12)
+            .append("\">")
+            .append(Numbers.format(r[0]))
+            .append("–")
+            .append(Numbers.format(r[1]))
+            .append("</text>");
       } else {
         List<String> c = categories.get(a);
         for (int k = 0; k < c.size(); k++) {
-          s.append("<text class=\"yt\" x=\"").append(f(x - 4)).append("\" y=\"").append(f(ay(k, r) + 4)).append("\">").append(esc(c.get(k)))
+          s.append("<text class=\"yt\" x=\"")
+              .append(f(x - 4))
+              .append("\" y=\"")
+              .append(f(ay(k, r) + 4))
+              .append("\">")
+              .append(esc(c.get(k)))
               .append("</text>");
         }
       }
@@ -116,12 +162,15 @@ final class ParallelCoordinates {
 
   /** Blue (0) through pale yellow to red (1). */
   static String colour(double t) {
-    double[][] stops = {{49, 54, 149}, {116, 173, 209}, {254, 224, 144}, {244, 109, 67}, {165, 0, 38}};
+    double[][] stops = {
+      {49, 54, 149}, {116, 173, 209}, {254, 224, 144}, {244, 109, 67}, {165, 0, 38}
+    };
     double x = Math.max(0, Math.min(1, t)) * (stops.length - 1);
     int i = Math.min(stops.length - 2, (int) Math.floor(x));
     double u = x - i;
     int[] c = new int[3];
-    for (int k = 0; k < 3; k++) c[k] = (int) Math.round(stops[i][k] + u * (stops[i + 1][k] - stops[i][k]));
+    for (int k = 0; k < 3; k++)
+      c[k] = (int) Math.round(stops[i][k] + u * (stops[i + 1][k] - stops[i][k]));
     return String.format(Locale.ROOT, "#%02x%02x%02x", c[0], c[1], c[2]);
   }
 }

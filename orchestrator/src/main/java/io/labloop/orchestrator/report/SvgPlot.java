@@ -8,8 +8,8 @@ import java.util.Locale;
 /**
  * A small scatter/line chart written as inline SVG: axes with round-number ticks, points with a
  * hover text ({@code <title>}), step lines and polylines. The x axis is numeric or a list of
- * categories. Enough for a report; no script, no external reference (inline SVG in HTML needs
- * no namespace declaration, so not even the SVG namespace URL appears).
+ * categories. Enough for a report; no script, no external reference (inline SVG in HTML needs no
+ * namespace declaration, so not even the SVG namespace URL appears).
  */
 public final class SvgPlot {
   static final int WIDTH = 520;
@@ -31,7 +31,9 @@ public final class SvgPlot {
 
   private record Line(List<double[]> points, String cssClass, boolean steps) {}
 
-  /** @param categories the x axis's categories, or empty for a numeric x axis */
+  /**
+   * @param categories the x axis's categories, or empty for a numeric x axis
+   */
   public SvgPlot(String title, String xLabel, String yLabel, List<String> categories) {
     this.title = title;
     this.xLabel = xLabel;
@@ -44,31 +46,61 @@ public final class SvgPlot {
     return this;
   }
 
-  /** A line through the points; with {@code steps}, horizontal then vertical (a best-so-far curve). */
+  /**
+   * A line through the points; with {@code steps}, horizontal then vertical (a best-so-far curve).
+   */
   public SvgPlot line(List<double[]> points, String cssClass, boolean steps) {
     lines.add(new Line(List.copyOf(points), cssClass, steps));
     return this;
   }
 
-  /** The SVG element; {@code attributes} go on it (e.g. {@code class="plot" data-objective="peak"}). */
+  /**
+   * The SVG element; {@code attributes} go on it (e.g. {@code class="plot" data-objective="peak"}).
+   */
   public String render(String attributes) {
-    double[] xr = range(categories.isEmpty() ? xs() : new double[] {-0.5, categories.size() - 0.5}, categories.isEmpty());
+    double[] xr =
+        range(
+            categories.isEmpty() ? xs() : new double[] {-0.5, categories.size() - 0.5},
+            categories.isEmpty());
     double[] yr = range(ys(), true);
     StringBuilder s = new StringBuilder();
-    s.append("<svg ").append(attributes).append(" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
-        .append("\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT).append("\" role=\"img\">");
+    s.append("<svg ")
+        .append(attributes)
+        .append(" viewBox=\"0 0 ")
+        .append(WIDTH)
+        .append(' ')
+        .append(HEIGHT)
+        .append("\" width=\"")
+        .append(WIDTH)
+        .append("\" height=\"")
+        .append(HEIGHT)
+        .append("\" role=\"img\">");
     s.append("<title>").append(esc(title)).append("</title>");
     s.append(text(LEFT, 16, title, "t"));
     int x0 = LEFT;
     int x1 = WIDTH - RIGHT;
     int y0 = HEIGHT - BOTTOM;
     int y1 = TOP;
-    s.append("<rect x=\"").append(x0).append("\" y=\"").append(y1).append("\" width=\"").append(x1 - x0).append("\" height=\"")
-        .append(y0 - y1).append("\" class=\"frame\"/>");
+    s.append("<rect x=\"")
+        .append(x0)
+        .append("\" y=\"")
+        .append(y1)
+        .append("\" width=\"")
+        .append(x1 - x0)
+        .append("\" height=\"")
+        .append(y0 - y1)
+        .append("\" class=\"frame\"/>");
     for (double t : ticks(yr[0], yr[1])) {
       double py = py(t, yr);
-      s.append("<line x1=\"").append(x0).append("\" x2=\"").append(x1).append("\" y1=\"").append(f(py)).append("\" y2=\"")
-          .append(f(py)).append("\" class=\"grid\"/>");
+      s.append("<line x1=\"")
+          .append(x0)
+          .append("\" x2=\"")
+          .append(x1)
+          .append("\" y1=\"")
+          .append(f(py))
+          .append("\" y2=\"")
+          .append(f(py))
+          .append("\" class=\"grid\"/>");
       s.append(text(x0 - 6, py + 4, Numbers.format(t), "yt"));
     }
     if (categories.isEmpty()) {
@@ -77,10 +109,14 @@ public final class SvgPlot {
         s.append(text(px, y0 + 16, Numbers.format(t), "xt"));
       }
     } else {
-      for (int i = 0; i < categories.size(); i++) s.append(text(px(i, xr), y0 + 16, categories.get(i), "xt"));
+      for (int i = 0; i < categories.size(); i++)
+        s.append(text(px(i, xr), y0 + 16, categories.get(i), "xt"));
     }
     s.append(text((x0 + x1) / 2.0, HEIGHT - 8, xLabel, "xl"));
-    s.append("<text class=\"yl\" transform=\"translate(14 ").append((y0 + y1) / 2).append(") rotate(-90)\">").append(esc(yLabel))
+    s.append("<text class=\"yl\" transform=\"translate(14 ")
+        .append((y0 + y1) / 2)
+        .append(") rotate(-90)\">")
+        .append(esc(yLabel))
         .append("</text>");
     for (Line l : lines) {
       if (l.points().isEmpty()) continue;
@@ -100,11 +136,23 @@ public final class SvgPlot {
       double px = px(dot.x(), xr);
       double py = py(dot.y(), yr);
       if (dot.cssClass().equals("fail")) {
-        s.append("<path class=\"fail\" d=\"M").append(f(px - 4)).append(' ').append(f(py - 4)).append(" l8 8 m0 -8 l-8 8\"><title>")
-            .append(esc(dot.title())).append("</title></path>");
+        s.append("<path class=\"fail\" d=\"M")
+            .append(f(px - 4))
+            .append(' ')
+            .append(f(py - 4))
+            .append(" l8 8 m0 -8 l-8 8\"><title>")
+            .append(esc(dot.title()))
+            .append("</title></path>");
       } else {
-        s.append("<circle class=\"").append(dot.cssClass()).append("\" cx=\"").append(f(px)).append("\" cy=\"").append(f(py))
-            .append("\" r=\"3.2\"><title>").append(esc(dot.title())).append("</title></circle>");
+        s.append("<circle class=\"")
+            .append(dot.cssClass())
+            .append("\" cx=\"")
+            .append(f(px))
+            .append("\" cy=\"")
+            .append(f(py))
+            .append("\" r=\"3.2\"><title>")
+            .append(esc(dot.title()))
+            .append("</title></circle>");
       }
     }
     s.append("</svg>");
@@ -152,7 +200,8 @@ public final class SvgPlot {
       }
     }
     List<Double> out = new ArrayList<>();
-    for (double t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) out.add(Math.abs(t) < step * 1e-9 ? 0 : t);
+    for (double t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
+      out.add(Math.abs(t) < step * 1e-9 ? 0 : t);
     return out;
   }
 
@@ -165,7 +214,15 @@ public final class SvgPlot {
   }
 
   private static String text(double x, double y, String t, String cssClass) {
-    return "<text class=\"" + cssClass + "\" x=\"" + f(x) + "\" y=\"" + f(y) + "\">" + esc(t) + "</text>";
+    return "<text class=\""
+        + cssClass
+        + "\" x=\""
+        + f(x)
+        + "\" y=\""
+        + f(y)
+        + "\">"
+        + esc(t)
+        + "</text>";
   }
 
   static String f(double v) {
@@ -174,6 +231,9 @@ public final class SvgPlot {
 
   static String esc(String s) {
     if (s == null) return "";
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 }

@@ -8,11 +8,11 @@ import java.util.TimeZone;
 import org.quartz.CronExpression;
 
 /**
- * A {@code schedule:} expression. Both the five-field Unix form researchers know
- * ({@code 0 6 * * 1-5}: 06:00 on weekdays) and Quartz's six- or seven-field form (seconds first,
- * {@code ?} for "any" day) are accepted; the Unix form is translated (a seconds field added,
- * day-of-week numbers moved from 0-7 with Sunday 0 or 7 to Quartz's 1-7 with Sunday 1, and
- * {@code ?} placed where Quartz needs it).
+ * A {@code schedule:} expression. Both the five-field Unix form researchers know ({@code 0 6 * *
+ * 1-5}: 06:00 on weekdays) and Quartz's six- or seven-field form (seconds first, {@code ?} for
+ * "any" day) are accepted; the Unix form is translated (a seconds field added, day-of-week numbers
+ * moved from 0-7 with Sunday 0 or 7 to Quartz's 1-7 with Sunday 1, and {@code ?} placed where
+ * Quartz needs it).
  */
 public record CronSchedule(String given, String quartz, TimeZone zone) {
 
@@ -24,8 +24,12 @@ public record CronSchedule(String given, String quartz, TimeZone zone) {
     try {
       CronExpression.validateExpression(q);
     } catch (ParseException e) {
-      throw new IllegalArgumentException("schedule '" + expression + "' is not a cron expression: " + e.getMessage()
-          + " (expected e.g. '0 6 * * 1-5' for 06:00 on weekdays)");
+      throw new IllegalArgumentException(
+          "schedule '"
+              + expression
+              + "' is not a cron expression: "
+              + e.getMessage()
+              + " (expected e.g. '0 6 * * 1-5' for 06:00 on weekdays)");
     }
     return new CronSchedule(expression, q, zone);
   }
@@ -55,7 +59,8 @@ public record CronSchedule(String given, String quartz, TimeZone zone) {
   }
 
   private static String unixDaysToQuartz(String dow) {
-    if (!dow.matches("[0-7,\\-/]+")) return dow; // names (MON-FRI), '*', or something Quartz will judge
+    if (!dow.matches("[0-7,\\-/]+"))
+      return dow; // names (MON-FRI), '*', or something Quartz will judge
     StringBuilder out = new StringBuilder();
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\d+|[^\\d]").matcher(dow);
     boolean afterSlash = false;

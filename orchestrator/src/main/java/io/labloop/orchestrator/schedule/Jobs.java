@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The three jobs, and the factory that hands them the {@link ScheduledWork} (Quartz would
- * otherwise create jobs through a no-argument constructor, leaving them nothing to call but
- * static state). Job data holds plain strings only, so the JDBC store can persist it.
+ * The three jobs, and the factory that hands them the {@link ScheduledWork} (Quartz would otherwise
+ * create jobs through a no-argument constructor, leaving them nothing to call but static state).
+ * Job data holds plain strings only, so the JDBC store can persist it.
  */
 final class Jobs {
   private static final Logger log = LoggerFactory.getLogger(Jobs.class);

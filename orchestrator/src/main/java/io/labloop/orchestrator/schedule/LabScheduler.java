@@ -33,12 +33,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Planned campaign starts, health checks and calibrations on Quartz.
  *
- * <p>A campaign with {@code schedule:} starts once, at the first time after its submission
- * that the expression matches. That instant is planned as a one-shot trigger whose misfire rule
- * is "fire now": a start that fell due while the daemon was down happens as soon as it is back
- * (with the JDBC store Quartz keeps the trigger; with the in-memory store the daemon calls
- * {@link #planStart} again for every campaign still waiting, and a time already past starts at
- * once).
+ * <p>A campaign with {@code schedule:} starts once, at the first time after its submission that the
+ * expression matches. That instant is planned as a one-shot trigger whose misfire rule is "fire
+ * now": a start that fell due while the daemon was down happens as soon as it is back (with the
+ * JDBC store Quartz keeps the trigger; with the in-memory store the daemon calls {@link #planStart}
+ * again for every campaign still waiting, and a time already past starts at once).
  */
 public final class LabScheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LabScheduler.class);
@@ -60,12 +59,14 @@ public final class LabScheduler implements AutoCloseable {
    *
    * @param instance a name unique per daemon process (several may share one JVM in tests)
    */
-  public static LabScheduler create(ScheduledWork work, JobStore store, String instance, TimeZone zone) {
+  public static LabScheduler create(
+      ScheduledWork work, JobStore store, String instance, TimeZone zone) {
     try {
       Scheduler local = scheduler(ramProperties("labloop-local-" + instance), work);
-      Scheduler starts = store instanceof JobStore.PostgreSql pg
-          ? scheduler(postgresProperties(pg), work)
-          : scheduler(ramProperties("labloop-campaigns-" + instance), work);
+      Scheduler starts =
+          store instanceof JobStore.PostgreSql pg
+              ? scheduler(postgresProperties(pg), work)
+              : scheduler(ramProperties("labloop-campaigns-" + instance), work);
       return new LabScheduler(starts, local, zone);
     } catch (SchedulerException e) {
       throw new IllegalStateException("the scheduler could not be created: " + e.getMessage(), e);
@@ -86,23 +87,28 @@ public final class LabScheduler implements AutoCloseable {
    *
    * @return when it will start; empty if the expression never matches again
    */
-  public Optional<Instant> planStart(String campaignId, CronSchedule schedule, Instant submittedAt) {
+  public Optional<Instant> planStart(
+      String campaignId, CronSchedule schedule, Instant submittedAt) {
     Optional<Instant> due = schedule.nextAfter(submittedAt);
     if (due.isEmpty()) return due;
-    JobDetail job = JobBuilder.newJob(Jobs.StartCampaign.class)
-        .withIdentity(campaignId, CAMPAIGNS)
-        .usingJobData(Jobs.CAMPAIGN, campaignId)
-        .requestRecovery()
-        .build();
-    Trigger trigger = TriggerBuilder.newTrigger()
-        .withIdentity(campaignId, CAMPAIGNS)
-        .startAt(Date.from(due.get()))
-        .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
-        .build();
+    JobDetail job =
+        JobBuilder.newJob(Jobs.StartCampaign.class)
+            .withIdentity(campaignId, CAMPAIGNS)
+            .usingJobData(Jobs.CAMPAIGN, campaignId)
+            .requestRecovery()
+            .build();
+    Trigger trigger =
+        TriggerBuilder.newTrigger()
+            .withIdentity(campaignId, CAMPAIGNS)
+            .startAt(Date.from(due.get()))
+            .withSchedule(
+                SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
+            .build();
     try {
       campaigns.scheduleJob(job, java.util.Set.of(trigger), true);
     } catch (SchedulerException e) {
-      throw new IllegalStateException("could not plan the start of " + campaignId + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "could not plan the start of " + campaignId + ": " + e.getMessage(), e);
     }
     log.info("schedule: campaign {} starts at {} ({})", campaignId, due.get(), schedule.given());
     return due;
@@ -112,7 +118,9 @@ public final class LabScheduler implements AutoCloseable {
   public Optional<Instant> plannedStart(String campaignId) {
     try {
       Trigger t = campaigns.getTrigger(TriggerKey.triggerKey(campaignId, CAMPAIGNS));
-      return t == null ? Optional.empty() : Optional.ofNullable(t.getNextFireTime()).map(Date::toInstant);
+      return t == null
+          ? Optional.empty()
+          : Optional.ofNullable(t.getNextFireTime()).map(Date::toInstant);
     } catch (SchedulerException e) {
       throw new IllegalStateException(e);
     }
@@ -130,23 +138,36 @@ public final class LabScheduler implements AutoCloseable {
   /** Asks every instrument for its health every {@code every}, first after one period. */
   public void healthChecks(Duration every) {
     JobDetail job = JobBuilder.newJob(Jobs.HealthCheck.class).withIdentity("health", LOCAL).build();
-    Trigger t = TriggerBuilder.newTrigger().withIdentity("health", LOCAL)
-        .startAt(Date.from(Instant.now().plus(every)))
-        .withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(every.toMillis())
-            .repeatForever().withMisfireHandlingInstructionNextWithRemainingCount())
-        .build();
+    Trigger t =
+        TriggerBuilder.newTrigger()
+            .withIdentity("health", LOCAL)
+            .startAt(Date.from(Instant.now().plus(every)))
+            .withSchedule(
+                SimpleScheduleBuilder.simpleSchedule()
+                    .withIntervalInMilliseconds(every.toMillis())
+                    .repeatForever()
+                    .withMisfireHandlingInstructionNextWithRemainingCount())
+            .build();
     replace(job, t);
   }
 
   /** Sends {@code instrument.command} whenever {@code schedule} matches. */
   public void calibration(String instrument, String command, CronSchedule schedule) {
     String name = "calibrate-" + instrument + "-" + command;
-    JobDetail job = JobBuilder.newJob(Jobs.Calibration.class).withIdentity(name, LOCAL)
-        .usingJobData(Jobs.INSTRUMENT, instrument).usingJobData(Jobs.COMMAND, command).build();
-    Trigger t = TriggerBuilder.newTrigger().withIdentity(name, LOCAL)
-        .withSchedule(CronScheduleBuilder.cronSchedule(schedule.quartz()).inTimeZone(zone)
-            .withMisfireHandlingInstructionDoNothing())
-        .build();
+    JobDetail job =
+        JobBuilder.newJob(Jobs.Calibration.class)
+            .withIdentity(name, LOCAL)
+            .usingJobData(Jobs.INSTRUMENT, instrument)
+            .usingJobData(Jobs.COMMAND, command)
+            .build();
+    Trigger t =
+        TriggerBuilder.newTrigger()
+            .withIdentity(name, LOCAL)
+            .withSchedule(
+                CronScheduleBuilder.cronSchedule(schedule.quartz())
+                    .inTimeZone(zone)
+                    .withMisfireHandlingInstructionDoNothing())
+            .build();
     replace(job, t);
   }
 
@@ -154,7 +175,8 @@ public final class LabScheduler implements AutoCloseable {
     try {
       local.scheduleJob(job, java.util.Set.of(t), true);
     } catch (SchedulerException e) {
-      throw new IllegalStateException("could not schedule " + job.getKey() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "could not schedule " + job.getKey() + ": " + e.getMessage(), e);
     }
   }
 
@@ -198,12 +220,15 @@ public final class LabScheduler implements AutoCloseable {
     String dataSource = "labloop";
     // Registered by a call rather than by class name in the properties: Quartz's own pooling
     // providers need c3p0 or HikariCP, and a few jobs a minute need no pool.
-    DBConnectionManager.getInstance().addConnectionProvider(dataSource, new PostgresConnections(pg));
+    DBConnectionManager.getInstance()
+        .addConnectionProvider(dataSource, new PostgresConnections(pg));
     createTablesIfMissing(pg);
     Properties p = base("labloop-campaigns");
     p.setProperty("org.quartz.scheduler.instanceId", "AUTO");
     p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
-    p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
+    p.setProperty(
+        "org.quartz.jobStore.driverDelegateClass",
+        "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
     p.setProperty("org.quartz.jobStore.dataSource", dataSource);
     p.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
     p.setProperty("org.quartz.jobStore.isClustered", "true");
@@ -222,7 +247,9 @@ public final class LabScheduler implements AutoCloseable {
         if (rs.next()) return;
       }
       String sql;
-      try (InputStream in = Scheduler.class.getResourceAsStream("/org/quartz/impl/jdbcjobstore/tables_postgres.sql")) {
+      try (InputStream in =
+          Scheduler.class.getResourceAsStream(
+              "/org/quartz/impl/jdbcjobstore/tables_postgres.sql")) {
         sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
       c.setAutoCommit(false);
@@ -235,7 +262,8 @@ public final class LabScheduler implements AutoCloseable {
       c.commit();
       log.info("schedule: created Quartz tables in {}", pg.jdbcUrl());
     } catch (SQLException | IOException e) {
-      throw new IllegalStateException("could not prepare Quartz tables in " + pg.jdbcUrl() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "could not prepare Quartz tables in " + pg.jdbcUrl() + ": " + e.getMessage(), e);
     }
   }
 

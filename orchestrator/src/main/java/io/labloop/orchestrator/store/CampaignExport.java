@@ -19,20 +19,20 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 /**
  * Writes a run out of the store.
  *
- * <p>CSV: one row per experiment, a header of plain column names with units in brackets
- * ({@code temperature [degC]}), the parameters as requested, the achieved value beside each
- * parameter the campaign reads back ({@code temperature achieved [degC]}), the objectives,
- * {@code status}, {@code cause} and ISO-8601 UTC times. Comma-separated, RFC 4180 quoting, UTF-8,
- * so that pandas ({@code read_csv}) and spreadsheets open it without options. A text cell that a
- * spreadsheet would run as a formula gets a leading {@code '} ({@link #spreadsheetSafe}).
+ * <p>CSV: one row per experiment, a header of plain column names with units in brackets ({@code
+ * temperature [degC]}), the parameters as requested, the achieved value beside each parameter the
+ * campaign reads back ({@code temperature achieved [degC]}), the objectives, {@code status}, {@code
+ * cause} and ISO-8601 UTC times. Comma-separated, RFC 4180 quoting, UTF-8, so that pandas ({@code
+ * read_csv}) and spreadsheets open it without options. A text cell that a spreadsheet would run as
+ * a formula gets a leading {@code '} ({@link #spreadsheetSafe}).
  *
- * <p>JSONL: one JSON object per line: first the run (campaign name, its exact YAML and
- * SHA-256, seed, status), then each experiment with everything kept about it (decision,
- * every step attempt with arguments, outputs, times, idempotency key and error, attachments by
- * SHA-256), then the events.
+ * <p>JSONL: one JSON object per line: first the run (campaign name, its exact YAML and SHA-256,
+ * seed, status), then each experiment with everything kept about it (decision, every step attempt
+ * with arguments, outputs, times, idempotency key and error, attachments by SHA-256), then the
+ * events.
  *
- * <p>Names and units come from the campaign text stored with the run, so an export describes
- * the run as it was, even after the file was edited.
+ * <p>Names and units come from the campaign text stored with the run, so an export describes the
+ * run as it was, even after the file was edited.
  */
 public final class CampaignExport {
 
@@ -49,8 +49,13 @@ public final class CampaignExport {
 
   /** Exports {@code run} (its campaign text must be in the store). */
   public static CampaignExport of(Store store, RunRecord run) {
-    String yaml = store.campaignText(run.campaignSha256())
-        .orElseThrow(() -> new IllegalStateException("the store has no campaign text for run " + run.id()));
+    String yaml =
+        store
+            .campaignText(run.campaignSha256())
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "the store has no campaign text for run " + run.id()));
     return new CampaignExport(store, run, Columns.from(yaml));
   }
 
@@ -59,7 +64,8 @@ public final class CampaignExport {
     List<String> h = new ArrayList<>(List.of("run", "experiment", "status"));
     for (Map.Entry<String, String> p : columns.parameters.entrySet()) {
       h.add(label(p.getKey(), p.getValue()));
-      if (columns.achieved.contains(p.getKey())) h.add(label(p.getKey() + " achieved", p.getValue()));
+      if (columns.achieved.contains(p.getKey()))
+        h.add(label(p.getKey() + " achieved", p.getValue()));
     }
     columns.objectives.forEach((name, unit) -> h.add(label(name, unit)));
     h.addAll(List.of("planned_at", "started_at", "ended_at", "cause", "retry_of", "chosen_by"));
@@ -74,10 +80,13 @@ public final class CampaignExport {
     writeCsvRow(out, csvHeader().stream().map(CampaignExport::spreadsheetSafe).toList());
     Map<Integer, Suggestion> decisions = store.decisions(run.id());
     for (ExperimentRecord e : store.experiments(run.id())) {
-      List<String> row = new ArrayList<>(List.of(spreadsheetSafe(run.id()), Integer.toString(e.seq()), e.status().name()));
+      List<String> row =
+          new ArrayList<>(
+              List.of(spreadsheetSafe(run.id()), Integer.toString(e.seq()), e.status().name()));
       for (String p : columns.parameters.keySet()) {
         row.add(text(e.requested().values().get(p)));
-        if (columns.achieved.contains(p)) row.add(e.achieved().map(a -> text(a.values().get(p))).orElse(""));
+        if (columns.achieved.contains(p))
+          row.add(e.achieved().map(a -> text(a.values().get(p))).orElse(""));
       }
       columns.objectives.keySet().forEach(o -> row.add(text(e.values().get(o))));
       row.add(iso(Optional.of(e.plannedAt())));
@@ -93,7 +102,10 @@ public final class CampaignExport {
     out.flush();
   }
 
-  /** A value as a cell: a number as written by Java (negative numbers stay numbers), anything else as safe text. */
+  /**
+   * A value as a cell: a number as written by Java (negative numbers stay numbers), anything else
+   * as safe text.
+   */
   private static String text(Object v) {
     if (v == null) return "";
     if (v instanceof Double d && (d.isNaN() || d.isInfinite())) return "";
@@ -102,18 +114,20 @@ public final class CampaignExport {
   }
 
   /**
-   * A text cell that Excel, LibreOffice and Google Sheets show as text. A cell starting with
-   * {@code = + - @} (or a tab or carriage return, which some of them skip before looking) is
-   * run as a formula when the file is opened, so a campaign named
-   * {@code =HYPERLINK("http://x")} would become a live link (CSV formula injection). Such a cell
-   * gets a leading single quote, as spreadsheet-safe CSV writers do (the OWASP advice): the
-   * spreadsheet shows the text, and a program reading the CSV sees the quote and can strip it.
-   * Only text cells pass here; numbers are written by {@link #text(Object)} unchanged.
+   * A text cell that Excel, LibreOffice and Google Sheets show as text. A cell starting with {@code
+   * = + - @} (or a tab or carriage return, which some of them skip before looking) is run as a
+   * formula when the file is opened, so a campaign named {@code =HYPERLINK("http://x")} would
+   * become a live link (CSV formula injection). Such a cell gets a leading single quote, as
+   * spreadsheet-safe CSV writers do (the OWASP advice): the spreadsheet shows the text, and a
+   * program reading the CSV sees the quote and can strip it. Only text cells pass here; numbers are
+   * written by {@link #text(Object)} unchanged.
    */
   static String spreadsheetSafe(String cell) {
     if (cell.isEmpty()) return cell;
     char c = cell.charAt(0);
-    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r' ? "'" + cell : cell;
+    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r'
+        ? "'" + cell
+        : cell;
   }
 
   private static String iso(Optional<Instant> t) {
@@ -126,7 +140,10 @@ public final class CampaignExport {
   }
 
   private static String quote(String cell) {
-    if (cell.indexOf(',') < 0 && cell.indexOf('"') < 0 && cell.indexOf('\n') < 0 && cell.indexOf('\r') < 0) return cell;
+    if (cell.indexOf(',') < 0
+        && cell.indexOf('"') < 0
+        && cell.indexOf('\n') < 0
+        && cell.indexOf('\r') < 0) return cell;
     return '"' + cell.replace("\"", "\"\"") + '"';
   }
 
@@ -145,10 +162,13 @@ public final class CampaignExport {
     line(out, head);
 
     Map<Integer, Suggestion> decisions = store.decisions(run.id());
-    Map<Integer, List<StepRecord>> steps = store.steps(run.id()).stream()
-        .collect(Collectors.groupingBy(StepRecord::seq, LinkedHashMap::new, Collectors.toList()));
-    Map<String, List<AttachmentRecord>> files = store.attachments(run.id()).stream()
-        .collect(Collectors.groupingBy(a -> a.seq() + "/" + a.stepIndex() + "/" + a.attempt()));
+    Map<Integer, List<StepRecord>> steps =
+        store.steps(run.id()).stream()
+            .collect(
+                Collectors.groupingBy(StepRecord::seq, LinkedHashMap::new, Collectors.toList()));
+    Map<String, List<AttachmentRecord>> files =
+        store.attachments(run.id()).stream()
+            .collect(Collectors.groupingBy(a -> a.seq() + "/" + a.stepIndex() + "/" + a.attempt()));
     for (ExperimentRecord e : store.experiments(run.id())) {
       ObjectNode n = json.createObjectNode();
       n.put("type", "experiment");
@@ -191,7 +211,8 @@ public final class CampaignExport {
         s.errorKind().ifPresent(k -> st.put("error_kind", k));
         s.error().ifPresent(m -> st.put("error", m));
         ArrayNode an = st.putArray("attachments");
-        for (AttachmentRecord a : files.getOrDefault(s.seq() + "/" + s.stepIndex() + "/" + s.attempt(), List.of())) {
+        for (AttachmentRecord a :
+            files.getOrDefault(s.seq() + "/" + s.stepIndex() + "/" + s.attempt(), List.of())) {
           ObjectNode at = an.addObject();
           at.put("name", a.name());
           at.put("media_type", a.mediaType());
@@ -224,7 +245,8 @@ public final class CampaignExport {
   }
 
   /** Names and units as the campaign text gives them. */
-  private record Columns(Map<String, String> parameters, Map<String, String> objectives, List<String> achieved) {
+  private record Columns(
+      Map<String, String> parameters, Map<String, String> objectives, List<String> achieved) {
 
     @SuppressWarnings("unchecked")
     static Columns from(String yaml) {
@@ -232,18 +254,27 @@ public final class CampaignExport {
       Map<String, Object> root = doc instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
       Map<String, String> parameters = new LinkedHashMap<>();
       if (root.get("parameters") instanceof Map<?, ?> ps) {
-        ps.forEach((k, v) -> parameters.put(String.valueOf(k), v instanceof Map<?, ?> pm && pm.get("unit") != null ? String.valueOf(pm.get("unit")) : ""));
+        ps.forEach(
+            (k, v) ->
+                parameters.put(
+                    String.valueOf(k),
+                    v instanceof Map<?, ?> pm && pm.get("unit") != null
+                        ? String.valueOf(pm.get("unit"))
+                        : ""));
       }
       Map<String, String> objectives = new LinkedHashMap<>();
       if (root.get("objectives") instanceof List<?> os) {
         for (Object o : os) {
           if (o instanceof Map<?, ?> om && om.get("name") != null) {
-            objectives.put(String.valueOf(om.get("name")), om.get("unit") != null ? String.valueOf(om.get("unit")) : "");
+            objectives.put(
+                String.valueOf(om.get("name")),
+                om.get("unit") != null ? String.valueOf(om.get("unit")) : "");
           }
         }
       }
       List<String> achieved = new ArrayList<>();
-      if (root.get("achieved") instanceof Map<?, ?> am) am.keySet().forEach(k -> achieved.add(String.valueOf(k)));
+      if (root.get("achieved") instanceof Map<?, ?> am)
+        am.keySet().forEach(k -> achieved.add(String.valueOf(k)));
       return new Columns(parameters, objectives, achieved);
     }
   }

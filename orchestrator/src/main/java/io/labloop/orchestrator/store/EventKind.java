@@ -6,13 +6,13 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * What an event is about. The name a person and a client see ({@link #label()}, e.g.
- * {@code interlock-hold}) is what the store keeps, the API's {@code kind} field and the event
- * stream's event name; code compares the enum, never the text.
+ * What an event is about. The name a person and a client see ({@link #label()}, e.g. {@code
+ * interlock-hold}) is what the store keeps, the API's {@code kind} field and the event stream's
+ * event name; code compares the enum, never the text.
  *
  * <p>The first group is stored with a run's events by the engine; the second is the daemon's:
- * {@link #AUDIT} is stored with the run it changed, the others are lab-wide and only published
- * on the event stream.
+ * {@link #AUDIT} is stored with the run it changed, the others are lab-wide and only published on
+ * the event stream.
  */
 public enum EventKind {
   // ---- a run's life
@@ -55,7 +55,8 @@ public enum EventKind {
   CALIBRATION("calibration");
 
   private static final Map<String, EventKind> BY_LABEL =
-      Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventKind::label, Function.identity()));
+      Arrays.stream(values())
+          .collect(Collectors.toUnmodifiableMap(EventKind::label, Function.identity()));
 
   private final String label;
 

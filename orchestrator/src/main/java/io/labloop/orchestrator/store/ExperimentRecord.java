@@ -13,7 +13,8 @@ import java.util.OptionalInt;
  *
  * @param seq its number in the run, from 1
  * @param requested the conditions the planner asked for
- * @param achieved the conditions the instruments read back (equal to requested where nothing was read back), once done
+ * @param achieved the conditions the instruments read back (equal to requested where nothing was
+ *     read back), once done
  * @param values objective values, once done
  * @param cause why it failed, was interrupted or rejected
  * @param reached true once one of its commands was sent (the budget counts these)

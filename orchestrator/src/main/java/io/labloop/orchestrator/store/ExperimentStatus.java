@@ -21,6 +21,10 @@ public enum ExperimentStatus {
 
   /** True once nothing more will happen to the experiment. */
   public boolean finished() {
-    return this == DONE || this == FAILED || this == INTERRUPTED || this == HELD || this == REJECTED;
+    return this == DONE
+        || this == FAILED
+        || this == INTERRUPTED
+        || this == HELD
+        || this == REJECTED;
   }
 }

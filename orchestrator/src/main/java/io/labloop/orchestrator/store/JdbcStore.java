@@ -37,9 +37,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The store over one JDBC connection, for SQLite and PostgreSQL alike (the schema uses only
- * portable types). Calls are serialised on the connection; each is one transaction.
- * Attachments are written (to a temporary name, fsynced, then renamed) before the row that
- * names them is committed, so a committed row always has its file.
+ * portable types). Calls are serialised on the connection; each is one transaction. Attachments are
+ * written (to a temporary name, fsynced, then renamed) before the row that names them is committed,
+ * so a committed row always has its file.
  */
 final class JdbcStore implements Store {
 
@@ -65,7 +65,9 @@ final class JdbcStore implements Store {
       Flyway.configure()
           .dataSource(location.jdbcUrl(), location.user(), location.password())
           // the schema common to both databases, then what each spells its own way
-          .locations("classpath:db/migration", location.isSqlite() ? "classpath:db/sqlite" : "classpath:db/postgresql")
+          .locations(
+              "classpath:db/migration",
+              location.isSqlite() ? "classpath:db/sqlite" : "classpath:db/postgresql")
           .load()
           .migrate();
       Properties props = new Properties();
@@ -86,12 +88,13 @@ final class JdbcStore implements Store {
       log.info("store open at {}", location);
       return new JdbcStore(c, attachments, location.toString());
     } catch (SQLException | RuntimeException e) {
-      throw new StoreException("cannot open the store at " + location + ": " + Errors.rootMessage(e), e);
+      throw new StoreException(
+          "cannot open the store at " + location + ": " + Errors.rootMessage(e), e);
     } catch (IOException e) {
-      throw new StoreException("cannot create the data folder " + location.dataDir() + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "cannot create the data folder " + location.dataDir() + ": " + e.getMessage(), e);
     }
   }
-
 
   // ---------------------------------------------------------------- transactions
 
@@ -111,11 +114,13 @@ final class JdbcStore implements Store {
       } catch (SQLException rollback) {
         e.addSuppressed(rollback);
       }
-      throw new StoreException("store (" + description + "): " + what + " failed: " + Errors.rootMessage(e), e);
+      throw new StoreException(
+          "store (" + description + "): " + what + " failed: " + Errors.rootMessage(e), e);
     }
   }
 
-  private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+  private static PreparedStatement prepare(Connection c, String sql, Object... args)
+      throws SQLException {
     PreparedStatement ps = c.prepareStatement(sql);
     for (int i = 0; i < args.length; i++) {
       Object a = args[i];
@@ -142,8 +147,10 @@ final class JdbcStore implements Store {
     T map(ResultSet rs) throws SQLException;
   }
 
-  private static <T> List<T> query(Connection c, RowMapper<T> mapper, String sql, Object... args) throws SQLException {
-    try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+  private static <T> List<T> query(Connection c, RowMapper<T> mapper, String sql, Object... args)
+      throws SQLException {
+    try (PreparedStatement ps = prepare(c, sql, args);
+        ResultSet rs = ps.executeQuery()) {
       List<T> out = new ArrayList<>();
       while (rs.next()) out.add(mapper.map(rs));
       return out;
@@ -194,169 +201,353 @@ final class JdbcStore implements Store {
 
   @Override
   public void saveCampaign(String name, Path file, String yaml, String sha256) {
-    tx("saving campaign " + name, c -> {
-      if (query(c, rs -> 1, "SELECT 1 FROM campaigns WHERE sha256 = ?", sha256).isEmpty()) {
-        update(c, "INSERT INTO campaigns (sha256, name, file, yaml, stored_at) VALUES (?, ?, ?, ?, ?)",
-            sha256, name, file.toString(), yaml, now());
-      }
-      return null;
-    });
+    tx(
+        "saving campaign " + name,
+        c -> {
+          if (query(c, rs -> 1, "SELECT 1 FROM campaigns WHERE sha256 = ?", sha256).isEmpty()) {
+            update(
+                c,
+                "INSERT INTO campaigns (sha256, name, file, yaml, stored_at) VALUES (?, ?, ?, ?, ?)",
+                sha256,
+                name,
+                file.toString(),
+                yaml,
+                now());
+          }
+          return null;
+        });
   }
 
   @Override
   public Optional<String> campaignText(String sha256) {
-    return tx("reading campaign " + sha256, c ->
-        query(c, rs -> rs.getString(1), "SELECT yaml FROM campaigns WHERE sha256 = ?", sha256).stream().findFirst());
+    return tx(
+        "reading campaign " + sha256,
+        c ->
+            query(c, rs -> rs.getString(1), "SELECT yaml FROM campaigns WHERE sha256 = ?", sha256)
+                .stream()
+                .findFirst());
   }
 
   private static RunRecord runRow(ResultSet rs) throws SQLException {
-    return new RunRecord(rs.getString("id"), rs.getString("campaign"), rs.getString("campaign_sha256"), rs.getLong("seed"),
-        RunStatus.valueOf(rs.getString("status")), Instant.ofEpochMilli(rs.getLong("started_at")), instant(rs, "ended_at"),
+    return new RunRecord(
+        rs.getString("id"),
+        rs.getString("campaign"),
+        rs.getString("campaign_sha256"),
+        rs.getLong("seed"),
+        RunStatus.valueOf(rs.getString("status")),
+        Instant.ofEpochMilli(rs.getLong("started_at")),
+        instant(rs, "ended_at"),
         Optional.ofNullable(rs.getString("stop_reason")));
   }
 
   @Override
   public RunRecord createRun(String campaign, String sha256, long seed) {
-    return tx("creating a run of " + campaign, c -> {
-      int n = query(c, rs -> rs.getInt(1), "SELECT COUNT(*) FROM runs WHERE campaign = ?", campaign).get(0) + 1;
-      String id = new RunId(campaign, n).toString();
-      update(c, "INSERT INTO runs (id, campaign, campaign_sha256, seed, status, started_at) VALUES (?, ?, ?, ?, ?, ?)",
-          id, campaign, sha256, seed, RunStatus.RUNNING.name(), now());
-      return query(c, JdbcStore::runRow, "SELECT * FROM runs WHERE id = ?", id).get(0);
-    });
+    return tx(
+        "creating a run of " + campaign,
+        c -> {
+          int n =
+              query(c, rs -> rs.getInt(1), "SELECT COUNT(*) FROM runs WHERE campaign = ?", campaign)
+                      .get(0)
+                  + 1;
+          String id = new RunId(campaign, n).toString();
+          update(
+              c,
+              "INSERT INTO runs (id, campaign, campaign_sha256, seed, status, started_at) VALUES (?, ?, ?, ?, ?, ?)",
+              id,
+              campaign,
+              sha256,
+              seed,
+              RunStatus.RUNNING.name(),
+              now());
+          return query(c, JdbcStore::runRow, "SELECT * FROM runs WHERE id = ?", id).get(0);
+        });
   }
 
   @Override
   public Optional<RunRecord> latestRun(String campaign) {
-    return tx("reading runs of " + campaign, c -> {
-      List<RunRecord> all = query(c, JdbcStore::runRow, "SELECT * FROM runs WHERE campaign = ? ORDER BY started_at, id", campaign);
-      // run numbers grow with time; two runs can share a millisecond, so compare numbers too
-      return all.stream().max((a, b) -> Integer.compare(RunId.of(a.id()).number(), RunId.of(b.id()).number()));
-    });
+    return tx(
+        "reading runs of " + campaign,
+        c -> {
+          List<RunRecord> all =
+              query(
+                  c,
+                  JdbcStore::runRow,
+                  "SELECT * FROM runs WHERE campaign = ? ORDER BY started_at, id",
+                  campaign);
+          // run numbers grow with time; two runs can share a millisecond, so compare numbers too
+          return all.stream()
+              .max((a, b) -> Integer.compare(RunId.of(a.id()).number(), RunId.of(b.id()).number()));
+        });
   }
 
   @Override
   public Optional<RunRecord> run(String runId) {
-    return tx("reading run " + runId, c -> query(c, JdbcStore::runRow, "SELECT * FROM runs WHERE id = ?", runId).stream().findFirst());
+    return tx(
+        "reading run " + runId,
+        c ->
+            query(c, JdbcStore::runRow, "SELECT * FROM runs WHERE id = ?", runId).stream()
+                .findFirst());
   }
 
   @Override
   public List<RunRecord> runs(String campaign) {
-    return tx("reading runs of " + campaign, c -> {
-      List<RunRecord> all = new ArrayList<>(query(c, JdbcStore::runRow, "SELECT * FROM runs WHERE campaign = ?", campaign));
-      all.sort((a, b) -> Integer.compare(RunId.of(a.id()).number(), RunId.of(b.id()).number()));
-      return all;
-    });
+    return tx(
+        "reading runs of " + campaign,
+        c -> {
+          List<RunRecord> all =
+              new ArrayList<>(
+                  query(c, JdbcStore::runRow, "SELECT * FROM runs WHERE campaign = ?", campaign));
+          all.sort((a, b) -> Integer.compare(RunId.of(a.id()).number(), RunId.of(b.id()).number()));
+          return all;
+        });
   }
 
   @Override
   public List<RunRecord> allRuns() {
-    return tx("reading every run", c -> {
-      List<RunRecord> all = new ArrayList<>(query(c, JdbcStore::runRow, "SELECT * FROM runs"));
-      all.sort(java.util.Comparator.comparing(RunRecord::startedAt).thenComparing(r -> RunId.of(r.id()).number()).reversed());
-      return all;
-    });
+    return tx(
+        "reading every run",
+        c -> {
+          List<RunRecord> all = new ArrayList<>(query(c, JdbcStore::runRow, "SELECT * FROM runs"));
+          all.sort(
+              java.util.Comparator.comparing(RunRecord::startedAt)
+                  .thenComparing(r -> RunId.of(r.id()).number())
+                  .reversed());
+          return all;
+        });
   }
 
   @Override
   public void endRun(String runId, RunStatus status, String reason) {
-    tx("ending run " + runId, c -> update(c, "UPDATE runs SET status = ?, ended_at = ?, stop_reason = ? WHERE id = ?",
-        status.name(), now(), reason, runId));
+    tx(
+        "ending run " + runId,
+        c ->
+            update(
+                c,
+                "UPDATE runs SET status = ?, ended_at = ?, stop_reason = ? WHERE id = ?",
+                status.name(),
+                now(),
+                reason,
+                runId));
   }
 
   @Override
   public void reopenRun(String runId) {
-    tx("reopening run " + runId, c -> update(c, "UPDATE runs SET status = ?, ended_at = NULL, stop_reason = NULL WHERE id = ?",
-        RunStatus.RUNNING.name(), runId));
+    tx(
+        "reopening run " + runId,
+        c ->
+            update(
+                c,
+                "UPDATE runs SET status = ?, ended_at = NULL, stop_reason = NULL WHERE id = ?",
+                RunStatus.RUNNING.name(),
+                runId));
   }
 
   // ---------------------------------------------------------------- experiments and steps
 
   @Override
-  public void planExperiment(String runId, int seq, Point requested, Suggestion d, ExperimentStatus status, OptionalInt retryOf) {
-    tx("planning experiment " + runId + "#" + seq, c -> {
-      insertExperiment(c, runId, seq, requested, d, status, retryOf);
-      return null;
-    });
+  public void planExperiment(
+      String runId,
+      int seq,
+      Point requested,
+      Suggestion d,
+      ExperimentStatus status,
+      OptionalInt retryOf) {
+    tx(
+        "planning experiment " + runId + "#" + seq,
+        c -> {
+          insertExperiment(c, runId, seq, requested, d, status, retryOf);
+          return null;
+        });
   }
 
-  private void insertExperiment(Connection c, String runId, int seq, Point requested, Suggestion d, ExperimentStatus status,
-      OptionalInt retryOf) throws SQLException {
+  private void insertExperiment(
+      Connection c,
+      String runId,
+      int seq,
+      Point requested,
+      Suggestion d,
+      ExperimentStatus status,
+      OptionalInt retryOf)
+      throws SQLException {
     long t = now();
-    update(c, "INSERT INTO experiments (run_id, seq, status, requested, reached, retry_of, planned_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
-        runId, seq, status.name(), toJson(requested.values()), retryOf.isPresent() ? (Object) retryOf.getAsInt() : null, t);
-    update(c, "INSERT INTO decisions (run_id, seq, planner, reason, acquisition, predicted_mean, predicted_sd, details, decided_at)"
+    update(
+        c,
+        "INSERT INTO experiments (run_id, seq, status, requested, reached, retry_of, planned_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
+        runId,
+        seq,
+        status.name(),
+        toJson(requested.values()),
+        retryOf.isPresent() ? (Object) retryOf.getAsInt() : null,
+        t);
+    update(
+        c,
+        "INSERT INTO decisions (run_id, seq, planner, reason, acquisition, predicted_mean, predicted_sd, details, decided_at)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        runId, seq, d.planner(), d.reason(), d.acquisition(), toJson(d.predictedMean()), toJson(d.predictedSd()),
-        toJson(d.details()), t);
+        runId,
+        seq,
+        d.planner(),
+        d.reason(),
+        d.acquisition(),
+        toJson(d.predictedMean()),
+        toJson(d.predictedSd()),
+        toJson(d.details()),
+        t);
   }
 
   @Override
-  public void retryHeld(String runId, int heldSeq, String cause, int retrySeq, Suggestion decision) {
-    tx("retrying held experiment " + runId + "#" + heldSeq, c -> {
-      List<String> requested = query(c, rs -> rs.getString(1), "SELECT requested FROM experiments WHERE run_id = ? AND seq = ? AND status = ?",
-          runId, heldSeq, ExperimentStatus.HELD.name());
-      if (requested.isEmpty()) throw new IllegalStateException("experiment " + runId + "#" + heldSeq + " is not held");
-      update(c, "UPDATE experiments SET status = ?, cause = ? WHERE run_id = ? AND seq = ?",
-          ExperimentStatus.INTERRUPTED.name(), cause, runId, heldSeq);
-      insertExperiment(c, runId, retrySeq, point(requested.get(0)), decision, ExperimentStatus.PLANNED, OptionalInt.of(heldSeq));
-      return null;
-    });
+  public void retryHeld(
+      String runId, int heldSeq, String cause, int retrySeq, Suggestion decision) {
+    tx(
+        "retrying held experiment " + runId + "#" + heldSeq,
+        c -> {
+          List<String> requested =
+              query(
+                  c,
+                  rs -> rs.getString(1),
+                  "SELECT requested FROM experiments WHERE run_id = ? AND seq = ? AND status = ?",
+                  runId,
+                  heldSeq,
+                  ExperimentStatus.HELD.name());
+          if (requested.isEmpty())
+            throw new IllegalStateException("experiment " + runId + "#" + heldSeq + " is not held");
+          update(
+              c,
+              "UPDATE experiments SET status = ?, cause = ? WHERE run_id = ? AND seq = ?",
+              ExperimentStatus.INTERRUPTED.name(),
+              cause,
+              runId,
+              heldSeq);
+          insertExperiment(
+              c,
+              runId,
+              retrySeq,
+              point(requested.get(0)),
+              decision,
+              ExperimentStatus.PLANNED,
+              OptionalInt.of(heldSeq));
+          return null;
+        });
   }
 
   @Override
-  public void setExperimentStatus(String runId, int seq, ExperimentStatus status, Optional<String> cause) {
-    tx("updating experiment " + runId + "#" + seq, c -> update(c,
-        "UPDATE experiments SET status = ?, cause = COALESCE(?, cause), ended_at = ? WHERE run_id = ? AND seq = ?",
-        status.name(), cause.orElse(null), status.finished() ? (Object) now() : null, runId, seq));
+  public void setExperimentStatus(
+      String runId, int seq, ExperimentStatus status, Optional<String> cause) {
+    tx(
+        "updating experiment " + runId + "#" + seq,
+        c ->
+            update(
+                c,
+                "UPDATE experiments SET status = ?, cause = COALESCE(?, cause), ended_at = ? WHERE run_id = ? AND seq = ?",
+                status.name(),
+                cause.orElse(null),
+                status.finished() ? (Object) now() : null,
+                runId,
+                seq));
   }
 
   @Override
   public void stepStarted(StepRecord s) {
-    tx("journaling " + s.idempotencyKey() + " as started", c -> {
-      long t = now();
-      insertStep(c, s, StepStatus.STARTED, t, t);
-      update(c, "UPDATE experiments SET status = ?, reached = 1, started_at = COALESCE(started_at, ?) WHERE run_id = ? AND seq = ?",
-          ExperimentStatus.RUNNING.name(), t, s.runId(), s.seq());
-      return null;
-    });
+    tx(
+        "journaling " + s.idempotencyKey() + " as started",
+        c -> {
+          long t = now();
+          insertStep(c, s, StepStatus.STARTED, t, t);
+          update(
+              c,
+              "UPDATE experiments SET status = ?, reached = 1, started_at = COALESCE(started_at, ?) WHERE run_id = ? AND seq = ?",
+              ExperimentStatus.RUNNING.name(),
+              t,
+              s.runId(),
+              s.seq());
+          return null;
+        });
   }
 
   @Override
   public void stepRefused(StepRecord s) {
-    tx("journaling " + s.idempotencyKey() + " as refused", c -> {
-      long t = now();
-      insertStep(c, s, StepStatus.FAILED, t, null);
-      update(c, "UPDATE steps SET ended_at = ?, error_kind = ?, error = ? WHERE run_id = ? AND seq = ? AND step_index = ? AND attempt = ?",
-          t, s.errorKind().orElse("refused"), s.error().orElse(""), s.runId(), s.seq(), s.stepIndex(), s.attempt());
-      return null;
-    });
+    tx(
+        "journaling " + s.idempotencyKey() + " as refused",
+        c -> {
+          long t = now();
+          insertStep(c, s, StepStatus.FAILED, t, null);
+          update(
+              c,
+              "UPDATE steps SET ended_at = ?, error_kind = ?, error = ? WHERE run_id = ? AND seq = ? AND step_index = ? AND attempt = ?",
+              t,
+              s.errorKind().orElse("refused"),
+              s.error().orElse(""),
+              s.runId(),
+              s.seq(),
+              s.stepIndex(),
+              s.attempt());
+          return null;
+        });
   }
 
-  private void insertStep(Connection c, StepRecord s, StepStatus status, long plannedAt, Long startedAt) throws SQLException {
-    update(c, "INSERT INTO steps (run_id, seq, step_index, attempt, step_id, instrument, command, arguments, status, idempotency_key,"
+  private void insertStep(
+      Connection c, StepRecord s, StepStatus status, long plannedAt, Long startedAt)
+      throws SQLException {
+    update(
+        c,
+        "INSERT INTO steps (run_id, seq, step_index, attempt, step_id, instrument, command, arguments, status, idempotency_key,"
             + " planned_at, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        s.runId(), s.seq(), s.stepIndex(), s.attempt(), s.stepId(), s.instrument(), s.command(), toJson(s.arguments()),
-        status.name(), s.idempotencyKey(), plannedAt, startedAt);
+        s.runId(),
+        s.seq(),
+        s.stepIndex(),
+        s.attempt(),
+        s.stepId(),
+        s.instrument(),
+        s.command(),
+        toJson(s.arguments()),
+        status.name(),
+        s.idempotencyKey(),
+        plannedAt,
+        startedAt);
   }
 
   @Override
-  public List<AttachmentRecord> stepDone(String runId, int seq, int stepIndex, int attempt, Map<String, Object> outputs,
+  public List<AttachmentRecord> stepDone(
+      String runId,
+      int seq,
+      int stepIndex,
+      int attempt,
+      Map<String, Object> outputs,
       List<NewAttachment> files) {
     List<AttachmentRecord> written = new ArrayList<>();
     for (NewAttachment a : files) {
       String sha = writeFile(a.data());
-      written.add(new AttachmentRecord(runId, seq, stepIndex, attempt, a.name(), a.mediaType(), sha, a.data().length));
+      written.add(
+          new AttachmentRecord(
+              runId, seq, stepIndex, attempt, a.name(), a.mediaType(), sha, a.data().length));
     }
-    tx("journaling " + runId + "#" + seq + " step " + stepIndex + " as done", c -> {
-      update(c, "UPDATE steps SET status = ?, ended_at = ?, outputs = ? WHERE run_id = ? AND seq = ? AND step_index = ? AND attempt = ?",
-          StepStatus.DONE.name(), now(), toJson(outputs), runId, seq, stepIndex, attempt);
-      for (AttachmentRecord a : written) {
-        update(c, "INSERT INTO attachments (run_id, seq, step_index, attempt, name, media_type, sha256, size_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            runId, seq, stepIndex, attempt, a.name(), a.mediaType(), a.sha256(), a.sizeBytes());
-      }
-      return null;
-    });
+    tx(
+        "journaling " + runId + "#" + seq + " step " + stepIndex + " as done",
+        c -> {
+          update(
+              c,
+              "UPDATE steps SET status = ?, ended_at = ?, outputs = ? WHERE run_id = ? AND seq = ? AND step_index = ? AND attempt = ?",
+              StepStatus.DONE.name(),
+              now(),
+              toJson(outputs),
+              runId,
+              seq,
+              stepIndex,
+              attempt);
+          for (AttachmentRecord a : written) {
+            update(
+                c,
+                "INSERT INTO attachments (run_id, seq, step_index, attempt, name, media_type, sha256, size_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                runId,
+                seq,
+                stepIndex,
+                attempt,
+                a.name(),
+                a.mediaType(),
+                a.sha256(),
+                a.sizeBytes());
+          }
+          return null;
+        });
     return written;
   }
 
@@ -372,7 +563,8 @@ final class JdbcStore implements Store {
     if (Files.exists(target)) return sha;
     try {
       Path tmp = Files.createTempFile(attachments, sha, ".part");
-      try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+      try (var ch =
+          java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
         ch.write(java.nio.ByteBuffer.wrap(data));
         ch.force(true);
       }
@@ -388,94 +580,243 @@ final class JdbcStore implements Store {
   }
 
   @Override
-  public void stepEnded(String runId, int seq, int stepIndex, int attempt, StepStatus status, String errorKind, String error) {
-    tx("journaling " + runId + "#" + seq + " step " + stepIndex + " as " + status, c -> update(c,
-        "UPDATE steps SET status = ?, ended_at = ?, error_kind = ?, error = ? WHERE run_id = ? AND seq = ? AND step_index = ? AND attempt = ?",
-        status.name(), now(), errorKind, error, runId, seq, stepIndex, attempt));
+  public void stepEnded(
+      String runId,
+      int seq,
+      int stepIndex,
+      int attempt,
+      StepStatus status,
+      String errorKind,
+      String error) {
+    tx(
+        "journaling " + runId + "#" + seq + " step " + stepIndex + " as " + status,
+        c ->
+            update(
+                c,
+                "UPDATE steps SET status = ?, ended_at = ?, error_kind = ?, error = ? WHERE run_id = ? AND seq = ? AND step_index = ? AND attempt = ?",
+                status.name(),
+                now(),
+                errorKind,
+                error,
+                runId,
+                seq,
+                stepIndex,
+                attempt));
   }
 
   @Override
-  public void finishExperiment(String runId, int seq, ExperimentStatus status, Optional<Point> achieved, Map<String, Double> values,
-      Optional<String> cause, Optional<Observation> learned) {
-    tx("finishing experiment " + runId + "#" + seq, c -> {
-      long t = now();
-      update(c, "UPDATE experiments SET status = ?, achieved = ?, objective_values = ?, cause = ?, ended_at = ? WHERE run_id = ? AND seq = ?",
-          status.name(), achieved.map(p -> toJson(p.values())).orElse(null), values.isEmpty() ? null : toJson(values),
-          cause.orElse(null), t, runId, seq);
-      if (learned.isPresent()) {
-        Observation o = learned.get();
-        int ordinal = query(c, rs -> rs.getInt(1), "SELECT COALESCE(MAX(ordinal), 0) FROM observations WHERE run_id = ?", runId).get(0) + 1;
-        String requested = query(c, rs -> rs.getString(1), "SELECT requested FROM experiments WHERE run_id = ? AND seq = ?", runId, seq).get(0);
-        update(c, "INSERT INTO observations (run_id, seq, ordinal, status, requested, achieved, objective_values, recorded_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            runId, seq, ordinal, o.status().name(), requested, toJson(o.point().values()), toJson(o.values()), t);
-      }
-      return null;
-    });
+  public void finishExperiment(
+      String runId,
+      int seq,
+      ExperimentStatus status,
+      Optional<Point> achieved,
+      Map<String, Double> values,
+      Optional<String> cause,
+      Optional<Observation> learned) {
+    tx(
+        "finishing experiment " + runId + "#" + seq,
+        c -> {
+          long t = now();
+          update(
+              c,
+              "UPDATE experiments SET status = ?, achieved = ?, objective_values = ?, cause = ?, ended_at = ? WHERE run_id = ? AND seq = ?",
+              status.name(),
+              achieved.map(p -> toJson(p.values())).orElse(null),
+              values.isEmpty() ? null : toJson(values),
+              cause.orElse(null),
+              t,
+              runId,
+              seq);
+          if (learned.isPresent()) {
+            Observation o = learned.get();
+            int ordinal =
+                query(
+                            c,
+                            rs -> rs.getInt(1),
+                            "SELECT COALESCE(MAX(ordinal), 0) FROM observations WHERE run_id = ?",
+                            runId)
+                        .get(0)
+                    + 1;
+            String requested =
+                query(
+                        c,
+                        rs -> rs.getString(1),
+                        "SELECT requested FROM experiments WHERE run_id = ? AND seq = ?",
+                        runId,
+                        seq)
+                    .get(0);
+            update(
+                c,
+                "INSERT INTO observations (run_id, seq, ordinal, status, requested, achieved, objective_values, recorded_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                runId,
+                seq,
+                ordinal,
+                o.status().name(),
+                requested,
+                toJson(o.point().values()),
+                toJson(o.values()),
+                t);
+          }
+          return null;
+        });
   }
 
   private ExperimentRecord experimentRow(ResultSet rs) throws SQLException {
     String achieved = rs.getString("achieved");
     int retry = rs.getInt("retry_of");
     OptionalInt retryOf = rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(retry);
-    return new ExperimentRecord(rs.getString("run_id"), rs.getInt("seq"), ExperimentStatus.valueOf(rs.getString("status")),
-        point(rs.getString("requested")), achieved == null ? Optional.empty() : Optional.of(point(achieved)),
-        doubles(rs.getString("objective_values")), Optional.ofNullable(rs.getString("cause")), rs.getInt("reached") != 0,
-        retryOf, Instant.ofEpochMilli(rs.getLong("planned_at")), instant(rs, "started_at"), instant(rs, "ended_at"));
+    return new ExperimentRecord(
+        rs.getString("run_id"),
+        rs.getInt("seq"),
+        ExperimentStatus.valueOf(rs.getString("status")),
+        point(rs.getString("requested")),
+        achieved == null ? Optional.empty() : Optional.of(point(achieved)),
+        doubles(rs.getString("objective_values")),
+        Optional.ofNullable(rs.getString("cause")),
+        rs.getInt("reached") != 0,
+        retryOf,
+        Instant.ofEpochMilli(rs.getLong("planned_at")),
+        instant(rs, "started_at"),
+        instant(rs, "ended_at"));
   }
 
   @Override
   public List<ExperimentRecord> experiments(String runId) {
-    return tx("reading experiments of " + runId, c ->
-        query(c, this::experimentRow, "SELECT * FROM experiments WHERE run_id = ? ORDER BY seq", runId));
+    return tx(
+        "reading experiments of " + runId,
+        c ->
+            query(
+                c,
+                this::experimentRow,
+                "SELECT * FROM experiments WHERE run_id = ? ORDER BY seq",
+                runId));
   }
 
   private StepRecord stepRow(ResultSet rs) throws SQLException {
-    return new StepRecord(rs.getString("run_id"), rs.getInt("seq"), rs.getInt("step_index"), rs.getInt("attempt"),
-        rs.getString("step_id"), rs.getString("instrument"), rs.getString("command"), map(rs.getString("arguments")),
-        StepStatus.valueOf(rs.getString("status")), rs.getString("idempotency_key"), Instant.ofEpochMilli(rs.getLong("planned_at")),
-        instant(rs, "started_at"), instant(rs, "ended_at"), map(rs.getString("outputs")),
-        Optional.ofNullable(rs.getString("error_kind")), Optional.ofNullable(rs.getString("error")));
+    return new StepRecord(
+        rs.getString("run_id"),
+        rs.getInt("seq"),
+        rs.getInt("step_index"),
+        rs.getInt("attempt"),
+        rs.getString("step_id"),
+        rs.getString("instrument"),
+        rs.getString("command"),
+        map(rs.getString("arguments")),
+        StepStatus.valueOf(rs.getString("status")),
+        rs.getString("idempotency_key"),
+        Instant.ofEpochMilli(rs.getLong("planned_at")),
+        instant(rs, "started_at"),
+        instant(rs, "ended_at"),
+        map(rs.getString("outputs")),
+        Optional.ofNullable(rs.getString("error_kind")),
+        Optional.ofNullable(rs.getString("error")));
   }
 
   @Override
   public List<StepRecord> steps(String runId) {
-    return tx("reading the journal of " + runId, c ->
-        query(c, this::stepRow, "SELECT * FROM steps WHERE run_id = ? ORDER BY seq, step_index, attempt", runId));
+    return tx(
+        "reading the journal of " + runId,
+        c ->
+            query(
+                c,
+                this::stepRow,
+                "SELECT * FROM steps WHERE run_id = ? ORDER BY seq, step_index, attempt",
+                runId));
   }
 
   @Override
   public List<ObservationRecord> observations(String runId) {
-    return tx("reading observations of " + runId, c -> query(c, rs -> {
-      Observation.Status status = Observation.Status.valueOf(rs.getString("status"));
-      Observation o = new Observation(point(rs.getString("achieved")), doubles(rs.getString("objective_values")), status);
-      return new ObservationRecord(rs.getString("run_id"), rs.getInt("seq"), rs.getInt("ordinal"), o,
-          point(rs.getString("requested")), Instant.ofEpochMilli(rs.getLong("recorded_at")));
-    }, "SELECT * FROM observations WHERE run_id = ? ORDER BY ordinal", runId));
+    return tx(
+        "reading observations of " + runId,
+        c ->
+            query(
+                c,
+                rs -> {
+                  Observation.Status status = Observation.Status.valueOf(rs.getString("status"));
+                  Observation o =
+                      new Observation(
+                          point(rs.getString("achieved")),
+                          doubles(rs.getString("objective_values")),
+                          status);
+                  return new ObservationRecord(
+                      rs.getString("run_id"),
+                      rs.getInt("seq"),
+                      rs.getInt("ordinal"),
+                      o,
+                      point(rs.getString("requested")),
+                      Instant.ofEpochMilli(rs.getLong("recorded_at")));
+                },
+                "SELECT * FROM observations WHERE run_id = ? ORDER BY ordinal",
+                runId));
   }
 
   @Override
   public Map<Integer, Suggestion> decisions(String runId) {
-    return tx("reading decisions of " + runId, c -> {
-      Map<Integer, Suggestion> out = new LinkedHashMap<>();
-      for (Object[] row : query(c, rs -> new Object[] {rs.getInt("seq"), rs.getString("planner"), rs.getString("reason"),
-          rs.getObject("acquisition") == null ? Double.NaN : rs.getDouble("acquisition"), rs.getString("predicted_mean"),
-          rs.getString("predicted_sd"), rs.getString("details")}, "SELECT * FROM decisions WHERE run_id = ? ORDER BY seq", runId)) {
-        int seq = (Integer) row[0];
-        Point requested = query(c, rs -> point(rs.getString(1)), "SELECT requested FROM experiments WHERE run_id = ? AND seq = ?", runId, seq)
-            .get(0);
-        out.put(seq, new Suggestion(requested, (String) row[1], (String) row[2], (Double) row[3], doubles((String) row[4]),
-            doubles((String) row[5]), doubles((String) row[6])));
-      }
-      return out;
-    });
+    return tx(
+        "reading decisions of " + runId,
+        c -> {
+          Map<Integer, Suggestion> out = new LinkedHashMap<>();
+          for (Object[] row :
+              query(
+                  c,
+                  rs ->
+                      new Object[] {
+                        rs.getInt("seq"),
+                        rs.getString("planner"),
+                        rs.getString("reason"),
+                        rs.getObject("acquisition") == null
+                            ? Double.NaN
+                            : rs.getDouble("acquisition"),
+                        rs.getString("predicted_mean"),
+                        rs.getString("predicted_sd"),
+                        rs.getString("details")
+                      },
+                  "SELECT * FROM decisions WHERE run_id = ? ORDER BY seq",
+                  runId)) {
+            int seq = (Integer) row[0];
+            Point requested =
+                query(
+                        c,
+                        rs -> point(rs.getString(1)),
+                        "SELECT requested FROM experiments WHERE run_id = ? AND seq = ?",
+                        runId,
+                        seq)
+                    .get(0);
+            out.put(
+                seq,
+                new Suggestion(
+                    requested,
+                    (String) row[1],
+                    (String) row[2],
+                    (Double) row[3],
+                    doubles((String) row[4]),
+                    doubles((String) row[5]),
+                    doubles((String) row[6])));
+          }
+          return out;
+        });
   }
 
   @Override
   public List<AttachmentRecord> attachments(String runId) {
-    return tx("reading attachments of " + runId, c -> query(c, rs -> new AttachmentRecord(rs.getString("run_id"), rs.getInt("seq"),
-        rs.getInt("step_index"), rs.getInt("attempt"), rs.getString("name"), rs.getString("media_type"), rs.getString("sha256"),
-        rs.getLong("size_bytes")), "SELECT * FROM attachments WHERE run_id = ? ORDER BY seq, step_index, attempt, name", runId));
+    return tx(
+        "reading attachments of " + runId,
+        c ->
+            query(
+                c,
+                rs ->
+                    new AttachmentRecord(
+                        rs.getString("run_id"),
+                        rs.getInt("seq"),
+                        rs.getInt("step_index"),
+                        rs.getInt("attempt"),
+                        rs.getString("name"),
+                        rs.getString("media_type"),
+                        rs.getString("sha256"),
+                        rs.getLong("size_bytes")),
+                "SELECT * FROM attachments WHERE run_id = ? ORDER BY seq, step_index, attempt, name",
+                runId));
   }
 
   @Override
@@ -486,27 +827,74 @@ final class JdbcStore implements Store {
   // ---------------------------------------------------------------- events
 
   @Override
-  public EventRecord addEvent(String runId, EventKind kind, Severity severity, Optional<String> actor, Optional<String> instrument,
-      OptionalInt seq, String message) {
-    return tx("recording event " + kind, c -> {
-      long ordinal = query(c, rs -> rs.getLong(1), "SELECT COALESCE(MAX(ordinal), 0) FROM events WHERE run_id = ?", runId).get(0) + 1;
-      long t = now();
-      update(c, "INSERT INTO events (run_id, ordinal, at, kind, severity, actor, instrument, seq, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          runId, ordinal, t, kind.label(), severity.stored(), actor.orElse(null), instrument.orElse(null),
-          seq.isPresent() ? (Object) seq.getAsInt() : null, message);
-      return new EventRecord(runId, ordinal, Instant.ofEpochMilli(t), kind, severity, actor, instrument, seq, message);
-    });
+  public EventRecord addEvent(
+      String runId,
+      EventKind kind,
+      Severity severity,
+      Optional<String> actor,
+      Optional<String> instrument,
+      OptionalInt seq,
+      String message) {
+    return tx(
+        "recording event " + kind,
+        c -> {
+          long ordinal =
+              query(
+                          c,
+                          rs -> rs.getLong(1),
+                          "SELECT COALESCE(MAX(ordinal), 0) FROM events WHERE run_id = ?",
+                          runId)
+                      .get(0)
+                  + 1;
+          long t = now();
+          update(
+              c,
+              "INSERT INTO events (run_id, ordinal, at, kind, severity, actor, instrument, seq, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              runId,
+              ordinal,
+              t,
+              kind.label(),
+              severity.stored(),
+              actor.orElse(null),
+              instrument.orElse(null),
+              seq.isPresent() ? (Object) seq.getAsInt() : null,
+              message);
+          return new EventRecord(
+              runId,
+              ordinal,
+              Instant.ofEpochMilli(t),
+              kind,
+              severity,
+              actor,
+              instrument,
+              seq,
+              message);
+        });
   }
 
   @Override
   public List<EventRecord> events(String runId) {
-    return tx("reading events of " + runId, c -> query(c, rs -> {
-      int seq = rs.getInt("seq");
-      OptionalInt s = rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(seq);
-      return new EventRecord(rs.getString("run_id"), rs.getLong("ordinal"), Instant.ofEpochMilli(rs.getLong("at")),
-          EventKind.of(rs.getString("kind")), Severity.of(rs.getString("severity")), Optional.ofNullable(rs.getString("actor")),
-          Optional.ofNullable(rs.getString("instrument")), s, rs.getString("message"));
-    }, "SELECT * FROM events WHERE run_id = ? ORDER BY ordinal", runId));
+    return tx(
+        "reading events of " + runId,
+        c ->
+            query(
+                c,
+                rs -> {
+                  int seq = rs.getInt("seq");
+                  OptionalInt s = rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(seq);
+                  return new EventRecord(
+                      rs.getString("run_id"),
+                      rs.getLong("ordinal"),
+                      Instant.ofEpochMilli(rs.getLong("at")),
+                      EventKind.of(rs.getString("kind")),
+                      Severity.of(rs.getString("severity")),
+                      Optional.ofNullable(rs.getString("actor")),
+                      Optional.ofNullable(rs.getString("instrument")),
+                      s,
+                      rs.getString("message"));
+                },
+                "SELECT * FROM events WHERE run_id = ? ORDER BY ordinal",
+                runId));
   }
 
   @Override

@@ -10,4 +10,10 @@ import java.time.Instant;
  * @param observation what the planner sees: the achieved point and the values (or FAILED)
  * @param requested what the planner asked for
  */
-public record ObservationRecord(String runId, int seq, int ordinal, Observation observation, Point requested, Instant recordedAt) {}
+public record ObservationRecord(
+    String runId,
+    int seq,
+    int ordinal,
+    Observation observation,
+    Point requested,
+    Instant recordedAt) {}

@@ -12,14 +12,13 @@ import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
- * Keeps two processes on one data folder from running the same campaign at once (a
- * {@code labloop run} and the daemon it is handed over to, or two {@code labloop run}s): two
- * engines resuming one run would both send its next commands. The lock is the operating
- * system's lock on {@code DATA/locks/NAME.lock} (the name unchanged, see {@link CampaignName}, so
- * two campaigns never share a lock), held while an engine runs the campaign; the OS
- * drops it when the process ends in any way (SIGKILL, a power cut), so a crash never leaves a
- * stale lock behind. It guards one PC: daemons on several PCs sharing a PostgreSQL store must
- * not be given the same campaign.
+ * Keeps two processes on one data folder from running the same campaign at once (a {@code labloop
+ * run} and the daemon it is handed over to, or two {@code labloop run}s): two engines resuming one
+ * run would both send its next commands. The lock is the operating system's lock on {@code
+ * DATA/locks/NAME.lock} (the name unchanged, see {@link CampaignName}, so two campaigns never share
+ * a lock), held while an engine runs the campaign; the OS drops it when the process ends in any way
+ * (SIGKILL, a power cut), so a crash never leaves a stale lock behind. It guards one PC: daemons on
+ * several PCs sharing a PostgreSQL store must not be given the same campaign.
  */
 public final class RunLock implements AutoCloseable {
   private final FileChannel channel;
@@ -39,8 +38,11 @@ public final class RunLock implements AutoCloseable {
     try {
       Path dir = dataDir.resolve("locks");
       Files.createDirectories(dir);
-      FileChannel channel = FileChannel.open(dir.resolve(CampaignName.fileName(campaign) + ".lock"),
-          StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileChannel channel =
+          FileChannel.open(
+              dir.resolve(CampaignName.fileName(campaign) + ".lock"),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE);
       FileLock lock;
       try {
         lock = channel.tryLock();

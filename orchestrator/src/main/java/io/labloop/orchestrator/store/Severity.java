@@ -7,9 +7,8 @@ import java.util.Locale;
  * something to look at (an interlock hold, a failed step that is retried), {@link #ALERT} for
  * something to act on (a watchdog, a held experiment, an abort).
  *
- * <p>One type, two spellings, converted only here: the store and the export write the lower
- * case ({@link #stored()}, {@code alert}); the API and the event stream the enum name
- * ({@code ALERT}).
+ * <p>One type, two spellings, converted only here: the store and the export write the lower case
+ * ({@link #stored()}, {@code alert}); the API and the event stream the enum name ({@code ALERT}).
  */
 public enum Severity {
   INFO,

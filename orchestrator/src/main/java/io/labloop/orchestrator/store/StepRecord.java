@@ -15,7 +15,8 @@ import java.util.Optional;
  * @param arguments the values sent
  * @param idempotencyKey {@code RUN/SEQ/STEP}: names the logical step across attempts
  * @param outputs the reply's outputs once DONE
- * @param errorKind timeout, disconnected, refused, bad-reply, limit, interlock, watchdog, interrupted
+ * @param errorKind timeout, disconnected, refused, bad-reply, limit, interlock, watchdog,
+ *     interrupted
  */
 public record StepRecord(
     String runId,

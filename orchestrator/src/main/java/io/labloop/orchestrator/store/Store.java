@@ -9,9 +9,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * The durable record of campaigns. Every method is one transaction, committed when it
- * returns; a method that fails throws {@link StoreException} and has changed nothing.
- * Thread-safe.
+ * The durable record of campaigns. Every method is one transaction, committed when it returns; a
+ * method that fails throws {@link StoreException} and has changed nothing. Thread-safe.
  */
 public interface Store extends AutoCloseable {
 
@@ -39,7 +38,9 @@ public interface Store extends AutoCloseable {
   /** Every run of {@code campaign}, oldest first. */
   List<RunRecord> runs(String campaign);
 
-  /** Every run of every campaign in the store, newest first (also those started by another process). */
+  /**
+   * Every run of every campaign in the store, newest first (also those started by another process).
+   */
   List<RunRecord> allRuns();
 
   void endRun(String runId, RunStatus status, String reason);
@@ -50,12 +51,18 @@ public interface Store extends AutoCloseable {
   // ---- experiments and the step journal
 
   /** Stores a new experiment with the decision that chose it. */
-  void planExperiment(String runId, int seq, Point requested, Suggestion decision, ExperimentStatus status, OptionalInt retryOf);
+  void planExperiment(
+      String runId,
+      int seq,
+      Point requested,
+      Suggestion decision,
+      ExperimentStatus status,
+      OptionalInt retryOf);
 
   /**
-   * A person's decision to try a HELD experiment's conditions again, in one transaction: the
-   * held experiment becomes INTERRUPTED with {@code cause}, and experiment {@code retrySeq} is
-   * planned with the same requested point, marked as its retry.
+   * A person's decision to try a HELD experiment's conditions again, in one transaction: the held
+   * experiment becomes INTERRUPTED with {@code cause}, and experiment {@code retrySeq} is planned
+   * with the same requested point, marked as its retry.
    *
    * @throws StoreException if {@code heldSeq} is not HELD (then nothing changed)
    */
@@ -63,24 +70,49 @@ public interface Store extends AutoCloseable {
 
   void setExperimentStatus(String runId, int seq, ExperimentStatus status, Optional<String> cause);
 
-  /** Journals a step as STARTED (and the experiment as RUNNING and reached) before its command is sent. */
+  /**
+   * Journals a step as STARTED (and the experiment as RUNNING and reached) before its command is
+   * sent.
+   */
   void stepStarted(StepRecord step);
 
   /** Journals a step as DONE with its outputs and raw data (written as files first). */
-  List<AttachmentRecord> stepDone(String runId, int seq, int stepIndex, int attempt, Map<String, Object> outputs, List<NewAttachment> attachments);
+  List<AttachmentRecord> stepDone(
+      String runId,
+      int seq,
+      int stepIndex,
+      int attempt,
+      Map<String, Object> outputs,
+      List<NewAttachment> attachments);
 
   /** Journals a step as FAILED or INTERRUPTED with the kind and message of the error. */
-  void stepEnded(String runId, int seq, int stepIndex, int attempt, StepStatus status, String errorKind, String error);
+  void stepEnded(
+      String runId,
+      int seq,
+      int stepIndex,
+      int attempt,
+      StepStatus status,
+      String errorKind,
+      String error);
 
-  /** Journals a step that failed before anything was sent (a limit, an interlock): no STARTED row precedes it. */
+  /**
+   * Journals a step that failed before anything was sent (a limit, an interlock): no STARTED row
+   * precedes it.
+   */
   void stepRefused(StepRecord step);
 
   /**
-   * Ends an experiment: its status, achieved point, objective values and cause, and, when
-   * {@code learned} is present, the observation the planner learns from, in one transaction.
+   * Ends an experiment: its status, achieved point, objective values and cause, and, when {@code
+   * learned} is present, the observation the planner learns from, in one transaction.
    */
-  void finishExperiment(String runId, int seq, ExperimentStatus status, Optional<Point> achieved, Map<String, Double> values,
-      Optional<String> cause, Optional<io.labloop.planners.Observation> learned);
+  void finishExperiment(
+      String runId,
+      int seq,
+      ExperimentStatus status,
+      Optional<Point> achieved,
+      Map<String, Double> values,
+      Optional<String> cause,
+      Optional<io.labloop.planners.Observation> learned);
 
   List<ExperimentRecord> experiments(String runId);
 
@@ -98,7 +130,13 @@ public interface Store extends AutoCloseable {
   // ---- events
 
   /** Appends an event and returns it with its ordinal. */
-  EventRecord addEvent(String runId, EventKind kind, Severity severity, Optional<String> actor, Optional<String> instrument, OptionalInt seq,
+  EventRecord addEvent(
+      String runId,
+      EventKind kind,
+      Severity severity,
+      Optional<String> actor,
+      Optional<String> instrument,
+      OptionalInt seq,
       String message);
 
   List<EventRecord> events(String runId);

@@ -22,7 +22,8 @@ public record StoreLocation(String jdbcUrl, String user, String password, Path d
 
   /** The default: {@code dataDir/labloop.db}. */
   public static StoreLocation sqlite(Path dataDir) {
-    return new StoreLocation("jdbc:sqlite:" + dataDir.resolve("labloop.db").toAbsolutePath(), "", "", dataDir);
+    return new StoreLocation(
+        "jdbc:sqlite:" + dataDir.resolve("labloop.db").toAbsolutePath(), "", "", dataDir);
   }
 
   public static StoreLocation jdbc(String url, String user, String password, Path dataDir) {

@@ -7,9 +7,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Who may touch this field or call this method: a lock ({@code "this"}, a field's name) or a
- * thread ({@code "engine thread"}, {@code "scheduler thread"}). A reader's contract, not
- * checked by the compiler; write it on every piece of mutable state shared between threads.
+ * Who may touch this field or call this method: a lock ({@code "this"}, a field's name) or a thread
+ * ({@code "engine thread"}, {@code "scheduler thread"}). A reader's contract, not checked by the
+ * compiler; write it on every piece of mutable state shared between threads.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)

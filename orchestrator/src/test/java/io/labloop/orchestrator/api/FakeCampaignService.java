@@ -12,9 +12,9 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 
 /**
- * An in-memory {@link CampaignService} for testing the API layer: YAML syntax is checked (with
- * the positions snakeyaml reports), campaigns do not run by themselves; a test moves them
- * along with {@link #addExperiment}.
+ * An in-memory {@link CampaignService} for testing the API layer: YAML syntax is checked (with the
+ * positions snakeyaml reports), campaigns do not run by themselves; a test moves them along with
+ * {@link #addExperiment}.
  */
 public class FakeCampaignService implements CampaignService {
 
@@ -36,6 +36,7 @@ public class FakeCampaignService implements CampaignService {
 
   private final Map<String, Run> runs = new LinkedHashMap<>();
   private final List<Consumer<EventView>> listeners = new CopyOnWriteArrayList<>();
+
   /** Every audit record, in order, for the tests to check who did what. */
   public final List<EventView> audit = new CopyOnWriteArrayList<>();
 
@@ -46,11 +47,20 @@ public class FakeCampaignService implements CampaignService {
       doc = new Load(LoadSettings.builder().build()).loadFromString(yaml);
     } catch (MarkedYamlEngineException e) {
       var mark = e.getProblemMark().orElseThrow();
-      throw ApiProblem.invalid(fileName + " has problems", List.of(
-          fileName + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1) + ": error: " + e.getProblem()));
+      throw ApiProblem.invalid(
+          fileName + " has problems",
+          List.of(
+              fileName
+                  + ":"
+                  + (mark.getLine() + 1)
+                  + ":"
+                  + (mark.getColumn() + 1)
+                  + ": error: "
+                  + e.getProblem()));
     }
     if (!(doc instanceof Map<?, ?> m) || !(m.get("campaign") instanceof String name)) {
-      throw ApiProblem.invalid(fileName + " has problems",
+      throw ApiProblem.invalid(
+          fileName + " has problems",
           List.of(fileName + ":1:1: error: missing key 'campaign' (expected the campaign's name)"));
     }
     Run r = new Run(name + "-" + (runs.size() + 1), name, "manual".equals(m.get("approval")));
@@ -64,10 +74,13 @@ public class FakeCampaignService implements CampaignService {
     Run r = run(id);
     int seq = r.experiments.size() + r.waiting.size() + 1;
     if (r.manual) {
-      r.waiting.add(new ApprovalView(seq, point, "random", "uniform draw", null, Map.of(), Map.of(), now()));
+      r.waiting.add(
+          new ApprovalView(seq, point, "random", "uniform draw", null, Map.of(), Map.of(), now()));
       event(r, "APPROVAL_WAITING", null, seq, "experiment " + seq + " waits for approval");
     } else {
-      r.experiments.add(new ExperimentView(seq, "DONE", point, point, Map.of("y", value), null, now(), now(), now(), null));
+      r.experiments.add(
+          new ExperimentView(
+              seq, "DONE", point, point, Map.of("y", value), null, now(), now(), now(), null));
       event(r, "EXPERIMENT_DONE", null, seq, "experiment " + seq + " done");
     }
   }
@@ -76,28 +89,82 @@ public class FakeCampaignService implements CampaignService {
   public synchronized int addHeld(String id, Map<String, Object> point) {
     Run r = run(id);
     int seq = r.experiments.size() + r.waiting.size() + 1;
-    r.experiments.add(new ExperimentView(seq, "HELD", point, null, null, "interrupted", now(), now(), now(), null));
+    r.experiments.add(
+        new ExperimentView(
+            seq, "HELD", point, null, null, "interrupted", now(), now(), now(), null));
     return seq;
   }
 
   @Override
-  public synchronized ExperimentView release(String id, int seq, ReleaseRequest request, Actor who) {
+  public synchronized ExperimentView release(
+      String id, int seq, ReleaseRequest request, Actor who) {
     Run r = run(id);
-    ExperimentView held = r.experiments.stream().filter(e -> e.seq() == seq && e.status().equals("HELD")).findFirst()
-        .orElseThrow(() -> ApiProblem.conflict("experiment " + seq + " of " + r.id + " is not held"));
+    ExperimentView held =
+        r.experiments.stream()
+            .filter(e -> e.seq() == seq && e.status().equals("HELD"))
+            .findFirst()
+            .orElseThrow(
+                () -> ApiProblem.conflict("experiment " + seq + " of " + r.id + " is not held"));
     r.experiments.remove(held);
-    ExperimentView after = switch (request.action()) {
-      case RETRY -> {
-        r.experiments.add(new ExperimentView(seq, "INTERRUPTED", held.requested(), null, null, "retried", now(), now(), now(), null));
-        yield new ExperimentView(r.experiments.size() + r.waiting.size() + 1, "PLANNED", held.requested(), null, null, null, now(),
-            null, null, seq);
-      }
-      case FAIL -> new ExperimentView(seq, "FAILED", held.requested(), null, null, request.reason(), now(), now(), now(), null);
-      case MEASURED -> new ExperimentView(seq, "DONE", held.requested(), held.requested(), request.values(), request.reason(), now(),
-          now(), now(), null);
-    };
+    ExperimentView after =
+        switch (request.action()) {
+          case RETRY -> {
+            r.experiments.add(
+                new ExperimentView(
+                    seq,
+                    "INTERRUPTED",
+                    held.requested(),
+                    null,
+                    null,
+                    "retried",
+                    now(),
+                    now(),
+                    now(),
+                    null));
+            yield new ExperimentView(
+                r.experiments.size() + r.waiting.size() + 1,
+                "PLANNED",
+                held.requested(),
+                null,
+                null,
+                null,
+                now(),
+                null,
+                null,
+                seq);
+          }
+          case FAIL ->
+              new ExperimentView(
+                  seq,
+                  "FAILED",
+                  held.requested(),
+                  null,
+                  null,
+                  request.reason(),
+                  now(),
+                  now(),
+                  now(),
+                  null);
+          case MEASURED ->
+              new ExperimentView(
+                  seq,
+                  "DONE",
+                  held.requested(),
+                  held.requested(),
+                  request.values(),
+                  request.reason(),
+                  now(),
+                  now(),
+                  now(),
+                  null);
+        };
     r.experiments.add(after);
-    event(r, "AUDIT", who, seq, who.name() + " released experiment " + seq + ": " + request.action().wire());
+    event(
+        r,
+        "AUDIT",
+        who,
+        seq,
+        who.name() + " released experiment " + seq + ": " + request.action().wire());
     return after;
   }
 
@@ -119,7 +186,10 @@ public class FakeCampaignService implements CampaignService {
   @Override
   public synchronized List<ObservationView> observations(String id) {
     return run(id).experiments.stream()
-        .map(e -> new ObservationView(e.seq(), "OK", e.requested(), e.achieved(), e.objectives(), e.endedAt()))
+        .map(
+            e ->
+                new ObservationView(
+                    e.seq(), "OK", e.requested(), e.achieved(), e.objectives(), e.endedAt()))
         .toList();
   }
 
@@ -138,17 +208,28 @@ public class FakeCampaignService implements CampaignService {
     Run r = run(id);
     StringBuilder sb = new StringBuilder(format == ExportFormat.CSV ? "seq,status,y\n" : "");
     for (ExperimentView e : r.experiments) {
-      sb.append(format == ExportFormat.CSV
-          ? e.seq() + "," + e.status() + "," + e.objectives().get("y") + "\n"
-          : "{\"seq\":" + e.seq() + "}\n");
+      sb.append(
+          format == ExportFormat.CSV
+              ? e.seq() + "," + e.status() + "," + e.objectives().get("y") + "\n"
+              : "{\"seq\":" + e.seq() + "}\n");
     }
     return sb.toString();
   }
 
   @Override
   public List<InstrumentView> instruments() {
-    return List.of(new InstrumentView("robot", "opcua", "ONLINE", null, "", "", now(), 0, 0),
-        new InstrumentView("spectrometer", "serial", "ERROR", "COMMUNICATION", "timeout", "MEAS timed out after 30s", now(), 0, 1));
+    return List.of(
+        new InstrumentView("robot", "opcua", "ONLINE", null, "", "", now(), 0, 0),
+        new InstrumentView(
+            "spectrometer",
+            "serial",
+            "ERROR",
+            "COMMUNICATION",
+            "timeout",
+            "MEAS timed out after 30s",
+            now(),
+            0,
+            1));
   }
 
   @Override
@@ -165,7 +246,12 @@ public class FakeCampaignService implements CampaignService {
   public synchronized CampaignView abort(String id, Actor who) {
     Run r = run(id);
     if (!r.status.equals("RUNNING") && !r.status.equals("PAUSED")) {
-      throw ApiProblem.conflict("campaign " + id + " is " + r.status + "; only a running or paused campaign can be aborted");
+      throw ApiProblem.conflict(
+          "campaign "
+              + id
+              + " is "
+              + r.status
+              + "; only a running or paused campaign can be aborted");
     }
     r.status = "ABORTED";
     event(r, "AUDIT", who, null, who.name() + " aborted the campaign");
@@ -187,15 +273,18 @@ public class FakeCampaignService implements CampaignService {
     Run r = run(id);
     ApprovalView a = waiting(r, seq);
     r.waiting.remove(a);
-    r.experiments.add(new ExperimentView(seq, "PLANNED", a.point(), null, null, null, now(), null, null, null));
+    r.experiments.add(
+        new ExperimentView(seq, "PLANNED", a.point(), null, null, null, now(), null, null, null));
     event(r, "AUDIT", who, seq, who.name() + " approved experiment " + seq);
   }
 
   @Override
-  public synchronized ExperimentView suggest(String id, java.util.Map<String, Object> point, Actor who) {
+  public synchronized ExperimentView suggest(
+      String id, java.util.Map<String, Object> point, Actor who) {
     Run r = run(id);
     int seq = r.experiments.size() + r.waiting.size() + 1;
-    ExperimentView e = new ExperimentView(seq, "PLANNED", point, null, null, null, now(), null, null, null);
+    ExperimentView e =
+        new ExperimentView(seq, "PLANNED", point, null, null, null, now(), null, null, null);
     r.experiments.add(e);
     event(r, "AUDIT", who, seq, who.name() + " chose experiment " + seq);
     return e;
@@ -206,7 +295,9 @@ public class FakeCampaignService implements CampaignService {
     Run r = run(id);
     ApprovalView a = waiting(r, seq);
     r.waiting.remove(a);
-    r.experiments.add(new ExperimentView(seq, "REJECTED", a.point(), null, null, reason, now(), null, now(), null));
+    r.experiments.add(
+        new ExperimentView(
+            seq, "REJECTED", a.point(), null, null, reason, now(), null, now(), null));
     event(r, "AUDIT", who, seq, who.name() + " rejected experiment " + seq + ": " + reason);
   }
 
@@ -217,8 +308,13 @@ public class FakeCampaignService implements CampaignService {
   }
 
   private ApprovalView waiting(Run r, int seq) {
-    return r.waiting.stream().filter(a -> a.seq() == seq).findFirst()
-        .orElseThrow(() -> ApiProblem.notFound("experiment " + seq + " of " + r.id + " is not waiting for approval"));
+    return r.waiting.stream()
+        .filter(a -> a.seq() == seq)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                ApiProblem.notFound(
+                    "experiment " + seq + " of " + r.id + " is not waiting for approval"));
   }
 
   private CampaignView change(String id, Actor who, String from, String to, String verb) {
@@ -232,7 +328,17 @@ public class FakeCampaignService implements CampaignService {
   }
 
   private void event(Run r, String kind, Actor who, Integer seq, String message) {
-    EventView e = new EventView(r.id, r.events.size() + 1, now(), kind, "INFO", who == null ? null : who.name(), null, seq, message);
+    EventView e =
+        new EventView(
+            r.id,
+            r.events.size() + 1,
+            now(),
+            kind,
+            "INFO",
+            who == null ? null : who.name(),
+            null,
+            seq,
+            message);
     r.events.add(e);
     if (who != null) audit.add(e);
     listeners.forEach(l -> l.accept(e));
@@ -246,8 +352,23 @@ public class FakeCampaignService implements CampaignService {
 
   private CampaignView view(Run r) {
     int done = (int) r.experiments.stream().filter(e -> e.status().equals("DONE")).count();
-    return new CampaignView(r.id, r.name, r.status, r.manual ? "MANUAL" : "AUTO", null, r.experiments.size(), done, 0,
-        10, now(), now(), null, null, null, (int) r.experiments.stream().filter(e -> e.status().equals("HELD")).count(), true);
+    return new CampaignView(
+        r.id,
+        r.name,
+        r.status,
+        r.manual ? "MANUAL" : "AUTO",
+        null,
+        r.experiments.size(),
+        done,
+        0,
+        10,
+        now(),
+        now(),
+        null,
+        null,
+        null,
+        (int) r.experiments.stream().filter(e -> e.status().equals("HELD")).count(),
+        true);
   }
 
   private static String now() {

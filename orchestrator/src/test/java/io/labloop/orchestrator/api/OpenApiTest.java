@@ -19,9 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code openapi.json} is written by hand; these tests hold it to the code, both ways: the
- * routes the server registers, the fields of the views it sends, and the values of the enums
- * it writes into them. A route, a field or a value added on one side only fails here.
+ * {@code openapi.json} is written by hand; these tests hold it to the code, both ways: the routes
+ * the server registers, the fields of the views it sends, and the values of the enums it writes
+ * into them. A route, a field or a value added on one side only fails here.
  */
 class OpenApiTest {
   private static JsonNode doc;
@@ -36,40 +36,79 @@ class OpenApiTest {
   @Test
   void everyRouteIsDescribedAndEveryDescribedRouteExists() {
     Set<String> served = new TreeSet<>();
-    try (ApiServer server = ApiServer.builder().settings(ApiServer.Settings.loopback(0)).campaigns(new FakeCampaignService())
-        .tokens(Tokens.builder().token("alice", "s3cret-token-for-alice").build()).metrics(() -> "").build().start()) {
-      server.routes().forEach(r -> served.add(r.method().name().toLowerCase(Locale.ROOT) + " " + r.path()));
+    try (ApiServer server =
+        ApiServer.builder()
+            .settings(ApiServer.Settings.loopback(0))
+            .campaigns(new FakeCampaignService())
+            .tokens(Tokens.builder().token("alice", "s3cret-token-for-alice").build())
+            .metrics(() -> "")
+            .build()
+            .start()) {
+      server
+          .routes()
+          .forEach(r -> served.add(r.method().name().toLowerCase(Locale.ROOT) + " " + r.path()));
     }
     Set<String> described = new TreeSet<>();
-    doc.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames()
-        .forEachRemaining(method -> described.add(method + " " + p.getKey())));
+    doc.get("paths")
+        .fields()
+        .forEachRemaining(
+            p ->
+                p.getValue()
+                    .fieldNames()
+                    .forEachRemaining(method -> described.add(method + " " + p.getKey())));
     assertEquals(served, described);
   }
 
   @Test
   void everyViewHasTheFieldsItsSchemaNames() {
-    Map<String, Class<? extends Record>> views = Map.of("Campaign", CampaignView.class, "Experiment", ExperimentView.class,
-        "Observation", ObservationView.class, "Instrument", InstrumentView.class, "Approval", ApprovalView.class,
-        "Event", EventView.class, "ReloadResult", ReloadResult.class, "ReleaseRequest", ReleaseRequest.class);
-    views.forEach((schema, type) -> {
-      Set<String> fields = new TreeSet<>(Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName).toList());
-      assertEquals(fields, names(doc.get("components").get("schemas").get(schema).get("properties").fieldNames()),
-          "schema " + schema + " against " + type.getSimpleName());
-    });
+    Map<String, Class<? extends Record>> views =
+        Map.of(
+            "Campaign",
+            CampaignView.class,
+            "Experiment",
+            ExperimentView.class,
+            "Observation",
+            ObservationView.class,
+            "Instrument",
+            InstrumentView.class,
+            "Approval",
+            ApprovalView.class,
+            "Event",
+            EventView.class,
+            "ReloadResult",
+            ReloadResult.class,
+            "ReleaseRequest",
+            ReleaseRequest.class);
+    views.forEach(
+        (schema, type) -> {
+          Set<String> fields =
+              new TreeSet<>(
+                  Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName).toList());
+          assertEquals(
+              fields,
+              names(
+                  doc.get("components").get("schemas").get(schema).get("properties").fieldNames()),
+              "schema " + schema + " against " + type.getSimpleName());
+        });
   }
 
   @Test
   void theEnumsOfTheSchemasAreTheCodes() {
     JsonNode schemas = doc.get("components").get("schemas");
-    assertEquals(new TreeSet<>(Arrays.stream(Severity.values()).map(Severity::name).toList()),
+    assertEquals(
+        new TreeSet<>(Arrays.stream(Severity.values()).map(Severity::name).toList()),
         values(schemas.get("Event").get("properties").get("severity")));
-    assertEquals(new TreeSet<>(Arrays.stream(EventKind.values()).map(EventKind::label).toList()),
+    assertEquals(
+        new TreeSet<>(Arrays.stream(EventKind.values()).map(EventKind::label).toList()),
         values(schemas.get("Event").get("properties").get("kind")));
-    assertEquals(new TreeSet<>(Arrays.stream(InstrumentStatus.State.values()).map(Enum::name).toList()),
+    assertEquals(
+        new TreeSet<>(Arrays.stream(InstrumentStatus.State.values()).map(Enum::name).toList()),
         values(schemas.get("Instrument").get("properties").get("status")));
     Set<String> kinds = values(schemas.get("Instrument").get("properties").get("reasonKind"));
     kinds.remove("null");
-    assertEquals(new TreeSet<>(Arrays.stream(InstrumentStatus.ReasonKind.values()).map(Enum::name).toList()), kinds);
+    assertEquals(
+        new TreeSet<>(Arrays.stream(InstrumentStatus.ReasonKind.values()).map(Enum::name).toList()),
+        kinds);
   }
 
   private static Set<String> names(Iterator<String> it) {

@@ -8,10 +8,11 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class TokensTest {
-  private final Tokens tokens = Tokens.builder()
-      .token("local", "plain-token")
-      .digest("alice", Tokens.sha256Hex("alices-token"))
-      .build();
+  private final Tokens tokens =
+      Tokens.builder()
+          .token("local", "plain-token")
+          .digest("alice", Tokens.sha256Hex("alices-token"))
+          .build();
 
   @Test
   void plainAndDigestTokensAuthenticateUnderTheirNames() {
@@ -25,7 +26,8 @@ class TokensTest {
 
   @Test
   void configurationMistakesAreCaught() {
-    assertThrows(IllegalArgumentException.class, () -> Tokens.builder().token("a", "x").token("a", "y"));
+    assertThrows(
+        IllegalArgumentException.class, () -> Tokens.builder().token("a", "x").token("a", "y"));
     assertThrows(IllegalArgumentException.class, () -> Tokens.builder().digest("a", "abc"));
     assertThrows(IllegalArgumentException.class, () -> Tokens.builder().token("a", " "));
   }

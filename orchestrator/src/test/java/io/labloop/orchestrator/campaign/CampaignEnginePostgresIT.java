@@ -26,19 +26,40 @@ class CampaignEnginePostgresIT {
       FakeLab fake = new FakeLab();
       String runId;
       try (Store store = Store.open(where)) {
-        RunSummary s = CampaignEngine.builder().campaign(fake.campaign()).lab(fake.lab()).store(store).planner(FakeLab::uniform).build()
-            .start().get(30, TimeUnit.SECONDS);
+        RunSummary s =
+            CampaignEngine.builder()
+                .campaign(fake.campaign())
+                .lab(fake.lab())
+                .store(store)
+                .planner(FakeLab::uniform)
+                .build()
+                .start()
+                .get(30, TimeUnit.SECONDS);
         assertEquals(RunStatus.COMPLETED, s.status());
-        assertEquals(6, s.experiments().stream().filter(e -> e.status() == ExperimentStatus.DONE).count());
+        assertEquals(
+            6, s.experiments().stream().filter(e -> e.status() == ExperimentStatus.DONE).count());
         runId = s.runId();
       }
       try (Store store = Store.open(where)) {
-        assertEquals(12, store.steps(runId).stream().filter(st -> st.status() == StepStatus.DONE).map(StepRecord::idempotencyKey).distinct().count());
+        assertEquals(
+            12,
+            store.steps(runId).stream()
+                .filter(st -> st.status() == StepStatus.DONE)
+                .map(StepRecord::idempotencyKey)
+                .distinct()
+                .count());
         assertEquals(6, store.observations(runId).size());
         // the same command again finds the run finished and sends nothing
         FakeLab again = new FakeLab();
-        RunSummary s = CampaignEngine.builder().campaign(again.campaign()).lab(again.lab()).store(store).planner(FakeLab::uniform).build()
-            .start().get(30, TimeUnit.SECONDS);
+        RunSummary s =
+            CampaignEngine.builder()
+                .campaign(again.campaign())
+                .lab(again.lab())
+                .store(store)
+                .planner(FakeLab::uniform)
+                .build()
+                .start()
+                .get(30, TimeUnit.SECONDS);
         assertEquals(runId, s.runId());
         assertEquals(0, again.robot.received.size());
       }

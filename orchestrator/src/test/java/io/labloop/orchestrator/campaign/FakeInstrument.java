@@ -9,11 +9,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
-/** An in-memory instrument: answers with a function of the command and keeps every command it received. */
+/**
+ * An in-memory instrument: answers with a function of the command and keeps every command it
+ * received.
+ */
 final class FakeInstrument implements Instrument {
 
   private final String name;
@@ -27,7 +30,10 @@ final class FakeInstrument implements Instrument {
   }
 
   void answer(Function<Command, Map<String, Object>> outputs) {
-    this.behaviour = c -> CompletableFuture.completedFuture(new Reply(c.name(), outputs.apply(c), List.of(), Instant.now(), Duration.ZERO));
+    this.behaviour =
+        c ->
+            CompletableFuture.completedFuture(
+                new Reply(c.name(), outputs.apply(c), List.of(), Instant.now(), Duration.ZERO));
   }
 
   void behave(Function<Command, CompletableFuture<Reply>> behaviour) {
@@ -57,7 +63,8 @@ final class FakeInstrument implements Instrument {
   @Override
   public CompletableFuture<Object> read(String variable) {
     Object v = variables.get(variable);
-    return v == null ? CompletableFuture.failedFuture(new IllegalArgumentException("no variable " + variable))
+    return v == null
+        ? CompletableFuture.failedFuture(new IllegalArgumentException("no variable " + variable))
         : CompletableFuture.completedFuture(v);
   }
 

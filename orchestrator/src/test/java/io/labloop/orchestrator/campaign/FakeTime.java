@@ -13,17 +13,26 @@ import java.util.PriorityQueue;
 
 /**
  * A clock that stands still until the test moves it, and the timers that go with it: a task
- * scheduled for "in 30 minutes" runs when the test calls {@link #advance} past that point, on
- * the test's thread, in the order of their due times. The engine hands a fired timer's work to
- * its own thread, so the test then waits for the effect as usual, without the real wait.
+ * scheduled for "in 30 minutes" runs when the test calls {@link #advance} past that point, on the
+ * test's thread, in the order of their due times. The engine hands a fired timer's work to its own
+ * thread, so the test then waits for the effect as usual, without the real wait.
  */
 final class FakeTime extends Clock implements Timers {
   private record Task(Instant due, long order, Runnable run) {}
 
-  @GuardedBy("this") private Instant now = Instant.parse("2026-03-01T08:00:00Z");
-  @GuardedBy("this") private long scheduled;
-  @GuardedBy("this") private final PriorityQueue<Task> tasks =
-      new PriorityQueue<>((a, b) -> a.due().equals(b.due()) ? Long.compare(a.order(), b.order()) : a.due().compareTo(b.due()));
+  @GuardedBy("this")
+  private Instant now = Instant.parse("2026-03-01T08:00:00Z");
+
+  @GuardedBy("this")
+  private long scheduled;
+
+  @GuardedBy("this")
+  private final PriorityQueue<Task> tasks =
+      new PriorityQueue<>(
+          (a, b) ->
+              a.due().equals(b.due())
+                  ? Long.compare(a.order(), b.order())
+                  : a.due().compareTo(b.due()));
 
   @Override
   public synchronized Timer schedule(Duration delay, Runnable run) {
@@ -36,7 +45,10 @@ final class FakeTime extends Clock implements Timers {
     };
   }
 
-  /** Moves the clock on by {@code d}, running every task that falls due on the way, each at its own time. */
+  /**
+   * Moves the clock on by {@code d}, running every task that falls due on the way, each at its own
+   * time.
+   */
   void advance(Duration d) {
     Instant target;
     synchronized (this) {

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code labloop validate} on files made to hurt it (issue 14): every one ends within seconds
- * with FILE:LINE:COLUMN problems and exit code 2, never a hang, a stack trace or exit 1.
+ * {@code labloop validate} on files made to hurt it (issue 14): every one ends within seconds with
+ * FILE:LINE:COLUMN problems and exit code 2, never a hang, a stack trace or exit 1.
  */
 class HostileValidateTest {
 
@@ -30,30 +30,39 @@ class HostileValidateTest {
     CommandLine cmd = new CommandLine(new ValidateCommand());
     cmd.setOut(new PrintWriter(out));
     cmd.setErr(new PrintWriter(err));
-    return assertTimeoutPreemptively(Duration.ofSeconds(20), () -> cmd.execute(files), "validate must end");
+    return assertTimeoutPreemptively(
+        Duration.ofSeconds(20), () -> cmd.execute(files), "validate must end");
   }
 
   /** A valid campaign on the test lab with this constraint and name. */
   private Path campaign(String name, String constraint) throws IOException {
     Path labs = Path.of("src/test/resources/labs/test-lab.yaml").toAbsolutePath();
     Path f = dir.resolve("campaign.yaml");
-    Files.writeString(f, "campaign: " + name + "\n"
-        + "lab: " + labs + "\n"
-        + "parameters:\n"
-        + "  temperature:   { type: continuous, min: 40, max: 200, unit: degC }\n"
-        + "  time:          { type: continuous, min: 1, max: 60, unit: min, scale: log }\n"
-        + "  concentration: { type: continuous, min: 0.1, max: 2.0, unit: mM }\n"
-        + "  solvent:       { type: categorical, values: [water, ethanol, ethylene-glycol] }\n"
-        + "constraints:\n"
-        + "  - \"" + constraint + "\"\n"
-        + "workflow:\n"
-        + "  - { instrument: robot, command: synthesize,\n"
-        + "      args: { temperature: $temperature, time: $time, concentration: $concentration, solvent: $solvent } }\n"
-        + "  - { instrument: spectrometer, command: measure, args: { sampleId: $synthesize.sampleId } }\n"
-        + "objectives:\n"
-        + "  - { name: peak, from: measure.peak, goal: target, value: 520, tolerance: 5 }\n"
-        + "planner: { type: random, seed: 42 }\n"
-        + "budget: { experiments: 6 }\n");
+    Files.writeString(
+        f,
+        "campaign: "
+            + name
+            + "\n"
+            + "lab: "
+            + labs
+            + "\n"
+            + "parameters:\n"
+            + "  temperature:   { type: continuous, min: 40, max: 200, unit: degC }\n"
+            + "  time:          { type: continuous, min: 1, max: 60, unit: min, scale: log }\n"
+            + "  concentration: { type: continuous, min: 0.1, max: 2.0, unit: mM }\n"
+            + "  solvent:       { type: categorical, values: [water, ethanol, ethylene-glycol] }\n"
+            + "constraints:\n"
+            + "  - \""
+            + constraint
+            + "\"\n"
+            + "workflow:\n"
+            + "  - { instrument: robot, command: synthesize,\n"
+            + "      args: { temperature: $temperature, time: $time, concentration: $concentration, solvent: $solvent } }\n"
+            + "  - { instrument: spectrometer, command: measure, args: { sampleId: $synthesize.sampleId } }\n"
+            + "objectives:\n"
+            + "  - { name: peak, from: measure.peak, goal: target, value: 520, tolerance: 5 }\n"
+            + "planner: { type: random, seed: 42 }\n"
+            + "budget: { experiments: 6 }\n");
     return f;
   }
 
@@ -62,7 +71,8 @@ class HostileValidateTest {
     List<String> lines = err.toString().lines().toList();
     assertTrue(lines.get(0).startsWith(where), lines.toString());
     for (String w : words) assertTrue(lines.get(0).contains(w), lines.get(0));
-    assertFalse(err.toString().contains("Exception") || err.toString().contains("\tat "), err.toString());
+    assertFalse(
+        err.toString().contains("Exception") || err.toString().contains("\tat "), err.toString());
   }
 
   @Test
@@ -75,7 +85,8 @@ class HostileValidateTest {
   @Test
   void aHugeFactorialEndsAtOnceWithAPositionedProblem() throws IOException {
     Path f = campaign("fact", "FACT(999999999) > 0");
-    assertOneProblem(validate(f.toString()), f + ":9:5:", "FACT(999999999) > 0", "cannot be evaluated");
+    assertOneProblem(
+        validate(f.toString()), f + ":9:5:", "FACT(999999999) > 0", "cannot be evaluated");
   }
 
   // defect 2
@@ -111,7 +122,8 @@ class HostileValidateTest {
   @Test
   void tenThousandNestedMapsAndBlockListsArePositionedProblems() throws IOException {
     Path f = dir.resolve("deep-maps.yaml");
-    Files.writeString(f, "campaign: x\nlab: " + "{k: ".repeat(10_000) + "1" + "}".repeat(10_000) + "\n");
+    Files.writeString(
+        f, "campaign: x\nlab: " + "{k: ".repeat(10_000) + "1" + "}".repeat(10_000) + "\n");
     assertOneProblem(validate(f.toString()), f + ":2:", "nested", "deep");
     out.getBuffer().setLength(0);
     err.getBuffer().setLength(0);

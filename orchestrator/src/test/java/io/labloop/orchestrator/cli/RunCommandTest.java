@@ -15,7 +15,10 @@ class RunCommandTest {
 
   @Test
   void aMissingCampaignFileIsBadInput() {
-    assertEquals(ExitCodes.BAD_INPUT, Main.run("run", dir.resolve("nope.yaml").toString(), "--data", dir.resolve("data").toString()));
+    assertEquals(
+        ExitCodes.BAD_INPUT,
+        Main.run(
+            "run", dir.resolve("nope.yaml").toString(), "--data", dir.resolve("data").toString()));
     assertEquals(false, Files.exists(dir.resolve("data")));
   }
 
@@ -23,7 +26,9 @@ class RunCommandTest {
   void aCampaignWithProblemsIsBadInput() throws Exception {
     Path campaign = dir.resolve("bad.yaml");
     Files.writeString(campaign, "campaign: bad\nlab: missing-lab.yaml\nparameters: {}\n");
-    assertEquals(ExitCodes.BAD_INPUT, Main.run("run", campaign.toString(), "--data", dir.resolve("data").toString()));
+    assertEquals(
+        ExitCodes.BAD_INPUT,
+        Main.run("run", campaign.toString(), "--data", dir.resolve("data").toString()));
     assertEquals(false, Files.exists(dir.resolve("data")));
   }
 
@@ -37,14 +42,21 @@ class RunCommandTest {
     Path data = dir.resolve("data");
     // the daemon, or another 'labloop run', runs daemon-silver on this data folder
     try (RunLock other = RunLock.tryAcquire(data, "daemon-silver").orElseThrow()) {
-      assertEquals(ExitCodes.FAILURE, Main.run("run", dir.resolve("campaign.yaml").toString(), "--data", data.toString()));
+      assertEquals(
+          ExitCodes.FAILURE,
+          Main.run("run", dir.resolve("campaign.yaml").toString(), "--data", data.toString()));
     }
-    assertEquals(false, Files.exists(data.resolve("labloop.db")), "refused before the store was touched");
+    assertEquals(
+        false, Files.exists(data.resolve("labloop.db")), "refused before the store was touched");
   }
 
   @Test
   void exportOfAnUnknownStoreOrCampaignIsBadInput() {
-    assertEquals(ExitCodes.BAD_INPUT, Main.run("export", "silver", "--data", dir.resolve("none").toString(), "--format", "csv"));
-    assertEquals(ExitCodes.BAD_INPUT, Main.run("export", "silver", "--data", dir.toString(), "--format", "xml"));
+    assertEquals(
+        ExitCodes.BAD_INPUT,
+        Main.run("export", "silver", "--data", dir.resolve("none").toString(), "--format", "csv"));
+    assertEquals(
+        ExitCodes.BAD_INPUT,
+        Main.run("export", "silver", "--data", dir.toString(), "--format", "xml"));
   }
 }

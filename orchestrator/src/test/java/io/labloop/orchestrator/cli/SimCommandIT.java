@@ -33,9 +33,17 @@ class SimCommandIT {
   void runsTheExampleLabUntilSigtermAndLeavesNothingBehind(@TempDir Path dir) throws Exception {
     Path lab = Path.of("..", "config", "labs", "sim-lab.yaml").toAbsolutePath().normalize();
     Path link = dir.resolve("uvvis");
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "sim", lab.toString(), "--data", dir.resolve("data").toString());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-XX:TieredStopAtLevel=1",
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "sim",
+            lab.toString(),
+            "--data",
+            dir.resolve("data").toString());
     pb.environment().put("ROBOT_ENDPOINT", "opc.tcp://127.0.0.1:0/labloop");
     pb.environment().put("MQTT_BROKER", "tcp://127.0.0.1:0");
     pb.environment().put("UVVIS_PORT", link.toString());
@@ -43,7 +51,8 @@ class SimCommandIT {
     Process sim = pb.start();
     List<String> output = new ArrayList<>();
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(sim.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(sim.getInputStream(), StandardCharsets.UTF_8));
       String line;
       while ((line = out.readLine()) != null && !line.startsWith("Press Ctrl-C")) {
         output.add(line);
@@ -67,7 +76,11 @@ class SimCommandIT {
       assertFalse(listening(mqtt), "MQTT port freed");
       assertFalse(Files.exists(link, LinkOption.NOFOLLOW_LINKS), "pty link removed");
       try (Stream<Path> left = Files.list(dir.resolve("data").resolve("virtual-lab"))) {
-        assertEquals(List.of(), left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("mqtt-broker")).toList(),
+        assertEquals(
+            List.of(),
+            left.map(p -> p.getFileName().toString())
+                .filter(n -> n.startsWith("mqtt-broker"))
+                .toList(),
             "broker folder removed");
       }
     } finally {
@@ -78,7 +91,9 @@ class SimCommandIT {
   @Test
   void aLabWithoutSimulationIsABadInput(@TempDir Path dir) throws IOException {
     Path lab = dir.resolve("lab.yaml");
-    Files.writeString(lab, """
+    Files.writeString(
+        lab,
+        """
         lab: bare
         instruments:
           xrd:
@@ -87,8 +102,11 @@ class SimCommandIT {
             commands:
               scan: { request: lab/xrd/scan, outputs: [crystallinity] }
         """);
-    assertEquals(ExitCodes.BAD_INPUT, Main.run("sim", lab.toString(), "--data", dir.resolve("data").toString()));
-    assertThrows(IOException.class, () -> new Socket("127.0.0.1", 1883).close(), "nothing was started");
+    assertEquals(
+        ExitCodes.BAD_INPUT,
+        Main.run("sim", lab.toString(), "--data", dir.resolve("data").toString()));
+    assertThrows(
+        IOException.class, () -> new Socket("127.0.0.1", 1883).close(), "nothing was started");
   }
 
   private static int port(List<String> output, String instrument) {

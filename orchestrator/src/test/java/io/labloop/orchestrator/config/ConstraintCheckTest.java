@@ -14,8 +14,11 @@ import org.junit.jupiter.api.Test;
 
 class ConstraintCheckTest {
 
-  private static final List<Parameter> COMPOSITION = List.of(
-      new Parameter.Continuous("a", 0, 1), new Parameter.Continuous("b", 0, 1), new Parameter.Continuous("c", 0, 1));
+  private static final List<Parameter> COMPOSITION =
+      List.of(
+          new Parameter.Continuous("a", 0, 1),
+          new Parameter.Continuous("b", 0, 1),
+          new Parameter.Continuous("c", 0, 1));
 
   private final ConstraintCheck box = new ConstraintCheck(COMPOSITION, Optional.empty());
 
@@ -49,16 +52,22 @@ class ConstraintCheckTest {
 
   @Test
   void anEqualityOverAPoolNeedsARowThatMeetsIt() {
-    List<Point> rows = List.of(new Point(Map.of("a", 0.2, "b", 0.3, "c", 0.4)), new Point(Map.of("a", 0.5, "b", 0.5, "c", 0.1)));
+    List<Point> rows =
+        List.of(
+            new Point(Map.of("a", 0.2, "b", 0.3, "c", 0.4)),
+            new Point(Map.of("a", 0.5, "b", 0.5, "c", 0.1)));
     ConstraintCheck pool = new ConstraintCheck(COMPOSITION, Optional.of(rows));
 
     assertEquals(Optional.empty(), pool.unsatisfiable(pool.parse("a + b == 1")));
-    assertTrue(pool.unsatisfiable(pool.parse("a + b + c == 1")).isPresent(), "0.9 and 1.1 do not make 1 in a pool");
+    assertTrue(
+        pool.unsatisfiable(pool.parse("a + b + c == 1")).isPresent(),
+        "0.9 and 1.1 do not make 1 in a pool");
   }
 
   @Test
   void constraintsThatHoldAloneButNotTogetherAreFound() {
-    List<ConstraintCheck.Comparison> both = List.of(box.parse("a >= 0.8"), box.parse("a + 0.5 <= 1"));
+    List<ConstraintCheck.Comparison> both =
+        List.of(box.parse("a >= 0.8"), box.parse("a + 0.5 <= 1"));
 
     assertEquals(Optional.empty(), box.unsatisfiable(both.get(0)));
     assertEquals(Optional.empty(), box.unsatisfiable(both.get(1)));
@@ -67,8 +76,12 @@ class ConstraintCheckTest {
 
   @Test
   void categoricalValuesCanBeCompared() {
-    ConstraintCheck mixed = new ConstraintCheck(List.of(new Parameter.Continuous("t", 20, 200),
-        new Parameter.Categorical("solvent", List.of("water", "ethanol"))), Optional.empty());
+    ConstraintCheck mixed =
+        new ConstraintCheck(
+            List.of(
+                new Parameter.Continuous("t", 20, 200),
+                new Parameter.Categorical("solvent", List.of("water", "ethanol"))),
+            Optional.empty());
 
     assertEquals(Optional.empty(), mixed.unsatisfiable(mixed.parse("t * 2 >= 300")));
   }

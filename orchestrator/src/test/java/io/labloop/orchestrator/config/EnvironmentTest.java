@@ -14,7 +14,9 @@ class EnvironmentTest {
 
   @Test
   void fillsAVariableInsideText() {
-    assertEquals(new Environment.Filled("opc.tcp://10.0.0.5:4840", List.of()), env.fill("opc.tcp://${LAB_HOST}:4840"));
+    assertEquals(
+        new Environment.Filled("opc.tcp://10.0.0.5:4840", List.of()),
+        env.fill("opc.tcp://${LAB_HOST}:4840"));
   }
 
   @Test
@@ -27,7 +29,9 @@ class EnvironmentTest {
   @Test
   void aMissingVariableWithoutDefaultIsAProblemNamingIt() {
     Environment.Filled filled = env.fill("${ROBOT_PASSWORD}");
-    assertEquals(List.of("environment variable ROBOT_PASSWORD is not set (expected it to be set, or a default: ${ROBOT_PASSWORD:-value})"),
+    assertEquals(
+        List.of(
+            "environment variable ROBOT_PASSWORD is not set (expected it to be set, or a default: ${ROBOT_PASSWORD:-value})"),
         filled.problems());
   }
 
@@ -44,7 +48,8 @@ class EnvironmentTest {
   @Test
   void aPlainScalarFilledFromTheEnvironmentIsTypedAgain() {
     ConfigLoader loader = ConfigLoader.builder().environment(Map.of("BAUD", "9600")).build();
-    String lab = """
+    String lab =
+        """
         lab: env-lab
         instruments:
           uvvis:
@@ -65,7 +70,8 @@ class EnvironmentTest {
   @Test
   void aMissingVariableIsReportedAtItsScalar() {
     ConfigLoader loader = ConfigLoader.builder().environment(Map.of()).build();
-    String lab = """
+    String lab =
+        """
         lab: env-lab
         instruments:
           xrd:
@@ -75,9 +81,16 @@ class EnvironmentTest {
               scan: { request: lab/xrd/scan, timeout: 2m }
         """;
 
-    ConfigException e = assertThrows(ConfigException.class, () -> loader.loadLab("post", lab, Path.of(".")));
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> loader.loadLab("post", lab, Path.of(".")));
 
-    assertEquals(List.of(new ConfigProblem("post", 5, 13,
-        "environment variable BROKER_HOST is not set (expected it to be set, or a default: ${BROKER_HOST:-value})")), e.problems());
+    assertEquals(
+        List.of(
+            new ConfigProblem(
+                "post",
+                5,
+                13,
+                "environment variable BROKER_HOST is not set (expected it to be set, or a default: ${BROKER_HOST:-value})")),
+        e.problems());
   }
 }

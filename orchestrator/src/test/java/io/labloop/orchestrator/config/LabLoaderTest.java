@@ -14,7 +14,8 @@ class LabLoaderTest {
 
   @Test
   void aProblemInOneInstrumentDoesNotHideAnotherInstrumentsDriverProblem() {
-    String lab = """
+    String lab =
+        """
         lab: multi
         instruments:
           robot:
@@ -30,16 +31,24 @@ class LabLoaderTest {
               measure: { send: "M", timeout: 5s }
         """;
 
-    ConfigException e = assertThrows(ConfigException.class, () -> loader.loadLab("lab.yaml", lab, Path.of(".")));
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> loader.loadLab("lab.yaml", lab, Path.of(".")));
 
-    assertEquals(List.of(
-        new ConfigProblem("lab.yaml", 7, 77, "'timeout' is 'later' (expected a duration with a unit, e.g. 90s, 30m, 8h or 1h30m)"),
-        new ConfigProblem("lab.yaml", 11, 11, "baud: expected a whole number, got 'fast'")), e.problems());
+    assertEquals(
+        List.of(
+            new ConfigProblem(
+                "lab.yaml",
+                7,
+                77,
+                "'timeout' is 'later' (expected a duration with a unit, e.g. 90s, 30m, 8h or 1h30m)"),
+            new ConfigProblem("lab.yaml", 11, 11, "baud: expected a whole number, got 'fast'")),
+        e.problems());
   }
 
   @Test
   void capacityDefaultsToOneAndTimeoutToFiveMinutes() {
-    String lab = """
+    String lab =
+        """
         lab: small
         instruments:
           uvvis:

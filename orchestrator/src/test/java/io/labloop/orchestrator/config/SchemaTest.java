@@ -28,10 +28,15 @@ class SchemaTest {
 
   @Test
   void theSchemasKnowTheSameGoalsAndParameterTypes() throws IOException {
-    JsonNode campaign = new ObjectMapper().readTree(SCHEMAS.resolve("campaign.schema.json").toFile());
-    assertEquals(CampaignReader.GOALS, strings(campaign.at("/definitions/objective/properties/goal/enum")));
-    assertEquals(SpaceReader.TYPES, strings(campaign.at("/definitions/parameter/properties/type/enum")));
-    assertEquals(new TreeSet<>(io.labloop.planners.Planners.TYPES), new TreeSet<>(strings(campaign.at("/properties/planner/properties/type/enum"))));
+    JsonNode campaign =
+        new ObjectMapper().readTree(SCHEMAS.resolve("campaign.schema.json").toFile());
+    assertEquals(
+        CampaignReader.GOALS, strings(campaign.at("/definitions/objective/properties/goal/enum")));
+    assertEquals(
+        SpaceReader.TYPES, strings(campaign.at("/definitions/parameter/properties/type/enum")));
+    assertEquals(
+        new TreeSet<>(io.labloop.planners.Planners.TYPES),
+        new TreeSet<>(strings(campaign.at("/properties/planner/properties/type/enum"))));
   }
 
   private static Set<String> topKeys(String file) throws IOException {

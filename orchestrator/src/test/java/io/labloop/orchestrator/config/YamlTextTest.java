@@ -12,7 +12,8 @@ class YamlTextTest {
 
   private final List<ConfigProblem> problems = new ArrayList<>();
   private final Report report = new Report("t.yaml", problems);
-  private final YamlText yaml = new YamlText(new Environment(Map.of("PORT", "4840", "HOST", "lab-pc")));
+  private final YamlText yaml =
+      new YamlText(new Environment(Map.of("PORT", "4840", "HOST", "lab-pc")));
 
   private YamlNode parse(String text) {
     return yaml.parse(text, report).orElseThrow();
@@ -38,7 +39,8 @@ class YamlTextTest {
   void positionsAreOneBasedLineAndColumnOfTheValue() {
     YamlNode root = parse("# comment\nlab: x\ninstruments:\n  robot: { driver: opcua }\n");
 
-    assertEquals(new YamlNode.Pos(4, 20), root.find(List.of("instruments", "robot", "driver")).pos());
+    assertEquals(
+        new YamlNode.Pos(4, 20), root.find(List.of("instruments", "robot", "driver")).pos());
     assertEquals(new YamlNode.Pos(4, 3), root.keyPosition(List.of("instruments", "robot")));
   }
 
@@ -46,7 +48,9 @@ class YamlTextTest {
   void aPathThatLeavesTheTreeGivesTheNearestNode() {
     YamlNode root = parse("lab: x\ninstruments:\n  robot: { driver: opcua }\n");
 
-    assertEquals(new YamlNode.Pos(3, 10), root.find(List.of("instruments", "robot", "commands", "go")).pos());
+    assertEquals(
+        new YamlNode.Pos(3, 10),
+        root.find(List.of("instruments", "robot", "commands", "go")).pos());
   }
 
   @Test
@@ -58,7 +62,9 @@ class YamlTextTest {
 
   @Test
   void quotedTextFilledFromTheEnvironmentStaysText() {
-    assertEquals(Map.of("port", "4840", "url", "opc.tcp://lab-pc:4840"), parse("port: '${PORT}'\nurl: opc.tcp://${HOST}:${PORT}\n").plain());
+    assertEquals(
+        Map.of("port", "4840", "url", "opc.tcp://lab-pc:4840"),
+        parse("port: '${PORT}'\nurl: opc.tcp://${HOST}:${PORT}\n").plain());
   }
 
   @Test
@@ -68,13 +74,18 @@ class YamlTextTest {
 
     assertEquals(Optional.empty(), yaml.parse(text.toString(), report));
     assertEquals(1, problems.size());
-    assertEquals(true, problems.get(0).message().startsWith("not valid YAML: Number of aliases"), problems.get(0).message());
+    assertEquals(
+        true,
+        problems.get(0).message().startsWith("not valid YAML: Number of aliases"),
+        problems.get(0).message());
   }
 
   @Test
   void aKeyThatIsAMapIsAProblemAtTheKey() {
     parse("lab: x\n? [a, b]\n: 1\n");
 
-    assertEquals(List.of(new ConfigProblem("t.yaml", 2, 3, "a map or list used as a key (expected a name)")), problems);
+    assertEquals(
+        List.of(new ConfigProblem("t.yaml", 2, 3, "a map or list used as a key (expected a name)")),
+        problems);
   }
 }

@@ -41,17 +41,19 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The console in a real browser: Debian's chromium, headless, driven by Selenium through
- * chromedriver, against a real daemon (in this JVM) running real campaigns on the virtual lab
- * (OPC UA robot, serial spectrometer). Screenshots go to {@code target/console-screenshots/}.
+ * chromedriver, against a real daemon (in this JVM) running real campaigns on the virtual lab (OPC
+ * UA robot, serial spectrometer). Screenshots go to {@code target/console-screenshots/}.
  *
- * <p>Without {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver} (Debian's
- * {@code chromium} and {@code chromium-driver}) the tests are skipped with that reason, except
- * in CI ({@code CI=true}), where a missing browser is a failure: {@code .ci/run} installs it.
+ * <p>Without {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver} (Debian's {@code chromium}
+ * and {@code chromium-driver}) the tests are skipped with that reason, except in CI ({@code
+ * CI=true}), where a missing browser is a failure: {@code .ci/run} installs it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleBrowserIT {
-  static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("LABLOOP_CHROMIUM", "/usr/bin/chromium"));
-  static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("LABLOOP_CHROMEDRIVER", "/usr/bin/chromedriver"));
+  static final Path CHROMIUM =
+      Path.of(System.getenv().getOrDefault("LABLOOP_CHROMIUM", "/usr/bin/chromium"));
+  static final Path CHROMEDRIVER =
+      Path.of(System.getenv().getOrDefault("LABLOOP_CHROMEDRIVER", "/usr/bin/chromedriver"));
   static final Path SHOTS = Path.of("target", "console-screenshots");
 
   private Path dir;
@@ -64,8 +66,13 @@ class ConsoleBrowserIT {
   @BeforeAll
   void start() throws IOException {
     boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-    String why = "browser tests skipped: " + CHROMIUM + " or " + CHROMEDRIVER + " is missing "
-        + "(install Debian's chromium and chromium-driver; .ci/run does)";
+    String why =
+        "browser tests skipped: "
+            + CHROMIUM
+            + " or "
+            + CHROMEDRIVER
+            + " is missing "
+            + "(install Debian's chromium and chromium-driver; .ci/run does)";
     if (!present && "true".equals(System.getenv("CI"))) throw new IllegalStateException(why);
     Assumptions.assumeTrue(present, why);
     Files.createDirectories(SHOTS);
@@ -73,10 +80,26 @@ class ConsoleBrowserIT {
     Path labFile = dir.resolve("lab.yaml");
     Files.writeString(labFile, resource("lab.yaml"));
     Path campaigns = Files.createDirectories(dir.resolve("campaigns"));
-    Files.writeString(campaigns.resolve("picked.yaml"), campaign("console-picked", 3, false).replace("lab: lab.yaml", "lab: ../lab.yaml"));
+    Files.writeString(
+        campaigns.resolve("picked.yaml"),
+        campaign("console-picked", 3, false).replace("lab: lab.yaml", "lab: ../lab.yaml"));
     DaemonConfig defaults = DaemonConfig.defaults(labFile, dir.resolve("data"));
-    DaemonConfig config = new DaemonConfig(labFile, campaigns, dir.resolve("data"), true, "127.0.0.1", 0, 256 * 1024,
-        Optional.empty(), Map.of(), Optional.empty(), Duration.ofSeconds(5), List.of(), defaults.zone(), Duration.ofSeconds(20));
+    DaemonConfig config =
+        new DaemonConfig(
+            labFile,
+            campaigns,
+            dir.resolve("data"),
+            true,
+            "127.0.0.1",
+            0,
+            256 * 1024,
+            Optional.empty(),
+            Map.of(),
+            Optional.empty(),
+            Duration.ofSeconds(5),
+            List.of(),
+            defaults.zone(),
+            Duration.ofSeconds(20));
     daemon = Daemon.start(config, Map.of(), "it");
     token = Files.readString(dir.resolve("data/token")).strip();
     client = new LabLoopClient(ClientSettings.resolve(null, null, dir.resolve("data"), Map.of()));
@@ -116,17 +139,24 @@ class ConsoleBrowserIT {
       }
       int known = seen;
       // until the next experiment ends, or the run does
-      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20))
-          .until(() -> doneCount(c.id()) > known || client.campaign(c.id()).status().equals("DONE"));
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () -> doneCount(c.id()) > known || client.campaign(c.id()).status().equals("DONE"));
     }
     int done = doneCount(c.id());
     new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> pointsOnPlot(d, "peak") == done);
     assertEquals(done, pointsOnPlot(browser, "peak"), "one point per finished experiment");
-    assertEquals(Integer.toString(done), browser.findElement(By.cssSelector("[data-points='peak']")).getAttribute("data-count"));
+    assertEquals(
+        Integer.toString(done),
+        browser.findElement(By.cssSelector("[data-points='peak']")).getAttribute("data-count"));
     assertTrue(delays.size() >= 3, "saw several experiments arrive live: " + delays);
     long worst = delays.stream().mapToLong(Long::longValue).max().orElseThrow();
     System.out.println("console: new observations appeared on the page after " + delays + " ms");
-    assertTrue(worst < 2000, "every new observation on the page within 2 s of the API saying DONE: " + delays + " ms");
+    assertTrue(
+        worst < 2000,
+        "every new observation on the page within 2 s of the API saying DONE: " + delays + " ms");
     screenshot(browser, "campaign-1280x800");
   }
 
@@ -138,11 +168,18 @@ class ConsoleBrowserIT {
     signIn(browser);
     WebElement row = waitFor(browser, By.cssSelector("[data-approval]"));
     int seq = Integer.parseInt(row.getAttribute("data-approval"));
-    assertEquals("WAITING_APPROVAL", experiment(c.id(), seq).status(), "waits for a person before the click");
+    assertEquals(
+        "WAITING_APPROVAL",
+        experiment(c.id(), seq).status(),
+        "waits for a person before the click");
     screenshot(browser, "approval-inbox");
     click(browser, By.cssSelector("[data-approval='" + seq + "'] button.approve"));
-    await().atMost(Duration.ofSeconds(10)).until(() -> !experiment(c.id(), seq).status().equals("WAITING_APPROVAL"));
-    assertTrue(client.events(c.id()).stream().anyMatch(e -> "audit".equals(e.kind()) && e.message().startsWith("local: approved")),
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !experiment(c.id(), seq).status().equals("WAITING_APPROVAL"));
+    assertTrue(
+        client.events(c.id()).stream()
+            .anyMatch(e -> "audit".equals(e.kind()) && e.message().startsWith("local: approved")),
         "the approval is in the audit trail under the token's name");
     client.abort(c.id());
   }
@@ -154,13 +191,21 @@ class ConsoleBrowserIT {
     browser.get(base + "/#/campaign/" + c.id());
     signIn(browser);
     click(browser, By.id("pause"));
-    await().atMost(Duration.ofSeconds(10)).until(() -> client.campaign(c.id()).status().equals("PAUSED"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> client.campaign(c.id()).status().equals("PAUSED"));
     waitFor(browser, By.cssSelector("#campaign-head [data-status='PAUSED']"));
     click(browser, By.id("resume"));
-    await().atMost(Duration.ofSeconds(10)).until(() -> client.campaign(c.id()).status().equals("RUNNING"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> client.campaign(c.id()).status().equals("RUNNING"));
     click(browser, By.id("abort"));
-    new WebDriverWait(browser, Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent()).accept();
-    await().atMost(Duration.ofSeconds(20)).until(() -> client.campaign(c.id()).status().equals("ABORTED"));
+    new WebDriverWait(browser, Duration.ofSeconds(5))
+        .until(ExpectedConditions.alertIsPresent())
+        .accept();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> client.campaign(c.id()).status().equals("ABORTED"));
     waitFor(browser, By.cssSelector("#campaign-head [data-status='ABORTED']"));
   }
 
@@ -172,13 +217,16 @@ class ConsoleBrowserIT {
       browser.get(base + "/#/campaign/" + c.id());
       click(browser, By.id("pause"));
       WebElement notice = waitFor(browser, By.id("notice"));
-      new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> notice.getText().contains("refused"));
+      new WebDriverWait(browser, Duration.ofSeconds(5))
+          .until(d -> notice.getText().contains("refused"));
       assertTrue(notice.getText().contains("sign in"), notice.getText());
-      assertEquals("RUNNING", client.campaign(c.id()).status(), "the refused pause changed nothing");
+      assertEquals(
+          "RUNNING", client.campaign(c.id()).status(), "the refused pause changed nothing");
 
       browser.findElement(By.id("token")).sendKeys("not-the-token");
       browser.findElement(By.cssSelector("#sign-in button")).click();
-      new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> notice.getText().contains("Sign-in refused"));
+      new WebDriverWait(browser, Duration.ofSeconds(5))
+          .until(d -> notice.getText().contains("Sign-in refused"));
       assertTrue(notice.getText().contains("not known"), notice.getText());
       screenshot(browser, "refused");
     } finally {
@@ -187,28 +235,36 @@ class ConsoleBrowserIT {
   }
 
   @Test
-  void anUploadedBrokenCampaignShowsItsFileLineColumnErrorsAndAFolderFileStarts() throws IOException {
+  void anUploadedBrokenCampaignShowsItsFileLineColumnErrorsAndAFolderFileStarts()
+      throws IOException {
     WebDriver browser = browser(1280, 800);
     browser.get(base + "/#/");
     signIn(browser);
     Path broken = dir.resolve("broken.yaml");
-    Files.writeString(broken, campaign("console-broken", 3, false).replace("goal: target", "goal: biggest"));
+    Files.writeString(
+        broken, campaign("console-broken", 3, false).replace("goal: target", "goal: biggest"));
     browser.findElement(By.id("upload")).sendKeys(broken.toString());
     browser.findElement(By.id("start-upload")).click();
     WebElement problems = waitFor(browser, By.cssSelector("#start-problems .problems li"));
-    assertTrue(problems.getText().matches("broken\\.yaml:\\d+:\\d+: error: .*"), problems.getText());
+    assertTrue(
+        problems.getText().matches("broken\\.yaml:\\d+:\\d+: error: .*"), problems.getText());
     screenshot(browser, "broken-upload");
 
-    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("campaign-file"))).selectByValue("picked.yaml");
+    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("campaign-file")))
+        .selectByValue("picked.yaml");
     browser.findElement(By.id("start-file")).click();
     waitFor(browser, By.cssSelector("#start-problems a"));
-    await().atMost(Duration.ofSeconds(10)).until(() -> client.campaigns().stream().anyMatch(x -> x.name().equals("console-picked")));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> client.campaigns().stream().anyMatch(x -> x.name().equals("console-picked")));
   }
 
   @Test
   void worksAt1280x800AndOnAn800x480InstrumentScreen() {
     CampaignView c = client.submit("screens.yaml", campaign("console-screens", 4, false));
-    await().atMost(Duration.ofSeconds(60)).until(() -> client.campaign(c.id()).status().equals("DONE"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> client.campaign(c.id()).status().equals("DONE"));
     for (int[] size : new int[][] {{1280, 800}, {800, 480}}) {
       WebDriver browser = browser(size[0], size[1]);
       String tag = size[0] + "x" + size[1];
@@ -218,7 +274,9 @@ class ConsoleBrowserIT {
       screenshot(browser, "campaigns-" + tag);
       browser.get(base + "/#/campaign/" + c.id());
       new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> pointsOnPlot(d, "peak") == 4);
-      assertTrue(browser.findElement(By.id("pause")).isDisplayed(), "the controls are on screen at " + tag);
+      assertTrue(
+          browser.findElement(By.id("pause")).isDisplayed(),
+          "the controls are on screen at " + tag);
       assertNoSidewaysScroll(browser, "campaign at " + tag);
       screenshot(browser, "campaign-" + tag);
       browser.get(base + "/#/instruments");
@@ -237,13 +295,26 @@ class ConsoleBrowserIT {
     ChromeOptions o = new ChromeOptions();
     o.setBinary(CHROMIUM.toFile());
     try {
-      o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-          "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-          "--user-data-dir=" + Files.createTempDirectory(dir, "chromium-profile"), "--window-size=" + width + "," + height);
+      o.addArguments(
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--disable-dev-shm-usage",
+          "--user-data-dir=" + Files.createTempDirectory(dir, "chromium-profile"),
+          "--window-size=" + width + "," + height);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .build();
     WebDriver d = new ChromeDriver(service, o);
     // --window-size sets the outer window; make the page itself (the viewport) the screen size.
     JavascriptExecutor js = (JavascriptExecutor) d;
@@ -262,37 +333,50 @@ class ConsoleBrowserIT {
     assertEquals("local", browser.findElement(By.id("who")).getText());
   }
 
-  /** Clicks what {@code what} finds, again if the page redrew it in between (live updates replace elements). */
+  /**
+   * Clicks what {@code what} finds, again if the page redrew it in between (live updates replace
+   * elements).
+   */
   private static void click(WebDriver browser, By what) {
-    new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> {
-      try {
-        d.findElement(what).click();
-        return true;
-      } catch (org.openqa.selenium.StaleElementReferenceException | org.openqa.selenium.NoSuchElementException e) {
-        return false;
-      }
-    });
+    new WebDriverWait(browser, Duration.ofSeconds(15))
+        .until(
+            d -> {
+              try {
+                d.findElement(what).click();
+                return true;
+              } catch (org.openqa.selenium.StaleElementReferenceException
+                  | org.openqa.selenium.NoSuchElementException e) {
+                return false;
+              }
+            });
   }
 
   private static WebElement waitFor(WebDriver browser, By what) {
-    return new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.visibilityOfElementLocated(what));
+    return new WebDriverWait(browser, Duration.ofSeconds(15))
+        .until(ExpectedConditions.visibilityOfElementLocated(what));
   }
 
   /** The points the chart of {@code objective} draws, read from ECharts itself. */
   private static long pointsOnPlot(WebDriver browser, String objective) {
-    Object n = ((JavascriptExecutor) browser).executeScript(
-        "const box = document.querySelector(\"[data-objective-plot='\" + arguments[0] + \"'] .chart\");"
-            + "if (!box || !window.echarts) return -1;"
-            + "const c = echarts.getInstanceByDom(box); if (!c) return -1;"
-            + "return c.getOption().series[0].data.length;", objective);
+    Object n =
+        ((JavascriptExecutor) browser)
+            .executeScript(
+                "const box = document.querySelector(\"[data-objective-plot='\" + arguments[0] + \"'] .chart\");"
+                    + "if (!box || !window.echarts) return -1;"
+                    + "const c = echarts.getInstanceByDom(box); if (!c) return -1;"
+                    + "return c.getOption().series[0].data.length;",
+                objective);
     return ((Number) n).longValue();
   }
 
   private static void assertNoSidewaysScroll(WebDriver browser, String where) {
     JavascriptExecutor js = (JavascriptExecutor) browser;
-    long scroll = ((Number) js.executeScript("return document.documentElement.scrollWidth")).longValue();
+    long scroll =
+        ((Number) js.executeScript("return document.documentElement.scrollWidth")).longValue();
     long inner = ((Number) js.executeScript("return window.innerWidth")).longValue();
-    assertTrue(scroll <= inner + 1, where + ": the page is " + scroll + " px wide in a " + inner + " px window");
+    assertTrue(
+        scroll <= inner + 1,
+        where + ": the page is " + scroll + " px wide in a " + inner + " px window");
   }
 
   private int doneCount(String id) {
@@ -305,16 +389,18 @@ class ConsoleBrowserIT {
 
   private static void screenshot(WebDriver browser, String name) {
     try {
-      Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+      Files.write(
+          SHOTS.resolve(name + ".png"),
+          ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }
 
-
   static String campaign(String name, int budget, boolean manual) {
-    return resource("campaign.yaml").replace("campaign: daemon-silver", "campaign: " + name)
-        .replace("budget: { experiments: 4 }", "budget: { experiments: " + budget + " }")
+    return resource("campaign.yaml")
+            .replace("campaign: daemon-silver", "campaign: " + name)
+            .replace("budget: { experiments: 4 }", "budget: { experiments: " + budget + " }")
         + (manual ? "approval: manual\n" : "");
   }
 

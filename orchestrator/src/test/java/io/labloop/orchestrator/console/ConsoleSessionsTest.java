@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 
 class ConsoleSessionsTest {
   private final AtomicLong now = new AtomicLong();
-  private final ConsoleSessions sessions = new ConsoleSessions(
-      t -> t.equals("right") ? Optional.of(new Actor("alice")) : Optional.empty(), now::get);
+  private final ConsoleSessions sessions =
+      new ConsoleSessions(
+          t -> t.equals("right") ? Optional.of(new Actor("alice")) : Optional.empty(), now::get);
 
   @Test
   void theRightTokenGivesASessionWithItsOwnCsrfToken() {
@@ -34,13 +35,22 @@ class ConsoleSessionsTest {
     ApiProblem wrong = assertThrows(ApiProblem.class, () -> sessions.signIn("guess", "10.0.0.5"));
     assertEquals(401, wrong.status());
     assertTrue(wrong.getMessage().contains("not known to this daemon"), wrong.getMessage());
-    for (int i = 0; i < 4; i++) assertThrows(ApiProblem.class, () -> sessions.signIn("guess", "10.0.0.5"));
-    ConsoleSessions.TooManyAttempts limited = assertThrows(ConsoleSessions.TooManyAttempts.class, () -> sessions.signIn("right", "10.0.0.5"));
+    for (int i = 0; i < 4; i++)
+      assertThrows(ApiProblem.class, () -> sessions.signIn("guess", "10.0.0.5"));
+    ConsoleSessions.TooManyAttempts limited =
+        assertThrows(
+            ConsoleSessions.TooManyAttempts.class, () -> sessions.signIn("right", "10.0.0.5"));
     assertTrue(limited.waitSeconds > 0 && limited.waitSeconds <= 61, "wait " + limited.waitSeconds);
     assertEquals(429, limited.problem().status());
-    assertEquals("alice", sessions.signIn("right", "10.0.0.6").actor().name(), "another address is not affected");
+    assertEquals(
+        "alice",
+        sessions.signIn("right", "10.0.0.6").actor().name(),
+        "another address is not affected");
     now.addAndGet(ConsoleSessions.WINDOW.toNanos() + 1);
-    assertEquals("alice", sessions.signIn("right", "10.0.0.5").actor().name(), "after the window the address may try again");
+    assertEquals(
+        "alice",
+        sessions.signIn("right", "10.0.0.5").actor().name(),
+        "after the window the address may try again");
   }
 
   @Test

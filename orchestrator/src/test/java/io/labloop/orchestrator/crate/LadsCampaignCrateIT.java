@@ -48,7 +48,8 @@ class LadsCampaignCrateIT {
 
   @TempDir Path dir;
 
-  private static final String LAB = """
+  private static final String LAB =
+      """
       lab: lads-lab
       instruments:
         robot:
@@ -82,7 +83,8 @@ class LadsCampaignCrateIT {
           spectrometer: { role: measurer, measures: [peak, fwhm], duration: 2m, noise: { peak: 0.5 } }
       """;
 
-  private static final String CAMPAIGN = """
+  private static final String CAMPAIGN =
+      """
       campaign: lads-silver
       lab: lab.yaml
       parameters:
@@ -108,18 +110,26 @@ class LadsCampaignCrateIT {
     CampaignConfig campaign = ConfigLoader.standard().loadCampaign(file);
     Path data = dir.resolve("data");
     String runId;
-    try (VirtualLabs.Running sim = VirtualLabs.start(campaign.lab(), dir.resolve("sim"), Map.of(), false);
+    try (VirtualLabs.Running sim =
+            VirtualLabs.start(campaign.lab(), dir.resolve("sim"), Map.of(), false);
         Lab lab = Lab.connect(sim.config(), Drivers.standard(), Duration.ofSeconds(30));
         Store store = Store.open(StoreLocation.sqlite(data))) {
       PlannerSpec spec = campaign.planner();
-      CampaignEngine engine = CampaignEngine.builder().campaign(campaign).lab(lab).store(store)
-          .planner(seed -> Planners.create(new PlannerSpec(spec.type(), seed, spec.options()))).build();
-      engine.addListener(new EngineListener() {
-        @Override
-        public void onExperiment(ExperimentRecord e) {
-          if (e.seq() == 1 && e.status() == ExperimentStatus.DONE) sim.virtualLab().faults("spectrometer").next(Fault.REFUSE, Fault.DISCONNECT);
-        }
-      });
+      CampaignEngine engine =
+          CampaignEngine.builder()
+              .campaign(campaign)
+              .lab(lab)
+              .store(store)
+              .planner(seed -> Planners.create(new PlannerSpec(spec.type(), seed, spec.options())))
+              .build();
+      engine.addListener(
+          new EngineListener() {
+            @Override
+            public void onExperiment(ExperimentRecord e) {
+              if (e.seq() == 1 && e.status() == ExperimentStatus.DONE)
+                sim.virtualLab().faults("spectrometer").next(Fault.REFUSE, Fault.DISCONNECT);
+            }
+          });
       RunSummary s = engine.start().get(120, TimeUnit.SECONDS);
       runId = s.runId();
       assertEquals(RunStatus.COMPLETED, s.status());
@@ -129,24 +139,42 @@ class LadsCampaignCrateIT {
         if (e.status() == ExperimentStatus.FAILED) causes.add(e.cause().orElseThrow());
       }
       assertEquals(2, causes.size(), causes.toString());
-      assertTrue(causes.stream().anyMatch(c -> c.startsWith("refused") && c.contains("not allowed now")), causes.toString());
+      assertTrue(
+          causes.stream().anyMatch(c -> c.startsWith("refused") && c.contains("not allowed now")),
+          causes.toString());
       assertTrue(causes.stream().anyMatch(c -> c.startsWith("disconnected")), causes.toString());
 
       WorldModel world = WorldModels.build(new WorldSpec.BuiltIn("silver-nanoparticles"), dir);
-      List<ExperimentRecord> done = s.experiments().stream().filter(e -> e.status() == ExperimentStatus.DONE).toList();
+      List<ExperimentRecord> done =
+          s.experiments().stream().filter(e -> e.status() == ExperimentStatus.DONE).toList();
       assertEquals(4, done.size());
       for (ExperimentRecord e : done) {
-        double truth = world.evaluate(new LinkedHashMap<>(e.achieved().orElseThrow().values())).get("peak");
-        assertTrue(Math.abs(e.values().get("peak") - truth) < 2.5, "peak " + e.values().get("peak") + " vs world " + truth);
+        double truth =
+            world.evaluate(new LinkedHashMap<>(e.achieved().orElseThrow().values())).get("peak");
+        assertTrue(
+            Math.abs(e.values().get("peak") - truth) < 2.5,
+            "peak " + e.values().get("peak") + " vs world " + truth);
       }
     }
 
     Path crate = dir.resolve("lads-silver.zip");
-    assertEquals(0, Main.run("export", file.toString(), "--data", data.toString(), "--format", "ro-crate", "--out", crate.toString()));
+    assertEquals(
+        0,
+        Main.run(
+            "export",
+            file.toString(),
+            "--data",
+            data.toString(),
+            "--format",
+            "ro-crate",
+            "--out",
+            crate.toString()));
     Map<String, JsonNode> g = new HashMap<>();
     try (CrateFiles.Source source = CrateFiles.source(crate)) {
       assertEquals(List.of(), new CrateCheck().problems(source));
-      for (JsonNode n : new ObjectMapper().readTree(source.read("ro-crate-metadata.json")).get("@graph")) g.put(n.get("@id").asText(), n);
+      for (JsonNode n :
+          new ObjectMapper().readTree(source.read("ro-crate-metadata.json")).get("@graph"))
+        g.put(n.get("@id").asText(), n);
       assertTrue(new String(source.read("lab.yaml")).contains("driver: lads"));
     }
     List<ObservationRecord> original;
@@ -157,15 +185,23 @@ class LadsCampaignCrateIT {
         String id = "#experiment/" + e.seq();
         List<String> result = CrateCheck.refs(g.get(id).get("result"));
         assertTrue(result.contains(id + "/value/peak"));
-        String raw = result.stream().filter(r -> r.startsWith("attachments/")).findFirst().orElseThrow(() -> new AssertionError(id + " has no raw file"));
-        assertEquals("application/vnd.allotrope.asm+json", g.get(raw).get("encodingFormat").asText());
+        String raw =
+            result.stream()
+                .filter(r -> r.startsWith("attachments/"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(id + " has no raw file"));
+        assertEquals(
+            "application/vnd.allotrope.asm+json", g.get(raw).get("encodingFormat").asText());
         assertEquals(id, g.get("#decision/" + e.seq()).get("result").get("@id").asText());
-        assertEquals("#instrument/spectrometer/command/measure", g.get(id + "/step/measure/1").get("instrument").get("@id").asText());
+        assertEquals(
+            "#instrument/spectrometer/command/measure",
+            g.get(id + "/step/measure/1").get("instrument").get("@id").asText());
       }
     }
     assertEquals(0, Main.run("import", crate.toString(), "--data", dir.resolve("warm").toString()));
     try (Store warm = Store.open(StoreLocation.sqlite(dir.resolve("warm")))) {
-      List<ObservationRecord> back = warm.observations(warm.latestRun("lads-silver").orElseThrow().id());
+      List<ObservationRecord> back =
+          warm.observations(warm.latestRun("lads-silver").orElseThrow().id());
       assertEquals(original.size(), back.size());
       for (int i = 0; i < back.size(); i++) {
         assertEquals(original.get(i).observation(), back.get(i).observation());

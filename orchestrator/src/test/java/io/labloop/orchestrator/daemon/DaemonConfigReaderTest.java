@@ -32,7 +32,9 @@ class DaemonConfigReaderTest {
 
   @Test
   void everySettingIsRead() throws IOException {
-    Path f = write("""
+    Path f =
+        write(
+            """
         lab: labs/lab.yaml
         campaigns: campaigns
         data: /var/lib/labloop
@@ -60,17 +62,23 @@ class DaemonConfigReaderTest {
     assertEquals(9090, c.port());
     assertEquals(2L << 20, c.maxBody());
     assertEquals(Duration.ofSeconds(90), c.shutdownGrace());
-    assertEquals(Map.of("alice", "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"), c.tokens());
+    assertEquals(
+        Map.of("alice", "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"),
+        c.tokens());
     assertEquals("pw", c.store().orElseThrow().password());
     assertFalse(c.store().orElseThrow().toString().contains("pw"), "passwords stay out of logs");
     assertEquals(Duration.ofSeconds(30), c.healthEvery());
     assertEquals("Europe/Berlin", c.zone().getID());
-    assertEquals(List.of(new DaemonConfig.Calibration("spectrometer", "calibrate", "0 6 * * *")), c.calibrations());
+    assertEquals(
+        List.of(new DaemonConfig.Calibration("spectrometer", "calibrate", "0 6 * * *")),
+        c.calibrations());
   }
 
   @Test
   void everyProblemIsReportedWithItsPosition() throws IOException {
-    Path f = write("""
+    Path f =
+        write(
+            """
         lab: lab.yaml
         api:
           port: eighty
@@ -80,24 +88,33 @@ class DaemonConfigReaderTest {
         store: { url: "${MISSING_URL}" }
         shedule: {}
         """);
-    ConfigException e = assertThrows(ConfigException.class, () -> new DaemonConfigReader(Map.of()).read(f));
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> new DaemonConfigReader(Map.of()).read(f));
     List<String> lines = e.problems().stream().sorted().map(ConfigProblem::toString).toList();
     String name = f.toString();
-    assertEquals(List.of(
-        name + ":3:9: error: port 'eighty' (expected a whole number 0-65535; 0 picks a free port)",
-        name + ":4:13: error: size 'lots' (expected bytes, or a number with KiB or MiB, e.g. 1MiB)",
-        name + ":6:20: error: sha256 of token 'bob' (expected 64 hex digits)",
-        name + ":7:15: error: environment variable MISSING_URL is not set (expected it set, or ${MISSING_URL:-default})",
-        name + ":7:15: error: store url (expected a JDBC URL, e.g. jdbc:postgresql://db.lab/labloop)",
-        name + ":8:1: error: unknown key 'shedule' (expected one of api, campaigns, data, lab, schedule, shutdown-grace, sim, store)"),
+    assertEquals(
+        List.of(
+            name
+                + ":3:9: error: port 'eighty' (expected a whole number 0-65535; 0 picks a free port)",
+            name
+                + ":4:13: error: size 'lots' (expected bytes, or a number with KiB or MiB, e.g. 1MiB)",
+            name + ":6:20: error: sha256 of token 'bob' (expected 64 hex digits)",
+            name
+                + ":7:15: error: environment variable MISSING_URL is not set (expected it set, or ${MISSING_URL:-default})",
+            name
+                + ":7:15: error: store url (expected a JDBC URL, e.g. jdbc:postgresql://db.lab/labloop)",
+            name
+                + ":8:1: error: unknown key 'shedule' (expected one of api, campaigns, data, lab, schedule, shutdown-grace, sim, store)"),
         lines);
   }
 
   @Test
   void brokenYamlIsOneProblemWithItsPosition() throws IOException {
     Path f = write("lab: [a, b\n");
-    ConfigException e = assertThrows(ConfigException.class, () -> new DaemonConfigReader(Map.of()).read(f));
-    assertTrue(e.problems().get(0).toString().startsWith(f + ":2:1: error: "), e.problems().toString());
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> new DaemonConfigReader(Map.of()).read(f));
+    assertTrue(
+        e.problems().get(0).toString().startsWith(f + ":2:1: error: "), e.problems().toString());
   }
 
   private Path write(String text) throws IOException {

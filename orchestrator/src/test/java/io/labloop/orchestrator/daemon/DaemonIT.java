@@ -43,8 +43,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * A real daemon (in this JVM) on the virtual lab: OPC UA robot and serial spectrometer, real
- * store, real engine, real HTTP.
+ * A real daemon (in this JVM) on the virtual lab: OPC UA robot and serial spectrometer, real store,
+ * real engine, real HTTP.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DaemonIT {
@@ -62,8 +62,22 @@ class DaemonIT {
     labFile = dir.resolve("lab.yaml");
     Files.writeString(labFile, resource("lab.yaml"));
     DaemonConfig defaults = DaemonConfig.defaults(labFile, dir.resolve("data"));
-    DaemonConfig config = new DaemonConfig(labFile, dir, dir.resolve("data"), true, "127.0.0.1", 0, 64 * 1024,
-        Optional.empty(), Map.of(), Optional.empty(), Duration.ofSeconds(5), List.of(), defaults.zone(), Duration.ofSeconds(20));
+    DaemonConfig config =
+        new DaemonConfig(
+            labFile,
+            dir,
+            dir.resolve("data"),
+            true,
+            "127.0.0.1",
+            0,
+            64 * 1024,
+            Optional.empty(),
+            Map.of(),
+            Optional.empty(),
+            Duration.ofSeconds(5),
+            List.of(),
+            defaults.zone(),
+            Duration.ofSeconds(20));
     daemon = Daemon.start(config, Map.of(), "it");
     token = Files.readString(dir.resolve("data/token")).strip();
     client = new LabLoopClient(ClientSettings.resolve(null, null, dir.resolve("data"), Map.of()));
@@ -76,7 +90,8 @@ class DaemonIT {
 
   @Test
   void tokenFileIsOwnerOnlyAndUrlFileNamesTheDaemon() throws IOException {
-    assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+    assertEquals(
+        Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
         Files.getPosixFilePermissions(dir.resolve("data/token")));
     assertEquals(daemon.url(), client.url());
     assertTrue(token.length() >= 40, "a long random token");
@@ -88,7 +103,9 @@ class DaemonIT {
     assertEquals("daemon-silver", c.name());
     assertEquals("daemon-silver~1", c.id());
     assertTrue(c.runningHere(), "the daemon runs what was submitted to it");
-    await().atMost(Duration.ofSeconds(90)).until(() -> client.campaign(c.id()).status().equals("DONE"));
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> client.campaign(c.id()).status().equals("DONE"));
 
     CampaignView done = client.campaign(c.id());
     assertEquals(4, done.experimentsReached());
@@ -110,88 +127,148 @@ class DaemonIT {
     assertTrue(jsonl.size() >= 4, "one line per experiment at least");
     for (String l : jsonl) json.readTree(l);
 
-    List<EventView> audit = client.events(c.id()).stream().filter(e -> "audit".equals(e.kind())).toList();
+    List<EventView> audit =
+        client.events(c.id()).stream().filter(e -> "audit".equals(e.kind())).toList();
     assertEquals("local", audit.get(0).actor());
-    assertTrue(audit.get(0).message().startsWith("local: submitted campaign.yaml"), audit.get(0).message());
+    assertTrue(
+        audit.get(0).message().startsWith("local: submitted campaign.yaml"),
+        audit.get(0).message());
 
     String metrics = get("/metrics", null).body();
-    assertTrue(metrics.contains("labloop_step_duration_seconds_count{command=\"synthesize\",instrument=\"robot\",outcome=\"done\"}"), metrics);
-    assertTrue(metrics.contains("labloop_planner_duration_seconds_count{planner=\"random\"}"), metrics);
+    assertTrue(
+        metrics.contains(
+            "labloop_step_duration_seconds_count{command=\"synthesize\",instrument=\"robot\",outcome=\"done\"}"),
+        metrics);
+    assertTrue(
+        metrics.contains("labloop_planner_duration_seconds_count{planner=\"random\"}"), metrics);
   }
 
   @Test
   void runsStartedOutsideTheDaemonOnTheSameStoreAreListedAndInspectable() {
     // what 'labloop run' on the same data folder writes, through its own connection to the store
     try (Store other = Store.open(StoreLocation.sqlite(dir.resolve("data")))) {
-      other.saveCampaign("foreground", Path.of("foreground.yaml"), "campaign: foreground\n", "f00d");
+      other.saveCampaign(
+          "foreground", Path.of("foreground.yaml"), "campaign: foreground\n", "f00d");
       String runId = other.createRun("foreground", "f00d", 3).id();
       Point p = new Point(Map.of("temperature", 150.0));
-      other.planExperiment(runId, 1, p, Suggestion.of(p, "random", "uniform draw"), ExperimentStatus.PLANNED, OptionalInt.empty());
-      other.finishExperiment(runId, 1, ExperimentStatus.DONE, Optional.of(p), Map.of("peak", 512.0), Optional.empty(),
+      other.planExperiment(
+          runId,
+          1,
+          p,
+          Suggestion.of(p, "random", "uniform draw"),
+          ExperimentStatus.PLANNED,
+          OptionalInt.empty());
+      other.finishExperiment(
+          runId,
+          1,
+          ExperimentStatus.DONE,
+          Optional.of(p),
+          Map.of("peak", 512.0),
+          Optional.empty(),
           Optional.of(Observation.ok(p, Map.of("peak", 512.0))));
     }
-    CampaignView listed = client.campaigns().stream().filter(c -> c.name().equals("foreground")).findFirst().orElseThrow();
+    CampaignView listed =
+        client.campaigns().stream()
+            .filter(c -> c.name().equals("foreground"))
+            .findFirst()
+            .orElseThrow();
     assertEquals("foreground~1", listed.id());
     assertEquals("STOPPED", listed.status(), "unfinished, and not run by this daemon");
     assertFalse(listed.runningHere());
     assertEquals(1, listed.experimentsDone());
     assertEquals(listed.id(), client.find("foreground").id(), "the CLI finds it by name");
     assertEquals(512.0, client.experiments(listed.id()).get(0).objectives().get("peak"));
-    assertTrue(client.export(listed.id(), "csv").lines().count() == 2, "exported like the daemon's own");
-    ApiProblem notHere = org.junit.jupiter.api.Assertions.assertThrows(ApiProblem.class, () -> client.pause(listed.id()));
+    assertTrue(
+        client.export(listed.id(), "csv").lines().count() == 2, "exported like the daemon's own");
+    ApiProblem notHere =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ApiProblem.class, () -> client.pause(listed.id()));
     assertEquals(409, notHere.status());
   }
 
   @Test
   void theHealthCheckProbesTheIdleSpectrometerWithItsHealthCommand() throws Exception {
     // the daemon checks every 5 s here; the virtual spectrometer answers *IDN? on its pty
-    await().atMost(Duration.ofSeconds(30)).until(() -> get("/metrics", null).body()
-        .contains("labloop_health_probe_seconds_count{instrument=\"spectrometer\",outcome=\"ok\"}"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                get("/metrics", null)
+                    .body()
+                    .contains(
+                        "labloop_health_probe_seconds_count{instrument=\"spectrometer\",outcome=\"ok\"}"));
     String metrics = get("/metrics", null).body();
-    assertFalse(metrics.contains("labloop_health_probe_seconds_count{instrument=\"robot\""), "the robot has no health: command");
+    assertFalse(
+        metrics.contains("labloop_health_probe_seconds_count{instrument=\"robot\""),
+        "the robot has no health: command");
     assertFalse(metrics.contains("outcome=\"failed\""), metrics);
-    assertTrue(client.instruments().stream().allMatch(i -> i.status().equals("ONLINE")), () -> client.instruments().toString());
+    assertTrue(
+        client.instruments().stream().allMatch(i -> i.status().equals("ONLINE")),
+        () -> client.instruments().toString());
   }
 
   @Test
   void aCampaignRunningInAnotherProcessOnTheDataFolderIsNotStartedTwice() throws Exception {
-    String yaml = resource("campaign.yaml").replace("campaign: daemon-silver", "campaign: daemon-locked");
+    String yaml =
+        resource("campaign.yaml").replace("campaign: daemon-silver", "campaign: daemon-locked");
     // what a 'labloop run' of the same campaign on the same data folder holds while it runs
-    try (RunLock foreground = RunLock.tryAcquire(dir.resolve("data"), "daemon-locked").orElseThrow()) {
+    try (RunLock foreground =
+        RunLock.tryAcquire(dir.resolve("data"), "daemon-locked").orElseThrow()) {
       HttpResponse<String> r = post("/api/campaigns?file=locked.yaml", yaml, token);
       assertEquals(409, r.statusCode(), r.body());
-      assertTrue(json.readTree(r.body()).get("detail").asText().contains("is running in another process on this data folder"), r.body());
+      assertTrue(
+          json.readTree(r.body())
+              .get("detail")
+              .asText()
+              .contains("is running in another process on this data folder"),
+          r.body());
     }
-    assertTrue(client.campaigns().stream().noneMatch(c -> c.name().equals("daemon-locked")), "nothing was started");
+    assertTrue(
+        client.campaigns().stream().noneMatch(c -> c.name().equals("daemon-locked")),
+        "nothing was started");
   }
 
   @Test
   void changesWithoutATokenAre401() throws Exception {
-    HttpResponse<String> r = post("/api/campaigns?file=campaign.yaml", resource("campaign.yaml"), null);
+    HttpResponse<String> r =
+        post("/api/campaigns?file=campaign.yaml", resource("campaign.yaml"), null);
     assertEquals(401, r.statusCode());
-    assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+    assertEquals(
+        "application/problem+json",
+        r.headers().firstValue("Content-Type").orElse("").split(";")[0]);
     assertEquals(401, post("/api/emergency-stop", "", "wrong").statusCode());
     assertEquals(200, get("/api/campaigns", null).statusCode(), "reads from loopback are open");
   }
 
   @Test
   void malformedAndOversizedYamlAreRefusedWithPositionsAndTheDaemonServesOn() throws Exception {
-    String broken = resource("campaign.yaml").replace("campaign: daemon-silver", "campaign: daemon-broken")
-        .replace("max: 200", "max: hot");
+    String broken =
+        resource("campaign.yaml")
+            .replace("campaign: daemon-silver", "campaign: daemon-broken")
+            .replace("max: 200", "max: hot");
     HttpResponse<String> r = post("/api/campaigns?file=broken.yaml", broken, token);
     assertEquals(400, r.statusCode(), r.body());
     JsonNode p = json.readTree(r.body());
     String first = p.get("problems").get(0).asText();
     assertTrue(first.matches("broken\\.yaml:4:\\d+: error: .*"), first);
 
-    HttpResponse<String> tabs = post("/api/campaigns?file=tabs.yaml", "campaign: x\n\tlab: lab.yaml\n", token);
+    HttpResponse<String> tabs =
+        post("/api/campaigns?file=tabs.yaml", "campaign: x\n\tlab: lab.yaml\n", token);
     assertEquals(400, tabs.statusCode(), tabs.body());
-    assertTrue(json.readTree(tabs.body()).get("problems").get(0).asText().startsWith("tabs.yaml:2:"), tabs.body());
+    assertTrue(
+        json.readTree(tabs.body()).get("problems").get(0).asText().startsWith("tabs.yaml:2:"),
+        tabs.body());
 
     String huge = resource("campaign.yaml") + ("#" + "x".repeat(99) + "\n").repeat(700);
     HttpResponse<String> big = post("/api/campaigns?file=huge.yaml", huge, token);
     assertEquals(413, big.statusCode(), big.body());
-    assertTrue(json.readTree(big.body()).get("problems").get(0).asText().startsWith("huge.yaml:1:1: error: the file is"), big.body());
+    assertTrue(
+        json.readTree(big.body())
+            .get("problems")
+            .get(0)
+            .asText()
+            .startsWith("huge.yaml:1:1: error: the file is"),
+        big.body());
 
     assertEquals("ok", client.health().get("status"));
     assertTrue(client.campaigns().stream().noneMatch(c -> c.name().equals("daemon-broken")));
@@ -205,24 +282,45 @@ class DaemonIT {
     assertEquals("random", first.planner());
     assertFalse(first.reason().isBlank(), "the planner's reason is shown");
     assertEquals(Set.of("temperature", "time", "concentration", "solvent"), first.point().keySet());
-    assertTrue(client.experiments(c.id()).stream().allMatch(e -> e.status().equals("WAITING_APPROVAL")),
+    assertTrue(
+        client.experiments(c.id()).stream().allMatch(e -> e.status().equals("WAITING_APPROVAL")),
         "nothing runs before a person approves");
 
     client.approve(c.id(), first.seq());
-    await().atMost(Duration.ofSeconds(30)).until(() -> client.experiments(c.id()).stream()
-        .anyMatch(e -> e.seq() == first.seq() && e.status().equals("DONE")));
-    await().atMost(Duration.ofSeconds(30)).until(() -> client.approvals(c.id()).stream().anyMatch(a -> a.seq() != first.seq()));
-    ApprovalView second = client.approvals(c.id()).stream().filter(a -> a.seq() != first.seq()).findFirst().orElseThrow();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                client.experiments(c.id()).stream()
+                    .anyMatch(e -> e.seq() == first.seq() && e.status().equals("DONE")));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> client.approvals(c.id()).stream().anyMatch(a -> a.seq() != first.seq()));
+    ApprovalView second =
+        client.approvals(c.id()).stream()
+            .filter(a -> a.seq() != first.seq())
+            .findFirst()
+            .orElseThrow();
     client.reject(c.id(), second.seq(), "solvent out of stock");
-    ExperimentView rejected = client.experiments(c.id()).stream().filter(e -> e.seq() == second.seq()).findFirst().orElseThrow();
+    ExperimentView rejected =
+        client.experiments(c.id()).stream()
+            .filter(e -> e.seq() == second.seq())
+            .findFirst()
+            .orElseThrow();
     assertEquals("REJECTED", rejected.status());
     assertTrue(rejected.cause().contains("solvent out of stock"), rejected.cause());
 
     CampaignView aborted = client.abort(c.id());
     assertEquals("ABORTED", aborted.status());
-    List<String> audit = client.events(c.id()).stream().filter(e -> "audit".equals(e.kind())).map(EventView::message).toList();
+    List<String> audit =
+        client.events(c.id()).stream()
+            .filter(e -> "audit".equals(e.kind()))
+            .map(EventView::message)
+            .toList();
     assertTrue(audit.contains("local: approved experiment #" + first.seq()), audit::toString);
-    assertTrue(audit.contains("local: rejected experiment #" + second.seq() + ": solvent out of stock"), audit::toString);
+    assertTrue(
+        audit.contains("local: rejected experiment #" + second.seq() + ": solvent out of stock"),
+        audit::toString);
     assertTrue(audit.contains("local: aborted the campaign"), audit::toString);
   }
 
@@ -233,8 +331,11 @@ class DaemonIT {
       Files.writeString(labFile, good.replace("baud: 115200", "baud: fast"));
       ReloadResult r = client.reload();
       assertFalse(r.applied());
-      assertTrue(r.problems().stream().anyMatch(p -> p.startsWith(labFile + ":") && p.contains("baud")), r.problems()::toString);
-      assertEquals(List.of("ONLINE", "ONLINE"), client.instruments().stream().map(i -> i.status()).toList());
+      assertTrue(
+          r.problems().stream().anyMatch(p -> p.startsWith(labFile + ":") && p.contains("baud")),
+          r.problems()::toString);
+      assertEquals(
+          List.of("ONLINE", "ONLINE"), client.instruments().stream().map(i -> i.status()).toList());
     } finally {
       Files.writeString(labFile, good);
     }
@@ -243,62 +344,108 @@ class DaemonIT {
 
     // A change that would no longer fit a running campaign (temperature 40..200 against max 150):
     // the whole reload is rejected with the campaign file's position, and nothing changes.
-    CampaignView c = client.submit("hold.yaml", resource("manual.yaml").replace("campaign: daemon-approval", "campaign: daemon-hold"));
+    CampaignView c =
+        client.submit(
+            "hold.yaml",
+            resource("manual.yaml").replace("campaign: daemon-approval", "campaign: daemon-hold"));
     try {
       Files.writeString(labFile, good.replace("max: 250, unit: degC", "max: 150, unit: degC"));
       ReloadResult refused = client.reload();
       assertFalse(refused.applied());
       assertEquals(List.of("robot: limits changed"), refused.changes());
-      assertTrue(refused.problems().stream().anyMatch(p -> p.startsWith("running campaign daemon-hold: ") && p.contains("hold.yaml:4:")
-          && p.contains("temperature") && p.contains("150")), refused.problems()::toString);
+      assertTrue(
+          refused.problems().stream()
+              .anyMatch(
+                  p ->
+                      p.startsWith("running campaign daemon-hold: ")
+                          && p.contains("hold.yaml:4:")
+                          && p.contains("temperature")
+                          && p.contains("150")),
+          refused.problems()::toString);
     } finally {
       Files.writeString(labFile, good);
       client.abort(c.id());
     }
     ReloadResult back = client.reload();
-    assertTrue(back.applied() && back.changes().isEmpty(), "the rejected file was never applied: " + back);
+    assertTrue(
+        back.applied() && back.changes().isEmpty(), "the rejected file was never applied: " + back);
   }
 
   @Test
   void aReloadWhileACampaignRunsAppliesToTheStepsThatStartAfterIt() throws Exception {
     String good = Files.readString(labFile);
-    CampaignView c = client.submit("hot.yaml", resource("campaign.yaml").replace("campaign: daemon-silver", "campaign: daemon-hot")
-        .replace("experiments: 4", "experiments: 6"));
+    CampaignView c =
+        client.submit(
+            "hot.yaml",
+            resource("campaign.yaml")
+                .replace("campaign: daemon-silver", "campaign: daemon-hot")
+                .replace("experiments: 4", "experiments: 6"));
     try {
-      await().atMost(Duration.ofSeconds(20)).until(() -> client.experiments(c.id()).stream().anyMatch(e -> e.status().equals("DONE")));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> client.experiments(c.id()).stream().anyMatch(e -> e.status().equals("DONE")));
       // The robot now wants its door open (it is closed) and gives up after 1 s: a synthesis that
       // starts after the reload is held by the interlock and fails naming the new settings.
-      Files.writeString(labFile, good.replace("timeout: 10m", "timeout: 1s").replace("robot.Door: Closed", "robot.Door: Open"));
+      Files.writeString(
+          labFile,
+          good.replace("timeout: 10m", "timeout: 1s")
+              .replace("robot.Door: Closed", "robot.Door: Open"));
       ReloadResult r = client.reload();
       assertTrue(r.applied(), r::toString);
       assertEquals(List.of("robot: commands changed"), r.changes());
       // Held experiments never reach the instrument, so they do not use up the budget.
-      await().atMost(Duration.ofSeconds(15)).until(() -> client.experiments(c.id()).stream()
-          .filter(e -> e.status().equals("FAILED")).count() >= 2);
-      assertEquals("RUNNING", client.campaign(c.id()).status(), "the campaign runs on through the reload");
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () ->
+                  client.experiments(c.id()).stream()
+                          .filter(e -> e.status().equals("FAILED"))
+                          .count()
+                      >= 2);
+      assertEquals(
+          "RUNNING", client.campaign(c.id()).status(), "the campaign runs on through the reload");
     } finally {
       Files.writeString(labFile, good);
     }
     ReloadResult back = client.reload();
-    assertTrue(back.applied() && back.changes().equals(List.of("robot: commands changed")), back::toString);
-    await().atMost(Duration.ofSeconds(20)).until(() -> !client.campaign(c.id()).status().equals("RUNNING"));
+    assertTrue(
+        back.applied() && back.changes().equals(List.of("robot: commands changed")),
+        back::toString);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> !client.campaign(c.id()).status().equals("RUNNING"));
     CampaignView done = client.campaign(c.id());
     assertEquals("DONE", done.status(), done::toString);
     assertEquals(6, done.experimentsReached(), "the campaign ran on to its budget");
     List<ExperimentView> experiments = client.experiments(c.id());
-    assertEquals("DONE", experiments.stream().filter(e -> e.seq() == 1).findFirst().orElseThrow().status(), "started before the reload");
-    List<ExperimentView> failed = experiments.stream().filter(e -> e.status().equals("FAILED")).toList();
+    assertEquals(
+        "DONE",
+        experiments.stream().filter(e -> e.seq() == 1).findFirst().orElseThrow().status(),
+        "started before the reload");
+    List<ExperimentView> failed =
+        experiments.stream().filter(e -> e.status().equals("FAILED")).toList();
     assertTrue(failed.size() >= 2, experiments::toString);
-    assertTrue(failed.stream().allMatch(e -> e.cause().contains("robot.Door must be Open") && e.cause().contains("held longer than its timeout (1 s)")),
+    assertTrue(
+        failed.stream()
+            .allMatch(
+                e ->
+                    e.cause().contains("robot.Door must be Open")
+                        && e.cause().contains("held longer than its timeout (1 s)")),
         failed::toString);
-    // A step held at the moment of the reload back reads the interlock again under the old settings and runs.
-    assertEquals(6, experiments.stream().filter(e -> e.status().equals("DONE")).count(), experiments::toString);
+    // A step held at the moment of the reload back reads the interlock again under the old settings
+    // and runs.
+    assertEquals(
+        6,
+        experiments.stream().filter(e -> e.status().equals("DONE")).count(),
+        experiments::toString);
   }
 
   @Test
   void aScheduledCampaignWaitsForItsTimeAndCanBeCancelled() {
-    String yaml = resource("campaign.yaml").replace("campaign: daemon-silver", "campaign: daemon-new-year")
-        + "schedule: \"0 0 3 1 1 ?\"\n";
+    String yaml =
+        resource("campaign.yaml").replace("campaign: daemon-silver", "campaign: daemon-new-year")
+            + "schedule: \"0 0 3 1 1 ?\"\n";
     CampaignView c = client.submit("new-year.yaml", yaml);
     assertEquals("SCHEDULED", c.status());
     assertEquals("daemon-new-year", c.id(), "no run yet: known by its name");
@@ -312,29 +459,43 @@ class DaemonIT {
   @Test
   void theEventStreamCarriesExperimentsAndAudit() throws Exception {
     List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-    HttpResponse<java.util.stream.Stream<String>> resp = http.sendAsync(
-        HttpRequest.newBuilder(daemon.url().resolve("/api/events")).header("Accept", "text/event-stream").build(),
-        HttpResponse.BodyHandlers.ofLines()).get();
+    HttpResponse<java.util.stream.Stream<String>> resp =
+        http.sendAsync(
+                HttpRequest.newBuilder(daemon.url().resolve("/api/events"))
+                    .header("Accept", "text/event-stream")
+                    .build(),
+                HttpResponse.BodyHandlers.ofLines())
+            .get();
     Thread reader = new Thread(() -> resp.body().forEach(lines::add));
     reader.setDaemon(true);
     reader.start();
     await().atMost(Duration.ofSeconds(5)).until(() -> !lines.isEmpty());
-    String yaml = resource("campaign.yaml").replace("campaign: daemon-silver", "campaign: daemon-sse")
-        .replace("experiments: 4 }", "experiments: 1 }");
+    String yaml =
+        resource("campaign.yaml")
+            .replace("campaign: daemon-silver", "campaign: daemon-sse")
+            .replace("experiments: 4 }", "experiments: 1 }");
     CampaignView c = client.submit("sse.yaml", yaml);
     await().atMost(Duration.ofSeconds(30)).until(() -> lines.contains("event: experiment"));
     await().atMost(Duration.ofSeconds(30)).until(() -> lines.contains("event: audit"));
-    assertTrue(lines.stream().anyMatch(l -> l.startsWith("data: ") && l.contains("\"campaignId\":\"" + c.id() + "\"")), lines::toString);
+    assertTrue(
+        lines.stream()
+            .anyMatch(
+                l -> l.startsWith("data: ") && l.contains("\"campaignId\":\"" + c.id() + "\"")),
+        lines::toString);
   }
 
   @Test
   void theCommandLineClientsTalkToTheDaemon() throws IOException {
     Path data = dir.resolve("data");
     Path file = dir.resolve("cli.yaml");
-    Files.writeString(file, resource("manual.yaml").replace("campaign: daemon-approval", "campaign: daemon-cli"));
+    Files.writeString(
+        file, resource("manual.yaml").replace("campaign: daemon-approval", "campaign: daemon-cli"));
     Cli submit = cli("submit", file.toString(), "--data", data.toString());
     assertEquals(0, submit.code, submit.err);
-    assertTrue(submit.out.contains("submitted daemon-cli as daemon-cli~1 (running, each suggestion waits for 'labloop approve')"), submit.out);
+    assertTrue(
+        submit.out.contains(
+            "submitted daemon-cli as daemon-cli~1 (running, each suggestion waits for 'labloop approve')"),
+        submit.out);
     await().atMost(Duration.ofSeconds(30)).until(() -> !client.approvals("daemon-cli~1").isEmpty());
     Cli list = cli("approve", "daemon-cli", "--data", data.toString());
     assertEquals(0, list.code, list.err);
@@ -382,7 +543,9 @@ class DaemonIT {
   }
 
   private HttpResponse<String> post(String path, String body, String bearer) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(daemon.url().resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(daemon.url().resolve(path))
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (bearer != null) b.header("Authorization", "Bearer " + bearer);
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
  * The whole daemon on a PostgreSQL store (a real server started for the test from the machine's
  * binaries): submit, run on the virtual lab, inspect and export through the API, with nothing
  * written to a SQLite file; then a daemon stopped mid-campaign and started again on the same
- * database resumes the run and completes its budget with the DONE data unchanged. Quartz uses
- * its clustered JDBC job store on the same database.
+ * database resumes the run and completes its budget with the DONE data unchanged. Quartz uses its
+ * clustered JDBC job store on the same database.
  */
 class DaemonPostgresIT {
   private static TemporaryPostgres postgres;
@@ -50,8 +50,20 @@ class DaemonPostgresIT {
   private static DaemonConfig config(Path dir, String url) {
     Path lab = dir.resolve("lab.yaml");
     DaemonConfig defaults = DaemonConfig.defaults(lab, dir.resolve("data"));
-    return new DaemonConfig(lab, dir, dir.resolve("data"), true, "127.0.0.1", 0, 64 * 1024, Optional.empty(), Map.of(),
-        Optional.of(new DaemonConfig.StoreUrl(url, "labloop", "")), Duration.ofSeconds(5), List.of(), defaults.zone(),
+    return new DaemonConfig(
+        lab,
+        dir,
+        dir.resolve("data"),
+        true,
+        "127.0.0.1",
+        0,
+        64 * 1024,
+        Optional.empty(),
+        Map.of(),
+        Optional.of(new DaemonConfig.StoreUrl(url, "labloop", "")),
+        Duration.ofSeconds(5),
+        List.of(),
+        defaults.zone(),
         Duration.ofSeconds(20));
   }
 
@@ -68,7 +80,9 @@ class DaemonPostgresIT {
     try {
       LabLoopClient client = new LabLoopClient(ClientSettings.resolve(null, null, data, Map.of()));
       CampaignView c = client.submit("campaign.yaml", DaemonIT.resource("campaign.yaml"));
-      await().atMost(Duration.ofSeconds(90)).until(() -> client.campaign(c.id()).status().equals("DONE"));
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> client.campaign(c.id()).status().equals("DONE"));
       List<ExperimentView> experiments = client.experiments(c.id());
       assertEquals(4, experiments.size());
       for (ExperimentView e : experiments) {
@@ -80,7 +94,8 @@ class DaemonPostgresIT {
       List<String> csv = client.export(c.id(), "csv").lines().toList();
       assertEquals(5, csv.size(), String.join("\n", csv));
       assertTrue(csv.get(0).contains("temperature") && csv.get(0).contains("peak"), csv.get(0));
-      List<String> jsonl = client.export(c.id(), "jsonl").lines().filter(l -> !l.isBlank()).toList();
+      List<String> jsonl =
+          client.export(c.id(), "jsonl").lines().filter(l -> !l.isBlank()).toList();
       assertTrue(jsonl.size() >= 4);
       for (String l : jsonl) json.readTree(l);
       assertFalse(Files.exists(data.resolve("labloop.db")), "nothing went to a SQLite file");
@@ -88,31 +103,50 @@ class DaemonPostgresIT {
       // a longer campaign, stopped mid-way (as SIGTERM does) and resumed by the next daemon
       CampaignView longer = client.submit("restart.yaml", DaemonIT.resource("restart.yaml"));
       resumedId = longer.id();
-      await().atMost(Duration.ofSeconds(90)).until(() -> doneValues(client, longer.id()).size() >= 2);
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> doneValues(client, longer.id()).size() >= 2);
       beforeStop = doneValues(client, longer.id());
     } finally {
       first.close();
     }
     try (Store pg = Store.open(StoreLocation.jdbc(url, "labloop", "", dir.resolve("check")))) {
-      assertEquals(RunStatus.COMPLETED, pg.latestRun("daemon-silver").orElseThrow().status(), "the runs are in PostgreSQL");
-      assertEquals(RunStatus.RUNNING, pg.run(RunId.fromApi(resumedId).orElseThrow().toString()).orElseThrow().status(), "left to resume");
+      assertEquals(
+          RunStatus.COMPLETED,
+          pg.latestRun("daemon-silver").orElseThrow().status(),
+          "the runs are in PostgreSQL");
+      assertEquals(
+          RunStatus.RUNNING,
+          pg.run(RunId.fromApi(resumedId).orElseThrow().toString()).orElseThrow().status(),
+          "left to resume");
     }
     Daemon second = Daemon.start(config(dir, url), Map.of(), "it");
     try {
       assertEquals(List.of(RunId.fromApi(resumedId).orElseThrow().toString()), second.resumed());
       LabLoopClient client = new LabLoopClient(ClientSettings.resolve(null, null, data, Map.of()));
-      await().atMost(Duration.ofSeconds(120)).until(() -> client.campaign(resumedId).status().equals("DONE"));
-      assertEquals(10, client.campaign(resumedId).experimentsReached(), "the budget completes after the restart");
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .until(() -> client.campaign(resumedId).status().equals("DONE"));
+      assertEquals(
+          10,
+          client.campaign(resumedId).experimentsReached(),
+          "the budget completes after the restart");
       Map<Integer, String> after = doneValues(client, resumedId);
-      beforeStop.forEach((seq, values) -> assertEquals(values, after.get(seq), "experiment #" + seq + " is unchanged"));
-      assertTrue(client.campaigns().stream().anyMatch(v -> v.name().equals("daemon-silver")), "the first campaign is still listed");
+      beforeStop.forEach(
+          (seq, values) ->
+              assertEquals(values, after.get(seq), "experiment #" + seq + " is unchanged"));
+      assertTrue(
+          client.campaigns().stream().anyMatch(v -> v.name().equals("daemon-silver")),
+          "the first campaign is still listed");
     } finally {
       second.close();
     }
   }
 
   private static Map<Integer, String> doneValues(LabLoopClient client, String id) {
-    return client.experiments(id).stream().filter(e -> e.status().equals("DONE"))
-        .collect(Collectors.toMap(ExperimentView::seq, e -> e.requested() + " -> " + e.objectives()));
+    return client.experiments(id).stream()
+        .filter(e -> e.status().equals("DONE"))
+        .collect(
+            Collectors.toMap(ExperimentView::seq, e -> e.requested() + " -> " + e.objectives()));
   }
 }

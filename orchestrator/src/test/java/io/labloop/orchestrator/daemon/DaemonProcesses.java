@@ -22,35 +22,59 @@ final class DaemonProcesses implements AutoCloseable {
   private final Path lab;
   private final List<Process> started = new ArrayList<>();
 
-  /** @param dir where the output goes; @param lab the lab file the daemons run */
+  /**
+   * @param dir where the output goes; @param lab the lab file the daemons run
+   */
   DaemonProcesses(Path dir, Path lab) {
     this.dir = dir;
     this.lab = lab;
   }
 
-  /** Starts {@code labloop daemon --lab LAB --sim --port 0 --data DATA} and waits until it answers. */
+  /**
+   * Starts {@code labloop daemon --lab LAB --sim --port 0 --data DATA} and waits until it answers.
+   */
   Process start(Path data, String... extraArgs) throws IOException {
     Files.deleteIfExists(data.resolve("url"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-Duser.timezone=UTC", "-Dlabloop.data=" + data,
-        "-cp", System.getProperty("java.class.path"), "io.labloop.orchestrator.cli.Main",
-        "daemon", "--lab", lab.toString(), "--sim", "--port", "0", "--data", data.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java,
+                "-Xmx512m",
+                "-Duser.timezone=UTC",
+                "-Dlabloop.data=" + data,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.labloop.orchestrator.cli.Main",
+                "daemon",
+                "--lab",
+                lab.toString(),
+                "--sim",
+                "--port",
+                "0",
+                "--data",
+                data.toString()));
     command.addAll(List.of(extraArgs));
-    ProcessBuilder pb = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(output().toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(output().toFile()));
     pb.environment().remove("LABLOOP_TOKEN");
     Process p = pb.start();
     started.add(p);
-    await().atMost(Duration.ofSeconds(90)).until(() -> {
-      if (!p.isAlive()) throw new IllegalStateException("the daemon exited: " + Files.readString(output()));
-      if (!Files.exists(data.resolve("url"))) return false;
-      try {
-        return "ok".equals(client(data).health().get("status"));
-      } catch (RuntimeException e) {
-        return false;
-      }
-    });
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () -> {
+              if (!p.isAlive())
+                throw new IllegalStateException("the daemon exited: " + Files.readString(output()));
+              if (!Files.exists(data.resolve("url"))) return false;
+              try {
+                return "ok".equals(client(data).health().get("status"));
+              } catch (RuntimeException e) {
+                return false;
+              }
+            });
     return p;
   }
 

@@ -29,10 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Issue 10's acceptance on the virtual lab, through a real daemon: a two-objective campaign
- * planned by EHVI (the default for several objectives, with worst-acceptable values as the
- * reference point) into which a researcher puts their own conditions; both are visible in the
- * exports and in {@code labloop why}.
+ * Issue 10's acceptance on the virtual lab, through a real daemon: a two-objective campaign planned
+ * by EHVI (the default for several objectives, with worst-acceptable values as the reference point)
+ * into which a researcher puts their own conditions; both are visible in the exports and in {@code
+ * labloop why}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ParetoAndPeopleIT {
@@ -47,8 +47,22 @@ class ParetoAndPeopleIT {
     Path labFile = dir.resolve("lab.yaml");
     Files.writeString(labFile, resource("lab.yaml"));
     DaemonConfig defaults = DaemonConfig.defaults(labFile, dir.resolve("data"));
-    DaemonConfig config = new DaemonConfig(labFile, dir, dir.resolve("data"), true, "127.0.0.1", 0, 64 * 1024,
-        Optional.empty(), Map.of(), Optional.empty(), Duration.ofSeconds(5), List.of(), defaults.zone(), Duration.ofSeconds(20));
+    DaemonConfig config =
+        new DaemonConfig(
+            labFile,
+            dir,
+            dir.resolve("data"),
+            true,
+            "127.0.0.1",
+            0,
+            64 * 1024,
+            Optional.empty(),
+            Map.of(),
+            Optional.empty(),
+            Duration.ofSeconds(5),
+            List.of(),
+            defaults.zone(),
+            Duration.ofSeconds(20));
     daemon = Daemon.start(config, Map.of(), "it");
     client = new LabLoopClient(ClientSettings.resolve(null, null, dir.resolve("data"), Map.of()));
   }
@@ -63,21 +77,33 @@ class ParetoAndPeopleIT {
     CampaignView c = client.submit("pareto.yaml", resource("pareto.yaml"));
 
     // Points outside the space are refused with every reason, as for any suggestion.
-    ApiProblem outside = assertThrows(ApiProblem.class, () -> client.suggest(c.id(),
-        point(250.0, 10.0, 0.5, "water")));
+    ApiProblem outside =
+        assertThrows(
+            ApiProblem.class, () -> client.suggest(c.id(), point(250.0, 10.0, 0.5, "water")));
     assertEquals(400, outside.status(), outside.getMessage());
-    assertTrue(outside.problems().stream().anyMatch(p -> p.contains("temperature = 250.0 is not allowed (expected 40.0 to 200.0 degC)")),
+    assertTrue(
+        outside.problems().stream()
+            .anyMatch(
+                p ->
+                    p.contains("temperature = 250.0 is not allowed (expected 40.0 to 200.0 degC)")),
         outside.problems()::toString);
-    ApiProblem constrained = assertThrows(ApiProblem.class, () -> client.suggest(c.id(), point(150.0, 60.0, 0.5, "water")));
-    assertTrue(constrained.problems().stream().anyMatch(p -> p.contains("temperature * time <= 6000")), constrained.problems()::toString);
+    ApiProblem constrained =
+        assertThrows(
+            ApiProblem.class, () -> client.suggest(c.id(), point(150.0, 60.0, 0.5, "water")));
+    assertTrue(
+        constrained.problems().stream().anyMatch(p -> p.contains("temperature * time <= 6000")),
+        constrained.problems()::toString);
 
     ExperimentView mine = client.suggest(c.id(), point(120.0, 10.0, 0.5, "ethanol"));
     assertEquals(120.0, ((Number) mine.requested().get("temperature")).doubleValue());
 
-    await().atMost(Duration.ofSeconds(180)).until(() -> client.campaign(c.id()).status().equals("DONE"));
+    await()
+        .atMost(Duration.ofSeconds(180))
+        .until(() -> client.campaign(c.id()).status().equals("DONE"));
     List<ExperimentView> experiments = client.experiments(c.id());
     assertEquals(8, experiments.size(), "the researcher's point counts in the budget of 8");
-    ExperimentView ran = experiments.stream().filter(e -> e.seq() == mine.seq()).findFirst().orElseThrow();
+    ExperimentView ran =
+        experiments.stream().filter(e -> e.seq() == mine.seq()).findFirst().orElseThrow();
     assertEquals("DONE", ran.status(), ran::toString);
     assertTrue(ran.objectives().containsKey("fwhm"), ran::toString);
 
@@ -92,7 +118,8 @@ class ParetoAndPeopleIT {
       choosers.add(cells[1] + ":" + cells[cells.length - 1]);
     }
     assertTrue(choosers.contains(mine.seq() + ":human"), choosers::toString);
-    assertEquals(7, choosers.stream().filter(s -> s.endsWith(":bayesian")).count(), choosers::toString);
+    assertEquals(
+        7, choosers.stream().filter(s -> s.endsWith(":bayesian")).count(), choosers::toString);
 
     // JSONL: the model-based decisions are EHVI's, with a prediction per objective and the
     // worst-acceptable values as the reference point; the researcher's decision is "human".
@@ -107,9 +134,13 @@ class ParetoAndPeopleIT {
         assertTrue(d.path("reason").asText().startsWith("chosen by local"), d.toString());
       } else if (d.path("reason").asText().startsWith("EHVI")) {
         ehvi++;
-        assertTrue(d.path("predicted_mean").has("fwhm") && d.path("predicted_mean").has("peak.distance"), d.toString());
-        assertEquals(150.0, d.path("details").path("reference.peak").asDouble(), 1e-9, d.toString());
-        assertEquals(300.0, d.path("details").path("reference.fwhm").asDouble(), 1e-9, d.toString());
+        assertTrue(
+            d.path("predicted_mean").has("fwhm") && d.path("predicted_mean").has("peak.distance"),
+            d.toString());
+        assertEquals(
+            150.0, d.path("details").path("reference.peak").asDouble(), 1e-9, d.toString());
+        assertEquals(
+            300.0, d.path("details").path("reference.fwhm").asDouble(), 1e-9, d.toString());
       }
     }
     assertTrue(human, "the researcher's decision is exported");
@@ -117,7 +148,8 @@ class ParetoAndPeopleIT {
 
     // labloop why explains both kinds of decision.
     String data = dir.resolve("data").toString();
-    DaemonIT.Cli whyMine = cli("why", "daemon-pareto", Integer.toString(mine.seq()), "--data", data);
+    DaemonIT.Cli whyMine =
+        cli("why", "daemon-pareto", Integer.toString(mine.seq()), "--data", data);
     assertEquals(0, whyMine.code(), whyMine.err());
     assertTrue(whyMine.out().contains("chosen by: a person (chosen by local)"), whyMine.out());
     int modelled = experiments.stream().mapToInt(ExperimentView::seq).max().orElseThrow();
@@ -129,7 +161,8 @@ class ParetoAndPeopleIT {
     assertTrue(whyModel.out().contains("best alternative:"), whyModel.out());
   }
 
-  private static Map<String, Object> point(double temperature, double time, double concentration, String solvent) {
+  private static Map<String, Object> point(
+      double temperature, double time, double concentration, String solvent) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("temperature", temperature);
     p.put("time", time);

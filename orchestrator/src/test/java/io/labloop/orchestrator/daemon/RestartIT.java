@@ -21,10 +21,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A real {@code labloop daemon} process on the virtual lab, stopped mid-campaign with SIGKILL
- * and then with SIGTERM, and started again with the same command: the campaign resumes and
- * completes its budget, and what was DONE before each stop is still there, unchanged. A
- * campaign whose planned start fell while the daemon was down starts when it is back.
+ * A real {@code labloop daemon} process on the virtual lab, stopped mid-campaign with SIGKILL and
+ * then with SIGTERM, and started again with the same command: the campaign resumes and completes
+ * its budget, and what was DONE before each stop is still there, unchanged. A campaign whose
+ * planned start fell while the daemon was down starts when it is back.
  */
 class RestartIT {
   private DaemonProcesses daemons;
@@ -49,9 +49,24 @@ class RestartIT {
     Map<Integer, String> beforeKill = doneValues(client, c.id());
     // A campaign planned for 3 s from now: its time comes while the daemon is down.
     ZonedDateTime due = ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(3);
-    String cron = due.getSecond() + " " + due.getMinute() + " " + due.getHour() + " " + due.getDayOfMonth() + " " + due.getMonthValue() + " ?";
-    String planned = DaemonIT.resource("campaign.yaml").replace("campaign: daemon-silver", "campaign: daemon-planned")
-        .replace("experiments: 4 }", "experiments: 1 }") + "schedule: \"" + cron + "\"\n";
+    String cron =
+        due.getSecond()
+            + " "
+            + due.getMinute()
+            + " "
+            + due.getHour()
+            + " "
+            + due.getDayOfMonth()
+            + " "
+            + due.getMonthValue()
+            + " ?";
+    String planned =
+        DaemonIT.resource("campaign.yaml")
+                .replace("campaign: daemon-silver", "campaign: daemon-planned")
+                .replace("experiments: 4 }", "experiments: 1 }")
+            + "schedule: \""
+            + cron
+            + "\"\n";
     assertEquals("SCHEDULED", client.submit("planned.yaml", planned).status());
     first.destroyForcibly(); // SIGKILL: no shutdown hook, no chance to tidy up
     assertTrue(first.waitFor(30, TimeUnit.SECONDS));
@@ -61,7 +76,9 @@ class RestartIT {
     assertEquals("RUNNING", client.campaign(c.id()).status(), "resumed at start");
     assertDoneKept(beforeKill, doneValues(client, c.id()));
     LabLoopClient afterKill = client;
-    await().atMost(Duration.ofSeconds(60)).until(() -> afterKill.find("daemon-planned").status().equals("DONE"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> afterKill.find("daemon-planned").status().equals("DONE"));
     awaitDone(client, c.id(), beforeKill.size() + 2);
     Map<Integer, String> beforeTerm = doneValues(client, c.id());
     second.destroy(); // SIGTERM: the graceful stop
@@ -71,21 +88,30 @@ class RestartIT {
 
     daemon(data);
     LabLoopClient third = client(data);
-    await().atMost(Duration.ofSeconds(120)).until(() -> third.campaign(c.id()).status().equals("DONE"));
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(() -> third.campaign(c.id()).status().equals("DONE"));
     CampaignView done = third.campaign(c.id());
-    assertEquals(10, done.experimentsReached(), "the budget counts every experiment that reached an instrument");
+    assertEquals(
+        10,
+        done.experimentsReached(),
+        "the budget counts every experiment that reached an instrument");
     assertDoneKept(beforeTerm, doneValues(third, c.id()));
     List<ExperimentView> all = third.experiments(c.id());
     assertTrue(all.stream().filter(e -> e.status().equals("DONE")).count() >= 8, all::toString);
   }
 
   private static void assertDoneKept(Map<Integer, String> before, Map<Integer, String> after) {
-    before.forEach((seq, values) -> assertEquals(values, after.get(seq), "experiment #" + seq + " is unchanged"));
+    before.forEach(
+        (seq, values) ->
+            assertEquals(values, after.get(seq), "experiment #" + seq + " is unchanged"));
   }
 
   private static Map<Integer, String> doneValues(LabLoopClient client, String id) {
-    return client.experiments(id).stream().filter(e -> e.status().equals("DONE"))
-        .collect(Collectors.toMap(ExperimentView::seq, e -> e.requested() + " -> " + e.objectives()));
+    return client.experiments(id).stream()
+        .filter(e -> e.status().equals("DONE"))
+        .collect(
+            Collectors.toMap(ExperimentView::seq, e -> e.requested() + " -> " + e.objectives()));
   }
 
   private static void awaitDone(LabLoopClient client, String id, int n) {

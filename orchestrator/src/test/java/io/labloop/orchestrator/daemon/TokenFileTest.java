@@ -19,15 +19,20 @@ class TokenFileTest {
   void firstStartCreatesAnOwnerOnlyTokenThatLaterStartsReuse() throws IOException {
     TokenFile first = TokenFile.resolve(dir, Map.of());
     assertEquals("local", first.name());
-    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("token"))));
+    assertEquals(
+        "rw-------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("token"))));
     assertEquals(first, TokenFile.resolve(dir, Map.of()));
-    assertNotEquals(first.token(), TokenFile.resolve(Files.createDirectory(dir.resolve("other")), Map.of()).token());
+    assertNotEquals(
+        first.token(),
+        TokenFile.resolve(Files.createDirectory(dir.resolve("other")), Map.of()).token());
     assertFalse(first.toString().contains(first.token()));
   }
 
   @Test
   void theEnvironmentWinsAndNoFileIsWritten() {
-    TokenFile t = TokenFile.resolve(dir, Map.of("LABLOOP_TOKEN", "from-env", "LABLOOP_TOKEN_NAME", "ci"));
+    TokenFile t =
+        TokenFile.resolve(dir, Map.of("LABLOOP_TOKEN", "from-env", "LABLOOP_TOKEN_NAME", "ci"));
     assertEquals(new TokenFile("ci", "from-env"), t);
     assertFalse(Files.exists(dir.resolve("token")));
   }

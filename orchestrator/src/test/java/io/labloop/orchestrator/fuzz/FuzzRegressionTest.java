@@ -12,8 +12,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Replays every input kept under {@code src/test/resources/fuzz/}: the hostile inputs of issue 14
- * and whatever the fuzzers found since (the API's kept requests are replayed by
- * {@link ApiRequestFuzzTest}, which has the server).
+ * and whatever the fuzzers found since (the API's kept requests are replayed by {@link
+ * ApiRequestFuzzTest}, which has the server).
  */
 class FuzzRegressionTest {
   private static final Path KEPT = Path.of("src/test/resources/fuzz");
@@ -22,7 +22,8 @@ class FuzzRegressionTest {
   static List<byte[]> kept(String target) throws IOException {
     List<byte[]> out = new ArrayList<>();
     try (Stream<Path> files = Files.list(KEPT.resolve(target))) {
-      for (Path f : files.filter(Files::isRegularFile).sorted().toList()) out.add(Files.readAllBytes(f));
+      for (Path f : files.filter(Files::isRegularFile).sorted().toList())
+        out.add(Files.readAllBytes(f));
     }
     return out;
   }
@@ -42,7 +43,10 @@ class FuzzRegressionTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("yaml")
   void keptYaml(Path file) throws IOException {
-    Invariant.validateYaml(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8), Path.of("../config/campaigns"));
+    Invariant.validateYaml(
+        file.getFileName().toString(),
+        Files.readString(file, StandardCharsets.UTF_8),
+        Path.of("../config/campaigns"));
   }
 
   /** One expression per line. */

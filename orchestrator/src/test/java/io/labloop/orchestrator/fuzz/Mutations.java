@@ -15,7 +15,8 @@ import java.util.Random;
 final class Mutations {
 
   /** Characters that mean something to YAML, CSV or an expression, and some that mean trouble. */
-  static final String SPECIAL = ":-[]{}&*!|>'\"#%@`,?$()\\/=+^<.~\t\r\n \u0000\u00e9\u2028\ufeff0123456789eE";
+  static final String SPECIAL =
+      ":-[]{}&*!|>'\"#%@`,?$()\\/=+^<.~\t\r\n \u0000\u00e9\u2028\ufeff0123456789eE";
 
   private Mutations() {}
 
@@ -27,7 +28,9 @@ final class Mutations {
     }
   }
 
-  /** {@code seed} with 1 to {@code maxEdits} random insertions, deletions, replacements and repeats. */
+  /**
+   * {@code seed} with 1 to {@code maxEdits} random insertions, deletions, replacements and repeats.
+   */
   static String mutate(String seed, Random random, int maxEdits) {
     StringBuilder s = new StringBuilder(seed);
     int edits = 1 + random.nextInt(maxEdits);
@@ -51,12 +54,32 @@ final class Mutations {
           // swap two lines
           List<String> lines = new java.util.ArrayList<>(s.toString().lines().toList());
           if (lines.size() > 1) {
-            java.util.Collections.swap(lines, random.nextInt(lines.size()), random.nextInt(lines.size()));
+            java.util.Collections.swap(
+                lines, random.nextInt(lines.size()), random.nextInt(lines.size()));
             s = new StringBuilder(String.join("\n", lines));
           }
         }
-        default -> s.insert(at, List.of("${X}", "${X:-", "&a ", "*a", "!!binary ", "? ", "--- ", "...", "null", "1e999",
-            "-.inf", "0x", "\"\\u0000\"", "'", "[[[[", "{{{{").get(random.nextInt(16)));
+        default ->
+            s.insert(
+                at,
+                List.of(
+                        "${X}",
+                        "${X:-",
+                        "&a ",
+                        "*a",
+                        "!!binary ",
+                        "? ",
+                        "--- ",
+                        "...",
+                        "null",
+                        "1e999",
+                        "-.inf",
+                        "0x",
+                        "\"\\u0000\"",
+                        "'",
+                        "[[[[",
+                        "{{{{")
+                    .get(random.nextInt(16)));
       }
       if (s.length() > 200_000) s.setLength(200_000);
     }

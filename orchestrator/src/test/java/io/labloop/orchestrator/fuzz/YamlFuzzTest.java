@@ -12,11 +12,12 @@ import net.jqwik.api.Provide;
 class YamlFuzzTest {
 
   private static final Path CAMPAIGNS = Path.of("../config/campaigns");
-  private static final List<String> SEEDS = List.of(
-      Mutations.read(Path.of("../config/labs/sim-lab.yaml")),
-      Mutations.read(CAMPAIGNS.resolve("silver-nanoparticles.yaml")),
-      Mutations.read(CAMPAIGNS.resolve("crystalline-silver.yaml")),
-      Mutations.read(Path.of("src/test/resources/daemon/lab.yaml")));
+  private static final List<String> SEEDS =
+      List.of(
+          Mutations.read(Path.of("../config/labs/sim-lab.yaml")),
+          Mutations.read(CAMPAIGNS.resolve("silver-nanoparticles.yaml")),
+          Mutations.read(CAMPAIGNS.resolve("crystalline-silver.yaml")),
+          Mutations.read(Path.of("src/test/resources/daemon/lab.yaml")));
 
   @Property(tries = 200)
   void anyTextGivesProblemsWithPositionsOrNone(@ForAll("text") String text) {
@@ -40,11 +41,13 @@ class YamlFuzzTest {
 
   @Provide
   Arbitrary<String> edited() {
-    return Arbitraries.randomValue(r -> Mutations.mutate(SEEDS.get(r.nextInt(SEEDS.size())), r, 12));
+    return Arbitraries.randomValue(
+        r -> Mutations.mutate(SEEDS.get(r.nextInt(SEEDS.size())), r, 12));
   }
 
   @Provide
   Arbitrary<String> deep() {
-    return Arbitraries.randomValue(r -> Mutations.nested(r, 1 + r.nextInt(r.nextBoolean() ? 100 : 5000)));
+    return Arbitraries.randomValue(
+        r -> Mutations.nested(r, 1 + r.nextInt(r.nextBoolean() ? 100 : 5000)));
   }
 }

@@ -23,7 +23,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The active health probe: only on idle instruments, OFFLINE on failure, one change per outage and recovery. */
+/**
+ * The active health probe: only on idle instruments, OFFLINE on failure, one change per outage and
+ * recovery.
+ */
 class HealthChecksTest {
 
   /** An instrument whose answer to any command the test decides; it counts what it receives. */
@@ -36,29 +39,38 @@ class HealthChecksTest {
       this.name = name;
     }
 
-    @Override public String name() {
+    @Override
+    public String name() {
       return name;
     }
 
-    @Override public CompletableFuture<Void> connect() {
+    @Override
+    public CompletableFuture<Void> connect() {
       return CompletableFuture.completedFuture(null);
     }
 
-    @Override public CompletableFuture<Reply> execute(Command command) {
+    @Override
+    public CompletableFuture<Reply> execute(Command command) {
       received.add(command);
-      return answers ? CompletableFuture.completedFuture(new Reply(command.name(), Map.of("model", "UV-1"), List.of(), Instant.now(), Duration.ZERO))
+      return answers
+          ? CompletableFuture.completedFuture(
+              new Reply(
+                  command.name(), Map.of("model", "UV-1"), List.of(), Instant.now(), Duration.ZERO))
           : CompletableFuture.failedFuture(new IllegalStateException("ERR not ready"));
     }
 
-    @Override public CompletableFuture<Object> read(String variable) {
+    @Override
+    public CompletableFuture<Object> read(String variable) {
       return CompletableFuture.completedFuture(null);
     }
 
-    @Override public InstrumentStatus status() {
+    @Override
+    public InstrumentStatus status() {
       return InstrumentStatus.online(Instant.EPOCH, "");
     }
 
-    @Override public void close() {}
+    @Override
+    public void close() {}
   }
 
   private final Probed spectrometer = new Probed("spectrometer");
@@ -67,12 +79,34 @@ class HealthChecksTest {
 
   private Lab lab() {
     Map<String, InstrumentConfig> instruments = new LinkedHashMap<>();
-    instruments.put("spectrometer", new InstrumentConfig("spectrometer", "fake", spec("spectrometer"),
-        Map.of("identify", new CommandConfig("identify", Duration.ofSeconds(2), true, List.of("model"), Map.of())), Map.of(), 1,
-        Optional.empty(), Optional.of("identify")));
-    instruments.put("robot", new InstrumentConfig("robot", "fake", spec("robot"),
-        Map.of("stop", new CommandConfig("stop", Duration.ofSeconds(2), true, List.of(), Map.of())), Map.of(), 1, Optional.empty()));
-    return Lab.of(new LabConfig(Path.of("lab.yaml"), "lab", instruments, Optional.empty(), Map.of()),
+    instruments.put(
+        "spectrometer",
+        new InstrumentConfig(
+            "spectrometer",
+            "fake",
+            spec("spectrometer"),
+            Map.of(
+                "identify",
+                new CommandConfig(
+                    "identify", Duration.ofSeconds(2), true, List.of("model"), Map.of())),
+            Map.of(),
+            1,
+            Optional.empty(),
+            Optional.of("identify")));
+    instruments.put(
+        "robot",
+        new InstrumentConfig(
+            "robot",
+            "fake",
+            spec("robot"),
+            Map.of(
+                "stop",
+                new CommandConfig("stop", Duration.ofSeconds(2), true, List.of(), Map.of())),
+            Map.of(),
+            1,
+            Optional.empty()));
+    return Lab.of(
+        new LabConfig(Path.of("lab.yaml"), "lab", instruments, Optional.empty(), Map.of()),
         Map.of("spectrometer", spectrometer, "robot", robot));
   }
 
@@ -84,7 +118,9 @@ class HealthChecksTest {
   void aFailedProbeMarksTheInstrumentOfflineOnceAndARepliedOneBringsItBack() {
     Lab lab = lab();
     HealthChecks.Report first = checks.check(lab);
-    assertEquals(List.of(HealthChecks.Outcome.OK), first.probes().stream().map(HealthChecks.Probe::outcome).toList());
+    assertEquals(
+        List.of(HealthChecks.Outcome.OK),
+        first.probes().stream().map(HealthChecks.Probe::outcome).toList());
     assertEquals(List.of("identify"), spectrometer.received.stream().map(Command::name).toList());
     assertTrue(robot.received.isEmpty(), "an instrument without health: gets no probe");
     assertTrue(first.changes().isEmpty());
@@ -97,14 +133,18 @@ class HealthChecksTest {
     assertEquals("health probe spectrometer.identify failed: ERR not ready", offline.reason());
     assertEquals(1, down.changes().size());
     assertEquals(InstrumentStatus.State.ONLINE, down.changes().get(0).from());
-    assertTrue(checks.check(lab).changes().isEmpty(), "still down: one event per outage, not one per check");
+    assertTrue(
+        checks.check(lab).changes().isEmpty(),
+        "still down: one event per outage, not one per check");
 
     spectrometer.answers = true;
     HealthChecks.Report up = checks.check(lab);
     assertEquals(1, up.changes().size());
     assertTrue(up.changes().get(0).online());
     assertEquals(InstrumentStatus.State.ONLINE, lab.status("spectrometer").state());
-    assertEquals("health probe spectrometer.identify failed: ERR not ready", lab.status("spectrometer").lastError(),
+    assertEquals(
+        "health probe spectrometer.identify failed: ERR not ready",
+        lab.status("spectrometer").lastError(),
         "the last error is kept after recovery");
   }
 
@@ -118,7 +158,10 @@ class HealthChecksTest {
     assertTrue(spectrometer.received.isEmpty(), "nothing comes between a campaign's steps");
     step.release();
     Lease next = waiting.get(1, TimeUnit.SECONDS);
-    assertEquals(HealthChecks.Outcome.BUSY, checks.check(lab).probes().get(0).outcome(), "still in use by the next step");
+    assertEquals(
+        HealthChecks.Outcome.BUSY,
+        checks.check(lab).probes().get(0).outcome(),
+        "still in use by the next step");
     next.release();
     assertEquals(HealthChecks.Outcome.OK, checks.check(lab).probes().get(0).outcome());
     assertEquals(0, lab.busy("spectrometer"), "the probe gave its lease back");

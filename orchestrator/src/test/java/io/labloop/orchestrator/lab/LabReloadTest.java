@@ -44,34 +44,47 @@ class LabReloadTest {
       this(name, CompletableFuture.completedFuture(null));
     }
 
-    @Override public String name() {
+    @Override
+    public String name() {
       return name;
     }
 
-    @Override public CompletableFuture<Void> connect() {
+    @Override
+    public CompletableFuture<Void> connect() {
       return connected;
     }
 
-    @Override public CompletableFuture<Reply> execute(Command command) {
+    @Override
+    public CompletableFuture<Reply> execute(Command command) {
       return CompletableFuture.failedFuture(new UnsupportedOperationException("not used here"));
     }
 
-    @Override public CompletableFuture<Object> read(String variable) {
+    @Override
+    public CompletableFuture<Object> read(String variable) {
       return CompletableFuture.completedFuture(null);
     }
 
-    @Override public InstrumentStatus status() {
+    @Override
+    public InstrumentStatus status() {
       return InstrumentStatus.online(Instant.EPOCH, null);
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
       closed = true;
     }
   }
 
-  private static InstrumentConfig instrument(String name, String address, Duration timeout, int capacity) {
-    return new InstrumentConfig(name, "fake", new InstrumentSpec(name, "fake", Map.of("address", address), Path.of(".")),
-        Map.of("run", new CommandConfig("run", timeout, true, List.of(), Map.of())), Map.of(), capacity, Optional.empty());
+  private static InstrumentConfig instrument(
+      String name, String address, Duration timeout, int capacity) {
+    return new InstrumentConfig(
+        name,
+        "fake",
+        new InstrumentSpec(name, "fake", Map.of("address", address), Path.of(".")),
+        Map.of("run", new CommandConfig("run", timeout, true, List.of(), Map.of())),
+        Map.of(),
+        capacity,
+        Optional.empty());
   }
 
   private static LabConfig lab(InstrumentConfig... instruments) {
@@ -93,18 +106,29 @@ class LabReloadTest {
   void anIdleInstrumentTakesTheNewSettingsAtOnceAndItsOldObjectIsClosed() {
     FakeInstrument robot = new FakeInstrument("robot");
     FakeInstrument spec = new FakeInstrument("spectrometer");
-    Lab lab = Lab.of(lab(instrument("robot", "a", Duration.ofSeconds(10), 1), instrument("spectrometer", "s", Duration.ofSeconds(30), 1)),
-        Map.of("robot", robot, "spectrometer", spec));
+    Lab lab =
+        Lab.of(
+            lab(
+                instrument("robot", "a", Duration.ofSeconds(10), 1),
+                instrument("spectrometer", "s", Duration.ofSeconds(30), 1)),
+            Map.of("robot", robot, "spectrometer", spec));
 
-    Lab.Reload r = lab.reload(lab(instrument("robot", "b", Duration.ofSeconds(5), 1), instrument("spectrometer", "s", Duration.ofSeconds(30), 1)),
-        this::build, Duration.ofSeconds(5), appliedLater::add);
+    Lab.Reload r =
+        lab.reload(
+            lab(
+                instrument("robot", "b", Duration.ofSeconds(5), 1),
+                instrument("spectrometer", "s", Duration.ofSeconds(30), 1)),
+            this::build,
+            Duration.ofSeconds(5),
+            appliedLater::add);
 
     assertEquals(List.of("robot"), r.appliedNow());
     assertEquals(List.of(), r.deferred());
     assertEquals(1, built.size(), "only the instrument whose connection changed is rebuilt");
     assertSame(built.get(0), lab.instrument("robot"));
     assertTrue(robot.closed, "the replaced object is closed");
-    assertEquals(Duration.ofSeconds(5), lab.instrumentConfig("robot").commands().get("run").timeout());
+    assertEquals(
+        Duration.ofSeconds(5), lab.instrumentConfig("robot").commands().get("run").timeout());
     assertSame(spec, lab.instrument("spectrometer"), "unchanged instruments are untouched");
     assertFalse(spec.closed);
     assertEquals(List.of(), appliedLater, "nothing was deferred");
@@ -113,15 +137,23 @@ class LabReloadTest {
   @Test
   void aBusyInstrumentTakesTheChangeWhenItsLastLeaseIsReleasedAndNoStepStartsMeanwhile() {
     FakeInstrument robot = new FakeInstrument("robot");
-    Lab lab = Lab.of(lab(instrument("robot", "a", Duration.ofSeconds(10), 2)), Map.of("robot", robot));
+    Lab lab =
+        Lab.of(lab(instrument("robot", "a", Duration.ofSeconds(10), 2)), Map.of("robot", robot));
     Lease first = lab.lease("robot", "campaign-a").join();
     Lease second = lab.lease("robot", "campaign-b").join();
 
-    Lab.Reload r = lab.reload(lab(instrument("robot", "b", Duration.ofSeconds(1), 1)), this::build, Duration.ofSeconds(5), appliedLater::add);
+    Lab.Reload r =
+        lab.reload(
+            lab(instrument("robot", "b", Duration.ofSeconds(1), 1)),
+            this::build,
+            Duration.ofSeconds(5),
+            appliedLater::add);
 
     assertEquals(List.of("robot"), r.deferred());
-    assertSame(robot, lab.instrument("robot"), "the running steps keep the object they started with");
-    assertEquals(Duration.ofSeconds(10), lab.instrumentConfig("robot").commands().get("run").timeout());
+    assertSame(
+        robot, lab.instrument("robot"), "the running steps keep the object they started with");
+    assertEquals(
+        Duration.ofSeconds(10), lab.instrumentConfig("robot").commands().get("run").timeout());
     assertFalse(robot.closed);
     CompletableFuture<Lease> waiting = lab.lease("robot", "campaign-a");
     assertFalse(waiting.isDone(), "a step asked for after the reload waits for the swap");
@@ -134,7 +166,8 @@ class LabReloadTest {
     assertTrue(robot.closed, "the old object is closed after the swap");
     FakeInstrument fresh = built.get(0);
     assertSame(fresh, lab.instrument("robot"));
-    assertEquals(Duration.ofSeconds(1), lab.instrumentConfig("robot").commands().get("run").timeout());
+    assertEquals(
+        Duration.ofSeconds(1), lab.instrumentConfig("robot").commands().get("run").timeout());
     assertEquals(1, lab.capacity("robot"), "the new capacity holds");
     assertEquals(List.of("robot"), appliedLater);
     assertTrue(waiting.isDone(), "the waiting step runs under the new settings");
@@ -146,17 +179,30 @@ class LabReloadTest {
   void addedInstrumentsComeOnlineAndRemovedOnesGoWhenIdle() {
     FakeInstrument robot = new FakeInstrument("robot");
     FakeInstrument old = new FakeInstrument("oven");
-    Lab lab = Lab.of(lab(instrument("robot", "a", Duration.ofSeconds(10), 1), instrument("oven", "o", Duration.ofSeconds(10), 1)),
-        Map.of("robot", robot, "oven", old));
+    Lab lab =
+        Lab.of(
+            lab(
+                instrument("robot", "a", Duration.ofSeconds(10), 1),
+                instrument("oven", "o", Duration.ofSeconds(10), 1)),
+            Map.of("robot", robot, "oven", old));
     Lease oven = lab.lease("oven", "maintenance").join();
 
-    Lab.Reload r = lab.reload(lab(instrument("robot", "a", Duration.ofSeconds(10), 1), instrument("pump", "p", Duration.ofSeconds(10), 1)),
-        this::build, Duration.ofSeconds(5), appliedLater::add);
+    Lab.Reload r =
+        lab.reload(
+            lab(
+                instrument("robot", "a", Duration.ofSeconds(10), 1),
+                instrument("pump", "p", Duration.ofSeconds(10), 1)),
+            this::build,
+            Duration.ofSeconds(5),
+            appliedLater::add);
 
     assertEquals(List.of("pump"), r.appliedNow());
     assertEquals(List.of("oven"), r.deferred());
     assertSame(built.get(0), lab.instrument("pump"));
-    assertEquals(java.util.Set.of("robot", "oven", "pump"), lab.statuses().keySet(), "the oven stays until its step ends");
+    assertEquals(
+        java.util.Set.of("robot", "oven", "pump"),
+        lab.statuses().keySet(),
+        "the oven stays until its step ends");
     oven.release();
     assertTrue(old.closed);
     assertEquals(List.of("robot", "pump"), List.copyOf(lab.config().instruments().keySet()));
@@ -167,16 +213,27 @@ class LabReloadTest {
   @Test
   void aNewObjectThatDoesNotConnectLeavesEverythingAsItWas() {
     FakeInstrument robot = new FakeInstrument("robot");
-    Lab lab = Lab.of(lab(instrument("robot", "a", Duration.ofSeconds(10), 1)), Map.of("robot", robot));
-    FakeInstrument unreachable = new FakeInstrument("robot", CompletableFuture.failedFuture(new IllegalStateException("no route to b")));
+    Lab lab =
+        Lab.of(lab(instrument("robot", "a", Duration.ofSeconds(10), 1)), Map.of("robot", robot));
+    FakeInstrument unreachable =
+        new FakeInstrument(
+            "robot", CompletableFuture.failedFuture(new IllegalStateException("no route to b")));
 
-    LabUnavailable e = assertThrows(LabUnavailable.class, () -> lab.reload(lab(instrument("robot", "b", Duration.ofSeconds(1), 1)),
-        spec -> unreachable, Duration.ofSeconds(5), appliedLater::add));
+    LabUnavailable e =
+        assertThrows(
+            LabUnavailable.class,
+            () ->
+                lab.reload(
+                    lab(instrument("robot", "b", Duration.ofSeconds(1), 1)),
+                    spec -> unreachable,
+                    Duration.ofSeconds(5),
+                    appliedLater::add));
 
     assertTrue(e.getMessage().contains("robot: no route to b"), e.getMessage());
     assertTrue(unreachable.closed);
     assertFalse(robot.closed);
     assertSame(robot, lab.instrument("robot"));
-    assertEquals(Duration.ofSeconds(10), lab.instrumentConfig("robot").commands().get("run").timeout());
+    assertEquals(
+        Duration.ofSeconds(10), lab.instrumentConfig("robot").commands().get("run").timeout());
   }
 }

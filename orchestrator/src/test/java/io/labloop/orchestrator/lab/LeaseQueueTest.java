@@ -31,7 +31,7 @@ class LeaseQueueTest {
     Lease first = q.acquire("busy").join();
     List<CompletableFuture<Lease>> waiting = new ArrayList<>();
     for (int i = 0; i < 4; i++) waiting.add(q.acquire("busy")); // a campaign that queues a lot
-    CompletableFuture<Lease> other = q.acquire("quiet");          // arrives last
+    CompletableFuture<Lease> other = q.acquire("quiet"); // arrives last
     first.release();
     waiting.get(0).join().release();
     // after one grant to "busy", the next goes to "quiet" although "busy" asked earlier

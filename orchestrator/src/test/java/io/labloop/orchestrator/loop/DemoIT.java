@@ -16,7 +16,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code labloop demo} needs nothing but the jar: built-in files, a virtual lab on free ports, a CSV at the end. */
+/**
+ * {@code labloop demo} needs nothing but the jar: built-in files, a virtual lab on free ports, a
+ * CSV at the end.
+ */
 class DemoIT {
 
   @TempDir Path dir;
@@ -28,9 +31,15 @@ class DemoIT {
     try (Store store = Store.open(StoreLocation.sqlite(data))) {
       RunRecord run = store.latestRun("silver-nanoparticles-demo").orElseThrow();
       assertEquals(RunStatus.COMPLETED, run.status());
-      assertEquals(6, store.experiments(run.id()).stream().filter(e -> e.status() == ExperimentStatus.DONE).count());
+      assertEquals(
+          6,
+          store.experiments(run.id()).stream()
+              .filter(e -> e.status() == ExperimentStatus.DONE)
+              .count());
     }
-    List<String> csv = Files.readAllLines(data.resolve("demo/silver-nanoparticles-demo.csv"), StandardCharsets.UTF_8);
+    List<String> csv =
+        Files.readAllLines(
+            data.resolve("demo/silver-nanoparticles-demo.csv"), StandardCharsets.UTF_8);
     assertEquals(7, csv.size());
     assertTrue(csv.get(0).contains("peak [nm]"), csv.get(0));
     // a second demo starts a new run beside the first

@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * The integration tests' lab and campaign (test resources {@code loop/}), written into a test's
- * folder with its own values: the pty path lives in that folder and OPC UA / MQTT take free
- * ports, so tests never collide.
+ * folder with its own values: the pty path lives in that folder and OPC UA / MQTT take free ports,
+ * so tests never collide.
  */
 public final class LoopFiles {
 
@@ -47,14 +47,17 @@ public final class LoopFiles {
     return write("campaign.yaml");
   }
 
-  /** Writes lab.yaml and starts its virtual lab in this JVM (work files under sim/), for runs in other processes. */
+  /**
+   * Writes lab.yaml and starts its virtual lab in this JVM (work files under sim/), for runs in
+   * other processes.
+   */
   public VirtualLab startLab() {
     return VirtualLab.start(writeLab(), dir.resolve("sim"));
   }
 
   /**
-   * Writes lab.yaml and campaign.yaml for runs in other processes against {@code lab}, the
-   * virtual lab started from {@link #writeLab()}: the lab file names the ports it really took.
+   * Writes lab.yaml and campaign.yaml for runs in other processes against {@code lab}, the virtual
+   * lab started from {@link #writeLab()}: the lab file names the ports it really took.
    */
   public Path writeFor(VirtualLab lab) {
     set("ROBOT_PORT", URI.create(lab.endpoint("robot").address()).getPort());
@@ -69,7 +72,8 @@ public final class LoopFiles {
   private Path write(String name) {
     try (InputStream in = LoopFiles.class.getResourceAsStream("/loop/" + name)) {
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      for (Map.Entry<String, String> v : values.entrySet()) text = text.replace("{{" + v.getKey() + "}}", v.getValue());
+      for (Map.Entry<String, String> v : values.entrySet())
+        text = text.replace("{{" + v.getKey() + "}}", v.getValue());
       Path file = dir.resolve(name);
       Files.writeString(file, text, StandardCharsets.UTF_8);
       return file;

@@ -13,7 +13,8 @@ class LabMetricsTest {
   @Test
   void scrapeShowsWhatALabEngineerGraphs() {
     LabMetrics m = new LabMetrics();
-    Map<String, Map<String, Integer>> counts = new HashMap<>(Map.of("silver-1", Map.of("DONE", 7, "RUNNING", 2)));
+    Map<String, Map<String, Integer>> counts =
+        new HashMap<>(Map.of("silver-1", Map.of("DONE", 7, "RUNNING", 2)));
     m.experimentsFrom(() -> counts);
     m.queuesFrom(() -> Map.of("spectrometer", 3));
     m.stepFinished("robot", "synthesize", Duration.ofMillis(1800), "done");
@@ -22,11 +23,19 @@ class LabMetricsTest {
     m.plannerTime("bayesian", Duration.ofMillis(150));
 
     String text = m.scrape();
-    assertTrue(text.contains("labloop_experiments{campaign=\"silver-1\",state=\"DONE\"} 7.0"), text);
+    assertTrue(
+        text.contains("labloop_experiments{campaign=\"silver-1\",state=\"DONE\"} 7.0"), text);
     assertTrue(text.contains("labloop_queue_length{instrument=\"spectrometer\"} 3.0"), text);
-    assertTrue(text.contains("labloop_step_duration_seconds_count{command=\"synthesize\",instrument=\"robot\",outcome=\"done\"} 1"), text);
-    assertTrue(text.contains("labloop_instrument_errors_total{instrument=\"spectrometer\",kind=\"timeout\"} 2.0"), text);
-    assertTrue(text.contains("labloop_planner_duration_seconds_sum{planner=\"bayesian\"} 0.15"), text);
+    assertTrue(
+        text.contains(
+            "labloop_step_duration_seconds_count{command=\"synthesize\",instrument=\"robot\",outcome=\"done\"} 1"),
+        text);
+    assertTrue(
+        text.contains(
+            "labloop_instrument_errors_total{instrument=\"spectrometer\",kind=\"timeout\"} 2.0"),
+        text);
+    assertTrue(
+        text.contains("labloop_planner_duration_seconds_sum{planner=\"bayesian\"} 0.15"), text);
   }
 
   @Test

@@ -21,7 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code labloop report} on a stored two-objective run: one file, nothing outside it, every experiment drawn. */
+/**
+ * {@code labloop report} on a stored two-objective run: one file, nothing outside it, every
+ * experiment drawn.
+ */
 class ReportCommandTest {
   @TempDir Path dir;
 
@@ -35,16 +38,21 @@ class ReportCommandTest {
       experiments = store.experiments(run.id());
     }
     Path out = dir.resolve("out/report.html");
-    int exit = new CommandLine(new Main()).execute("report", "report-check", "--data", data.toString(), "--out", out.toString());
+    int exit =
+        new CommandLine(new Main())
+            .execute("report", "report-check", "--data", data.toString(), "--out", out.toString());
     assertEquals(0, exit);
     String html = Files.readString(out, StandardCharsets.UTF_8);
     Files.createDirectories(Path.of("target"));
-    Files.writeString(Path.of("target", "report-example.html"), html, StandardCharsets.UTF_8); // to look at
+    Files.writeString(
+        Path.of("target", "report-example.html"), html, StandardCharsets.UTF_8); // to look at
 
     assertFalse(html.contains("http://"), "no http:// reference");
     assertFalse(html.contains("https://"), "no https:// reference");
     assertFalse(html.contains("<script"), "no script");
-    assertFalse(Pattern.compile("(src|href)=\"(?!#)").matcher(html).find(), "nothing loaded from elsewhere");
+    assertFalse(
+        Pattern.compile("(src|href)=\"(?!#)").matcher(html).find(),
+        "nothing loaded from elsewhere");
 
     long done = experiments.stream().filter(x -> x.status() == ExperimentStatus.DONE).count();
     long failed = experiments.stream().filter(x -> x.status() == ExperimentStatus.FAILED).count();
@@ -52,7 +60,9 @@ class ReportCommandTest {
     assertEquals(2, failed);
     List<String> plots = svgs(html, "plot objective");
     assertEquals(2, plots.size(), "one plot per objective (yield, fwhm)");
-    assertTrue(plots.get(0).contains("data-objective=\"yield\"") && plots.get(1).contains("data-objective=\"fwhm\""));
+    assertTrue(
+        plots.get(0).contains("data-objective=\"yield\"")
+            && plots.get(1).contains("data-objective=\"fwhm\""));
     for (String plot : plots) {
       assertEquals(done, count(plot, "<circle class=\"obs\""), "one point per finished experiment");
       assertEquals(failed, count(plot, "<path class=\"fail\""), "each failed experiment marked");
@@ -79,7 +89,8 @@ class ReportCommandTest {
   }
 
   private static List<String> svgs(String html, String cssClass) {
-    Matcher m = Pattern.compile("<svg class=\"" + cssClass + "\".*?</svg>", Pattern.DOTALL).matcher(html);
+    Matcher m =
+        Pattern.compile("<svg class=\"" + cssClass + "\".*?</svg>", Pattern.DOTALL).matcher(html);
     return m.results().map(r -> r.group()).toList();
   }
 

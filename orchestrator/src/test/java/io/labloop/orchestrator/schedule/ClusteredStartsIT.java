@@ -18,9 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Planned starts in Quartz's JDBC job store on a real PostgreSQL server (started for the test
- * with the machine's server binaries): the tables are created on first use, and a start planned
- * by one scheduler is still there for the next one on the same database.
+ * Planned starts in Quartz's JDBC job store on a real PostgreSQL server (started for the test with
+ * the machine's server binaries): the tables are created on first use, and a start planned by one
+ * scheduler is still there for the next one on the same database.
  */
 class ClusteredStartsIT {
   private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
@@ -28,18 +28,19 @@ class ClusteredStartsIT {
   private static String url;
 
   private final List<String> started = new CopyOnWriteArrayList<>();
-  private final ScheduledWork work = new ScheduledWork() {
-    @Override
-    public void startCampaign(String campaignId) {
-      started.add(campaignId);
-    }
+  private final ScheduledWork work =
+      new ScheduledWork() {
+        @Override
+        public void startCampaign(String campaignId) {
+          started.add(campaignId);
+        }
 
-    @Override
-    public void checkHealth() {}
+        @Override
+        public void checkHealth() {}
 
-    @Override
-    public void calibrate(String instrument, String command) {}
-  };
+        @Override
+        public void calibrate(String instrument, String command) {}
+      };
 
   @BeforeAll
   static void startPostgres() throws Exception {
@@ -58,8 +59,10 @@ class ClusteredStartsIT {
     Instant submitted = ZonedDateTime.of(2030, 1, 1, 12, 0, 0, 0, ZoneOffset.UTC).toInstant();
     LabScheduler first = LabScheduler.create(work, store, "a", UTC);
     first.start();
-    Optional<Instant> due = first.planStart("night-run", CronSchedule.parse("0 30 2 * * ?", UTC), submitted);
-    first.planStart("overdue", CronSchedule.parse("0 0 6 * * ?", UTC), Instant.now().minus(Duration.ofDays(2)));
+    Optional<Instant> due =
+        first.planStart("night-run", CronSchedule.parse("0 30 2 * * ?", UTC), submitted);
+    first.planStart(
+        "overdue", CronSchedule.parse("0 0 6 * * ?", UTC), Instant.now().minus(Duration.ofDays(2)));
     await().atMost(Duration.ofSeconds(20)).until(() -> started.contains("overdue"));
     first.close();
 

@@ -28,7 +28,8 @@ class CronScheduleTest {
     TimeZone berlin = TimeZone.getTimeZone("Europe/Berlin");
     CronSchedule s = CronSchedule.parse("0 6 * * 1-5", berlin);
     // Friday 2030-01-04 07:00 Berlin: next is Monday 06:00 Berlin.
-    Instant friday = ZonedDateTime.of(2030, 1, 4, 7, 0, 0, 0, ZoneId.of("Europe/Berlin")).toInstant();
+    Instant friday =
+        ZonedDateTime.of(2030, 1, 4, 7, 0, 0, 0, ZoneId.of("Europe/Berlin")).toInstant();
     ZonedDateTime next = s.nextAfter(friday).orElseThrow().atZone(ZoneId.of("Europe/Berlin"));
     assertEquals(DayOfWeek.MONDAY, next.getDayOfWeek());
     assertEquals(6, next.getHour());
@@ -36,9 +37,13 @@ class CronScheduleTest {
 
   @Test
   void aBadExpressionSaysWhatIsExpected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> CronSchedule.parse("every morning", TimeZone.getTimeZone("UTC")));
-    assertTrue(e.getMessage().startsWith("schedule 'every morning' is not a cron expression"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> CronSchedule.parse("every morning", TimeZone.getTimeZone("UTC")));
+    assertTrue(
+        e.getMessage().startsWith("schedule 'every morning' is not a cron expression"),
+        e.getMessage());
     assertTrue(e.getMessage().contains("expected e.g. '0 6 * * 1-5'"), e.getMessage());
   }
 }

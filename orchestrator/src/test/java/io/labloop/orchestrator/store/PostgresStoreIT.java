@@ -29,7 +29,9 @@ class PostgresStoreIT extends StoreContract {
     try {
       // a test reopens its location; only the first call per test makes a database
       if (current == null || !current.dataDir().equals(dir)) {
-        current = StoreLocation.jdbc(postgres.newDatabase("t" + databases.incrementAndGet()), "labloop", "", dir);
+        current =
+            StoreLocation.jdbc(
+                postgres.newDatabase("t" + databases.incrementAndGet()), "labloop", "", dir);
       }
       return current;
     } catch (Exception e) {

@@ -19,7 +19,9 @@ class RunIdTest {
 
   @Test
   void aCampaignNameIsNotARunId() {
-    assertTrue(RunId.fromApi("silver").isEmpty(), "a campaign waiting for its schedule is known by its name");
+    assertTrue(
+        RunId.fromApi("silver").isEmpty(),
+        "a campaign waiting for its schedule is known by its name");
     assertTrue(RunId.fromApi("silver~").isEmpty());
     assertTrue(RunId.fromApi("silver~x").isEmpty());
     assertTrue(RunId.fromApi("silver~0").isEmpty());

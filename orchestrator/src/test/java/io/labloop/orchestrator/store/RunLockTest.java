@@ -14,7 +14,9 @@ class RunLockTest {
   void oneEnginePerCampaignAndDataFolderUntilItLetsGo() {
     Optional<RunLock> first = RunLock.tryAcquire(data, "silver");
     assertTrue(first.isPresent());
-    assertTrue(RunLock.tryAcquire(data, "silver").isEmpty(), "a second engine for the same campaign is refused");
+    assertTrue(
+        RunLock.tryAcquire(data, "silver").isEmpty(),
+        "a second engine for the same campaign is refused");
     try (RunLock other = RunLock.tryAcquire(data, "gold").orElseThrow()) {
       assertTrue(other != null, "another campaign is independent");
     }

@@ -30,7 +30,8 @@ abstract class StoreContract {
   /** A fresh, empty store; reopening the same location must show the same data. */
   abstract StoreLocation location();
 
-  private static final Point REQUESTED = new Point(Map.of("temperature", 120.0, "solvent", "water"));
+  private static final Point REQUESTED =
+      new Point(Map.of("temperature", 120.0, "solvent", "water"));
 
   @Test
   void keepsTheWholeLifeOfAnExperimentAcrossAReopen() throws Exception {
@@ -38,24 +39,68 @@ abstract class StoreContract {
     String runId;
     try (Store store = Store.open(where)) {
       store.saveCampaign("silver", Path.of("silver.yaml"), "campaign: silver\n", "abc123");
-      store.saveCampaign("silver", Path.of("silver.yaml"), "campaign: silver\n", "abc123"); // same text: kept once
+      store.saveCampaign(
+          "silver", Path.of("silver.yaml"), "campaign: silver\n", "abc123"); // same text: kept once
       RunRecord run = store.createRun("silver", "abc123", 42);
       runId = run.id();
       assertEquals("silver/1", runId);
-      Suggestion why = new Suggestion(REQUESTED, "bayesian", "EI 0.3", 0.3, Map.of("peak", 519.0), Map.of("peak", 4.0), Map.of("noise", 0.1));
+      Suggestion why =
+          new Suggestion(
+              REQUESTED,
+              "bayesian",
+              "EI 0.3",
+              0.3,
+              Map.of("peak", 519.0),
+              Map.of("peak", 4.0),
+              Map.of("noise", 0.1));
       store.planExperiment(runId, 1, REQUESTED, why, ExperimentStatus.PLANNED, OptionalInt.empty());
-      StepRecord synth = new StepRecord(runId, 1, 0, 1, "synthesize", "robot", "synthesize", Map.of("temperature", 120.0),
-          StepStatus.STARTED, StepRecord.idempotencyKey(runId, 1, "synthesize"), Instant.now(), Optional.empty(), Optional.empty(),
-          Map.of(), Optional.empty(), Optional.empty());
+      StepRecord synth =
+          new StepRecord(
+              runId,
+              1,
+              0,
+              1,
+              "synthesize",
+              "robot",
+              "synthesize",
+              Map.of("temperature", 120.0),
+              StepStatus.STARTED,
+              StepRecord.idempotencyKey(runId, 1, "synthesize"),
+              Instant.now(),
+              Optional.empty(),
+              Optional.empty(),
+              Map.of(),
+              Optional.empty(),
+              Optional.empty());
       store.stepStarted(synth);
       byte[] spectrum = "400,0.1\n520,0.9\n".getBytes(StandardCharsets.UTF_8);
-      List<AttachmentRecord> files = store.stepDone(runId, 1, 0, 1, Map.of("sampleId", "S-1", "actualTemperature", 119.5),
-          List.of(new Store.NewAttachment("spectrum.csv", "text/csv", spectrum)));
+      List<AttachmentRecord> files =
+          store.stepDone(
+              runId,
+              1,
+              0,
+              1,
+              Map.of("sampleId", "S-1", "actualTemperature", 119.5),
+              List.of(new Store.NewAttachment("spectrum.csv", "text/csv", spectrum)));
       Point achieved = new Point(Map.of("temperature", 119.5, "solvent", "water"));
-      store.finishExperiment(runId, 1, ExperimentStatus.DONE, Optional.of(achieved), Map.of("peak", 521.25), Optional.empty(),
+      store.finishExperiment(
+          runId,
+          1,
+          ExperimentStatus.DONE,
+          Optional.of(achieved),
+          Map.of("peak", 521.25),
+          Optional.empty(),
           Optional.of(Observation.ok(achieved, Map.of("peak", 521.25))));
-      store.addEvent(runId, EventKind.INTERLOCK_HOLD, Severity.WARNING, Optional.empty(), Optional.of("robot"), OptionalInt.of(1), "robot.Door is Open");
-      assertArrayEquals(spectrum, Files.readAllBytes(store.attachmentsDir().resolve(files.get(0).sha256())));
+      store.addEvent(
+          runId,
+          EventKind.INTERLOCK_HOLD,
+          Severity.WARNING,
+          Optional.empty(),
+          Optional.of("robot"),
+          OptionalInt.of(1),
+          "robot.Door is Open");
+      assertArrayEquals(
+          spectrum, Files.readAllBytes(store.attachmentsDir().resolve(files.get(0).sha256())));
     }
     try (Store store = Store.open(where)) {
       assertEquals("campaign: silver\n", store.campaignText("abc123").orElseThrow());
@@ -90,28 +135,49 @@ abstract class StoreContract {
     try (Store store = Store.open(location())) {
       store.saveCampaign("c", Path.of("c.yaml"), "campaign: c\n", "h1");
       String runId = store.createRun("c", "h1", 1).id();
-      store.addEvent(runId, EventKind.AUDIT, Severity.INFO, Optional.of("alice: the admin"), Optional.empty(), OptionalInt.empty(),
+      store.addEvent(
+          runId,
+          EventKind.AUDIT,
+          Severity.INFO,
+          Optional.of("alice: the admin"),
+          Optional.empty(),
+          OptionalInt.empty(),
           "paused the campaign");
     }
     try (Store store = Store.open(location())) {
       EventRecord e = store.events("c/1").get(0);
-      assertEquals(Optional.of("alice: the admin"), e.actor(), "the actor is not read back out of the message");
+      assertEquals(
+          Optional.of("alice: the admin"),
+          e.actor(),
+          "the actor is not read back out of the message");
       assertEquals("paused the campaign", e.message());
     }
   }
 
-  /** A data folder from before the actor column: its audit records get their actor from the message, once. */
+  /**
+   * A data folder from before the actor column: its audit records get their actor from the message,
+   * once.
+   */
   @Test
   void theActorOfAnOldAuditRecordIsMovedIntoItsColumn() throws Exception {
     StoreLocation where = location();
-    Flyway.configure().dataSource(where.jdbcUrl(), where.user(), where.password()).locations("classpath:db/migration")
-        .target(MigrationVersion.fromVersion("1")).load().migrate();
-    try (Connection c = DriverManager.getConnection(where.jdbcUrl(), where.user(), where.password());
+    Flyway.configure()
+        .dataSource(where.jdbcUrl(), where.user(), where.password())
+        .locations("classpath:db/migration")
+        .target(MigrationVersion.fromVersion("1"))
+        .load()
+        .migrate();
+    try (Connection c =
+            DriverManager.getConnection(where.jdbcUrl(), where.user(), where.password());
         Statement st = c.createStatement()) {
-      st.executeUpdate("INSERT INTO campaigns (sha256, name, file, yaml, stored_at) VALUES ('h', 'c', 'c.yaml', 'campaign: c', 0)");
-      st.executeUpdate("INSERT INTO runs (id, campaign, campaign_sha256, seed, status, started_at) VALUES ('c/1', 'c', 'h', 1, 'RUNNING', 0)");
-      st.executeUpdate("INSERT INTO events (run_id, ordinal, at, kind, severity, message) VALUES ('c/1', 1, 0, 'audit', 'info', 'bob: aborted the campaign')");
-      st.executeUpdate("INSERT INTO events (run_id, ordinal, at, kind, severity, message) VALUES ('c/1', 2, 0, 'paused', 'info', 'x: y')");
+      st.executeUpdate(
+          "INSERT INTO campaigns (sha256, name, file, yaml, stored_at) VALUES ('h', 'c', 'c.yaml', 'campaign: c', 0)");
+      st.executeUpdate(
+          "INSERT INTO runs (id, campaign, campaign_sha256, seed, status, started_at) VALUES ('c/1', 'c', 'h', 1, 'RUNNING', 0)");
+      st.executeUpdate(
+          "INSERT INTO events (run_id, ordinal, at, kind, severity, message) VALUES ('c/1', 1, 0, 'audit', 'info', 'bob: aborted the campaign')");
+      st.executeUpdate(
+          "INSERT INTO events (run_id, ordinal, at, kind, severity, message) VALUES ('c/1', 2, 0, 'paused', 'info', 'x: y')");
     }
     try (Store store = Store.open(where)) {
       List<EventRecord> events = store.events("c/1");
@@ -141,10 +207,15 @@ abstract class StoreContract {
       store.saveCampaign("c", Path.of("c.yaml"), "x", "h");
       RunRecord run = store.createRun("c", "h", 1);
       Suggestion s = Suggestion.of(REQUESTED, "random", "uniform");
-      store.planExperiment(run.id(), 1, REQUESTED, s, ExperimentStatus.PLANNED, OptionalInt.empty());
-      // the same experiment twice violates the key; neither the experiment nor its decision may be half-written
-      assertThrows(StoreException.class,
-          () -> store.planExperiment(run.id(), 1, REQUESTED, s, ExperimentStatus.PLANNED, OptionalInt.empty()));
+      store.planExperiment(
+          run.id(), 1, REQUESTED, s, ExperimentStatus.PLANNED, OptionalInt.empty());
+      // the same experiment twice violates the key; neither the experiment nor its decision may be
+      // half-written
+      assertThrows(
+          StoreException.class,
+          () ->
+              store.planExperiment(
+                  run.id(), 1, REQUESTED, s, ExperimentStatus.PLANNED, OptionalInt.empty()));
       assertEquals(1, store.experiments(run.id()).size());
       assertEquals(1, store.decisions(run.id()).size());
     }

@@ -2,8 +2,8 @@ package io.labloop.planners.bayes;
 
 /**
  * Scores a candidate from its predicted loss (mean μ, standard deviation σ, standardised units)
- * against the best loss seen so far; higher is better. Every score is a logarithm or a
- * difference, so that multiplying by a feasibility probability is adding its log.
+ * against the best loss seen so far; higher is better. Every score is a logarithm or a difference,
+ * so that multiplying by a feasibility probability is adding its log.
  *
  * <ul>
  *   <li>log-EI: {@code log(σ h(z))}, {@code z = (best - μ)/σ}, {@code h(z) = z Φ(z) + φ(z)}. In log
@@ -19,7 +19,8 @@ final class AcquisitionFunction {
   private final double sqrtBeta;
 
   AcquisitionFunction(Bayesian.Acquisition kind, double beta) {
-    if (kind == Bayesian.Acquisition.HEDGE) throw new IllegalArgumentException("hedge is a portfolio of acquisitions, not one");
+    if (kind == Bayesian.Acquisition.HEDGE)
+      throw new IllegalArgumentException("hedge is a portfolio of acquisitions, not one");
     this.kind = kind;
     this.sqrtBeta = Math.sqrt(beta);
   }
@@ -33,7 +34,9 @@ final class AcquisitionFunction {
     };
   }
 
-  /** Whether the score is the log of a probability or an expectation (EI, PI), not a bound (UCB). */
+  /**
+   * Whether the score is the log of a probability or an expectation (EI, PI), not a bound (UCB).
+   */
   boolean logarithmic() {
     return kind != Bayesian.Acquisition.UCB;
   }

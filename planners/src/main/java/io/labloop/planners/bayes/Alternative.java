@@ -4,10 +4,10 @@ import io.labloop.planners.Point;
 import java.util.Map;
 
 /**
- * The runner-up of a decision, kept in the suggestion's details so that a researcher can see
- * what the planner nearly chose ({@code labloop why}): {@code alternative.acquisition} is its
- * score, {@code alternative.NAME} a numeric parameter's value and {@code alternative.NAME=VALUE}
- * (with 1) a categorical one's, since details hold numbers only.
+ * The runner-up of a decision, kept in the suggestion's details so that a researcher can see what
+ * the planner nearly chose ({@code labloop why}): {@code alternative.acquisition} is its score,
+ * {@code alternative.NAME} a numeric parameter's value and {@code alternative.NAME=VALUE} (with 1)
+ * a categorical one's, since details hold numbers only.
  */
 final class Alternative {
 
@@ -17,12 +17,15 @@ final class Alternative {
 
   static void describe(Point point, double score, Map<String, Double> details) {
     details.put(PREFIX + "acquisition", score);
-    point.values().forEach((name, v) -> {
-      if (v instanceof Number n) {
-        details.put(PREFIX + name, n.doubleValue());
-      } else {
-        details.put(PREFIX + name + "=" + v, 1.0);
-      }
-    });
+    point
+        .values()
+        .forEach(
+            (name, v) -> {
+              if (v instanceof Number n) {
+                details.put(PREFIX + name, n.doubleValue());
+              } else {
+                details.put(PREFIX + name + "=" + v, 1.0);
+              }
+            });
   }
 }

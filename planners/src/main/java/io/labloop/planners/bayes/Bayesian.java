@@ -8,8 +8,9 @@ public final class Bayesian {
 
   /**
    * Hyperparameter draws the acquisition is averaged over while data are few (see the planner):
-   * none by default, the maximum a posteriori fit alone. 16 draws were measured (docs/benchmarks.md):
-   * better on hartmann6 at 40 evaluations, worse on branin at 20 and 40, so they are an option.
+   * none by default, the maximum a posteriori fit alone. 16 draws were measured
+   * (docs/benchmarks.md): better on hartmann6 at 40 evaluations, worse on branin at 20 and 40, so
+   * they are an option.
    */
   public static final int DEFAULT_HYPERPARAMETER_SAMPLES = 0;
 
@@ -35,7 +36,9 @@ public final class Bayesian {
   public enum MultiObjective {
     /** Exact expected hypervolume improvement, one model per objective (the default). */
     EHVI,
-    /** ParEGO: one model of a random augmented-Chebyshev scalarisation, with {@link Acquisition}. */
+    /**
+     * ParEGO: one model of a random augmented-Chebyshev scalarisation, with {@link Acquisition}.
+     */
     PAREGO
   }
 
@@ -75,7 +78,10 @@ public final class Bayesian {
       return this;
     }
 
-    /** What the model assumes about measurement noise (default: fitted, the campaign's {@code noise: auto}). */
+    /**
+     * What the model assumes about measurement noise (default: fitted, the campaign's {@code noise:
+     * auto}).
+     */
     public Builder noise(NoiseModel noise) {
       this.noise = noise;
       return this;
@@ -89,8 +95,8 @@ public final class Bayesian {
 
     /**
      * How many hyperparameter draws the acquisition is averaged over while the model has few
-     * observations (default {@value Bayesian#DEFAULT_HYPERPARAMETER_SAMPLES}); 0 uses the
-     * maximum a posteriori fit only.
+     * observations (default {@value Bayesian#DEFAULT_HYPERPARAMETER_SAMPLES}); 0 uses the maximum a
+     * posteriori fit only.
      */
     public Builder hyperparameterSamples(int samples) {
       this.hyperparameterSamples = samples;

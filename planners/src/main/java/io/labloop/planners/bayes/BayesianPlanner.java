@@ -29,26 +29,26 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>Until {@code initial} experiments exist, points come from the scrambled Sobol design.
- *   <li>Each successful observation becomes a position in the unit cube and a loss (the
- *       objective's {@link Objective#loss}; with several objectives a ParEGO scalarisation:
- *       losses scaled to [0, 1] and combined by an augmented Chebyshev norm with random weights
- *       drawn from the seed and the number of observations). Two or three objectives go to
- *       {@link HypervolumePlanner} (expected hypervolume improvement) unless the campaign chose
- *       ParEGO.
- *   <li>A Gaussian process is fitted to the losses (noise fitted or held, as the campaign's
- *       {@code noise:} says); pending experiments are added as kriging believers so their
- *       neighbourhood is no longer attractive. With {@code hyperparameter-samples} and at most
- *       {@value #SAMPLE_LIMIT} rows, the hyperparameters are drawn from their posterior instead
- *       and the acquisition is averaged over the draws ({@link ModelAverage}).
- *   <li>Candidates: a Sobol set (or the free rows of the candidate pool) plus perturbations of
- *       the best points, each rounded to a makeable point and kept only if it satisfies the
- *       constraints and is not already run or pending. All are scored in one pass; the best few
- *       are polished by bounded L-BFGS on the acquisition (continuous spaces only).
+ *   <li>Each successful observation becomes a position in the unit cube and a loss (the objective's
+ *       {@link Objective#loss}; with several objectives a ParEGO scalarisation: losses scaled to
+ *       [0, 1] and combined by an augmented Chebyshev norm with random weights drawn from the seed
+ *       and the number of observations). Two or three objectives go to {@link HypervolumePlanner}
+ *       (expected hypervolume improvement) unless the campaign chose ParEGO.
+ *   <li>A Gaussian process is fitted to the losses (noise fitted or held, as the campaign's {@code
+ *       noise:} says); pending experiments are added as kriging believers so their neighbourhood is
+ *       no longer attractive. With {@code hyperparameter-samples} and at most {@value
+ *       #SAMPLE_LIMIT} rows, the hyperparameters are drawn from their posterior instead and the
+ *       acquisition is averaged over the draws ({@link ModelAverage}).
+ *   <li>Candidates: a Sobol set (or the free rows of the candidate pool) plus perturbations of the
+ *       best points, each rounded to a makeable point and kept only if it satisfies the constraints
+ *       and is not already run or pending. All are scored in one pass; the best few are polished by
+ *       bounded L-BFGS on the acquisition (continuous spaces only).
  *   <li>A batch is built greedily: each chosen point is believed before the next is chosen.
  * </ol>
+ *
  * Failed experiments train a {@link Feasibility} model whose log-probability is added to the
- * acquisition. If the model cannot be fitted the planner falls back to the Sobol design rather
- * than stopping the campaign.
+ * acquisition. If the model cannot be fitted the planner falls back to the Sobol design rather than
+ * stopping the campaign.
  */
 final class BayesianPlanner implements Planner {
 
@@ -57,38 +57,58 @@ final class BayesianPlanner implements Planner {
   private static final int LOCAL_CENTRES = 5;
   private static final double[] LOCAL_SPREAD = {0.1, 0.02, 0.004};
   private static final double PAREGO_RHO = 0.05;
+
   /** L-BFGS polishes for the first point of a call, and for each further batch point. */
   private static final int RESTARTS = 10;
+
   private static final int BATCH_RESTARTS = 3;
   private static final int POLISH_ITERATIONS = 100;
-  /** GP-Hedge's softmax temperature on gains in standardised loss units (the paper's and scikit-optimize's 1). */
+
+  /**
+   * GP-Hedge's softmax temperature on gains in standardised loss units (the paper's and
+   * scikit-optimize's 1).
+   */
   private static final double HEDGE_ETA = 1.0;
-  /** Up to this many model rows the hyperparameters are sampled; beyond, the maximum a posteriori only. */
+
+  /**
+   * Up to this many model rows the hyperparameters are sampled; beyond, the maximum a posteriori
+   * only.
+   */
   static final int SAMPLE_LIMIT = 80;
 
   private final long seed;
   private final int initial;
+
   /** The acquisitions that propose points: one, or the GP-Hedge portfolio. */
   private final List<AcquisitionFunction> portfolio;
+
   private final int candidateCount;
   private final NoiseModel noise;
+
   /** EHVI for two or three objectives, or null when the campaign chose ParEGO. */
   private final HypervolumePlanner hypervolume;
-  /** Hyperparameter draws the acquisition is averaged over (0: the maximum a posteriori fit only). */
+
+  /**
+   * Hyperparameter draws the acquisition is averaged over (0: the maximum a posteriori fit only).
+   */
   private final int samples;
 
   BayesianPlanner(Bayesian.Builder config) {
     this.seed = config.seed;
     this.initial = config.initial;
-    this.portfolio = config.acquisition == Bayesian.Acquisition.HEDGE
-        ? List.of(new AcquisitionFunction(Bayesian.Acquisition.EI, config.beta),
-            new AcquisitionFunction(Bayesian.Acquisition.PI, config.beta),
-            new AcquisitionFunction(Bayesian.Acquisition.UCB, config.beta))
-        : List.of(new AcquisitionFunction(config.acquisition, config.beta));
+    this.portfolio =
+        config.acquisition == Bayesian.Acquisition.HEDGE
+            ? List.of(
+                new AcquisitionFunction(Bayesian.Acquisition.EI, config.beta),
+                new AcquisitionFunction(Bayesian.Acquisition.PI, config.beta),
+                new AcquisitionFunction(Bayesian.Acquisition.UCB, config.beta))
+            : List.of(new AcquisitionFunction(config.acquisition, config.beta));
     this.candidateCount = config.candidates;
     this.noise = config.noise;
-    this.hypervolume = config.multiObjective == Bayesian.MultiObjective.EHVI
-        ? new HypervolumePlanner(config.seed, config.candidates, config.noise) : null;
+    this.hypervolume =
+        config.multiObjective == Bayesian.MultiObjective.EHVI
+            ? new HypervolumePlanner(config.seed, config.candidates, config.noise)
+            : null;
     this.samples = config.hyperparameterSamples;
   }
 
@@ -100,7 +120,10 @@ final class BayesianPlanner implements Planner {
   @Override
   public List<Suggestion> suggest(PlanningState state, int n) {
     int initialPoints = initial > 0 ? initial : Math.max(5, 2 * state.space().parameters().size());
-    List<Observation> ok = state.observations().stream().filter(o -> o.isOk() && hasAll(o, state.objectives())).toList();
+    List<Observation> ok =
+        state.observations().stream()
+            .filter(o -> o.isOk() && hasAll(o, state.objectives()))
+            .toList();
     if (state.observations().size() < initialPoints || ok.size() < 2) {
       return initialDesign(state, n, "initial design");
     }
@@ -111,7 +134,9 @@ final class BayesianPlanner implements Planner {
       }
       return modelled(state, ok, n);
     } catch (RuntimeException e) {
-      log.warn("model-based suggestion failed ({}); using the space-filling design for this batch", e.toString());
+      log.warn(
+          "model-based suggestion failed ({}); using the space-filling design for this batch",
+          e.toString());
       log.debug("model failure", e);
       return initialDesign(state, n, "fall-back design after a model failure");
     }
@@ -132,8 +157,11 @@ final class BayesianPlanner implements Planner {
 
     double[][] x = ok.stream().map(o -> cube.encode(o.point())).toArray(double[][]::new);
     Losses losses = losses(state.objectives(), ok, random);
-    List<double[]> failed = state.observations().stream().filter(o -> !o.isOk())
-        .map(o -> cube.encode(o.point())).toList();
+    List<double[]> failed =
+        state.observations().stream()
+            .filter(o -> !o.isOk())
+            .map(o -> cube.encode(o.point()))
+            .toList();
     // Failed experiments enter the model at the worst loss seen (imputation), so the mean rises
     // and the uncertainty falls where they happened; the feasibility model then discounts their
     // neighbourhood further.
@@ -152,21 +180,31 @@ final class BayesianPlanner implements Planner {
     // draws from their posterior. Beyond SAMPLE_LIMIT the posterior is narrow and the maximum a
     // posteriori alone does as well at a fraction of the cost.
     int draws = modelX.length <= SAMPLE_LIMIT ? samples : 0;
-    List<GaussianProcess> fits = GaussianProcess.fitSamples(modelX, modelY, mix(seed, round + 1), cube.parameterOfColumn(),
-        cube.categoricalParameters(), noise, draws);
+    List<GaussianProcess> fits =
+        GaussianProcess.fitSamples(
+            modelX,
+            modelY,
+            mix(seed, round + 1),
+            cube.parameterOfColumn(),
+            cube.categoricalParameters(),
+            noise,
+            draws);
     GaussianProcess gp = fits.get(0);
     double[] lengthscale = new double[d];
-    for (int j = 0; j < d; j++) lengthscale[j] = Math.min(gp.lengthscale(j), Feasibility.MAX_BANDWIDTH);
+    for (int j = 0; j < d; j++)
+      lengthscale[j] = Math.min(gp.lengthscale(j), Feasibility.MAX_BANDWIDTH);
     Feasibility feasibility = new Feasibility(Arrays.asList(x), failed, lengthscale);
 
     // The average over draws; the maximum a posteriori fit alone when there are draws to average.
-    ModelAverage models = new ModelAverage(fits.size() > 1 ? fits.subList(1, fits.size()) : fits, x);
+    ModelAverage models =
+        new ModelAverage(fits.size() > 1 ? fits.subList(1, fits.size()) : fits, x);
     for (Point p : state.pending()) {
       models.believe(cube.encode(p));
       if (fits.size() > 1) gp.believe(cube.encode(p));
     }
 
-    // The incumbent (each model's own, in ModelAverage) is the best posterior mean over the observed points, not the best noisy
+    // The incumbent (each model's own, in ModelAverage) is the best posterior mean over the
+    // observed points, not the best noisy
     // observation: with a fitted noise the lowest observation is biased low (it is the minimum
     // of noisy draws), and measuring improvement against it would make EI too greedy near lucky
     // points. With no noise the two coincide. (BoTorch's noisy EI integrates over the same
@@ -192,13 +230,17 @@ final class BayesianPlanner implements Planner {
         }
       }
     }
-    if (candidates.isEmpty()) return pool ? List.of() : initialDesign(state, n, "no admissible candidate scored;");
+    if (candidates.isEmpty())
+      return pool ? List.of() : initialDesign(state, n, "no admissible candidate scored;");
 
     models.scoreCandidates(candidates.toArray(double[][]::new));
     double[] logFeasible = new double[candidates.size()];
-    for (int c = 0; c < logFeasible.length; c++) logFeasible[c] = Math.log(feasibility.probability(candidates.get(c)));
+    for (int c = 0; c < logFeasible.length; c++)
+      logFeasible[c] = Math.log(feasibility.probability(candidates.get(c)));
 
-    boolean continuous = !pool && state.space().parameters().stream().anyMatch(p -> p instanceof Parameter.Continuous);
+    boolean continuous =
+        !pool
+            && state.space().parameters().stream().anyMatch(p -> p instanceof Parameter.Continuous);
     boolean[] used = new boolean[candidates.size()];
     List<Suggestion> out = new ArrayList<>();
     Map<String, Double> details = details(state, cube, gp, losses);
@@ -209,18 +251,32 @@ final class BayesianPlanner implements Planner {
     for (int k = 0; k < n; k++) {
       List<Proposal> proposals = new ArrayList<>();
       for (AcquisitionFunction a : portfolio) {
-        Proposal p = propose(a, scoring, cube, admissible, candidates, candidatePoints, used, continuous,
-            k == 0 ? RESTARTS : BATCH_RESTARTS, random);
+        Proposal p =
+            propose(
+                a,
+                scoring,
+                cube,
+                admissible,
+                candidates,
+                candidatePoints,
+                used,
+                continuous,
+                k == 0 ? RESTARTS : BATCH_RESTARTS,
+                random);
         if (p != null) proposals.add(p);
       }
       if (proposals.isEmpty()) break;
       Map<String, Double> own = new LinkedHashMap<>(details);
-      Proposal pick = proposals.size() == 1 ? proposals.get(0) : hedge(proposals, gp, hedgeRandom, own);
+      Proposal pick =
+          proposals.size() == 1 ? proposals.get(0) : hedge(proposals, gp, hedgeRandom, own);
       double[] chosen = pick.x();
-      if (!admissible.take(pick.point())) throw new IllegalStateException("checked as admissible: " + pick.point());
+      if (!admissible.take(pick.point()))
+        throw new IllegalStateException("checked as admissible: " + pick.point());
       used[pick.index()] = true;
       int[] rest = ranking(pick.acquisition(), scoring, used);
-      if (rest.length > 0) Alternative.describe(candidatePoints.get(rest[0]), score(pick.acquisition(), scoring, rest[0]), own);
+      if (rest.length > 0)
+        Alternative.describe(
+            candidatePoints.get(rest[0]), score(pick.acquisition(), scoring, rest[0]), own);
       GaussianProcess.Prediction pr = gp.predict(chosen);
       double mean = gp.toOutput(pr.mean());
       double sd = gp.toOutputScale(Math.sqrt(pr.variance()));
@@ -228,32 +284,64 @@ final class BayesianPlanner implements Planner {
       Map<String, Double> predictedSd = new LinkedHashMap<>();
       losses.describe(mean, sd, predictedMean, predictedSd);
       if (!feasibility.isTrivial()) own.put("feasibility", feasibility.probability(chosen));
-      String hedged = proposals.size() > 1 ? String.format(java.util.Locale.ROOT, "hedge chose %s (p %.2f): ",
-          pick.acquisition().label(), own.get("hedge.probability")) : "";
-      String reason = String.format(java.util.Locale.ROOT, "%s%s %.3g at predicted %s %.4g ± %.2g%s",
-          hedged, pick.acquisition().label(), pick.score(), losses.label(), losses.reported(mean), sd,
-          k > 0 || !state.pending().isEmpty()
-              ? " (after believing " + (state.pending().size() + k) + " pending/batch points)" : "");
-      out.add(new Suggestion(pick.point(), name(), reason, pick.score(), predictedMean, predictedSd, own));
+      String hedged =
+          proposals.size() > 1
+              ? String.format(
+                  java.util.Locale.ROOT,
+                  "hedge chose %s (p %.2f): ",
+                  pick.acquisition().label(),
+                  own.get("hedge.probability"))
+              : "";
+      String reason =
+          String.format(
+              java.util.Locale.ROOT,
+              "%s%s %.3g at predicted %s %.4g ± %.2g%s",
+              hedged,
+              pick.acquisition().label(),
+              pick.score(),
+              losses.label(),
+              losses.reported(mean),
+              sd,
+              k > 0 || !state.pending().isEmpty()
+                  ? " (after believing " + (state.pending().size() + k) + " pending/batch points)"
+                  : "");
+      out.add(
+          new Suggestion(
+              pick.point(), name(), reason, pick.score(), predictedMean, predictedSd, own));
       models.believe(chosen);
       if (fits.size() > 1) gp.believe(chosen);
     }
     return out;
   }
 
-  /** What one batch step scores against: the models and their posteriors at the candidates, feasibility. */
+  /**
+   * What one batch step scores against: the models and their posteriors at the candidates,
+   * feasibility.
+   */
   private record Scoring(ModelAverage models, double[] logFeasible, Feasibility feasibility) {}
 
-  /** One acquisition's choice for the next point: its position, the point, its score and candidate index. */
-  private record Proposal(AcquisitionFunction acquisition, double[] x, Point point, double score, int index) {}
+  /**
+   * One acquisition's choice for the next point: its position, the point, its score and candidate
+   * index.
+   */
+  private record Proposal(
+      AcquisitionFunction acquisition, double[] x, Point point, double score, int index) {}
 
   /**
    * The maximiser of {@code a}: the best raw candidate or, in a continuous space, the best of the
    * L-BFGS polishes started from it and from Boltzmann-sampled others. Null when no admissible
    * candidate is left. Takes nothing: the caller takes the proposal it keeps.
    */
-  private Proposal propose(AcquisitionFunction a, Scoring s, UnitCube cube, Admissible admissible,
-      List<double[]> candidates, List<Point> candidatePoints, boolean[] used, boolean continuous, int restartCount,
+  private Proposal propose(
+      AcquisitionFunction a,
+      Scoring s,
+      UnitCube cube,
+      Admissible admissible,
+      List<double[]> candidates,
+      List<Point> candidatePoints,
+      boolean[] used,
+      boolean continuous,
+      int restartCount,
       SplittableRandom random) {
     int[] order = ranking(a, s, used);
     if (order.length == 0) return null;
@@ -266,7 +354,8 @@ final class BayesianPlanner implements Planner {
     // good points, but from several basins, so a distant basin gets its chance against the
     // incumbent's neighbourhood. Later batch members get fewer starts (they matter less and
     // the batch must stay fast).
-    List<Integer> starts = continuous ? restarts(a, s, used, order, restartCount, random) : List.of();
+    List<Integer> starts =
+        continuous ? restarts(a, s, used, order, restartCount, random) : List.of();
     for (int start : starts) {
       double[] polished = polish(a, s.models(), candidates.get(start));
       Point pp = cube.decode(polished);
@@ -279,7 +368,8 @@ final class BayesianPlanner implements Planner {
         chosenIndex = start;
       }
     }
-    // The best raw candidate competes with the polished points (and is the choice when none is admissible).
+    // The best raw candidate competes with the polished points (and is the choice when none is
+    // admissible).
     for (int r = 0; r < order.length; r++) {
       int c = order[r];
       double score = score(a, s, c);
@@ -298,14 +388,17 @@ final class BayesianPlanner implements Planner {
 
   /**
    * GP-Hedge's choice among the portfolio's proposals, without hidden state. The published
-   * algorithm keeps, per acquisition, a running gain (the sum of the refitted model's mean at
-   * each of its past proposals) and draws with probability softmax(η · gain). Past proposals
-   * that were not run are not in the planning state, so here the gain is the current model's
-   * mean at the current proposals only (lower loss = higher gain, in the model's standardised
-   * units so η = 1 means the same on every problem): a one-step hedge. The draw uses its own
-   * stream from the seed and round, so the same state gives the same choice.
+   * algorithm keeps, per acquisition, a running gain (the sum of the refitted model's mean at each
+   * of its past proposals) and draws with probability softmax(η · gain). Past proposals that were
+   * not run are not in the planning state, so here the gain is the current model's mean at the
+   * current proposals only (lower loss = higher gain, in the model's standardised units so η = 1
+   * means the same on every problem): a one-step hedge. The draw uses its own stream from the seed
+   * and round, so the same state gives the same choice.
    */
-  private static Proposal hedge(List<Proposal> proposals, GaussianProcess gp, SplittableRandom random,
+  private static Proposal hedge(
+      List<Proposal> proposals,
+      GaussianProcess gp,
+      SplittableRandom random,
       Map<String, Double> details) {
     double[] gain = new double[proposals.size()];
     double top = Double.NEGATIVE_INFINITY;
@@ -328,7 +421,8 @@ final class BayesianPlanner implements Planner {
         break;
       }
     }
-    for (int i = 0; i < gain.length; i++) details.put("hedge.gain." + proposals.get(i).acquisition().label(), gain[i]);
+    for (int i = 0; i < gain.length; i++)
+      details.put("hedge.gain." + proposals.get(i).acquisition().label(), gain[i]);
     details.put("hedge.probability", w[pick] / total);
     return proposals.get(pick);
   }
@@ -342,7 +436,9 @@ final class BayesianPlanner implements Planner {
       if (!Double.isNaN(scores[c])) idx.add(c);
     }
     // Stable order: by score, then by index, so equal scores resolve the same way every run.
-    idx.sort((i, j) -> scores[i] != scores[j] ? Double.compare(scores[j], scores[i]) : Integer.compare(i, j));
+    idx.sort(
+        (i, j) ->
+            scores[i] != scores[j] ? Double.compare(scores[j], scores[i]) : Integer.compare(i, j));
     return idx.stream().mapToInt(Integer::intValue).limit(256).toArray();
   }
 
@@ -350,8 +446,13 @@ final class BayesianPlanner implements Planner {
    * The best-ranked candidate plus up to {@code count - 1} others drawn without replacement with
    * weights {@code exp((s - mean(s)) / sd(s))} over the scores s of every unused candidate.
    */
-  private static List<Integer> restarts(AcquisitionFunction a, Scoring scoring, boolean[] used, int[] order,
-      int count, SplittableRandom random) {
+  private static List<Integer> restarts(
+      AcquisitionFunction a,
+      Scoring scoring,
+      boolean[] used,
+      int[] order,
+      int count,
+      SplittableRandom random) {
     List<Integer> out = new ArrayList<>();
     if (order.length == 0) return out;
     out.add(order[0]);
@@ -403,33 +504,40 @@ final class BayesianPlanner implements Planner {
     return s.models().candidate(a, c) + s.logFeasible()[c];
   }
 
-  private static double[] polish(AcquisitionFunction acquisition, ModelAverage models, double[] start) {
+  private static double[] polish(
+      AcquisitionFunction acquisition, ModelAverage models, double[] start) {
     int d = start.length;
     double[] lo = new double[d];
     double[] hi = new double[d];
     Arrays.fill(hi, 1);
-    return BoundedMaximizer.maximize((u, gradient) -> models.at(acquisition, u, gradient), start, lo, hi, POLISH_ITERATIONS);
+    return BoundedMaximizer.maximize(
+        (u, gradient) -> models.at(acquisition, u, gradient), start, lo, hi, POLISH_ITERATIONS);
   }
 
   /** Perturbations of the best observed points, at several spreads, for local refinement. */
-  private static List<double[]> localCandidates(double[][] x, double[] loss, SplittableRandom random) {
+  private static List<double[]> localCandidates(
+      double[][] x, double[] loss, SplittableRandom random) {
     Integer[] order = new Integer[x.length];
     for (int i = 0; i < order.length; i++) order[i] = i;
-    Arrays.sort(order, (a, b) -> loss[a] != loss[b] ? Double.compare(loss[a], loss[b]) : Integer.compare(a, b));
+    Arrays.sort(
+        order,
+        (a, b) -> loss[a] != loss[b] ? Double.compare(loss[a], loss[b]) : Integer.compare(a, b));
     List<double[]> out = new ArrayList<>();
     for (int r = 0; r < Math.min(LOCAL_CENTRES, order.length); r++) {
       double[] centre = x[order[r]];
       for (int k = 0; k < LOCAL_PER_POINT; k++) {
         double spread = LOCAL_SPREAD[k % LOCAL_SPREAD.length];
         double[] u = new double[centre.length];
-        for (int j = 0; j < u.length; j++) u[j] = Math.min(1, Math.max(0, centre[j] + spread * random.nextGaussian()));
+        for (int j = 0; j < u.length; j++)
+          u[j] = Math.min(1, Math.max(0, centre[j] + spread * random.nextGaussian()));
         out.add(u);
       }
     }
     return out;
   }
 
-  private Map<String, Double> details(PlanningState state, UnitCube cube, GaussianProcess gp, Losses losses) {
+  private Map<String, Double> details(
+      PlanningState state, UnitCube cube, GaussianProcess gp, Losses losses) {
     Map<String, Double> out = new LinkedHashMap<>();
     List<String> columns = cube.columns();
     for (int j = 0; j < columns.size(); j++) {
@@ -440,7 +548,8 @@ final class BayesianPlanner implements Planner {
     }
     out.put("signal.sd", gp.signalSd());
     out.put("noise.sd", gp.noiseSd());
-    out.put("model.points", (double) state.observations().stream().filter(Observation::isOk).count());
+    out.put(
+        "model.points", (double) state.observations().stream().filter(Observation::isOk).count());
     out.putAll(losses.pareto());
     return out;
   }
@@ -463,7 +572,9 @@ final class BayesianPlanner implements Planner {
 
     /** A predicted loss as the user reads it: a maximised objective's loss is its negative. */
     double reported(double mean) {
-      return objectives.size() == 1 && objectives.get(0) instanceof Objective.Maximize ? -mean : mean;
+      return objectives.size() == 1 && objectives.get(0) instanceof Objective.Maximize
+          ? -mean
+          : mean;
     }
 
     void describe(double mean, double sd, Map<String, Double> means, Map<String, Double> sds) {
@@ -484,12 +595,14 @@ final class BayesianPlanner implements Planner {
     }
   }
 
-  private static Losses losses(List<Objective> objectives, List<Observation> ok, SplittableRandom random) {
+  private static Losses losses(
+      List<Objective> objectives, List<Observation> ok, SplittableRandom random) {
     int m = objectives.size();
     List<double[]> raw = new ArrayList<>();
     for (Observation o : ok) {
       double[] l = new double[m];
-      for (int k = 0; k < m; k++) l[k] = objectives.get(k).loss(o.values().get(objectives.get(k).name()));
+      for (int k = 0; k < m; k++)
+        l[k] = objectives.get(k).loss(o.values().get(objectives.get(k).name()));
       raw.add(l);
     }
     if (m == 1) {

@@ -7,15 +7,17 @@ import io.labloop.planners.pareto.NonDominatedBoxes;
  * Gaussians (one model per objective), over the box decomposition of the non-dominated region.
  *
  * <p>The improvement of an outcome y is {@code Σ_b Π_k (u_bk − max(l_bk, y_k))₊} over the boxes b
- * of {@link NonDominatedBoxes}. With independent objectives the expectation of each product is
- * the product of expectations, and for Y ~ N(μ, σ²) and l < u
+ * of {@link NonDominatedBoxes}. With independent objectives the expectation of each product is the
+ * product of expectations, and for Y ~ N(μ, σ²) and l < u
+ *
  * <pre>
  *   E[(u − max(l, Y))₊] = E[(u − Y)₊] − E[(l − Y)₊] = σ (h((u − μ)/σ) − h((l − μ)/σ)),
  * </pre>
+ *
  * with h(z) = zΦ(z) + φ(z) (check the three cases Y ≤ l, l < Y < u, Y ≥ u); h(−∞) = 0. For two
- * objectives this is the standard closed form over the n + 1 strips of the front; for three it
- * is exact over the (n + 1)² columns. h is evaluated once per axis level, so a candidate costs
- * O(m·n) normal-tail evaluations plus O(boxes) multiplications.
+ * objectives this is the standard closed form over the n + 1 strips of the front; for three it is
+ * exact over the (n + 1)² columns. h is evaluated once per axis level, so a candidate costs O(m·n)
+ * normal-tail evaluations plus O(boxes) multiplications.
  */
 final class ExpectedHypervolumeImprovement {
 
@@ -28,7 +30,10 @@ final class ExpectedHypervolumeImprovement {
     for (int k = 0; k < levels.length; k++) levels[k] = boxes.levels(k);
   }
 
-  /** EHVI at a point with predicted loss means {@code mean} and standard deviations {@code sd} (> 0). */
+  /**
+   * EHVI at a point with predicted loss means {@code mean} and standard deviations {@code sd} (>
+   * 0).
+   */
   double value(double[] mean, double[] sd) {
     int m = levels.length;
     // psi[k][i] = E[(levels[k][i] − Y_k)₊] = σ h((level − μ)/σ).

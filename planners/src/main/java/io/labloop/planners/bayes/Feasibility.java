@@ -3,13 +3,13 @@ package io.labloop.planners.bayes;
 import java.util.List;
 
 /**
- * The probability that an experiment at a cube position will succeed, learned from the failed
- * ones (unknown infeasibility: the reaction clogged, the sample did not form). A kernel-smoothed
- * classifier with a Beta prior: {@code p(x) = (a + Σ_ok w_i) / (a + b + Σ_all w_i)} where
- * {@code w_i = exp(-½ Σ_j ((x_j - x_ij)/l_j)²)} uses the objective model's fitted length-scales,
- * capped at {@value #MAX_BANDWIDTH} of the cube (a smooth objective must not make every failure
- * count everywhere), so "near" means near in the directions that matter. Far from every experiment p → a/(a+b).
- * The acquisition is multiplied by p (its log is added), so the planner steers away from
+ * The probability that an experiment at a cube position will succeed, learned from the failed ones
+ * (unknown infeasibility: the reaction clogged, the sample did not form). A kernel-smoothed
+ * classifier with a Beta prior: {@code p(x) = (a + Σ_ok w_i) / (a + b + Σ_all w_i)} where {@code
+ * w_i = exp(-½ Σ_j ((x_j - x_ij)/l_j)²)} uses the objective model's fitted length-scales, capped at
+ * {@value #MAX_BANDWIDTH} of the cube (a smooth objective must not make every failure count
+ * everywhere), so "near" means near in the directions that matter. Far from every experiment p →
+ * a/(a+b). The acquisition is multiplied by p (its log is added), so the planner steers away from
  * regions where experiments failed without ruling them out entirely.
  */
 final class Feasibility {

@@ -1,9 +1,9 @@
 package io.labloop.planners.bayes;
 
 /**
- * The standard normal density and distribution, and the logarithms the acquisitions need,
- * accurate far into the tails: Φ uses the Taylor series of erf near the centre and the
- * continued fraction of Mills' ratio R(t) = Φ(-t)/φ(t) beyond |z| = 3.
+ * The standard normal density and distribution, and the logarithms the acquisitions need, accurate
+ * far into the tails: Φ uses the Taylor series of erf near the centre and the continued fraction of
+ * Mills' ratio R(t) = Φ(-t)/φ(t) beyond |z| = 3.
  */
 final class Gaussian {
 
@@ -58,9 +58,9 @@ final class Gaussian {
   }
 
   /**
-   * log h(z) with h(z) = z Φ(z) + φ(z), the expected improvement of a unit-variance Gaussian.
-   * For z <= -3, h(z) = φ(z) F/(t + F) with t = -z (from R(t) = 1/(t + F)), which has no
-   * cancellation however small h is.
+   * log h(z) with h(z) = z Φ(z) + φ(z), the expected improvement of a unit-variance Gaussian. For z
+   * <= -3, h(z) = φ(z) F/(t + F) with t = -z (from R(t) = 1/(t + F)), which has no cancellation
+   * however small h is.
    */
   static double logH(double z) {
     if (z > -3) return Math.log(z * cdf(z) + pdf(z));

@@ -12,15 +12,15 @@ import java.util.List;
  * acquisition with the hyperparameters integrated out, which is what keeps small-data Bayesian
  * optimisation from trusting one fitted length-scale.
  *
- * <p>EI and PI are averaged as probabilities/expectations, in log space:
- * {@code log((1/K) Σ exp(a_k))}, so a model that sees a large improvement somewhere is not
- * outvoted by the log of a tiny one; its gradient is the softmax-weighted average of the
- * models' gradients. UCB is averaged as it is (a mean of means and bounds). Each model measures
- * improvement against its own incumbent (its best posterior mean at the observed points).
- * With one model this is exactly that model's acquisition.
+ * <p>EI and PI are averaged as probabilities/expectations, in log space: {@code log((1/K) Σ
+ * exp(a_k))}, so a model that sees a large improvement somewhere is not outvoted by the log of a
+ * tiny one; its gradient is the softmax-weighted average of the models' gradients. UCB is averaged
+ * as it is (a mean of means and bounds). Each model measures improvement against its own incumbent
+ * (its best posterior mean at the observed points). With one model this is exactly that model's
+ * acquisition.
  *
- * <p>The first model is the representative (the maximum a posteriori fit): it is the one
- * reported (length-scales, predicted mean ± sd) and the one the hedge and feasibility use.
+ * <p>The first model is the representative (the maximum a posteriori fit): it is the one reported
+ * (length-scales, predicted mean ± sd) and the one the hedge and feasibility use.
  */
 final class ModelAverage {
 
@@ -28,12 +28,16 @@ final class ModelAverage {
   private final double[] best;
   private final List<CandidatePosterior> posteriors = new ArrayList<>();
 
-  /** {@code observed}: the positions of the observations, for each model's incumbent. Pending points must already be believed. */
+  /**
+   * {@code observed}: the positions of the observations, for each model's incumbent. Pending points
+   * must already be believed.
+   */
   ModelAverage(List<GaussianProcess> models, double[][] observed) {
     if (models.isEmpty()) throw new IllegalArgumentException("need at least one model");
     this.models = List.copyOf(models);
     this.best = new double[models.size()];
-    for (int k = 0; k < best.length; k++) best[k] = Arrays.stream(models.get(k).means(observed)).min().orElseThrow();
+    for (int k = 0; k < best.length; k++)
+      best[k] = Arrays.stream(models.get(k).means(observed)).min().orElseThrow();
   }
 
   GaussianProcess representative() {
@@ -65,7 +69,10 @@ final class ModelAverage {
     return combine(a, v, null);
   }
 
-  /** The averaged acquisition at x; if {@code gradient} is not null, its gradient in x is written there. */
+  /**
+   * The averaged acquisition at x; if {@code gradient} is not null, its gradient in x is written
+   * there.
+   */
   double at(AcquisitionFunction a, double[] x, double[] gradient) {
     int k = models.size();
     int d = x.length;
@@ -77,7 +84,8 @@ final class ModelAverage {
       double[] w = a.withPartials(p.mean(), sd, best[i]);
       v[i] = w[0];
       if (g != null) {
-        for (int j = 0; j < d; j++) g[i][j] = w[1] * p.dMean()[j] + w[2] * p.dVariance()[j] / (2 * sd);
+        for (int j = 0; j < d; j++)
+          g[i][j] = w[1] * p.dMean()[j] + w[2] * p.dVariance()[j] / (2 * sd);
       }
     }
     double[] weights = g == null ? null : new double[k];
@@ -99,8 +107,8 @@ final class ModelAverage {
   }
 
   /**
-   * The average of {@code v} (log-mean-exp for log acquisitions, the mean for UCB); the weight
-   * of each model in the average's derivative goes into {@code weights} when not null.
+   * The average of {@code v} (log-mean-exp for log acquisitions, the mean for UCB); the weight of
+   * each model in the average's derivative goes into {@code weights} when not null.
    */
   private static double combine(AcquisitionFunction a, double[] v, double[] weights) {
     int k = v.length;

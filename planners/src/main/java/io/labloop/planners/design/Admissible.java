@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Decides whether a point may be suggested now: it lies in the space (every constraint holds)
- * and it is not a point already observed, still pending, or already chosen in this batch.
- * Every planner funnels its suggestions through one of these, which is how "never violate a
- * constraint, never duplicate a pending point" holds for all of them.
+ * Decides whether a point may be suggested now: it lies in the space (every constraint holds) and
+ * it is not a point already observed, still pending, or already chosen in this batch. Every planner
+ * funnels its suggestions through one of these, which is how "never violate a constraint, never
+ * duplicate a pending point" holds for all of them.
  */
 public final class Admissible {
 

@@ -8,11 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A design that produces positions in the unit cube by index. The index continues from the
- * number of points already observed or pending, so successive calls walk along the design
- * without the planner keeping any state. Positions that decode to an inadmissible point
- * (constraint violated, already run or pending) are skipped; with a candidate pool each position
- * picks the nearest free pool row.
+ * A design that produces positions in the unit cube by index. The index continues from the number
+ * of points already observed or pending, so successive calls walk along the design without the
+ * planner keeping any state. Positions that decode to an inadmissible point (constraint violated,
+ * already run or pending) are skipped; with a candidate pool each position picks the nearest free
+ * pool row.
  */
 abstract class CubeDesign implements Planner {
 
@@ -34,7 +34,11 @@ abstract class CubeDesign implements Planner {
       while (out.size() < n && !free.isEmpty()) {
         double[] u = position(index++, cube.dimension());
         int best = nearest(encoded, u);
-        out.add(Suggestion.of(free.get(best), name(), name() + " design, nearest row of " + state.space().pool().get().source()));
+        out.add(
+            Suggestion.of(
+                free.get(best),
+                name(),
+                name() + " design, nearest row of " + state.space().pool().get().source()));
         free.remove(best);
         encoded.remove(best);
       }
@@ -44,7 +48,8 @@ abstract class CubeDesign implements Planner {
     while (out.size() < n && index < limit) {
       Point p = cube.decode(position(index, cube.dimension()));
       index++;
-      if (admissible.take(p)) out.add(Suggestion.of(p, name(), name() + " design point " + (index - 1)));
+      if (admissible.take(p))
+        out.add(Suggestion.of(p, name(), name() + " design point " + (index - 1)));
     }
     return out;
   }

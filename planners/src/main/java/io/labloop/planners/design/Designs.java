@@ -72,7 +72,8 @@ public final class Designs {
         double[] u = new double[dimension];
         for (int j = 0; j < dimension; j++) {
           int[] perm = permutation(points, r);
-          double jitter = new SplittableRandom(mix(mix(seed, block), j * 1_000_003L + row)).nextDouble();
+          double jitter =
+              new SplittableRandom(mix(mix(seed, block), j * 1_000_003L + row)).nextDouble();
           u[j] = (perm[row] + jitter) / points;
         }
         return u;
@@ -101,9 +102,13 @@ public final class Designs {
       public List<Suggestion> suggest(PlanningState state, int n) {
         Admissible admissible = new Admissible(state);
         if (state.space().pool().isPresent()) {
-          return admissible.freePoolRows().stream().limit(n).map(p -> Suggestion.of(p, "grid", "next pool row")).toList();
+          return admissible.freePoolRows().stream()
+              .limit(n)
+              .map(p -> Suggestion.of(p, "grid", "next pool row"))
+              .toList();
         }
-        List<List<Object>> axes = state.space().parameters().stream().map(p -> axis(p, levels)).toList();
+        List<List<Object>> axes =
+            state.space().parameters().stream().map(p -> axis(p, levels)).toList();
         long total = 1;
         for (List<Object> a : axes) total = Math.multiplyExact(total, (long) a.size());
         List<Suggestion> out = new ArrayList<>();
@@ -118,7 +123,8 @@ public final class Designs {
           Map<String, Object> ordered = new LinkedHashMap<>();
           for (String name : state.space().names()) ordered.put(name, values.get(name));
           Point p = new Point(ordered);
-          if (admissible.take(p)) out.add(Suggestion.of(p, "grid", "grid point " + i + " of " + total));
+          if (admissible.take(p))
+            out.add(Suggestion.of(p, "grid", "grid point " + i + " of " + total));
         }
         return out;
       }
@@ -154,8 +160,8 @@ public final class Designs {
   }
 
   /**
-   * Reads points from a CSV whose header names every parameter of {@code space} (other columns
-   * are ignored). Numbers for numeric parameters, names for categorical ones.
+   * Reads points from a CSV whose header names every parameter of {@code space} (other columns are
+   * ignored). Numbers for numeric parameters, names for categorical ones.
    *
    * @throws IllegalArgumentException naming the file, line and column of the first bad value
    */
@@ -166,16 +172,26 @@ public final class Designs {
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
     } catch (CsvTable.Malformed e) {
-      throw new IllegalArgumentException(file + ":" + e.line() + ":" + e.column() + ": not a CSV table: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          file + ":" + e.line() + ":" + e.column() + ": not a CSV table: " + e.getMessage(), e);
     }
-    if (table.isEmpty()) throw new IllegalArgumentException(file + " is empty; expected a header row");
+    if (table.isEmpty())
+      throw new IllegalArgumentException(file + " is empty; expected a header row");
     List<String> header = table.header().texts();
     int[] column = new int[space.parameters().size()];
     for (int k = 0; k < column.length; k++) {
       String name = space.parameters().get(k).name();
       column[k] = header.indexOf(name);
       if (column[k] < 0) {
-        throw new IllegalArgumentException(file + ":" + table.header().line() + ": no column '" + name + "' (columns are " + header + ")");
+        throw new IllegalArgumentException(
+            file
+                + ":"
+                + table.header().line()
+                + ": no column '"
+                + name
+                + "' (columns are "
+                + header
+                + ")");
       }
     }
     List<Point> out = new ArrayList<>();
@@ -193,13 +209,20 @@ public final class Designs {
           try {
             value = Double.parseDouble(cell);
           } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(file + ":" + line + ": column '" + p.name() + "': '" + cell
-                + "' is not a number");
+            throw new IllegalArgumentException(
+                file + ":" + line + ": column '" + p.name() + "': '" + cell + "' is not a number");
           }
         }
         if (!p.contains(value)) {
-          throw new IllegalArgumentException(file + ":" + line + ": column '" + p.name() + "': " + value
-              + " is not an allowed value of the parameter");
+          throw new IllegalArgumentException(
+              file
+                  + ":"
+                  + line
+                  + ": column '"
+                  + p.name()
+                  + "': "
+                  + value
+                  + " is not an allowed value of the parameter");
         }
         values.put(p.name(), value);
       }
@@ -213,9 +236,10 @@ public final class Designs {
     if (p instanceof Parameter.Continuous c) {
       for (int i = 0; i < levels; i++) {
         double x = i / (double) (levels - 1);
-        values.add(c.scale() == Parameter.Scale.LOG
-            ? Math.exp(Math.log(c.min()) + x * (Math.log(c.max()) - Math.log(c.min())))
-            : c.min() + x * (c.max() - c.min()));
+        values.add(
+            c.scale() == Parameter.Scale.LOG
+                ? Math.exp(Math.log(c.min()) + x * (Math.log(c.max()) - Math.log(c.min())))
+                : c.min() + x * (c.max() - c.min()));
       }
     } else if (p instanceof Parameter.IntegerRange r) {
       long span = r.max() - r.min();

@@ -9,8 +9,8 @@ import java.util.SplittableRandom;
  *
  * <p>Point {@code i} is computed directly from the Gray code of {@code i} (no state), so a planner
  * can continue a design at any index after a restart. Direction numbers are from the primitive
- * polynomials of Joe and Kuo's table (the first dimension is van der Corput's sequence).
- * Beyond {@value #MAX_DIMENSION} dimensions the remaining coordinates are seeded uniform draws.
+ * polynomials of Joe and Kuo's table (the first dimension is van der Corput's sequence). Beyond
+ * {@value #MAX_DIMENSION} dimensions the remaining coordinates are seeded uniform draws.
  */
 public final class Sobol {
 
@@ -19,12 +19,26 @@ public final class Sobol {
 
   // Per dimension 2..21: degree s, polynomial coefficients a, initial m_1..m_s (Joe & Kuo).
   private static final int[][] POLYNOMIALS = {
-      {1, 0, 1}, {2, 1, 1, 3}, {3, 1, 1, 3, 1}, {3, 2, 1, 1, 1}, {4, 1, 1, 1, 3, 3},
-      {4, 4, 1, 3, 5, 13}, {5, 2, 1, 1, 5, 5, 17}, {5, 4, 1, 1, 5, 5, 5}, {5, 7, 1, 1, 7, 11, 19},
-      {5, 11, 1, 1, 5, 1, 1}, {5, 13, 1, 1, 1, 3, 11}, {5, 14, 1, 3, 5, 5, 31}, {6, 1, 1, 3, 3, 9, 7, 49},
-      {6, 13, 1, 1, 1, 15, 21, 21}, {6, 16, 1, 3, 1, 13, 27, 49}, {6, 19, 1, 1, 1, 15, 7, 5},
-      {6, 22, 1, 3, 1, 15, 13, 25}, {6, 25, 1, 1, 5, 5, 19, 61}, {7, 1, 1, 3, 7, 11, 23, 15, 103},
-      {7, 4, 1, 3, 7, 13, 13, 15, 69},
+    {1, 0, 1},
+    {2, 1, 1, 3},
+    {3, 1, 1, 3, 1},
+    {3, 2, 1, 1, 1},
+    {4, 1, 1, 1, 3, 3},
+    {4, 4, 1, 3, 5, 13},
+    {5, 2, 1, 1, 5, 5, 17},
+    {5, 4, 1, 1, 5, 5, 5},
+    {5, 7, 1, 1, 7, 11, 19},
+    {5, 11, 1, 1, 5, 1, 1},
+    {5, 13, 1, 1, 1, 3, 11},
+    {5, 14, 1, 3, 5, 5, 31},
+    {6, 1, 1, 3, 3, 9, 7, 49},
+    {6, 13, 1, 1, 1, 15, 21, 21},
+    {6, 16, 1, 3, 1, 13, 27, 49},
+    {6, 19, 1, 1, 1, 15, 7, 5},
+    {6, 22, 1, 3, 1, 15, 13, 25},
+    {6, 25, 1, 1, 5, 5, 19, 61},
+    {7, 1, 1, 3, 7, 11, 23, 15, 103},
+    {7, 4, 1, 3, 7, 13, 13, 15, 69},
   };
 
   private final int dimension;
@@ -65,7 +79,8 @@ public final class Sobol {
 
   /** The point at position {@code index} (0-based) of this randomised sequence. */
   public double[] point(long index) {
-    if (index < 0 || index >= (1L << BITS)) throw new IllegalArgumentException("index out of range: " + index);
+    if (index < 0 || index >= (1L << BITS))
+      throw new IllegalArgumentException("index out of range: " + index);
     long gray = index ^ (index >> 1);
     double[] u = new double[dimension];
     for (int j = 0; j < direction.length; j++) {

@@ -9,23 +9,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Maps the points of a {@link Space} to and from the unit cube [0, 1]^d in which planners
- * search: a continuous parameter takes one column (in log space for log-scale ones), an integer
- * or discrete one takes one column and is rounded to the nearest allowed value on decoding, and a
- * categorical one takes one column per value (one-hot; decoding picks the largest).
+ * Maps the points of a {@link Space} to and from the unit cube [0, 1]^d in which planners search: a
+ * continuous parameter takes one column (in log space for log-scale ones), an integer or discrete
+ * one takes one column and is rounded to the nearest allowed value on decoding, and a categorical
+ * one takes one column per value (one-hot; decoding picks the largest).
  *
  * <p>The "hot" value of a one-hot column is {@value #HOT} = 1/√2, not 1, so that two different
  * values of a categorical parameter are at distance 1, as are the two ends of a continuous
- * parameter. A model's length-scale then means the same for every kind of parameter (its prior,
- * set for the unit cube, holds for categoricals too), and every pair of values is equally far
- * apart: the kernel on a categorical parameter is exchangeable (it sees only "same or
- * different"), which is all one-hot data can tell. With 1, distinct values would sit √2 apart
- * and look less alike than the two extremes of any continuous parameter.
+ * parameter. A model's length-scale then means the same for every kind of parameter (its prior, set
+ * for the unit cube, holds for categoricals too), and every pair of values is equally far apart:
+ * the kernel on a categorical parameter is exchangeable (it sees only "same or different"), which
+ * is all one-hot data can tell. With 1, distinct values would sit √2 apart and look less alike than
+ * the two extremes of any continuous parameter.
  *
- * <p>The Bayesian planner's Gaussian process does not measure distances in these columns: it
- * reads a categorical parameter's value from them (the largest coordinate) and compares values
- * with a categorical kernel. The 1/√2 scale matters to anything that does use distances in
- * the cube, such as the feasibility model.
+ * <p>The Bayesian planner's Gaussian process does not measure distances in these columns: it reads
+ * a categorical parameter's value from them (the largest coordinate) and compares values with a
+ * categorical kernel. The 1/√2 scale matters to anything that does use distances in the cube, such
+ * as the feasibility model.
  *
  * <p>{@link #snap(double[])} rounds a cube position to the point that would actually be run and
  * encodes it again, so that a model only ever sees positions that can be made.
@@ -76,7 +76,8 @@ public final class UnitCube {
   /** For each parameter (in the space's order), whether it is categorical (one-hot columns). */
   public boolean[] categoricalParameters() {
     boolean[] out = new boolean[parameters.size()];
-    for (int i = 0; i < out.length; i++) out[i] = parameters.get(i) instanceof Parameter.Categorical;
+    for (int i = 0; i < out.length; i++)
+      out[i] = parameters.get(i) instanceof Parameter.Categorical;
     return out;
   }
 
@@ -96,16 +97,20 @@ public final class UnitCube {
       Parameter p = parameters.get(i);
       int o = offset[i];
       if (p instanceof Parameter.Continuous c) {
-        u[o] = c.scale() == Parameter.Scale.LOG
-            ? (Math.log(point.number(c.name())) - Math.log(c.min())) / (Math.log(c.max()) - Math.log(c.min()))
-            : (point.number(c.name()) - c.min()) / (c.max() - c.min());
+        u[o] =
+            c.scale() == Parameter.Scale.LOG
+                ? (Math.log(point.number(c.name())) - Math.log(c.min()))
+                    / (Math.log(c.max()) - Math.log(c.min()))
+                : (point.number(c.name()) - c.min()) / (c.max() - c.min());
       } else if (p instanceof Parameter.IntegerRange r) {
         u[o] = (point.number(r.name()) - r.min()) / (double) (r.max() - r.min());
       } else if (p instanceof Parameter.Discrete ds) {
         u[o] = discretePosition(ds, point.number(ds.name()));
       } else if (p instanceof Parameter.Categorical cat) {
         int k = cat.values().indexOf(point.text(cat.name()));
-        if (k < 0) throw new IllegalArgumentException(cat.name() + ": unknown value '" + point.text(cat.name()) + "'");
+        if (k < 0)
+          throw new IllegalArgumentException(
+              cat.name() + ": unknown value '" + point.text(cat.name()) + "'");
         u[o + k] = HOT;
       }
     }
@@ -119,9 +124,10 @@ public final class UnitCube {
       int o = offset[i];
       double x = clamp(u[o]);
       if (p instanceof Parameter.Continuous c) {
-        double v = c.scale() == Parameter.Scale.LOG
-            ? Math.exp(Math.log(c.min()) + x * (Math.log(c.max()) - Math.log(c.min())))
-            : c.min() + x * (c.max() - c.min());
+        double v =
+            c.scale() == Parameter.Scale.LOG
+                ? Math.exp(Math.log(c.min()) + x * (Math.log(c.max()) - Math.log(c.min())))
+                : c.min() + x * (c.max() - c.min());
         values.put(c.name(), Math.min(c.max(), Math.max(c.min(), v)));
       } else if (p instanceof Parameter.IntegerRange r) {
         values.put(r.name(), (double) Math.round(r.min() + x * (r.max() - r.min())));

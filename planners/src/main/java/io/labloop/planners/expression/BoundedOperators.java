@@ -10,10 +10,10 @@ import com.ezylang.evalex.operators.arithmetic.InfixPowerOfOperator;
 import com.ezylang.evalex.parser.Token;
 
 /**
- * {@code ^} and {@code %} in double precision. EvalEx computes them on exact decimals, where
- * {@code 2 ^ 999999999} or {@code 1e999999999 % 7} take time and memory that grow with the
- * numbers; in doubles each is one constant-time step, and a result that is not finite is an
- * error. Precedence and associativity stay EvalEx's.
+ * {@code ^} and {@code %} in double precision. EvalEx computes them on exact decimals, where {@code
+ * 2 ^ 999999999} or {@code 1e999999999 % 7} take time and memory that grow with the numbers; in
+ * doubles each is one constant-time step, and a result that is not finite is an error. Precedence
+ * and associativity stay EvalEx's.
  */
 final class BoundedOperators {
 
@@ -22,8 +22,12 @@ final class BoundedOperators {
   @InfixOperator(precedence = OperatorIfc.OPERATOR_PRECEDENCE_POWER, leftAssociative = false)
   static final class Power extends InfixPowerOfOperator {
     @Override
-    public EvaluationValue evaluate(Expression e, Token token, EvaluationValue... operands) throws EvaluationException {
-      double value = Math.pow(DoubleFunctions.number(token, "^", operands[0]), DoubleFunctions.number(token, "^", operands[1]));
+    public EvaluationValue evaluate(Expression e, Token token, EvaluationValue... operands)
+        throws EvaluationException {
+      double value =
+          Math.pow(
+              DoubleFunctions.number(token, "^", operands[0]),
+              DoubleFunctions.number(token, "^", operands[1]));
       return DoubleFunctions.result(e, token, "^", value);
     }
   }
@@ -31,10 +35,12 @@ final class BoundedOperators {
   @InfixOperator(precedence = OperatorIfc.OPERATOR_PRECEDENCE_MULTIPLICATIVE)
   static final class Remainder extends InfixModuloOperator {
     @Override
-    public EvaluationValue evaluate(Expression e, Token token, EvaluationValue... operands) throws EvaluationException {
+    public EvaluationValue evaluate(Expression e, Token token, EvaluationValue... operands)
+        throws EvaluationException {
       double divisor = DoubleFunctions.number(token, "%", operands[1]);
       if (divisor == 0) throw new EvaluationException(token, "remainder of a division by zero");
-      return DoubleFunctions.result(e, token, "%", DoubleFunctions.number(token, "%", operands[0]) % divisor);
+      return DoubleFunctions.result(
+          e, token, "%", DoubleFunctions.number(token, "%", operands[0]) % divisor);
     }
   }
 }

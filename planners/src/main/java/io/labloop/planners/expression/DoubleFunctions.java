@@ -13,8 +13,8 @@ import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 
 /**
- * The functions an expression may call, each computed in double precision in constant time.
- * A result that is not a finite number (the logarithm of a negative number, an overflow) is an
+ * The functions an expression may call, each computed in double precision in constant time. A
+ * result that is not a finite number (the logarithm of a negative number, an overflow) is an
  * evaluation error rather than a silent NaN, so that a constraint that cannot be computed at a
  * point is not satisfied there.
  */
@@ -67,7 +67,8 @@ final class DoubleFunctions {
 
   private static double factorial(double n) {
     if (n != Math.rint(n) || n < 0 || n > MAX_FACTORIAL) {
-      throw new IllegalArgumentException("fact takes a whole number from 0 to " + MAX_FACTORIAL + ", not " + n);
+      throw new IllegalArgumentException(
+          "fact takes a whole number from 0 to " + MAX_FACTORIAL + ", not " + n);
     }
     double out = 1;
     for (int i = 2; i <= n; i++) out *= i;
@@ -76,10 +77,13 @@ final class DoubleFunctions {
 
   private static double round(double x, double decimals) {
     if (decimals != Math.rint(decimals) || decimals < 0 || decimals > MAX_DECIMALS) {
-      throw new IllegalArgumentException("round keeps 0 to " + MAX_DECIMALS + " decimals, not " + decimals);
+      throw new IllegalArgumentException(
+          "round keeps 0 to " + MAX_DECIMALS + " decimals, not " + decimals);
     }
     if (!Double.isFinite(x)) return x;
-    return new java.math.BigDecimal(x).setScale((int) decimals, java.math.RoundingMode.HALF_UP).doubleValue();
+    return new java.math.BigDecimal(x)
+        .setScale((int) decimals, java.math.RoundingMode.HALF_UP)
+        .doubleValue();
   }
 
   static double number(Token token, String function, EvaluationValue v) throws EvaluationException {
@@ -89,9 +93,11 @@ final class DoubleFunctions {
     return v.getNumberValue().doubleValue();
   }
 
-  static EvaluationValue result(Expression e, Token token, String function, double value) throws EvaluationException {
+  static EvaluationValue result(Expression e, Token token, String function, double value)
+      throws EvaluationException {
     if (!Double.isFinite(value)) {
-      throw new EvaluationException(token, function + " gives " + value + " here (expected a finite number)");
+      throw new EvaluationException(
+          token, function + " gives " + value + " here (expected a finite number)");
     }
     return e.convertDoubleValue(value);
   }
@@ -107,7 +113,8 @@ final class DoubleFunctions {
     }
 
     @Override
-    public EvaluationValue evaluate(Expression e, Token token, EvaluationValue... args) throws EvaluationException {
+    public EvaluationValue evaluate(Expression e, Token token, EvaluationValue... args)
+        throws EvaluationException {
       try {
         return result(e, token, name, f.applyAsDouble(number(token, name, args[0])));
       } catch (IllegalArgumentException ex) {
@@ -128,9 +135,14 @@ final class DoubleFunctions {
     }
 
     @Override
-    public EvaluationValue evaluate(Expression e, Token token, EvaluationValue... args) throws EvaluationException {
+    public EvaluationValue evaluate(Expression e, Token token, EvaluationValue... args)
+        throws EvaluationException {
       try {
-        return result(e, token, name, f.applyAsDouble(number(token, name, args[0]), number(token, name, args[1])));
+        return result(
+            e,
+            token,
+            name,
+            f.applyAsDouble(number(token, name, args[0]), number(token, name, args[1])));
       } catch (IllegalArgumentException ex) {
         throw new EvaluationException(token, ex.getMessage());
       }
@@ -148,9 +160,11 @@ final class DoubleFunctions {
     }
 
     @Override
-    public EvaluationValue evaluate(Expression e, Token token, EvaluationValue... args) throws EvaluationException {
+    public EvaluationValue evaluate(Expression e, Token token, EvaluationValue... args)
+        throws EvaluationException {
       double out = number(token, name, args[0]);
-      for (int i = 1; i < args.length; i++) out = f.applyAsDouble(out, number(token, name, args[i]));
+      for (int i = 1; i < args.length; i++)
+        out = f.applyAsDouble(out, number(token, name, args[i]));
       return result(e, token, name, out);
     }
   }

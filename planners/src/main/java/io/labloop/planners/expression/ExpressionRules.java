@@ -15,17 +15,17 @@ import java.util.Map;
 /**
  * What an expression may be and what it may cost.
  *
- * <p>The algorithm: before EvalEx sees a text, one pass over its characters refuses a text
- * longer than {@link #MAX_LENGTH} or with brackets nested deeper than {@link #MAX_DEPTH}, naming
- * the character where the limit is passed. That bounds the syntax tree (EvalEx parses with an
- * explicit stack but evaluates the tree recursively, so the length bound is also the recursion
- * bound). The function table then holds only functions whose cost does not depend on their
- * arguments: each is computed in double precision ({@link DoubleFunctions}), a factorial only up
- * to 170 (the largest that a double holds), powers and remainders in doubles instead of EvalEx's
- * exact decimals (whose cost grows with the exponent). Functions that read the clock, draw random
- * numbers or run regular expressions are not offered. So one evaluation costs at most a few
- * thousand constant-time steps, and a caller that evaluates many (the satisfiability check) bounds
- * the total with a {@link Deadline}.
+ * <p>The algorithm: before EvalEx sees a text, one pass over its characters refuses a text longer
+ * than {@link #MAX_LENGTH} or with brackets nested deeper than {@link #MAX_DEPTH}, naming the
+ * character where the limit is passed. That bounds the syntax tree (EvalEx parses with an explicit
+ * stack but evaluates the tree recursively, so the length bound is also the recursion bound). The
+ * function table then holds only functions whose cost does not depend on their arguments: each is
+ * computed in double precision ({@link DoubleFunctions}), a factorial only up to 170 (the largest
+ * that a double holds), powers and remainders in doubles instead of EvalEx's exact decimals (whose
+ * cost grows with the exponent). Functions that read the clock, draw random numbers or run regular
+ * expressions are not offered. So one evaluation costs at most a few thousand constant-time steps,
+ * and a caller that evaluates many (the satisfiability check) bounds the total with a {@link
+ * Deadline}.
  *
  * <p>Function names are case-insensitive ({@code exp}, {@code EXP}); trigonometry is in radians.
  */
@@ -53,8 +53,12 @@ public final class ExpressionRules {
    */
   public static void checkSize(String text) {
     if (text.length() > MAX_LENGTH) {
-      throw new IllegalArgumentException("the expression is " + text.length() + " characters long (expected at most "
-          + MAX_LENGTH + " characters; split it into several constraints)");
+      throw new IllegalArgumentException(
+          "the expression is "
+              + text.length()
+              + " characters long (expected at most "
+              + MAX_LENGTH
+              + " characters; split it into several constraints)");
     }
     int depth = 0;
     boolean quoted = false;
@@ -65,8 +69,14 @@ public final class ExpressionRules {
       if (c == '(' || c == '[' || c == '{') depth++;
       if (c == ')' || c == ']' || c == '}') depth--;
       if (depth > MAX_DEPTH) {
-        throw new IllegalArgumentException("brackets nested more than " + MAX_DEPTH + " deep at character " + (i + 1)
-            + " (expected at most " + MAX_DEPTH + " levels)");
+        throw new IllegalArgumentException(
+            "brackets nested more than "
+                + MAX_DEPTH
+                + " deep at character "
+                + (i + 1)
+                + " (expected at most "
+                + MAX_DEPTH
+                + " levels)");
       }
     }
   }
@@ -83,8 +93,12 @@ public final class ExpressionRules {
       e.validate();
     } catch (BaseException | RuntimeException ex) {
       // EvalEx's parser also throws unchecked exceptions on some malformed input.
-      throw new IllegalArgumentException("'" + text + "' does not parse: "
-          + (ex.getMessage() != null ? ex.getMessage() : "unbalanced brackets or operators"), ex);
+      throw new IllegalArgumentException(
+          "'"
+              + text
+              + "' does not parse: "
+              + (ex.getMessage() != null ? ex.getMessage() : "unbalanced brackets or operators"),
+          ex);
     }
     return e;
   }
@@ -101,14 +115,17 @@ public final class ExpressionRules {
       EvaluationValue v = e.evaluate();
       if (v.isNumberValue()) return v.getNumberValue().doubleValue();
       if (v.isBooleanValue()) return v.getBooleanValue() ? 1 : 0;
-      throw new IllegalArgumentException("'" + e.getExpressionString() + "' gives " + v.getValue() + " (expected a number)");
+      throw new IllegalArgumentException(
+          "'" + e.getExpressionString() + "' gives " + v.getValue() + " (expected a number)");
     } catch (BaseException | RuntimeException ex) {
-      throw new IllegalArgumentException("cannot evaluate '" + e.getExpressionString() + "': " + ex.getMessage(), ex);
+      throw new IllegalArgumentException(
+          "cannot evaluate '" + e.getExpressionString() + "': " + ex.getMessage(), ex);
     }
   }
 
   private static ExpressionConfiguration configurationWithOurFunctions() {
-    List<Map.Entry<String, FunctionIfc>> functions = new java.util.ArrayList<>(DoubleFunctions.all().entrySet());
+    List<Map.Entry<String, FunctionIfc>> functions =
+        new java.util.ArrayList<>(DoubleFunctions.all().entrySet());
     functions.add(Map.entry("IF", new IfFunction()));
     functions.add(Map.entry("NOT", new NotFunction()));
     @SuppressWarnings("unchecked")

@@ -3,13 +3,13 @@ package io.labloop.planners.gp;
 import smile.math.kernel.MercerKernel;
 
 /**
- * Matérn-5/2 kernel with one length-scale per input (automatic relevance determination):
- * {@code k(x, y) = s² (1 + √5 r + 5/3 r²) exp(-√5 r)} with {@code r² = Σ (x_i - y_i)² / l_i²}.
+ * Matérn-5/2 kernel with one length-scale per input (automatic relevance determination): {@code
+ * k(x, y) = s² (1 + √5 r + 5/3 r²) exp(-√5 r)} with {@code r² = Σ (x_i - y_i)² / l_i²}.
  *
  * <p>Hyperparameters, in Smile's order, are {@code l_1 .. l_d, s²}. {@link #kg} returns the value
  * followed by the derivative with respect to each of them. They are analytic and have no
- * singularity at r = 0: {@code ∂k/∂l_i = s² 5/3 (1 + √5 r) exp(-√5 r) (x_i - y_i)² / l_i³}.
- * (Smile 3.1.1's own Matérn kernel is isotropic and its {@code kg} is wrong for ν = 2.5.)
+ * singularity at r = 0: {@code ∂k/∂l_i = s² 5/3 (1 + √5 r) exp(-√5 r) (x_i - y_i)² / l_i³}. (Smile
+ * 3.1.1's own Matérn kernel is isotropic and its {@code kg} is wrong for ν = 2.5.)
  */
 final class ArdMatern52 implements MercerKernel<double[]>, Covariance {
 
@@ -42,9 +42,13 @@ final class ArdMatern52 implements MercerKernel<double[]>, Covariance {
     return variance;
   }
 
-  /** Length-scales by {@code group}, then s² at index {@code gradient.length - 2} (the noise is last). */
+  /**
+   * Length-scales by {@code group}, then s² at index {@code gradient.length - 2} (the noise is
+   * last).
+   */
   @Override
-  public void addHyperparameterGradient(double[] x, double[] y, double weight, int[] group, double[] gradient) {
+  public void addHyperparameterGradient(
+      double[] x, double[] y, double weight, int[] group, double[] gradient) {
     double r = distance(x, y);
     double f = weight * derivativeFactor(r);
     for (int j = 0; j < lengthscale.length; j++) {
@@ -57,7 +61,8 @@ final class ArdMatern52 implements MercerKernel<double[]>, Covariance {
   @Override
   public void addInputGradient(double[] x, double[] y, double weight, double[] gradient) {
     double f = weight * derivativeFactor(distance(x, y));
-    for (int j = 0; j < lengthscale.length; j++) gradient[j] -= f * (x[j] - y[j]) / (lengthscale[j] * lengthscale[j]);
+    for (int j = 0; j < lengthscale.length; j++)
+      gradient[j] -= f * (x[j] - y[j]) / (lengthscale[j] * lengthscale[j]);
   }
 
   /** Scaled distance r between x and y. */
@@ -76,8 +81,8 @@ final class ArdMatern52 implements MercerKernel<double[]>, Covariance {
   }
 
   /**
-   * The common factor of every derivative: {@code s² 5/3 (1 + √5 r) exp(-√5 r)}, so that
-   * {@code ∂k/∂x_j = -factor (x_j - y_j) / l_j²} and {@code ∂k/∂l_j = factor (x_j - y_j)² / l_j³}.
+   * The common factor of every derivative: {@code s² 5/3 (1 + √5 r) exp(-√5 r)}, so that {@code
+   * ∂k/∂x_j = -factor (x_j - y_j) / l_j²} and {@code ∂k/∂l_j = factor (x_j - y_j)² / l_j³}.
    */
   double derivativeFactor(double r) {
     return variance * 5.0 / 3.0 * (1 + SQRT5 * r) * Math.exp(-SQRT5 * r);

@@ -15,12 +15,20 @@ public final class BoundedMaximizer {
    * Starts at {@code start} and returns the best point found within [lo, hi]; the search only
    * accepts steps that increase the value, so a non-finite value is backed away from.
    */
-  public static double[] maximize(Objective objective, double[] start, double[] lo, double[] hi, int iterations) {
-    BoxLbfgs.Result r = BoxLbfgs.minimize((p, gradient) -> {
-      double v = objective.valueAndGradient(p, gradient);
-      for (int i = 0; i < gradient.length; i++) gradient[i] = -gradient[i];
-      return -v;
-    }, start, lo, hi, 1e-6, iterations);
+  public static double[] maximize(
+      Objective objective, double[] start, double[] lo, double[] hi, int iterations) {
+    BoxLbfgs.Result r =
+        BoxLbfgs.minimize(
+            (p, gradient) -> {
+              double v = objective.valueAndGradient(p, gradient);
+              for (int i = 0; i < gradient.length; i++) gradient[i] = -gradient[i];
+              return -v;
+            },
+            start,
+            lo,
+            hi,
+            1e-6,
+            iterations);
     double[] x = r.x();
     for (int i = 0; i < x.length; i++) {
       if (!Double.isFinite(x[i])) return start.clone();

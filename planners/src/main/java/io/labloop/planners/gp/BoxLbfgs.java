@@ -6,23 +6,22 @@ import java.util.Deque;
 
 /**
  * Minimises a smooth function over a box [lo, hi] by projected limited-memory BFGS: the
- * quasi-Newton direction is computed on the free variables only (those not held at a bound by
- * a gradient pointing out of the box), and each step is a backtracking (Armijo) line search
- * along the projected path {@code clamp(x + t·d)}.
+ * quasi-Newton direction is computed on the free variables only (those not held at a bound by a
+ * gradient pointing out of the box), and each step is a backtracking (Armijo) line search along the
+ * projected path {@code clamp(x + t·d)}.
  *
  * <p>Why our own and not Smile's {@code BFGS.minimize} with bounds (its L-BFGS-B): when no
  * correction pair passes the curvature test (a flat start, a step that lands on a bound), Smile
- * factors a 0 × 0 matrix for the subspace step; LAPACK rejects it (GETRS argument 8, "LDB",
- * must be ≥ 1), Smile logs {@code ERROR Matrix: LAPACK GETRS error code: -8} and throws, and
- * the search stops where it happened to be. On log-EI, which is flat far from the data, that
- * occurred several times per campaign, each time as an ERROR line in the user's console and a
- * polish cut short. This minimiser has no such state: with no usable pair it takes the
- * projected steepest-descent step.
+ * factors a 0 × 0 matrix for the subspace step; LAPACK rejects it (GETRS argument 8, "LDB", must be
+ * ≥ 1), Smile logs {@code ERROR Matrix: LAPACK GETRS error code: -8} and throws, and the search
+ * stops where it happened to be. On log-EI, which is flat far from the data, that occurred several
+ * times per campaign, each time as an ERROR line in the user's console and a polish cut short. This
+ * minimiser has no such state: with no usable pair it takes the projected steepest-descent step.
  *
- * <p>Stops when the projected gradient's largest component is below {@code gradientTolerance},
- * when the value changes by less than 1e-12 relative, after {@code iterations} steps, or when
- * the line search finds no decrease. Non-finite values count as "no decrease" and are backed
- * away from. Deterministic.
+ * <p>Stops when the projected gradient's largest component is below {@code gradientTolerance}, when
+ * the value changes by less than 1e-12 relative, after {@code iterations} steps, or when the line
+ * search finds no decrease. Non-finite values count as "no decrease" and are backed away from.
+ * Deterministic.
  */
 public final class BoxLbfgs {
 
@@ -43,7 +42,12 @@ public final class BoxLbfgs {
   private BoxLbfgs() {}
 
   /** Minimises {@code f} over [lo, hi] from {@code start} (clamped into the box first). */
-  public static Result minimize(Function f, double[] start, double[] lo, double[] hi, double gradientTolerance,
+  public static Result minimize(
+      Function f,
+      double[] start,
+      double[] lo,
+      double[] hi,
+      double gradientTolerance,
       int iterations) {
     int n = start.length;
     double[] x = new double[n];
@@ -102,7 +106,9 @@ public final class BoxLbfgs {
         if (pairs.size() == MEMORY) pairs.removeFirst();
         pairs.addLast(new double[][] {s, y, {1 / sy}});
       }
-      boolean stalled = Math.abs(fx - fNew) <= RELATIVE_DECREASE * Math.max(1, Math.max(Math.abs(fx), Math.abs(fNew)));
+      boolean stalled =
+          Math.abs(fx - fNew)
+              <= RELATIVE_DECREASE * Math.max(1, Math.max(Math.abs(fx), Math.abs(fNew)));
       System.arraycopy(xNew, 0, x, 0, n);
       System.arraycopy(gNew, 0, g, 0, n);
       fx = fNew;

@@ -12,7 +12,12 @@ public final class CandidatePosterior {
   private final double[] variance;
   private double[][] v;
 
-  CandidatePosterior(GaussianProcess model, double[][] candidates, double[] mean, double[] variance, double[][] v) {
+  CandidatePosterior(
+      GaussianProcess model,
+      double[][] candidates,
+      double[] mean,
+      double[] variance,
+      double[][] v) {
     this.model = model;
     this.candidates = candidates;
     this.mean = mean;

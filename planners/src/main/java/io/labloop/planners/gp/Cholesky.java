@@ -1,8 +1,8 @@
 package io.labloop.planners.gp;
 
 /**
- * Lower-triangular Cholesky factor kept as rows of growing length, so that a point can be
- * appended in O(n²) (the kriging believer adds fantasy points one by one).
+ * Lower-triangular Cholesky factor kept as rows of growing length, so that a point can be appended
+ * in O(n²) (the kriging believer adds fantasy points one by one).
  *
  * <p>Factorisation adds jitter to the diagonal, growing tenfold from 1e-10 of the mean diagonal
  * until the matrix factorises: a near-singular kernel matrix (two experiments at almost the same
@@ -33,7 +33,8 @@ final class Cholesky {
       if (l != null) return new Cholesky(l, n, jitter);
       jitter = jitter == 0 ? 1e-10 * Math.max(meanDiagonal, 1e-12) : jitter * 10;
     }
-    throw new ArithmeticException("kernel matrix is not positive definite even with jitter " + jitter);
+    throw new ArithmeticException(
+        "kernel matrix is not positive definite even with jitter " + jitter);
   }
 
   private static double[][] tryFactor(double[][] a, double jitter) {
@@ -120,8 +121,8 @@ final class Cholesky {
   }
 
   /**
-   * Appends a point whose covariances with the existing points are {@code k} and whose own
-   * variance is {@code kk}; returns the new row (its last entry is the diagonal).
+   * Appends a point whose covariances with the existing points are {@code k} and whose own variance
+   * is {@code kk}; returns the new row (its last entry is the diagonal).
    */
   double[] append(double[] k, double kk) {
     double[] l = forward(k);

@@ -6,8 +6,8 @@ package io.labloop.planners.gp;
  * first input (for polishing an acquisition function by gradient ascent).
  *
  * <p>Hyperparameter layout, shared with {@link GaussianProcess.Likelihood}: one log length-scale
- * per group of columns (a parameter), indexed by the group number; then the log signal
- * variance(s); the log noise variance is last and is not the kernel's.
+ * per group of columns (a parameter), indexed by the group number; then the log signal variance(s);
+ * the log noise variance is last and is not the kernel's.
  */
 interface Covariance {
 
@@ -24,10 +24,11 @@ interface Covariance {
   int dimension();
 
   /**
-   * Adds {@code weight · ∂k(x, y)/∂θ_i} to {@code gradient[i]} for every log-hyperparameter θ_i
-   * of the kernel ({@code group} maps an input column to its length-scale's index).
+   * Adds {@code weight · ∂k(x, y)/∂θ_i} to {@code gradient[i]} for every log-hyperparameter θ_i of
+   * the kernel ({@code group} maps an input column to its length-scale's index).
    */
-  void addHyperparameterGradient(double[] x, double[] y, double weight, int[] group, double[] gradient);
+  void addHyperparameterGradient(
+      double[] x, double[] y, double weight, int[] group, double[] gradient);
 
   /** Adds {@code weight · ∂k(x, y)/∂x_j} to {@code gradient[j]} for every input column j. */
   void addInputGradient(double[] x, double[] y, double weight, double[] gradient);

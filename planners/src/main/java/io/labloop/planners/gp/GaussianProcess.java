@@ -9,43 +9,46 @@ import java.util.stream.IntStream;
 import smile.math.DifferentiableMultivariateFunction;
 
 /**
- * A Gaussian-process regression model on inputs in the unit cube, with an ARD Matérn-5/2
- * kernel, a constant mean and Gaussian noise. When some inputs are the one-hot columns of
- * categorical parameters the kernel is the {@link MixedKernel} instead: Matérn-5/2 on the
- * continuous columns and a categorical kernel ("same value or not") on the categorical
- * parameters, as sum and product.
+ * A Gaussian-process regression model on inputs in the unit cube, with an ARD Matérn-5/2 kernel, a
+ * constant mean and Gaussian noise. When some inputs are the one-hot columns of categorical
+ * parameters the kernel is the {@link MixedKernel} instead: Matérn-5/2 on the continuous columns
+ * and a categorical kernel ("same value or not") on the categorical parameters, as sum and product.
  *
- * <p>Fitting: outputs are standardised; the length-scales, signal variance and noise variance
- * are the maximum a posteriori estimate under the Gamma priors of {@link Priors} (the defaults
- * of BoTorch's {@code SingleTaskGP}), searched in log space by bounded L-BFGS from
- * several starts — one start often stops in a poor local optimum — keeping the best posterior.
- * (The search is {@link BoxLbfgs}, projected L-BFGS on the box of the bounds below.)
- * The noise is fitted, not fixed small: on a rugged function the model may explain
- * short-range structure as noise and follow the smooth trend. The gradient of the marginal
- * likelihood is {@code ½ tr((ααᵀ - K⁻¹) ∂K/∂θ)}.
+ * <p>Fitting: outputs are standardised; the length-scales, signal variance and noise variance are
+ * the maximum a posteriori estimate under the Gamma priors of {@link Priors} (the defaults of
+ * BoTorch's {@code SingleTaskGP}), searched in log space by bounded L-BFGS from several starts —
+ * one start often stops in a poor local optimum — keeping the best posterior. (The search is {@link
+ * BoxLbfgs}, projected L-BFGS on the box of the bounds below.) The noise is fitted, not fixed
+ * small: on a rugged function the model may explain short-range structure as noise and follow the
+ * smooth trend. The gradient of the marginal likelihood is {@code ½ tr((ααᵀ - K⁻¹) ∂K/∂θ)}.
  *
- * <p>The constant mean is fitted too (profiled out: for given hyperparameters its best value is
- * the generalised least-squares estimate {@code 1ᵀK⁻¹y / 1ᵀK⁻¹1}), as GPyTorch's
- * {@code ConstantMean} is. It matters where no data are: there the model reverts to this
- * constant. Fixed at the sample mean, a few very good points would drag it down and make every
- * unexplored corner look promising; fitted, it sits at the level of the bulk of the function and
- * a good region is modelled as the local dip it is.
+ * <p>The constant mean is fitted too (profiled out: for given hyperparameters its best value is the
+ * generalised least-squares estimate {@code 1ᵀK⁻¹y / 1ᵀK⁻¹1}), as GPyTorch's {@code ConstantMean}
+ * is. It matters where no data are: there the model reverts to this constant. Fixed at the sample
+ * mean, a few very good points would drag it down and make every unexplored corner look promising;
+ * fitted, it sits at the level of the bulk of the function and a good region is modelled as the
+ * local dip it is.
  *
- * <p>Size: beyond {@value #FIT_SUBSET} observations the hyperparameters are fitted on a subset
- * (the best quarter plus a seeded random rest), and beyond {@value #POSTERIOR_SUBSET} the
- * posterior is conditioned on a subset chosen the same way (subset of data); this keeps a
- * suggestion within seconds at thousands of observations.
+ * <p>Size: beyond {@value #FIT_SUBSET} observations the hyperparameters are fitted on a subset (the
+ * best quarter plus a seeded random rest), and beyond {@value #POSTERIOR_SUBSET} the posterior is
+ * conditioned on a subset chosen the same way (subset of data); this keeps a suggestion within
+ * seconds at thousands of observations.
  *
- * <p>Pending and batch points are handled by {@link #believe}: the point is added as if observed
- * at the predicted mean (kriging believer), which leaves the mean unchanged and shrinks the
- * variance around it.
+ * <p>Pending and batch points are handled by {@link #believe}: the point is added as if observed at
+ * the predicted mean (kriging believer), which leaves the mean unchanged and shrinks the variance
+ * around it.
  */
 public final class GaussianProcess {
 
   static final int FIT_SUBSET = 120;
   static final int POSTERIOR_SUBSET = 1000;
-  /** Slice-sampling bracket in log hyperparameter units (a factor e), and burn-in sweeps from the mode. */
+
+  /**
+   * Slice-sampling bracket in log hyperparameter units (a factor e), and burn-in sweeps from the
+   * mode.
+   */
   private static final double SAMPLE_WIDTH = 1.0;
+
   static final int SAMPLE_BURN_IN = 4;
   private static final double LOG_L_MIN = Math.log(0.01);
   private static final double LOG_L_MAX = Math.log(50);
@@ -60,14 +63,22 @@ public final class GaussianProcess {
   private final double yScale;
   private final double[][] meanPoints;
   private final double[] alpha;
+
   /** The fitted constant prior mean (standardised units). */
   private final double constant;
+
   private final List<double[]> variancePoints;
   private final Cholesky factor;
   private final double logLikelihood;
 
-  private GaussianProcess(Covariance kernel, double noise, double yMean, double yScale, double[][] points,
-      double[] standardised, double logLikelihood) {
+  private GaussianProcess(
+      Covariance kernel,
+      double noise,
+      double yMean,
+      double yScale,
+      double[][] points,
+      double[] standardised,
+      double logLikelihood) {
     this.kernel = kernel;
     this.noise = noise;
     this.yMean = yMean;
@@ -93,8 +104,8 @@ public final class GaussianProcess {
   }
 
   /**
-   * As {@link #fit(double[][], double[], long)}, with length-scales shared within groups:
-   * {@code group[j]} is the group of input column j (numbered from 0). The one-hot columns of a
+   * As {@link #fit(double[][], double[], long)}, with length-scales shared within groups: {@code
+   * group[j]} is the group of input column j (numbered from 0). The one-hot columns of a
    * categorical parameter share one length-scale, so a 12-value ligand costs one hyperparameter,
    * not twelve fitted from a handful of points.
    */
@@ -108,33 +119,47 @@ public final class GaussianProcess {
    * {@link MixedKernel} (continuous Matérn-5/2 and a categorical kernel, as sum and product);
    * otherwise the ARD Matérn-5/2.
    */
-  public static GaussianProcess fit(double[][] x, double[] y, long seed, int[] group, boolean[] categorical) {
+  public static GaussianProcess fit(
+      double[][] x, double[] y, long seed, int[] group, boolean[] categorical) {
     return fit(x, y, seed, group, categorical, NoiseModel.FITTED);
   }
 
   /**
-   * As {@link #fit(double[][], double[], long, int[], boolean[])}, with the noise either fitted
-   * or held at a known value ({@link NoiseModel}); a held noise is not searched, every other
+   * As {@link #fit(double[][], double[], long, int[], boolean[])}, with the noise either fitted or
+   * held at a known value ({@link NoiseModel}); a held noise is not searched, every other
    * hyperparameter is.
    */
-  public static GaussianProcess fit(double[][] x, double[] y, long seed, int[] group, boolean[] categorical,
+  public static GaussianProcess fit(
+      double[][] x,
+      double[] y,
+      long seed,
+      int[] group,
+      boolean[] categorical,
       NoiseModel noiseModel) {
     return fitSamples(x, y, seed, group, categorical, noiseModel, 0).get(0);
   }
 
   /**
-   * The posterior over hyperparameters, as models: first the model at the maximum a posteriori
-   * (as {@link #fit}), then {@code samples} models (none if 0) whose hyperparameters are drawn from the posterior (marginal likelihood × {@link Priors}) by
-   * {@link SliceSampler}, in log space, within the same bounds as the fit, from a chain started
-   * at the maximum a posteriori ({@value #SAMPLE_BURN_IN} sweeps of burn-in, then one draw per
-   * sweep). Deterministic for a given seed.
+   * The posterior over hyperparameters, as models: first the model at the maximum a posteriori (as
+   * {@link #fit}), then {@code samples} models (none if 0) whose hyperparameters are drawn from the
+   * posterior (marginal likelihood × {@link Priors}) by {@link SliceSampler}, in log space, within
+   * the same bounds as the fit, from a chain started at the maximum a posteriori ({@value
+   * #SAMPLE_BURN_IN} sweeps of burn-in, then one draw per sweep). Deterministic for a given seed.
    */
-  public static List<GaussianProcess> fitSamples(double[][] x, double[] y, long seed, int[] group, boolean[] categorical,
-      NoiseModel noiseModel, int samples) {
-    if (x.length == 0 || x.length != y.length) throw new IllegalArgumentException("need as many outputs as inputs, at least one");
+  public static List<GaussianProcess> fitSamples(
+      double[][] x,
+      double[] y,
+      long seed,
+      int[] group,
+      boolean[] categorical,
+      NoiseModel noiseModel,
+      int samples) {
+    if (x.length == 0 || x.length != y.length)
+      throw new IllegalArgumentException("need as many outputs as inputs, at least one");
     int d = Arrays.stream(group).max().orElse(-1) + 1;
     double mean = Arrays.stream(y).average().orElse(0);
-    double var = Arrays.stream(y).map(v -> (v - mean) * (v - mean)).sum() / Math.max(1, y.length - 1);
+    double var =
+        Arrays.stream(y).map(v -> (v - mean) * (v - mean)).sum() / Math.max(1, y.length - 1);
     double scale = var > 1e-300 ? Math.sqrt(var) : 1;
     double[] z = Arrays.stream(y).map(v -> (v - mean) / scale).toArray();
 
@@ -184,14 +209,35 @@ public final class GaussianProcess {
     double[][] px = rows(x, postRows);
     double[] pz = values(z, postRows);
     if (samples <= 0) {
-      return List.of(new GaussianProcess(likelihood.kernel(best), Math.exp(best[size - 1]), mean, scale, px, pz, -bestValue));
+      return List.of(
+          new GaussianProcess(
+              likelihood.kernel(best), Math.exp(best[size - 1]), mean, scale, px, pz, -bestValue));
     }
-    List<double[]> draws = SliceSampler.sample(theta -> -likelihood.f(theta), best, lo, hi, SAMPLE_WIDTH, SAMPLE_BURN_IN,
-        samples, 1, seed + 2);
+    List<double[]> draws =
+        SliceSampler.sample(
+            theta -> -likelihood.f(theta),
+            best,
+            lo,
+            hi,
+            SAMPLE_WIDTH,
+            SAMPLE_BURN_IN,
+            samples,
+            1,
+            seed + 2);
     List<GaussianProcess> out = new ArrayList<>(draws.size() + 1);
-    out.add(new GaussianProcess(likelihood.kernel(best), Math.exp(best[size - 1]), mean, scale, px, pz, -bestValue));
+    out.add(
+        new GaussianProcess(
+            likelihood.kernel(best), Math.exp(best[size - 1]), mean, scale, px, pz, -bestValue));
     for (double[] theta : draws) {
-      out.add(new GaussianProcess(likelihood.kernel(theta), Math.exp(theta[size - 1]), mean, scale, px, pz, -likelihood.f(theta)));
+      out.add(
+          new GaussianProcess(
+              likelihood.kernel(theta),
+              Math.exp(theta[size - 1]),
+              mean,
+              scale,
+              px,
+              pz,
+              -likelihood.f(theta)));
     }
     return out;
   }
@@ -233,8 +279,8 @@ public final class GaussianProcess {
 
   /**
    * The posterior at every candidate from one triangular solve {@code V = L⁻¹ K(X, C)} over the
-   * whole candidate matrix; the result can then follow {@link CandidatePosterior#believe}
-   * updates in O(n·m) each.
+   * whole candidate matrix; the result can then follow {@link CandidatePosterior#believe} updates
+   * in O(n·m) each.
    */
   public CandidatePosterior posterior(double[][] candidates) {
     int m = candidates.length;
@@ -242,7 +288,8 @@ public final class GaussianProcess {
     double[] mean = new double[m];
     for (int c = 0; c < m; c++) {
       double s = constant;
-      for (int i = 0; i < meanPoints.length; i++) s += kernel.k(meanPoints[i], candidates[c]) * alpha[i];
+      for (int i = 0; i < meanPoints.length; i++)
+        s += kernel.k(meanPoints[i], candidates[c]) * alpha[i];
       mean[c] = s;
     }
     double[][] v = new double[n][];
@@ -271,7 +318,9 @@ public final class GaussianProcess {
     return new CandidatePosterior(this, candidates, mean, variance, v);
   }
 
-  /** The posterior mean (standardised units) at each row of {@code x}; no variances, O(n) per row. */
+  /**
+   * The posterior mean (standardised units) at each row of {@code x}; no variances, O(n) per row.
+   */
   public double[] means(double[][] x) {
     double[] out = new double[x.length];
     for (int c = 0; c < x.length; c++) {
@@ -301,7 +350,8 @@ public final class GaussianProcess {
     double[] w = factor.backward(v);
     double[] dVariance = new double[d];
     // variance = s² - kᵀK⁻¹k, so ∂variance/∂x = -2 Σ_i (K⁻¹k)_i ∂k_i/∂x.
-    for (int i = 0; i < n; i++) kernel.addInputGradient(x, variancePoints.get(i), -2 * w[i], dVariance);
+    for (int i = 0; i < n; i++)
+      kernel.addInputGradient(x, variancePoints.get(i), -2 * w[i], dVariance);
     return new Prediction(mean, Math.max(variance, 1e-12 * kernel.variance()), dMean, dVariance);
   }
 
@@ -370,7 +420,11 @@ public final class GaussianProcess {
   private static int[] subset(double[] z, int limit, long seed) {
     int n = z.length;
     if (n <= limit) return IntStream.range(0, n).toArray();
-    Integer[] order = IntStream.range(0, n).boxed().sorted(Comparator.comparingDouble(i -> z[i])).toArray(Integer[]::new);
+    Integer[] order =
+        IntStream.range(0, n)
+            .boxed()
+            .sorted(Comparator.comparingDouble(i -> z[i]))
+            .toArray(Integer[]::new);
     int best = limit / 4;
     List<Integer> rest = new ArrayList<>(Arrays.asList(order).subList(best, n));
     SplittableRandom random = new SplittableRandom(seed);
@@ -417,10 +471,9 @@ public final class GaussianProcess {
   public record Prediction(double mean, double variance, double[] dMean, double[] dVariance) {}
 
   /**
-   * Negative log marginal likelihood plus negative log prior ({@link Priors}) over
-   * θ = (log l_1..log l_g, log s², log noise) — with categorical groups, θ = (log l_1..log l_g,
-   * log s_m², log s_c², log s_p², log noise) for the {@link MixedKernel} — with its analytic
-   * gradient.
+   * Negative log marginal likelihood plus negative log prior ({@link Priors}) over θ = (log
+   * l_1..log l_g, log s², log noise) — with categorical groups, θ = (log l_1..log l_g, log s_m²,
+   * log s_c², log s_p², log noise) for the {@link MixedKernel} — with its analytic gradient.
    */
   static final class Likelihood implements DifferentiableMultivariateFunction {
     private final double[][] x;
@@ -444,7 +497,8 @@ public final class GaussianProcess {
       this.y = y;
       this.group = group.clone();
       this.groups = Arrays.stream(group).max().orElse(-1) + 1;
-      if (categorical.length != groups) throw new IllegalArgumentException("need one categorical flag per group");
+      if (categorical.length != groups)
+        throw new IllegalArgumentException("need one categorical flag per group");
       this.categorical = categorical.clone();
       boolean anyCategorical = false;
       boolean anyContinuous = false;
@@ -478,16 +532,35 @@ public final class GaussianProcess {
     private MixedKernel mixedKernel(double[] theta) {
       int d = x[0].length;
       int[] continuous = IntStream.range(0, d).filter(j -> !categorical[group[j]]).toArray();
-      double[] continuousLengthscale = Arrays.stream(continuous).mapToDouble(j -> Math.exp(theta[group[j]])).toArray();
+      double[] continuousLengthscale =
+          Arrays.stream(continuous).mapToDouble(j -> Math.exp(theta[group[j]])).toArray();
       int[] categoricalGroups = IntStream.range(0, groups).filter(g -> categorical[g]).toArray();
-      int[][] categories = Arrays.stream(categoricalGroups)
-          .mapToObj(g -> IntStream.range(0, d).filter(j -> group[j] == g).toArray()).toArray(int[][]::new);
-      double[] categoryLengthscale = Arrays.stream(categoricalGroups).mapToDouble(g -> Math.exp(theta[g])).toArray();
+      int[][] categories =
+          Arrays.stream(categoricalGroups)
+              .mapToObj(g -> IntStream.range(0, d).filter(j -> group[j] == g).toArray())
+              .toArray(int[][]::new);
+      double[] categoryLengthscale =
+          Arrays.stream(categoricalGroups).mapToDouble(g -> Math.exp(theta[g])).toArray();
       int v = groups;
       return hasContinuous
-          ? new MixedKernel(d, continuous, continuousLengthscale, categories, categoryLengthscale,
-              Math.exp(theta[v]), Math.exp(theta[v + 1]), Math.exp(theta[v + 2]))
-          : new MixedKernel(d, continuous, continuousLengthscale, categories, categoryLengthscale, 0, Math.exp(theta[v]), 0);
+          ? new MixedKernel(
+              d,
+              continuous,
+              continuousLengthscale,
+              categories,
+              categoryLengthscale,
+              Math.exp(theta[v]),
+              Math.exp(theta[v + 1]),
+              Math.exp(theta[v + 2]))
+          : new MixedKernel(
+              d,
+              continuous,
+              continuousLengthscale,
+              categories,
+              categoryLengthscale,
+              0,
+              Math.exp(theta[v]),
+              0);
     }
 
     @Override
@@ -518,7 +591,8 @@ public final class GaussianProcess {
       double[] residual = new double[n];
       for (int i = 0; i < n; i++) residual[i] = y[i] - m;
       double[] a = chol.solve(residual);
-      double value = 0.5 * dot(residual, a) + 0.5 * chol.logDeterminant() + 0.5 * n * Math.log(2 * Math.PI);
+      double value =
+          0.5 * dot(residual, a) + 0.5 * chol.logDeterminant() + 0.5 * n * Math.log(2 * Math.PI);
       if (gradient == null) {
         value += Priors.negativeLogPrior(theta, g, null);
         return Double.isFinite(value) ? value : 1e10;

@@ -3,46 +3,59 @@ package io.labloop.planners.gp;
 import java.util.Arrays;
 
 /**
- * Covariance for spaces with categorical parameters (the form of BoTorch's
- * {@code MixedSingleTaskGP}): an ARD Matérn-5/2 kernel m on the continuous columns, a
- * categorical kernel c on the categorical parameters, combined as
- * {@code k = s_m² m + s_c² c + s_p² m·c}.
+ * Covariance for spaces with categorical parameters (the form of BoTorch's {@code
+ * MixedSingleTaskGP}): an ARD Matérn-5/2 kernel m on the continuous columns, a categorical kernel c
+ * on the categorical parameters, combined as {@code k = s_m² m + s_c² c + s_p² m·c}.
  *
  * <p>The categorical kernel is {@code c(x, y) = exp(-(1/C) Σ_p [x_p ≠ y_p] / l_p)} over the C
- * categorical parameters, with a length-scale per parameter: it sees only whether two values
- * are the same, so every pair of values of a parameter is equally alike (one-hot data can tell
- * no more). Why the sum as well as the product: with the product alone (and with one-hot
- * columns inside one Matérn, which behaves the same way) what is learnt about a ligand at one
- * temperature transfers to another temperature only through the product's smooth continuous
- * part, and what is learnt about the temperature transfers across ligands only as far as the
- * categorical kernel allows. The sum adds a term in which a categorical value has an effect of
- * its own, the same under all continuous settings, and a continuous trend common to every
- * value; the fit weighs these against the interaction term by their signal variances. Chemical
- * responses are often like that: a better ligand is better at most conditions.
+ * categorical parameters, with a length-scale per parameter: it sees only whether two values are
+ * the same, so every pair of values of a parameter is equally alike (one-hot data can tell no
+ * more). Why the sum as well as the product: with the product alone (and with one-hot columns
+ * inside one Matérn, which behaves the same way) what is learnt about a ligand at one temperature
+ * transfers to another temperature only through the product's smooth continuous part, and what is
+ * learnt about the temperature transfers across ligands only as far as the categorical kernel
+ * allows. The sum adds a term in which a categorical value has an effect of its own, the same under
+ * all continuous settings, and a continuous trend common to every value; the fit weighs these
+ * against the interaction term by their signal variances. Chemical responses are often like that: a
+ * better ligand is better at most conditions.
  *
- * <p>A categorical parameter occupies its one-hot columns of the unit cube; its value is the
- * column with the largest coordinate. The kernel is flat in those columns, so its input
- * gradient there is zero and gradient ascent moves only the continuous columns.
+ * <p>A categorical parameter occupies its one-hot columns of the unit cube; its value is the column
+ * with the largest coordinate. The kernel is flat in those columns, so its input gradient there is
+ * zero and gradient ascent moves only the continuous columns.
  *
  * <p>With no continuous column the kernel is {@code s² c}.
  */
 final class MixedKernel implements Covariance {
 
   private final int dimension;
+
   /** Continuous columns and their length-scales. */
   private final int[] continuous;
+
   private final double[] continuousLengthscale;
+
   /** Per categorical parameter: its one-hot columns, and its length-scale. */
   private final int[][] categories;
+
   private final double[] categoryLengthscale;
+
   /** s_m², s_c², s_p² (only s_c² is used when there is no continuous column). */
   private final double maternVariance;
+
   private final double categoricalVariance;
   private final double productVariance;
 
-  MixedKernel(int dimension, int[] continuous, double[] continuousLengthscale, int[][] categories,
-      double[] categoryLengthscale, double maternVariance, double categoricalVariance, double productVariance) {
-    if (categories.length == 0) throw new IllegalArgumentException("a mixed kernel needs a categorical parameter");
+  MixedKernel(
+      int dimension,
+      int[] continuous,
+      double[] continuousLengthscale,
+      int[][] categories,
+      double[] categoryLengthscale,
+      double maternVariance,
+      double categoricalVariance,
+      double productVariance) {
+    if (categories.length == 0)
+      throw new IllegalArgumentException("a mixed kernel needs a categorical parameter");
     this.dimension = dimension;
     this.continuous = continuous.clone();
     this.continuousLengthscale = continuousLengthscale.clone();
@@ -53,7 +66,9 @@ final class MixedKernel implements Covariance {
     this.productVariance = continuous.length == 0 ? 0 : productVariance;
   }
 
-  /** Number of signal variances among the hyperparameters: three, or one without continuous columns. */
+  /**
+   * Number of signal variances among the hyperparameters: three, or one without continuous columns.
+   */
   static int varianceCount(boolean hasContinuous) {
     return hasContinuous ? 3 : 1;
   }
@@ -65,8 +80,10 @@ final class MixedKernel implements Covariance {
 
   @Override
   public double lengthscale(int j) {
-    for (int i = 0; i < continuous.length; i++) if (continuous[i] == j) return continuousLengthscale[i];
-    for (int p = 0; p < categories.length; p++) for (int c : categories[p]) if (c == j) return categoryLengthscale[p];
+    for (int i = 0; i < continuous.length; i++)
+      if (continuous[i] == j) return continuousLengthscale[i];
+    for (int p = 0; p < categories.length; p++)
+      for (int c : categories[p]) if (c == j) return categoryLengthscale[p];
     throw new IndexOutOfBoundsException("column " + j);
   }
 
@@ -106,7 +123,8 @@ final class MixedKernel implements Covariance {
 
   private double categorical(double[] x, double[] y) {
     double s = 0;
-    for (int p = 0; p < categories.length; p++) if (differ(x, y, categories[p])) s += 1 / categoryLengthscale[p];
+    for (int p = 0; p < categories.length; p++)
+      if (differ(x, y, categories[p])) s += 1 / categoryLengthscale[p];
     return Math.exp(-s / categories.length);
   }
 
@@ -119,7 +137,8 @@ final class MixedKernel implements Covariance {
   }
 
   @Override
-  public void addHyperparameterGradient(double[] x, double[] y, double weight, int[] group, double[] gradient) {
+  public void addHyperparameterGradient(
+      double[] x, double[] y, double weight, int[] group, double[] gradient) {
     double c = categorical(x, y);
     int last = gradient.length - 1;
     // The categorical kernel enters through s_c² c, and s_p² m c when there are continuous columns.
@@ -134,7 +153,8 @@ final class MixedKernel implements Covariance {
       double f = weight * (maternVariance + productVariance * c) * maternFactor(r);
       for (int i = 0; i < continuous.length; i++) {
         double diff = x[continuous[i]] - y[continuous[i]];
-        gradient[group[continuous[i]]] += f * diff * diff / (continuousLengthscale[i] * continuousLengthscale[i]);
+        gradient[group[continuous[i]]] +=
+            f * diff * diff / (continuousLengthscale[i] * continuousLengthscale[i]);
       }
       gradient[last - 3] += weight * maternVariance * m;
       gradient[last - 2] += weight * categoricalVariance * c;
@@ -144,7 +164,8 @@ final class MixedKernel implements Covariance {
     // ∂c/∂log l_p = c [x_p ≠ y_p] / (C l_p).
     for (int p = 0; p < categories.length; p++) {
       if (differ(x, y, categories[p])) {
-        gradient[group[categories[p][0]]] += weight * categoricalOuter * c / (categories.length * categoryLengthscale[p]);
+        gradient[group[categories[p][0]]] +=
+            weight * categoricalOuter * c / (categories.length * categoryLengthscale[p]);
       }
     }
   }
@@ -162,7 +183,16 @@ final class MixedKernel implements Covariance {
 
   @Override
   public String toString() {
-    return "Matérn-5/2 × categorical(l=" + Arrays.toString(continuousLengthscale) + ", "
-        + Arrays.toString(categoryLengthscale) + ", s²=" + maternVariance + "/" + categoricalVariance + "/" + productVariance + ")";
+    return "Matérn-5/2 × categorical(l="
+        + Arrays.toString(continuousLengthscale)
+        + ", "
+        + Arrays.toString(categoryLengthscale)
+        + ", s²="
+        + maternVariance
+        + "/"
+        + categoricalVariance
+        + "/"
+        + productVariance
+        + ")";
   }
 }

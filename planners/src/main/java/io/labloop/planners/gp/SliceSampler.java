@@ -5,18 +5,18 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Draws from a density known up to a constant, inside a box, by coordinate-wise slice sampling
- * with stepping out and shrinkage (Neal, "Slice sampling", Ann. Statist. 2003). Used to draw
+ * Draws from a density known up to a constant, inside a box, by coordinate-wise slice sampling with
+ * stepping out and shrinkage (Neal, "Slice sampling", Ann. Statist. 2003). Used to draw
  * Gaussian-process hyperparameters from their posterior (marginal likelihood × prior) instead of
  * keeping only its mode: with few observations the mode is one of many equally plausible
  * explanations, and averaging the acquisition over several keeps the planner from betting
  * everything on one length-scale.
  *
  * <p>Why slice sampling: it needs no gradient and no step-size tuning (the slice adapts to the
- * density's scale, a bracket of width {@code width} is stepped out until it covers the slice),
- * and every move is accepted, so a short chain from the mode already mixes over the mode's
- * neighbourhood. Coordinates whose box has zero width (a hyperparameter the campaign holds
- * fixed) are left alone. Deterministic for a given seed.
+ * density's scale, a bracket of width {@code width} is stepped out until it covers the slice), and
+ * every move is accepted, so a short chain from the mode already mixes over the mode's
+ * neighbourhood. Coordinates whose box has zero width (a hyperparameter the campaign holds fixed)
+ * are left alone. Deterministic for a given seed.
  */
 public final class SliceSampler {
 
@@ -32,16 +32,25 @@ public final class SliceSampler {
   private SliceSampler() {}
 
   /**
-   * {@code count} draws: the chain starts at {@code start} (which must have a finite density),
-   * runs {@code burnIn} sweeps over all coordinates, then keeps the state after every
-   * {@code thin}-th sweep.
+   * {@code count} draws: the chain starts at {@code start} (which must have a finite density), runs
+   * {@code burnIn} sweeps over all coordinates, then keeps the state after every {@code thin}-th
+   * sweep.
    */
-  public static List<double[]> sample(LogDensity density, double[] start, double[] lo, double[] hi, double width,
-      int burnIn, int count, int thin, long seed) {
+  public static List<double[]> sample(
+      LogDensity density,
+      double[] start,
+      double[] lo,
+      double[] hi,
+      double width,
+      int burnIn,
+      int count,
+      int thin,
+      long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     double[] x = start.clone();
     double fx = finite(density.at(x));
-    if (fx == Double.NEGATIVE_INFINITY) throw new IllegalArgumentException("the start has no finite density");
+    if (fx == Double.NEGATIVE_INFINITY)
+      throw new IllegalArgumentException("the start has no finite density");
     List<double[]> out = new ArrayList<>(count);
     int sweeps = burnIn + count * thin;
     for (int sweep = 1; sweep <= sweeps; sweep++) {
@@ -55,7 +64,14 @@ public final class SliceSampler {
   }
 
   /** One univariate slice-sampling update of coordinate j; returns the new log density. */
-  private static double step(LogDensity density, double[] x, double fx, int j, double lo, double hi, double width,
+  private static double step(
+      LogDensity density,
+      double[] x,
+      double fx,
+      int j,
+      double lo,
+      double hi,
+      double width,
       SplittableRandom random) {
     double x0 = x[j];
     // The slice: every point whose log density is above fx - Exp(1).

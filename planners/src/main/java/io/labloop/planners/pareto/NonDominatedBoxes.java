@@ -9,18 +9,18 @@ import java.util.List;
  * dominated by the front — cut into disjoint axis-aligned boxes, exactly. Losses: smaller is
  * better.
  *
- * <p>Construction (a column decomposition, exact in any number of objectives, used here for 2
- * and 3): the distinct front coordinates below the reference cut each of the first m − 1 axes
- * into intervals (from −∞ to the reference). A column is one cell of that grid; for its lower
- * corner l, the front points that can dominate anything in it are those with
- * {@code p_k <= l_k} on the first m − 1 axes, so the non-dominated part of the column is the
- * last axis from −∞ up to the smallest last coordinate among them (or the reference if there
- * are none). With n front points that is at most (n + 1)^(m−1) boxes: n + 1 strips for two
- * objectives (the standard 2-D decomposition), (n + 1)² columns for three.
+ * <p>Construction (a column decomposition, exact in any number of objectives, used here for 2 and
+ * 3): the distinct front coordinates below the reference cut each of the first m − 1 axes into
+ * intervals (from −∞ to the reference). A column is one cell of that grid; for its lower corner l,
+ * the front points that can dominate anything in it are those with {@code p_k <= l_k} on the first
+ * m − 1 axes, so the non-dominated part of the column is the last axis from −∞ up to the smallest
+ * last coordinate among them (or the reference if there are none). With n front points that is at
+ * most (n + 1)^(m−1) boxes: n + 1 strips for two objectives (the standard 2-D decomposition), (n +
+ * 1)² columns for three.
  *
- * <p>Boxes are stored as indices into per-axis coordinate tables ({@link #levels}) so that a
- * caller can evaluate a function of each coordinate once per axis and combine the values per
- * box, which is what makes expected hypervolume improvement cheap over thousands of candidates.
+ * <p>Boxes are stored as indices into per-axis coordinate tables ({@link #levels}) so that a caller
+ * can evaluate a function of each coordinate once per axis and combine the values per box, which is
+ * what makes expected hypervolume improvement cheap over thousands of candidates.
  */
 public final class NonDominatedBoxes {
 
@@ -35,8 +35,8 @@ public final class NonDominatedBoxes {
   }
 
   /**
-   * The decomposition for {@code front} (any set of points; dominated ones and those not below
-   * the reference on every axis are ignored) and {@code reference}.
+   * The decomposition for {@code front} (any set of points; dominated ones and those not below the
+   * reference on every axis are ignored) and {@code reference}.
    */
   public static NonDominatedBoxes of(List<double[]> front, double[] reference) {
     int m = reference.length;
@@ -115,8 +115,8 @@ public final class NonDominatedBoxes {
   }
 
   /**
-   * The hypervolume {@code y} would add to the front: the volume of {@code [y, reference]}
-   * inside the boxes, {@code Σ_b Π_k (u_k − max(l_k, y_k))₊}.
+   * The hypervolume {@code y} would add to the front: the volume of {@code [y, reference]} inside
+   * the boxes, {@code Σ_b Π_k (u_k − max(l_k, y_k))₊}.
    */
   public double improvement(double[] y) {
     double total = 0;

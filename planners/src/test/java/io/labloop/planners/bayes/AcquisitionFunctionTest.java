@@ -25,7 +25,15 @@ class AcquisitionFunctionTest {
   }
 
   @ParameterizedTest(name = "mean {0}, sd {1}, best {2}")
-  @CsvSource({"0, 1, 0", "0.5, 0.2, 0", "-1, 0.5, 0", "2, 1, 0", "1, 0.3, 0.2", "3.5, 1, 0", "0, 1e-3, 1e-3"})
+  @CsvSource({
+    "0, 1, 0",
+    "0.5, 0.2, 0",
+    "-1, 0.5, 0",
+    "2, 1, 0",
+    "1, 0.3, 0.2",
+    "3.5, 1, 0",
+    "0, 1e-3, 1e-3"
+  })
   void logEiMatchesEiWhereEiIsRepresentable(double mean, double sd, double best) {
     AcquisitionFunction ei = new AcquisitionFunction(Bayesian.Acquisition.EI, 2);
     double expected = integratedEi(mean, sd, best);
@@ -50,7 +58,9 @@ class AcquisitionFunctionTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Bayesian.Acquisition.class, names = {"EI", "UCB", "PI"})
+  @EnumSource(
+      value = Bayesian.Acquisition.class,
+      names = {"EI", "UCB", "PI"})
   void partialsMatchFiniteDifferences(Bayesian.Acquisition kind) {
     AcquisitionFunction a = new AcquisitionFunction(kind, 2);
     for (double[] c : new double[][] {{0.3, 0.5, 0}, {2, 0.4, 0}, {-1, 1, 0}, {4, 1, 0}}) {
@@ -70,11 +80,14 @@ class AcquisitionFunctionTest {
    * references (mpmath), with mean = -z, sd = 1, best = 0.
    */
   @ParameterizedTest(name = "z = {0}")
-  @CsvSource({"-5, -16.74430116266099, -5.3618162412880885, 27.809081206440443",
-      "-10, -55.553122036122356, -10.194383033412553, 102.94383033412553",
-      "-20, -206.9178385094251, -20.099262811101282, 402.98525622202564",
-      "-40, -808.29856835661996, -40.049906657648518, 1602.9962663059407"})
-  void logEiAndItsSlopeStayAccurateWhereEiUnderflows(double z, double logEi, double dMean, double dSd) {
+  @CsvSource({
+    "-5, -16.74430116266099, -5.3618162412880885, 27.809081206440443",
+    "-10, -55.553122036122356, -10.194383033412553, 102.94383033412553",
+    "-20, -206.9178385094251, -20.099262811101282, 402.98525622202564",
+    "-40, -808.29856835661996, -40.049906657648518, 1602.9962663059407"
+  })
+  void logEiAndItsSlopeStayAccurateWhereEiUnderflows(
+      double z, double logEi, double dMean, double dSd) {
     AcquisitionFunction ei = new AcquisitionFunction(Bayesian.Acquisition.EI, 2);
     double[] p = ei.withPartials(-z, 1, 0);
     assertEquals(logEi, p[0], 1e-12 * Math.abs(logEi));
@@ -83,8 +96,14 @@ class AcquisitionFunctionTest {
   }
 
   @ParameterizedTest(name = "Φ({0}) = {1}")
-  @CsvSource({"0, 0.5", "-1, 0.15865525393145707", "-3, 0.0013498980316301", "-5, 2.866515718791939e-07",
-      "2.5, 0.9937903346742238", "-10, 7.619853024160527e-24"})
+  @CsvSource({
+    "0, 0.5",
+    "-1, 0.15865525393145707",
+    "-3, 0.0013498980316301",
+    "-5, 2.866515718791939e-07",
+    "2.5, 0.9937903346742238",
+    "-10, 7.619853024160527e-24"
+  })
   void normalDistributionIsAccurateInTheTails(double z, double expected) {
     assertEquals(expected, Gaussian.cdf(z), 1e-12 * Math.max(expected, 1e-12) + 1e-15);
   }

@@ -67,7 +67,8 @@ class ExpectedHypervolumeImprovementTest {
     Arrays.fill(mean, 0.25);
     double[] tiny = new double[m];
     Arrays.fill(tiny, 1e-9);
-    assertEquals(boxes.improvement(mean), new ExpectedHypervolumeImprovement(boxes).value(mean, tiny), 1e-8);
+    assertEquals(
+        boxes.improvement(mean), new ExpectedHypervolumeImprovement(boxes).value(mean, tiny), 1e-8);
   }
 
   @ParameterizedTest

@@ -3,7 +3,6 @@ package io.labloop.planners.bayes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.labloop.planners.Observation;
 import io.labloop.planners.Parameter;
 import io.labloop.planners.Planner;
 import io.labloop.planners.PlannerFixtures;
@@ -12,10 +11,8 @@ import io.labloop.planners.Point;
 import io.labloop.planners.Space;
 import io.labloop.planners.Suggestion;
 import io.labloop.planners.design.Designs;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,9 +21,12 @@ import org.junit.jupiter.api.Test;
 /** The GP-Hedge portfolio ({@code acquisition: hedge}). */
 class HedgeTest {
 
-  private static final Space SQUARE = new Space(
-      List.of(new Parameter.Continuous("x1", 0, 1), new Parameter.Continuous("x2", 0, 1)), List.of());
-  private static final Pattern REASON = Pattern.compile("hedge chose (log-EI|log-PI|UCB) \\(p ([0-9.]+)\\): (\\S+) ");
+  private static final Space SQUARE =
+      new Space(
+          List.of(new Parameter.Continuous("x1", 0, 1), new Parameter.Continuous("x2", 0, 1)),
+          List.of());
+  private static final Pattern REASON =
+      Pattern.compile("hedge chose (log-EI|log-PI|UCB) \\(p ([0-9.]+)\\): (\\S+) ");
 
   private static double bowl(Point p) {
     return Math.pow(p.number("x1") - 0.8, 2) + Math.pow(p.number("x2") - 0.5, 2);
@@ -37,9 +37,18 @@ class HedgeTest {
   }
 
   private static PlanningState observedBowl(int n) {
-    List<Point> points = Designs.sobol(11).suggest(new PlanningState(SQUARE, PlannerFixtures.minimiseY(), List.of(), List.of()), n)
-        .stream().map(Suggestion::point).toList();
-    return new PlanningState(SQUARE, PlannerFixtures.minimiseY(), PlannerFixtures.observe(points, HedgeTest::bowl), List.of());
+    List<Point> points =
+        Designs.sobol(11)
+            .suggest(
+                new PlanningState(SQUARE, PlannerFixtures.minimiseY(), List.of(), List.of()), n)
+            .stream()
+            .map(Suggestion::point)
+            .toList();
+    return new PlanningState(
+        SQUARE,
+        PlannerFixtures.minimiseY(),
+        PlannerFixtures.observe(points, HedgeTest::bowl),
+        List.of());
   }
 
   @Test
@@ -47,8 +56,12 @@ class HedgeTest {
     PlanningState state = observedBowl(12);
     List<Suggestion> first = hedge(7).suggest(state, 4);
     List<Suggestion> again = hedge(7).suggest(state, 4);
-    assertEquals(first.stream().map(Suggestion::point).toList(), again.stream().map(Suggestion::point).toList());
-    assertEquals(first.stream().map(Suggestion::reason).toList(), again.stream().map(Suggestion::reason).toList());
+    assertEquals(
+        first.stream().map(Suggestion::point).toList(),
+        again.stream().map(Suggestion::point).toList());
+    assertEquals(
+        first.stream().map(Suggestion::reason).toList(),
+        again.stream().map(Suggestion::reason).toList());
   }
 
   @Test
@@ -56,9 +69,12 @@ class HedgeTest {
     PlanningState state = observedBowl(12);
     List<Suggestion> batch = hedge(3).suggest(state, 6);
     assertEquals(6, batch.size());
-    assertEquals(6, new HashSet<>(batch.stream().map(Suggestion::point).toList()).size(), batch.toString());
+    assertEquals(
+        6, new HashSet<>(batch.stream().map(Suggestion::point).toList()).size(), batch.toString());
     for (Suggestion s : batch) {
-      assertTrue(state.observations().stream().noneMatch(o -> o.point().equals(s.point())), "already run: " + s.point());
+      assertTrue(
+          state.observations().stream().noneMatch(o -> o.point().equals(s.point())),
+          "already run: " + s.point());
       Matcher m = REASON.matcher(s.reason());
       assertTrue(m.lookingAt(), s.reason());
       // The score reported is the chosen acquisition's own.
@@ -86,8 +102,14 @@ class HedgeTest {
 
   @Test
   void aSingleAcquisitionIsNotAHedge() {
-    Suggestion s = Bayesian.builder().seed(3).initial(5).acquisition(Bayesian.Acquisition.PI).build()
-        .suggest(observedBowl(12), 1).get(0);
+    Suggestion s =
+        Bayesian.builder()
+            .seed(3)
+            .initial(5)
+            .acquisition(Bayesian.Acquisition.PI)
+            .build()
+            .suggest(observedBowl(12), 1)
+            .get(0);
     assertTrue(s.reason().startsWith("log-PI "), s.reason());
     assertTrue(!s.details().containsKey("hedge.probability"), s.details().toString());
   }

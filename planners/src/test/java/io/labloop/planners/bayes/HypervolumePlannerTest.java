@@ -23,10 +23,15 @@ import org.junit.jupiter.api.Test;
 
 class HypervolumePlannerTest {
 
-  private static final Space SQUARE = new Space(List.of(
-      new Parameter.Continuous("x1", 0, 1), new Parameter.Continuous("x2", 0, 1)), List.of());
+  private static final Space SQUARE =
+      new Space(
+          List.of(new Parameter.Continuous("x1", 0, 1), new Parameter.Continuous("x2", 0, 1)),
+          List.of());
+
   /** Two conflicting bowls: a front along x2 = 0 from x1 = 0 to x1 = 1. */
-  private static final List<Objective> BOWLS = List.of(new Objective.Minimize("a"), new Objective.Minimize("b"));
+  private static final List<Objective> BOWLS =
+      List.of(new Objective.Minimize("a"), new Objective.Minimize("b"));
+
   private static final double[] REFERENCE = {2.5, 2.5};
 
   private static Map<String, Double> bowls(Point p) {
@@ -36,14 +41,18 @@ class HypervolumePlannerTest {
   }
 
   private static double hypervolume(List<Observation> observations) {
-    List<double[]> losses = observations.stream().map(o -> new double[] {o.values().get("a"), o.values().get("b")}).toList();
+    List<double[]> losses =
+        observations.stream()
+            .map(o -> new double[] {o.values().get("a"), o.values().get("b")})
+            .toList();
     return Pareto.hypervolume(Pareto.front(losses).stream().map(losses::get).toList(), REFERENCE);
   }
 
   private static List<Observation> run(Planner planner, int evaluations) {
     List<Observation> observations = new ArrayList<>();
     while (observations.size() < evaluations) {
-      Suggestion s = planner.suggest(new PlanningState(SQUARE, BOWLS, observations, List.of()), 1).get(0);
+      Suggestion s =
+          planner.suggest(new PlanningState(SQUARE, BOWLS, observations, List.of()), 1).get(0);
       observations.add(Observation.ok(s.point(), bowls(s.point())));
     }
     return observations;
@@ -56,10 +65,14 @@ class HypervolumePlannerTest {
     double ehvi = 0;
     double random = 0;
     for (int seed = 0; seed < 3; seed++) {
-      ehvi += best - hypervolume(run(Planners.create(new PlannerSpec("bayesian", seed, Map.of())), 20));
-      random += best - hypervolume(run(Planners.create(new PlannerSpec("random", seed, Map.of())), 20));
+      ehvi +=
+          best - hypervolume(run(Planners.create(new PlannerSpec("bayesian", seed, Map.of())), 20));
+      random +=
+          best - hypervolume(run(Planners.create(new PlannerSpec("random", seed, Map.of())), 20));
     }
-    assertTrue(ehvi < 0.5 * random, "hypervolume regret after 20: EHVI " + ehvi / 3 + ", random " + random / 3);
+    assertTrue(
+        ehvi < 0.5 * random,
+        "hypervolume regret after 20: EHVI " + ehvi / 3 + ", random " + random / 3);
   }
 
   @Test
@@ -67,7 +80,8 @@ class HypervolumePlannerTest {
     Planner planner = Planners.create(new PlannerSpec("bayesian", 4, Map.of("initial", 6)));
     List<Observation> observations = run(planner, 8);
     Point pending = new Point(Map.of("x1", 0.5, "x2", 0.0));
-    List<Suggestion> batch = planner.suggest(new PlanningState(SQUARE, BOWLS, observations, List.of(pending)), 3);
+    List<Suggestion> batch =
+        planner.suggest(new PlanningState(SQUARE, BOWLS, observations, List.of(pending)), 3);
     assertEquals(3, batch.size());
     assertEquals(3, new HashSet<>(batch.stream().map(Suggestion::point).toList()).size());
     for (Suggestion s : batch) {
@@ -75,25 +89,36 @@ class HypervolumePlannerTest {
       assertTrue(s.reason().startsWith("EHVI"), s.reason());
       assertTrue(s.reason().contains("fantasising"), s.reason());
       assertTrue(s.details().containsKey("lengthscale.a.x1"), s.details().toString());
-      assertTrue(s.predictedMean().containsKey("a") && s.predictedSd().containsKey("b"), s.predictedMean().toString());
+      assertTrue(
+          s.predictedMean().containsKey("a") && s.predictedSd().containsKey("b"),
+          s.predictedMean().toString());
     }
   }
 
   @Test
   void worstAcceptableValuesAreTheReferencePoint() {
-    List<Objective> bounded = List.of(new Objective.Minimize("a", 0.8), new Objective.Maximize("b", -0.9));
+    List<Objective> bounded =
+        List.of(new Objective.Minimize("a", 0.8), new Objective.Maximize("b", -0.9));
     Planner planner = Planners.create(new PlannerSpec("bayesian", 1, Map.of("initial", 6)));
     List<Observation> observations = run(planner, 7);
-    Suggestion s = planner.suggest(new PlanningState(SQUARE, bounded, observations, List.of()), 1).get(0);
+    Suggestion s =
+        planner.suggest(new PlanningState(SQUARE, bounded, observations, List.of()), 1).get(0);
     assertEquals(0.8, s.details().get("reference.a"), 0);
-    assertEquals(0.9, s.details().get("reference.b"), 0, "a maximised objective's worst value -0.9 is the loss 0.9");
+    assertEquals(
+        0.9,
+        s.details().get("reference.b"),
+        0,
+        "a maximised objective's worst value -0.9 is the loss 0.9");
   }
 
   @Test
   void paregoStaysSelectable() {
-    Planner planner = Planners.create(new PlannerSpec("bayesian", 2, Map.of("initial", 6, "acquisition", "parego")));
+    Planner planner =
+        Planners.create(
+            new PlannerSpec("bayesian", 2, Map.of("initial", 6, "acquisition", "parego")));
     List<Observation> observations = run(planner, 7);
-    Suggestion s = planner.suggest(new PlanningState(SQUARE, BOWLS, observations, List.of()), 1).get(0);
+    Suggestion s =
+        planner.suggest(new PlanningState(SQUARE, BOWLS, observations, List.of()), 1).get(0);
     assertTrue(s.reason().contains("scalarised loss"), s.reason());
   }
 }

@@ -20,7 +20,9 @@ class ModelAverageTest {
       for (int j = 0; j < 3; j++) x[i][j] = r.nextDouble();
       y[i] = Math.cos(4 * x[i][0]) + x[i][1] * x[i][2];
     }
-    List<GaussianProcess> all = GaussianProcess.fitSamples(x, y, 5, new int[] {0, 1, 2}, new boolean[3], NoiseModel.FITTED, samples);
+    List<GaussianProcess> all =
+        GaussianProcess.fitSamples(
+            x, y, 5, new int[] {0, 1, 2}, new boolean[3], NoiseModel.FITTED, samples);
     return all;
   }
 
@@ -32,7 +34,9 @@ class ModelAverageTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Bayesian.Acquisition.class, names = {"EI", "PI", "UCB"})
+  @EnumSource(
+      value = Bayesian.Acquisition.class,
+      names = {"EI", "PI", "UCB"})
   void averagedAcquisitionGradientMatchesFiniteDifferences(Bayesian.Acquisition kind) {
     AcquisitionFunction a = new AcquisitionFunction(kind, 2.0);
     List<GaussianProcess> models = draws(8);
@@ -41,20 +45,29 @@ class ModelAverageTest {
       double[] gradient = new double[3];
       average.at(a, x, gradient);
       for (int j = 0; j < 3; j++) {
-        FiniteDifferences.assertPartial(u -> average.at(a, u, null), x, j, gradient[j], 1e-6, 1e-5 * Math.max(1, Math.abs(gradient[j])));
+        FiniteDifferences.assertPartial(
+            u -> average.at(a, u, null),
+            x,
+            j,
+            gradient[j],
+            1e-6,
+            1e-5 * Math.max(1, Math.abs(gradient[j])));
       }
     }
   }
 
   @ParameterizedTest
-  @EnumSource(value = Bayesian.Acquisition.class, names = {"EI", "PI", "UCB"})
+  @EnumSource(
+      value = Bayesian.Acquisition.class,
+      names = {"EI", "PI", "UCB"})
   void theCandidateScoreIsThePointValueAndOneModelIsThatModel(Bayesian.Acquisition kind) {
     AcquisitionFunction a = new AcquisitionFunction(kind, 2.0);
     List<GaussianProcess> models = draws(4);
     double[][] candidates = {{0.1, 0.2, 0.3}, {0.7, 0.7, 0.1}};
     ModelAverage average = new ModelAverage(models.subList(1, models.size()), observed());
     average.scoreCandidates(candidates);
-    for (int c = 0; c < candidates.length; c++) assertEquals(average.at(a, candidates[c], null), average.candidate(a, c), 1e-9);
+    for (int c = 0; c < candidates.length; c++)
+      assertEquals(average.at(a, candidates[c], null), average.candidate(a, c), 1e-9);
     // Log-mean-exp of EI: (1/K) Σ EI_k, checked against the models one by one.
     if (kind == Bayesian.Acquisition.EI) {
       double mean = 0;

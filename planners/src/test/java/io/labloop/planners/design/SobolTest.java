@@ -19,7 +19,8 @@ class SobolTest {
   @ValueSource(ints = {1, 2, 6, 10, 21})
   void everyBlockOfTwoToTheKPointsFillsEveryStratumOfEveryCoordinate(int dimension) {
     // The defining property of a (t, s)-sequence in base 2: each 1-D projection of the first
-    // 2^k points has exactly one point in each interval [i/2^k, (i+1)/2^k). A digital shift keeps it.
+    // 2^k points has exactly one point in each interval [i/2^k, (i+1)/2^k). A digital shift keeps
+    // it.
     Sobol sobol = new Sobol(dimension, 77);
     int k = 7;
     int n = 1 << k;
@@ -38,13 +39,18 @@ class SobolTest {
   @ValueSource(ints = {2, 5})
   void seedsGiveDifferentButReproducibleSequences(int dimension) {
     assertArrayEquals(new Sobol(dimension, 1).point(12), new Sobol(dimension, 1).point(12));
-    assertFalse(Arrays.equals(new Sobol(dimension, 1).point(12), new Sobol(dimension, 2).point(12)));
+    assertFalse(
+        Arrays.equals(new Sobol(dimension, 1).point(12), new Sobol(dimension, 2).point(12)));
   }
 
   @ParameterizedTest(name = "{0} points")
   @ValueSource(ints = {5, 16, 33})
   void latinHypercubeRowsCoverEveryStratumOnce(int points) {
-    List<Suggestion> rows = Designs.lhs(3, points).suggest(new PlanningState(square(), PlannerFixtures.minimiseY(), List.of(), List.of()), points);
+    List<Suggestion> rows =
+        Designs.lhs(3, points)
+            .suggest(
+                new PlanningState(square(), PlannerFixtures.minimiseY(), List.of(), List.of()),
+                points);
     assertEquals(points, rows.size());
     for (String name : List.of("x1", "x2")) {
       boolean[] hit = new boolean[points];
@@ -58,7 +64,10 @@ class SobolTest {
   }
 
   private static io.labloop.planners.Space square() {
-    return new io.labloop.planners.Space(List.of(new io.labloop.planners.Parameter.Continuous("x1", 0, 1),
-        new io.labloop.planners.Parameter.Continuous("x2", 0, 1)), List.of());
+    return new io.labloop.planners.Space(
+        List.of(
+            new io.labloop.planners.Parameter.Continuous("x1", 0, 1),
+            new io.labloop.planners.Parameter.Continuous("x2", 0, 1)),
+        List.of());
   }
 }

@@ -12,11 +12,14 @@ import org.junit.jupiter.api.Test;
 
 class UnitCubeTest {
 
-  private final Space space = new Space(List.of(
-      new Parameter.Continuous("time", 1, 100, Parameter.Scale.LOG, "min"),
-      new Parameter.IntegerRange("stirrers", 1, 5, ""),
-      new Parameter.Discrete("c", List.of(0.1, 0.2, 1.0), "mM"),
-      new Parameter.Categorical("solvent", List.of("water", "ethanol", "dmso"))), List.of());
+  private final Space space =
+      new Space(
+          List.of(
+              new Parameter.Continuous("time", 1, 100, Parameter.Scale.LOG, "min"),
+              new Parameter.IntegerRange("stirrers", 1, 5, ""),
+              new Parameter.Discrete("c", List.of(0.1, 0.2, 1.0), "mM"),
+              new Parameter.Categorical("solvent", List.of("water", "ethanol", "dmso"))),
+          List.of());
   private final UnitCube cube = new UnitCube(space);
 
   @Test
@@ -24,7 +27,9 @@ class UnitCubeTest {
     Point p = PlannerFixtures.point("time", 10.0, "stirrers", 1.0, "c", 0.1, "solvent", "dmso");
     assertEquals(0.5, cube.encode(p)[0], 1e-12);
     assertArrayEquals(new double[] {0.5, 0, 0, 0, 0, UnitCube.HOT}, cube.encode(p), 1e-12);
-    assertEquals(List.of("time", "stirrers", "c", "solvent=water", "solvent=ethanol", "solvent=dmso"), cube.columns());
+    assertEquals(
+        List.of("time", "stirrers", "c", "solvent=water", "solvent=ethanol", "solvent=dmso"),
+        cube.columns());
     assertArrayEquals(new int[] {0, 1, 2, 3, 3, 3}, cube.parameterOfColumn());
     assertArrayEquals(new boolean[] {false, false, false, true}, cube.categoricalParameters());
   }
@@ -42,9 +47,13 @@ class UnitCubeTest {
 
   @Test
   void distinctCategoricalValuesAreAsFarApartAsTheEndsOfAContinuousRange() {
-    UnitCube cube = new UnitCube(new Space(List.of(
-        new Parameter.Continuous("t", 0, 10, Parameter.Scale.LINEAR, ""),
-        new Parameter.Categorical("solvent", List.of("water", "ethanol", "dmso"))), List.of()));
+    UnitCube cube =
+        new UnitCube(
+            new Space(
+                List.of(
+                    new Parameter.Continuous("t", 0, 10, Parameter.Scale.LINEAR, ""),
+                    new Parameter.Categorical("solvent", List.of("water", "ethanol", "dmso"))),
+                List.of()));
     double[] water = cube.encode(PlannerFixtures.point("t", 0.0, "solvent", "water"));
     double[] dmso = cube.encode(PlannerFixtures.point("t", 0.0, "solvent", "dmso"));
     double[] hot = cube.encode(PlannerFixtures.point("t", 10.0, "solvent", "water"));

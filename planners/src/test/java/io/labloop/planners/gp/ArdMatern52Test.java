@@ -55,10 +55,14 @@ class ArdMatern52Test {
       y[i] = Math.sin(5 * x[i][0]) + x[i][1] * x[i][1] + 0.1 * r.nextGaussian();
     }
     boolean shared = seed % 2 == 0;
-    GaussianProcess.Likelihood likelihood = new GaussianProcess.Likelihood(x, y, shared ? new int[] {0, 1, 1} : new int[] {0, 1, 2});
-    double[] theta = shared
-        ? new double[] {Math.log(0.3), Math.log(0.7), Math.log(0.8), Math.log(0.01)}
-        : new double[] {Math.log(0.3), Math.log(0.7), Math.log(1.5), Math.log(0.8), Math.log(0.01)};
+    GaussianProcess.Likelihood likelihood =
+        new GaussianProcess.Likelihood(x, y, shared ? new int[] {0, 1, 1} : new int[] {0, 1, 2});
+    double[] theta =
+        shared
+            ? new double[] {Math.log(0.3), Math.log(0.7), Math.log(0.8), Math.log(0.01)}
+            : new double[] {
+              Math.log(0.3), Math.log(0.7), Math.log(1.5), Math.log(0.8), Math.log(0.01)
+            };
     double[] g = new double[theta.length];
     likelihood.g(theta, g);
     FiniteDifferences.assertGradient(likelihood::f, theta, g, 1e-5, 1e-5);
@@ -82,7 +86,8 @@ class ArdMatern52Test {
     GaussianProcess.Prediction p = gp.predict(at);
     for (int j = 0; j < d; j++) {
       FiniteDifferences.assertPartial(u -> gp.predict(u).mean(), at, j, p.dMean()[j], 1e-6, 1e-5);
-      FiniteDifferences.assertPartial(u -> gp.predict(u).variance(), at, j, p.dVariance()[j], 1e-6, 1e-5);
+      FiniteDifferences.assertPartial(
+          u -> gp.predict(u).variance(), at, j, p.dVariance()[j], 1e-6, 1e-5);
     }
   }
 }

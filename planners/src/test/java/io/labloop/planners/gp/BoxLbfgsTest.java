@@ -19,8 +19,14 @@ class BoxLbfgsTest {
 
   @Test
   void findsTheInteriorMinimumOfABananaValley() {
-    BoxLbfgs.Result r = BoxLbfgs.minimize(BoxLbfgsTest::rosenbrock, new double[] {-1.2, 1}, new double[] {-2, -2},
-        new double[] {2, 2}, 1e-8, 500);
+    BoxLbfgs.Result r =
+        BoxLbfgs.minimize(
+            BoxLbfgsTest::rosenbrock,
+            new double[] {-1.2, 1},
+            new double[] {-2, -2},
+            new double[] {2, 2},
+            1e-8,
+            500);
     assertArrayEquals(new double[] {1, 1}, r.x(), 1e-4);
     assertTrue(r.value() < 1e-8, "value " + r.value());
   }
@@ -28,12 +34,15 @@ class BoxLbfgsTest {
   @Test
   void stopsOnTheBoundWhenTheMinimumIsOutsideTheBox() {
     // Minimum of (x-2)² + (y+1)² + xy/2 lies outside [0,1]²; on the box it is at x = 1, y = 0.
-    BoxLbfgs.Function f = (x, g) -> {
-      g[0] = 2 * (x[0] - 2) + x[1] / 2;
-      g[1] = 2 * (x[1] + 1) + x[0] / 2;
-      return (x[0] - 2) * (x[0] - 2) + (x[1] + 1) * (x[1] + 1) + x[0] * x[1] / 2;
-    };
-    BoxLbfgs.Result r = BoxLbfgs.minimize(f, new double[] {0.5, 0.5}, new double[] {0, 0}, new double[] {1, 1}, 1e-9, 100);
+    BoxLbfgs.Function f =
+        (x, g) -> {
+          g[0] = 2 * (x[0] - 2) + x[1] / 2;
+          g[1] = 2 * (x[1] + 1) + x[0] / 2;
+          return (x[0] - 2) * (x[0] - 2) + (x[1] + 1) * (x[1] + 1) + x[0] * x[1] / 2;
+        };
+    BoxLbfgs.Result r =
+        BoxLbfgs.minimize(
+            f, new double[] {0.5, 0.5}, new double[] {0, 0}, new double[] {1, 1}, 1e-9, 100);
     assertArrayEquals(new double[] {1, 0}, r.x(), 1e-9);
   }
 
@@ -41,10 +50,17 @@ class BoxLbfgsTest {
   void aFlatStartIsNotAnError() {
     // Zero gradient everywhere at the start (what made Smile's L-BFGS-B factor a 0 × 0 matrix):
     // the search returns the start at once.
-    BoxLbfgs.Result r = BoxLbfgs.minimize((x, g) -> {
-      g[0] = 0;
-      return 1;
-    }, new double[] {0.3}, new double[] {0}, new double[] {1}, 1e-9, 100);
+    BoxLbfgs.Result r =
+        BoxLbfgs.minimize(
+            (x, g) -> {
+              g[0] = 0;
+              return 1;
+            },
+            new double[] {0.3},
+            new double[] {0},
+            new double[] {1},
+            1e-9,
+            100);
     assertEquals(0.3, r.x()[0]);
     assertEquals(0, r.iterations());
   }
@@ -52,11 +68,13 @@ class BoxLbfgsTest {
   @Test
   void backsAwayFromNonFiniteValues() {
     // 4x - log(x) has its minimum at x = 1/4; for x ≤ 0 (inside the box) it is NaN.
-    BoxLbfgs.Function f = (x, g) -> {
-      g[0] = x[0] > 0 ? 4 - 1 / x[0] : Double.NaN;
-      return x[0] > 0 ? 4 * x[0] - Math.log(x[0]) : Double.NaN;
-    };
-    BoxLbfgs.Result r = BoxLbfgs.minimize(f, new double[] {0.9}, new double[] {-1}, new double[] {1}, 1e-9, 100);
+    BoxLbfgs.Function f =
+        (x, g) -> {
+          g[0] = x[0] > 0 ? 4 - 1 / x[0] : Double.NaN;
+          return x[0] > 0 ? 4 * x[0] - Math.log(x[0]) : Double.NaN;
+        };
+    BoxLbfgs.Result r =
+        BoxLbfgs.minimize(f, new double[] {0.9}, new double[] {-1}, new double[] {1}, 1e-9, 100);
     assertEquals(0.25, r.x()[0], 1e-6);
   }
 }

@@ -13,7 +13,8 @@ public final class FiniteDifferences {
    * Asserts that {@code gradient} is the gradient of {@code f} at {@code theta}: each component
    * within {@code tolerance} (relative, absolute below 1) of the central difference with step h.
    */
-  public static void assertGradient(ToDoubleFunction<double[]> f, double[] theta, double[] gradient, double h, double tolerance) {
+  public static void assertGradient(
+      ToDoubleFunction<double[]> f, double[] theta, double[] gradient, double h, double tolerance) {
     for (int j = 0; j < theta.length; j++) {
       double[] up = theta.clone();
       double[] down = theta.clone();
@@ -25,10 +26,16 @@ public final class FiniteDifferences {
   }
 
   /**
-   * Asserts that {@code expected} is the partial derivative of {@code f} in coordinate j at
-   * {@code x}, within {@code tolerance} (absolute) of the central difference with step h.
+   * Asserts that {@code expected} is the partial derivative of {@code f} in coordinate j at {@code
+   * x}, within {@code tolerance} (absolute) of the central difference with step h.
    */
-  public static void assertPartial(ToDoubleFunction<double[]> f, double[] x, int j, double expected, double h, double tolerance) {
+  public static void assertPartial(
+      ToDoubleFunction<double[]> f,
+      double[] x,
+      int j,
+      double expected,
+      double h,
+      double tolerance) {
     double[] up = x.clone();
     double[] down = x.clone();
     up[j] += h;

@@ -41,9 +41,17 @@ class MixedKernelTest {
     return Math.sin(4 * x[0]) + ligand + (x[5] > 0 ? 0.3 * x[4] : -0.3 * x[4]);
   }
 
-  private static MixedKernel kernel(double l0, double l4, double lA, double lB, double sm, double sc, double sp) {
-    return new MixedKernel(7, new int[] {0, 4}, new double[] {l0, l4}, new int[][] {{1, 2, 3}, {5, 6}},
-        new double[] {lA, lB}, sm, sc, sp);
+  private static MixedKernel kernel(
+      double l0, double l4, double lA, double lB, double sm, double sc, double sp) {
+    return new MixedKernel(
+        7,
+        new int[] {0, 4},
+        new double[] {l0, l4},
+        new int[][] {{1, 2, 3}, {5, 6}},
+        new double[] {lA, lB},
+        sm,
+        sc,
+        sp);
   }
 
   @Test
@@ -90,7 +98,14 @@ class MixedKernelTest {
   }
 
   private static MixedKernel of(double[] t) {
-    return kernel(Math.exp(t[0]), Math.exp(t[2]), Math.exp(t[1]), Math.exp(t[3]), Math.exp(t[4]), Math.exp(t[5]), Math.exp(t[6]));
+    return kernel(
+        Math.exp(t[0]),
+        Math.exp(t[2]),
+        Math.exp(t[1]),
+        Math.exp(t[3]),
+        Math.exp(t[4]),
+        Math.exp(t[5]),
+        Math.exp(t[6]));
   }
 
   @ParameterizedTest(name = "seed {0}")
@@ -100,7 +115,8 @@ class MixedKernelTest {
     double[][] x = points(r, 18);
     double[] y = new double[x.length];
     for (int i = 0; i < y.length; i++) y[i] = response(x[i]) + 0.05 * r.nextGaussian();
-    GaussianProcess.Likelihood likelihood = new GaussianProcess.Likelihood(x, y, GROUP, CATEGORICAL);
+    GaussianProcess.Likelihood likelihood =
+        new GaussianProcess.Likelihood(x, y, GROUP, CATEGORICAL);
     assertEquals(8, likelihood.size());
     double[] theta = new double[8];
     for (int j = 0; j < 7; j++) theta[j] = Math.log(0.3 + r.nextDouble());
@@ -121,7 +137,8 @@ class MixedKernelTest {
       x[i][3 + r.nextInt(2)] = 0.7;
       y[i] = (x[i][0] > 0 ? 1 : 0) + (x[i][3] > 0 ? 0.5 : 0) + 0.1 * r.nextGaussian();
     }
-    GaussianProcess.Likelihood likelihood = new GaussianProcess.Likelihood(x, y, new int[] {0, 0, 0, 1, 1}, new boolean[] {true, true});
+    GaussianProcess.Likelihood likelihood =
+        new GaussianProcess.Likelihood(x, y, new int[] {0, 0, 0, 1, 1}, new boolean[] {true, true});
     double[] theta = {Math.log(0.5), Math.log(1.5), Math.log(0.8), Math.log(0.05)};
     assertEquals(theta.length, likelihood.size());
     double[] g = new double[theta.length];
@@ -142,7 +159,8 @@ class MixedKernelTest {
     GaussianProcess.Prediction p = gp.predict(at);
     for (int j : new int[] {0, 4}) {
       FiniteDifferences.assertPartial(u -> gp.predict(u).mean(), at, j, p.dMean()[j], 1e-6, 1e-5);
-      FiniteDifferences.assertPartial(u -> gp.predict(u).variance(), at, j, p.dVariance()[j], 1e-6, 1e-5);
+      FiniteDifferences.assertPartial(
+          u -> gp.predict(u).variance(), at, j, p.dVariance()[j], 1e-6, 1e-5);
     }
     for (int j : new int[] {1, 2, 3, 5, 6}) {
       assertEquals(0, p.dMean()[j], 0, "a categorical column has no gradient");
@@ -164,7 +182,8 @@ class MixedKernelTest {
     GaussianProcess gp = GaussianProcess.fit(xs, y, 13, GROUP, CATEGORICAL);
     double[] good = {0.8, 0, 0.7, 0, 0.5, 0.7, 0};
     double[] other = {0.8, 0.7, 0, 0, 0.5, 0.7, 0};
-    assertTrue(gp.toOutput(gp.predict(good).mean()) < gp.toOutput(gp.predict(other).mean()) - 0.5,
+    assertTrue(
+        gp.toOutput(gp.predict(good).mean()) < gp.toOutput(gp.predict(other).mean()) - 0.5,
         "the better value is predicted better where it was not observed");
   }
 }

@@ -43,7 +43,8 @@ class NoiseFitTest {
     double[] means = gp.means(x);
     for (int i = 0; i < x.length; i++) {
       assertEquals(y[i], gp.toOutput(means[i]), 0.02, "row " + i);
-      assertEquals(gp.predict(x[i]).mean(), means[i], 1e-9, "means() agrees with predict() at row " + i);
+      assertEquals(
+          gp.predict(x[i]).mean(), means[i], 1e-9, "means() agrees with predict() at row " + i);
     }
   }
 
@@ -56,8 +57,12 @@ class NoiseFitTest {
     double[][] x = new double[40][];
     double[] y = new double[x.length];
     for (int i = 0; i < x.length; i++) {
-      x[i] = i < 30 ? new double[] {r.nextDouble(), r.nextDouble()}
-          : new double[] {0.2 + 0.06 * (r.nextDouble() - 0.5), 0.2 + 0.06 * (r.nextDouble() - 0.5)};
+      x[i] =
+          i < 30
+              ? new double[] {r.nextDouble(), r.nextDouble()}
+              : new double[] {
+                0.2 + 0.06 * (r.nextDouble() - 0.5), 0.2 + 0.06 * (r.nextDouble() - 0.5)
+              };
       double d2 = Math.pow(x[i][0] - 0.2, 2) + Math.pow(x[i][1] - 0.2, 2);
       y[i] = 10 - 10 * Math.exp(-d2 / 0.005);
     }
@@ -77,12 +82,14 @@ class NoiseFitTest {
     boolean[] continuous = new boolean[2];
     int[] own = {0, 1};
     // The campaign says noise sd 0.05 (too low for these data): the model keeps it.
-    GaussianProcess given = GaussianProcess.fit(x, y, 1, own, continuous, new NoiseModel.Fixed(0.05));
+    GaussianProcess given =
+        GaussianProcess.fit(x, y, 1, own, continuous, new NoiseModel.Fixed(0.05));
     assertEquals(0.05, given.noiseSd(), 1e-12);
     // noise: none on noisy data: held at the floor, so the model interpolates the noise.
     GaussianProcess none = GaussianProcess.fit(x, y, 1, own, continuous, NoiseModel.NONE);
     assertTrue(none.noiseSd() < 1e-2, "noise sd " + none.noiseSd());
     double[] means = none.means(x);
-    for (int i = 0; i < x.length; i++) assertEquals(y[i], none.toOutput(means[i]), 1e-2, "row " + i);
+    for (int i = 0; i < x.length; i++)
+      assertEquals(y[i], none.toOutput(means[i]), 1e-2, "row " + i);
   }
 }

@@ -21,8 +21,17 @@ class SliceSamplerTest {
 
   @Test
   void drawsHaveTheDensitysMeanAndSpread() {
-    List<double[]> draws = SliceSampler.sample(SliceSamplerTest::gaussian, new double[] {1, -2},
-        new double[] {-50, -50}, new double[] {50, 50}, 1.0, 50, 20_000, 1, 7);
+    List<double[]> draws =
+        SliceSampler.sample(
+            SliceSamplerTest::gaussian,
+            new double[] {1, -2},
+            new double[] {-50, -50},
+            new double[] {50, 50},
+            1.0,
+            50,
+            20_000,
+            1,
+            7);
     assertEquals(20_000, draws.size());
     double[] mean = new double[2];
     for (double[] x : draws) for (int j = 0; j < 2; j++) mean[j] += x[j] / draws.size();
@@ -41,8 +50,17 @@ class SliceSamplerTest {
 
   @Test
   void theBoxIsRespectedAndAFixedCoordinateStaysFixed() {
-    List<double[]> draws = SliceSampler.sample(x -> -x[0] * x[0] - x[1] * x[1], new double[] {0.5, 3},
-        new double[] {0, 3}, new double[] {1, 3}, 1.0, 5, 500, 1, 1);
+    List<double[]> draws =
+        SliceSampler.sample(
+            x -> -x[0] * x[0] - x[1] * x[1],
+            new double[] {0.5, 3},
+            new double[] {0, 3},
+            new double[] {1, 3},
+            1.0,
+            5,
+            500,
+            1,
+            1);
     for (double[] x : draws) {
       assertTrue(x[0] >= 0 && x[0] <= 1, "x0 " + x[0]);
       assertEquals(3, x[1]);
@@ -51,12 +69,39 @@ class SliceSamplerTest {
 
   @Test
   void theSameSeedGivesTheSameDrawsAndAnotherSeedOthers() {
-    List<double[]> a = SliceSampler.sample(SliceSamplerTest::gaussian, new double[] {0, 0},
-        new double[] {-10, -10}, new double[] {10, 10}, 1.0, 4, 16, 1, 42);
-    List<double[]> b = SliceSampler.sample(SliceSamplerTest::gaussian, new double[] {0, 0},
-        new double[] {-10, -10}, new double[] {10, 10}, 1.0, 4, 16, 1, 42);
-    List<double[]> c = SliceSampler.sample(SliceSamplerTest::gaussian, new double[] {0, 0},
-        new double[] {-10, -10}, new double[] {10, 10}, 1.0, 4, 16, 1, 43);
+    List<double[]> a =
+        SliceSampler.sample(
+            SliceSamplerTest::gaussian,
+            new double[] {0, 0},
+            new double[] {-10, -10},
+            new double[] {10, 10},
+            1.0,
+            4,
+            16,
+            1,
+            42);
+    List<double[]> b =
+        SliceSampler.sample(
+            SliceSamplerTest::gaussian,
+            new double[] {0, 0},
+            new double[] {-10, -10},
+            new double[] {10, 10},
+            1.0,
+            4,
+            16,
+            1,
+            42);
+    List<double[]> c =
+        SliceSampler.sample(
+            SliceSamplerTest::gaussian,
+            new double[] {0, 0},
+            new double[] {-10, -10},
+            new double[] {10, 10},
+            1.0,
+            4,
+            16,
+            1,
+            43);
     for (int i = 0; i < 16; i++) assertArrayEquals(a.get(i), b.get(i));
     assertNotEquals(a.get(15)[0], c.get(15)[0]);
   }
@@ -73,8 +118,10 @@ class SliceSamplerTest {
     }
     int[] own = {0, 1};
     boolean[] continuous = new boolean[2];
-    List<GaussianProcess> a = GaussianProcess.fitSamples(x, y, 9, own, continuous, NoiseModel.FITTED, 16);
-    List<GaussianProcess> b = GaussianProcess.fitSamples(x, y, 9, own, continuous, NoiseModel.FITTED, 16);
+    List<GaussianProcess> a =
+        GaussianProcess.fitSamples(x, y, 9, own, continuous, NoiseModel.FITTED, 16);
+    List<GaussianProcess> b =
+        GaussianProcess.fitSamples(x, y, 9, own, continuous, NoiseModel.FITTED, 16);
     assertEquals(17, a.size(), "the fit and 16 draws");
     double lo = Double.POSITIVE_INFINITY;
     double hi = 0;
@@ -87,7 +134,8 @@ class SliceSamplerTest {
     // With 15 points the length-scale is uncertain: the draws differ from each other.
     assertTrue(hi > 1.2 * lo, "length-scales " + lo + " .. " + hi);
     // A held noise stays held in every draw.
-    for (GaussianProcess gp : GaussianProcess.fitSamples(x, y, 9, own, continuous, new NoiseModel.Fixed(0.1), 8)) {
+    for (GaussianProcess gp :
+        GaussianProcess.fitSamples(x, y, 9, own, continuous, new NoiseModel.Fixed(0.1), 8)) {
       assertEquals(0.1, gp.noiseSd(), 1e-12);
     }
   }

@@ -7,10 +7,10 @@ import org.junit.jupiter.api.Test;
 import smile.regression.GaussianProcessRegression;
 
 /**
- * The fitted kernel is a proper Smile {@code MercerKernel}: Smile's own
- * {@link GaussianProcessRegression}, given our kernel and noise (and no hyperparameter search),
- * predicts what our model predicts (Smile's model has a zero mean: it is given the outputs less
- * our fitted constant, which is then added back).
+ * The fitted kernel is a proper Smile {@code MercerKernel}: Smile's own {@link
+ * GaussianProcessRegression}, given our kernel and noise (and no hyperparameter search), predicts
+ * what our model predicts (Smile's model has a zero mean: it is given the outputs less our fitted
+ * constant, which is then added back).
  */
 class SmileCrossCheckTest {
 
@@ -28,7 +28,8 @@ class SmileCrossCheckTest {
     double[] standardised = new double[n];
     for (int i = 0; i < n; i++) standardised[i] = ours.standardise(y[i]) - ours.constantMean();
     GaussianProcessRegression<double[]> smile =
-        GaussianProcessRegression.fit(x, standardised, (ArdMatern52) ours.kernel(), ours.noiseVariance(), false, 1e-5, 0);
+        GaussianProcessRegression.fit(
+            x, standardised, (ArdMatern52) ours.kernel(), ours.noiseVariance(), false, 1e-5, 0);
     for (int k = 0; k < 20; k++) {
       double[] at = {r.nextDouble(), r.nextDouble(), r.nextDouble()};
       assertEquals(smile.predict(at) + ours.constantMean(), ours.predict(at).mean(), 1e-6);

@@ -10,7 +10,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class NonDominatedBoxesTest {
 
-  /** The boxes' improvement for a new point equals the hypervolume it adds, by the slicing algorithm. */
+  /**
+   * The boxes' improvement for a new point equals the hypervolume it adds, by the slicing
+   * algorithm.
+   */
   @ParameterizedTest
   @ValueSource(ints = {2, 3})
   void improvementIsTheHypervolumeAdded(int m) {
@@ -27,7 +30,10 @@ class NonDominatedBoxesTest {
         double[] y = randomPoint(m, random);
         List<double[]> with = new ArrayList<>(front);
         with.add(y);
-        assertEquals(Pareto.hypervolume(with, reference) - base, boxes.improvement(y), 1e-12,
+        assertEquals(
+            Pareto.hypervolume(with, reference) - base,
+            boxes.improvement(y),
+            1e-12,
             "front of " + n + ", trial " + trial);
       }
     }
@@ -38,10 +44,19 @@ class NonDominatedBoxesTest {
   void anEmptyFrontLeavesTheWholeReferenceOrthant(int m) {
     double[] reference = new double[m];
     java.util.Arrays.fill(reference, 1);
-    NonDominatedBoxes boxes = NonDominatedBoxes.of(List.of(new double[m == 2 ? 2 : 3]).stream()
-        .map(p -> { java.util.Arrays.fill(p, 2); return p; }).toList(), reference);
+    NonDominatedBoxes boxes =
+        NonDominatedBoxes.of(
+            List.of(new double[m == 2 ? 2 : 3]).stream()
+                .map(
+                    p -> {
+                      java.util.Arrays.fill(p, 2);
+                      return p;
+                    })
+                .toList(),
+            reference);
     double[] y = new double[m];
-    assertEquals(1.0, boxes.improvement(y), 1e-15, "the point outside the reference box is ignored");
+    assertEquals(
+        1.0, boxes.improvement(y), 1e-15, "the point outside the reference box is ignored");
   }
 
   private static double[] randomPoint(int m, SplittableRandom random) {

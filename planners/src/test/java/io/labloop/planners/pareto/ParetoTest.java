@@ -10,20 +10,31 @@ class ParetoTest {
 
   @Test
   void frontKeepsOnlyNonDominatedPoints() {
-    List<double[]> losses = List.of(new double[] {1, 5}, new double[] {2, 2}, new double[] {3, 3}, new double[] {5, 1}, new double[] {2, 2.5});
+    List<double[]> losses =
+        List.of(
+            new double[] {1, 5},
+            new double[] {2, 2},
+            new double[] {3, 3},
+            new double[] {5, 1},
+            new double[] {2, 2.5});
     assertEquals(List.of(0, 1, 3), Pareto.front(losses));
   }
 
   @Test
   void twoDimensionalHypervolumeIsTheStaircaseArea() {
     List<double[]> front = List.of(new double[] {1, 5}, new double[] {2, 2}, new double[] {5, 1});
-    // Slices along the second objective: y in [1,2): width 6-5=1; [2,5): width 6-2=4; [5,6): width 6-1=5.
+    // Slices along the second objective: y in [1,2): width 6-5=1; [2,5): width 6-2=4; [5,6): width
+    // 6-1=5.
     assertEquals(1 * 1 + 3 * 4 + 1 * 5, Pareto.hypervolume(front, new double[] {6, 6}), 1e-12);
   }
 
   @Test
   void threeDimensionalHypervolumeMatchesMonteCarlo() {
-    List<double[]> points = List.of(new double[] {0.2, 0.6, 0.5}, new double[] {0.5, 0.3, 0.4}, new double[] {0.7, 0.7, 0.1});
+    List<double[]> points =
+        List.of(
+            new double[] {0.2, 0.6, 0.5},
+            new double[] {0.5, 0.3, 0.4},
+            new double[] {0.7, 0.7, 0.1});
     double[] ref = {1, 1, 1};
     SplittableRandom r = new SplittableRandom(3);
     int inside = 0;

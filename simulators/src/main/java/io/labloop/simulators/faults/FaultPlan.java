@@ -10,8 +10,8 @@ import java.util.Random;
 /**
  * Decides, for each command one instrument receives, whether a fault happens and which.
  *
- * <p>Faults queued with {@link #next} come first, one per command, in order (so a test can inject
- * a fault at a chosen step); otherwise each fault happens with its rate, drawn from a random
+ * <p>Faults queued with {@link #next} come first, one per command, in order (so a test can inject a
+ * fault at a chosen step); otherwise each fault happens with its rate, drawn from a random
  * generator seeded by the lab's seed and the instrument's name, so the same seed gives the same
  * faults at the same commands.
  */
@@ -37,7 +37,8 @@ public final class FaultPlan {
   /** Sets the probability (0..1) that a command meets this fault. */
   public synchronized FaultPlan rate(Fault fault, double rate) {
     if (!(rate >= 0 && rate <= 1)) {
-      throw new IllegalArgumentException("a fault rate is a probability between 0 and 1, got " + rate);
+      throw new IllegalArgumentException(
+          "a fault rate is a probability between 0 and 1, got " + rate);
     }
     rates.put(fault, rate);
     return this;

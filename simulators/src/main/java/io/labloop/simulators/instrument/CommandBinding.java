@@ -6,11 +6,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One command of an instrument as its section of the lab file defines it: name, argument and
- * output names, and the protocol-specific keys (method node ids, send template, request topic)
- * left as the plain tree for the protocol package to read.
+ * One command of an instrument as its section of the lab file defines it: name, argument and output
+ * names, and the protocol-specific keys (method node ids, send template, request topic) left as the
+ * plain tree for the protocol package to read.
  */
-public record CommandBinding(String name, List<String> inputs, List<String> outputs, Map<String, Object> definition) {
+public record CommandBinding(
+    String name, List<String> inputs, List<String> outputs, Map<String, Object> definition) {
 
   public CommandBinding {
     inputs = List.copyOf(inputs);
@@ -35,7 +36,9 @@ public record CommandBinding(String name, List<String> inputs, List<String> outp
   public java.util.Optional<String> typeOf(String input) {
     if (definition.get("inputs") instanceof List<?> list) {
       for (Object o : list) {
-        if (o instanceof Map<?, ?> m && input.equals(String.valueOf(m.get("name"))) && m.get("type") != null) {
+        if (o instanceof Map<?, ?> m
+            && input.equals(String.valueOf(m.get("name")))
+            && m.get("type") != null) {
           return java.util.Optional.of(String.valueOf(m.get("type")));
         }
       }
@@ -52,13 +55,19 @@ public record CommandBinding(String name, List<String> inputs, List<String> outp
     for (Map.Entry<?, ?> e : commands.entrySet()) {
       Map<String, Object> def = new LinkedHashMap<>();
       if (e.getValue() instanceof Map<?, ?> m) {
-        m.forEach((k, v) -> {
-          if (v != null) {
-            def.put(String.valueOf(k), v);
-          }
-        });
+        m.forEach(
+            (k, v) -> {
+              if (v != null) {
+                def.put(String.valueOf(k), v);
+              }
+            });
       }
-      out.add(new CommandBinding(String.valueOf(e.getKey()), names(def.get("inputs")), names(def.get("outputs")), def));
+      out.add(
+          new CommandBinding(
+              String.valueOf(e.getKey()),
+              names(def.get("inputs")),
+              names(def.get("outputs")),
+              def));
     }
     return out;
   }

@@ -25,10 +25,10 @@ import org.slf4j.LoggerFactory;
  * <p>For each command: (1) it is appended to the journal (it reached the instrument, whatever
  * happens next); (2) the fault plan may decide a fault: TIMEOUT, DISCONNECT, RESTART and REFUSE
  * happen before any work is done, GARBAGE after the work, in place of the answer; (3) a second
- * command while one runs is refused as busy; (4) the operation takes {@code duration ×
- * time-scale}, during which the state is Busy and Abort() (or a restart) ends it early; (5) a
- * synthesizer makes a sample at the achieved conditions (requested + Gaussian noise per input),
- * a measurer reports the sample's true values + drift × measurements so far + Gaussian noise.
+ * command while one runs is refused as busy; (4) the operation takes {@code duration × time-scale},
+ * during which the state is Busy and Abort() (or a restart) ends it early; (5) a synthesizer makes
+ * a sample at the achieved conditions (requested + Gaussian noise per input), a measurer reports
+ * the sample's true values + drift × measurements so far + Gaussian noise.
  *
  * <p>Random draws come from one generator per instrument seeded from the lab's seed and the
  * instrument's name, in command order, so the same seed and the same commands give the same
@@ -54,8 +54,13 @@ public final class SimulatedInstrument {
   private long abortGeneration;
   private long measurements;
 
-  public SimulatedInstrument(SimulationSettings.Instrument settings, VirtualWorld world, FaultPlan faults,
-      CommandJournal journal, double timeScale, long seed) {
+  public SimulatedInstrument(
+      SimulationSettings.Instrument settings,
+      VirtualWorld world,
+      FaultPlan faults,
+      CommandJournal journal,
+      double timeScale,
+      long seed) {
     this.settings = settings;
     this.world = world;
     this.faults = faults;
@@ -107,12 +112,17 @@ public final class SimulatedInstrument {
     }
   }
 
-  /** Tells {@code listener} about every variable change (the OPC UA server mirrors them as nodes). */
+  /**
+   * Tells {@code listener} about every variable change (the OPC UA server mirrors them as nodes).
+   */
   public void onVariableChange(BiConsumer<String, Object> listener) {
     listeners.add(listener);
   }
 
-  /** The name of the argument that carries a sample id: {@code sampleId}, else one containing "sample", else the only one. */
+  /**
+   * The name of the argument that carries a sample id: {@code sampleId}, else one containing
+   * "sample", else the only one.
+   */
   public static Optional<String> sampleArgument(List<String> inputs) {
     for (String i : inputs) {
       if (i.equals("sampleId")) {
@@ -139,17 +149,18 @@ public final class SimulatedInstrument {
 
   /**
    * The inputs of a command: as the lab file lists them; when it lists none, the defaults of the
-   * instrument's role (the world's inputs, or a sample id) if the command's outputs are those of
-   * a synthesis or a measurement (or not given), else none: a command such as {@code home} takes
-   * no arguments.
+   * instrument's role (the world's inputs, or a sample id) if the command's outputs are those of a
+   * synthesis or a measurement (or not given), else none: a command such as {@code home} takes no
+   * arguments.
    */
   public List<String> inputsOf(CommandBinding command) {
     if (!command.inputs().isEmpty()) {
       return command.inputs();
     }
     List<String> outputs = command.outputs();
-    boolean producesSamplesOrReadings = outputs.isEmpty()
-        || outputs.stream().anyMatch(o -> isTextOutput(o) || settings.measures().contains(o));
+    boolean producesSamplesOrReadings =
+        outputs.isEmpty()
+            || outputs.stream().anyMatch(o -> isTextOutput(o) || settings.measures().contains(o));
     return producesSamplesOrReadings ? defaultInputs() : List.of();
   }
 
@@ -163,14 +174,17 @@ public final class SimulatedInstrument {
     }
     List<String> inputs = inputsOf(command);
     if (settings.role() == Role.SYNTHESIZER) {
-      return inputs.stream().anyMatch(world.model().inputs()::contains) ? List.of("sampleId") : List.of();
+      return inputs.stream().anyMatch(world.model().inputs()::contains)
+          ? List.of("sampleId")
+          : List.of();
     }
     return sampleArgument(inputs).isPresent() ? settings.measures() : List.of();
   }
 
   /** Whether an input takes text (a sample id, a categorical condition) rather than a number. */
   public boolean isTextInput(String input) {
-    return world.model().categories().containsKey(input) || input.toLowerCase(Locale.ROOT).contains("sample");
+    return world.model().categories().containsKey(input)
+        || input.toLowerCase(Locale.ROOT).contains("sample");
   }
 
   /** Whether an output is text (a sample id) rather than a number. */
@@ -186,7 +200,8 @@ public final class SimulatedInstrument {
    * @param outputs the names of its outputs (from the lab file, or the defaults)
    * @param arguments the values received
    */
-  public Outcome handle(String command, List<String> inputs, List<String> outputs, Map<String, Object> arguments) {
+  public Outcome handle(
+      String command, List<String> inputs, List<String> outputs, Map<String, Object> arguments) {
     journal.record(name(), command, arguments);
     Optional<Fault> fault = faults.draw();
     if (fault.isPresent()) {
@@ -197,11 +212,14 @@ public final class SimulatedInstrument {
           return new Outcome.Faulted(Fault.RESTART, Map.of());
         }
         case REFUSE -> {
-          return new Outcome.Failure(Outcome.Reason.REFUSED, "refused: " + command + " is not allowed now (simulated fault)");
+          return new Outcome.Failure(
+              Outcome.Reason.REFUSED,
+              "refused: " + command + " is not allowed now (simulated fault)");
         }
         case GARBAGE -> {
           Outcome real = run(inputs, outputs, arguments);
-          return new Outcome.Faulted(Fault.GARBAGE, real instanceof Outcome.Answer a ? a.outputs() : Map.of());
+          return new Outcome.Faulted(
+              Fault.GARBAGE, real instanceof Outcome.Answer a ? a.outputs() : Map.of());
         }
         default -> {
           return new Outcome.Faulted(fault.get(), Map.of());
@@ -212,10 +230,13 @@ public final class SimulatedInstrument {
   }
 
   private Outcome run(List<String> inputs, List<String> outputs, Map<String, Object> arguments) {
-    boolean synthesis = settings.role() == Role.SYNTHESIZER
-        && inputs.stream().anyMatch(i -> world.model().inputs().contains(i));
-    Optional<String> sampleArg = settings.role() == Role.MEASURER ? sampleArgument(inputs) : Optional.empty();
-    // Check the arguments before taking time, as an instrument validates a request before it starts.
+    boolean synthesis =
+        settings.role() == Role.SYNTHESIZER
+            && inputs.stream().anyMatch(i -> world.model().inputs().contains(i));
+    Optional<String> sampleArg =
+        settings.role() == Role.MEASURER ? sampleArgument(inputs) : Optional.empty();
+    // Check the arguments before taking time, as an instrument validates a request before it
+    // starts.
     Map<String, Object> conditions = new LinkedHashMap<>();
     Sample sample = null;
     if (synthesis) {
@@ -233,11 +254,13 @@ public final class SimulatedInstrument {
     } else if (sampleArg.isPresent()) {
       Object id = arguments.get(sampleArg.get());
       if (id == null || String.valueOf(id).isBlank()) {
-        return new Outcome.Failure(Outcome.Reason.BAD_ARGUMENT, "missing argument '" + sampleArg.get() + "'");
+        return new Outcome.Failure(
+            Outcome.Reason.BAD_ARGUMENT, "missing argument '" + sampleArg.get() + "'");
       }
       Optional<Sample> found = world.sample(String.valueOf(id));
       if (found.isEmpty()) {
-        return new Outcome.Failure(Outcome.Reason.UNKNOWN_SAMPLE, "unknown sample " + String.valueOf(id).trim());
+        return new Outcome.Failure(
+            Outcome.Reason.UNKNOWN_SAMPLE, "unknown sample " + String.valueOf(id).trim());
       }
       sample = found.get();
     }
@@ -258,7 +281,9 @@ public final class SimulatedInstrument {
           for (Map.Entry<String, Object> e : conditions.entrySet()) {
             Double sigma = settings.noise().get(e.getKey());
             if (sigma != null && sigma > 0 && !world.model().categories().containsKey(e.getKey())) {
-              achieved.put(e.getKey(), ((Number) toNumber(e.getValue())).doubleValue() + sigma * random.nextGaussian());
+              achieved.put(
+                  e.getKey(),
+                  ((Number) toNumber(e.getValue())).doubleValue() + sigma * random.nextGaussian());
             }
           }
         }
@@ -301,11 +326,15 @@ public final class SimulatedInstrument {
     }
   }
 
-  /** An output such as {@code actualTemperature} or {@code achievedTime}: the achieved condition. */
+  /**
+   * An output such as {@code actualTemperature} or {@code achievedTime}: the achieved condition.
+   */
   private static Object achievedValue(String output, Map<String, Object> achieved) {
     for (String prefix : List.of("actual", "achieved")) {
       if (output.startsWith(prefix) && output.length() > prefix.length()) {
-        String input = Character.toLowerCase(output.charAt(prefix.length())) + output.substring(prefix.length() + 1);
+        String input =
+            Character.toLowerCase(output.charAt(prefix.length()))
+                + output.substring(prefix.length() + 1);
         if (achieved.containsKey(input)) {
           return toNumber(achieved.get(input));
         }

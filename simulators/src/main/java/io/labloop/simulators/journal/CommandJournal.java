@@ -35,14 +35,19 @@ public final class CommandJournal {
   }
 
   /** Appends one received command; called before the instrument acts on it. */
-  public synchronized void record(String instrument, String command, Map<String, Object> arguments) {
+  public synchronized void record(
+      String instrument, String command, Map<String, Object> arguments) {
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("at", Instant.now().toString());
     line.put("command", command);
     line.put("arguments", arguments);
     try {
-      Files.writeString(file(instrument), JSON.writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          file(instrument),
+          JSON.writeValueAsString(line) + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write journal of " + instrument, e);
     }
@@ -61,13 +66,17 @@ public final class CommandJournal {
           continue;
         }
         try {
-          Map<String, Object> line = JSON.readValue(text, new TypeReference<Map<String, Object>>() {});
+          Map<String, Object> line =
+              JSON.readValue(text, new TypeReference<Map<String, Object>>() {});
           @SuppressWarnings("unchecked")
           Map<String, Object> args = (Map<String, Object>) line.getOrDefault("arguments", Map.of());
           Map<String, Object> clean = new LinkedHashMap<>();
           args.forEach((k, v) -> clean.put(k, v == null ? "" : v));
-          out.add(new ReceivedCommand(Instant.parse(String.valueOf(line.get("at"))),
-              String.valueOf(line.get("command")), clean));
+          out.add(
+              new ReceivedCommand(
+                  Instant.parse(String.valueOf(line.get("at"))),
+                  String.valueOf(line.get("command")),
+                  clean));
         } catch (IOException e) {
           // a line torn by a killed process: the command had not been acted on yet
         }

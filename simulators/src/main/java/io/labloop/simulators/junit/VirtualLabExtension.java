@@ -31,15 +31,19 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * @Test void measures(VirtualLab lab) { ... lab.endpoint("spectrometer").address() ... }
  * }</pre>
  *
- * <p>Registered on a static field, one lab serves the whole class; on an instance field, each
- * test gets a fresh one. Before starting, every simulated OPC UA endpoint and embedded MQTT broker
- * is moved to port 0 (a free port) and every serial port to a link in a temporary folder, so
- * tests running side by side never collide; {@link VirtualLab#labTree()} gives the lab file with
- * the real addresses, for a driver or a campaign under test. The temporary folder (work folder
- * with certificates, samples and journals) is deleted afterwards.
+ * <p>Registered on a static field, one lab serves the whole class; on an instance field, each test
+ * gets a fresh one. Before starting, every simulated OPC UA endpoint and embedded MQTT broker is
+ * moved to port 0 (a free port) and every serial port to a link in a temporary folder, so tests
+ * running side by side never collide; {@link VirtualLab#labTree()} gives the lab file with the real
+ * addresses, for a driver or a campaign under test. The temporary folder (work folder with
+ * certificates, samples and journals) is deleted afterwards.
  */
 public final class VirtualLabExtension
-    implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
+    implements BeforeAllCallback,
+        AfterAllCallback,
+        BeforeEachCallback,
+        AfterEachCallback,
+        ParameterResolver {
 
   private final Map<String, Object> tree;
   private final Path baseDir;
@@ -54,7 +58,9 @@ public final class VirtualLabExtension
     this.baseDir = baseDir;
   }
 
-  /** A lab from a classpath resource (relative dataset paths resolve next to it when it is a file). */
+  /**
+   * A lab from a classpath resource (relative dataset paths resolve next to it when it is a file).
+   */
   public static VirtualLabExtension fromResource(String resource) {
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     var url = loader.getResource(resource);
@@ -77,7 +83,8 @@ public final class VirtualLabExtension
   /** A lab from a lab file on disk. */
   public static VirtualLabExtension fromFile(Path labYaml) {
     try (InputStream in = Files.newInputStream(labYaml)) {
-      return new VirtualLabExtension(VirtualLab.readYaml(in, labYaml.toString()), labYaml.toAbsolutePath().getParent());
+      return new VirtualLabExtension(
+          VirtualLab.readYaml(in, labYaml.toString()), labYaml.toAbsolutePath().getParent());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -88,7 +95,9 @@ public final class VirtualLabExtension
     return new VirtualLabExtension(labTree, null);
   }
 
-  /** Changes the tree before the lab starts (after the ports were freed), e.g. to set a fault rate. */
+  /**
+   * Changes the tree before the lab starts (after the ports were freed), e.g. to set a fault rate.
+   */
   public VirtualLabExtension customize(UnaryOperator<Map<String, Object>> change) {
     this.customizer = change;
     return this;
@@ -172,7 +181,8 @@ public final class VirtualLabExtension
   static void moveToFreeAddresses(Map<String, Object> tree, Path folder) {
     Object sim = tree.get("simulation");
     Object instruments = tree.get("instruments");
-    if (!(sim instanceof Map<?, ?> s) || !(instruments instanceof Map<?, ?> all)
+    if (!(sim instanceof Map<?, ?> s)
+        || !(instruments instanceof Map<?, ?> all)
         || !(s.get("instruments") instanceof Map<?, ?> simulated)) {
       return;
     }
@@ -183,14 +193,15 @@ public final class VirtualLabExtension
       }
       Map<String, Object> section = (Map<String, Object>) raw;
       switch (String.valueOf(section.get("driver"))) {
-        case "opcua", "lads" -> section.computeIfPresent("endpoint", (k, v) -> withPortZero(String.valueOf(v)));
+        case "opcua", "lads" ->
+            section.computeIfPresent("endpoint", (k, v) -> withPortZero(String.valueOf(v)));
         case "mqtt" -> {
           if (!externalBroker) {
             section.computeIfPresent("broker", (k, v) -> withPortZero(String.valueOf(v)));
           }
         }
         case "serial" -> section.put("port", folder.resolve(String.valueOf(name)).toString());
-        default -> { }
+        default -> {}
       }
     }
   }
@@ -198,7 +209,14 @@ public final class VirtualLabExtension
   private static String withPortZero(String address) {
     URI uri = URI.create(address);
     try {
-      return new URI(uri.getScheme(), uri.getUserInfo(), uri.getHost(), 0, uri.getPath(), uri.getQuery(), uri.getFragment())
+      return new URI(
+              uri.getScheme(),
+              uri.getUserInfo(),
+              uri.getHost(),
+              0,
+              uri.getPath(),
+              uri.getQuery(),
+              uri.getFragment())
           .toString();
     } catch (URISyntaxException e) {
       return address;
@@ -228,13 +246,16 @@ public final class VirtualLabExtension
       return;
     }
     try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          // best effort: a file still held open by a dying server thread
-        }
-      });
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  // best effort: a file still held open by a dying server thread
+                }
+              });
     } catch (IOException e) {
       // best effort
     }

@@ -39,14 +39,16 @@ import org.slf4j.LoggerFactory;
  * The embedded broker's TLS certificate: self-signed, made on first start and kept in the work
  * folder ({@code cert/mqtt-broker.p12} with its key, for the broker; {@code cert/mqtt-broker.pem}
  * without, for clients to trust), like the OPC UA server's certificate, so that a client that
- * trusted it once keeps trusting it. It names the broker's host (and localhost, 127.0.0.1, ::1)
- * so that clients that check host names accept it; a host it does not name yet gets a new one.
+ * trusted it once keeps trusting it. It names the broker's host (and localhost, 127.0.0.1, ::1) so
+ * that clients that check host names accept it; a host it does not name yet gets a new one.
  */
 final class BrokerCertificate {
 
   private static final Logger log = LoggerFactory.getLogger(BrokerCertificate.class);
+
   /** Protects only a throw-away test certificate's key store in the work folder. */
   static final String STORE_PASSWORD = "labloop-virtual-lab";
+
   private static final String ALIAS = "mqtt-broker";
 
   final Path keyStore;
@@ -59,7 +61,8 @@ final class BrokerCertificate {
     this.certificate = certificate;
   }
 
-  static synchronized BrokerCertificate load(Path workDir, String host) throws IOException, GeneralSecurityException {
+  static synchronized BrokerCertificate load(Path workDir, String host)
+      throws IOException, GeneralSecurityException {
     Path folder = Files.createDirectories(workDir.resolve("cert"));
     Path keyStore = folder.resolve("mqtt-broker.p12");
     Path pem = folder.resolve("mqtt-broker.pem");
@@ -82,17 +85,24 @@ final class BrokerCertificate {
     X509Certificate certificate = selfSigned(pair, host);
     KeyStore store = KeyStore.getInstance("PKCS12");
     store.load(null, null);
-    store.setKeyEntry(ALIAS, pair.getPrivate(), STORE_PASSWORD.toCharArray(), new X509Certificate[] {certificate});
+    store.setKeyEntry(
+        ALIAS,
+        pair.getPrivate(),
+        STORE_PASSWORD.toCharArray(),
+        new X509Certificate[] {certificate});
     try (OutputStream out = Files.newOutputStream(keyStore)) {
       store.store(out, STORE_PASSWORD.toCharArray());
     }
     writePem(certificate, pem);
-    log.info("created the virtual lab's MQTT broker certificate {} (clients trust {})", keyStore, pem);
+    log.info(
+        "created the virtual lab's MQTT broker certificate {} (clients trust {})", keyStore, pem);
     return new BrokerCertificate(keyStore, pem, certificate);
   }
 
-  private static X509Certificate selfSigned(KeyPair pair, String host) throws GeneralSecurityException, IOException {
-    // Written in ASN.1 order; Java shows it reversed, as "CN=LabLoop virtual lab MQTT broker,O=LabLoop".
+  private static X509Certificate selfSigned(KeyPair pair, String host)
+      throws GeneralSecurityException, IOException {
+    // Written in ASN.1 order; Java shows it reversed, as "CN=LabLoop virtual lab MQTT
+    // broker,O=LabLoop".
     X500Name name = new X500Name("O=LabLoop,CN=LabLoop virtual lab MQTT broker");
     Instant now = Instant.now();
     List<GeneralName> altNames = new ArrayList<>();
@@ -100,26 +110,42 @@ final class BrokerCertificate {
     altNames.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
     altNames.add(new GeneralName(GeneralName.iPAddress, "::1"));
     if (isIpAddress(host)) {
-      altNames.add(new GeneralName(GeneralName.iPAddress, InetAddress.getByName(host).getHostAddress()));
+      altNames.add(
+          new GeneralName(GeneralName.iPAddress, InetAddress.getByName(host).getHostAddress()));
     } else {
       altNames.add(new GeneralName(GeneralName.dNSName, host));
     }
-    var builder = new JcaX509v3CertificateBuilder(name, new BigInteger(64, new SecureRandom()),
-        Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(5 * 365))), name, pair.getPublic());
-    builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(altNames.toArray(GeneralName[]::new)));
+    var builder =
+        new JcaX509v3CertificateBuilder(
+            name,
+            new BigInteger(64, new SecureRandom()),
+            Date.from(now.minus(Duration.ofHours(1))),
+            Date.from(now.plus(Duration.ofDays(5 * 365))),
+            name,
+            pair.getPublic());
+    builder.addExtension(
+        Extension.subjectAlternativeName,
+        false,
+        new GeneralNames(altNames.toArray(GeneralName[]::new)));
     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-    builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-    builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+    builder.addExtension(
+        Extension.keyUsage,
+        true,
+        new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+    builder.addExtension(
+        Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
     try {
       var signer = new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate());
       return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
     } catch (org.bouncycastle.operator.OperatorCreationException e) {
-      throw new GeneralSecurityException("cannot sign the broker certificate: " + e.getMessage(), e);
+      throw new GeneralSecurityException(
+          "cannot sign the broker certificate: " + e.getMessage(), e);
     }
   }
 
   /** Whether the certificate names {@code host} among its subject alternative names. */
-  private static boolean names(X509Certificate certificate, String host) throws GeneralSecurityException {
+  private static boolean names(X509Certificate certificate, String host)
+      throws GeneralSecurityException {
     Collection<List<?>> altNames = certificate.getSubjectAlternativeNames();
     if (altNames == null) {
       return false;
@@ -155,8 +181,14 @@ final class BrokerCertificate {
     return host.contains(":") || host.matches("[0-9.]+");
   }
 
-  private static void writePem(X509Certificate certificate, Path pem) throws IOException, GeneralSecurityException {
-    String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded());
-    Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n" + body + "\n-----END CERTIFICATE-----\n", StandardCharsets.US_ASCII);
+  private static void writePem(X509Certificate certificate, Path pem)
+      throws IOException, GeneralSecurityException {
+    String body =
+        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(certificate.getEncoded());
+    Files.writeString(
+        pem,
+        "-----BEGIN CERTIFICATE-----\n" + body + "\n-----END CERTIFICATE-----\n",
+        StandardCharsets.US_ASCII);
   }
 }

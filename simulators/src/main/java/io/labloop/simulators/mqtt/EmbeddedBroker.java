@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * #close()} removes. It is stopped explicitly: HiveMQ does not stop by itself on SIGTERM.
  *
  * <p>An {@code ssl://} address gets a TLS listener instead of a plain one, with the self-signed
- * certificate of {@link BrokerCertificate} (kept in the work folder's {@code cert/}); clients
- * trust {@link #certificate()}. Client certificates are not asked for.
+ * certificate of {@link BrokerCertificate} (kept in the work folder's {@code cert/}); clients trust
+ * {@link #certificate()}. Client certificates are not asked for.
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
@@ -54,29 +54,37 @@ public final class EmbeddedBroker implements AutoCloseable {
     String host = address.getHost() == null ? "127.0.0.1" : address.getHost();
     String scheme = address.getScheme() == null ? "tcp" : address.getScheme();
     if (!scheme.equals("tcp") && !scheme.equals("ssl")) {
-      throw new IllegalArgumentException("the embedded MQTT broker listens on tcp:// or ssl:// addresses, not " + address);
+      throw new IllegalArgumentException(
+          "the embedded MQTT broker listens on tcp:// or ssl:// addresses, not " + address);
     }
     Path folder = null;
     try {
       InetAddress bind = InetAddress.getByName(host);
       if (!bind.isLoopbackAddress()) {
-        throw new IllegalArgumentException("the embedded MQTT broker binds only to a loopback address, not " + host
-            + " (set simulation.broker: external to use the broker there)");
+        throw new IllegalArgumentException(
+            "the embedded MQTT broker binds only to a loopback address, not "
+                + host
+                + " (set simulation.broker: external to use the broker there)");
       }
       int port = address.getPort() <= 0 ? freePort(bind) : address.getPort();
       Files.createDirectories(workDir);
       removeAbandonedFolders(workDir);
-      folder = Files.createTempDirectory(workDir, FOLDER_PREFIX + ProcessHandle.current().pid() + "-");
+      folder =
+          Files.createTempDirectory(workDir, FOLDER_PREFIX + ProcessHandle.current().pid() + "-");
       Path conf = Files.createDirectories(folder.resolve("conf"));
       Files.createDirectories(folder.resolve("data"));
       Files.createDirectories(folder.resolve("extensions"));
       BrokerCertificate tls = scheme.equals("ssl") ? BrokerCertificate.load(workDir, host) : null;
-      String listener = tls == null ? """
+      String listener =
+          tls == null
+              ? """
               <tcp-listener>
                 <port>%d</port>
                 <bind-address>%s</bind-address>
               </tcp-listener>
-          """.formatted(port, bind.getHostAddress()) : """
+          """
+                  .formatted(port, bind.getHostAddress())
+              : """
               <tls-tcp-listener>
                 <port>%d</port>
                 <bind-address>%s</bind-address>
@@ -89,9 +97,16 @@ public final class EmbeddedBroker implements AutoCloseable {
                   <client-authentication-mode>NONE</client-authentication-mode>
                 </tls>
               </tls-tcp-listener>
-          """.formatted(port, bind.getHostAddress(), xml(tls.keyStore.toAbsolutePath().toString()),
-              BrokerCertificate.STORE_PASSWORD, BrokerCertificate.STORE_PASSWORD);
-      Files.writeString(conf.resolve("config.xml"), """
+          """
+                  .formatted(
+                      port,
+                      bind.getHostAddress(),
+                      xml(tls.keyStore.toAbsolutePath().toString()),
+                      BrokerCertificate.STORE_PASSWORD,
+                      BrokerCertificate.STORE_PASSWORD);
+      Files.writeString(
+          conf.resolve("config.xml"),
+          """
           <?xml version="1.0"?>
           <hivemq>
             <listeners>
@@ -99,13 +114,16 @@ public final class EmbeddedBroker implements AutoCloseable {
             <persistence><mode>in-memory</mode></persistence>
             <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
           </hivemq>
-          """.formatted(listener), StandardCharsets.UTF_8);
-      EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
-          .withConfigurationFolder(conf)
-          .withDataFolder(folder.resolve("data"))
-          .withExtensionsFolder(folder.resolve("extensions"))
-          .withoutLoggingBootstrap()
-          .build();
+          """
+              .formatted(listener),
+          StandardCharsets.UTF_8);
+      EmbeddedHiveMQ hivemq =
+          EmbeddedHiveMQ.builder()
+              .withConfigurationFolder(conf)
+              .withDataFolder(folder.resolve("data"))
+              .withExtensionsFolder(folder.resolve("extensions"))
+              .withoutLoggingBootstrap()
+              .build();
       hivemq.start().get(30, TimeUnit.SECONDS);
       URI uri = URI.create(scheme + "://" + host + ":" + port);
       log.debug("embedded MQTT broker at {}", uri);
@@ -118,22 +136,25 @@ public final class EmbeddedBroker implements AutoCloseable {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      throw new IllegalStateException("cannot start the embedded MQTT broker at " + address + ": " + e, e);
+      throw new IllegalStateException(
+          "cannot start the embedded MQTT broker at " + address + ": " + e, e);
     }
   }
 
   /**
    * Removes broker folders left by a process that was killed before it could clean up. Each
-   * folder's name carries its owner's pid ({@code mqtt-broker-<pid>-<random>}, made in one step,
-   * so a folder being set up by a live process is never taken for abandoned).
+   * folder's name carries its owner's pid ({@code mqtt-broker-<pid>-<random>}, made in one step, so
+   * a folder being set up by a live process is never taken for abandoned).
    */
   private static void removeAbandonedFolders(Path workDir) throws IOException {
     try (Stream<Path> folders = Files.list(workDir)) {
-      for (Path f : folders.filter(p -> p.getFileName().toString().startsWith(FOLDER_PREFIX)).toList()) {
+      for (Path f :
+          folders.filter(p -> p.getFileName().toString().startsWith(FOLDER_PREFIX)).toList()) {
         String[] parts = f.getFileName().toString().substring(FOLDER_PREFIX.length()).split("-", 2);
         boolean alive;
         try {
-          alive = ProcessHandle.of(Long.parseLong(parts[0])).map(ProcessHandle::isAlive).orElse(false);
+          alive =
+              ProcessHandle.of(Long.parseLong(parts[0])).map(ProcessHandle::isAlive).orElse(false);
         } catch (NumberFormatException e) {
           alive = false;
         }
@@ -186,13 +207,16 @@ public final class EmbeddedBroker implements AutoCloseable {
       return;
     }
     try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          log.debug("cannot delete {}: {}", p, e.toString());
-        }
-      });
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  log.debug("cannot delete {}: {}", p, e.toString());
+                }
+              });
     } catch (IOException e) {
       log.debug("cannot walk {}: {}", root, e.toString());
     }

@@ -54,12 +54,12 @@ import org.slf4j.LoggerFactory;
  * <p>Payloads are JSON. The command's {@code payload} template says which field carries which
  * argument ({@code {sample: "{sampleId}"}}: field {@code sample} is argument {@code sampleId});
  * without one, fields are arguments by name. Answers are the outputs by name ({@code
- * {"crystallinity": 0.82}}, nested where an output gives a dotted {@code path}); errors are
- * {@code {"error": "..."}}.
+ * {"crystallinity": 0.82}}, nested where an output gives a dotted {@code path}); errors are {@code
+ * {"error": "..."}}.
  *
  * <p>Faults: TIMEOUT answers nothing; GARBAGE answers bytes that are not JSON; DISCONNECT and
- * RESTART drop the device's connection to the broker and reconnect a moment later (it
- * resubscribes itself: Paho does not restore subscriptions of a clean session).
+ * RESTART drop the device's connection to the broker and reconnect a moment later (it resubscribes
+ * itself: Paho does not restore subscriptions of a clean session).
  */
 public final class MqttDevice implements ProtocolDevice {
 
@@ -70,8 +70,12 @@ public final class MqttDevice implements ProtocolDevice {
 
   private final SimulatedInstrument instrument;
   private final URI broker;
-  /** The certificate (PEM) the device trusts on an ssl:// broker, or null for the JVM's defaults. */
+
+  /**
+   * The certificate (PEM) the device trusts on an ssl:// broker, or null for the JVM's defaults.
+   */
   private final Path trustedCertificate;
+
   private final Map<String, Route> routes;
   private final String instrumentResponseTopic;
   private final MqttClient client;
@@ -80,18 +84,31 @@ public final class MqttDevice implements ProtocolDevice {
   private final Random garbage = new Random(13);
   private volatile boolean running = true;
 
-  private record Route(CommandBinding command, Map<String, String> fieldToArgument, List<String> inputs,
-      List<String> outputs, Map<String, String> outputPaths, String responseTopic) {}
+  private record Route(
+      CommandBinding command,
+      Map<String, String> fieldToArgument,
+      List<String> inputs,
+      List<String> outputs,
+      Map<String, String> outputPaths,
+      String responseTopic) {}
 
-  private MqttDevice(SimulatedInstrument instrument, URI broker, Map<String, Route> routes, String responseTopic,
-      Path trustedCertificate) throws MqttException {
+  private MqttDevice(
+      SimulatedInstrument instrument,
+      URI broker,
+      Map<String, Route> routes,
+      String responseTopic,
+      Path trustedCertificate)
+      throws MqttException {
     this.instrument = instrument;
     this.broker = broker;
     this.trustedCertificate = trustedCertificate;
     this.routes = routes;
     this.instrumentResponseTopic = responseTopic;
-    this.client = new MqttClient(broker.toString(), "labloop-sim-" + instrument.name() + "-" + Long.toHexString(System.nanoTime()),
-        new MemoryPersistence());
+    this.client =
+        new MqttClient(
+            broker.toString(),
+            "labloop-sim-" + instrument.name() + "-" + Long.toHexString(System.nanoTime()),
+            new MemoryPersistence());
     this.options = new MqttConnectionOptions();
     options.setCleanStart(true);
     options.setAutomaticReconnect(true);
@@ -106,10 +123,13 @@ public final class MqttDevice implements ProtocolDevice {
   /**
    * Connects the device to the broker and subscribes to its request topics.
    *
-   * @param trustedCertificate on an {@code ssl://} broker, the broker's certificate (PEM) to
-   *     trust; empty: the JVM's default trust store
+   * @param trustedCertificate on an {@code ssl://} broker, the broker's certificate (PEM) to trust;
+   *     empty: the JVM's default trust store
    */
-  public static MqttDevice start(SimulatedInstrument instrument, Map<String, Object> section, URI broker,
+  public static MqttDevice start(
+      SimulatedInstrument instrument,
+      Map<String, Object> section,
+      URI broker,
       Optional<Path> trustedCertificate) {
     String responseTopic = section.get("response-topic") instanceof String s ? s : null;
     Map<String, Route> routes = new LinkedHashMap<>();
@@ -119,8 +139,10 @@ public final class MqttDevice implements ProtocolDevice {
       }
       Map<String, String> fields = new LinkedHashMap<>();
       templateFields(c.definition().get("payload"), "", fields);
-      List<String> inputs = !c.inputs().isEmpty() ? c.inputs()
-          : !fields.isEmpty() ? new ArrayList<>(fields.values()) : instrument.defaultInputs();
+      List<String> inputs =
+          !c.inputs().isEmpty()
+              ? c.inputs()
+              : !fields.isEmpty() ? new ArrayList<>(fields.values()) : instrument.defaultInputs();
       Map<String, String> paths = new LinkedHashMap<>();
       if (c.definition().get("outputs") instanceof List<?> list) {
         for (Object o : list) {
@@ -130,15 +152,24 @@ public final class MqttDevice implements ProtocolDevice {
         }
       }
       String commandResponse = c.definition().get("response-topic") instanceof String s ? s : null;
-      routes.put(topic, new Route(c, fields, inputs, instrument.outputsOf(c), paths, commandResponse));
+      routes.put(
+          topic, new Route(c, fields, inputs, instrument.outputsOf(c), paths, commandResponse));
     }
     try {
-      MqttDevice device = new MqttDevice(instrument, broker, routes, responseTopic, trustedCertificate.orElse(null));
+      MqttDevice device =
+          new MqttDevice(
+              instrument, broker, routes, responseTopic, trustedCertificate.orElse(null));
       device.connect();
       return device;
     } catch (MqttException e) {
-      throw new IllegalStateException("the simulated " + instrument.name() + " cannot reach the MQTT broker at " + broker
-          + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the simulated "
+              + instrument.name()
+              + " cannot reach the MQTT broker at "
+              + broker
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -151,17 +182,22 @@ public final class MqttDevice implements ProtocolDevice {
       for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
         trust.setCertificateEntry("broker-" + i++, c);
       }
-      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory factory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       factory.init(trust);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, factory.getTrustManagers(), null);
       return context.getSocketFactory();
     } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalStateException("cannot read the broker certificate " + pem + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot read the broker certificate " + pem + ": " + e.getMessage(), e);
     }
   }
 
-  /** Which payload field (dotted path) carries which argument, from a template such as {@code {sample: "{sampleId}"}}. */
+  /**
+   * Which payload field (dotted path) carries which argument, from a template such as {@code
+   * {sample: "{sampleId}"}}.
+   */
   private static void templateFields(Object template, String prefix, Map<String, String> out) {
     if (template instanceof Map<?, ?> m) {
       for (Map.Entry<?, ?> e : m.entrySet()) {
@@ -188,15 +224,18 @@ public final class MqttDevice implements ProtocolDevice {
     if (routes.isEmpty()) {
       return;
     }
-    MqttSubscription[] subscriptions = routes.keySet().stream()
-        .map(t -> new MqttSubscription(t, 1)).toArray(MqttSubscription[]::new);
+    MqttSubscription[] subscriptions =
+        routes.keySet().stream()
+            .map(t -> new MqttSubscription(t, 1))
+            .toArray(MqttSubscription[]::new);
     client.subscribe(subscriptions).waitForCompletion(10_000);
   }
 
   private final class Callback implements MqttCallback {
     @Override
     public void disconnected(MqttDisconnectResponse response) {
-      log.debug("{}: disconnected from {}: {}", instrument.name(), broker, response.getReasonString());
+      log.debug(
+          "{}: disconnected from {}: {}", instrument.name(), broker, response.getReasonString());
     }
 
     @Override
@@ -218,14 +257,17 @@ public final class MqttDevice implements ProtocolDevice {
     @Override
     public void connectComplete(boolean reconnect, String serverURI) {
       if (reconnect && running) {
-        // Not from inside this callback: Paho's callback thread must return before a subscribe completes.
-        workers.execute(() -> {
-          try {
-            subscribe();
-          } catch (MqttException e) {
-            log.warn("{}: cannot resubscribe after reconnect: {}", instrument.name(), e.toString());
-          }
-        });
+        // Not from inside this callback: Paho's callback thread must return before a subscribe
+        // completes.
+        workers.execute(
+            () -> {
+              try {
+                subscribe();
+              } catch (MqttException e) {
+                log.warn(
+                    "{}: cannot resubscribe after reconnect: {}", instrument.name(), e.toString());
+              }
+            });
       }
     }
 
@@ -235,17 +277,24 @@ public final class MqttDevice implements ProtocolDevice {
 
   private void handle(Route route, MqttMessage request) {
     MqttProperties in = request.getProperties();
-    String replyTo = in != null && in.getResponseTopic() != null ? in.getResponseTopic()
-        : route.responseTopic() != null ? route.responseTopic()
-        : instrumentResponseTopic != null ? instrumentResponseTopic
-        : route.command().definition().get("request") + "/response";
+    String replyTo =
+        in != null && in.getResponseTopic() != null
+            ? in.getResponseTopic()
+            : route.responseTopic() != null
+                ? route.responseTopic()
+                : instrumentResponseTopic != null
+                    ? instrumentResponseTopic
+                    : route.command().definition().get("request") + "/response";
     byte[] correlation = in == null ? null : in.getCorrelationData();
 
     Map<String, Object> payload;
     try {
       payload = JSON.readValue(request.getPayload(), new TypeReference<Map<String, Object>>() {});
     } catch (IOException e) {
-      instrument.handle(route.command().name(), route.inputs(), route.outputs(),
+      instrument.handle(
+          route.command().name(),
+          route.inputs(),
+          route.outputs(),
           Map.of("payload", new String(request.getPayload(), StandardCharsets.UTF_8)));
       send(replyTo, correlation, error("the request is not a JSON object"));
       return;
@@ -261,7 +310,8 @@ public final class MqttDevice implements ProtocolDevice {
         }
       }
     }
-    Outcome outcome = instrument.handle(route.command().name(), route.inputs(), route.outputs(), args);
+    Outcome outcome =
+        instrument.handle(route.command().name(), route.inputs(), route.outputs(), args);
     if (outcome instanceof Outcome.Answer a) {
       Map<String, Object> out = new LinkedHashMap<>();
       for (Map.Entry<String, Object> e : a.outputs().entrySet()) {
@@ -281,7 +331,7 @@ public final class MqttDevice implements ProtocolDevice {
           send(replyTo, correlation, noise);
         }
         case DISCONNECT, RESTART -> replug();
-        default -> { } // TIMEOUT: never answers
+        default -> {} // TIMEOUT: never answers
       }
     }
   }
@@ -302,7 +352,9 @@ public final class MqttDevice implements ProtocolDevice {
     String[] parts = path.split("\\.");
     Map<String, Object> current = out;
     for (int i = 0; i < parts.length - 1; i++) {
-      current = (Map<String, Object>) current.computeIfAbsent(parts[i], k -> new LinkedHashMap<String, Object>());
+      current =
+          (Map<String, Object>)
+              current.computeIfAbsent(parts[i], k -> new LinkedHashMap<String, Object>());
     }
     current.put(parts[parts.length - 1], value);
   }
@@ -361,7 +413,8 @@ public final class MqttDevice implements ProtocolDevice {
     if (trustedCertificate != null) {
       details.put("tls-ca", trustedCertificate.toString());
     }
-    return List.of(new Endpoint(instrument.name(), "mqtt", broker.toString(), broker.getPort(), details));
+    return List.of(
+        new Endpoint(instrument.name(), "mqtt", broker.toString(), broker.getPort(), details));
   }
 
   @Override

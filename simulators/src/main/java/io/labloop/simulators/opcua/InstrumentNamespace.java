@@ -41,10 +41,11 @@ final class InstrumentNamespace extends ManagedNamespaceWithLifecycle {
 
   static final String URI = "urn:labloop:virtual-lab:instruments";
   private static final Logger log = LoggerFactory.getLogger(InstrumentNamespace.class);
+
   /**
-   * How long an instrument that "never answers" holds a call when the lab file gives the command
-   * no timeout; with one, it holds the call a little longer than its client waits. Either way the
-   * call ends early on Abort(), a restart or when the lab closes.
+   * How long an instrument that "never answers" holds a call when the lab file gives the command no
+   * timeout; with one, it holds the call a little longer than its client waits. Either way the call
+   * ends early on Abort(), a restart or when the lab closes.
    */
   private static final long HANG_MILLIS = TimeUnit.MINUTES.toMillis(10);
 
@@ -54,7 +55,10 @@ final class InstrumentNamespace extends ManagedNamespaceWithLifecycle {
   private final Map<String, NodeId> objects = new LinkedHashMap<>();
   private final Random garbage = new Random(11);
 
-  InstrumentNamespace(OpcUaServer server, List<SimulatedInstrument> instruments, Map<String, Map<String, Object>> sections) {
+  InstrumentNamespace(
+      OpcUaServer server,
+      List<SimulatedInstrument> instruments,
+      Map<String, Map<String, Object>> sections) {
     super(server, URI);
     this.instruments = instruments;
     this.sections = sections;
@@ -72,11 +76,18 @@ final class InstrumentNamespace extends ManagedNamespaceWithLifecycle {
   private NodeId ours(String text, String what) {
     NodeId id = NodeId.parseOrNull(text);
     if (id == null) {
-      throw new IllegalArgumentException(what + " '" + text + "' is not a node id (expected e.g. ns=2;s=Robot)");
+      throw new IllegalArgumentException(
+          what + " '" + text + "' is not a node id (expected e.g. ns=2;s=Robot)");
     }
     if (!id.getNamespaceIndex().equals(getNamespaceIndex())) {
-      throw new IllegalArgumentException(what + " '" + text + "' is in namespace " + id.getNamespaceIndex()
-          + "; the virtual lab serves its instruments in ns=" + getNamespaceIndex());
+      throw new IllegalArgumentException(
+          what
+              + " '"
+              + text
+              + "' is in namespace "
+              + id.getNamespaceIndex()
+              + "; the virtual lab serves its instruments in ns="
+              + getNamespaceIndex());
     }
     return id;
   }
@@ -88,7 +99,10 @@ final class InstrumentNamespace extends ManagedNamespaceWithLifecycle {
       NodeId objectId = null;
       for (CommandBinding c : commands) {
         if (c.definition().get("method") instanceof Map<?, ?> m && m.get("object") != null) {
-          objectId = ours(String.valueOf(m.get("object")), "object of " + instrument.name() + "." + c.name());
+          objectId =
+              ours(
+                  String.valueOf(m.get("object")),
+                  "object of " + instrument.name() + "." + c.name());
           break;
         }
       }
@@ -99,14 +113,17 @@ final class InstrumentNamespace extends ManagedNamespaceWithLifecycle {
       objects.put(instrument.name(), objectId);
       String prefix = objectId.getIdentifier() + ".";
 
-      UaObjectNode object = new UaObjectNode.UaObjectNodeBuilder(getNodeContext())
-          .setNodeId(objectId)
-          .setBrowseName(newQualifiedName(instrument.name()))
-          .setDisplayName(LocalizedText.english(instrument.name()))
-          .setTypeDefinition(NodeIds.BaseObjectType)
-          .build();
+      UaObjectNode object =
+          new UaObjectNode.UaObjectNodeBuilder(getNodeContext())
+              .setNodeId(objectId)
+              .setBrowseName(newQualifiedName(instrument.name()))
+              .setDisplayName(LocalizedText.english(instrument.name()))
+              .setTypeDefinition(NodeIds.BaseObjectType)
+              .build();
       getNodeManager().addNode(object);
-      object.addReference(new Reference(object.getNodeId(), NodeIds.Organizes, NodeIds.ObjectsFolder.expanded(), false));
+      object.addReference(
+          new Reference(
+              object.getNodeId(), NodeIds.Organizes, NodeIds.ObjectsFolder.expanded(), false));
 
       Map<String, NodeId> variableIds = new LinkedHashMap<>();
       for (String v : instrument.variableNames()) {
@@ -115,7 +132,11 @@ final class InstrumentNamespace extends ManagedNamespaceWithLifecycle {
       if (section.get("variables") instanceof Map<?, ?> declared) {
         for (Map.Entry<?, ?> e : declared.entrySet()) {
           String name = canonical(String.valueOf(e.getKey()), instrument.variableNames());
-          variableIds.put(name, ours(String.valueOf(e.getValue()), "variable " + e.getKey() + " of " + instrument.name()));
+          variableIds.put(
+              name,
+              ours(
+                  String.valueOf(e.getValue()),
+                  "variable " + e.getKey() + " of " + instrument.name()));
           if (instrument.variable(name) == null) {
             instrument.setVariable(name, 0.0);
           }
@@ -124,34 +145,42 @@ final class InstrumentNamespace extends ManagedNamespaceWithLifecycle {
       Map<String, UaVariableNode> nodes = new LinkedHashMap<>();
       for (Map.Entry<String, NodeId> e : variableIds.entrySet()) {
         Object value = instrument.variable(e.getKey());
-        UaVariableNode node = new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
-            .setNodeId(e.getValue())
-            .setAccessLevel(AccessLevel.READ_ONLY)
-            .setUserAccessLevel(AccessLevel.READ_ONLY)
-            .setBrowseName(newQualifiedName(e.getKey()))
-            .setDisplayName(LocalizedText.english(e.getKey()))
-            .setDataType(value instanceof Number ? NodeIds.Double : NodeIds.String)
-            .setTypeDefinition(NodeIds.BaseDataVariableType)
-            .build();
+        UaVariableNode node =
+            new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
+                .setNodeId(e.getValue())
+                .setAccessLevel(AccessLevel.READ_ONLY)
+                .setUserAccessLevel(AccessLevel.READ_ONLY)
+                .setBrowseName(newQualifiedName(e.getKey()))
+                .setDisplayName(LocalizedText.english(e.getKey()))
+                .setDataType(value instanceof Number ? NodeIds.Double : NodeIds.String)
+                .setTypeDefinition(NodeIds.BaseDataVariableType)
+                .build();
         node.setValue(new DataValue(variant(value)));
         getNodeManager().addNode(node);
-        object.addReference(new Reference(object.getNodeId(), NodeIds.HasComponent, node.getNodeId().expanded(), true));
+        object.addReference(
+            new Reference(
+                object.getNodeId(), NodeIds.HasComponent, node.getNodeId().expanded(), true));
         nodes.put(e.getKey(), node);
       }
-      instrument.onVariableChange((name, value) -> {
-        UaVariableNode node = nodes.get(name);
-        if (node != null) {
-          node.setValue(new DataValue(variant(value)));
-        }
-      });
+      instrument.onVariableChange(
+          (name, value) -> {
+            UaVariableNode node = nodes.get(name);
+            if (node != null) {
+              node.setValue(new DataValue(variant(value)));
+            }
+          });
 
       boolean hasAbort = false;
       for (CommandBinding c : commands) {
         if (!(c.definition().get("method") instanceof Map<?, ?> m) || m.get("method") == null) {
           continue;
         }
-        NodeId methodId = ours(String.valueOf(m.get("method")), "method of " + instrument.name() + "." + c.name());
-        boolean abort = c.name().equalsIgnoreCase("abort") || String.valueOf(methodId.getIdentifier()).endsWith("Abort");
+        NodeId methodId =
+            ours(
+                String.valueOf(m.get("method")), "method of " + instrument.name() + "." + c.name());
+        boolean abort =
+            c.name().equalsIgnoreCase("abort")
+                || String.valueOf(methodId.getIdentifier()).endsWith("Abort");
         hasAbort |= abort;
         addMethod(object, methodId, c.name(), instrument, abort ? null : c);
       }
@@ -170,20 +199,30 @@ final class InstrumentNamespace extends ManagedNamespaceWithLifecycle {
     return name;
   }
 
-  private void addMethod(UaObjectNode object, NodeId methodId, String name, SimulatedInstrument instrument, CommandBinding command) {
-    UaMethodNode method = UaMethodNode.builder(getNodeContext())
-        .setNodeId(methodId)
-        .setBrowseName(newQualifiedName(methodId.getIdentifier().toString().replaceFirst(".*\\.", "")))
-        .setDisplayName(LocalizedText.english(name))
-        .build();
-    AbstractMethodInvocationHandler handler = command == null
-        ? new AbortHandler(method, instrument)
-        : new CommandHandler(method, instrument, command);
+  private void addMethod(
+      UaObjectNode object,
+      NodeId methodId,
+      String name,
+      SimulatedInstrument instrument,
+      CommandBinding command) {
+    UaMethodNode method =
+        UaMethodNode.builder(getNodeContext())
+            .setNodeId(methodId)
+            .setBrowseName(
+                newQualifiedName(methodId.getIdentifier().toString().replaceFirst(".*\\.", "")))
+            .setDisplayName(LocalizedText.english(name))
+            .build();
+    AbstractMethodInvocationHandler handler =
+        command == null
+            ? new AbortHandler(method, instrument)
+            : new CommandHandler(method, instrument, command);
     method.setInputArguments(handler.getInputArguments());
     method.setOutputArguments(handler.getOutputArguments());
     method.setInvocationHandler(handler);
     getNodeManager().addNode(method);
-    object.addReference(new Reference(object.getNodeId(), NodeIds.HasComponent, method.getNodeId().expanded(), true));
+    object.addReference(
+        new Reference(
+            object.getNodeId(), NodeIds.HasComponent, method.getNodeId().expanded(), true));
   }
 
   /** The data type a lab file names for a method argument (the built-in scalar types). */
@@ -237,7 +276,10 @@ final class InstrumentNamespace extends ManagedNamespaceWithLifecycle {
     }
   }
 
-  /** One lab command as a method: typed arguments in, typed outputs back, errors as Bad status codes. */
+  /**
+   * One lab command as a method: typed arguments in, typed outputs back, errors as Bad status
+   * codes.
+   */
   private final class CommandHandler extends AbstractMethodInvocationHandler {
     private final SimulatedInstrument instrument;
     private final CommandBinding command;
@@ -288,20 +330,23 @@ final class InstrumentNamespace extends ManagedNamespaceWithLifecycle {
         for (int i = 0; i < out.length; i++) {
           Object v = a.outputs().get(outputs.get(i));
           if (v == null) {
-            throw new UaException(StatusCodes.Bad_InternalError, "the instrument has no value for output " + outputs.get(i));
+            throw new UaException(
+                StatusCodes.Bad_InternalError,
+                "the instrument has no value for output " + outputs.get(i));
           }
           out[i] = variant(v);
         }
         return out;
       }
       if (outcome instanceof Outcome.Failure f) {
-        long code = switch (f.reason()) {
-          case BAD_ARGUMENT -> StatusCodes.Bad_InvalidArgument;
-          case UNKNOWN_SAMPLE -> StatusCodes.Bad_NotFound;
-          case BUSY, REFUSED -> StatusCodes.Bad_InvalidState;
-          case ABORTED -> StatusCodes.Bad_RequestCancelledByClient;
-          default -> StatusCodes.Bad_NotSupported;
-        };
+        long code =
+            switch (f.reason()) {
+              case BAD_ARGUMENT -> StatusCodes.Bad_InvalidArgument;
+              case UNKNOWN_SAMPLE -> StatusCodes.Bad_NotFound;
+              case BUSY, REFUSED -> StatusCodes.Bad_InvalidState;
+              case ABORTED -> StatusCodes.Bad_RequestCancelledByClient;
+              default -> StatusCodes.Bad_NotSupported;
+            };
         throw new UaException(code, f.message());
       }
       Outcome.Faulted fault = (Outcome.Faulted) outcome;
@@ -324,7 +369,8 @@ final class InstrumentNamespace extends ManagedNamespaceWithLifecycle {
         }
         default -> {
           dropSessions();
-          throw new UaException(StatusCodes.Bad_SessionClosed, "the connection to the instrument dropped");
+          throw new UaException(
+              StatusCodes.Bad_SessionClosed, "the connection to the instrument dropped");
         }
       }
     }

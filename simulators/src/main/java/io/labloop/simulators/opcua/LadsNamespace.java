@@ -50,22 +50,22 @@ import org.slf4j.LoggerFactory;
 /**
  * The address space of the LADS devices on one server.
  *
- * <p>Per instrument: {@code DeviceSet/<device>} (DI identification properties), its
- * {@code FunctionalUnitSet/<unit>} with {@code FunctionalUnitState} ({@code CurrentState},
- * {@code StartProgram}, {@code Start}, {@code Stop}, {@code Abort}), {@code FunctionSet} (one
- * sensor function per process variable, value in {@code SensorValue}) and {@code ProgramManager}
- * ({@code ProgramTemplateSet} with one template per {@code program:} command of the lab file,
- * {@code ActiveProgram}, {@code ResultSet}).
+ * <p>Per instrument: {@code DeviceSet/<device>} (DI identification properties), its {@code
+ * FunctionalUnitSet/<unit>} with {@code FunctionalUnitState} ({@code CurrentState}, {@code
+ * StartProgram}, {@code Start}, {@code Stop}, {@code Abort}), {@code FunctionSet} (one sensor
+ * function per process variable, value in {@code SensorValue}) and {@code ProgramManager} ({@code
+ * ProgramTemplateSet} with one template per {@code program:} command of the lab file, {@code
+ * ActiveProgram}, {@code ResultSet}).
  *
  * <p>StartProgram(ProgramTemplateId, Properties: KeyValueType[], SupervisoryJobId,
  * SupervisoryTaskId, Samples) answers at once with a DeviceProgramRunId and runs the program on a
  * worker: the state is Running while the simulated instrument works, then a result object named
- * after the run id appears in the ResultSet with {@code Started}, {@code Stopped}, the run's ids,
- * a {@code VariableSet} of the outputs and a {@code FileSet} holding one result file, an
+ * after the run id appears in the ResultSet with {@code Started}, {@code Stopped}, the run's ids, a
+ * {@code VariableSet} of the outputs and a {@code FileSet} holding one result file, an
  * Allotrope-Simple-Model-style JSON document readable through the FileType methods Open/Read/
  * Close; the state goes back to Stopped. A refusal leaves a result whose {@code Description} gives
- * the reason and the state Aborted; a dropped connection kills every session (as a device that
- * lost its network); a hang keeps the state Running.
+ * the reason and the state Aborted; a dropped connection kills every session (as a device that lost
+ * its network); a hang keeps the state Running.
  */
 final class LadsNamespace extends ManagedNamespaceWithLifecycle {
 
@@ -79,9 +79,13 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
   private final UShort lads;
   private final UShort di;
   private final Map<String, NodeId> devices = new LinkedHashMap<>();
-  private final ExecutorService workers = Executors.newCachedThreadPool(Threads.daemon("lads-program"));
+  private final ExecutorService workers =
+      Executors.newCachedThreadPool(Threads.daemon("lads-program"));
 
-  LadsNamespace(OpcUaServer server, List<SimulatedInstrument> instruments, Map<String, Map<String, Object>> sections) {
+  LadsNamespace(
+      OpcUaServer server,
+      List<SimulatedInstrument> instruments,
+      Map<String, Map<String, Object>> sections) {
     super(server, URI);
     this.instruments = instruments;
     this.sections = sections;
@@ -109,7 +113,9 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
 
   private void build() {
     UaObjectNode deviceSet = object(null, "DeviceSet", new QualifiedName(di, "DeviceSet"));
-    deviceSet.addReference(new Reference(deviceSet.getNodeId(), NodeIds.Organizes, NodeIds.ObjectsFolder.expanded(), false));
+    deviceSet.addReference(
+        new Reference(
+            deviceSet.getNodeId(), NodeIds.Organizes, NodeIds.ObjectsFolder.expanded(), false));
     for (SimulatedInstrument instrument : instruments) {
       new Device(instrument, sections.get(instrument.name()), deviceSet).build();
     }
@@ -136,88 +142,170 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
       this.section = section;
       this.deviceSet = deviceSet;
       String n = instrument.name();
-      this.deviceName = text(section.get("device"), Character.toUpperCase(n.charAt(0)) + n.substring(1));
+      this.deviceName =
+          text(section.get("device"), Character.toUpperCase(n.charAt(0)) + n.substring(1));
       this.unitName = text(section.get("functional-unit"), "Unit");
     }
 
     void build() {
       prefix = deviceName + ".";
-      UaObjectNode device = object(deviceSet, deviceName, new QualifiedName(getNamespaceIndex(), deviceName));
+      UaObjectNode device =
+          object(deviceSet, deviceName, new QualifiedName(getNamespaceIndex(), deviceName));
       devices.put(instrument.name(), device.getNodeId());
-      property(device, prefix + "Manufacturer", new QualifiedName(di, "Manufacturer"), LocalizedText.english("LabLoop virtual lab"));
-      property(device, prefix + "Model", new QualifiedName(di, "Model"), LocalizedText.english(instrument.name() + " (" + instrument.role() + ")"));
-      property(device, prefix + "SerialNumber", new QualifiedName(di, "SerialNumber"), "VL-" + instrument.name());
+      property(
+          device,
+          prefix + "Manufacturer",
+          new QualifiedName(di, "Manufacturer"),
+          LocalizedText.english("LabLoop virtual lab"));
+      property(
+          device,
+          prefix + "Model",
+          new QualifiedName(di, "Model"),
+          LocalizedText.english(instrument.name() + " (" + instrument.role() + ")"));
+      property(
+          device,
+          prefix + "SerialNumber",
+          new QualifiedName(di, "SerialNumber"),
+          "VL-" + instrument.name());
 
-      UaObjectNode unitSet = object(device, prefix + "FunctionalUnitSet", ladsName("FunctionalUnitSet"));
+      UaObjectNode unitSet =
+          object(device, prefix + "FunctionalUnitSet", ladsName("FunctionalUnitSet"));
       String u = prefix + unitName + ".";
-      UaObjectNode unit = object(unitSet, prefix + unitName, new QualifiedName(getNamespaceIndex(), unitName));
+      UaObjectNode unit =
+          object(unitSet, prefix + unitName, new QualifiedName(getNamespaceIndex(), unitName));
 
       UaObjectNode state = object(unit, u + "FunctionalUnitState", ladsName("FunctionalUnitState"));
-      currentState = variable(state, u + "FunctionalUnitState.CurrentState", new QualifiedName(0, "CurrentState"),
-          LocalizedText.english(LadsModel.STOPPED), NodeIds.LocalizedText);
-      method(state, u + "StartProgram", ladsName("StartProgram"),
+      currentState =
+          variable(
+              state,
+              u + "FunctionalUnitState.CurrentState",
+              new QualifiedName(0, "CurrentState"),
+              LocalizedText.english(LadsModel.STOPPED),
+              NodeIds.LocalizedText);
+      method(
+          state,
+          u + "StartProgram",
+          ladsName("StartProgram"),
           new Argument[] {
             argument("ProgramTemplateId", NodeIds.String, -1),
             argument("Properties", new NodeId(lads, LadsModel.KEY_VALUE_TYPE), 1),
             argument("SupervisoryJobId", NodeIds.String, -1),
             argument("SupervisoryTaskId", NodeIds.String, -1),
-            argument("Samples", new NodeId(lads, LadsModel.SAMPLE_INFO_TYPE), 1)},
+            argument("Samples", new NodeId(lads, LadsModel.SAMPLE_INFO_TYPE), 1)
+          },
           new Argument[] {argument("DeviceProgramRunId", NodeIds.String, -1)},
           this::startProgram);
-      method(state, u + "Start", ladsName("Start"), new Argument[0], new Argument[0], in -> {
-        throw new UaException(StatusCodes.Bad_NotSupported, "this device runs programs only (StartProgram)");
-      });
-      method(state, u + "Stop", ladsName("Stop"), new Argument[0], new Argument[0], in -> {
-        instrument.abort();
-        setState(LadsModel.STOPPED);
-        return new Variant[0];
-      });
-      method(state, u + "Abort", ladsName("Abort"), new Argument[0], new Argument[0], in -> {
-        instrument.abort();
-        setState(LadsModel.ABORTED);
-        return new Variant[0];
-      });
+      method(
+          state,
+          u + "Start",
+          ladsName("Start"),
+          new Argument[0],
+          new Argument[0],
+          in -> {
+            throw new UaException(
+                StatusCodes.Bad_NotSupported, "this device runs programs only (StartProgram)");
+          });
+      method(
+          state,
+          u + "Stop",
+          ladsName("Stop"),
+          new Argument[0],
+          new Argument[0],
+          in -> {
+            instrument.abort();
+            setState(LadsModel.STOPPED);
+            return new Variant[0];
+          });
+      method(
+          state,
+          u + "Abort",
+          ladsName("Abort"),
+          new Argument[0],
+          new Argument[0],
+          in -> {
+            instrument.abort();
+            setState(LadsModel.ABORTED);
+            return new Variant[0];
+          });
 
       UaObjectNode functions = object(unit, u + "FunctionSet", ladsName("FunctionSet"));
       Map<String, UaVariableNode> sensors = new LinkedHashMap<>();
       for (String v : instrument.variableNames()) {
         if (v.equals("State")) continue;
-        UaObjectNode function = object(functions, u + "FunctionSet." + v, new QualifiedName(getNamespaceIndex(), v));
+        UaObjectNode function =
+            object(functions, u + "FunctionSet." + v, new QualifiedName(getNamespaceIndex(), v));
         Object value = instrument.variable(v);
-        sensors.put(v, variable(function, u + "FunctionSet." + v + ".SensorValue", ladsName("SensorValue"), plain(value),
-            value instanceof Number ? NodeIds.Double : NodeIds.String));
+        sensors.put(
+            v,
+            variable(
+                function,
+                u + "FunctionSet." + v + ".SensorValue",
+                ladsName("SensorValue"),
+                plain(value),
+                value instanceof Number ? NodeIds.Double : NodeIds.String));
       }
-      instrument.onVariableChange((name, value) -> {
-        UaVariableNode node = sensors.get(name);
-        if (node != null) node.setValue(new DataValue(new Variant(plain(value))));
-      });
+      instrument.onVariableChange(
+          (name, value) -> {
+            UaVariableNode node = sensors.get(name);
+            if (node != null) node.setValue(new DataValue(new Variant(plain(value))));
+          });
 
       UaObjectNode manager = object(unit, u + "ProgramManager", ladsName("ProgramManager"));
-      UaObjectNode templates = object(manager, u + "ProgramTemplateSet", ladsName("ProgramTemplateSet"));
+      UaObjectNode templates =
+          object(manager, u + "ProgramTemplateSet", ladsName("ProgramTemplateSet"));
       if (section.get("commands") instanceof Map<?, ?> commands) {
         for (Map.Entry<?, ?> e : commands.entrySet()) {
           if (!(e.getValue() instanceof Map<?, ?> c) || c.get("program") == null) continue;
           String program = String.valueOf(c.get("program"));
           List<String> inputs = new ArrayList<>();
-          if (c.get("properties") instanceof Map<?, ?> props) props.keySet().forEach(k -> inputs.add(String.valueOf(k)));
+          if (c.get("properties") instanceof Map<?, ?> props)
+            props.keySet().forEach(k -> inputs.add(String.valueOf(k)));
           List<String> outputs = new ArrayList<>();
           if (c.get("outputs") instanceof List<?> outs) {
-            for (Object o : outs) outputs.add(o instanceof Map<?, ?> om ? String.valueOf(om.get("name")) : String.valueOf(o));
+            for (Object o : outs)
+              outputs.add(
+                  o instanceof Map<?, ?> om ? String.valueOf(om.get("name")) : String.valueOf(o));
           }
           Map<String, Object> definition = new LinkedHashMap<>();
           c.forEach((k, v) -> definition.put(String.valueOf(k), v));
-          CommandBinding binding = new CommandBinding(String.valueOf(e.getKey()), inputs, outputs, definition);
+          CommandBinding binding =
+              new CommandBinding(String.valueOf(e.getKey()), inputs, outputs, definition);
           programs.put(program, binding);
-          UaObjectNode template = object(templates, u + "ProgramTemplateSet." + program, new QualifiedName(getNamespaceIndex(), program));
-          property(template, u + "ProgramTemplateSet." + program + ".Name", ladsName("Name"), program);
-          property(template, u + "ProgramTemplateSet." + program + ".Description", ladsName("Description"),
-              LocalizedText.english("lab command '" + e.getKey() + "': properties " + instrument.inputsOf(binding)
-                  + ", results " + instrument.outputsOf(binding)));
+          UaObjectNode template =
+              object(
+                  templates,
+                  u + "ProgramTemplateSet." + program,
+                  new QualifiedName(getNamespaceIndex(), program));
+          property(
+              template, u + "ProgramTemplateSet." + program + ".Name", ladsName("Name"), program);
+          property(
+              template,
+              u + "ProgramTemplateSet." + program + ".Description",
+              ladsName("Description"),
+              LocalizedText.english(
+                  "lab command '"
+                      + e.getKey()
+                      + "': properties "
+                      + instrument.inputsOf(binding)
+                      + ", results "
+                      + instrument.outputsOf(binding)));
         }
       }
       UaObjectNode active = object(manager, u + "ActiveProgram", ladsName("ActiveProgram"));
-      activeRunId = variable(active, u + "ActiveProgram.DeviceProgramRunId", ladsName("DeviceProgramRunId"), "", NodeIds.String);
-      activeTemplate = variable(active, u + "ActiveProgram.CurrentProgramTemplate", ladsName("CurrentProgramTemplate"), "", NodeIds.String);
+      activeRunId =
+          variable(
+              active,
+              u + "ActiveProgram.DeviceProgramRunId",
+              ladsName("DeviceProgramRunId"),
+              "",
+              NodeIds.String);
+      activeTemplate =
+          variable(
+              active,
+              u + "ActiveProgram.CurrentProgramTemplate",
+              ladsName("CurrentProgramTemplate"),
+              "",
+              NodeIds.String);
       resultSet = object(manager, u + "ResultSet", ladsName("ResultSet"));
     }
 
@@ -233,15 +321,22 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
       String templateId = String.valueOf(in[0].getValue());
       CommandBinding command = programs.get(templateId);
       if (command == null) {
-        throw new UaException(StatusCodes.Bad_InvalidArgument, "no program template '" + templateId + "'; this unit has " + programs.keySet());
+        throw new UaException(
+            StatusCodes.Bad_InvalidArgument,
+            "no program template '" + templateId + "'; this unit has " + programs.keySet());
       }
       Map<String, Object> properties = keyValues(in[1]);
-      String jobId = in.length > 2 && in[2].getValue() != null ? String.valueOf(in[2].getValue()) : "";
-      String taskId = in.length > 3 && in[3].getValue() != null ? String.valueOf(in[3].getValue()) : "";
+      String jobId =
+          in.length > 2 && in[2].getValue() != null ? String.valueOf(in[2].getValue()) : "";
+      String taskId =
+          in.length > 3 && in[3].getValue() != null ? String.valueOf(in[3].getValue()) : "";
       String runId;
       synchronized (lock) {
         if (state().equals(LadsModel.RUNNING)) {
-          throw new UaException(StatusCodes.Bad_InvalidState, "the functional unit is Running program " + activeTemplate.getValue().getValue().getValue());
+          throw new UaException(
+              StatusCodes.Bad_InvalidState,
+              "the functional unit is Running program "
+                  + activeTemplate.getValue().getValue().getValue());
         }
         runId = deviceName + "-" + unitName + "-" + runs.incrementAndGet();
         setState(LadsModel.RUNNING);
@@ -256,12 +351,21 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
         if (v != null) args.put(i, instrument.isTextInput(i) ? v : number(v));
       }
       DateTime started = DateTime.now();
-      workers.execute(() -> run(runId, templateId, jobId, taskId, command, inputs, outputs, args, started));
+      workers.execute(
+          () -> run(runId, templateId, jobId, taskId, command, inputs, outputs, args, started));
       return new Variant[] {new Variant(runId)};
     }
 
-    private void run(String runId, String templateId, String jobId, String taskId, CommandBinding command, List<String> inputs,
-        List<String> outputs, Map<String, Object> args, DateTime started) {
+    private void run(
+        String runId,
+        String templateId,
+        String jobId,
+        String taskId,
+        CommandBinding command,
+        List<String> inputs,
+        List<String> outputs,
+        Map<String, Object> args,
+        DateTime started) {
       Outcome outcome;
       try {
         outcome = instrument.handle(command.name(), inputs, outputs, args);
@@ -274,7 +378,15 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
           Object v = a.outputs().get(o);
           if (v != null) values.put(o, plain(v));
         }
-        result(runId, templateId, jobId, taskId, started, values, null, String.valueOf(args.getOrDefault("sampleId", "")));
+        result(
+            runId,
+            templateId,
+            jobId,
+            taskId,
+            started,
+            values,
+            null,
+            String.valueOf(args.getOrDefault("sampleId", "")));
         setState(LadsModel.STOPPED);
       } else if (outcome instanceof Outcome.Failure f) {
         result(runId, templateId, jobId, taskId, started, Map.of(), f.message(), "");
@@ -288,7 +400,8 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
           }
           case GARBAGE -> {
             Map<String, Object> values = new LinkedHashMap<>();
-            for (String o : outputs) values.put(o, ByteString.of(new byte[] {(byte) 0xde, (byte) 0xad, 0x00, 0x7f}));
+            for (String o : outputs)
+              values.put(o, ByteString.of(new byte[] {(byte) 0xde, (byte) 0xad, 0x00, 0x7f}));
             result(runId, templateId, jobId, taskId, started, values, null, "");
             setState(LadsModel.STOPPED);
           }
@@ -300,77 +413,137 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
       }
     }
 
-    /** The run's result object: ids, times, the outputs as variables, one ASM-style JSON result file. */
-    private void result(String runId, String templateId, String jobId, String taskId, DateTime started, Map<String, Object> values,
-        String refusal, String sampleId) {
+    /**
+     * The run's result object: ids, times, the outputs as variables, one ASM-style JSON result
+     * file.
+     */
+    private void result(
+        String runId,
+        String templateId,
+        String jobId,
+        String taskId,
+        DateTime started,
+        Map<String, Object> values,
+        String refusal,
+        String sampleId) {
       String r = prefix + unitName + ".ResultSet." + runId;
       UaObjectNode result = object(resultSet, r, new QualifiedName(getNamespaceIndex(), runId));
       property(result, r + ".DeviceProgramRunId", ladsName("DeviceProgramRunId"), runId);
       property(result, r + ".SupervisoryJobId", ladsName("SupervisoryJobId"), jobId);
       property(result, r + ".SupervisoryTaskId", ladsName("SupervisoryTaskId"), taskId);
       property(result, r + ".Started", ladsName("Started"), started);
-      if (refusal != null) property(result, r + ".Description", ladsName("Description"), LocalizedText.english(refusal));
+      if (refusal != null)
+        property(
+            result, r + ".Description", ladsName("Description"), LocalizedText.english(refusal));
       UaObjectNode variables = object(result, r + ".VariableSet", ladsName("VariableSet"));
-      values.forEach((k, v) -> variable(variables, r + ".VariableSet." + k, new QualifiedName(getNamespaceIndex(), k), v,
-          v instanceof Double ? NodeIds.Double : v instanceof ByteString ? NodeIds.ByteString : NodeIds.String));
+      values.forEach(
+          (k, v) ->
+              variable(
+                  variables,
+                  r + ".VariableSet." + k,
+                  new QualifiedName(getNamespaceIndex(), k),
+                  v,
+                  v instanceof Double
+                      ? NodeIds.Double
+                      : v instanceof ByteString ? NodeIds.ByteString : NodeIds.String));
       if (refusal == null) {
         UaObjectNode files = object(result, r + ".FileSet", ladsName("FileSet"));
-        UaObjectNode file = object(files, r + ".FileSet.asm", new QualifiedName(getNamespaceIndex(), "asm"));
+        UaObjectNode file =
+            object(files, r + ".FileSet.asm", new QualifiedName(getNamespaceIndex(), "asm"));
         property(file, r + ".FileSet.asm.Name", ladsName("Name"), runId + ".asm.json");
         property(file, r + ".FileSet.asm.MimeType", ladsName("MimeType"), LadsModel.ASM_MIME);
-        byte[] asm = asm(runId, templateId, sampleId, values, started).getBytes(StandardCharsets.UTF_8);
+        byte[] asm =
+            asm(runId, templateId, sampleId, values, started).getBytes(StandardCharsets.UTF_8);
         fileObject(file, r + ".FileSet.asm.File", asm);
       }
       // Stopped last: a client that sees it may read everything above.
       property(result, r + ".Stopped", ladsName("Stopped"), DateTime.now());
     }
 
-    /** A read-only OPC UA FileType: Size, Open(mode) -> handle, Read(handle, length) -> bytes, Close(handle). */
+    /**
+     * A read-only OPC UA FileType: Size, Open(mode) -> handle, Read(handle, length) -> bytes,
+     * Close(handle).
+     */
     private void fileObject(UaObjectNode parent, String id, byte[] content) {
       UaObjectNode file = object(parent, id, ladsName("File"));
       property(file, id + ".Size", new QualifiedName(0, "Size"), ULong.valueOf(content.length));
       Map<Integer, Integer> positions = new ConcurrentHashMap<>();
       AtomicInteger handles = new AtomicInteger();
-      method(file, id + ".Open", new QualifiedName(0, "Open"), new Argument[] {argument("Mode", NodeIds.Byte, -1)},
-          new Argument[] {argument("FileHandle", NodeIds.UInt32, -1)}, in -> {
+      method(
+          file,
+          id + ".Open",
+          new QualifiedName(0, "Open"),
+          new Argument[] {argument("Mode", NodeIds.Byte, -1)},
+          new Argument[] {argument("FileHandle", NodeIds.UInt32, -1)},
+          in -> {
             int mode = ((Number) in[0].getValue()).intValue();
-            if (mode != 1) throw new UaException(StatusCodes.Bad_NotWritable, "result files are read-only (mode 1)");
+            if (mode != 1)
+              throw new UaException(
+                  StatusCodes.Bad_NotWritable, "result files are read-only (mode 1)");
             int h = handles.incrementAndGet();
             positions.put(h, 0);
             return new Variant[] {new Variant(UInteger.valueOf(h))};
           });
-      method(file, id + ".Read", new QualifiedName(0, "Read"),
-          new Argument[] {argument("FileHandle", NodeIds.UInt32, -1), argument("Length", NodeIds.Int32, -1)},
-          new Argument[] {argument("Data", NodeIds.ByteString, -1)}, in -> {
+      method(
+          file,
+          id + ".Read",
+          new QualifiedName(0, "Read"),
+          new Argument[] {
+            argument("FileHandle", NodeIds.UInt32, -1), argument("Length", NodeIds.Int32, -1)
+          },
+          new Argument[] {argument("Data", NodeIds.ByteString, -1)},
+          in -> {
             int h = ((Number) in[0].getValue()).intValue();
             Integer pos = positions.get(h);
-            if (pos == null) throw new UaException(StatusCodes.Bad_InvalidArgument, "no open file handle " + h);
-            int n = Math.max(0, Math.min(((Number) in[1].getValue()).intValue(), content.length - pos));
+            if (pos == null)
+              throw new UaException(StatusCodes.Bad_InvalidArgument, "no open file handle " + h);
+            int n =
+                Math.max(0, Math.min(((Number) in[1].getValue()).intValue(), content.length - pos));
             byte[] chunk = java.util.Arrays.copyOfRange(content, pos, pos + n);
             positions.put(h, pos + n);
             return new Variant[] {new Variant(ByteString.of(chunk))};
           });
-      method(file, id + ".Close", new QualifiedName(0, "Close"), new Argument[] {argument("FileHandle", NodeIds.UInt32, -1)},
-          new Argument[0], in -> {
+      method(
+          file,
+          id + ".Close",
+          new QualifiedName(0, "Close"),
+          new Argument[] {argument("FileHandle", NodeIds.UInt32, -1)},
+          new Argument[0],
+          in -> {
             positions.remove(((Number) in[0].getValue()).intValue());
             return new Variant[0];
           });
     }
   }
 
-  /** An Allotrope Simple Model style document for one run (a simplified shape of ASM's measurement aggregate). */
-  static String asm(String runId, String template, String sampleId, Map<String, Object> values, DateTime started) {
+  /**
+   * An Allotrope Simple Model style document for one run (a simplified shape of ASM's measurement
+   * aggregate).
+   */
+  static String asm(
+      String runId,
+      String template,
+      String sampleId,
+      Map<String, Object> values,
+      DateTime started) {
     StringBuilder b = new StringBuilder();
-    b.append("{\"$asm.manifest\":\"http://purl.allotrope.org/manifests/labloop/virtual-lab.manifest\",");
+    b.append(
+        "{\"$asm.manifest\":\"http://purl.allotrope.org/manifests/labloop/virtual-lab.manifest\",");
     b.append("\"device system document\":{\"model number\":\"LabLoop virtual LADS device\"},");
     b.append("\"measurement aggregate document\":{\"measurement document\":[{");
     b.append("\"measurement identifier\":").append(quote(runId)).append(',');
-    b.append("\"measurement time\":").append(quote(started.getJavaInstant().toString())).append(',');
+    b.append("\"measurement time\":")
+        .append(quote(started.getJavaInstant().toString()))
+        .append(',');
     b.append("\"analytical method identifier\":").append(quote(template)).append(',');
     b.append("\"sample document\":{\"sample identifier\":").append(quote(sampleId)).append("}");
     for (Map.Entry<String, Object> e : values.entrySet()) {
       if (!(e.getValue() instanceof Double d)) continue;
-      b.append(',').append(quote(e.getKey())).append(":{\"value\":").append(d).append(",\"unit\":\"(unitless)\"}");
+      b.append(',')
+          .append(quote(e.getKey()))
+          .append(":{\"value\":")
+          .append(d)
+          .append(",\"unit\":\"(unitless)\"}");
     }
     b.append("}]}}");
     return b.toString();
@@ -386,11 +559,13 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
     Object value = v.getValue();
     if (value == null) return out;
     if (!(value instanceof ExtensionObject[] list)) {
-      throw new UaException(StatusCodes.Bad_TypeMismatch, "Properties must be an array of KeyValueType");
+      throw new UaException(
+          StatusCodes.Bad_TypeMismatch, "Properties must be an array of KeyValueType");
     }
     for (ExtensionObject eo : list) {
       if (!(eo.getBody() instanceof ByteString body) || body.bytes() == null) {
-        throw new UaException(StatusCodes.Bad_TypeMismatch, "a property is not a binary-encoded KeyValueType");
+        throw new UaException(
+            StatusCodes.Bad_TypeMismatch, "a property is not a binary-encoded KeyValueType");
       }
       ByteBuffer buf = ByteBuffer.wrap(body.bytes()).order(ByteOrder.LITTLE_ENDIAN);
       String key = uaString(buf);
@@ -401,10 +576,13 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
   }
 
   private static String uaString(ByteBuffer buf) throws UaException {
-    if (buf.remaining() < 4) throw new UaException(StatusCodes.Bad_DecodingError, "KeyValueType body too short");
+    if (buf.remaining() < 4)
+      throw new UaException(StatusCodes.Bad_DecodingError, "KeyValueType body too short");
     int n = buf.getInt();
     if (n < 0) return null;
-    if (n > buf.remaining()) throw new UaException(StatusCodes.Bad_DecodingError, "KeyValueType string longer than its body");
+    if (n > buf.remaining())
+      throw new UaException(
+          StatusCodes.Bad_DecodingError, "KeyValueType string longer than its body");
     byte[] b = new byte[n];
     buf.get(b);
     return new String(b, StandardCharsets.UTF_8);
@@ -430,48 +608,61 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
   // ---- node helpers
 
   private UaObjectNode object(UaNode parent, String id, QualifiedName name) {
-    UaObjectNode node = new UaObjectNode.UaObjectNodeBuilder(getNodeContext())
-        .setNodeId(newNodeId(id))
-        .setBrowseName(name)
-        .setDisplayName(LocalizedText.english(name.name()))
-        .setTypeDefinition(NodeIds.BaseObjectType)
-        .build();
+    UaObjectNode node =
+        new UaObjectNode.UaObjectNodeBuilder(getNodeContext())
+            .setNodeId(newNodeId(id))
+            .setBrowseName(name)
+            .setDisplayName(LocalizedText.english(name.name()))
+            .setTypeDefinition(NodeIds.BaseObjectType)
+            .build();
     getNodeManager().addNode(node);
-    if (parent != null) parent.addReference(new Reference(parent.getNodeId(), NodeIds.HasComponent, node.getNodeId().expanded(), true));
+    if (parent != null)
+      parent.addReference(
+          new Reference(
+              parent.getNodeId(), NodeIds.HasComponent, node.getNodeId().expanded(), true));
     return node;
   }
 
-  private UaVariableNode variable(UaNode parent, String id, QualifiedName name, Object value, NodeId dataType) {
-    UaVariableNode node = new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
-        .setNodeId(newNodeId(id))
-        .setAccessLevel(AccessLevel.READ_ONLY)
-        .setUserAccessLevel(AccessLevel.READ_ONLY)
-        .setBrowseName(name)
-        .setDisplayName(LocalizedText.english(name.name()))
-        .setDataType(dataType)
-        .setTypeDefinition(NodeIds.BaseDataVariableType)
-        .build();
+  private UaVariableNode variable(
+      UaNode parent, String id, QualifiedName name, Object value, NodeId dataType) {
+    UaVariableNode node =
+        new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
+            .setNodeId(newNodeId(id))
+            .setAccessLevel(AccessLevel.READ_ONLY)
+            .setUserAccessLevel(AccessLevel.READ_ONLY)
+            .setBrowseName(name)
+            .setDisplayName(LocalizedText.english(name.name()))
+            .setDataType(dataType)
+            .setTypeDefinition(NodeIds.BaseDataVariableType)
+            .build();
     node.setValue(new DataValue(new Variant(value)));
     getNodeManager().addNode(node);
-    parent.addReference(new Reference(parent.getNodeId(), NodeIds.HasComponent, node.getNodeId().expanded(), true));
+    parent.addReference(
+        new Reference(parent.getNodeId(), NodeIds.HasComponent, node.getNodeId().expanded(), true));
     return node;
   }
 
   private void property(UaNode parent, String id, QualifiedName name, Object value) {
-    NodeId type = value instanceof LocalizedText ? NodeIds.LocalizedText : value instanceof DateTime ? NodeIds.DateTime
-        : value instanceof ULong ? NodeIds.UInt64 : NodeIds.String;
-    UaVariableNode node = new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
-        .setNodeId(newNodeId(id))
-        .setAccessLevel(AccessLevel.READ_ONLY)
-        .setUserAccessLevel(AccessLevel.READ_ONLY)
-        .setBrowseName(name)
-        .setDisplayName(LocalizedText.english(name.name()))
-        .setDataType(type)
-        .setTypeDefinition(NodeIds.PropertyType)
-        .build();
+    NodeId type =
+        value instanceof LocalizedText
+            ? NodeIds.LocalizedText
+            : value instanceof DateTime
+                ? NodeIds.DateTime
+                : value instanceof ULong ? NodeIds.UInt64 : NodeIds.String;
+    UaVariableNode node =
+        new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
+            .setNodeId(newNodeId(id))
+            .setAccessLevel(AccessLevel.READ_ONLY)
+            .setUserAccessLevel(AccessLevel.READ_ONLY)
+            .setBrowseName(name)
+            .setDisplayName(LocalizedText.english(name.name()))
+            .setDataType(type)
+            .setTypeDefinition(NodeIds.PropertyType)
+            .build();
     node.setValue(new DataValue(new Variant(value)));
     getNodeManager().addNode(node);
-    parent.addReference(new Reference(parent.getNodeId(), NodeIds.HasProperty, node.getNodeId().expanded(), true));
+    parent.addReference(
+        new Reference(parent.getNodeId(), NodeIds.HasProperty, node.getNodeId().expanded(), true));
   }
 
   /** A method body: inputs to outputs, or a UaException whose status the client gets. */
@@ -480,37 +671,48 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
     Variant[] call(Variant[] inputs) throws UaException;
   }
 
-  private void method(UaNode parent, String id, QualifiedName name, Argument[] in, Argument[] out, Body body) {
-    UaMethodNode method = UaMethodNode.builder(getNodeContext())
-        .setNodeId(newNodeId(id))
-        .setBrowseName(name)
-        .setDisplayName(LocalizedText.english(name.name()))
-        .build();
-    AbstractMethodInvocationHandler handler = new AbstractMethodInvocationHandler(method) {
-      @Override
-      public Argument[] getInputArguments() {
-        return in;
-      }
+  private void method(
+      UaNode parent, String id, QualifiedName name, Argument[] in, Argument[] out, Body body) {
+    UaMethodNode method =
+        UaMethodNode.builder(getNodeContext())
+            .setNodeId(newNodeId(id))
+            .setBrowseName(name)
+            .setDisplayName(LocalizedText.english(name.name()))
+            .build();
+    AbstractMethodInvocationHandler handler =
+        new AbstractMethodInvocationHandler(method) {
+          @Override
+          public Argument[] getInputArguments() {
+            return in;
+          }
 
-      @Override
-      public Argument[] getOutputArguments() {
-        return out;
-      }
+          @Override
+          public Argument[] getOutputArguments() {
+            return out;
+          }
 
-      @Override
-      protected Variant[] invoke(InvocationContext context, Variant[] inputs) throws UaException {
-        return body.call(inputs);
-      }
-    };
+          @Override
+          protected Variant[] invoke(InvocationContext context, Variant[] inputs)
+              throws UaException {
+            return body.call(inputs);
+          }
+        };
     method.setInputArguments(in);
     method.setOutputArguments(out);
     method.setInvocationHandler(handler);
     getNodeManager().addNode(method);
-    parent.addReference(new Reference(parent.getNodeId(), NodeIds.HasComponent, method.getNodeId().expanded(), true));
+    parent.addReference(
+        new Reference(
+            parent.getNodeId(), NodeIds.HasComponent, method.getNodeId().expanded(), true));
   }
 
   private static Argument argument(String name, NodeId type, int valueRank) {
-    return new Argument(name, type, valueRank, valueRank == 1 ? new UInteger[] {UInteger.valueOf(0)} : null, LocalizedText.english(name));
+    return new Argument(
+        name,
+        type,
+        valueRank,
+        valueRank == 1 ? new UInteger[] {UInteger.valueOf(0)} : null,
+        LocalizedText.english(name));
   }
 
   /** Drops every client session on this server, as a device that lost its network or rebooted. */
@@ -541,6 +743,4 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
   public void onMonitoringModeChanged(List<MonitoredItem> items) {
     subscriptions.onMonitoringModeChanged(items);
   }
-
-
 }

@@ -40,20 +40,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Security follows the instruments' {@code security} sections: policy None gives one None
  * endpoint; each other policy named there (Basic256Sha256, Aes128_Sha256_RsaOaep) gives two
- * endpoints, Sign and SignAndEncrypt, as real servers offer them, plus a None endpoint at
- * {@code <path>/discovery} for GetEndpoints only. With a {@code username}/{@code password}, only
- * that user may open a session (the password is checked, never logged); without, anonymous
- * sessions are allowed. Client certificates: see {@link ServerCertificates}.
+ * endpoints, Sign and SignAndEncrypt, as real servers offer them, plus a None endpoint at {@code
+ * <path>/discovery} for GetEndpoints only. With a {@code username}/{@code password}, only that user
+ * may open a session (the password is checked, never logged); without, anonymous sessions are
+ * allowed. Client certificates: see {@link ServerCertificates}.
  */
 public final class OpcUaDevice implements ProtocolDevice {
 
   private static final Logger log = LoggerFactory.getLogger(OpcUaDevice.class);
 
   /** The security policies the virtual lab's server offers, by the names the lab file uses. */
-  static final Map<String, SecurityPolicy> POLICIES = Map.of(
-      "None", SecurityPolicy.None,
-      "Basic256Sha256", SecurityPolicy.Basic256Sha256,
-      "Aes128_Sha256_RsaOaep", SecurityPolicy.Aes128_Sha256_RsaOaep);
+  static final Map<String, SecurityPolicy> POLICIES =
+      Map.of(
+          "None", SecurityPolicy.None,
+          "Basic256Sha256", SecurityPolicy.Basic256Sha256,
+          "Aes128_Sha256_RsaOaep", SecurityPolicy.Aes128_Sha256_RsaOaep);
 
   private final OpcUaServer server;
   private final InstrumentNamespace namespace;
@@ -61,7 +62,11 @@ public final class OpcUaDevice implements ProtocolDevice {
   private final List<Endpoint> endpoints;
   private final ServerCertificates certificates;
 
-  private OpcUaDevice(OpcUaServer server, InstrumentNamespace namespace, LadsNamespace lads, List<Endpoint> endpoints,
+  private OpcUaDevice(
+      OpcUaServer server,
+      InstrumentNamespace namespace,
+      LadsNamespace lads,
+      List<Endpoint> endpoints,
       ServerCertificates certificates) {
     this.server = server;
     this.namespace = namespace;
@@ -74,29 +79,41 @@ public final class OpcUaDevice implements ProtocolDevice {
    * Starts a server at {@code endpoint} (port 0: a free port).
    *
    * @param sections each instrument's section of the lab file
-   * @param pkiDir where the server certificate (and, with {@code trustListOnly}, the trust list) is kept
-   * @param trustListOnly accept only client certificates in {@code pkiDir/trusted/certs} (else every one)
+   * @param pkiDir where the server certificate (and, with {@code trustListOnly}, the trust list) is
+   *     kept
+   * @param trustListOnly accept only client certificates in {@code pkiDir/trusted/certs} (else
+   *     every one)
    */
-  public static OpcUaDevice start(URI endpoint, List<SimulatedInstrument> instruments,
-      Map<String, Map<String, Object>> sections, Path pkiDir, boolean trustListOnly) {
+  public static OpcUaDevice start(
+      URI endpoint,
+      List<SimulatedInstrument> instruments,
+      Map<String, Map<String, Object>> sections,
+      Path pkiDir,
+      boolean trustListOnly) {
     String host = endpoint.getHost() == null ? "127.0.0.1" : endpoint.getHost();
-    String path = endpoint.getPath() == null || endpoint.getPath().isEmpty() ? "/" : endpoint.getPath();
+    String path =
+        endpoint.getPath() == null || endpoint.getPath().isEmpty() ? "/" : endpoint.getPath();
     Set<String> policies = new LinkedHashSet<>();
     Map<String, String> users = new LinkedHashMap<>();
     for (Map<String, Object> section : sections.values()) {
       if (section.get("security") instanceof Map<?, ?> security) {
-        if (security.get("policy") != null && !"None".equals(String.valueOf(security.get("policy")))) {
+        if (security.get("policy") != null
+            && !"None".equals(String.valueOf(security.get("policy")))) {
           policies.add(String.valueOf(security.get("policy")));
         }
         if (security.get("username") != null) {
-          users.put(String.valueOf(security.get("username")), String.valueOf(security.get("password")));
+          users.put(
+              String.valueOf(security.get("username")), String.valueOf(security.get("password")));
         }
       }
     }
     for (String policy : policies) {
       if (!POLICIES.containsKey(policy)) {
-        throw new IllegalArgumentException("the virtual lab's OPC UA server offers security " + new java.util.TreeSet<>(POLICIES.keySet())
-            + ", not " + policy);
+        throw new IllegalArgumentException(
+            "the virtual lab's OPC UA server offers security "
+                + new java.util.TreeSet<>(POLICIES.keySet())
+                + ", not "
+                + policy);
       }
     }
     OpcUaServer server = null;
@@ -105,41 +122,61 @@ public final class OpcUaDevice implements ProtocolDevice {
       int port = endpoint.getPort() <= 0 ? freePort(host) : endpoint.getPort();
       certificates = ServerCertificates.load(pkiDir, host, trustListOnly);
 
-      EndpointConfig.Builder base = EndpointConfig.newBuilder()
-          .setTransportProfile(TransportProfile.TCP_UASC_UABINARY)
-          .setBindAddress(host)
-          .setHostname(host)
-          .setBindPort(port)
-          .setPath(path)
-          .setCertificate(certificates.certificate)
-          .addTokenPolicies(users.isEmpty() ? USER_TOKEN_POLICY_ANONYMOUS : USER_TOKEN_POLICY_USERNAME);
+      EndpointConfig.Builder base =
+          EndpointConfig.newBuilder()
+              .setTransportProfile(TransportProfile.TCP_UASC_UABINARY)
+              .setBindAddress(host)
+              .setHostname(host)
+              .setBindPort(port)
+              .setPath(path)
+              .setCertificate(certificates.certificate)
+              .addTokenPolicies(
+                  users.isEmpty() ? USER_TOKEN_POLICY_ANONYMOUS : USER_TOKEN_POLICY_USERNAME);
       Set<EndpointConfig> configs = new LinkedHashSet<>();
       if (policies.isEmpty()) {
-        configs.add(base.copy().setSecurityPolicy(SecurityPolicy.None).setSecurityMode(MessageSecurityMode.None).build());
+        configs.add(
+            base.copy()
+                .setSecurityPolicy(SecurityPolicy.None)
+                .setSecurityMode(MessageSecurityMode.None)
+                .build());
       } else {
         for (String policy : policies) {
-          for (MessageSecurityMode mode : List.of(MessageSecurityMode.Sign, MessageSecurityMode.SignAndEncrypt)) {
-            configs.add(base.copy().setSecurityPolicy(POLICIES.get(policy)).setSecurityMode(mode).build());
+          for (MessageSecurityMode mode :
+              List.of(MessageSecurityMode.Sign, MessageSecurityMode.SignAndEncrypt)) {
+            configs.add(
+                base.copy().setSecurityPolicy(POLICIES.get(policy)).setSecurityMode(mode).build());
           }
         }
-        configs.add(base.copy().setPath(path.endsWith("/") ? path + "discovery" : path + "/discovery")
-            .setSecurityPolicy(SecurityPolicy.None).setSecurityMode(MessageSecurityMode.None).build());
+        configs.add(
+            base.copy()
+                .setPath(path.endsWith("/") ? path + "discovery" : path + "/discovery")
+                .setSecurityPolicy(SecurityPolicy.None)
+                .setSecurityMode(MessageSecurityMode.None)
+                .build());
       }
 
-      IdentityValidator identities = users.isEmpty()
-          ? AnonymousIdentityValidator.INSTANCE
-          : new UsernameIdentityValidator(challenge -> challenge.getPassword() != null
-              && challenge.getPassword().equals(users.get(challenge.getUsername())));
+      IdentityValidator identities =
+          users.isEmpty()
+              ? AnonymousIdentityValidator.INSTANCE
+              : new UsernameIdentityValidator(
+                  challenge ->
+                      challenge.getPassword() != null
+                          && challenge.getPassword().equals(users.get(challenge.getUsername())));
 
-      OpcUaServerConfig config = OpcUaServerConfig.builder()
-          .setApplicationUri(ServerCertificates.APPLICATION_URI)
-          .setApplicationName(LocalizedText.english("LabLoop virtual lab"))
-          .setProductUri("urn:labloop:virtual-lab")
-          .setEndpoints(configs)
-          .setCertificateManager(certificates.manager)
-          .setIdentityValidator(identities)
-          .build();
-      server = new OpcUaServer(config, profile -> new OpcTcpServerTransport(OpcTcpServerTransportConfig.newBuilder().build()));
+      OpcUaServerConfig config =
+          OpcUaServerConfig.builder()
+              .setApplicationUri(ServerCertificates.APPLICATION_URI)
+              .setApplicationName(LocalizedText.english("LabLoop virtual lab"))
+              .setProductUri("urn:labloop:virtual-lab")
+              .setEndpoints(configs)
+              .setCertificateManager(certificates.manager)
+              .setIdentityValidator(identities)
+              .build();
+      server =
+          new OpcUaServer(
+              config,
+              profile ->
+                  new OpcTcpServerTransport(OpcTcpServerTransportConfig.newBuilder().build()));
       // driver: lads instruments are LADS devices on the same server; the others plain objects
       List<SimulatedInstrument> plain = new ArrayList<>();
       List<SimulatedInstrument> ladsDevices = new ArrayList<>();
@@ -156,16 +193,27 @@ public final class OpcUaDevice implements ProtocolDevice {
       List<Endpoint> endpoints = new ArrayList<>();
       for (SimulatedInstrument i : instruments) {
         Map<String, String> details = new LinkedHashMap<>();
-        details.put("security", policies.isEmpty() ? "None" : String.join(",", policies) + "/Sign,SignAndEncrypt");
+        details.put(
+            "security",
+            policies.isEmpty() ? "None" : String.join(",", policies) + "/Sign,SignAndEncrypt");
         if (certificates.trustedClients != null) {
           details.put("trusted-clients", certificates.trustedClients.toString());
         }
-        NodeId object = namespace.objects().containsKey(i.name()) ? namespace.objects().get(i.name()) : lads.devices().get(i.name());
+        NodeId object =
+            namespace.objects().containsKey(i.name())
+                ? namespace.objects().get(i.name())
+                : lads.devices().get(i.name());
         details.put("object", object.toParseableString());
         if (!users.isEmpty()) {
           details.put("users", String.join(",", users.keySet()));
         }
-        endpoints.add(new Endpoint(i.name(), lads.devices().containsKey(i.name()) ? "lads" : "opcua", url, port, details));
+        endpoints.add(
+            new Endpoint(
+                i.name(),
+                lads.devices().containsKey(i.name()) ? "lads" : "opcua",
+                url,
+                port,
+                details));
       }
       return new OpcUaDevice(server, namespace, lads, endpoints, certificates);
     } catch (IllegalArgumentException e) {
@@ -178,10 +226,10 @@ public final class OpcUaDevice implements ProtocolDevice {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      throw new IllegalStateException("cannot start the OPC UA server at " + endpoint + ": " + Errors.rootMessage(e), e);
+      throw new IllegalStateException(
+          "cannot start the OPC UA server at " + endpoint + ": " + Errors.rootMessage(e), e);
     }
   }
-
 
   /** A port free right now on {@code host}. */
   static int freePort(String host) throws IOException {

@@ -8,13 +8,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A Unix pseudo-terminal made with libc through JNA ({@code posix_openpt}, {@code grantpt},
- * {@code unlockpt}, {@code ptsname}), so no socat is needed. The device reads and writes the
- * master side; the slave ({@code /dev/pts/N}) is what a serial client opens.
+ * A Unix pseudo-terminal made with libc through JNA ({@code posix_openpt}, {@code grantpt}, {@code
+ * unlockpt}, {@code ptsname}), so no socat is needed. The device reads and writes the master side;
+ * the slave ({@code /dev/pts/N}) is what a serial client opens.
  *
- * <p>The slave is put in raw mode ({@code cfmakeraw}: no echo, no CR/LF translation) and one
- * slave descriptor stays open in here: a real UART does not echo, and without an open slave the
- * master's reads fail with EIO between two clients.
+ * <p>The slave is put in raw mode ({@code cfmakeraw}: no echo, no CR/LF translation) and one slave
+ * descriptor stays open in here: a real UART does not echo, and without an open slave the master's
+ * reads fail with EIO between two clients.
  */
 final class PseudoTerminal implements AutoCloseable {
 
@@ -66,7 +66,10 @@ final class PseudoTerminal implements AutoCloseable {
     LibC c = LibC.INSTANCE;
     int master = c.posix_openpt(O_RDWR | O_NOCTTY);
     if (master < 0) {
-      throw new IOException("posix_openpt failed (errno " + Native.getLastError() + "): this system has no /dev/ptmx");
+      throw new IOException(
+          "posix_openpt failed (errno "
+              + Native.getLastError()
+              + "): this system has no /dev/ptmx");
     }
     if (c.grantpt(master) != 0 || c.unlockpt(master) != 0) {
       c.close(master);

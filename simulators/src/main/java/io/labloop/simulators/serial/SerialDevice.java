@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code *IDN?} → {@code LabLoop,Virtual <name>,SIM<seed>,1.0}
  *   <li>{@code STAT?} → {@code OK state=Idle} (or Busy, Error)
- *   <li>{@code ABORT} → {@code OK} (ends a running operation; that operation answers {@code ERR aborted ...})
+ *   <li>{@code ABORT} → {@code OK} (ends a running operation; that operation answers {@code ERR
+ *       aborted ...})
  *   <li>{@code *RST} → {@code OK} (restart: running operation lost)
  *   <li>each lab command, recognised by its {@code send} template ({@code MEAS {sampleId}}: the
  *       words where the template has {@code {name}} carry that argument) → {@code OK name=value
@@ -43,13 +44,14 @@ import org.slf4j.LoggerFactory;
  *       busy, refused, unknown command)
  * </ul>
  *
- * <p>Faults: TIMEOUT sends nothing; GARBAGE sends a line of bytes that follow no rule;
- * DISCONNECT and RESTART close the pseudo-terminal (the client's line hangs up) and open a new
- * one behind the same link a moment later, as a USB adapter that is unplugged and plugged back.
+ * <p>Faults: TIMEOUT sends nothing; GARBAGE sends a line of bytes that follow no rule; DISCONNECT
+ * and RESTART close the pseudo-terminal (the client's line hangs up) and open a new one behind the
+ * same link a moment later, as a USB adapter that is unplugged and plugged back.
  */
 public final class SerialDevice implements ProtocolDevice {
 
   private static final Logger log = LoggerFactory.getLogger(SerialDevice.class);
+
   /** How long the line stays down after a disconnect, as for an adapter plugged back in. */
   private static final long REPLUG_MILLIS = 300;
 
@@ -64,19 +66,26 @@ public final class SerialDevice implements ProtocolDevice {
   private volatile boolean running = true;
   private Thread reader;
 
-  private record Route(CommandBinding command, Pattern pattern, List<String> arguments, List<String> inputs,
+  private record Route(
+      CommandBinding command,
+      Pattern pattern,
+      List<String> arguments,
+      List<String> inputs,
       List<String> outputs) {}
 
-  private SerialDevice(SimulatedInstrument instrument, Path link, String terminator, List<Route> routes) {
+  private SerialDevice(
+      SimulatedInstrument instrument, Path link, String terminator, List<Route> routes) {
     this.instrument = instrument;
     this.link = link;
     this.terminator = terminator;
     this.routes = routes;
-    this.worker = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "sim-serial-" + instrument.name());
-      t.setDaemon(true);
-      return t;
-    });
+    this.worker =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "sim-serial-" + instrument.name());
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
@@ -84,7 +93,8 @@ public final class SerialDevice implements ProtocolDevice {
    *
    * @throws IllegalStateException when the link path is taken by something that is not a link
    */
-  public static SerialDevice start(SimulatedInstrument instrument, Map<String, Object> section, Path link) {
+  public static SerialDevice start(
+      SimulatedInstrument instrument, Map<String, Object> section, Path link) {
     String terminator = section.get("terminator") instanceof String t && !t.isEmpty() ? t : "\n";
     List<Route> routes = new ArrayList<>();
     for (CommandBinding c : CommandBinding.all(section)) {
@@ -104,8 +114,8 @@ public final class SerialDevice implements ProtocolDevice {
   }
 
   /**
-   * Turns a send template into a pattern: literal text matches itself (case-insensitively, as
-   * SCPI does), {@code {name}} matches one word, or the rest of the line when it is last.
+   * Turns a send template into a pattern: literal text matches itself (case-insensitively, as SCPI
+   * does), {@code {name}} matches one word, or the rest of the line when it is last.
    */
   static Pattern templatePattern(String template, List<String> names) {
     Matcher m = Pattern.compile("\\{([^}]+)}").matcher(template.trim());
@@ -147,10 +157,13 @@ public final class SerialDevice implements ProtocolDevice {
       if (link.getParent() != null) {
         Files.createDirectories(link.getParent());
       }
-      if (Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(link)) {
+      if (Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+          && !Files.isSymbolicLink(link)) {
         terminal.close();
-        throw new IllegalStateException("cannot link the virtual serial port at " + link
-            + ": something that is not a link is already there");
+        throw new IllegalStateException(
+            "cannot link the virtual serial port at "
+                + link
+                + ": something that is not a link is already there");
       }
       // Link under a temporary name, then rename over the old link: a client never sees no link.
       Path temp = link.resolveSibling(link.getFileName() + ".tmp-link");
@@ -159,7 +172,8 @@ public final class SerialDevice implements ProtocolDevice {
       Files.move(temp, link, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       pty = terminal;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open a pseudo-terminal for " + instrument.name() + " at " + link, e);
+      throw new UncheckedIOException(
+          "cannot open a pseudo-terminal for " + instrument.name() + " at " + link, e);
     }
   }
 
@@ -199,7 +213,13 @@ public final class SerialDevice implements ProtocolDevice {
     // Status queries and Abort are answered at once, even while an operation runs.
     switch (upper) {
       case "*IDN?" -> {
-        reply(terminal, "LabLoop,Virtual " + instrument.name() + ",SIM-" + Math.floorMod(instrument.name().hashCode(), 10000) + ",1.0");
+        reply(
+            terminal,
+            "LabLoop,Virtual "
+                + instrument.name()
+                + ",SIM-"
+                + Math.floorMod(instrument.name().hashCode(), 10000)
+                + ",1.0");
         return;
       }
       case "STAT?", "STATE?" -> {
@@ -216,7 +236,7 @@ public final class SerialDevice implements ProtocolDevice {
         reply(terminal, "OK");
         return;
       }
-      default -> { }
+      default -> {}
     }
     for (Route route : routes) {
       Matcher m = route.pattern().matcher(command);
@@ -225,7 +245,12 @@ public final class SerialDevice implements ProtocolDevice {
         for (int i = 0; i < route.arguments().size(); i++) {
           args.put(route.arguments().get(i), m.group(i + 1).trim());
         }
-        worker.execute(() -> answer(terminal, instrument.handle(route.command().name(), route.inputs(), route.outputs(), args)));
+        worker.execute(
+            () ->
+                answer(
+                    terminal,
+                    instrument.handle(
+                        route.command().name(), route.inputs(), route.outputs(), args)));
         return;
       }
     }
@@ -236,8 +261,10 @@ public final class SerialDevice implements ProtocolDevice {
   private void answer(PseudoTerminal terminal, Outcome outcome) {
     if (outcome instanceof Outcome.Answer a) {
       StringBuilder text = new StringBuilder("OK");
-      a.outputs().entrySet().stream().sorted(Map.Entry.comparingByKey(orderOf(a.outputs().keySet())))
-          .forEach(e -> text.append(' ').append(e.getKey()).append('=').append(format(e.getValue())));
+      a.outputs().entrySet().stream()
+          .sorted(Map.Entry.comparingByKey(orderOf(a.outputs().keySet())))
+          .forEach(
+              e -> text.append(' ').append(e.getKey()).append('=').append(format(e.getValue())));
       reply(terminal, text.toString());
     } else if (outcome instanceof Outcome.Failure f) {
       reply(terminal, "ERR " + f.message());
@@ -245,7 +272,7 @@ public final class SerialDevice implements ProtocolDevice {
       switch (f.fault()) {
         case GARBAGE -> reply(terminal, garbageLine());
         case DISCONNECT, RESTART -> replug();
-        default -> { } // TIMEOUT: the instrument never answers
+        default -> {} // TIMEOUT: the instrument never answers
       }
     }
   }
@@ -260,7 +287,8 @@ public final class SerialDevice implements ProtocolDevice {
         }
       }
     }
-    return java.util.Comparator.comparingInt((String o) -> order.indexOf(o) < 0 ? Integer.MAX_VALUE : order.indexOf(o))
+    return java.util.Comparator.comparingInt(
+            (String o) -> order.indexOf(o) < 0 ? Integer.MAX_VALUE : order.indexOf(o))
         .thenComparing(o -> o);
   }
 
@@ -323,7 +351,9 @@ public final class SerialDevice implements ProtocolDevice {
 
   @Override
   public List<Endpoint> endpoints() {
-    return List.of(new Endpoint(instrument.name(), "serial", link.toString(), -1, Map.of("device", pty.slavePath())));
+    return List.of(
+        new Endpoint(
+            instrument.name(), "serial", link.toString(), -1, Map.of("device", pty.slavePath())));
   }
 
   @Override

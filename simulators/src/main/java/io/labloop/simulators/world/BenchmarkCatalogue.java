@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where named benchmark functions come from: the test-function package of this module (also used
- * by {@code labloop bench planners}), so a campaign on the virtual lab and the planner benchmark
- * see the very same functions on the same domains.
+ * Where named benchmark functions come from: the test-function package of this module (also used by
+ * {@code labloop bench planners}), so a campaign on the virtual lab and the planner benchmark see
+ * the very same functions on the same domains.
  */
 final class BenchmarkCatalogue {
 

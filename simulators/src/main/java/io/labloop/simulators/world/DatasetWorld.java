@@ -14,9 +14,9 @@ import java.util.TreeSet;
  * under some conditions has the outputs of the nearest recorded run.
  *
  * <p>Nearest neighbour: numeric inputs are scaled to [0, 1] by the range seen in the file (so that
- * minutes and millimoles weigh alike), categorical inputs (any input column holding a value that
- * is not a number) must match exactly, and the run with the smallest Euclidean distance wins; ties
- * go to the earlier row, so the replay is deterministic.
+ * minutes and millimoles weigh alike), categorical inputs (any input column holding a value that is
+ * not a number) must match exactly, and the run with the smallest Euclidean distance wins; ties go
+ * to the earlier row, so the replay is deterministic.
  */
 final class DatasetWorld implements WorldModel {
 
@@ -26,8 +26,12 @@ final class DatasetWorld implements WorldModel {
   private final List<Map<String, Object>> runs;
   private final Map<String, double[]> ranges;
 
-  private DatasetWorld(List<String> inputs, List<String> outputs, Map<String, List<String>> categories,
-      List<Map<String, Object>> runs, Map<String, double[]> ranges) {
+  private DatasetWorld(
+      List<String> inputs,
+      List<String> outputs,
+      Map<String, List<String>> categories,
+      List<Map<String, Object>> runs,
+      Map<String, double[]> ranges) {
     this.inputs = inputs;
     this.outputs = outputs;
     this.categories = categories;
@@ -48,16 +52,25 @@ final class DatasetWorld implements WorldModel {
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read dataset " + file + ": " + e.getMessage());
     } catch (CsvTable.Malformed e) {
-      throw new IllegalArgumentException("dataset " + file + " line " + e.line() + " column " + e.column()
-          + " is not CSV: " + e.getMessage());
+      throw new IllegalArgumentException(
+          "dataset "
+              + file
+              + " line "
+              + e.line()
+              + " column "
+              + e.column()
+              + " is not CSV: "
+              + e.getMessage());
     }
     if (table.rows().isEmpty()) {
-      throw new IllegalArgumentException("dataset " + file + " has no runs (expected a header line and at least one row)");
+      throw new IllegalArgumentException(
+          "dataset " + file + " has no runs (expected a header line and at least one row)");
     }
     List<String> header = table.header().texts();
     for (String name : concat(inputs, outputs)) {
       if (!header.contains(name)) {
-        throw new IllegalArgumentException("dataset " + file + " has no column '" + name + "' (columns: " + header + ")");
+        throw new IllegalArgumentException(
+            "dataset " + file + " has no column '" + name + "' (columns: " + header + ")");
       }
     }
     List<Map<String, Object>> runs = new ArrayList<>();
@@ -65,8 +78,15 @@ final class DatasetWorld implements WorldModel {
     for (CsvTable.Row row : table.rows()) {
       List<String> fields = row.texts();
       if (fields.size() != header.size()) {
-        throw new IllegalArgumentException("dataset " + file + " line " + row.line() + " has " + fields.size()
-            + " fields, the header has " + header.size());
+        throw new IllegalArgumentException(
+            "dataset "
+                + file
+                + " line "
+                + row.line()
+                + " has "
+                + fields.size()
+                + " fields, the header has "
+                + header.size());
       }
       Map<String, Object> run = new LinkedHashMap<>();
       for (String name : concat(inputs, outputs)) {
@@ -74,8 +94,16 @@ final class DatasetWorld implements WorldModel {
         String text = cell.text();
         Double number = parse(text);
         if (number == null && outputs.contains(name)) {
-          throw new IllegalArgumentException("dataset " + file + " line " + cell.line() + ": output '" + name
-              + "' is '" + text + "', expected a number");
+          throw new IllegalArgumentException(
+              "dataset "
+                  + file
+                  + " line "
+                  + cell.line()
+                  + ": output '"
+                  + name
+                  + "' is '"
+                  + text
+                  + "', expected a number");
         }
         if (number == null) {
           categoryValues.computeIfAbsent(name, k -> new TreeSet<>()).add(text);
@@ -134,9 +162,11 @@ final class DatasetWorld implements WorldModel {
   public Map<String, Double> evaluate(Map<String, Object> conditions) {
     Map<String, Object> wanted = new LinkedHashMap<>();
     for (String name : inputs) {
-      wanted.put(name, categories.containsKey(name)
-          ? WorldModel.category(conditions, name, categories.get(name))
-          : WorldModel.number(conditions, name));
+      wanted.put(
+          name,
+          categories.containsKey(name)
+              ? WorldModel.category(conditions, name, categories.get(name))
+              : WorldModel.number(conditions, name));
     }
     Map<String, Object> best = null;
     double bestDistance = Double.POSITIVE_INFINITY;

@@ -19,19 +19,20 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A world given as one expression per output over the input names, so that any test function can
- * be a world. Evaluated with EvalEx (never a script engine). On top of EvalEx's functions, {@code
- * exp} and {@code pow} exist, and {@code sin}/{@code cos} take radians as a mathematician expects
+ * A world given as one expression per output over the input names, so that any test function can be
+ * a world. Evaluated with EvalEx (never a script engine). On top of EvalEx's functions, {@code exp}
+ * and {@code pow} exist, and {@code sin}/{@code cos} take radians as a mathematician expects
  * (EvalEx's own take degrees). The inputs are every variable the expressions use, sorted by name.
  */
 final class ExpressionWorld implements WorldModel {
 
-  private static final ExpressionConfiguration CONFIG = ExpressionConfiguration.defaultConfiguration()
-      .withAdditionalFunctions(
-          Map.entry("EXP", new ExpFunction()),
-          Map.entry("POW", new PowFunction()),
-          Map.entry("SIN", new SinRFunction()),
-          Map.entry("COS", new CosRFunction()));
+  private static final ExpressionConfiguration CONFIG =
+      ExpressionConfiguration.defaultConfiguration()
+          .withAdditionalFunctions(
+              Map.entry("EXP", new ExpFunction()),
+              Map.entry("POW", new PowFunction()),
+              Map.entry("SIN", new SinRFunction()),
+              Map.entry("COS", new CosRFunction()));
 
   private final Map<String, String> expressions;
   private final List<String> inputs;

@@ -19,7 +19,12 @@ final class FunctionWorld implements WorldModel {
   private final String output;
   private final List<String> inputs;
 
-  FunctionWorld(String name, double[] lower, double[] upper, ToDoubleFunction<double[]> function, String output) {
+  FunctionWorld(
+      String name,
+      double[] lower,
+      double[] upper,
+      ToDoubleFunction<double[]> function,
+      String output) {
     this.name = name;
     this.lower = lower.clone();
     this.upper = upper.clone();
@@ -53,8 +58,17 @@ final class FunctionWorld implements WorldModel {
     for (int i = 0; i < x.length; i++) {
       x[i] = WorldModel.number(conditions, inputs.get(i));
       if (x[i] < lower[i] || x[i] > upper[i]) {
-        throw new IllegalArgumentException(inputs.get(i) + " = " + x[i] + " is outside " + name
-            + "'s domain [" + lower[i] + ", " + upper[i] + "]");
+        throw new IllegalArgumentException(
+            inputs.get(i)
+                + " = "
+                + x[i]
+                + " is outside "
+                + name
+                + "'s domain ["
+                + lower[i]
+                + ", "
+                + upper[i]
+                + "]");
       }
     }
     return Map.of(output, function.applyAsDouble(x));

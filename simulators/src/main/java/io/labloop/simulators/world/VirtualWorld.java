@@ -59,8 +59,12 @@ public final class VirtualWorld {
     line.put("conditions", conditions);
     line.put("truth", truth);
     try {
-      Files.writeString(file, JSON.writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          file,
+          JSON.writeValueAsString(line) + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot record sample in " + file, e);
     }

@@ -4,9 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How the world responds: the true properties of a sample made under given conditions. A model
- * is a pure function (no noise, no state); noise and drift belong to the instruments that
- * measure.
+ * How the world responds: the true properties of a sample made under given conditions. A model is a
+ * pure function (no noise, no state); noise and drift belong to the instruments that measure.
  */
 public interface WorldModel {
 
@@ -41,7 +40,9 @@ public interface WorldModel {
       }
     }
     throw new IllegalArgumentException(
-        value == null ? "missing input '" + name + "'" : "'" + name + "' must be a finite number, got " + value);
+        value == null
+            ? "missing input '" + name + "'"
+            : "'" + name + "' must be a finite number, got " + value);
   }
 
   /** Reads a categorical input and checks it is one of the allowed names. */

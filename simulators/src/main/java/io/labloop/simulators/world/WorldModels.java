@@ -29,7 +29,8 @@ public final class WorldModels {
   public static WorldModel build(WorldSpec spec, Path baseDir) {
     if (spec instanceof WorldSpec.BuiltIn b) {
       if (!b.name().equals(SilverNanoparticles.NAME)) {
-        throw new IllegalArgumentException("unknown world model '" + b.name() + "' (expected one of " + builtInModels() + ")");
+        throw new IllegalArgumentException(
+            "unknown world model '" + b.name() + "' (expected one of " + builtInModels() + ")");
       }
       return new SilverNanoparticles();
     }
@@ -43,14 +44,23 @@ public final class WorldModels {
       return DatasetWorld.read(baseDir.resolve(d.file()), d.inputs(), d.outputs());
     }
     WorldSpec.Function f = (WorldSpec.Function) spec;
-    return BenchmarkCatalogue.find(f.name(), f.output()).orElseThrow(
-        () -> new IllegalArgumentException("unknown benchmark function '" + f.name() + "' (expected one of " + functions() + ")"));
+    return BenchmarkCatalogue.find(f.name(), f.output())
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "unknown benchmark function '"
+                        + f.name()
+                        + "' (expected one of "
+                        + functions()
+                        + ")"));
   }
 
   /** The outputs a world will have, known without building it (a dataset lists them). */
   public static List<String> outputsOf(WorldSpec spec) {
     if (spec instanceof WorldSpec.BuiltIn b) {
-      return b.name().equals(SilverNanoparticles.NAME) ? new SilverNanoparticles().outputs() : List.of();
+      return b.name().equals(SilverNanoparticles.NAME)
+          ? new SilverNanoparticles().outputs()
+          : List.of();
     }
     if (spec instanceof WorldSpec.Expressions e) {
       return List.copyOf(e.outputs().keySet());

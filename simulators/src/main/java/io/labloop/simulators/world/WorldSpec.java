@@ -16,7 +16,9 @@ public sealed interface WorldSpec {
     }
   }
 
-  /** Replay of a CSV of measured runs ({@code dataset: runs.csv, inputs: [...], outputs: [...]}). */
+  /**
+   * Replay of a CSV of measured runs ({@code dataset: runs.csv, inputs: [...], outputs: [...]}).
+   */
   record Dataset(String file, List<String> inputs, List<String> outputs) implements WorldSpec {
     public Dataset {
       inputs = List.copyOf(inputs);

@@ -23,14 +23,17 @@ class FaultPlanTest {
   @Test
   void queuedFaultsComeFirstInOrder() {
     FaultPlan plan = new FaultPlan(Map.of(), 1).next(Fault.TIMEOUT, Fault.GARBAGE);
-    assertEquals(List.of(Optional.of(Fault.TIMEOUT), Optional.of(Fault.GARBAGE), Optional.empty()), draws(plan, 3));
+    assertEquals(
+        List.of(Optional.of(Fault.TIMEOUT), Optional.of(Fault.GARBAGE), Optional.empty()),
+        draws(plan, 3));
   }
 
   @Test
   void ratesAreSeededAndRoughlyHonoured() {
     Map<Fault, Double> rates = Map.of(Fault.TIMEOUT, 0.2, Fault.REFUSE, 0.1);
     List<Optional<Fault>> a = draws(new FaultPlan(rates, 42), 2000);
-    assertEquals(a, draws(new FaultPlan(rates, 42), 2000), "same seed, same faults at the same commands");
+    assertEquals(
+        a, draws(new FaultPlan(rates, 42), 2000), "same seed, same faults at the same commands");
     long timeouts = a.stream().filter(f -> f.equals(Optional.of(Fault.TIMEOUT))).count();
     long refusals = a.stream().filter(f -> f.equals(Optional.of(Fault.REFUSE))).count();
     assertTrue(timeouts > 330 && timeouts < 470, "about 20% of 2000, got " + timeouts);

@@ -17,7 +17,8 @@ class TestFunctionsTest {
         Arguments.of("branin", new double[] {Math.PI, 2.275}),
         Arguments.of("branin", new double[] {-Math.PI, 12.275}),
         Arguments.of("hartmann3", new double[] {0.114614, 0.555649, 0.852547}),
-        Arguments.of("hartmann6", new double[] {0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573}),
+        Arguments.of(
+            "hartmann6", new double[] {0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573}),
         Arguments.of("ackley", new double[] {0, 0, 0, 0, 0}),
         Arguments.of("levy", new double[] {1, 1, 1, 1}),
         Arguments.of("ackley10", new double[10]),
@@ -39,7 +40,8 @@ class TestFunctionsTest {
     SplittableRandom r = new SplittableRandom(1);
     for (int k = 0; k < 20_000; k++) {
       double[] x = new double[f.dimension()];
-      for (int i = 0; i < x.length; i++) x[i] = f.lower(i) + r.nextDouble() * (f.upper(i) - f.lower(i));
+      for (int i = 0; i < x.length; i++)
+        x[i] = f.lower(i) + r.nextDouble() * (f.upper(i) - f.lower(i));
       assertTrue(f.evaluate(x) >= f.minimum() - 1e-9);
     }
   }
@@ -48,6 +50,7 @@ class TestFunctionsTest {
   void unknownNamesAreEmpty() {
     assertTrue(TestFunctions.byName("sphere").isEmpty());
     assertEquals(8, TestFunctions.names().size());
-    TestFunctions.names().forEach(n -> assertEquals(n, TestFunctions.byName(n).orElseThrow().name(), n));
+    TestFunctions.names()
+        .forEach(n -> assertEquals(n, TestFunctions.byName(n).orElseThrow().name(), n));
   }
 }

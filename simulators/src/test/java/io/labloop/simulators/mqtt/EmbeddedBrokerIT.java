@@ -36,8 +36,10 @@ class EmbeddedBrokerIT {
 
   @Test
   void refusesToBindBeyondLoopback(@TempDir Path work) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> EmbeddedBroker.start(URI.create("tcp://192.0.2.10:1883"), work));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> EmbeddedBroker.start(URI.create("tcp://192.0.2.10:1883"), work));
     assertTrue(e.getMessage().contains("loopback"), e.getMessage());
   }
 }

@@ -41,7 +41,10 @@ class MqttInstrumentIT {
   }
 
   private Sample sample() {
-    return sim.lab().world().synthesize(Map.of("temperature", 150.0, "time", 30.0, "concentration", 0.5, "solvent", "water"));
+    return sim.lab()
+        .world()
+        .synthesize(
+            Map.of("temperature", 150.0, "time", 30.0, "concentration", 0.5, "solvent", "water"));
   }
 
   @Test
@@ -49,14 +52,22 @@ class MqttInstrumentIT {
     Sample s = sample();
     Map<String, Object> reply = client.requestJson(SCAN, Map.of("sample", s.id()));
     assertNotNull(reply, "an answer with the request's correlation data");
-    assertEquals(s.truth().get("crystallinity"), ((Number) reply.get("crystallinity")).doubleValue(), 5 * 0.01);
+    assertEquals(
+        s.truth().get("crystallinity"),
+        ((Number) reply.get("crystallinity")).doubleValue(),
+        5 * 0.01);
   }
 
   @Test
   void errorsAreJsonWithAnErrorField() throws Exception {
-    assertEquals("unknown sample S-99999", client.requestJson(SCAN, Map.of("sample", "S-99999")).get("error"));
-    assertTrue(String.valueOf(client.requestJson(SCAN, Map.of("other", 1)).get("error")).startsWith("missing argument"));
-    MqttMessage notJson = client.request(SCAN, "scan please".getBytes(StandardCharsets.UTF_8), 5_000);
+    assertEquals(
+        "unknown sample S-99999",
+        client.requestJson(SCAN, Map.of("sample", "S-99999")).get("error"));
+    assertTrue(
+        String.valueOf(client.requestJson(SCAN, Map.of("other", 1)).get("error"))
+            .startsWith("missing argument"));
+    MqttMessage notJson =
+        client.request(SCAN, "scan please".getBytes(StandardCharsets.UTF_8), 5_000);
     assertTrue(new String(notJson.getPayload(), StandardCharsets.UTF_8).contains("\"error\""));
   }
 
@@ -67,22 +78,33 @@ class MqttInstrumentIT {
     long before = lab.received("xrd", "scan");
 
     lab.faults("xrd").next(Fault.REFUSE);
-    assertTrue(String.valueOf(client.requestJson(SCAN, Map.of("sample", id)).get("error")).startsWith("refused"));
+    assertTrue(
+        String.valueOf(client.requestJson(SCAN, Map.of("sample", id)).get("error"))
+            .startsWith("refused"));
 
     lab.faults("xrd").next(Fault.GARBAGE);
-    MqttMessage garbage = client.request(SCAN, MqttTestClient.JSON.writeValueAsBytes(Map.of("sample", id)), 5_000);
-    assertThrows(Exception.class, () -> MqttTestClient.JSON.readTree(garbage.getPayload()), "not JSON");
+    MqttMessage garbage =
+        client.request(SCAN, MqttTestClient.JSON.writeValueAsBytes(Map.of("sample", id)), 5_000);
+    assertThrows(
+        Exception.class, () -> MqttTestClient.JSON.readTree(garbage.getPayload()), "not JSON");
 
     lab.faults("xrd").next(Fault.TIMEOUT);
-    assertNull(client.request(SCAN, MqttTestClient.JSON.writeValueAsBytes(Map.of("sample", id)), 800));
+    assertNull(
+        client.request(SCAN, MqttTestClient.JSON.writeValueAsBytes(Map.of("sample", id)), 800));
 
     for (Fault drop : new Fault[] {Fault.DISCONNECT, Fault.RESTART}) {
       lab.faults("xrd").next(drop);
-      assertNull(client.request(SCAN, MqttTestClient.JSON.writeValueAsBytes(Map.of("sample", id)), 200),
+      assertNull(
+          client.request(SCAN, MqttTestClient.JSON.writeValueAsBytes(Map.of("sample", id)), 200),
           drop + ": the device drops off the broker instead of answering");
       // It comes back by itself and resubscribes.
-      await().atMost(Duration.ofSeconds(15)).until(
-          () -> client.request(SCAN, MqttTestClient.JSON.writeValueAsBytes(Map.of("sample", id)), 500) != null);
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () ->
+                  client.request(
+                          SCAN, MqttTestClient.JSON.writeValueAsBytes(Map.of("sample", id)), 500)
+                      != null);
     }
     assertTrue(lab.received("xrd", "scan") >= before + 7);
   }

@@ -36,27 +36,28 @@ final class MqttTestClient implements AutoCloseable {
   /** A client on an {@code ssl://} broker with this socket factory (null: Paho's default). */
   MqttTestClient(String broker, javax.net.SocketFactory sockets) throws MqttException {
     client = new MqttClient(broker, "test-" + UUID.randomUUID(), new MemoryPersistence());
-    client.setCallback(new MqttCallback() {
-      @Override
-      public void disconnected(MqttDisconnectResponse response) {}
+    client.setCallback(
+        new MqttCallback() {
+          @Override
+          public void disconnected(MqttDisconnectResponse response) {}
 
-      @Override
-      public void mqttErrorOccurred(MqttException exception) {}
+          @Override
+          public void mqttErrorOccurred(MqttException exception) {}
 
-      @Override
-      public void messageArrived(String topic, MqttMessage message) {
-        replies.add(message);
-      }
+          @Override
+          public void messageArrived(String topic, MqttMessage message) {
+            replies.add(message);
+          }
 
-      @Override
-      public void deliveryComplete(IMqttToken token) {}
+          @Override
+          public void deliveryComplete(IMqttToken token) {}
 
-      @Override
-      public void connectComplete(boolean reconnect, String serverURI) {}
+          @Override
+          public void connectComplete(boolean reconnect, String serverURI) {}
 
-      @Override
-      public void authPacketArrived(int reasonCode, MqttProperties properties) {}
-    });
+          @Override
+          public void authPacketArrived(int reasonCode, MqttProperties properties) {}
+        });
     MqttConnectionOptions options = new MqttConnectionOptions();
     options.setCleanStart(true);
     options.setConnectionTimeout(10);
@@ -64,10 +65,15 @@ final class MqttTestClient implements AutoCloseable {
       options.setSocketFactory(sockets);
     }
     client.connect(options);
-    client.subscribe(new MqttSubscription[] {new MqttSubscription(replyTopic, 1)}).waitForCompletion(5_000);
+    client
+        .subscribe(new MqttSubscription[] {new MqttSubscription(replyTopic, 1)})
+        .waitForCompletion(5_000);
   }
 
-  /** Sends a request; returns the reply with the same correlation data, or null if none comes in time. */
+  /**
+   * Sends a request; returns the reply with the same correlation data, or null if none comes in
+   * time.
+   */
   MqttMessage request(String topic, byte[] payload, long waitMillis) throws Exception {
     byte[] correlation = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
     MqttMessage request = new MqttMessage(payload);

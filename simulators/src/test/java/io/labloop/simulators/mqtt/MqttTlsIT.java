@@ -25,7 +25,10 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The embedded broker on an {@code ssl://} address: a TLS listener with the lab's own certificate, checked with plain Paho. */
+/**
+ * The embedded broker on an {@code ssl://} address: a TLS listener with the lab's own certificate,
+ * checked with plain Paho.
+ */
 class MqttTlsIT {
 
   /** Trusts exactly the certificate in a PEM file, as a client configured for one broker does. */
@@ -36,7 +39,8 @@ class MqttTlsIT {
       Certificate c = CertificateFactory.getInstance("X.509").generateCertificate(in);
       trust.setCertificateEntry("broker", c);
     }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, tmf.getTrustManagers(), null);
@@ -51,24 +55,45 @@ class MqttTlsIT {
       String address = lab.endpoint("xrd").address();
       assertTrue(address.startsWith("ssl://127.0.0.1:"), address);
       Path pem = dir.resolve("work/cert/mqtt-broker.pem");
-      assertEquals(pem.toString(), lab.endpoint("xrd").details().get("tls-ca"), "the lab says which certificate to trust");
+      assertEquals(
+          pem.toString(),
+          lab.endpoint("xrd").details().get("tls-ca"),
+          "the lab says which certificate to trust");
       assertTrue(Files.readString(pem).startsWith("-----BEGIN CERTIFICATE-----"));
 
-      // Trusting the lab's certificate (host name checked, as Paho does by default): request/response works.
-      Sample s = lab.world().synthesize(Map.of("temperature", 150.0, "time", 30.0, "concentration", 0.5, "solvent", "water"));
+      // Trusting the lab's certificate (host name checked, as Paho does by default):
+      // request/response works.
+      Sample s =
+          lab.world()
+              .synthesize(
+                  Map.of(
+                      "temperature",
+                      150.0,
+                      "time",
+                      30.0,
+                      "concentration",
+                      0.5,
+                      "solvent",
+                      "water"));
       try (MqttTestClient client = new MqttTestClient(address, trusting(pem))) {
         Map<String, Object> reply = client.requestJson("lab/xrd/scan", Map.of("sample", s.id()));
         assertNotNull(reply, "an answer over TLS");
-        assertEquals(s.truth().get("crystallinity"), ((Number) reply.get("crystallinity")).doubleValue(), 5 * 0.01);
+        assertEquals(
+            s.truth().get("crystallinity"),
+            ((Number) reply.get("crystallinity")).doubleValue(),
+            5 * 0.01);
       }
 
       // A client that trusts only the JVM's certificate authorities refuses the handshake.
-      MqttException untrusted = assertThrows(MqttException.class, () -> new MqttTestClient(address).close());
-      assertInstanceOf(SSLHandshakeException.class, untrusted.getCause(), String.valueOf(untrusted.getCause()));
+      MqttException untrusted =
+          assertThrows(MqttException.class, () -> new MqttTestClient(address).close());
+      assertInstanceOf(
+          SSLHandshakeException.class, untrusted.getCause(), String.valueOf(untrusted.getCause()));
 
       // And the port speaks no plain MQTT.
       int port = URI.create(address).getPort();
-      assertThrows(MqttException.class, () -> new MqttTestClient("tcp://127.0.0.1:" + port).close());
+      assertThrows(
+          MqttException.class, () -> new MqttTestClient("tcp://127.0.0.1:" + port).close());
     }
   }
 }

@@ -33,7 +33,9 @@ class OpcUaInstrumentIT {
   @BeforeEach
   void connect() throws Exception {
     sim.lab().faults("robot").clear();
-    client = OpcUaTestClient.connect(sim.lab().endpoint("robot").address(), SecurityPolicy.None, null, null, 2_000);
+    client =
+        OpcUaTestClient.connect(
+            sim.lab().endpoint("robot").address(), SecurityPolicy.None, null, null, 2_000);
   }
 
   @AfterEach
@@ -51,7 +53,9 @@ class OpcUaInstrumentIT {
     assertEquals(120.0, achieved, 2.5, "achieved temperature within 5 sigma of the set point");
     Sample sample = sim.lab().world().sample(sampleId).orElseThrow();
     assertEquals("ethylene-glycol", sample.conditions().get("solvent"));
-    assertTrue(sample.truth().get("peak") > 380 && sample.truth().get("peak") < 700, sample.truth().toString());
+    assertTrue(
+        sample.truth().get("peak") > 380 && sample.truth().get("peak") < 700,
+        sample.truth().toString());
     assertEquals("Idle", client.read("ns=2;s=Robot.State"));
   }
 
@@ -70,9 +74,14 @@ class OpcUaInstrumentIT {
 
   @Test
   void argumentsHaveTheTypesTheLabFileDeclares() throws Exception {
-    assertTrue(client.call(ROBOT, "ns=2;s=Robot.Rinse", 3).getStatusCode().isGood(), "Int32 as declared");
-    assertTrue(client.call(ROBOT, "ns=2;s=Robot.Rinse", 3.0).getStatusCode().isBad(), "a Double is refused");
-    assertEquals(1, sim.lab().journal("robot").stream().filter(c -> c.command().equals("rinse")).count(),
+    assertTrue(
+        client.call(ROBOT, "ns=2;s=Robot.Rinse", 3).getStatusCode().isGood(), "Int32 as declared");
+    assertTrue(
+        client.call(ROBOT, "ns=2;s=Robot.Rinse", 3.0).getStatusCode().isBad(),
+        "a Double is refused");
+    assertEquals(
+        1,
+        sim.lab().journal("robot").stream().filter(c -> c.command().equals("rinse")).count(),
         "a call with a mistyped argument never reaches the instrument");
   }
 
@@ -95,35 +104,47 @@ class OpcUaInstrumentIT {
     long before = lab.received("robot", "synthesize");
 
     lab.faults("robot").next(Fault.REFUSE);
-    assertEquals(StatusCodes.Bad_InvalidState, client.call(ROBOT, SYNTHESIZE, 100.0, 10.0, 0.5, "water").getStatusCode().getValue());
+    assertEquals(
+        StatusCodes.Bad_InvalidState,
+        client.call(ROBOT, SYNTHESIZE, 100.0, 10.0, 0.5, "water").getStatusCode().getValue());
 
     lab.faults("robot").next(Fault.GARBAGE);
     CallMethodResult garbage = client.call(ROBOT, SYNTHESIZE, 100.0, 10.0, 0.5, "water");
-    assertInstanceOf(ByteString.class, garbage.getOutputArguments()[0].getValue(), "bytes where a String was promised");
+    assertInstanceOf(
+        ByteString.class,
+        garbage.getOutputArguments()[0].getValue(),
+        "bytes where a String was promised");
 
     lab.faults("robot").next(Fault.TIMEOUT);
-    assertEquals(StatusCodes.Bad_Timeout, status(() -> client.call(ROBOT, SYNTHESIZE, 100.0, 10.0, 0.5, "water")));
+    assertEquals(
+        StatusCodes.Bad_Timeout,
+        status(() -> client.call(ROBOT, SYNTHESIZE, 100.0, 10.0, 0.5, "water")));
 
     // The session is dropped while the call is handled: the answer never comes back on it.
     lab.faults("robot").next(Fault.DISCONNECT);
     long dropped = status(() -> client.call(ROBOT, SYNTHESIZE, 100.0, 10.0, 0.5, "water"));
-    assertTrue(dropped == StatusCodes.Bad_SessionIdInvalid || dropped == StatusCodes.Bad_SessionClosed,
+    assertTrue(
+        dropped == StatusCodes.Bad_SessionIdInvalid || dropped == StatusCodes.Bad_SessionClosed,
         "session dropped, got 0x" + Long.toHexString(dropped));
 
     client.close();
     client = OpcUaTestClient.connect(lab.endpoint("robot").address());
     lab.faults("robot").next(Fault.RESTART);
     long restarted = status(() -> client.call(ROBOT, SYNTHESIZE, 100.0, 10.0, 0.5, "water"));
-    assertTrue(restarted == StatusCodes.Bad_SessionIdInvalid || restarted == StatusCodes.Bad_SessionClosed,
+    assertTrue(
+        restarted == StatusCodes.Bad_SessionIdInvalid || restarted == StatusCodes.Bad_SessionClosed,
         "a restart drops the session, got 0x" + Long.toHexString(restarted));
 
     // A client that connects again finds the instrument working.
     client.close();
     client = OpcUaTestClient.connect(lab.endpoint("robot").address());
     CallMethodResult after = client.call(ROBOT, SYNTHESIZE, 100.0, 10.0, 0.5, "water");
-    assertTrue(after.getStatusCode().isGood(), "the instrument works again after the faults: " + after.getStatusCode());
+    assertTrue(
+        after.getStatusCode().isGood(),
+        "the instrument works again after the faults: " + after.getStatusCode());
     assertFalse(((String) after.getOutputArguments()[0].getValue()).isBlank());
-    assertEquals(before + 6, lab.received("robot", "synthesize"), "every call reached the instrument once");
+    assertEquals(
+        before + 6, lab.received("robot", "synthesize"), "every call reached the instrument once");
   }
 
   /** The status of a call, whether it came back as a result or as a service fault. */

@@ -35,7 +35,10 @@ final class OpcUaTestClient implements AutoCloseable {
 
   private static final String APP_URI = "urn:labloop:test-client";
 
-  /** One client identity for all tests (made on first use): an RSA key takes a while on a busy machine. */
+  /**
+   * One client identity for all tests (made on first use): an RSA key takes a while on a busy
+   * machine.
+   */
   private static final class Identity {
     static final KeyPair KEY_PAIR;
     static final X509Certificate CERTIFICATE;
@@ -45,41 +48,59 @@ final class OpcUaTestClient implements AutoCloseable {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         KEY_PAIR = generator.generateKeyPair();
-        CERTIFICATE = new SelfSignedCertificateBuilder(KEY_PAIR)
-            .setCommonName("test client").setApplicationUri(APP_URI).addDnsName("localhost").build();
+        CERTIFICATE =
+            new SelfSignedCertificateBuilder(KEY_PAIR)
+                .setCommonName("test client")
+                .setApplicationUri(APP_URI)
+                .addDnsName("localhost")
+                .build();
       } catch (Exception e) {
         throw new ExceptionInInitializerError(e);
       }
     }
   }
 
-  static OpcUaTestClient connect(String url, SecurityPolicy policy, String user, String password, long timeoutMillis)
+  static OpcUaTestClient connect(
+      String url, SecurityPolicy policy, String user, String password, long timeoutMillis)
       throws Exception {
     return connect(url, policy, MessageSecurityMode.SignAndEncrypt, user, password, timeoutMillis);
   }
 
   /** Connects to the endpoint with this policy and mode (mode is ignored for policy None). */
-  static OpcUaTestClient connect(String url, SecurityPolicy policy, MessageSecurityMode mode, String user, String password,
-      long timeoutMillis) throws Exception {
+  static OpcUaTestClient connect(
+      String url,
+      SecurityPolicy policy,
+      MessageSecurityMode mode,
+      String user,
+      String password,
+      long timeoutMillis)
+      throws Exception {
     String appUri = APP_URI;
     KeyPair keyPair = Identity.KEY_PAIR;
     X509Certificate cert = Identity.CERTIFICATE;
     String discovery = policy == SecurityPolicy.None ? url : url + "/discovery";
-    OpcUaClient client = OpcUaClient.create(discovery,
-        (List<EndpointDescription> endpoints) -> endpoints.stream()
-            .filter(e -> e.getSecurityPolicyUri().equals(policy.getUri()))
-            .filter(e -> policy == SecurityPolicy.None || e.getSecurityMode() == mode)
-            .findFirst(),
-        transport -> { },
-        config -> config
-            .setApplicationName(LocalizedText.english("test client"))
-            .setApplicationUri(appUri)
-            .setKeyPair(keyPair)
-            .setCertificate(cert)
-            .setCertificateChain(new X509Certificate[] {cert})
-            .setCertificateValidator((chain, uri, hosts) -> { })
-            .setRequestTimeout(Unsigned.uint(timeoutMillis))
-            .setIdentityProvider(user == null ? new AnonymousProvider() : new UsernameProvider(user, password)));
+    OpcUaClient client =
+        OpcUaClient.create(
+            discovery,
+            (List<EndpointDescription> endpoints) ->
+                endpoints.stream()
+                    .filter(e -> e.getSecurityPolicyUri().equals(policy.getUri()))
+                    .filter(e -> policy == SecurityPolicy.None || e.getSecurityMode() == mode)
+                    .findFirst(),
+            transport -> {},
+            config ->
+                config
+                    .setApplicationName(LocalizedText.english("test client"))
+                    .setApplicationUri(appUri)
+                    .setKeyPair(keyPair)
+                    .setCertificate(cert)
+                    .setCertificateChain(new X509Certificate[] {cert})
+                    .setCertificateValidator((chain, uri, hosts) -> {})
+                    .setRequestTimeout(Unsigned.uint(timeoutMillis))
+                    .setIdentityProvider(
+                        user == null
+                            ? new AnonymousProvider()
+                            : new UsernameProvider(user, password)));
     client.connect();
     return new OpcUaTestClient(client);
   }
@@ -89,7 +110,8 @@ final class OpcUaTestClient implements AutoCloseable {
     for (int i = 0; i < inputs.length; i++) {
       args[i] = new Variant(inputs[i]);
     }
-    return client.call(List.of(new CallMethodRequest(NodeId.parse(object), NodeId.parse(method), args)))
+    return client.call(
+            List.of(new CallMethodRequest(NodeId.parse(object), NodeId.parse(method), args)))
         .getResults()[0];
   }
 
@@ -99,7 +121,10 @@ final class OpcUaTestClient implements AutoCloseable {
   }
 
   Object read(String node) throws Exception {
-    return client.readValue(0, TimestampsToReturn.Neither, NodeId.parse(node)).getValue().getValue();
+    return client
+        .readValue(0, TimestampsToReturn.Neither, NodeId.parse(node))
+        .getValue()
+        .getValue();
   }
 
   Optional<OpcUaClient> raw() {

@@ -80,7 +80,10 @@ class SerialInstrumentIT {
   }
 
   private Sample sample() {
-    return sim.lab().world().synthesize(Map.of("temperature", 130.0, "time", 25.0, "concentration", 0.7, "solvent", "ethanol"));
+    return sim.lab()
+        .world()
+        .synthesize(
+            Map.of("temperature", 130.0, "time", 25.0, "concentration", 0.7, "solvent", "ethanol"));
   }
 
   @Test
@@ -115,7 +118,10 @@ class SerialInstrumentIT {
     write(id.substring(3) + "\r");
     write("\n");
     assertTrue(OK.matcher(readLine(Duration.ofSeconds(5))).matches());
-    assertEquals(null, readLine(Duration.ofMillis(300)), "CRLF split over two writes is one line end, one reply");
+    assertEquals(
+        null,
+        readLine(Duration.ofMillis(300)),
+        "CRLF split over two writes is one line end, one reply");
   }
 
   @Test
@@ -129,7 +135,9 @@ class SerialInstrumentIT {
 
     lab.faults("spectrometer").next(Fault.GARBAGE);
     String garbage = ask("MEAS " + id);
-    assertFalse(garbage.startsWith("OK") || garbage.startsWith("ERR"), "garbage follows no rule: " + garbage);
+    assertFalse(
+        garbage.startsWith("OK") || garbage.startsWith("ERR"),
+        "garbage follows no rule: " + garbage);
 
     lab.faults("spectrometer").next(Fault.TIMEOUT);
     write("MEAS " + id + "\n");
@@ -141,18 +149,23 @@ class SerialInstrumentIT {
       assertEquals(null, readLine(Duration.ofSeconds(2)), "the line hangs up instead of answering");
       port.closePort();
       // The adapter comes back behind the same link, as a USB adapter plugged in again.
-      await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(() -> {
-        SerialPort p = SerialPort.getCommPort(lab.endpoint("spectrometer").address());
-        p.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, 300, 0);
-        if (!p.openPort()) {
-          return false;
-        }
-        port = p;
-        return true;
-      });
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .ignoreExceptions()
+          .until(
+              () -> {
+                SerialPort p = SerialPort.getCommPort(lab.endpoint("spectrometer").address());
+                p.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, 300, 0);
+                if (!p.openPort()) {
+                  return false;
+                }
+                port = p;
+                return true;
+              });
     }
     String again = ask("MEAS " + id);
-    assertTrue(again != null && OK.matcher(again).matches(), "works again after the faults: " + again);
+    assertTrue(
+        again != null && OK.matcher(again).matches(), "works again after the faults: " + again);
     assertEquals(before + 6, lab.received("spectrometer", "measure"));
   }
 }

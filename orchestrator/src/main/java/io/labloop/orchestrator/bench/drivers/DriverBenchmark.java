@@ -14,12 +14,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Measures what a driver adds to one command's round trip. For each protocol, against the
- * virtual lab with operations that take no time: {@code iterations} timed calls through the
- * LabLoop driver ({@code execute(measure).get()}) and as many with the bare library
- * ({@link DriverBenchmarkBare}), in ten alternating rounds, each round after untimed warm-up
- * calls. One call at a time, never two at once, so that the two do not measure each other.
- * The ratio driver/bare is the driver's overhead.
+ * Measures what a driver adds to one command's round trip. For each protocol, against the virtual
+ * lab with operations that take no time: {@code iterations} timed calls through the LabLoop driver
+ * ({@code execute(measure).get()}) and as many with the bare library ({@link DriverBenchmarkBare}),
+ * in ten alternating rounds, each round after untimed warm-up calls. One call at a time, never two
+ * at once, so that the two do not measure each other. The ratio driver/bare is the driver's
+ * overhead.
  */
 public final class DriverBenchmark {
 
@@ -48,23 +48,72 @@ public final class DriverBenchmark {
   /** Starts the virtual lab in {@code workDir}, runs all three protocols, stops the lab. */
   public List<Row> run(Path workDir) throws Exception {
     List<Row> rows = new ArrayList<>();
-    try (VirtualLab lab = VirtualLab.start(DriverBenchmarkLab.tree(workDir), workDir, workDir.resolve("work"));
+    try (VirtualLab lab =
+            VirtualLab.start(DriverBenchmarkLab.tree(workDir), workDir, workDir.resolve("work"));
         Drivers drivers = Drivers.standard()) {
       Map<String, Object> tree = lab.labTree();
       String sampleId;
       try (Instrument robot = instrument(drivers, tree, DriverBenchmarkLab.ROBOT, workDir)) {
         robot.connect().get(30, TimeUnit.SECONDS);
-        sampleId = String.valueOf(robot.execute(new Command("synthesize", Map.of("temperature", 120.0, "time", 10.0,
-            "concentration", 1.0, "solvent", "water"))).get(30, TimeUnit.SECONDS).outputs().get("sampleId"));
+        sampleId =
+            String.valueOf(
+                robot
+                    .execute(
+                        new Command(
+                            "synthesize",
+                            Map.of(
+                                "temperature",
+                                120.0,
+                                "time",
+                                10.0,
+                                "concentration",
+                                1.0,
+                                "solvent",
+                                "water")))
+                    .get(30, TimeUnit.SECONDS)
+                    .outputs()
+                    .get("sampleId"));
       }
       Command measure = new Command("measure", Map.of("sampleId", sampleId));
 
-      rows.add(row("OPC UA", "Milo 1.0.5 client", drivers, tree, DriverBenchmarkLab.OPCUA, measure, workDir,
-          () -> new DriverBenchmarkBare.Milo(lab.endpoint(DriverBenchmarkLab.OPCUA).address()), sampleId, false));
-      rows.add(row("serial", "jSerialComm 2.11.2", drivers, tree, DriverBenchmarkLab.SERIAL, measure, workDir,
-          () -> new DriverBenchmarkBare.RawSerial(lab.endpoint(DriverBenchmarkLab.SERIAL).address()), sampleId, true));
-      rows.add(row("MQTT 5", "Paho v5 1.2.5", drivers, tree, DriverBenchmarkLab.MQTT, measure, workDir,
-          () -> new DriverBenchmarkBare.Paho(lab.endpoint(DriverBenchmarkLab.MQTT).address()), sampleId, false));
+      rows.add(
+          row(
+              "OPC UA",
+              "Milo 1.0.5 client",
+              drivers,
+              tree,
+              DriverBenchmarkLab.OPCUA,
+              measure,
+              workDir,
+              () -> new DriverBenchmarkBare.Milo(lab.endpoint(DriverBenchmarkLab.OPCUA).address()),
+              sampleId,
+              false));
+      rows.add(
+          row(
+              "serial",
+              "jSerialComm 2.11.2",
+              drivers,
+              tree,
+              DriverBenchmarkLab.SERIAL,
+              measure,
+              workDir,
+              () ->
+                  new DriverBenchmarkBare.RawSerial(
+                      lab.endpoint(DriverBenchmarkLab.SERIAL).address()),
+              sampleId,
+              true));
+      rows.add(
+          row(
+              "MQTT 5",
+              "Paho v5 1.2.5",
+              drivers,
+              tree,
+              DriverBenchmarkLab.MQTT,
+              measure,
+              workDir,
+              () -> new DriverBenchmarkBare.Paho(lab.endpoint(DriverBenchmarkLab.MQTT).address()),
+              sampleId,
+              false));
     }
     return rows;
   }
@@ -78,37 +127,49 @@ public final class DriverBenchmark {
     Side open() throws Exception;
   }
 
-  private Row row(String protocol, String library, Drivers drivers, Map<String, Object> tree, String name,
-      Command measure, Path workDir, BareFactory bare, String sampleId, boolean exclusive) throws Exception {
-    Opener viaDriver = () -> {
-      Instrument instrument = instrument(drivers, tree, name, workDir);
-      instrument.connect().get(30, TimeUnit.SECONDS);
-      return new Side() {
-        @Override
-        public Object call() throws Exception {
-          return instrument.execute(measure).get(10, TimeUnit.SECONDS);
-        }
+  private Row row(
+      String protocol,
+      String library,
+      Drivers drivers,
+      Map<String, Object> tree,
+      String name,
+      Command measure,
+      Path workDir,
+      BareFactory bare,
+      String sampleId,
+      boolean exclusive)
+      throws Exception {
+    Opener viaDriver =
+        () -> {
+          Instrument instrument = instrument(drivers, tree, name, workDir);
+          instrument.connect().get(30, TimeUnit.SECONDS);
+          return new Side() {
+            @Override
+            public Object call() throws Exception {
+              return instrument.execute(measure).get(10, TimeUnit.SECONDS);
+            }
 
-        @Override
-        public void close() {
-          instrument.close();
-        }
-      };
-    };
-    Opener viaLibrary = () -> {
-      RoundTrip client = bare.open();
-      return new Side() {
-        @Override
-        public Object call() throws Exception {
-          return client.measure(sampleId);
-        }
+            @Override
+            public void close() {
+              instrument.close();
+            }
+          };
+        };
+    Opener viaLibrary =
+        () -> {
+          RoundTrip client = bare.open();
+          return new Side() {
+            @Override
+            public Object call() throws Exception {
+              return client.measure(sampleId);
+            }
 
-        @Override
-        public void close() throws Exception {
-          client.close();
-        }
-      };
-    };
+            @Override
+            public void close() throws Exception {
+              client.close();
+            }
+          };
+        };
     long[] driverNanos = new long[iterations];
     long[] bareNanos = new long[iterations];
     // Driver and library take turns in rounds, so that neither profits from running second
@@ -124,7 +185,8 @@ public final class DriverBenchmark {
         }
       }
     } else {
-      try (Side d = viaDriver.open(); Side b = viaLibrary.open()) {
+      try (Side d = viaDriver.open();
+          Side b = viaLibrary.open()) {
         for (int round = 0; round < ROUNDS; round++) {
           timeRound(d, round, driverNanos);
           timeRound(b, round, bareNanos);
@@ -140,7 +202,9 @@ public final class DriverBenchmark {
 
   private static final int ROUNDS = 10;
 
-  /** Untimed warm-up calls (a share of {@code warmup}), then this round's share of the timed calls. */
+  /**
+   * Untimed warm-up calls (a share of {@code warmup}), then this round's share of the timed calls.
+   */
   private void timeRound(Side side, int round, long[] nanos) throws Exception {
     for (int i = 0; i < warmup / ROUNDS; i++) side.call();
     int from = round * iterations / ROUNDS;
@@ -153,16 +217,21 @@ public final class DriverBenchmark {
   }
 
   @SuppressWarnings("unchecked")
-  private static Instrument instrument(Drivers drivers, Map<String, Object> tree, String name, Path workDir) {
-    Map<String, Object> section = (Map<String, Object>) ((Map<String, Object>) tree.get("instruments")).get(name);
-    return drivers.create(new InstrumentSpec(name, String.valueOf(section.get("driver")), section, workDir.resolve("data")));
+  private static Instrument instrument(
+      Drivers drivers, Map<String, Object> tree, String name, Path workDir) {
+    Map<String, Object> section =
+        (Map<String, Object>) ((Map<String, Object>) tree.get("instruments")).get(name);
+    return drivers.create(
+        new InstrumentSpec(
+            name, String.valueOf(section.get("driver")), section, workDir.resolve("data")));
   }
 
   /** Nearest-rank percentiles: with 1,000 samples the p99 is the 990th smallest. */
   static Stats stats(long[] nanos) {
     long[] sorted = nanos.clone();
     Arrays.sort(sorted);
-    return new Stats(sorted.length, percentile(sorted, 50) / 1_000.0, percentile(sorted, 99) / 1_000.0);
+    return new Stats(
+        sorted.length, percentile(sorted, 50) / 1_000.0, percentile(sorted, 99) / 1_000.0);
   }
 
   private static long percentile(long[] sorted, int p) {

@@ -31,9 +31,9 @@ import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
- * The same measurement as the drivers make, written directly against each library with the
- * least code that still does the whole job (send, wait, extract the value): the baseline the
- * driver's overhead is measured against.
+ * The same measurement as the drivers make, written directly against each library with the least
+ * code that still does the whole job (send, wait, extract the value): the baseline the driver's
+ * overhead is measured against.
  */
 final class DriverBenchmarkBare {
 
@@ -57,8 +57,11 @@ final class DriverBenchmarkBare {
 
     @Override
     public Object measure(String sampleId) throws Exception {
-      CallMethodResult r = client.call(List.of(new CallMethodRequest(object, method, new Variant[] {new Variant(sampleId)})))
-          .getResults()[0];
+      CallMethodResult r =
+          client.call(
+                  List.of(
+                      new CallMethodRequest(object, method, new Variant[] {new Variant(sampleId)})))
+              .getResults()[0];
       if (r.getStatusCode().isBad()) throw new IOException("call failed: " + r.getStatusCode());
       return r.getOutputArguments()[0].getValue();
     }
@@ -107,7 +110,10 @@ final class DriverBenchmarkBare {
     }
   }
 
-  /** Paho v5: publish with Response Topic and Correlation Data, wait for the reply with the same data. */
+  /**
+   * Paho v5: publish with Response Topic and Correlation Data, wait for the reply with the same
+   * data.
+   */
   static final class Paho implements RoundTrip {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final MqttAsyncClient client;
@@ -115,32 +121,39 @@ final class DriverBenchmarkBare {
     private final Map<ByteBuffer, CompletableFuture<byte[]>> waiting = new ConcurrentHashMap<>();
 
     Paho(String broker) throws MqttException {
-      client = new MqttAsyncClient(broker, "bench-bare-" + UUID.randomUUID().toString().substring(0, 8), new MemoryPersistence());
-      client.setCallback(new MqttCallback() {
-        @Override
-        public void disconnected(MqttDisconnectResponse r) {}
+      client =
+          new MqttAsyncClient(
+              broker,
+              "bench-bare-" + UUID.randomUUID().toString().substring(0, 8),
+              new MemoryPersistence());
+      client.setCallback(
+          new MqttCallback() {
+            @Override
+            public void disconnected(MqttDisconnectResponse r) {}
 
-        @Override
-        public void mqttErrorOccurred(MqttException e) {}
+            @Override
+            public void mqttErrorOccurred(MqttException e) {}
 
-        @Override
-        public void messageArrived(String topic, MqttMessage m) {
-          byte[] c = m.getProperties() == null ? null : m.getProperties().getCorrelationData();
-          CompletableFuture<byte[]> f = c == null ? null : waiting.remove(ByteBuffer.wrap(c));
-          if (f != null) f.complete(m.getPayload());
-        }
+            @Override
+            public void messageArrived(String topic, MqttMessage m) {
+              byte[] c = m.getProperties() == null ? null : m.getProperties().getCorrelationData();
+              CompletableFuture<byte[]> f = c == null ? null : waiting.remove(ByteBuffer.wrap(c));
+              if (f != null) f.complete(m.getPayload());
+            }
 
-        @Override
-        public void deliveryComplete(IMqttToken t) {}
+            @Override
+            public void deliveryComplete(IMqttToken t) {}
 
-        @Override
-        public void connectComplete(boolean reconnect, String uri) {}
+            @Override
+            public void connectComplete(boolean reconnect, String uri) {}
 
-        @Override
-        public void authPacketArrived(int code, MqttProperties p) {}
-      });
+            @Override
+            public void authPacketArrived(int code, MqttProperties p) {}
+          });
       client.connect(new MqttConnectionOptions()).waitForCompletion(10_000);
-      client.subscribe(new MqttSubscription[] {new MqttSubscription(replyTopic, 1)}).waitForCompletion(10_000);
+      client
+          .subscribe(new MqttSubscription[] {new MqttSubscription(replyTopic, 1)})
+          .waitForCompletion(10_000);
     }
 
     @Override

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The lab the driver benchmark runs against: one measuring instrument per protocol, all
- * measuring the same sample, plus an OPC UA robot that makes that sample. Operations take no
- * time (time-scale 0) and nothing fails, so what is measured is the protocol round trip and
- * whatever the code around it adds.
+ * The lab the driver benchmark runs against: one measuring instrument per protocol, all measuring
+ * the same sample, plus an OPC UA robot that makes that sample. Operations take no time (time-scale
+ * 0) and nothing fails, so what is measured is the protocol round trip and whatever the code around
+ * it adds.
  */
 final class DriverBenchmarkLab {
 
@@ -26,25 +26,80 @@ final class DriverBenchmarkLab {
   /** The lab file as a tree, with free ports (0) and the serial link under {@code folder}. */
   static Map<String, Object> tree(Path folder) {
     Map<String, Object> instruments = new LinkedHashMap<>();
-    instruments.put(ROBOT, Map.of("driver", "opcua", "endpoint", "opc.tcp://127.0.0.1:0/labloop",
-        "commands", Map.of("synthesize", Map.of(
-            "method", Map.of("object", "ns=2;s=Robot", "method", "ns=2;s=Robot.Synthesize"),
-            "inputs", List.of("temperature", "time", "concentration", "solvent"),
-            "outputs", List.of("sampleId")))));
-    instruments.put(OPCUA, Map.of("driver", "opcua", "endpoint", "opc.tcp://127.0.0.1:0/labloop",
-        "commands", Map.of("measure", Map.of(
-            "method", Map.of("object", OPCUA_OBJECT, "method", OPCUA_METHOD),
-            "inputs", List.of("sampleId"), "outputs", List.of("peak")))));
-    instruments.put(SERIAL, Map.of("driver", "serial", "port", folder.resolve("uvvis").toString(), "baud", 115200,
-        "commands", Map.of("measure", Map.of("send", "MEAS {sampleId}",
-            "expect", "^OK peak=(?<peak>[-0-9.eE]+)$", "error", "^ERR (?<message>.*)$", "outputs", List.of("peak")))));
-    instruments.put(MQTT, Map.of("driver", "mqtt", "broker", "tcp://127.0.0.1:0",
-        "commands", Map.of("measure", Map.of("request", MQTT_TOPIC, "payload", Map.of("sampleId", "{sampleId}"),
-            "outputs", List.of("peak")))));
+    instruments.put(
+        ROBOT,
+        Map.of(
+            "driver",
+            "opcua",
+            "endpoint",
+            "opc.tcp://127.0.0.1:0/labloop",
+            "commands",
+            Map.of(
+                "synthesize",
+                Map.of(
+                    "method", Map.of("object", "ns=2;s=Robot", "method", "ns=2;s=Robot.Synthesize"),
+                    "inputs", List.of("temperature", "time", "concentration", "solvent"),
+                    "outputs", List.of("sampleId")))));
+    instruments.put(
+        OPCUA,
+        Map.of(
+            "driver",
+            "opcua",
+            "endpoint",
+            "opc.tcp://127.0.0.1:0/labloop",
+            "commands",
+            Map.of(
+                "measure",
+                Map.of(
+                    "method",
+                    Map.of("object", OPCUA_OBJECT, "method", OPCUA_METHOD),
+                    "inputs",
+                    List.of("sampleId"),
+                    "outputs",
+                    List.of("peak")))));
+    instruments.put(
+        SERIAL,
+        Map.of(
+            "driver",
+            "serial",
+            "port",
+            folder.resolve("uvvis").toString(),
+            "baud",
+            115200,
+            "commands",
+            Map.of(
+                "measure",
+                Map.of(
+                    "send",
+                    "MEAS {sampleId}",
+                    "expect",
+                    "^OK peak=(?<peak>[-0-9.eE]+)$",
+                    "error",
+                    "^ERR (?<message>.*)$",
+                    "outputs",
+                    List.of("peak")))));
+    instruments.put(
+        MQTT,
+        Map.of(
+            "driver",
+            "mqtt",
+            "broker",
+            "tcp://127.0.0.1:0",
+            "commands",
+            Map.of(
+                "measure",
+                Map.of(
+                    "request",
+                    MQTT_TOPIC,
+                    "payload",
+                    Map.of("sampleId", "{sampleId}"),
+                    "outputs",
+                    List.of("peak")))));
     Map<String, Object> simulated = new LinkedHashMap<>();
     simulated.put(ROBOT, Map.of("role", "synthesizer", "duration", 0));
     for (String measurer : List.of(OPCUA, SERIAL, MQTT)) {
-      simulated.put(measurer, Map.of("role", "measurer", "measures", List.of("peak"), "duration", 0));
+      simulated.put(
+          measurer, Map.of("role", "measurer", "measures", List.of("peak"), "duration", 0));
     }
     Map<String, Object> simulation = new LinkedHashMap<>();
     simulation.put("seed", 1);

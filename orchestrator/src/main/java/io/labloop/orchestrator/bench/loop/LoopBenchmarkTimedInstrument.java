@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An instrument with no protocol whose every command takes exactly {@code duration}: the
- * makespan benchmark measures scheduling, not I/O. Synthesis answers a new sample id, a
- * measurement a number; it records how many commands ran at once.
+ * An instrument with no protocol whose every command takes exactly {@code duration}: the makespan
+ * benchmark measures scheduling, not I/O. Synthesis answers a new sample id, a measurement a
+ * number; it records how many commands ran at once.
  */
 final class LoopBenchmarkTimedInstrument implements Instrument {
 
@@ -55,19 +55,30 @@ final class LoopBenchmarkTimedInstrument implements Instrument {
     Instant started = Instant.now();
     maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
     CompletableFuture<Reply> reply = new CompletableFuture<>();
-    timer.schedule(() -> {
-      running.decrementAndGet();
-      Map<String, Object> outputs = command.name().equals("synthesize")
-          ? Map.of("sampleId", "S-" + made.incrementAndGet())
-          : Map.of("value", (double) (command.arguments().toString().hashCode() & 0xffff));
-      reply.complete(new Reply(command.name(), outputs, List.of(), started, Duration.between(started, Instant.now())));
-    }, duration.toNanos(), TimeUnit.NANOSECONDS);
+    timer.schedule(
+        () -> {
+          running.decrementAndGet();
+          Map<String, Object> outputs =
+              command.name().equals("synthesize")
+                  ? Map.of("sampleId", "S-" + made.incrementAndGet())
+                  : Map.of("value", (double) (command.arguments().toString().hashCode() & 0xffff));
+          reply.complete(
+              new Reply(
+                  command.name(),
+                  outputs,
+                  List.of(),
+                  started,
+                  Duration.between(started, Instant.now())));
+        },
+        duration.toNanos(),
+        TimeUnit.NANOSECONDS);
     return reply;
   }
 
   @Override
   public CompletableFuture<Object> read(String variable) {
-    return CompletableFuture.failedFuture(new InstrumentError.Refused(name, "read", "no variable " + variable));
+    return CompletableFuture.failedFuture(
+        new InstrumentError.Refused(name, "read", "no variable " + variable));
   }
 
   @Override

@@ -25,6 +25,7 @@ import java.util.function.Function;
  * observed front's, against a fixed reference point) is recorded after each.
  *
  * <p>Problems, as BoTorch's test suite defines them (so the figures compare with published ones):
+ *
  * <ul>
  *   <li>{@code branin-currin}: x in [0, 1]², f1 = Branin on (15x1 − 5, 15x2), f2 = Currin's
  *       exponential function; reference (18, 6), best hypervolume 59.36011874867746.
@@ -32,19 +33,29 @@ import java.util.function.Function;
  *       cos(πx1/2), f2 = (1 + g) sin(πx1/2); the front is the quarter circle of radius 1, so
  *       against the reference (1.1, 1.1) the best hypervolume is 1.21 − π/4.
  * </ul>
+ *
  * Both objectives are minimised; the reference point is given to the planner as the objectives'
  * {@code worst-acceptable:} values (EHVI uses it; ParEGO and random search ignore it).
  */
 public final class MultiObjectiveBenchmark {
 
-  /** A problem: its space, the objective values at a point, the reference point and the best hypervolume. */
-  public record Problem(String name, Space space, Function<double[], double[]> f, double[] reference, double bestHypervolume) {
+  /**
+   * A problem: its space, the objective values at a point, the reference point and the best
+   * hypervolume.
+   */
+  public record Problem(
+      String name,
+      Space space,
+      Function<double[], double[]> f,
+      double[] reference,
+      double bestHypervolume) {
     /**
      * Both minimised, with the reference point as their {@code worst-acceptable:} values: the
      * campaign states what it measures against, as a lab would state which results are of use.
      */
     public List<Objective> objectives() {
-      return List.of(new Objective.Minimize("f1", reference[0]), new Objective.Minimize("f2", reference[1]));
+      return List.of(
+          new Objective.Minimize("f1", reference[0]), new Objective.Minimize("f2", reference[1]));
     }
   }
 
@@ -57,17 +68,29 @@ public final class MultiObjectiveBenchmark {
 
   public static Optional<Problem> problem(String name) {
     return switch (name.toLowerCase(Locale.ROOT)) {
-      case "branin-currin" -> Optional.of(new Problem("branin-currin", box(2), MultiObjectiveBenchmark::braninCurrin,
-          new double[] {18, 6}, 59.36011874867746));
-      case "dtlz2" -> Optional.of(new Problem("dtlz2", box(6), MultiObjectiveBenchmark::dtlz2,
-          new double[] {1.1, 1.1}, 1.21 - Math.PI / 4));
+      case "branin-currin" ->
+          Optional.of(
+              new Problem(
+                  "branin-currin",
+                  box(2),
+                  MultiObjectiveBenchmark::braninCurrin,
+                  new double[] {18, 6},
+                  59.36011874867746));
+      case "dtlz2" ->
+          Optional.of(
+              new Problem(
+                  "dtlz2",
+                  box(6),
+                  MultiObjectiveBenchmark::dtlz2,
+                  new double[] {1.1, 1.1},
+                  1.21 - Math.PI / 4));
       default -> Optional.empty();
     };
   }
 
   /**
-   * The planner a bench label names: {@code ehvi} and {@code parego} are the bayesian planner
-   * with that acquisition; any other label is a planner type with no options.
+   * The planner a bench label names: {@code ehvi} and {@code parego} are the bayesian planner with
+   * that acquisition; any other label is a planner type with no options.
    */
   public static PlannerSpec spec(String label, long seed) {
     return switch (label) {
@@ -86,7 +109,8 @@ public final class MultiObjectiveBenchmark {
     double[] seconds = new double[evals];
     int d = problem.space().parameters().size();
     while (observations.size() < evals) {
-      PlanningState state = new PlanningState(problem.space(), problem.objectives(), observations, List.of());
+      PlanningState state =
+          new PlanningState(problem.space(), problem.objectives(), observations, List.of());
       long start = System.nanoTime();
       List<Suggestion> suggestions = planner.suggest(state, 1);
       double each = (System.nanoTime() - start) / 1e9;
@@ -111,11 +135,16 @@ public final class MultiObjectiveBenchmark {
   static double[] braninCurrin(double[] x) {
     double a = 15 * x[0] - 5;
     double b = 15 * x[1];
-    double branin = Math.pow(b - 5.1 / (4 * Math.PI * Math.PI) * a * a + 5 / Math.PI * a - 6, 2)
-        + 10 * (1 - 1 / (8 * Math.PI)) * Math.cos(a) + 10;
+    double branin =
+        Math.pow(b - 5.1 / (4 * Math.PI * Math.PI) * a * a + 5 / Math.PI * a - 6, 2)
+            + 10 * (1 - 1 / (8 * Math.PI)) * Math.cos(a)
+            + 10;
     double u = x[0];
     double factor = x[1] == 0 ? 1 : 1 - Math.exp(-1 / (2 * x[1]));
-    double currin = factor * (2300 * u * u * u + 1900 * u * u + 2092 * u + 60) / (100 * u * u * u + 500 * u * u + 4 * u + 20);
+    double currin =
+        factor
+            * (2300 * u * u * u + 1900 * u * u + 2092 * u + 60)
+            / (100 * u * u * u + 500 * u * u + 4 * u + 20);
     return new double[] {branin, currin};
   }
 

@@ -2,12 +2,12 @@ package io.labloop.orchestrator.bench.planners;
 
 import com.ezylang.evalex.BaseException;
 import com.ezylang.evalex.Expression;
-import io.labloop.planners.expression.ExpressionRules;
 import io.labloop.planners.CandidatePool;
 import io.labloop.planners.Objective;
 import io.labloop.planners.Parameter;
 import io.labloop.planners.Point;
 import io.labloop.planners.Space;
+import io.labloop.planners.expression.ExpressionRules;
 import io.labloop.settings.CsvTable;
 import io.labloop.simulators.functions.TestFunction;
 import io.labloop.simulators.functions.TestFunctions;
@@ -24,10 +24,9 @@ import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /**
- * One problem of {@code labloop bench planners}: a space, a goal, a way to "run" a point, and
- * the best value there is, so that regret (how far the best found is from the best possible)
- * can be measured. Function problems are minimised; dataset problems replay a table as a
- * discrete pool.
+ * One problem of {@code labloop bench planners}: a space, a goal, a way to "run" a point, and the
+ * best value there is, so that regret (how far the best found is from the best possible) can be
+ * measured. Function problems are minimised; dataset problems replay a table as a discrete pool.
  *
  * @param name as printed
  * @param space what the planner may suggest
@@ -40,21 +39,32 @@ import java.util.function.ToDoubleFunction;
  *     regret is always measured on the noiseless value ({@code evaluate}) of the points run
  */
 public record PlannerBenchmarkProblem(
-    String name, Space space, Objective objective, ToDoubleFunction<Point> evaluate, double optimum,
-    double topOnePercent, double noiseSd) {
+    String name,
+    Space space,
+    Objective objective,
+    ToDoubleFunction<Point> evaluate,
+    double optimum,
+    double topOnePercent,
+    double noiseSd) {
 
   /** An exact (noise-free) problem. */
-  public PlannerBenchmarkProblem(String name, Space space, Objective objective, ToDoubleFunction<Point> evaluate,
-      double optimum, double topOnePercent) {
+  public PlannerBenchmarkProblem(
+      String name,
+      Space space,
+      Objective objective,
+      ToDoubleFunction<Point> evaluate,
+      double optimum,
+      double topOnePercent) {
     this(name, space, objective, evaluate, optimum, topOnePercent, 0);
   }
 
   /**
-   * This problem measured with Gaussian noise of standard deviation {@code sd}, named
-   * {@code NAME-noisy}. The planner sees noisy values; regret is on the noiseless function.
+   * This problem measured with Gaussian noise of standard deviation {@code sd}, named {@code
+   * NAME-noisy}. The planner sees noisy values; regret is on the noiseless function.
    */
   public PlannerBenchmarkProblem noisy(double sd) {
-    return new PlannerBenchmarkProblem(name + "-noisy", space, objective, evaluate, optimum, topOnePercent, sd);
+    return new PlannerBenchmarkProblem(
+        name + "-noisy", space, objective, evaluate, optimum, topOnePercent, sd);
   }
 
   /** Distance of {@code best} from the optimum in the objective's direction (≥ 0). */
@@ -71,48 +81,61 @@ public record PlannerBenchmarkProblem(
   public static final double NOISY_SD = 0.1;
 
   /**
-   * A named benchmark function (branin, hartmann6, ...), minimised over its standard box;
-   * {@code NAME-noisy} is the same function measured with Gaussian noise of sd {@value #NOISY_SD}.
+   * A named benchmark function (branin, hartmann6, ...), minimised over its standard box; {@code
+   * NAME-noisy} is the same function measured with Gaussian noise of sd {@value #NOISY_SD}.
    */
   public static Optional<PlannerBenchmarkProblem> function(String name) {
     if (name.toLowerCase(java.util.Locale.ROOT).endsWith("-noisy")) {
       return TestFunctions.byName(name.substring(0, name.length() - "-noisy".length()))
-          .map(PlannerBenchmarkProblem::of).map(p -> p.noisy(NOISY_SD));
+          .map(PlannerBenchmarkProblem::of)
+          .map(p -> p.noisy(NOISY_SD));
     }
     return TestFunctions.byName(name).map(PlannerBenchmarkProblem::of);
   }
 
   private static PlannerBenchmarkProblem of(TestFunction f) {
     List<Parameter> parameters = new ArrayList<>();
-    for (int i = 0; i < f.dimension(); i++) parameters.add(new Parameter.Continuous("x" + (i + 1), f.lower(i), f.upper(i)));
+    for (int i = 0; i < f.dimension(); i++)
+      parameters.add(new Parameter.Continuous("x" + (i + 1), f.lower(i), f.upper(i)));
     Space space = new Space(parameters, List.of());
     int d = f.dimension();
-    return new PlannerBenchmarkProblem(f.name(), space, new Objective.Minimize("y"), p -> {
-      double[] x = new double[d];
-      for (int i = 0; i < d; i++) x[i] = p.number("x" + (i + 1));
-      return f.evaluate(x);
-    }, f.minimum(), Double.NaN);
+    return new PlannerBenchmarkProblem(
+        f.name(),
+        space,
+        new Objective.Minimize("y"),
+        p -> {
+          double[] x = new double[d];
+          for (int i = 0; i < d; i++) x[i] = p.number("x" + (i + 1));
+          return f.evaluate(x);
+        },
+        f.minimum(),
+        Double.NaN);
   }
 
   /**
-   * An expression to minimise, e.g. {@code (x1 - 0.3)^2 + x2^2} with bounds
-   * {@code x1=0:1,x2=-1:1}.
+   * An expression to minimise, e.g. {@code (x1 - 0.3)^2 + x2^2} with bounds {@code x1=0:1,x2=-1:1}.
    *
    * @throws IllegalArgumentException for a bad expression or bounds, naming what is wrong
    */
-  public static PlannerBenchmarkProblem expression(String expression, String bounds, double minimum) {
+  public static PlannerBenchmarkProblem expression(
+      String expression, String bounds, double minimum) {
     List<Parameter> parameters = new ArrayList<>();
     for (String part : bounds.split(",")) {
       String[] nameRange = part.strip().split("=", 2);
       String[] range = nameRange.length == 2 ? nameRange[1].split(":", 2) : new String[0];
       if (range.length != 2) {
-        throw new IllegalArgumentException("--bounds: '" + part.strip() + "' is not NAME=MIN:MAX (e.g. x1=0:1)");
+        throw new IllegalArgumentException(
+            "--bounds: '" + part.strip() + "' is not NAME=MIN:MAX (e.g. x1=0:1)");
       }
       try {
-        parameters.add(new Parameter.Continuous(nameRange[0].strip(), Double.parseDouble(range[0].strip()),
-            Double.parseDouble(range[1].strip())));
+        parameters.add(
+            new Parameter.Continuous(
+                nameRange[0].strip(),
+                Double.parseDouble(range[0].strip()),
+                Double.parseDouble(range[1].strip())));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("--bounds: '" + part.strip() + "': MIN and MAX must be numbers");
+        throw new IllegalArgumentException(
+            "--bounds: '" + part.strip() + "': MIN and MAX must be numbers");
       }
     }
     Space space = new Space(parameters, List.of());
@@ -126,24 +149,37 @@ public record PlannerBenchmarkProblem(
     try {
       Set<String> unknown = new LinkedHashSet<>(parsed.getUsedVariables());
       unknown.removeIf(v -> space.names().stream().anyMatch(n -> n.equalsIgnoreCase(v)));
-      unknown.removeIf(v -> parsed.getConfiguration().getDefaultConstants().keySet().stream().anyMatch(v::equalsIgnoreCase));
+      unknown.removeIf(
+          v ->
+              parsed.getConfiguration().getDefaultConstants().keySet().stream()
+                  .anyMatch(v::equalsIgnoreCase));
       if (!unknown.isEmpty()) {
-        throw new IllegalArgumentException("--expression names " + unknown + " which --bounds does not define");
+        throw new IllegalArgumentException(
+            "--expression names " + unknown + " which --bounds does not define");
       }
       parsed.validate();
     } catch (BaseException | RuntimeException e) {
-      throw new IllegalArgumentException("--expression does not parse: " + (e.getMessage() != null ? e.getMessage() : "unbalanced brackets or operators"));
+      throw new IllegalArgumentException(
+          "--expression does not parse: "
+              + (e.getMessage() != null ? e.getMessage() : "unbalanced brackets or operators"));
     }
-    return new PlannerBenchmarkProblem("expression", space, new Objective.Minimize("y"), p -> {
-      synchronized (parsed) {
-        for (String n : space.names()) parsed.with(n, p.number(n));
-        try {
-          return parsed.evaluate().getNumberValue().doubleValue();
-        } catch (BaseException | ArithmeticException e) {
-          throw new IllegalArgumentException("--expression cannot be evaluated at " + p + ": " + e.getMessage());
-        }
-      }
-    }, minimum, Double.NaN);
+    return new PlannerBenchmarkProblem(
+        "expression",
+        space,
+        new Objective.Minimize("y"),
+        p -> {
+          synchronized (parsed) {
+            for (String n : space.names()) parsed.with(n, p.number(n));
+            try {
+              return parsed.evaluate().getNumberValue().doubleValue();
+            } catch (BaseException | ArithmeticException e) {
+              throw new IllegalArgumentException(
+                  "--expression cannot be evaluated at " + p + ": " + e.getMessage());
+            }
+          }
+        },
+        minimum,
+        Double.NaN);
   }
 
   /**
@@ -151,29 +187,49 @@ public record PlannerBenchmarkProblem(
    * candidate and "measuring" it returns {@code output} (averaged over repeated rows). A column
    * whose values are all numbers is a discrete parameter, any other a categorical one.
    */
-  public static PlannerBenchmarkProblem dataset(Path file, List<String> inputs, String output, String goal) {
+  public static PlannerBenchmarkProblem dataset(
+      Path file, List<String> inputs, String output, String goal) {
     CsvTable csv;
     try {
       csv = CsvTable.read(file);
     } catch (IOException e) {
       throw new IllegalArgumentException("--dataset: cannot read " + file + ": " + e.getMessage());
     } catch (CsvTable.Malformed e) {
-      throw new IllegalArgumentException(file + ":" + e.line() + ":" + e.column() + ": not a CSV csv: " + e.getMessage());
+      throw new IllegalArgumentException(
+          file + ":" + e.line() + ":" + e.column() + ": not a CSV csv: " + e.getMessage());
     }
-    if (csv.rows().isEmpty()) throw new IllegalArgumentException("--dataset: " + file + " has no data rows");
+    if (csv.rows().isEmpty())
+      throw new IllegalArgumentException("--dataset: " + file + " has no data rows");
     List<String> header = csv.header().texts();
     int[] columns = new int[inputs.size()];
     for (int k = 0; k < inputs.size(); k++) {
       columns[k] = header.indexOf(inputs.get(k));
-      if (columns[k] < 0) throw new IllegalArgumentException("--inputs: no column '" + inputs.get(k) + "' in " + file + " (columns are " + header + ")");
+      if (columns[k] < 0)
+        throw new IllegalArgumentException(
+            "--inputs: no column '"
+                + inputs.get(k)
+                + "' in "
+                + file
+                + " (columns are "
+                + header
+                + ")");
     }
     int out = header.indexOf(output);
-    if (out < 0) throw new IllegalArgumentException("--output: no column '" + output + "' in " + file + " (columns are " + header + ")");
+    if (out < 0)
+      throw new IllegalArgumentException(
+          "--output: no column '" + output + "' in " + file + " (columns are " + header + ")");
     List<String[]> rows = new ArrayList<>();
     List<Integer> lines = new ArrayList<>();
     for (CsvTable.Row row : csv.rows()) {
       if (row.cells().size() < header.size()) {
-        throw new IllegalArgumentException(file + ":" + row.line() + ": expected " + header.size() + " columns, found " + row.cells().size());
+        throw new IllegalArgumentException(
+            file
+                + ":"
+                + row.line()
+                + ": expected "
+                + header.size()
+                + " columns, found "
+                + row.cells().size());
       }
       rows.add(row.texts().toArray(String[]::new));
       lines.add(row.line());
@@ -184,10 +240,13 @@ public record PlannerBenchmarkProblem(
       int c = columns[k];
       numeric[k] = rows.stream().allMatch(r -> isNumber(r[c].strip()));
       if (numeric[k]) {
-        List<Double> values = rows.stream().map(r -> Double.parseDouble(r[c].strip())).distinct().sorted().toList();
+        List<Double> values =
+            rows.stream().map(r -> Double.parseDouble(r[c].strip())).distinct().sorted().toList();
         parameters.add(new Parameter.Discrete(inputs.get(k), values, ""));
       } else {
-        parameters.add(new Parameter.Categorical(inputs.get(k), rows.stream().map(r -> r[c].strip()).distinct().toList()));
+        parameters.add(
+            new Parameter.Categorical(
+                inputs.get(k), rows.stream().map(r -> r[c].strip()).distinct().toList()));
       }
     }
     Map<Point, double[]> sums = new LinkedHashMap<>();
@@ -202,7 +261,8 @@ public record PlannerBenchmarkProblem(
       try {
         y = Double.parseDouble(r[out].strip());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(file + ":" + lines.get(i) + ": output '" + r[out] + "' is not a number");
+        throw new IllegalArgumentException(
+            file + ":" + lines.get(i) + ": output '" + r[out] + "' is not a number");
       }
       sums.computeIfAbsent(new Point(values), p -> new double[2]);
       double[] s = sums.get(new Point(values));
@@ -211,24 +271,38 @@ public record PlannerBenchmarkProblem(
     }
     Map<Point, Double> table = new HashMap<>();
     sums.forEach((p, s) -> table.put(p, s[0] / s[1]));
-    boolean maximise = switch (goal.toLowerCase(java.util.Locale.ROOT)) {
-      case "max", "maximize", "maximise" -> true;
-      case "min", "minimize", "minimise" -> false;
-      default -> throw new IllegalArgumentException("--goal: '" + goal + "' is not max or min");
-    };
+    boolean maximise =
+        switch (goal.toLowerCase(java.util.Locale.ROOT)) {
+          case "max", "maximize", "maximise" -> true;
+          case "min", "minimize", "minimise" -> false;
+          default -> throw new IllegalArgumentException("--goal: '" + goal + "' is not max or min");
+        };
     double[] sorted = table.values().stream().mapToDouble(Double::doubleValue).sorted().toArray();
     // The top 1 %: of 1,728 reactions, the 17 best (1 % rounded down, at least one).
     int top = Math.max(1, (int) Math.floor(0.01 * sorted.length));
     double optimum = maximise ? sorted[sorted.length - 1] : sorted[0];
     double threshold = maximise ? sorted[sorted.length - top] : sorted[top - 1];
-    Space space = new Space(parameters, List.of(), Optional.of(new CandidatePool(new ArrayList<>(sums.keySet()), file.getFileName().toString())));
-    Objective objective = maximise ? new Objective.Maximize(output) : new Objective.Minimize(output);
+    Space space =
+        new Space(
+            parameters,
+            List.of(),
+            Optional.of(
+                new CandidatePool(new ArrayList<>(sums.keySet()), file.getFileName().toString())));
+    Objective objective =
+        maximise ? new Objective.Maximize(output) : new Objective.Minimize(output);
     String name = file.getFileName().toString().replaceFirst("\\.csv$", "").replace('_', '-');
-    return new PlannerBenchmarkProblem(name, space, objective, p -> {
-      Double y = table.get(p);
-      if (y == null) throw new IllegalStateException("planner suggested a point outside the pool: " + p);
-      return y;
-    }, optimum, threshold);
+    return new PlannerBenchmarkProblem(
+        name,
+        space,
+        objective,
+        p -> {
+          Double y = table.get(p);
+          if (y == null)
+            throw new IllegalStateException("planner suggested a point outside the pool: " + p);
+          return y;
+        },
+        optimum,
+        threshold);
   }
 
   private static boolean isNumber(String s) {

@@ -14,7 +14,8 @@ class MultiObjectiveBenchmarkTest {
 
   /**
    * The stated best hypervolume is what a dense sample of the box and its edges reaches (from
-   * below, within 0.5 %), so hypervolume regret is never negative and small regrets mean a good front.
+   * below, within 0.5 %), so hypervolume regret is never negative and small regrets mean a good
+   * front.
    */
   @ParameterizedTest
   @ValueSource(strings = {"branin-currin", "dtlz2"})
@@ -25,14 +26,17 @@ class MultiObjectiveBenchmarkTest {
     List<double[]> values = new ArrayList<>();
     for (int s = 0; s < 400_000; s++) {
       double[] x = new double[d];
-      for (int i = 0; i < d; i++) x[i] = d == 2 ? random.nextDouble() : (i == 0 ? random.nextDouble() : 0.5);
+      for (int i = 0; i < d; i++)
+        x[i] = d == 2 ? random.nextDouble() : (i == 0 ? random.nextDouble() : 0.5);
       // A quarter of the sample on the box's edges, where fronts often lie.
       if (d == 2 && s % 4 == 0) x[random.nextInt(2)] = random.nextInt(2);
       values.add(p.f().apply(x));
     }
     values.sort(Comparator.comparingDouble(v -> v[0]));
     double hv = sweep(values, p.reference());
-    assertTrue(hv <= p.bestHypervolume() + 1e-9, name + ": sample " + hv + " above the stated best " + p.bestHypervolume());
+    assertTrue(
+        hv <= p.bestHypervolume() + 1e-9,
+        name + ": sample " + hv + " above the stated best " + p.bestHypervolume());
     assertEquals(p.bestHypervolume(), hv, 0.005 * p.bestHypervolume(), name);
   }
 
