@@ -1,6 +1,5 @@
 package io.labloop.orchestrator.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -8,13 +7,9 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
-import io.labloop.common.FileNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,11 +37,12 @@ import org.slf4j.LoggerFactory;
  * upload is refused with 413 without being buffered. Every failure, expected or not, leaves as RFC
  * 9457 problem JSON; an unexpected exception is logged and answered with 500, and the server goes
  * on serving.
+ *
+ * <p>The gate is {@link RequestGate}; the JSON arguments of the routes that change something are
+ * read by {@link RequestArguments}; the event stream is {@link EventStream}.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
-  private static final String ACTOR = "labloop.actor";
-  private static final String BODY = "labloop.body";
 
   /** Largest request line plus headers. */
   static final int MAX_HEADER_BYTES = 8 * 1024;
@@ -63,6 +59,8 @@ public final class ApiServer implements AutoCloseable {
   private final ApiExtension extension;
   private final ObjectMapper json = new ObjectMapper();
   private final List<Route> routes = new ArrayList<>();
+  private final RequestArguments args = new RequestArguments(json);
+  private final RequestGate gate;
   private EventStream events;
   private Javalin app;
 
@@ -98,6 +96,7 @@ public final class ApiServer implements AutoCloseable {
     this.metrics = b.metrics;
     this.registry = b.registry;
     this.extension = b.extension;
+    this.gate = new RequestGate(tokens, extension, settings.maxBodyBytes());
   }
 
   public static Builder builder() {
@@ -150,7 +149,7 @@ public final class ApiServer implements AutoCloseable {
                                 c.setPort(settings.port());
                                 return c;
                               }));
-              cfg.routes.before(this::gate);
+              cfg.routes.before(gate::check);
               if (registry != null) {
                 cfg.requestLogger.http(
                     (ctx, ms) ->
@@ -297,8 +296,8 @@ public final class ApiServer implements AutoCloseable {
         "/api/campaigns/{id}/approvals/{seq}/approve",
         "Approve a suggestion",
         ctx -> {
-          noArguments(ctx);
-          campaigns.approve(ctx.pathParam("id"), seq(ctx), actor(ctx));
+          args.noArguments(ctx);
+          campaigns.approve(ctx.pathParam("id"), RequestArguments.seq(ctx), RequestGate.actor(ctx));
           ctx.status(204);
         });
     add(
@@ -307,7 +306,11 @@ public final class ApiServer implements AutoCloseable {
         "/api/campaigns/{id}/approvals/{seq}/reject",
         "Reject a suggestion",
         ctx -> {
-          campaigns.reject(ctx.pathParam("id"), seq(ctx), rejectReason(ctx), actor(ctx));
+          campaigns.reject(
+              ctx.pathParam("id"),
+              RequestArguments.seq(ctx),
+              args.rejectReason(ctx),
+              RequestGate.actor(ctx));
           ctx.status(204);
         });
     add(
@@ -317,7 +320,9 @@ public final class ApiServer implements AutoCloseable {
         "Run a researcher's own conditions next (marked human-chosen)",
         ctx ->
             ctx.status(201)
-                .json(campaigns.suggest(ctx.pathParam("id"), suggestedPoint(ctx), actor(ctx))));
+                .json(
+                    campaigns.suggest(
+                        ctx.pathParam("id"), args.suggestedPoint(ctx), RequestGate.actor(ctx))));
     add(
         r,
         HandlerType.POST,
@@ -325,15 +330,19 @@ public final class ApiServer implements AutoCloseable {
         "Release a held experiment: retry, fail or measured",
         ctx ->
             ctx.json(
-                campaigns.release(ctx.pathParam("id"), seq(ctx), releaseRequest(ctx), actor(ctx))));
+                campaigns.release(
+                    ctx.pathParam("id"),
+                    RequestArguments.seq(ctx),
+                    args.releaseRequest(ctx),
+                    RequestGate.actor(ctx))));
     add(
         r,
         HandlerType.POST,
         "/api/campaigns/{id}/pause",
         "Pause: finish running steps, start none",
         ctx -> {
-          noArguments(ctx);
-          ctx.json(campaigns.pause(ctx.pathParam("id"), actor(ctx)));
+          args.noArguments(ctx);
+          ctx.json(campaigns.pause(ctx.pathParam("id"), RequestGate.actor(ctx)));
         });
     add(
         r,
@@ -341,8 +350,8 @@ public final class ApiServer implements AutoCloseable {
         "/api/campaigns/{id}/resume",
         "Resume a paused campaign",
         ctx -> {
-          noArguments(ctx);
-          ctx.json(campaigns.resume(ctx.pathParam("id"), actor(ctx)));
+          args.noArguments(ctx);
+          ctx.json(campaigns.resume(ctx.pathParam("id"), RequestGate.actor(ctx)));
         });
     add(
         r,
@@ -350,8 +359,8 @@ public final class ApiServer implements AutoCloseable {
         "/api/campaigns/{id}/abort",
         "Abort, sending each instrument its abort command",
         ctx -> {
-          noArguments(ctx);
-          ctx.json(campaigns.abort(ctx.pathParam("id"), actor(ctx)));
+          args.noArguments(ctx);
+          ctx.json(campaigns.abort(ctx.pathParam("id"), RequestGate.actor(ctx)));
         });
     add(
         r,
@@ -359,8 +368,8 @@ public final class ApiServer implements AutoCloseable {
         "/api/emergency-stop",
         "Abort every running campaign",
         ctx -> {
-          noArguments(ctx);
-          campaigns.emergencyStop(actor(ctx));
+          args.noArguments(ctx);
+          campaigns.emergencyStop(RequestGate.actor(ctx));
           ctx.status(204);
         });
     add(
@@ -375,8 +384,8 @@ public final class ApiServer implements AutoCloseable {
         "/api/reload",
         "Re-read the lab file",
         ctx -> {
-          noArguments(ctx);
-          ReloadResult result = reload.reload(actor(ctx));
+          args.noArguments(ctx);
+          ReloadResult result = reload.reload(RequestGate.actor(ctx));
           ctx.status(result.applied() ? 200 : 400).json(result);
         });
     routes.add(
@@ -414,118 +423,10 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private void submit(Context ctx) {
-    String fileName = fileName(ctx.queryParam("file"));
-    String yaml = readBody(ctx, fileName);
-    CampaignView created = campaigns.submit(fileName, yaml, actor(ctx));
+    String fileName = RequestArguments.fileName(ctx.queryParam("file"));
+    String yaml = body(ctx);
+    CampaignView created = campaigns.submit(fileName, yaml, RequestGate.actor(ctx));
     ctx.status(201).header("Location", "/api/campaigns/" + created.id()).json(created);
-  }
-
-  private String rejectReason(Context ctx) {
-    String body = readBody(ctx, "request body");
-    if (body.isBlank()) return "rejected";
-    try {
-      JsonNode n = json.readTree(body);
-      JsonNode reason = n == null ? null : n.get("reason");
-      if (reason == null || !reason.isTextual()) {
-        throw ApiProblem.invalid("expected a JSON object {\"reason\": \"...\"}", List.of());
-      }
-      return reason.asText();
-    } catch (IOException e) {
-      throw ApiProblem.invalid("the body is not JSON (expected {\"reason\": \"...\"})", List.of());
-    }
-  }
-
-  /** The body of a hand-chosen point: {@code {"point": {"NAME": VALUE, ...}}}. */
-  private Map<String, Object> suggestedPoint(Context ctx) {
-    String expected = " (expected {\"point\": {\"PARAMETER\": NUMBER or \"TEXT\", ...}})";
-    JsonNode n;
-    try {
-      n = json.readTree(readBody(ctx, "request body"));
-    } catch (IOException e) {
-      throw ApiProblem.invalid("the body is not JSON" + expected, List.of());
-    }
-    JsonNode point = n == null ? null : n.get("point");
-    if (point == null || !point.isObject())
-      throw ApiProblem.invalid("point is missing" + expected, List.of());
-    Map<String, Object> out = new java.util.LinkedHashMap<>();
-    point
-        .fields()
-        .forEachRemaining(
-            f -> {
-              JsonNode v = f.getValue();
-              if (v.isNumber()) {
-                out.put(f.getKey(), v.doubleValue());
-              } else if (v.isTextual()) {
-                out.put(f.getKey(), v.textValue());
-              } else {
-                throw ApiProblem.invalid(
-                    "point." + f.getKey() + " must be a number or text" + expected, List.of());
-              }
-            });
-    return out;
-  }
-
-  private ReleaseRequest releaseRequest(Context ctx) {
-    String expected =
-        " (expected {\"action\": \"retry\" | \"fail\" | \"measured\", \"reason\": \"...\", \"values\": {\"OBJECTIVE\": NUMBER}})";
-    JsonNode n;
-    try {
-      n = json.readTree(readBody(ctx, "request body"));
-    } catch (IOException e) {
-      throw ApiProblem.invalid("the body is not JSON" + expected, List.of());
-    }
-    if (n == null || !n.isObject())
-      throw ApiProblem.invalid("the body must be a JSON object" + expected, List.of());
-    JsonNode action = n.get("action");
-    if (action == null || !action.isTextual())
-      throw ApiProblem.invalid("action is missing" + expected, List.of());
-    JsonNode reason = n.get("reason");
-    if (reason != null && !reason.isTextual() && !reason.isNull())
-      throw ApiProblem.invalid("reason must be text" + expected, List.of());
-    Map<String, Double> values = new java.util.LinkedHashMap<>();
-    JsonNode v = n.get("values");
-    if (v != null && !v.isNull()) {
-      if (!v.isObject())
-        throw ApiProblem.invalid("values must be an object of numbers" + expected, List.of());
-      for (var it = v.fields(); it.hasNext(); ) {
-        var field = it.next();
-        if (!field.getValue().isNumber()) {
-          throw ApiProblem.invalid(
-              "values." + field.getKey() + " must be a number, not " + field.getValue(), List.of());
-        }
-        values.put(field.getKey(), field.getValue().doubleValue());
-      }
-    }
-    return new ReleaseRequest(
-        ReleaseRequest.Action.parse(action.asText()),
-        reason == null || reason.isNull() ? "" : reason.asText(),
-        values);
-  }
-
-  private static int seq(Context ctx) {
-    String s = ctx.pathParam("seq");
-    try {
-      int v = Integer.parseInt(s);
-      if (v < 1) throw new NumberFormatException();
-      return v;
-    } catch (NumberFormatException e) {
-      throw ApiProblem.invalid(
-          "experiment number '" + s + "' is not a positive whole number", List.of());
-    }
-  }
-
-  /** The last path segment of a client-given name, made safe to quote in messages. */
-  static String fileName(String given) {
-    if (given == null || given.isBlank()) return "campaign.yaml";
-    String last = given.replace('\\', '/');
-    last = FileNames.safe(last.substring(last.lastIndexOf('/') + 1));
-    if (last.isEmpty() || last.chars().allMatch(c -> c == '.')) return "campaign.yaml";
-    return last.length() > 100 ? last.substring(0, 100) : last;
-  }
-
-  /** The body the gate read (see {@link RequestBody}); "" when there was none. */
-  private static String readBody(Context ctx, String fileName) {
-    return body(ctx);
   }
 
   /**
@@ -534,79 +435,7 @@ public final class ApiServer implements AutoCloseable {
    * stream.
    */
   public static String body(Context ctx) {
-    String body = ctx.attribute(BODY);
-    return body == null ? "" : body;
-  }
-
-  /**
-   * For routes that take no arguments (approve, pause, resume, abort, emergency stop, reload): no
-   * body, or a JSON object (its fields are ignored). Anything else is refused, so that a client
-   * that meant to send something else learns it was not understood.
-   */
-  private void noArguments(Context ctx) {
-    String body = readBody(ctx, "request body");
-    if (body.isBlank()) return;
-    try {
-      JsonNode n = json.readTree(body);
-      if (n != null && n.isObject()) return;
-    } catch (IOException e) {
-      // answered below
-    }
-    throw ApiProblem.invalid("the body is not a JSON object (expected no body or {})", List.of());
-  }
-
-  // ---------------------------------------------------------------------------------------
-  // the gate
-
-  private void gate(Context ctx) {
-    boolean read =
-        ctx.method() == HandlerType.GET
-            || ctx.method() == HandlerType.HEAD
-            || ctx.method() == HandlerType.OPTIONS;
-    String header = ctx.header("Authorization");
-    Optional<Actor> who = Optional.empty();
-    if (header != null) {
-      if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-        throw ApiProblem.unauthorized("the Authorization header must be 'Bearer TOKEN'");
-      }
-      who = tokens.get().authenticate(header.substring(7).strip());
-      if (who.isEmpty()) {
-        log.warn(
-            "refused a request with an unknown token from {} ({} {})",
-            ctx.ip(),
-            ctx.method(),
-            ctx.path());
-        throw ApiProblem.unauthorized("the token is not known to this daemon");
-      }
-    }
-    if (who.isEmpty() && header == null && extension != null) who = extension.signedIn(ctx);
-    boolean open = who.isEmpty() && extension != null && extension.open(ctx);
-    if (who.isEmpty() && !open && !(read && isLoopback(ctx.req().getRemoteAddr()))) {
-      throw ApiProblem.unauthorized(
-          read
-              ? "reads from other machines need a token (Authorization: Bearer TOKEN)"
-              : "changes need a token (Authorization: Bearer TOKEN; see labloop-data/token)");
-    }
-    who.ifPresent(a -> ctx.attribute(ACTOR, a));
-    // Only after the token: nobody without one makes the daemon read a byte of a body.
-    RequestBody.Kind kind = RequestBody.Kind.of(ctx);
-    String name = kind == RequestBody.Kind.YAML ? fileName(ctx.queryParam("file")) : "request body";
-    ctx.attribute(BODY, RequestBody.read(ctx, settings.maxBodyBytes(), kind, name));
-  }
-
-  private static Actor actor(Context ctx) {
-    Actor a = ctx.attribute(ACTOR);
-    if (a == null) throw ApiProblem.unauthorized("changes need a token");
-    return a;
-  }
-
-  static boolean isLoopback(String address) {
-    try {
-      // A literal address: no lookup happens.
-      return address != null && InetAddress.getByName(address).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
-    }
+    return RequestGate.body(ctx);
   }
 
   /** Assembles an {@link ApiServer}. */

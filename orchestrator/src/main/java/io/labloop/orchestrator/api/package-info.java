@@ -7,6 +7,12 @@
  * the real engine to them. Every change (POST) needs a token and is passed on with the token's name
  * as the {@link io.labloop.orchestrator.api.Actor}, which the engine writes to the audit trail.
  * Reads are open to loopback clients only; anyone else needs a token for them too.
+ *
+ * <p>{@link io.labloop.orchestrator.api.ApiServer} holds the routes; its package-private helpers
+ * each keep one thing: {@code RequestGate} (the token check and the body read before every route),
+ * {@code RequestBody} (media type and size limits), {@code RequestArguments} (the routes' JSON
+ * arguments), {@code EventStream} (server-sent events) and {@code ProblemResponse} / {@code
+ * ProblemErrorHandler} (RFC 9457 problems).
  */
 @NullMarked
 package io.labloop.orchestrator.api;

@@ -352,19 +352,19 @@ class ApiServerTest {
 
   @Test
   void fileNamesFromClientsAreReducedToASafeLastSegment() {
-    assertEquals("passwd", ApiServer.fileName("../../etc/passwd"));
-    assertEquals("my_run.yaml", ApiServer.fileName("C:\\lab\\my run.yaml"));
-    assertEquals("campaign.yaml", ApiServer.fileName(".."));
-    assertEquals("campaign.yaml", ApiServer.fileName(null));
+    assertEquals("passwd", RequestArguments.fileName("../../etc/passwd"));
+    assertEquals("my_run.yaml", RequestArguments.fileName("C:\\lab\\my run.yaml"));
+    assertEquals("campaign.yaml", RequestArguments.fileName(".."));
+    assertEquals("campaign.yaml", RequestArguments.fileName(null));
   }
 
   @Test
   void onlyLoopbackAddressesCountAsLocal() {
-    assertTrue(ApiServer.isLoopback("127.0.0.1"));
-    assertTrue(ApiServer.isLoopback("127.8.9.10"));
-    assertTrue(ApiServer.isLoopback("::1"));
-    assertFalse(ApiServer.isLoopback("192.168.1.20"));
-    assertFalse(ApiServer.isLoopback("10.0.0.7"));
+    assertTrue(RequestGate.isLoopback("127.0.0.1"));
+    assertTrue(RequestGate.isLoopback("127.8.9.10"));
+    assertTrue(RequestGate.isLoopback("::1"));
+    assertFalse(RequestGate.isLoopback("192.168.1.20"));
+    assertFalse(RequestGate.isLoopback("10.0.0.7"));
   }
 
   private HttpResponse<String> post(String path, String body, String token) throws Exception {
