@@ -14,7 +14,6 @@ import io.labloop.planners.design.UnitCube;
 import io.labloop.planners.gp.BoundedMaximizer;
 import io.labloop.planners.gp.GaussianProcess;
 import io.labloop.planners.gp.NoiseModel;
-import io.labloop.planners.pareto.Pareto;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -56,7 +55,6 @@ final class BayesianPlanner implements Planner {
   private static final int LOCAL_PER_POINT = 40;
   private static final int LOCAL_CENTRES = 5;
   private static final double[] LOCAL_SPREAD = {0.1, 0.02, 0.004};
-  private static final double PAREGO_RHO = 0.05;
 
   /** L-BFGS polishes for the first point of a call, and for each further batch point. */
   private static final int RESTARTS = 10;
@@ -156,7 +154,7 @@ final class BayesianPlanner implements Planner {
     SplittableRandom random = new SplittableRandom(mix(seed, round));
 
     double[][] x = ok.stream().map(o -> cube.encode(o.point())).toArray(double[][]::new);
-    Losses losses = losses(state.objectives(), ok, random);
+    Losses losses = Losses.of(state.objectives(), ok, random);
     List<double[]> failed =
         state.observations().stream()
             .filter(o -> !o.isOk())
@@ -560,89 +558,6 @@ final class BayesianPlanner implements Planner {
       if (v == null || !Double.isFinite(v)) return false;
     }
     return true;
-  }
-
-  /** The losses the model is fitted to, and how to report its predictions. */
-  private record Losses(List<Objective> objectives, double[] scalar, Map<String, Double> pareto) {
-    String label() {
-      if (objectives.size() > 1) return "scalarised loss";
-      Objective o = objectives.get(0);
-      return o instanceof Objective.Target ? o.name() + " distance to target" : o.name();
-    }
-
-    /** A predicted loss as the user reads it: a maximised objective's loss is its negative. */
-    double reported(double mean) {
-      return objectives.size() == 1 && objectives.get(0) instanceof Objective.Maximize
-          ? -mean
-          : mean;
-    }
-
-    void describe(double mean, double sd, Map<String, Double> means, Map<String, Double> sds) {
-      if (objectives.size() > 1) {
-        means.put("scalarised.loss", mean);
-        sds.put("scalarised.loss", sd);
-        return;
-      }
-      Objective o = objectives.get(0);
-      if (o instanceof Objective.Maximize) {
-        means.put(o.name(), -mean);
-      } else if (o instanceof Objective.Minimize) {
-        means.put(o.name(), mean);
-      } else {
-        means.put(o.name() + ".distance", mean);
-      }
-      sds.put(o instanceof Objective.Target ? o.name() + ".distance" : o.name(), sd);
-    }
-  }
-
-  private static Losses losses(
-      List<Objective> objectives, List<Observation> ok, SplittableRandom random) {
-    int m = objectives.size();
-    List<double[]> raw = new ArrayList<>();
-    for (Observation o : ok) {
-      double[] l = new double[m];
-      for (int k = 0; k < m; k++)
-        l[k] = objectives.get(k).loss(o.values().get(objectives.get(k).name()));
-      raw.add(l);
-    }
-    if (m == 1) {
-      return new Losses(objectives, raw.stream().mapToDouble(l -> l[0]).toArray(), Map.of());
-    }
-    double[] lo = new double[m];
-    double[] hi = new double[m];
-    Arrays.fill(lo, Double.POSITIVE_INFINITY);
-    Arrays.fill(hi, Double.NEGATIVE_INFINITY);
-    for (double[] l : raw) {
-      for (int k = 0; k < m; k++) {
-        lo[k] = Math.min(lo[k], l[k]);
-        hi[k] = Math.max(hi[k], l[k]);
-      }
-    }
-    // ParEGO: weights uniform on the simplex (normalised exponential draws).
-    double[] w = new double[m];
-    double sum = 0;
-    for (int k = 0; k < m; k++) {
-      w[k] = -Math.log(1 - random.nextDouble());
-      sum += w[k];
-    }
-    for (int k = 0; k < m; k++) w[k] /= sum;
-    double[] scalar = new double[raw.size()];
-    for (int i = 0; i < raw.size(); i++) {
-      double max = Double.NEGATIVE_INFINITY;
-      double total = 0;
-      for (int k = 0; k < m; k++) {
-        double f = hi[k] > lo[k] ? (raw.get(i)[k] - lo[k]) / (hi[k] - lo[k]) : 0;
-        max = Math.max(max, w[k] * f);
-        total += w[k] * f;
-      }
-      scalar[i] = max + PAREGO_RHO * total;
-    }
-    List<Integer> front = Pareto.front(raw);
-    List<double[]> frontPoints = front.stream().map(raw::get).toList();
-    Map<String, Double> pareto = new LinkedHashMap<>();
-    pareto.put("pareto.size", (double) front.size());
-    pareto.put("pareto.hypervolume", Pareto.hypervolume(frontPoints, Pareto.reference(raw)));
-    return new Losses(objectives, scalar, pareto);
   }
 
   static long mix(long seed, long index) {
