@@ -354,6 +354,18 @@ public final class GaussianProcess {
     return new Prediction(mean, Math.max(variance, 1e-12 * kernel.variance()), dMean, dVariance);
   }
 
+  /**
+   * The prior correlation between two differences: f(a1) − f(b1) and f(a2) − f(b2). With a1, b1 two
+   * conditions in one task and a2, b2 the same conditions in another, it says how far the tasks
+   * agree on which of the two conditions is better, whatever constant offset lies between them.
+   */
+  public double differenceCorrelation(double[] a1, double[] b1, double[] a2, double[] b2) {
+    double cov = kernel.k(a1, a2) - kernel.k(a1, b2) - kernel.k(b1, a2) + kernel.k(b1, b2);
+    double v1 = kernel.k(a1, a1) - 2 * kernel.k(a1, b1) + kernel.k(b1, b1);
+    double v2 = kernel.k(a2, a2) - 2 * kernel.k(a2, b2) + kernel.k(b2, b2);
+    return v1 > 1e-12 && v2 > 1e-12 ? cov / Math.sqrt(v1 * v2) : 0;
+  }
+
   /** Converts a standardised mean to output units. */
   public double toOutput(double standardisedMean) {
     return yMean + yScale * standardisedMean;
