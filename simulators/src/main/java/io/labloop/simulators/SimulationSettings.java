@@ -120,7 +120,7 @@ public record SimulationSettings(
       Set.of("model", "expression", "dataset", "inputs", "outputs", "function", "output");
   static final Set<String> INSTRUMENT_KEYS =
       Set.of("role", "measures", "duration", "noise", "drift");
-  static final Set<String> PROTOCOLS = Set.of("opcua", "lads", "serial", "mqtt");
+  static final Set<String> PROTOCOLS = Set.of("opcua", "lads", "serial", "mqtt", "sila2");
 
   /**
    * Every problem of the lab file's simulation block (empty when it is fine or absent: real labs
@@ -536,7 +536,7 @@ public record SimulationSettings(
     if (!(driver instanceof String d) || !PROTOCOLS.contains(d)) {
       r.problem(
           List.of("instruments", name, "driver"),
-          "the virtual lab plays only opcua, lads, serial and mqtt instruments, got "
+          "the virtual lab plays only opcua, lads, serial, mqtt and sila2 instruments, got "
               + describe(driver));
       return;
     }
@@ -544,6 +544,7 @@ public record SimulationSettings(
         switch (d) {
           case "opcua", "lads" -> "endpoint";
           case "serial" -> "port";
+          case "sila2" -> "server";
           default -> "broker";
         };
     if (!(m.get(key) instanceof String s) || s.isBlank()) {
