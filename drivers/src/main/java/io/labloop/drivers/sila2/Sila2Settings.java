@@ -75,10 +75,11 @@ record Sila2Settings(
       if (colon <= 0) throw new NumberFormatException();
       host = server.substring(0, colon).replace("[", "").replace("]", "");
       port = Integer.parseInt(server.substring(colon + 1));
-      if (port < 1 || port > 65535) throw new NumberFormatException();
+      // port 0 only makes sense to the virtual lab, which then picks a free one
+      if (port < 0 || port > 65535) throw new NumberFormatException();
     } catch (NumberFormatException e) {
       if (s.has("server"))
-        s.problem("server", "'" + server + "' is not host:port (port 1 to 65535)");
+        s.problem("server", "'" + server + "' is not host:port (port 0 to 65535)");
     }
     boolean plaintext = s.flag("plaintext", false);
     Path trustDir = dataDir.resolve("sila2").resolve("pki");
