@@ -30,7 +30,7 @@ final class SimulationReader {
       Set.of("seed", "time-scale", "world", "instruments", "faults", "broker", "trust-clients");
   static final Set<String> INSTRUMENT_KEYS =
       Set.of("role", "measures", "duration", "noise", "drift");
-  static final Set<String> PROTOCOLS = Set.of("opcua", "lads", "serial", "mqtt");
+  static final Set<String> PROTOCOLS = Set.of("opcua", "lads", "serial", "mqtt", "sila2");
 
   private SimulationReader() {}
 
@@ -293,7 +293,7 @@ final class SimulationReader {
     if (!(driver instanceof String d) || !PROTOCOLS.contains(d)) {
       r.problem(
           List.of("instruments", name, "driver"),
-          "the virtual lab plays only opcua, lads, serial and mqtt instruments, got "
+          "the virtual lab plays only opcua, lads, serial, mqtt and sila2 instruments, got "
               + describe(driver));
       return;
     }
@@ -301,6 +301,7 @@ final class SimulationReader {
         switch (d) {
           case "opcua", "lads" -> "endpoint";
           case "serial" -> "port";
+          case "sila2" -> "server";
           default -> "broker";
         };
     if (!(m.get(key) instanceof String s) || s.isBlank()) {

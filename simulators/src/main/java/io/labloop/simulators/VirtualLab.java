@@ -9,6 +9,7 @@ import io.labloop.simulators.mqtt.EmbeddedBroker;
 import io.labloop.simulators.mqtt.MqttDevice;
 import io.labloop.simulators.opcua.OpcUaDevice;
 import io.labloop.simulators.serial.SerialDevice;
+import io.labloop.simulators.sila2.SilaServer;
 import io.labloop.simulators.world.VirtualWorld;
 import io.labloop.simulators.world.WorldModels;
 import java.io.IOException;
@@ -167,6 +168,12 @@ public final class VirtualLab implements AutoCloseable {
         case "mqtt" ->
             mqtt.computeIfAbsent(String.valueOf(section.get("broker")), k -> new ArrayList<>())
                 .add(name);
+        case "sila2" -> {
+          // one SiLA 2 server per instrument, as each SiLA device is its own server
+          SilaServer server = SilaServer.start(instruments.get(name), section, workDir);
+          register(server);
+          section.put("server", server.endpoints().get(0).address());
+        }
         default -> {
           SerialDevice device =
               SerialDevice.start(

@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Samples are physical things: they outlive the computer that made them. Each new sample is
  * appended to {@code samples.jsonl} in the work folder before its id is handed out, and a world
  * started on the same folder knows them again, so a campaign whose process was killed can still
- * measure what was made before the crash.
+ * measure what was made before the crash, and instruments played by separate processes on one
+ * folder measure what the others made (an unknown id makes the file be read again).
  */
 public final class VirtualWorld {
 
@@ -74,7 +75,17 @@ public final class VirtualWorld {
 
   /** The sample with this id, if the world has it. */
   public Optional<Sample> sample(String id) {
-    return Optional.ofNullable(samples.get(id == null ? "" : id.trim()));
+    String key = id == null ? "" : id.trim();
+    Sample known = samples.get(key);
+    if (known == null && !key.isEmpty()) {
+      // Another process of the same lab (a `labloop sim` per instrument, on one work folder) may
+      // have made it since: read the samples file again before saying no.
+      synchronized (this) {
+        load();
+      }
+      known = samples.get(key);
+    }
+    return Optional.ofNullable(known);
   }
 
   private void load() {

@@ -45,7 +45,7 @@ public final class DriverBenchmark {
     this.iterations = iterations;
   }
 
-  /** Starts the virtual lab in {@code workDir}, runs all three protocols, stops the lab. */
+  /** Starts the virtual lab in {@code workDir}, runs every protocol, stops the lab. */
   public List<Row> run(Path workDir) throws Exception {
     List<Row> rows = new ArrayList<>();
     try (VirtualLab lab =
@@ -114,8 +114,40 @@ public final class DriverBenchmark {
               () -> new DriverBenchmarkBare.Paho(lab.endpoint(DriverBenchmarkLab.MQTT).address()),
               sampleId,
               false));
+      rows.add(
+          row(
+              "SiLA 2",
+              "grpc-java 1.85.0 (TLS)",
+              drivers,
+              silaTrusted(tree, lab),
+              DriverBenchmarkLab.SILA,
+              measure,
+              workDir,
+              () ->
+                  new DriverBenchmarkBare.Grpc(
+                      lab.endpoint(DriverBenchmarkLab.SILA).address(),
+                      Path.of(lab.endpoint(DriverBenchmarkLab.SILA).details().get("certificate"))),
+              sampleId,
+              false));
     }
     return rows;
+  }
+
+  /** The lab tree with the SiLA 2 server's certificate trusted by the driver. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> silaTrusted(Map<String, Object> tree, VirtualLab lab) {
+    Map<String, Object> copy = new java.util.LinkedHashMap<>(tree);
+    Map<String, Object> instruments =
+        new java.util.LinkedHashMap<>((Map<String, Object>) tree.get("instruments"));
+    Map<String, Object> sila =
+        new java.util.LinkedHashMap<>(
+            (Map<String, Object>) instruments.get(DriverBenchmarkLab.SILA));
+    sila.put(
+        "tls",
+        Map.of("certificate", lab.endpoint(DriverBenchmarkLab.SILA).details().get("certificate")));
+    instruments.put(DriverBenchmarkLab.SILA, sila);
+    copy.put("instruments", instruments);
+    return copy;
   }
 
   /** One way of making the call: through the driver or with the bare library. */

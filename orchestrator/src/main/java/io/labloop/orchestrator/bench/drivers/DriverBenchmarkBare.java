@@ -178,4 +178,90 @@ final class DriverBenchmarkBare {
       client.close();
     }
   }
+
+  /**
+   * grpc-java: one unary call of the SiLA 2 command, over TLS trusting the server's certificate
+   * file, the request and the reply written and read with protobuf's coded streams (field 1 of the
+   * parameters is the SampleId String message, field 1 of the responses the Peak Real message).
+   */
+  static final class Grpc implements RoundTrip {
+    private static final io.grpc.MethodDescriptor.Marshaller<byte[]> BYTES =
+        new io.grpc.MethodDescriptor.Marshaller<>() {
+          @Override
+          public java.io.InputStream stream(byte[] value) {
+            return new java.io.ByteArrayInputStream(value);
+          }
+
+          @Override
+          public byte[] parse(java.io.InputStream stream) {
+            try {
+              return stream.readAllBytes();
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }
+        };
+    private final io.grpc.ManagedChannel channel;
+    private final io.grpc.MethodDescriptor<byte[], byte[]> method =
+        io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
+            .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName(
+                io.grpc.MethodDescriptor.generateFullMethodName(
+                    DriverBenchmarkLab.SILA_SERVICE, "Measure"))
+            .setRequestMarshaller(BYTES)
+            .setResponseMarshaller(BYTES)
+            .build();
+
+    Grpc(String address, java.nio.file.Path certificate) throws IOException {
+      int colon = address.lastIndexOf(':');
+      channel =
+          io.grpc.Grpc.newChannelBuilderForAddress(
+                  address.substring(0, colon),
+                  Integer.parseInt(address.substring(colon + 1)),
+                  io.grpc.TlsChannelCredentials.newBuilder()
+                      .trustManager(certificate.toFile())
+                      .build())
+              .build();
+    }
+
+    @Override
+    public Object measure(String sampleId) throws Exception {
+      java.io.ByteArrayOutputStream inner = new java.io.ByteArrayOutputStream();
+      com.google.protobuf.CodedOutputStream s =
+          com.google.protobuf.CodedOutputStream.newInstance(inner);
+      s.writeString(1, sampleId);
+      s.flush();
+      java.io.ByteArrayOutputStream outer = new java.io.ByteArrayOutputStream();
+      com.google.protobuf.CodedOutputStream o =
+          com.google.protobuf.CodedOutputStream.newInstance(outer);
+      o.writeByteArray(1, inner.toByteArray());
+      o.flush();
+      byte[] reply =
+          io.grpc.stub.ClientCalls.blockingUnaryCall(
+              channel,
+              method,
+              io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+              outer.toByteArray());
+      com.google.protobuf.CodedInputStream in =
+          com.google.protobuf.CodedInputStream.newInstance(reply);
+      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        if (tag >>> 3 != 1) {
+          in.skipField(tag);
+          continue;
+        }
+        com.google.protobuf.CodedInputStream real =
+            com.google.protobuf.CodedInputStream.newInstance(in.readByteArray());
+        for (int t = real.readTag(); t != 0; t = real.readTag()) {
+          if (t >>> 3 == 1) return real.readDouble();
+          real.skipField(t);
+        }
+      }
+      throw new IOException("the reply has no Peak");
+    }
+
+    @Override
+    public void close() throws Exception {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
 }

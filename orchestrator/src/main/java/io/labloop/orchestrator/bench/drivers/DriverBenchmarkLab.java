@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The lab the driver benchmark runs against: one measuring instrument per protocol, all measuring
- * the same sample, plus an OPC UA robot that makes that sample. Operations take no time (time-scale
- * 0) and nothing fails, so what is measured is the protocol round trip and whatever the code around
- * it adds.
+ * The lab the driver benchmark runs against: one measuring instrument per protocol (the SiLA 2 one
+ * over TLS, its measure command unobservable: one call each way), all measuring the same sample,
+ * plus an OPC UA robot that makes that sample. Operations take no time (time-scale 0) and nothing
+ * fails, so what is measured is the protocol round trip and whatever the code around it adds.
  */
 final class DriverBenchmarkLab {
 
@@ -20,6 +20,8 @@ final class DriverBenchmarkLab {
   static final String OPCUA_OBJECT = "ns=2;s=Meter";
   static final String OPCUA_METHOD = "ns=2;s=Meter.Measure";
   static final String MQTT_TOPIC = "lab/xrd/measure";
+  static final String SILA = "silameter";
+  static final String SILA_SERVICE = "sila2.org.labloop.virtuallab.meter.v1.Meter";
 
   private DriverBenchmarkLab() {}
 
@@ -95,9 +97,20 @@ final class DriverBenchmarkLab {
                     Map.of("sampleId", "{sampleId}"),
                     "outputs",
                     List.of("peak")))));
+    instruments.put(
+        SILA,
+        Map.of(
+            "driver",
+            "sila2",
+            "server",
+            "127.0.0.1:0",
+            "feature",
+            "org.labloop/virtuallab/Meter/v1",
+            "commands",
+            Map.of("measure", Map.of("observable", false, "outputs", List.of("peak")))));
     Map<String, Object> simulated = new LinkedHashMap<>();
     simulated.put(ROBOT, Map.of("role", "synthesizer", "duration", 0));
-    for (String measurer : List.of(OPCUA, SERIAL, MQTT)) {
+    for (String measurer : List.of(OPCUA, SERIAL, MQTT, SILA)) {
       simulated.put(
           measurer, Map.of("role", "measurer", "measures", List.of("peak"), "duration", 0));
     }
