@@ -349,6 +349,8 @@ public final class CampaignEngine {
               + ": "
               + String.join("; ", problems));
     }
+    PriorLoader.Loaded prior = PriorLoader.load(campaign, store);
+    planning.prior(prior.data());
     store.saveCampaign(campaign.name(), campaign.file(), campaign.text(), campaign.sha256());
     Optional<RunRecord> latest = store.latestRun(campaign.name());
     if (restart || latest.isEmpty()) {
@@ -386,6 +388,7 @@ public final class CampaignEngine {
           null,
           "run " + state.run.id() + " resumed with " + state.observations.size() + " observations");
     }
+    for (String note : prior.notes()) event(EventKind.IMPORTED, Severity.INFO, null, null, note);
     publishProgress();
     later(this::tick);
   }

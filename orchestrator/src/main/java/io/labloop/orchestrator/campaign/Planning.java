@@ -10,6 +10,7 @@ import io.labloop.planners.Observation;
 import io.labloop.planners.Planner;
 import io.labloop.planners.PlanningState;
 import io.labloop.planners.Point;
+import io.labloop.planners.PriorData;
 import io.labloop.planners.Suggestion;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -45,6 +46,7 @@ final class Planning {
   private final ExecutorService thread;
   private final Coordinator loop;
   private Planner planner;
+  private List<PriorData> prior = List.of();
   private boolean busy;
 
   /** The {@link #marker} at which the planner last ran dry; -1 before. */
@@ -62,6 +64,11 @@ final class Planning {
   /** The planner of this run, made for its seed once the run is known. */
   void use(Planner planner) {
     this.planner = planner;
+  }
+
+  /** Earlier observations every planning state carries (a warm start; not in the budget). */
+  void prior(List<PriorData> prior) {
+    this.prior = List.copyOf(prior);
   }
 
   /**
@@ -105,7 +112,8 @@ final class Planning {
             .map(e -> e.requested)
             .toList();
     PlanningState state =
-        new PlanningState(campaign.space(), campaign.plannerObjectives(), observations, pending);
+        new PlanningState(
+            campaign.space(), campaign.plannerObjectives(), observations, pending, prior);
     CompletableFuture.supplyAsync(() -> planner.suggest(state, n), thread)
         .whenComplete(
             (suggestions, error) -> loop.later(() -> answered(suggestions, error, n, marker)));

@@ -6,6 +6,7 @@ import io.labloop.orchestrator.bench.planners.MultiObjectiveBenchmark;
 import io.labloop.orchestrator.bench.planners.PlannerBenchmark;
 import io.labloop.orchestrator.bench.planners.PlannerBenchmarkProblem;
 import io.labloop.orchestrator.bench.planners.PlannerBenchmarkTiming;
+import io.labloop.orchestrator.bench.planners.WarmStartBenchmark;
 import io.labloop.planners.PlannerSpec;
 import io.labloop.planners.Planners;
 import io.labloop.simulators.functions.TestFunctions;
@@ -53,7 +54,8 @@ public final class BenchPlannersCommand implements Callable<Integer> {
       description =
           "branin, hartmann3, hartmann6, ackley, ackley10, levy, rosenbrock, rosenbrock10, any of them + '-noisy' "
               + "(Gaussian noise sd 0.1, regret on the noiseless function), direct-arylation, or 'targets' (the issue's table);"
-              + " two objectives: branin-currin, dtlz2, or 'moo' (both at 20/40/80 evaluations, hypervolume regret)")
+              + " two objectives: branin-currin, dtlz2, or 'moo' (both at 20/40/80 evaluations, hypervolume regret);"
+              + " warm-start (direct arylation, one solvent new, the others prior data; --solvent NAME)")
   List<String> problems = new ArrayList<>();
 
   @Option(
@@ -85,6 +87,12 @@ public final class BenchPlannersCommand implements Callable<Integer> {
       paramLabel = "B",
       description = "suggestions per planner call (default 1; direct-arylation 5)")
   Integer batch;
+
+  @Option(
+      names = "--solvent",
+      paramLabel = "NAME",
+      description = "warm-start: the solvent that is the new task (default: each in turn)")
+  private String solvent;
 
   @Option(names = "--json", paramLabel = "FILE", description = "write every curve to FILE")
   Path json;
@@ -189,6 +197,10 @@ public final class BenchPlannersCommand implements Callable<Integer> {
     }
     if (!moo.isEmpty()) {
       multiObjective(out, moo, options);
+      if (problems.isEmpty() && expression == null && dataset == null) return ExitCodes.OK;
+    }
+    if (problems.removeIf(n -> n.toLowerCase(Locale.ROOT).startsWith("warm-start"))) {
+      warmStart(out);
       if (problems.isEmpty() && expression == null && dataset == null) return ExitCodes.OK;
     }
     List<Task> tasks = tasks();
@@ -399,6 +411,15 @@ public final class BenchPlannersCommand implements Callable<Integer> {
                         + " (each also as NAME-noisy), direct-arylation or targets"));
   }
 
+  private Path datasetFile() {
+    Path file = SHIPPED_DATASET;
+    if (!Files.isReadable(file)) file = Path.of("..").resolve(SHIPPED_DATASET);
+    if (!Files.isReadable(file))
+      throw new UserError(
+          "warm-start: cannot find " + SHIPPED_DATASET + " (run from the project folder)");
+    return file;
+  }
+
   private PlannerBenchmarkProblem arylation() {
     Path file = SHIPPED_DATASET;
     if (!Files.isReadable(file)) file = Path.of("..").resolve(SHIPPED_DATASET);
@@ -449,6 +470,46 @@ public final class BenchPlannersCommand implements Callable<Integer> {
           Arrays.stream(top).anyMatch(t -> t > task.evals())
               ? " (runs that never got there count as " + (task.evals() + 1) + ")"
               : "");
+    }
+  }
+
+  /**
+   * Warm start on direct arylation: each solvent in turn (or {@code --solvent}) is the new task,
+   * the others the prior data; experiments to a top-1 % yield, cold and warm.
+   */
+  private void warmStart(PrintWriter out) {
+    Path file = datasetFile();
+    List<String> solvents = solvent != null ? List.of(solvent) : WarmStartBenchmark.solvents(file);
+    int n = evals == null ? 50 : evals;
+    int b = batch == null ? 5 : batch;
+    for (String s : solvents) {
+      WarmStartBenchmark bench = WarmStartBenchmark.arylation(file, s);
+      for (WarmStartBenchmark.Prior prior : WarmStartBenchmark.Prior.values()) {
+        double[] to = new double[seeds];
+        for (int seed = 0; seed < seeds; seed++) {
+          to[seed] = bench.run(prior, seed, n, b);
+          spec.commandLine()
+              .getErr()
+              .printf(
+                  Locale.ROOT, "  warm-start %s %s seed %d: %d%n", s, prior, seed, (int) to[seed]);
+          spec.commandLine().getErr().flush();
+        }
+        PlannerBenchmark.Spread spread = PlannerBenchmark.Spread.of(to);
+        out.printf(
+            Locale.ROOT,
+            "warm-start %-14s prior %-5s experiments to a top-1 %% yield (>= %.4g), batch %d: median %.1f, IQR [%.1f, %.1f]%s%n",
+            s,
+            prior.name().toLowerCase(Locale.ROOT),
+            bench.threshold(),
+            b,
+            spread.median(),
+            spread.q1(),
+            spread.q3(),
+            java.util.Arrays.stream(to).anyMatch(t -> t > n)
+                ? " (never within " + n + " counts as " + (n + 1) + ")"
+                : "");
+        out.flush();
+      }
     }
   }
 

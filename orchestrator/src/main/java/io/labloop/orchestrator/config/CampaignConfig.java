@@ -1,6 +1,7 @@
 package io.labloop.orchestrator.config;
 
 import io.labloop.planners.Objective;
+import io.labloop.planners.Observation;
 import io.labloop.planners.PlannerSpec;
 import io.labloop.planners.Space;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ import java.util.OptionalInt;
  * @param schedule a cron expression for a planned start, if any
  * @param approval {@code auto}, or {@code manual} when a person approves each suggestion
  * @param achieved parameter name to the step output that reads back what was really done
+ * @param priorData the planner's {@code prior-data:}: earlier observations for a warm start
  */
 public record CampaignConfig(
     Path file,
@@ -46,9 +48,47 @@ public record CampaignConfig(
     OnInterrupt onInterrupt,
     Optional<String> schedule,
     Approval approval,
-    Map<String, OutputRef> achieved) {
+    Map<String, OutputRef> achieved,
+    List<PriorSource> priorData) {
+
+  /** A campaign without prior data. */
+  public CampaignConfig(
+      Path file,
+      String text,
+      String sha256,
+      String name,
+      LabConfig lab,
+      Space space,
+      List<ObjectiveSource> objectives,
+      List<WorkflowStep> workflow,
+      PlannerSpec planner,
+      Budget budget,
+      StopRules stop,
+      OnInterrupt onInterrupt,
+      Optional<String> schedule,
+      Approval approval,
+      Map<String, OutputRef> achieved) {
+    this(
+        file,
+        text,
+        sha256,
+        name,
+        lab,
+        space,
+        objectives,
+        workflow,
+        planner,
+        budget,
+        stop,
+        onInterrupt,
+        schedule,
+        approval,
+        achieved,
+        List.of());
+  }
 
   public CampaignConfig {
+    priorData = List.copyOf(priorData);
     objectives = List.copyOf(objectives);
     workflow = List.copyOf(workflow);
     achieved = Collections.unmodifiableMap(new LinkedHashMap<>(achieved));
@@ -81,6 +121,24 @@ public record CampaignConfig(
    * @param noImprovementFor stop after this many experiments without a better result
    */
   public record StopRules(boolean targetReached, OptionalInt noImprovementFor) {}
+
+  /**
+   * One entry of {@code prior-data:}. {@code task} is empty for data of this campaign's own
+   * setting, else the name of the related setting they come from.
+   */
+  public sealed interface PriorSource {
+    String task();
+
+    /** {@code { campaign: NAME }}: the observations of that campaign's latest run in the store. */
+    record FromCampaign(String campaign, String task) implements PriorSource {}
+
+    /** {@code { file: old.csv }}: rows read and checked when the campaign file was read. */
+    record FromFile(Path file, String task, List<Observation> observations) implements PriorSource {
+      public FromFile {
+        observations = List.copyOf(observations);
+      }
+    }
+  }
 
   public enum OnInterrupt {
     FAIL,

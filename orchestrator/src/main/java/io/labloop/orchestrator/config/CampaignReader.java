@@ -128,6 +128,11 @@ final class CampaignReader {
                     + " objectives; use auto or none");
           }
         });
+    List<CampaignConfig.PriorSource> prior =
+        c.node("planner").isPresent()
+            ? new PriorDataReader(files)
+                .read(c.node("planner").get(), dir, space.space(), objectives, report)
+            : List.of();
     CampaignConfig.Budget budget = budget(c, report);
     CampaignConfig.StopRules stop = stop(c, objectives, report);
     CampaignConfig.OnInterrupt onInterrupt =
@@ -169,7 +174,8 @@ final class CampaignReader {
             onInterrupt,
             schedule,
             approval,
-            achieved));
+            achieved,
+            prior));
   }
 
   // ---- objectives, planner, budget, rules ----
@@ -316,7 +322,9 @@ final class CampaignReader {
         .entries()
         .forEach(
             (k, e) -> {
-              if (!k.equals("type") && !k.equals("seed")) options.put(k, e.value().plain());
+              // prior-data is read by PriorDataReader; the planner sees the rows, not the option.
+              if (!k.equals("type") && !k.equals("seed") && !k.equals("prior-data"))
+                options.put(k, e.value().plain());
             });
     if (report.count() != before || type.isEmpty()) return Optional.empty();
     return Optional.of(new PlannerSpec(type.get(), seed, options));

@@ -110,7 +110,7 @@ final class CandidateTable {
     return Optional.of(points);
   }
 
-  private static Optional<Object> value(Parameter p, Cell cell, boolean open, Report report) {
+  static Optional<Object> value(Parameter p, Cell cell, boolean open, Report report) {
     String t = cell.text();
     int line = cell.line();
     if (p instanceof Parameter.Categorical c) {

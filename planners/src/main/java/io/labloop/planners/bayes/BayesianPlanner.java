@@ -127,7 +127,7 @@ final class BayesianPlanner implements Planner {
     int prior =
         state.prior().isEmpty()
             ? 0
-            : WarmStart.of(state, new UnitCube(state.space())).observations().size();
+            : WarmStart.of(state, new UnitCube(state.space()), seed).observations().size();
     if (state.observations().size() + prior < initialPoints || ok.size() + prior < 2) {
       return initialDesign(state, n, "initial design");
     }
@@ -137,7 +137,7 @@ final class BayesianPlanner implements Planner {
         // EHVI uses earlier data of the same setting as observations (other tasks: not yet).
         List<Observation> known = new ArrayList<>(ok);
         if (!state.prior().isEmpty())
-          known.addAll(WarmStart.of(state, new UnitCube(state.space())).sameTask(state));
+          known.addAll(WarmStart.of(state, new UnitCube(state.space()), seed).sameTask(state));
         if (known.size() < 2) return initialDesign(state, n, "initial design");
         return hypervolume.suggest(state, known, n, name());
       }
@@ -164,7 +164,7 @@ final class BayesianPlanner implements Planner {
     long round = state.observations().size() + state.pending().size();
     SplittableRandom random = new SplittableRandom(mix(seed, round));
 
-    WarmStart warm = WarmStart.of(state, cube);
+    WarmStart warm = WarmStart.of(state, cube, seed);
     double[][] x = ok.stream().map(o -> cube.encode(o.point())).toArray(double[][]::new);
     List<Observation> measured = new ArrayList<>(ok);
     measured.addAll(warm.observations());
@@ -213,7 +213,8 @@ final class BayesianPlanner implements Planner {
             warm.group(cube.parameterOfColumn()),
             warm.categorical(cube.categoricalParameters()),
             noise,
-            draws);
+            draws,
+            x.length + failed.size());
     GaussianProcess gp = fits.get(0);
     double[] lengthscale = new double[d];
     for (int j = 0; j < d; j++)
@@ -271,7 +272,7 @@ final class BayesianPlanner implements Planner {
     Map<String, Double> details = details(state, cube, gp, losses);
     if (!warm.isEmpty()) {
       details.put("prior.points", (double) priorRows);
-      details.putAll(warm.agreement(gp, Arrays.asList(x.length > 0 ? x : known)));
+      details.putAll(warm.agreement(gp, Arrays.asList(x.length >= 2 ? x : known)));
     }
     // The hedge draw has its own stream, so a portfolio of one consumes exactly the random
     // numbers it did before the portfolio existed.

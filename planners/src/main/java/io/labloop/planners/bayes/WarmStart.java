@@ -8,9 +8,11 @@ import io.labloop.planners.design.UnitCube;
 import io.labloop.planners.gp.GaussianProcess;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * The campaign's prior data ({@link PriorData}) as rows of the model.
@@ -45,8 +47,17 @@ final class WarmStart {
     this.tasks = List.copyOf(tasks);
   }
 
-  /** The usable prior rows of {@code state}: measured, with every objective. */
-  static WarmStart of(PlanningState state, UnitCube cube) {
+  /**
+   * At most this many prior rows enter the model: beyond, a few hundred earlier points add little
+   * next to the campaign's own and each costs O(n²) per suggestion.
+   */
+  static final int LIMIT = 250;
+
+  /**
+   * The usable prior rows of {@code state}: measured, with every objective; beyond {@value #LIMIT}
+   * the best quarter by the first objective's loss and a random rest drawn with {@code seed}.
+   */
+  static WarmStart of(PlanningState state, UnitCube cube, long seed) {
     List<String> tasks = new ArrayList<>(List.of(""));
     for (PriorData p : state.prior()) if (!tasks.contains(p.task())) tasks.add(p.task());
     WarmStart w = new WarmStart(cube, tasks);
@@ -58,7 +69,34 @@ final class WarmStart {
         w.positions.add(w.inTask(cube.encode(o.point()), task));
       }
     }
+    if (w.observations.size() > LIMIT) w.thin(state.objectives().get(0), seed);
     return w;
+  }
+
+  private void thin(Objective objective, long seed) {
+    int n = observations.size();
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) order[i] = i;
+    double[] loss = new double[n];
+    for (int i = 0; i < n; i++)
+      loss[i] = objective.loss(observations.get(i).values().get(objective.name()));
+    Arrays.sort(order, (a, b) -> loss[a] != loss[b] ? Double.compare(loss[a], loss[b]) : a - b);
+    int best = LIMIT / 4;
+    List<Integer> rest = new ArrayList<>(Arrays.asList(order).subList(best, n));
+    Collections.shuffle(rest, new Random(seed));
+    List<Integer> keep = new ArrayList<>(Arrays.asList(order).subList(0, best));
+    keep.addAll(rest.subList(0, LIMIT - best));
+    Collections.sort(keep);
+    List<Observation> o = new ArrayList<>();
+    List<double[]> p = new ArrayList<>();
+    for (int i : keep) {
+      o.add(observations.get(i));
+      p.add(positions.get(i));
+    }
+    observations.clear();
+    observations.addAll(o);
+    positions.clear();
+    positions.addAll(p);
   }
 
   /** The model's input width: the cube's, plus one column per task when there are several. */

@@ -153,6 +153,23 @@ public final class GaussianProcess {
       boolean[] categorical,
       NoiseModel noiseModel,
       int samples) {
+    return fitSamples(x, y, seed, group, categorical, noiseModel, samples, 0);
+  }
+
+  /**
+   * As {@link #fitSamples(double[][], double[], long, int[], boolean[], NoiseModel, int)}, where
+   * the first {@code keep} rows (a campaign's own observations, ahead of its prior data) are always
+   * in the subsets the fit and the posterior use; the rest of each subset is chosen as usual.
+   */
+  public static List<GaussianProcess> fitSamples(
+      double[][] x,
+      double[] y,
+      long seed,
+      int[] group,
+      boolean[] categorical,
+      NoiseModel noiseModel,
+      int samples,
+      int keep) {
     if (x.length == 0 || x.length != y.length)
       throw new IllegalArgumentException("need as many outputs as inputs, at least one");
     int d = Arrays.stream(group).max().orElse(-1) + 1;
@@ -162,7 +179,7 @@ public final class GaussianProcess {
     double scale = var > 1e-300 ? Math.sqrt(var) : 1;
     double[] z = Arrays.stream(y).map(v -> (v - mean) / scale).toArray();
 
-    int[] fitRows = subset(z, FIT_SUBSET, seed);
+    int[] fitRows = subset(z, FIT_SUBSET, seed, keep);
     double[][] fx = rows(x, fitRows);
     double[] fz = values(z, fitRows);
     MarginalLikelihood likelihood = new MarginalLikelihood(fx, fz, group, categorical);
@@ -204,7 +221,7 @@ public final class GaussianProcess {
       Arrays.fill(best, d, size - 1, Math.log(Priors.SIGNAL_VARIANCE.mode() * share));
       best[size - 1] = Double.isNaN(fixedNoise) ? Math.log(Priors.NOISE.mode()) : lo[size - 1];
     }
-    int[] postRows = subset(z, POSTERIOR_SUBSET, seed + 1);
+    int[] postRows = subset(z, POSTERIOR_SUBSET, seed + 1, keep);
     double[][] px = rows(x, postRows);
     double[] pz = values(z, postRows);
     if (samples <= 0) {
@@ -427,17 +444,22 @@ public final class GaussianProcess {
     return den > 0 && Double.isFinite(num / den) ? num / den : 0;
   }
 
-  /** The best quarter of rows by output (lowest, i.e. best loss) plus a seeded random rest. */
-  private static int[] subset(double[] z, int limit, long seed) {
+  /**
+   * The first {@code keep} rows, then of the others the best quarter of the room left by output
+   * (lowest, i.e. best loss) plus a seeded random rest.
+   */
+  private static int[] subset(double[] z, int limit, long seed, int keep) {
     int n = z.length;
     if (n <= limit) return IntStream.range(0, n).toArray();
+    int kept = Math.min(keep, limit);
     Integer[] order =
-        IntStream.range(0, n)
+        IntStream.range(kept, n)
             .boxed()
             .sorted(Comparator.comparingDouble(i -> z[i]))
             .toArray(Integer[]::new);
-    int best = limit / 4;
-    List<Integer> rest = new ArrayList<>(Arrays.asList(order).subList(best, n));
+    int room = limit - kept;
+    int best = room / 4;
+    List<Integer> rest = new ArrayList<>(Arrays.asList(order).subList(best, order.length));
     SplittableRandom random = new SplittableRandom(seed);
     for (int i = rest.size() - 1; i > 0; i--) {
       int j = random.nextInt(i + 1);
@@ -446,8 +468,9 @@ public final class GaussianProcess {
       rest.set(j, t);
     }
     int[] out = new int[limit];
-    for (int i = 0; i < best; i++) out[i] = order[i];
-    for (int i = best; i < limit; i++) out[i] = rest.get(i - best);
+    for (int i = 0; i < kept; i++) out[i] = i;
+    for (int i = 0; i < best; i++) out[kept + i] = order[i];
+    for (int i = best; i < room; i++) out[kept + i] = rest.get(i - best);
     Arrays.sort(out);
     return out;
   }
