@@ -757,45 +757,62 @@ final class JdbcStore implements Store {
         "reading decisions of " + runId,
         c -> {
           Map<Integer, Suggestion> out = new LinkedHashMap<>();
-          for (Object[] row :
-              query(
-                  c,
-                  rs ->
-                      new Object[] {
-                        rs.getInt("seq"),
-                        rs.getString("planner"),
-                        rs.getString("reason"),
-                        rs.getObject("acquisition") == null
-                            ? Double.NaN
-                            : rs.getDouble("acquisition"),
-                        rs.getString("predicted_mean"),
-                        rs.getString("predicted_sd"),
-                        rs.getString("details")
-                      },
-                  "SELECT * FROM decisions WHERE run_id = ? ORDER BY seq",
-                  runId)) {
-            int seq = (Integer) row[0];
-            Point requested =
-                query(
-                        c,
-                        rs -> point(rs.getString(1)),
-                        "SELECT requested FROM experiments WHERE run_id = ? AND seq = ?",
-                        runId,
-                        seq)
-                    .get(0);
-            out.put(
-                seq,
-                new Suggestion(
-                    requested,
-                    (String) row[1],
-                    (String) row[2],
-                    (Double) row[3],
-                    doubles((String) row[4]),
-                    doubles((String) row[5]),
-                    doubles((String) row[6])));
+          readDecisions(c, out, "", runId);
+          return out;
+        });
+  }
+
+  @Override
+  public Map<Integer, Suggestion> decisions(String runId, java.util.Collection<Integer> seqs) {
+    if (seqs.isEmpty()) return Map.of();
+    List<Integer> all = List.copyOf(new java.util.TreeSet<>(seqs));
+    return tx(
+        "reading decisions of " + runId,
+        c -> {
+          Map<Integer, Suggestion> out = new LinkedHashMap<>();
+          for (int from = 0; from < all.size(); from += 500) {
+            List<Integer> chunk = all.subList(from, Math.min(all.size(), from + 500));
+            Object[] args = new Object[chunk.size() + 1];
+            args[0] = runId;
+            for (int k = 0; k < chunk.size(); k++) args[k + 1] = chunk.get(k);
+            readDecisions(
+                c,
+                out,
+                " AND d.seq IN ("
+                    + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"))
+                    + ")",
+                args);
           }
           return out;
         });
+  }
+
+  /**
+   * Decisions of a run with the experiment's requested point joined in, in one query (a query per
+   * decision made opening a 10,000-experiment campaign take most of a second).
+   */
+  private void readDecisions(
+      Connection c, Map<Integer, Suggestion> out, String andWhere, Object... args)
+      throws SQLException {
+    query(
+        c,
+        rs ->
+            out.put(
+                rs.getInt("seq"),
+                new Suggestion(
+                    point(rs.getString("requested")),
+                    rs.getString("planner"),
+                    rs.getString("reason"),
+                    rs.getObject("acquisition") == null ? Double.NaN : rs.getDouble("acquisition"),
+                    doubles(rs.getString("predicted_mean")),
+                    doubles(rs.getString("predicted_sd")),
+                    doubles(rs.getString("details")))),
+        "SELECT d.seq, d.planner, d.reason, d.acquisition, d.predicted_mean, d.predicted_sd,"
+            + " d.details, e.requested FROM decisions d JOIN experiments e"
+            + " ON e.run_id = d.run_id AND e.seq = d.seq WHERE d.run_id = ?"
+            + andWhere
+            + " ORDER BY d.seq",
+        args);
   }
 
   @Override
@@ -895,6 +912,48 @@ final class JdbcStore implements Store {
                 },
                 "SELECT * FROM events WHERE run_id = ? ORDER BY ordinal",
                 runId));
+  }
+
+  @Override
+  public void recordProbe(HealthProbeRecord p, java.time.Duration keep) {
+    tx(
+        "recording a health probe of " + p.instrument(),
+        c -> {
+          update(
+              c,
+              "INSERT INTO health_probes (at, instrument, command, outcome, millis, message) VALUES (?, ?, ?, ?, ?, ?)",
+              p.at().toEpochMilli(),
+              p.instrument(),
+              p.command(),
+              p.outcome(),
+              p.millis(),
+              p.message());
+          return update(
+              c,
+              "DELETE FROM health_probes WHERE instrument = ? AND at < ?",
+              p.instrument(),
+              p.at().minus(keep).toEpochMilli());
+        });
+  }
+
+  @Override
+  public List<HealthProbeRecord> probes(String instrument, int limit) {
+    return tx(
+        "reading the health probes of " + instrument,
+        c ->
+            query(
+                c,
+                rs ->
+                    new HealthProbeRecord(
+                        Instant.ofEpochMilli(rs.getLong("at")),
+                        rs.getString("instrument"),
+                        rs.getString("command"),
+                        rs.getString("outcome"),
+                        rs.getLong("millis"),
+                        rs.getString("message")),
+                "SELECT * FROM health_probes WHERE instrument = ? ORDER BY at DESC LIMIT ?",
+                instrument,
+                limit));
   }
 
   @Override
