@@ -49,6 +49,7 @@ final class JdbcStore implements Store {
   private final Connection connection;
   private final Path attachments;
   private final ObjectMapper json = new ObjectMapper();
+  private final com.fasterxml.jackson.databind.ObjectReader mapReader = json.readerFor(MAP);
   private final String description;
 
   private JdbcStore(Connection connection, Path attachments, String description) {
@@ -177,7 +178,7 @@ final class JdbcStore implements Store {
   private Map<String, Object> map(String text) {
     if (text == null) return Map.of();
     try {
-      return json.readValue(text, MAP);
+      return mapReader.readValue(text);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("stored JSON is damaged: " + text, e);
     }
@@ -662,18 +663,32 @@ final class JdbcStore implements Store {
         });
   }
 
-  private ExperimentRecord experimentRow(ResultSet rs) throws SQLException {
-    String achieved = rs.getString("achieved");
+  /** An experiment's row as stored, its JSON columns not parsed yet. */
+  private record StoredExperiment(
+      String runId,
+      int seq,
+      String status,
+      String requested,
+      String achieved,
+      String values,
+      String cause,
+      boolean reached,
+      OptionalInt retryOf,
+      Instant plannedAt,
+      Optional<Instant> startedAt,
+      Optional<Instant> endedAt) {}
+
+  private static StoredExperiment storedExperiment(ResultSet rs) throws SQLException {
     int retry = rs.getInt("retry_of");
     OptionalInt retryOf = rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(retry);
-    return new ExperimentRecord(
+    return new StoredExperiment(
         rs.getString("run_id"),
         rs.getInt("seq"),
-        ExperimentStatus.valueOf(rs.getString("status")),
-        point(rs.getString("requested")),
-        achieved == null ? Optional.empty() : Optional.of(point(achieved)),
-        doubles(rs.getString("objective_values")),
-        Optional.ofNullable(rs.getString("cause")),
+        rs.getString("status"),
+        rs.getString("requested"),
+        rs.getString("achieved"),
+        rs.getString("objective_values"),
+        rs.getString("cause"),
         rs.getInt("reached") != 0,
         retryOf,
         Instant.ofEpochMilli(rs.getLong("planned_at")),
@@ -681,16 +696,53 @@ final class JdbcStore implements Store {
         instant(rs, "ended_at"));
   }
 
+  private ExperimentRecord experiment(StoredExperiment x) {
+    return new ExperimentRecord(
+        x.runId(),
+        x.seq(),
+        ExperimentStatus.valueOf(x.status()),
+        point(x.requested()),
+        x.achieved() == null ? Optional.empty() : Optional.of(point(x.achieved())),
+        doubles(x.values()),
+        Optional.ofNullable(x.cause()),
+        x.reached(),
+        x.retryOf(),
+        x.plannedAt(),
+        x.startedAt(),
+        x.endedAt());
+  }
+
+  /** Above this many experiments, their JSON columns are parsed on every core. */
+  private static final int PARALLEL_PARSE = 2000;
+
   @Override
   public List<ExperimentRecord> experiments(String runId) {
-    return tx(
-        "reading experiments of " + runId,
-        c ->
-            query(
-                c,
-                this::experimentRow,
-                "SELECT * FROM experiments WHERE run_id = ? ORDER BY seq",
-                runId));
+    // The rows are read under the connection's lock, their JSON parsed after it is released: the
+    // engine, which needs the connection for every transition, waits for the read only. A big run
+    // (the console opening 10,000 experiments) is parsed on every core.
+    List<StoredExperiment> rows =
+        tx(
+            "reading experiments of " + runId,
+            c ->
+                query(
+                    c,
+                    JdbcStore::storedExperiment,
+                    "SELECT * FROM experiments WHERE run_id = ? ORDER BY seq",
+                    runId));
+    try {
+      return (rows.size() > PARALLEL_PARSE ? rows.parallelStream() : rows.stream())
+          .map(this::experiment)
+          .toList();
+    } catch (RuntimeException e) {
+      throw new StoreException(
+          "store ("
+              + description
+              + "): reading experiments of "
+              + runId
+              + " failed: "
+              + Errors.rootMessage(e),
+          e);
+    }
   }
 
   private StepRecord stepRow(ResultSet rs) throws SQLException {
