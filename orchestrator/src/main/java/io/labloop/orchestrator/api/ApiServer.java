@@ -380,6 +380,12 @@ public final class ApiServer implements AutoCloseable {
         ctx -> ctx.json(campaigns.instruments()));
     add(
         r,
+        HandlerType.GET,
+        "/api/instruments/{name}",
+        "One instrument: state, lease holders, last command, health probes, alerts",
+        ctx -> ctx.json(campaigns.instrument(ctx.pathParam("name"))));
+    add(
+        r,
         HandlerType.POST,
         "/api/reload",
         "Re-read the lab file",

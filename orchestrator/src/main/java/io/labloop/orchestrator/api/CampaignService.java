@@ -26,6 +26,15 @@ public interface CampaignService {
 
   CampaignView campaign(String id);
 
+  /**
+   * As {@link #campaign(String)}, for a caller that has just read the run's experiments from the
+   * store (the console's snapshot): an implementation may count them instead of reading them again.
+   */
+  default CampaignView campaign(
+      String id, List<io.labloop.orchestrator.store.ExperimentRecord> stored) {
+    return campaign(id);
+  }
+
   List<ExperimentView> experiments(String id);
 
   List<ObservationView> observations(String id);
@@ -40,6 +49,21 @@ public interface CampaignService {
   String export(String id, ExportFormat format);
 
   List<InstrumentView> instruments();
+
+  /**
+   * One instrument with who holds it, its last command, health probes and alerts. This default
+   * knows only the state; the daemon adds the rest.
+   *
+   * @throws ApiProblem 404 for an instrument the lab does not have
+   */
+  default InstrumentDetail instrument(String name) {
+    InstrumentView view =
+        instruments().stream()
+            .filter(i -> i.name().equals(name))
+            .findFirst()
+            .orElseThrow(() -> ApiProblem.notFound("no instrument " + name + " in the lab"));
+    return new InstrumentDetail(view, List.of(), null, List.of(), List.of());
+  }
 
   /** Finish running steps, start none. */
   CampaignView pause(String id, Actor who);

@@ -7,6 +7,7 @@ import io.labloop.orchestrator.config.CampaignConfig;
 import io.labloop.orchestrator.config.CommandConfig;
 import io.labloop.orchestrator.config.InstrumentConfig;
 import io.labloop.orchestrator.config.WorkflowStep;
+import io.labloop.orchestrator.lab.Holding;
 import io.labloop.orchestrator.lab.Lab;
 import io.labloop.orchestrator.lab.Lease;
 import io.labloop.orchestrator.store.EventKind;
@@ -102,7 +103,8 @@ final class StepRunner {
     }
     WorkflowStep step = campaign.workflow().get(e.stepIndex);
     e.busy = true;
-    CompletableFuture<Lease> lease = lab.lease(step.instrument(), holder);
+    CompletableFuture<Lease> lease =
+        lab.lease(step.instrument(), holder, new Holding.Purpose(loop.runId(), e.seq, step.id()));
     e.waitingLease = lease;
     lease.whenComplete(
         (l, t) -> {
@@ -343,7 +345,7 @@ final class StepRunner {
     Duration limit = watchdogLimit(command);
     e.watchdog = loop.after(limit, () -> watchdog(e, step, index, attempt, command.timeout()));
     Command sent = new Command(step.command(), args);
-    call(() -> lab.instrument(step.instrument()).execute(sent))
+    call(() -> lab.send(step.instrument(), sent, loop.runId() + " #" + e.seq + " " + step.id()))
         .whenComplete((r, t) -> loop.later(() -> replied(e, step, index, attempt, r, t)));
   }
 
@@ -363,7 +365,7 @@ final class StepRunner {
       Optional<String> command = lab.abortCommand(instrument);
       if (command.isEmpty()) continue;
       CompletableFuture<Reply> f =
-          call(() -> lab.instrument(instrument).execute(Command.of(command.get())));
+          call(() -> lab.send(instrument, Command.of(command.get()), "abort " + loop.runId()));
       sent.add(
           f.orTimeout(10, TimeUnit.SECONDS)
               .handle(

@@ -46,6 +46,13 @@ public final class BenchConsoleCommand implements Callable<Integer> {
       description = "Experiments of the running campaign (default ${DEFAULT-VALUE}).")
   int campaignExperiments;
 
+  @Option(
+      names = "--work",
+      paramLabel = "DIR",
+      description =
+          "Work folder (default: a new temporary one). One kept from an earlier run keeps its stored campaign, so a second measurement skips the fill.")
+  Path workDir;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -54,7 +61,7 @@ public final class BenchConsoleCommand implements Callable<Integer> {
       throw new UserError(
           "--experiments must be at least 10, --opens and --pages at least 1, --campaign-experiments at least 2");
     }
-    Path work = Files.createTempDirectory("labloop-bench-console");
+    Path work = workDir != null ? workDir : Files.createTempDirectory("labloop-bench-console");
     PrintWriter out = spec.commandLine().getOut();
     out.println(
         "bench console: "
@@ -76,6 +83,10 @@ public final class BenchConsoleCommand implements Callable<Integer> {
     out.printf(
         "open the campaign page: cold %.0f ms (with the chart library), warm p50 %.0f ms, max %.0f ms, %d kB of data%n",
         r.coldMillis(), r.warmP50Millis(), r.warmMaxMillis(), r.bytes() / 1024);
+    out.printf(
+        "cold open: %.0f ms of CPU in this process (all threads); by request:%n",
+        r.coldCpuMillis());
+    r.coldByRequest().forEach((p, ms) -> out.printf("  %7.0f ms  %s%n", ms, p));
     out.printf("campaign alone:            %6.2f s%n", r.aloneSeconds());
     out.printf(
         "campaign with %2d consoles: %6.2f s  (%d page refreshes, %d errors)%n",

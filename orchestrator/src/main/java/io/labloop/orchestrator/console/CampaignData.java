@@ -11,6 +11,7 @@ import io.labloop.planners.Suggestion;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -27,12 +28,15 @@ import java.util.function.LongSupplier;
  * The console's reads of one campaign, shaped for the page: one page of the experiment table, the
  * plots' series down-sampled on the server, one experiment's steps and decision.
  *
- * <p>Every read works on a snapshot of the run (its experiments and planner decisions, one store
- * query each) that is shared by every open page until something changes: the console counts the
- * events of each campaign ({@link #changed}) and a snapshot is reloaded only when that count moved,
- * or after {@link #MAX_AGE} for a run another process may be writing. So twenty browsers that all
- * refresh after the same experiment cost the store one read, not twenty, and the engine (which
- * needs the store for every transition) is not slowed by watchers.
+ * <p>Every read works on a snapshot of the run (its experiments, one store query) that is shared by
+ * every open page until something changes: the console counts the events of each campaign ({@link
+ * #changed}) and a snapshot is reloaded only when that count moved, or after {@link #MAX_AGE} for a
+ * run another process may be writing. So twenty browsers that all refresh after the same experiment
+ * cost the store one read, not twenty, and the engine (which needs the store for every transition)
+ * is not slowed by watchers.
+ *
+ * <p>Planner decisions are read only for the rows a page shows (and kept in the snapshot): opening
+ * a 10,000-experiment campaign then reads 50 decisions, not 10,000, and the plots never need them.
  */
 public final class CampaignData {
   /**
@@ -78,15 +82,7 @@ public final class CampaignData {
           store.run(runId).orElseThrow(() -> ApiProblem.notFound("no campaign " + campaignId));
       CampaignOutline outline =
           CampaignOutline.parse(store.campaignText(run.campaignSha256()).orElse(""));
-      s =
-          new Snapshot(
-              this,
-              run,
-              outline,
-              store.experiments(runId),
-              store.decisions(runId),
-              version,
-              clock.getAsLong());
+      s = new Snapshot(this, run, outline, store.experiments(runId), version, clock.getAsLong());
       snapshots.put(runId, s);
       return s;
     }
@@ -204,7 +200,11 @@ public final class CampaignData {
     public final RunRecord run;
     public final CampaignOutline outline;
     public final List<ExperimentRecord> experiments;
-    public final Map<Integer, Suggestion> decisions;
+
+    /** The decisions read so far, by experiment; see {@link #decisions(Collection)}. */
+    private final Map<Integer, Suggestion> decisions = new ConcurrentHashMap<>();
+
+    private volatile boolean allDecisions;
     final long version;
     final long loadedAt;
     private volatile Series series;
@@ -217,14 +217,12 @@ public final class CampaignData {
         RunRecord run,
         CampaignOutline outline,
         List<ExperimentRecord> experiments,
-        Map<Integer, Suggestion> decisions,
         long version,
         long loadedAt) {
       this.owner = owner;
       this.run = run;
       this.outline = outline;
       this.experiments = experiments;
-      this.decisions = decisions;
       this.version = version;
       this.loadedAt = loadedAt;
     }
@@ -247,7 +245,29 @@ public final class CampaignData {
       return List.copyOf(names);
     }
 
+    /** Every decision of the run (the report shows them all), read once. */
+    public Map<Integer, Suggestion> decisions() {
+      if (!allDecisions) {
+        decisions.putAll(owner.store.decisions(run.id()));
+        allDecisions = true;
+      }
+      return decisions;
+    }
+
+    /** The decisions of these experiments, read from the store the first time they are asked. */
+    private Map<Integer, Suggestion> decisions(Collection<ExperimentRecord> rows) {
+      List<Integer> missing = new ArrayList<>();
+      for (ExperimentRecord x : rows) if (!decisions.containsKey(x.seq())) missing.add(x.seq());
+      if (!missing.isEmpty() && !allDecisions)
+        decisions.putAll(owner.store.decisions(run.id(), missing));
+      return decisions;
+    }
+
     public Row row(ExperimentRecord x) {
+      return row(x, decisions(List.of(x)));
+    }
+
+    private Row row(ExperimentRecord x, Map<Integer, Suggestion> decisions) {
       return new Row(
           x.seq(),
           status(x.status()),
@@ -280,11 +300,13 @@ public final class CampaignData {
       sorted.sort(order);
       int from = Math.max(0, Math.min(offset, sorted.size()));
       int to = Math.min(sorted.size(), from + Math.max(1, Math.min(limit, 500)));
+      List<ExperimentRecord> shown = sorted.subList(from, to);
+      Map<Integer, Suggestion> known = decisions(shown);
       return new Page(
           experiments.size(),
           matching.size(),
           from,
-          sorted.subList(from, to).stream().map(this::row).toList());
+          shown.stream().map(x -> row(x, known)).toList());
     }
 
     private Comparator<ExperimentRecord> order(String sort) {

@@ -8,6 +8,7 @@ import io.labloop.orchestrator.config.BuiltInFiles;
 import io.labloop.orchestrator.daemon.Daemon;
 import io.labloop.orchestrator.daemon.DaemonConfig;
 import io.labloop.orchestrator.store.RunRecord;
+import io.labloop.orchestrator.store.RunStatus;
 import io.labloop.orchestrator.store.Store;
 import io.labloop.orchestrator.store.StoreLocation;
 import java.io.IOException;
@@ -51,6 +52,9 @@ public final class ConsoleBenchmark {
    * @param coldMillis the first open after start
    * @param warmP50Millis median of the later opens
    * @param warmMaxMillis worst later open
+   * @param coldCpuMillis CPU time this process (daemon and benchmark, all threads) spent during the
+   *     cold open: less sensitive to other programs on the machine than the wall-clock time
+   * @param coldByRequest milliseconds of each request of the cold open, in order
    * @param bytes what one warm open transferred (without the chart library, which the browser
    *     caches)
    */
@@ -60,6 +64,8 @@ public final class ConsoleBenchmark {
       double coldMillis,
       double warmP50Millis,
       double warmMaxMillis,
+      double coldCpuMillis,
+      Map<String, Double> coldByRequest,
       long bytes,
       double aloneSeconds,
       double loadedSeconds,
@@ -79,9 +85,18 @@ public final class ConsoleBenchmark {
     Path data = work.resolve("data");
     long t0 = System.nanoTime();
     String bigId;
+    boolean kept;
+    String bigName = "bench-console-big-" + s.experiments();
     try (Store store = Store.open(StoreLocation.sqlite(data))) {
-      RunRecord run = SyntheticCampaign.write(store, "bench-console-big", s.experiments(), 1);
+      // a work folder of an earlier run keeps its filled store: measure again without refilling
+      Optional<RunRecord> earlier =
+          store.latestRun(bigName).filter(r -> r.status() != RunStatus.RUNNING);
+      RunRecord run =
+          earlier.isPresent()
+              ? earlier.get()
+              : SyntheticCampaign.write(store, bigName, s.experiments(), 1);
       bigId = run.id().replace('/', '~');
+      kept = earlier.isPresent();
     }
     double fill = (System.nanoTime() - t0) / 1e9;
     DaemonConfig d = DaemonConfig.defaults(lab, data);
@@ -105,21 +120,32 @@ public final class ConsoleBenchmark {
     try (Daemon daemon = Daemon.start(config, Map.of(), "bench")) {
       URI base = daemon.url();
       long[] bytes = new long[1];
-      double cold = open(http, base, bigId, true, bytes);
+      Map<String, Double> coldByRequest = new java.util.LinkedHashMap<>();
+      long cpu0 = processCpuNanos();
+      double cold = open(http, base, bigId, true, bytes, coldByRequest);
+      double coldCpu = (processCpuNanos() - cpu0) / 1e6;
       double[] warm = new double[s.opens()];
-      for (int i = 0; i < warm.length; i++) warm[i] = open(http, base, bigId, false, bytes);
+      for (int i = 0; i < warm.length; i++)
+        warm[i] = open(http, base, bigId, false, bytes, new java.util.LinkedHashMap<>());
       Arrays.sort(warm);
 
+      // a kept work folder has these campaigns done already: new names, so that they run again
+      String again = kept ? "-" + Long.toString(System.currentTimeMillis(), 36) : "";
       LabLoopClient client = new LabLoopClient(ClientSettings.resolve(null, null, data, Map.of()));
-      runCampaign(client, "bench-console-warmup", 2, s.maxTime(), null);
+      runCampaign(client, "bench-console-warmup" + again, 2, s.maxTime(), null);
       double alone =
-          runCampaign(client, "bench-console-alone", s.campaignExperiments(), s.maxTime(), null);
+          runCampaign(
+              client, "bench-console-alone" + again, s.campaignExperiments(), s.maxTime(), null);
       Pages pages = new Pages(http, base, s.pages());
       double loaded;
       try {
         loaded =
             runCampaign(
-                client, "bench-console-loaded", s.campaignExperiments(), s.maxTime(), pages);
+                client,
+                "bench-console-loaded" + again,
+                s.campaignExperiments(),
+                s.maxTime(),
+                pages);
       } finally {
         pages.stop();
       }
@@ -129,6 +155,8 @@ public final class ConsoleBenchmark {
           cold,
           warm[warm.length / 2],
           warm[warm.length - 1],
+          coldCpu,
+          coldByRequest,
           bytes[0],
           alone,
           loaded,
@@ -138,8 +166,22 @@ public final class ConsoleBenchmark {
   }
 
   /** Opens the campaign page as the browser does; milliseconds. */
+  /** CPU time of this whole process so far (every thread), in nanoseconds; -1 if unknown. */
+  private static long processCpuNanos() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime()
+        : -1;
+  }
+
   private static double open(
-      HttpClient http, URI base, String id, boolean withLibrary, long[] bytes) throws IOException {
+      HttpClient http,
+      URI base,
+      String id,
+      boolean withLibrary,
+      long[] bytes,
+      Map<String, Double> byRequest)
+      throws IOException {
     List<String> paths =
         new ArrayList<>(List.of("/", "/console/assets/console.js", "/console/assets/console.css"));
     if (withLibrary) paths.add("/webjars/echarts/5.3.1/dist/echarts.min.js");
@@ -154,7 +196,9 @@ public final class ConsoleBenchmark {
     long t0 = System.nanoTime();
     long total = 0;
     for (String p : paths) {
+      long t1 = System.nanoTime();
       HttpResponse<byte[]> r = get(http, base.resolve(p));
+      byRequest.put(p.replace(id, "{id}"), (System.nanoTime() - t1) / 1e6);
       if (r.statusCode() != 200)
         throw new IllegalStateException("GET " + p + " answered " + r.statusCode());
       if (!p.startsWith("/webjars/")) total += r.body().length;

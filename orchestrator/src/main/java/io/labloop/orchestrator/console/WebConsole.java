@@ -132,7 +132,8 @@ public final class WebConsole implements ApiExtension {
         "/console/api/campaigns/{id}/summary",
         ctx -> {
           String id = ctx.pathParam("id");
-          ctx.json(data.snapshot(id).view(() -> campaigns.campaign(id)));
+          CampaignData.Snapshot s = data.snapshot(id);
+          ctx.json(s.view(() -> campaigns.campaign(id, s.experiments)));
         });
     r.addHttpHandler(
         HandlerType.GET,

@@ -11,6 +11,7 @@ import io.labloop.orchestrator.api.CampaignView;
 import io.labloop.orchestrator.api.EventView;
 import io.labloop.orchestrator.api.ExperimentView;
 import io.labloop.orchestrator.api.ExportFormat;
+import io.labloop.orchestrator.api.InstrumentDetail;
 import io.labloop.orchestrator.api.InstrumentView;
 import io.labloop.orchestrator.api.ObservationView;
 import io.labloop.orchestrator.api.ReleaseRequest;
@@ -96,6 +97,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   private final LabUpkeep upkeep;
   private final CampaignMetrics campaignMetrics;
   private final ReloadChecks reloadChecks;
+  private final InstrumentDetails instrumentDetails;
   private final CampaignFiles files;
   private final EngineStarts starts;
   private final HeldReleases releases;
@@ -122,9 +124,11 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     this.zone = zone;
     this.submissions = new Submissions(dataDir.resolve("campaigns"));
     this.audit = new AuditTrail(store, feed);
-    this.upkeep = new LabUpkeep(lab, metrics, feed, CALL_TIMEOUT);
+    this.upkeep = new LabUpkeep(lab, metrics, feed, CALL_TIMEOUT, store);
     this.campaignMetrics = new CampaignMetrics(store, lab, metrics, running);
     this.reloadChecks = new ReloadChecks(loader, labFile, campaignDir, running);
+    this.instrumentDetails = new InstrumentDetails(lab, store, this::instruments);
+    feed.subscribe(instrumentDetails::onEvent);
     this.files = new CampaignFiles(loader, labFile, campaignDir, submissions, store);
     this.starts = new EngineStarts(store, lab, dataDir, metrics, running, feed, campaignMetrics);
     this.releases = new HeldReleases(store, running, files, audit);
@@ -271,6 +275,20 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   }
 
   @Override
+  public CampaignView campaign(String id, List<ExperimentRecord> stored) {
+    if (submissions.waiting(id).isPresent()) return campaign(id);
+    Optional<Running> here = RunId.fromApi(id).flatMap(runId -> running.get(runId.toString()));
+    RunRecord r = here.map(Running::started).orElseGet(() -> run(id));
+    Optional<Progress> progress = running.progress(r.id());
+    return ApiViews.campaign(
+        r,
+        running.config(r.id()).orElse(null),
+        progress,
+        running.get(r.id()).isPresent(),
+        progress.isPresent() ? List.of() : stored);
+  }
+
+  @Override
   public List<ExperimentView> experiments(String id) {
     if (submissions.waiting(id).isPresent()) return List.of();
     return store.experiments(run(id).id()).stream().map(ApiViews::experiment).toList();
@@ -296,7 +314,8 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     if (here.isEmpty()) return List.of();
     List<ExperimentRecord> waiting =
         await(here.get().engine().awaitingApproval(), "list approvals");
-    Map<Integer, Suggestion> decisions = store.decisions(r.id());
+    Map<Integer, Suggestion> decisions =
+        store.decisions(r.id(), waiting.stream().map(ExperimentRecord::seq).toList());
     return waiting.stream().map(e -> ApiViews.approval(e, decisions.get(e.seq()))).toList();
   }
 
@@ -330,6 +349,11 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
                         l.busy(name),
                         queued.getOrDefault(name, 0))));
     return out;
+  }
+
+  @Override
+  public InstrumentDetail instrument(String name) {
+    return instrumentDetails.detail(name);
   }
 
   @Override

@@ -6,8 +6,12 @@ import io.labloop.orchestrator.lab.HealthChecks;
 import io.labloop.orchestrator.lab.Lab;
 import io.labloop.orchestrator.metrics.LabMetrics;
 import io.labloop.orchestrator.store.EventKind;
+import io.labloop.orchestrator.store.HealthProbeRecord;
 import io.labloop.orchestrator.store.Severity;
+import io.labloop.orchestrator.store.Store;
+import io.labloop.orchestrator.store.StoreException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -19,8 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The lab's upkeep between experiments, as the scheduler starts it: the periodic health check and
- * calibrations. Both run on the scheduler's thread; a calibration waits for its instrument like any
- * step (a fair lease), so it never interrupts an experiment.
+ * calibrations. Both run on the scheduler's thread; every health probe is kept in the store (30
+ * days), so its history outlives a restart; a calibration waits for its instrument like any step (a
+ * fair lease), so it never interrupts an experiment.
  */
 final class LabUpkeep {
   private static final Logger log = LoggerFactory.getLogger(LabUpkeep.class);
@@ -30,15 +35,22 @@ final class LabUpkeep {
   private final EventFeed feed;
   private final HealthChecks health = new HealthChecks();
   private final Duration leaseTimeout;
+  private final Store store;
+
+  /** How long the store keeps an instrument's health probes. */
+  static final Duration PROBES_KEPT = Duration.ofDays(30);
 
   /**
    * @param leaseTimeout how long a calibration waits for its instrument
+   * @param store where each probe is kept (the console's health-probe history)
    */
-  LabUpkeep(Supplier<Lab> lab, LabMetrics metrics, EventFeed feed, Duration leaseTimeout) {
+  LabUpkeep(
+      Supplier<Lab> lab, LabMetrics metrics, EventFeed feed, Duration leaseTimeout, Store store) {
     this.lab = lab;
     this.metrics = metrics;
     this.feed = feed;
     this.leaseTimeout = leaseTimeout;
+    this.store = store;
   }
 
   /**
@@ -52,6 +64,21 @@ final class LabUpkeep {
     for (HealthChecks.Probe p : report.probes()) {
       metrics.healthProbe(p.instrument(), p.outcome().name().toLowerCase(Locale.ROOT), p.took());
       if (p.outcome() == HealthChecks.Outcome.FAILED) log.debug("{}", p.message());
+      try {
+        store.recordProbe(
+            new HealthProbeRecord(
+                Instant.now(),
+                p.instrument(),
+                p.command(),
+                p.outcome().name(),
+                p.took().toMillis(),
+                p.message()),
+            PROBES_KEPT);
+      } catch (StoreException e) {
+        // the probe's outcome is in the metrics and the instrument's state; only its history misses
+        // it
+        log.warn("health: probe of {} not kept: {}", p.instrument(), e.getMessage());
+      }
     }
     for (HealthChecks.Change c : report.changes()) {
       InstrumentStatus now = c.now();
@@ -107,8 +134,7 @@ final class LabUpkeep {
     try (var held = lease.get(leaseTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
       log.debug("calibration {}.{} holds {}", instrument, command, held.instrument());
       long t0 = System.nanoTime();
-      l.instrument(instrument)
-          .execute(new Command(command, Map.of()))
+      l.send(instrument, new Command(command, Map.of()), "calibration")
           .get(
               l.instrumentConfig(instrument).commands().get(command).timeout().toMillis(),
               TimeUnit.MILLISECONDS);

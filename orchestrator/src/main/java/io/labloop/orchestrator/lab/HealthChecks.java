@@ -92,8 +92,7 @@ public final class HealthChecks {
     long t0 = System.nanoTime();
     try (Lease held = lease.get()) {
       // the driver enforces the timeout itself; the extra second lets its own error win the race
-      lab.instrument(name)
-          .execute(Command.of(command))
+      lab.send(name, Command.of(command), HOLDER)
           .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
       lab.clearError(name);
       return new Probe(name, command, Outcome.OK, Duration.ofNanos(System.nanoTime() - t0), "");

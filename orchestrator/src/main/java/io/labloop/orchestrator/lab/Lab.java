@@ -57,6 +57,9 @@ public final class Lab implements AutoCloseable {
 
   private final boolean ownsInstruments;
 
+  /** The last command sent to each instrument, for people watching the lab. */
+  private final InstrumentActivity activity = new InstrumentActivity(java.time.Clock.systemUTC());
+
   private Lab(
       LabConfig config,
       Map<String, Instrument> instruments,
@@ -276,6 +279,37 @@ public final class Lab implements AutoCloseable {
    */
   public CompletableFuture<Lease> lease(String instrument, String holder) {
     return queue(instrument).acquire(holder);
+  }
+
+  /**
+   * As {@link #lease(String, String)}, saying what the lease is for (which run, experiment and
+   * step), so that {@link #holdings} can show it.
+   */
+  public CompletableFuture<Lease> lease(String instrument, String holder, Holding.Purpose purpose) {
+    return queue(instrument).acquire(holder, purpose);
+  }
+
+  /** Who holds {@code instrument} now, oldest lease first; empty when it is idle. */
+  public List<Holding> holdings(String instrument) {
+    return queue(instrument).holdings();
+  }
+
+  /**
+   * Sends {@code command} to {@code instrument} (its driver's {@code execute}), noting it as the
+   * instrument's last command with who sent it and, when it answers, how it ended.
+   *
+   * @param by who sends it, as people should read it ({@code silver/2 #17 dose}, {@code
+   *     health-check})
+   */
+  public CompletableFuture<io.labloop.drivers.Reply> send(
+      String instrument, io.labloop.drivers.Command command, String by) {
+    Instrument target = instrument(instrument);
+    return activity.send(instrument, command, by, target::execute);
+  }
+
+  /** The last command sent to {@code instrument} through {@link #send}, if any. */
+  public Optional<SentCommand> lastCommand(String instrument) {
+    return activity.last(instrument);
   }
 
   /**

@@ -1,11 +1,15 @@
 package io.labloop.orchestrator.lab;
 
 import io.labloop.orchestrator.threads.GuardedBy;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -46,12 +50,26 @@ final class LeaseQueue {
    * moves to the back.
    */
   @GuardedBy("this")
-  private final Map<String, Deque<CompletableFuture<Lease>>> waiting = new LinkedHashMap<>();
+  private final Map<String, Deque<Waiter>> waiting = new LinkedHashMap<>();
+
+  /** The leases held now, in the order they were granted (for people watching the lab). */
+  @GuardedBy("this")
+  private final Set<Held> holding = new LinkedHashSet<>();
+
+  private final Clock clock;
+
+  /** A step waiting for the instrument, and what it wants it for. */
+  private record Waiter(CompletableFuture<Lease> future, Holding.Purpose purpose) {}
 
   LeaseQueue(String instrument, int capacity) {
+    this(instrument, capacity, Clock.systemUTC());
+  }
+
+  LeaseQueue(String instrument, int capacity, Clock clock) {
     if (capacity < 1) throw new IllegalArgumentException(instrument + ": capacity must be >= 1");
     this.instrument = instrument;
     this.capacity = capacity;
+    this.clock = clock;
   }
 
   synchronized int capacity() {
@@ -71,15 +89,24 @@ final class LeaseQueue {
     return held;
   }
 
+  /** Who holds the instrument now, oldest lease first. */
+  synchronized List<Holding> holdings() {
+    return holding.stream().map(Held::holding).toList();
+  }
+
   CompletableFuture<Lease> acquire(String holder) {
+    return acquire(holder, Holding.Purpose.NONE);
+  }
+
+  CompletableFuture<Lease> acquire(String holder, Holding.Purpose purpose) {
     CompletableFuture<Lease> f = new CompletableFuture<>();
     Lease granted = null;
     synchronized (this) {
       if (held < capacity && waiting.isEmpty() && pending == null && !swapping) {
         held++;
-        granted = new Held(holder);
+        granted = grant(holder, purpose);
       } else {
-        waiting.computeIfAbsent(holder, h -> new ArrayDeque<>()).add(f);
+        waiting.computeIfAbsent(holder, h -> new ArrayDeque<>()).add(new Waiter(f, purpose));
       }
     }
     if (granted != null) f.complete(granted);
@@ -94,7 +121,17 @@ final class LeaseQueue {
     if (held > 0 || !waiting.isEmpty() || pending != null || swapping)
       return java.util.Optional.empty();
     held++;
-    return java.util.Optional.of(new Held(holder));
+    return java.util.Optional.of(grant(holder, Holding.Purpose.NONE));
+  }
+
+  @GuardedBy("this")
+  private Held grant(String holder, Holding.Purpose purpose) {
+    Held h =
+        new Held(
+            new Holding(
+                holder, purpose.run(), purpose.experiment(), purpose.step(), clock.instant()));
+    holding.add(h);
+    return h;
   }
 
   /**
@@ -136,10 +173,11 @@ final class LeaseQueue {
     }
   }
 
-  private void released() {
+  private void released(Held lease) {
     Consumer<Boolean> swap = null;
     synchronized (this) {
       held--;
+      holding.remove(lease);
       if (pending != null) {
         if (held > 0) return; // the swap waits for the other running steps
         swap = pending;
@@ -155,25 +193,24 @@ final class LeaseQueue {
   private void serve() {
     while (true) {
       CompletableFuture<Lease> next;
-      Lease lease;
+      Held lease;
       synchronized (this) {
         if (held >= capacity || pending != null || swapping) return;
         next = null;
         lease = null;
-        Iterator<Map.Entry<String, Deque<CompletableFuture<Lease>>>> it =
-            waiting.entrySet().iterator();
+        Iterator<Map.Entry<String, Deque<Waiter>>> it = waiting.entrySet().iterator();
         while (it.hasNext() && next == null) {
-          Map.Entry<String, Deque<CompletableFuture<Lease>>> e = it.next();
+          Map.Entry<String, Deque<Waiter>> e = it.next();
           String holder = e.getKey();
-          Deque<CompletableFuture<Lease>> queue = e.getValue();
-          CompletableFuture<Lease> candidate;
-          while ((candidate = queue.poll()) != null && candidate.isDone()) {
+          Deque<Waiter> queue = e.getValue();
+          Waiter candidate;
+          while ((candidate = queue.poll()) != null && candidate.future().isDone()) {
             // cancelled by a campaign that stopped waiting
           }
           it.remove();
           if (candidate != null) {
-            next = candidate;
-            lease = new Held(holder);
+            next = candidate.future();
+            lease = grant(holder, candidate.purpose());
             if (!queue.isEmpty()) waiting.put(holder, queue); // back of the turn order
           }
         }
@@ -184,17 +221,22 @@ final class LeaseQueue {
         // cancelled between poll and complete: give the slot back and serve the next waiter
         synchronized (this) {
           held--;
+          holding.remove(lease);
         }
       }
     }
   }
 
   private final class Held implements Lease {
-    private final String holder;
+    private final Holding holding;
     private final AtomicBoolean released = new AtomicBoolean();
 
-    Held(String holder) {
-      this.holder = holder;
+    Held(Holding holding) {
+      this.holding = holding;
+    }
+
+    Holding holding() {
+      return holding;
     }
 
     @Override
@@ -204,12 +246,12 @@ final class LeaseQueue {
 
     @Override
     public String holder() {
-      return holder;
+      return holding.holder();
     }
 
     @Override
     public void release() {
-      if (released.compareAndSet(false, true)) released();
+      if (released.compareAndSet(false, true)) released(this);
     }
   }
 }

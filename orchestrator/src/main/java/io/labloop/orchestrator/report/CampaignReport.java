@@ -108,8 +108,9 @@ public final class CampaignReport {
     objectives.forEach(o -> h.append("<th>").append(esc(o)).append("</th>"));
     h.append(
         "<th>planner</th><th>predicted</th><th>acquisition</th><th>cause</th></tr></thead><tbody>\n");
+    Map<Integer, Suggestion> decisions = s.decisions();
     for (ExperimentRecord x : s.experiments) {
-      Suggestion d = s.decisions.get(x.seq());
+      Suggestion d = decisions.get(x.seq());
       Map<String, Object> at = x.achieved().orElse(x.requested()).values();
       h.append("<tr><td>")
           .append(x.seq())

@@ -36,6 +36,7 @@ final class JdbcStore implements Store {
   private final AttachmentFiles files;
   private final ExperimentJournal journal;
   private final RunHistory history;
+  private final HealthProbeLog probes;
   private final EventLog events;
 
   private JdbcStore(StoreConnection db) {
@@ -45,6 +46,7 @@ final class JdbcStore implements Store {
     this.journal = new ExperimentJournal(db, json, files);
     this.history = new RunHistory(db, json);
     this.events = new EventLog(db);
+    this.probes = new HealthProbeLog(db);
   }
 
   static JdbcStore open(StoreLocation location) {
@@ -289,6 +291,11 @@ final class JdbcStore implements Store {
   }
 
   @Override
+  public Map<Integer, Suggestion> decisions(String runId, java.util.Collection<Integer> seqs) {
+    return history.decisions(runId, seqs);
+  }
+
+  @Override
   public List<AttachmentRecord> attachments(String runId) {
     return history.attachments(runId);
   }
@@ -315,6 +322,18 @@ final class JdbcStore implements Store {
   @Override
   public List<EventRecord> events(String runId) {
     return events.events(runId);
+  }
+
+  // ---------------------------------------------------------------- the lab's health checks
+
+  @Override
+  public void recordProbe(HealthProbeRecord probe, java.time.Duration keep) {
+    probes.record(probe, keep);
+  }
+
+  @Override
+  public List<HealthProbeRecord> probes(String instrument, int limit) {
+    return probes.newest(instrument, limit);
   }
 
   @Override

@@ -122,6 +122,9 @@ public interface Store extends AutoCloseable {
 
   Map<Integer, Suggestion> decisions(String runId);
 
+  /** The decisions of only these experiments (one page of a table), by experiment number. */
+  Map<Integer, Suggestion> decisions(String runId, java.util.Collection<Integer> seqs);
+
   List<AttachmentRecord> attachments(String runId);
 
   /** Where the attachment files are. */
@@ -140,6 +143,14 @@ public interface Store extends AutoCloseable {
       String message);
 
   List<EventRecord> events(String runId);
+
+  // ---- the lab's health checks (not part of any run)
+
+  /** Keeps one health probe; probes of the instrument older than {@code keep} are dropped. */
+  void recordProbe(HealthProbeRecord probe, java.time.Duration keep);
+
+  /** The newest {@code limit} probes of {@code instrument}, newest first. */
+  List<HealthProbeRecord> probes(String instrument, int limit);
 
   @Override
   void close();

@@ -3,6 +3,7 @@ package io.labloop.orchestrator.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.labloop.planners.Point;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,6 +19,9 @@ final class StoredJson {
 
   private final ObjectMapper json = new ObjectMapper();
 
+  /** Made once: reading tens of thousands of columns (a big run) skips the type lookup per call. */
+  private final ObjectReader mapReader = json.readerFor(MAP);
+
   String toJson(Object value) {
     try {
       return json.writeValueAsString(value);
@@ -29,7 +33,7 @@ final class StoredJson {
   Map<String, Object> map(String text) {
     if (text == null) return Map.of();
     try {
-      return json.readValue(text, MAP);
+      return mapReader.readValue(text);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("stored JSON is damaged: " + text, e);
     }

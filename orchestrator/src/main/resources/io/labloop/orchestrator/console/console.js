@@ -641,8 +641,64 @@ function detailView(d) {
 // ---------------------------------------------------------------------------------------------
 // instruments
 
+function instrumentState(i) {
+  return i.status === 'ONLINE' ? (i.busy > 0 ? 'busy' : 'idle') : (i.status === 'ERROR' ? 'error' : 'offline');
+}
+
+function holderText(h) {
+  const what = h.campaignId ? h.campaignId + (h.seq ? ' #' + h.seq : '') + (h.step ? ' ' + h.step : '') : h.holder;
+  return what + ' since ' + when(h.since);
+}
+
+function holderView(h) {
+  const text = holderText(h);
+  return h.campaignId
+    ? el('a', { href: '#/campaign/' + encodeURIComponent(h.campaignId), class: 'holder' }, text)
+    : el('span', { class: 'holder' }, text);
+}
+
+function commandView(c) {
+  if (!c) return el('span', { class: 'muted' }, 'none since the daemon started');
+  const args = Object.entries(c.arguments || {}).map(([k, v]) => k + '=' + fmt(v)).join(', ');
+  return el('span', { class: 'last-command' },
+    el('span', { class: 'mono' }, c.command + '(' + args + ')'), ' ', badge(c.outcome),
+    el('span', { class: 'muted' }, ' by ' + c.by + ', ' + when(c.sentAt) + (c.seconds !== null && c.seconds !== undefined ? ', ' + fmt(c.seconds) + ' s' : '')),
+    c.message ? el('div', { class: 'mono' }, c.message) : null);
+}
+
+function instrumentCard(d) {
+  const i = d.instrument;
+  const st = instrumentState(i);
+  const probes = d.probes || [];
+  const alerts = d.alerts || [];
+  return el('section', { class: 'card instrument', 'data-instrument-card': i.name },
+    el('h2', {}, i.name, ' ', badge(st), ' ', el('span', { class: 'muted' }, i.driver)),
+    el('div', { class: 'kv' },
+      el('b', {}, 'state'), el('span', {}, i.status + (i.reasonKind ? ' (' + i.reasonKind + ')' : '') + (i.reason ? ': ' + i.reason : '') + ', since ' + when(i.since)),
+      el('b', {}, 'held by'), el('span', { class: 'holders' }, d.holders && d.holders.length ? d.holders.map(h => el('div', {}, holderView(h))) : el('span', { class: 'muted' }, 'nobody (idle)'),
+        i.queued ? el('div', { class: 'muted' }, i.queued + ' step(s) waiting') : null),
+      el('b', {}, 'last command'), commandView(d.lastCommand),
+      el('b', {}, 'last error'), el('span', { class: 'mono' }, i.lastError || '–')),
+    el('details', { class: 'probes', open: probes.length > 0 },
+      el('summary', {}, 'Health probes (' + probes.length + (probes.length >= 50 ? ', newest 50' : '') + ')'),
+      probes.length ? el('div', { class: 'scroll' }, el('table', {},
+        el('thead', {}, el('tr', {}, ['time', 'command', 'outcome', 'took', 'message'].map(h => el('th', {}, h)))),
+        el('tbody', {}, probes.slice(0, 10).map(p => el('tr', { 'data-probe': p.outcome },
+          el('td', {}, when(p.at)), el('td', { class: 'mono' }, p.command), el('td', {}, badge(p.outcome)),
+          el('td', { class: 'num' }, p.millis + ' ms'), el('td', { class: 'mono' }, p.message || ''))))))
+        : el('p', { class: 'muted' }, 'No health probe yet' + (i.status === 'ONLINE' ? ' (an instrument with a health: command is probed when idle)' : ''))),
+    el('details', { class: 'alerts', open: alerts.length > 0 },
+      el('summary', {}, 'Alerts (' + alerts.length + ')'),
+      alerts.length ? el('div', { class: 'scroll' }, el('table', {},
+        el('tbody', {}, alerts.slice(0, 20).map(e => el('tr', { 'data-alert': e.kind },
+          el('td', {}, when(e.at)), el('td', {}, badge(e.kind)),
+          el('td', {}, (e.campaignId ? e.campaignId + ' ' : '') + (e.seq ? '#' + e.seq + ' ' : '') + e.message))))))
+        : el('p', { class: 'muted' }, 'No alerts since the daemon started.')));
+}
+
 async function instrumentsPage(main) {
   const list = el('div', { class: 'card scroll', id: 'instruments' });
+  const cards = el('div', { class: 'grid', id: 'instrument-cards' });
   const history = el('div', { class: 'card scroll', id: 'lab-events' });
   main.append(el('div', { class: 'row' }, el('h1', {}, 'Instruments'),
     el('button', { id: 'reload', onclick: async () => {
@@ -653,18 +709,25 @@ async function instrumentsPage(main) {
         notice('Reload refused: ' + e.message + (e.status === 401 ? ' — sign in to make changes' : ''), false, e.problems);
       }
       refresh();
-    } }, 'Reload the lab file')), list, el('h2', {}, 'Alerts and health checks'), history);
+    } }, 'Reload the lab file')), list, cards, el('h2', {}, 'Lab alerts and health changes'), history);
   const refresh = async () => {
     const [instruments, events] = await Promise.all([api('GET', '/api/instruments'), api('GET', '/console/api/lab-events')]);
+    const details = await Promise.all(instruments.map(i => api('GET', '/api/instruments/' + encodeURIComponent(i.name))
+      .catch(() => ({ instrument: i, holders: [], lastCommand: null, probes: [], alerts: [] }))));
+    const byName = Object.fromEntries(details.map(d => [d.instrument.name, d]));
     list.replaceChildren(el('table', {},
-      el('thead', {}, el('tr', {}, ['instrument', 'driver', 'state', 'why', 'since', 'running / queued', 'last error'].map(h => el('th', {}, h)))),
+      el('thead', {}, el('tr', {}, ['instrument', 'state', 'why', 'since', 'held by', 'last command', 'running / queued'].map((h, n) => el('th', { class: n === 6 ? 'hide-narrow' : null }, h)))),
       el('tbody', {}, instruments.map(i => {
-        const st = i.status === 'ONLINE' ? (i.busy > 0 ? 'busy' : 'idle') : (i.status === 'ERROR' ? 'error' : 'offline');
+        const d = byName[i.name] || {};
+        const c = d.lastCommand;
         return el('tr', { 'data-instrument': i.name },
-          el('td', {}, el('b', {}, i.name)), el('td', {}, i.driver), el('td', {}, badge(st)),
-          el('td', {}, i.reason || ''), el('td', {}, when(i.since)), el('td', { class: 'num' }, i.busy + ' / ' + i.queued),
-          el('td', { class: 'mono' }, i.lastError || ''));
+          el('td', {}, el('b', {}, i.name), el('div', { class: 'muted' }, i.driver)), el('td', {}, badge(instrumentState(i))),
+          el('td', {}, (i.reasonKind ? i.reasonKind + ': ' : '') + (i.reason || '')), el('td', {}, when(i.since)),
+          el('td', { class: 'held-by' }, (d.holders || []).map(h => el('div', {}, holderView(h)))),
+          el('td', { class: 'mono last-command-cell' }, c ? c.command + ' ' : '', c ? badge(c.outcome) : '–'),
+          el('td', { class: 'num hide-narrow' }, i.busy + ' / ' + i.queued));
       }))));
+    cards.replaceChildren(...details.map(instrumentCard));
     const rows = events.slice().reverse();
     history.replaceChildren(rows.length ? el('table', {},
       el('thead', {}, el('tr', {}, ['time', 'instrument', 'kind', 'message'].map(h => el('th', {}, h)))),
@@ -674,7 +737,8 @@ async function instrumentsPage(main) {
   await refresh().catch(e => notice('Cannot list instruments: ' + e.message));
   const later = throttled(refresh, 1000);
   listen(null, later);
-  state.timers.push(setInterval(later, 5000));
+  // Leases and commands change without an event of their own: look again every 2 s.
+  state.timers.push(setInterval(later, 2000));
 }
 
 // ---------------------------------------------------------------------------------------------

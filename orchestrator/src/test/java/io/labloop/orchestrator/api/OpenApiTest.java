@@ -62,23 +62,19 @@ class OpenApiTest {
   @Test
   void everyViewHasTheFieldsItsSchemaNames() {
     Map<String, Class<? extends Record>> views =
-        Map.of(
-            "Campaign",
-            CampaignView.class,
-            "Experiment",
-            ExperimentView.class,
-            "Observation",
-            ObservationView.class,
-            "Instrument",
-            InstrumentView.class,
-            "Approval",
-            ApprovalView.class,
-            "Event",
-            EventView.class,
-            "ReloadResult",
-            ReloadResult.class,
-            "ReleaseRequest",
-            ReleaseRequest.class);
+        Map.ofEntries(
+            Map.entry("InstrumentDetail", InstrumentDetail.class),
+            Map.entry("LeaseHolder", InstrumentDetail.Holder.class),
+            Map.entry("LastCommand", InstrumentDetail.LastCommand.class),
+            Map.entry("HealthProbe", InstrumentDetail.HealthProbe.class),
+            Map.entry("Campaign", CampaignView.class),
+            Map.entry("Experiment", ExperimentView.class),
+            Map.entry("Observation", ObservationView.class),
+            Map.entry("Instrument", InstrumentView.class),
+            Map.entry("Approval", ApprovalView.class),
+            Map.entry("Event", EventView.class),
+            Map.entry("ReloadResult", ReloadResult.class),
+            Map.entry("ReleaseRequest", ReleaseRequest.class));
     views.forEach(
         (schema, type) -> {
           Set<String> fields =

@@ -289,6 +289,73 @@ class ConsoleBrowserIT {
     }
   }
 
+  @Test
+  void instrumentsPageShowsTheLeaseHolderTheLastCommandAndTheHealthProbes() throws Exception {
+    CampaignView c = client.submit("instruments.yaml", campaign("console-instruments", 10, false));
+    WebDriver browser = browser(1280, 800);
+    browser.get(base + "/#/instruments");
+    waitFor(browser, By.cssSelector("[data-instrument='robot']"));
+    // While the campaign runs, the robot (0.9 s per synthesis) is held by one of its experiments.
+    String holder =
+        new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(50))
+            .until(
+                d -> {
+                  String t = text(d, "[data-instrument='robot'] .held-by");
+                  return t.contains(c.id() + " #") && t.contains("synthesize") ? t : null;
+                });
+    assertTrue(
+        holder.matches(
+            "(?s).*" + java.util.regex.Pattern.quote(c.id()) + " #\\d+ synthesize since .*"),
+        holder);
+    String last = text(browser, "[data-instrument-card='robot'] .last-command");
+    assertTrue(last.contains("synthesize(") && last.contains("temperature="), last);
+    assertTrue(last.contains("by " + c.id().replace('~', '/') + " #"), last);
+    screenshot(browser, "instruments-while-running");
+    // The spectrometer has a health: command, probed every 5 s (BUSY rows while the campaign uses
+    // it).
+    new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(200))
+        .until(
+            d ->
+                !d.findElements(
+                        By.cssSelector("[data-instrument-card='spectrometer'] tr[data-probe]"))
+                    .isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> client.campaign(c.id()).status().equals("DONE"));
+    // Idle again: nobody holds the robot, its last command stays, and the JSON view says the same.
+    new WebDriverWait(browser, Duration.ofSeconds(10), Duration.ofMillis(100))
+        .until(d -> text(d, "[data-instrument='robot'] .held-by").isEmpty());
+    assertTrue(text(browser, "[data-instrument-card='robot'] .last-command").contains("OK"));
+    screenshot(browser, "instruments-after-run");
+    java.net.http.HttpResponse<String> json =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(base + "/api/instruments/spectrometer"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, json.statusCode());
+    com.fasterxml.jackson.databind.JsonNode detail =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.body());
+    assertEquals("spectrometer", detail.get("instrument").get("name").asText());
+    assertTrue(detail.get("probes").size() > 0, json.body());
+    assertEquals("identify", detail.get("probes").get(0).get("command").asText());
+    String lastSent = detail.get("lastCommand").get("command").asText();
+    assertTrue(
+        lastSent.equals("measure") || lastSent.equals("identify"),
+        "the spectrometer's last command is the campaign's measure or a later probe: "
+            + json.body());
+  }
+
+  private static String text(WebDriver browser, String css) {
+    List<WebElement> found = browser.findElements(By.cssSelector(css));
+    try {
+      return found.isEmpty() ? "" : found.get(0).getText();
+    } catch (org.openqa.selenium.StaleElementReferenceException e) {
+      return "";
+    }
+  }
+
   // ---------------------------------------------------------------------------------------
 
   private WebDriver browser(int width, int height) {

@@ -115,6 +115,25 @@ class HealthChecksTest {
   }
 
   @Test
+  void theLastCommandSentIsKeptWithWhoSentItAndHowItEnded() {
+    Lab lab = lab();
+    assertTrue(lab.lastCommand("spectrometer").isEmpty());
+    checks.check(lab);
+    SentCommand probe = lab.lastCommand("spectrometer").orElseThrow();
+    assertEquals("identify", probe.command());
+    assertEquals("health-check", probe.by());
+    assertEquals("OK", probe.outcome());
+    assertTrue(probe.answeredAt() != null && probe.seconds() != null);
+
+    robot.answers = false;
+    lab.send("robot", new Command("stop", Map.of("now", true)), "abort silver/2");
+    SentCommand stop = lab.lastCommand("robot").orElseThrow();
+    assertEquals(
+        List.of("stop", Map.of("now", true), "abort silver/2", "FAILED", "ERR not ready"),
+        List.of(stop.command(), stop.arguments(), stop.by(), stop.outcome(), stop.message()));
+  }
+
+  @Test
   void aFailedProbeMarksTheInstrumentOfflineOnceAndARepliedOneBringsItBack() {
     Lab lab = lab();
     HealthChecks.Report first = checks.check(lab);

@@ -41,6 +41,29 @@ class LeaseQueueTest {
   }
 
   @Test
+  void theHoldersShowWhichRunExperimentAndStepHoldTheInstrumentUntilTheyRelease() {
+    LeaseQueue q = new LeaseQueue("robot", 1);
+    Lease first = q.acquire("silver", new Holding.Purpose("silver/2", 17, "synthesize")).join();
+    CompletableFuture<Lease> next =
+        q.acquire("gold", new Holding.Purpose("gold/1", 3, "synthesize"));
+    assertEquals(1, q.holdings().size());
+    Holding h = q.holdings().get(0);
+    assertEquals(
+        List.of("silver", "silver/2", 17, "synthesize"),
+        List.of(h.holder(), h.run(), h.experiment(), h.step()));
+    first.release();
+    assertEquals("gold/1", q.holdings().get(0).run(), "the waiter's purpose goes with its grant");
+    assertEquals(3, q.holdings().get(0).experiment());
+    next.join().release();
+    assertTrue(q.holdings().isEmpty());
+    Lease probe = q.tryAcquireIdle("health-check").orElseThrow();
+    assertEquals("health-check", q.holdings().get(0).holder());
+    assertEquals(null, q.holdings().get(0).run());
+    probe.release();
+    assertTrue(q.holdings().isEmpty());
+  }
+
+  @Test
   void aCancelledWaiterIsSkipped() {
     LeaseQueue q = new LeaseQueue("xrd", 1);
     Lease first = q.acquire("a").join();

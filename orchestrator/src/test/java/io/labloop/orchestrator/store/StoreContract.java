@@ -187,6 +187,61 @@ abstract class StoreContract {
   }
 
   @Test
+  void healthProbesAreKeptAcrossAReopenNewestFirstAndOldOnesDropped() {
+    StoreLocation where = location();
+    Instant t = Instant.parse("2026-12-04T10:00:00Z");
+    java.time.Duration keep = java.time.Duration.ofDays(30);
+    try (Store store = Store.open(where)) {
+      store.recordProbe(
+          new HealthProbeRecord(
+              t.minus(java.time.Duration.ofDays(40)), "uvvis", "identify", "OK", 5, ""),
+          java.time.Duration.ofDays(365));
+      store.recordProbe(new HealthProbeRecord(t, "uvvis", "identify", "OK", 12, ""), keep);
+      store.recordProbe(
+          new HealthProbeRecord(
+              t.plusSeconds(60), "uvvis", "identify", "FAILED", 5000, "no reply within 5000 ms"),
+          keep);
+      store.recordProbe(
+          new HealthProbeRecord(t.plusSeconds(90), "robot", "ping", "BUSY", 0, ""), keep);
+    }
+    try (Store store = Store.open(where)) {
+      List<HealthProbeRecord> uvvis = store.probes("uvvis", 10);
+      assertEquals(
+          List.of("FAILED", "OK"), uvvis.stream().map(HealthProbeRecord::outcome).toList());
+      assertEquals("no reply within 5000 ms", uvvis.get(0).message());
+      assertEquals(t.plusSeconds(60), uvvis.get(0).at());
+      assertEquals(5000, uvvis.get(0).millis());
+      assertEquals(1, store.probes("uvvis", 1).size());
+      assertEquals(1, store.probes("robot", 10).size());
+      assertTrue(store.probes("pump", 10).isEmpty());
+    }
+  }
+
+  @Test
+  void decisionsOfSomeExperimentsOnly() {
+    try (Store store = Store.open(location())) {
+      store.saveCampaign("c", Path.of("c.yaml"), "campaign: c\n", "h1");
+      RunRecord run = store.createRun("c", "h1", 1);
+      for (int seq = 1; seq <= 5; seq++) {
+        Point p = new Point(Map.of("temperature", 100.0 + seq));
+        store.planExperiment(
+            run.id(),
+            seq,
+            p,
+            new Suggestion(p, "random", "draw " + seq, Double.NaN, Map.of(), Map.of(), Map.of()),
+            ExperimentStatus.PLANNED,
+            OptionalInt.empty());
+      }
+      Map<Integer, Suggestion> some = store.decisions(run.id(), List.of(4, 2, 9));
+      assertEquals(List.of(2, 4), List.copyOf(some.keySet()));
+      assertEquals("draw 4", some.get(4).reason());
+      assertEquals(104.0, some.get(4).point().values().get("temperature"));
+      assertEquals(store.decisions(run.id()).get(2), some.get(2));
+      assertTrue(store.decisions(run.id(), List.of()).isEmpty());
+    }
+  }
+
+  @Test
   void aRestartGetsTheNextRunNumberAndKeepsTheOldRun() {
     try (Store store = Store.open(location())) {
       store.saveCampaign("c", Path.of("c.yaml"), "campaign: c\n", "h1");
