@@ -31,8 +31,8 @@ public record Command(String name, Map<String, Object> arguments, Optional<Journ
   }
 
   /**
-   * Which step of which run sent the command: {@code key} is the same for every attempt of the
-   * step ({@code run:seq:step}), {@code attempt} counts from 1.
+   * Which step of which run sent the command: {@code key} is the same for every attempt of the step
+   * ({@code run:seq:step}), {@code attempt} counts from 1.
    */
   public record Journal(String key, int attempt) {
     public Journal {

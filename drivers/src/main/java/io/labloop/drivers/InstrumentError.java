@@ -95,7 +95,8 @@ public abstract sealed class InstrumentError extends Exception
 
   /**
    * The command may or may not have reached the instrument: whoever sent it on (an agent on another
-   * PC) stopped while it was in flight. Not sent again; the campaign's {@code on-interrupt} applies.
+   * PC) stopped while it was in flight. Not sent again; the campaign's {@code on-interrupt}
+   * applies.
    */
   public static final class Interrupted extends InstrumentError {
     public Interrupted(String instrument, String command, String message) {

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each journal key (the daemon's {@code run/seq/step}) is in one state: STARTED (sent to the
  * instrument, no answer yet), DONE or FAILED (with the reply the daemon was or will be given), or
- * INTERRUPTED (STARTED when the agent stopped: maybe done, maybe not). {@link #begin} decides what a
- * request does:
+ * INTERRUPTED (STARTED when the agent stopped: maybe done, maybe not). {@link #begin} decides what
+ * a request does:
  *
  * <ul>
  *   <li>a new key, or a later attempt of a key that FAILED or was INTERRUPTED (the campaign decided

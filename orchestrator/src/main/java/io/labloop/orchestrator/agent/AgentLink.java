@@ -28,17 +28,17 @@ import org.slf4j.LoggerFactory;
  * A daemon's one connection to the broker its agents are on: requests to agents, and what each
  * agent is doing.
  *
- * <p>Agents: the retained {@code status} topics tell which agents exist and whether they are
- * online (an agent's Last Will turns its status offline when it vanishes); every second the link
- * checks the heartbeats, and an agent silent for three of its intervals is taken for offline. Each
- * change online → offline is told once to the listeners (an alert), and back.
+ * <p>Agents: the retained {@code status} topics tell which agents exist and whether they are online
+ * (an agent's Last Will turns its status offline when it vanishes); every second the link checks
+ * the heartbeats, and an agent silent for three of its intervals is taken for offline. Each change
+ * online → offline is told once to the listeners (an alert), and back.
  *
- * <p>Requests: each gets fresh correlation data and waits in {@code pending}. A request whose
- * agent goes offline stays pending: when the agent comes back (a new session), the link sends it
- * again, unchanged; the agent's journal answers a key it has seen (its reply, or "interrupted" if
- * it was cut short), so the instrument never gets a non-idempotent command twice. A request that
- * reaches its deadline fails as a timeout, or as interrupted if its agent went offline meanwhile
- * (maybe sent, so the campaign's {@code on-interrupt} decides).
+ * <p>Requests: each gets fresh correlation data and waits in {@code pending}. A request whose agent
+ * goes offline stays pending: when the agent comes back (a new session), the link sends it again,
+ * unchanged; the agent's journal answers a key it has seen (its reply, or "interrupted" if it was
+ * cut short), so the instrument never gets a non-idempotent command twice. A request that reaches
+ * its deadline fails as a timeout, or as interrupted if its agent went offline meanwhile (maybe
+ * sent, so the campaign's {@code on-interrupt} decides).
  */
 public final class AgentLink implements AutoCloseable {
 
@@ -72,7 +72,9 @@ public final class AgentLink implements AutoCloseable {
     long heartbeatMillis = BrokerSettings.DEFAULT_HEARTBEAT.toMillis();
     List<String> instruments = List.of();
     Map<String, Map<String, Object>> instrumentStatus = Map.of();
-    boolean toldOffline;
+
+    /** What the listeners were last told: null before the first status. */
+    Boolean toldOffline;
 
     Known(String name) {
       this.name = name;
@@ -119,7 +121,12 @@ public final class AgentLink implements AutoCloseable {
             new BrokerClient.Handler() {
               @Override
               public void message(String topic, MqttMessage message) {
-                arrived(topic, message);
+                try {
+                  arrived(topic, message);
+                } catch (RuntimeException | Error e) {
+                  // Paho would drop the connection for an exception thrown here
+                  log.warn("a message on '{}' could not be handled", topic, e);
+                }
               }
 
               @Override
@@ -185,14 +192,19 @@ public final class AgentLink implements AutoCloseable {
    * deadline with a timeout or, if the agent went away meanwhile, as interrupted.
    */
   CompletableFuture<Map<String, Object>> request(
-      String agent, String instrument, String command, Map<String, Object> body, Duration deadline) {
+      String agent,
+      String instrument,
+      String command,
+      Map<String, Object> body,
+      Duration deadline) {
     CompletableFuture<Map<String, Object>> reply = new CompletableFuture<>();
     Optional<AgentState> state = agent(agent);
     if (!client.isConnected() || state.isEmpty() || !state.get().online()) {
       String why =
           !client.isConnected()
               ? "not connected to the broker " + settings.url()
-              : state.map(s -> "agent " + agent + " is offline: " + s.reason())
+              : state
+                  .map(s -> "agent " + agent + " is offline: " + s.reason())
                   .orElse("agent " + agent + " has never been seen on " + settings.url());
       reply.completeExceptionally(
           new InstrumentError.Disconnected(instrument, command, why + "; nothing was sent", null));
@@ -310,7 +322,8 @@ public final class AgentLink implements AutoCloseable {
         Map<String, Map<String, Object>> each = new LinkedHashMap<>();
         m.forEach(
             (i, s) -> {
-              if (s instanceof Map<?, ?> one) each.put(String.valueOf(i), (Map<String, Object>) one);
+              if (s instanceof Map<?, ?> one)
+                each.put(String.valueOf(i), (Map<String, Object>) one);
             });
         k.instrumentStatus = each;
       }
@@ -348,7 +361,7 @@ public final class AgentLink implements AutoCloseable {
     boolean offline;
     synchronized (k) {
       offline = !k.online();
-      if (offline == k.toldOffline) return;
+      if (k.toldOffline != null && offline == k.toldOffline) return;
       k.toldOffline = offline;
       view = k.view();
     }

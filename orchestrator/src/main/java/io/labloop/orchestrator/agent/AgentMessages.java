@@ -102,8 +102,7 @@ final class AgentMessages {
                   Base64.getDecoder().decode(String.valueOf(f.get("data")))));
       }
     }
-    Instant started =
-        m.get("started") instanceof String s ? Instant.parse(s) : Instant.now();
+    Instant started = m.get("started") instanceof String s ? Instant.parse(s) : Instant.now();
     long elapsed = m.get("elapsed-ms") instanceof Number n ? n.longValue() : 0;
     return new Reply(command, outputs, files, started, Duration.ofMillis(elapsed));
   }

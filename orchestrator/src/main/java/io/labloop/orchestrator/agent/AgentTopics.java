@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@code labloop/agents/NAME/status}, retained: {@code {"state":"online","session":...,
- *       "instruments":[...]}} while the agent runs; its Last Will (also retained) and its clean stop
- *       set {@code "state":"offline"} with a reason.
+ *       "instruments":[...]}} while the agent runs; its Last Will (also retained) and its clean
+ *       stop set {@code "state":"offline"} with a reason.
  *   <li>{@code labloop/agents/NAME/heartbeat}: every interval, the agent's instruments and their
  *       status; a daemon that hears none for three intervals takes the agent for silent.
  *   <li>{@code labloop/agents/NAME/request}: the daemon's requests (MQTT 5 response topic and
@@ -70,9 +70,7 @@ public record AgentTopics(String agent) {
   static Optional<String> agentOf(String topic) {
     if (!topic.startsWith(ROOT)) return Optional.empty();
     int slash = topic.indexOf('/', ROOT.length());
-    return slash < 0
-        ? Optional.empty()
-        : Optional.of(topic.substring(ROOT.length(), slash));
+    return slash < 0 ? Optional.empty() : Optional.of(topic.substring(ROOT.length(), slash));
   }
 
   /** A problem with {@code name} as an agent name, or empty if it is fine. */

@@ -131,8 +131,7 @@ final class BrokerClient implements AutoCloseable {
                   + " off that topic)");
       }
     } catch (MqttException e) {
-      throw new IOException(
-          who + ": subscribing to " + topics + " failed: " + e.getMessage(), e);
+      throw new IOException(who + ": subscribing to " + topics + " failed: " + e.getMessage(), e);
     }
   }
 

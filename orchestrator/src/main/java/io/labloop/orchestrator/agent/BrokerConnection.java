@@ -122,7 +122,9 @@ final class BrokerConnection {
       handshake = handshake.getCause();
     if (handshake != null) {
       String m = String.valueOf(handshake.getMessage());
-      if (m.contains("PKIX") || m.contains("certification path") || m.contains("No name matching")
+      if (m.contains("PKIX")
+          || m.contains("certification path")
+          || m.contains("No name matching")
           || m.contains("subject alternative"))
         return who
             + ": the broker "

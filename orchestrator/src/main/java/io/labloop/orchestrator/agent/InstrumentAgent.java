@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
  * <p>A request runs on a pool, never on Paho's thread; its reply goes to the request's MQTT 5
  * response topic with its correlation data. A non-idempotent command with a journal key passes
  * through the {@link AgentJournal} first, so a repeated key is answered from the journal and a key
- * cut short by a restart is answered "interrupted". The retained status is "online" from the
- * moment the instruments are open; the Last Will (retained too) turns it "offline" if the agent
- * vanishes, a clean stop does so itself. The heartbeat carries each instrument's status.
+ * cut short by a restart is answered "interrupted". The retained status is "online" from the moment
+ * the instruments are open; the Last Will (retained too) turns it "offline" if the agent vanishes,
+ * a clean stop does so itself. The heartbeat carries each instrument's status.
  */
 public final class InstrumentAgent implements AutoCloseable {
 
@@ -79,7 +79,9 @@ public final class InstrumentAgent implements AutoCloseable {
               + ": no instrument is marked 'agent: "
               + name
               + "'"
-              + (agentNames(lab).isEmpty() ? "" : " (agents in this file: " + agentNames(lab) + ")"));
+              + (agentNames(lab).isEmpty()
+                  ? ""
+                  : " (agents in this file: " + agentNames(lab) + ")"));
     this.journal = new AgentJournal(data.resolve("agent-" + name + ".journal"));
     this.work = Executors.newCachedThreadPool(Threads.numbered("agent-" + name + "-"));
     this.beat = Executors.newSingleThreadScheduledExecutor(Threads.daemon("agent-heartbeat"));
@@ -150,7 +152,7 @@ public final class InstrumentAgent implements AutoCloseable {
             name,
             e.getKey(),
             io.labloop.common.Errors.rootMessage(x));
-      } 
+      }
     }
     client.connect(timeout);
     publishOnline();
@@ -203,8 +205,7 @@ public final class InstrumentAgent implements AutoCloseable {
           each.put(n, one);
         });
     m.put("instruments", each);
-    if (client.isConnected())
-      client.publish(topics.heartbeat(), AgentMessages.text(m), false);
+    if (client.isConnected()) client.publish(topics.heartbeat(), AgentMessages.text(m), false);
   }
 
   private void handle(MqttMessage message) {
@@ -233,8 +234,13 @@ public final class InstrumentAgent implements AutoCloseable {
       return CompletableFuture.completedFuture(
           AgentMessages.failed(
               "refused",
-              "agent " + name + " has no instrument '" + instrument + "' (it has "
-                  + instruments.keySet() + ")"));
+              "agent "
+                  + name
+                  + " has no instrument '"
+                  + instrument
+                  + "' (it has "
+                  + instruments.keySet()
+                  + ")"));
     String op = String.valueOf(request.getOrDefault("op", "execute"));
     if (op.equals("read")) {
       String variable = String.valueOf(request.get("variable"));
@@ -272,8 +278,7 @@ public final class InstrumentAgent implements AutoCloseable {
       reply = new CompletableFuture<>();
       running.put(k, reply);
     }
-    Command sent =
-        new Command(command, arguments, Optional.of(new Command.Journal(k, attempt)));
+    Command sent = new Command(command, arguments, Optional.of(new Command.Journal(k, attempt)));
     run(i, instrument, sent)
         .whenComplete(
             (m, e) -> {
@@ -303,7 +308,10 @@ public final class InstrumentAgent implements AutoCloseable {
             () ->
                 AgentMessages.failed(
                     "disconnected",
-                    instrument + "." + command + " failed on the agent: "
+                    instrument
+                        + "."
+                        + command
+                        + " failed on the agent: "
                         + io.labloop.common.Errors.rootMessage(e)));
   }
 
@@ -314,7 +322,8 @@ public final class InstrumentAgent implements AutoCloseable {
         .publish(topic, AgentMessages.write(reply), false, p)
         .whenComplete(
             (v, e) -> {
-              if (e != null) log.warn("agent {}: the reply was not delivered: {}", name, e.getMessage());
+              if (e != null)
+                log.warn("agent {}: the reply was not delivered: {}", name, e.getMessage());
             });
   }
 
@@ -326,7 +335,8 @@ public final class InstrumentAgent implements AutoCloseable {
             () -> {
               try {
                 client
-                    .publish(topics.status(), AgentMessages.text(status("offline", "stopped")), true)
+                    .publish(
+                        topics.status(), AgentMessages.text(status("offline", "stopped")), true)
                     .get(2, TimeUnit.SECONDS);
               } catch (Exception e) {
                 log.debug("agent {}: could not say offline", name, e);

@@ -97,15 +97,13 @@ public final class RemoteInstrument implements Instrument {
               body.put("key", j.key());
               body.put("attempt", j.attempt());
             });
-    Duration work =
-        c.idempotent() ? c.timeout().multipliedBy(3).plusMillis(1500) : c.timeout();
+    Duration work = c.idempotent() ? c.timeout().multipliedBy(3).plusMillis(1500) : c.timeout();
     return link.request(agent, name(), command.name(), body, work.plusMillis(500))
         .thenCompose(
             m -> {
               if (Boolean.TRUE.equals(m.get("ok")))
                 return CompletableFuture.completedFuture(AgentMessages.reply(command.name(), m));
-              return CompletableFuture.failedFuture(
-                  AgentMessages.error(name(), command.name(), m));
+              return CompletableFuture.failedFuture(AgentMessages.error(name(), command.name(), m));
             });
   }
 

@@ -69,7 +69,9 @@ final class StepRunner {
 
   private final Coordinator loop;
 
-  /** Applies the campaign's {@code on-interrupt} when an agent answers that a step was cut short. */
+  /**
+   * Applies the campaign's {@code on-interrupt} when an agent answers that a step was cut short.
+   */
   private final Recovery recovery;
 
   StepRunner(

@@ -144,7 +144,12 @@ public final class AgentCommand implements Callable<Integer> {
                 },
                 "labloop-agent-shutdown"));
     out.println(
-        "agent " + name + " online on " + broker + " with " + String.join(", ", agent.instruments()));
+        "agent "
+            + name
+            + " online on "
+            + broker
+            + " with "
+            + String.join(", ", agent.instruments()));
     out.println("Press Ctrl-C to stop.");
     out.flush();
     stopped.await();
@@ -156,7 +161,8 @@ public final class AgentCommand implements Callable<Integer> {
       try {
         return Optional.of(Files.readString(passwordFile, StandardCharsets.UTF_8).strip());
       } catch (IOException e) {
-        throw new UserError("--password-file " + passwordFile + ": cannot read it: " + e.getMessage());
+        throw new UserError(
+            "--password-file " + passwordFile + ": cannot read it: " + e.getMessage());
       }
     }
     return Optional.ofNullable(System.getenv("LABLOOP_AGENT_PASSWORD"));

@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  */
 final class LabReader {
 
-  static final List<String> TOP_KEYS = List.of("lab", "description", "instruments", "simulation", "agents");
+  static final List<String> TOP_KEYS =
+      List.of("lab", "description", "instruments", "simulation", "agents");
   static final List<String> LIMIT_KEYS = List.of("min", "max", "unit", "description");
 
   /**
@@ -322,10 +323,13 @@ final class LabReader {
       Object agent = in.spec().section().get("agent");
       if (agent == null) continue;
       used = true;
-      Optional<String> problem = io.labloop.orchestrator.agent.AgentTopics.problem(String.valueOf(agent));
+      Optional<String> problem =
+          io.labloop.orchestrator.agent.AgentTopics.problem(String.valueOf(agent));
       if (problem.isPresent())
         report.error(
-            lab.section("instruments", "").flatMap(f -> f.section(in.name(), "")).orElseThrow()
+            lab.section("instruments", "")
+                .flatMap(f -> f.section(in.name(), ""))
+                .orElseThrow()
                 .node("agent")
                 .orElseThrow(),
             problem.get());

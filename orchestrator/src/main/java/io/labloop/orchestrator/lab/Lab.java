@@ -149,8 +149,7 @@ public final class Lab implements AutoCloseable {
   }
 
   /** A driver's instrument, or a remote one when the section names an agent. */
-  private static Instrument build(
-      InstrumentConfig i, Drivers drivers, Optional<AgentLink> link) {
+  private static Instrument build(InstrumentConfig i, Drivers drivers, Optional<AgentLink> link) {
     Optional<String> agent = InstrumentAgent.agentOf(i);
     if (agent.isPresent() && link.isPresent())
       return new RemoteInstrument(i, agent.get(), link.get());
