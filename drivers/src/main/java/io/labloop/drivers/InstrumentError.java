@@ -10,7 +10,8 @@ public abstract sealed class InstrumentError extends Exception
         InstrumentError.Disconnected,
         InstrumentError.Refused,
         InstrumentError.BadReply,
-        InstrumentError.LimitViolation {
+        InstrumentError.LimitViolation,
+        InstrumentError.Interrupted {
 
   private final String instrument;
   private final String command;
@@ -89,6 +90,22 @@ public abstract sealed class InstrumentError extends Exception
     @Override
     public String kind() {
       return "limit";
+    }
+  }
+
+  /**
+   * The command may or may not have reached the instrument: whoever sent it on (an agent on another
+   * PC) stopped while it was in flight. Not sent again; the campaign's {@code on-interrupt}
+   * applies.
+   */
+  public static final class Interrupted extends InstrumentError {
+    public Interrupted(String instrument, String command, String message) {
+      super(instrument, command, message, null);
+    }
+
+    @Override
+    public String kind() {
+      return "interrupted";
     }
   }
 }

@@ -7,9 +7,12 @@ import java.util.Set;
 /** Keys the orchestrator owns; every driver accepts them and otherwise ignores them. */
 public final class CommonKeys {
 
-  /** Instrument level: validated by the orchestrator's config reader. */
+  /**
+   * Instrument level: validated by the orchestrator's config reader. {@code agent} names the
+   * instrument PC's agent that drives it (see {@code labloop agent}).
+   */
   public static final Set<String> INSTRUMENT =
-      Set.of("driver", "limits", "capacity", "abort", "health", "description");
+      Set.of("driver", "limits", "capacity", "abort", "health", "description", "agent");
 
   /**
    * Command level; {@code timeout}, {@code idempotent} and {@code outputs} are also read by the

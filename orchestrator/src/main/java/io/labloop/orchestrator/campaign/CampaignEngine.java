@@ -115,8 +115,10 @@ public final class CampaignEngine {
     this.reporting = new Reporting(store, b.clock, campaign.budget().experiments());
     this.threads = new EngineThreads(campaign.name(), b.timers);
     this.parts = new EngineCoordinator(this, state, store, stopRules);
-    this.steps = new StepRunner(campaign, lab, store, clock, b.interlockPoll, threads.calls, parts);
     this.recovery = new Recovery(campaign, lab, store, stopRules, parts);
+    this.steps =
+        new StepRunner(
+            campaign, lab, store, clock, b.interlockPoll, threads.calls, parts, recovery);
     this.planning = new Planning(campaign, lab, b.maxInFlight, threads.planner, parts);
     this.decisions = new PersonDecisions(campaign, store, reporting, parts);
   }

@@ -159,6 +159,14 @@ final class Recovery {
     }
   }
 
+  /**
+   * A step ended INTERRUPTED while the run was going (an agent restarted with the command in
+   * flight): the campaign's {@code on-interrupt} rule applies as after a crash.
+   */
+  void interrupted(LiveExperiment e, String why) {
+    onInterrupt(e, why);
+  }
+
   private void onInterrupt(LiveExperiment e, String why) {
     String cause = "interrupted: " + why;
     switch (campaign.onInterrupt()) {

@@ -70,6 +70,11 @@ final class StepRunner {
 
   private final Coordinator loop;
 
+  /**
+   * Applies the campaign's {@code on-interrupt} when an agent answers that a step was cut short.
+   */
+  private final Recovery recovery;
+
   StepRunner(
       CampaignConfig campaign,
       Lab lab,
@@ -77,7 +82,8 @@ final class StepRunner {
       Clock clock,
       Duration interlockPoll,
       ExecutorService calls,
-      Coordinator loop) {
+      Coordinator loop,
+      Recovery recovery) {
     this.campaign = campaign;
     this.lab = lab;
     this.store = store;
@@ -86,6 +92,7 @@ final class StepRunner {
     this.holder = campaign.name();
     this.calls = calls;
     this.loop = loop;
+    this.recovery = recovery;
   }
 
   /**
@@ -344,7 +351,11 @@ final class StepRunner {
     int index = e.stepIndex;
     Duration limit = watchdogLimit(command);
     e.watchdog = loop.after(limit, () -> watchdog(e, step, index, attempt, command.timeout()));
-    Command sent = new Command(step.command(), args);
+    Command sent =
+        new Command(
+            step.command(),
+            args,
+            Optional.of(new Command.Journal(record.idempotencyKey(), attempt)));
     call(() -> lab.send(step.instrument(), sent, loop.runId() + " #" + e.seq + " " + step.id()))
         .whenComplete((r, t) -> loop.later(() -> replied(e, step, index, attempt, r, t)));
   }
@@ -438,6 +449,15 @@ final class StepRunner {
       Optional<InstrumentError> ie = Lab.instrumentError(error);
       String kind = ie.map(InstrumentError::kind).orElse("error");
       String message = ie.map(Throwable::getMessage).orElseGet(() -> rootMessage(error));
+      if (ie.isPresent() && ie.get() instanceof InstrumentError.Interrupted) {
+        // An agent restarted with the command in flight: maybe done, so never sent again here.
+        store.stepEnded(
+            loop.runId(), e.seq, index, attempt, StepStatus.INTERRUPTED, "interrupted", message);
+        e.releaseLease();
+        recovery.interrupted(e, message);
+        loop.tick();
+        return;
+      }
       store.stepEnded(loop.runId(), e.seq, index, attempt, StepStatus.FAILED, kind, message);
       e.releaseLease();
       if (ie.isPresent() && ie.get() instanceof InstrumentError.Timeout) {

@@ -29,6 +29,7 @@ import picocli.CommandLine.HelpCommand;
       ValidateCommand.class,
       RunCommand.class,
       SimCommand.class,
+      AgentCommand.class,
       ExportCommand.class,
       ReportCommand.class,
       ImportCommand.class,

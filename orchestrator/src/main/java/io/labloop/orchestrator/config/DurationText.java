@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * {@code 500ms}, or combined, {@code 1h30m}. A unit is required: a bare {@code 8} could mean
  * seconds or hours, and a campaign's wall time is no place to guess.
  */
-final class DurationText {
+public final class DurationText {
 
   private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)");
   static final String EXPECTED = "expected a duration with a unit, e.g. 90s, 30m, 8h or 1h30m";
@@ -20,7 +20,7 @@ final class DurationText {
   /**
    * @throws IllegalArgumentException with {@link #EXPECTED} if {@code text} is not a duration
    */
-  static Duration parse(String text) {
+  public static Duration parse(String text) {
     String t = text.trim().toLowerCase(Locale.ROOT);
     Matcher m = PART.matcher(t);
     int at = 0;

@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  */
 final class LabReader {
 
-  static final List<String> TOP_KEYS = List.of("lab", "description", "instruments", "simulation");
+  static final List<String> TOP_KEYS =
+      List.of("lab", "description", "instruments", "simulation", "agents");
   static final List<String> LIMIT_KEYS = List.of("min", "max", "unit", "description");
 
   /**
@@ -81,6 +82,7 @@ final class LabReader {
             .orElse(Set.of());
     checkInterlocks(root, instruments, declared, report);
     checkDrivers(root, instruments, report);
+    checkAgents(lab, instruments, report);
     Optional<Map<String, Object>> simulation = Optional.empty();
     Optional<YamlNode> sim = lab.node("simulation");
     if (sim.isPresent()) {
@@ -308,6 +310,56 @@ final class LabReader {
         }
       }
     }
+  }
+
+  /**
+   * {@code agent: NAME} on an instrument is a valid agent name, and the {@code agents:} block (the
+   * broker where the daemon meets the agents) is there when one is used and has only its own keys.
+   */
+  private static void checkAgents(
+      Fields lab, Map<String, InstrumentConfig> instruments, Report report) {
+    boolean used = false;
+    for (InstrumentConfig in : instruments.values()) {
+      Object agent = in.spec().section().get("agent");
+      if (agent == null) continue;
+      used = true;
+      Optional<String> problem =
+          io.labloop.orchestrator.agent.AgentTopics.problem(String.valueOf(agent));
+      if (problem.isPresent())
+        report.error(
+            lab.section("instruments", "")
+                .flatMap(f -> f.section(in.name(), ""))
+                .orElseThrow()
+                .node("agent")
+                .orElseThrow(),
+            problem.get());
+    }
+    Optional<Fields> block = lab.section("agents", "a map with broker: tcp://HOST:1883");
+    if (block.isEmpty()) {
+      if (used && !lab.has("agents"))
+        report.error(
+            lab.map().pos(),
+            "instruments are marked agent: but there is no agents: block (expected agents: {"
+                + " broker: tcp://HOST:1883 } naming the broker the daemon and the agents meet on)");
+      return;
+    }
+    Fields a = block.get();
+    a.allowOnly(List.of("broker", "username", "password", "tls", "heartbeat", "description"));
+    if (a.require("broker", "the broker's address, tcp://HOST:1883 or ssl://HOST:8883")) {
+      a.string("broker")
+          .ifPresent(
+              b -> {
+                if (!b.startsWith("tcp://") && !b.startsWith("ssl://"))
+                  report.error(
+                      a.node("broker").orElseThrow(),
+                      "broker '" + b + "' must start with tcp:// or ssl://");
+              });
+    }
+    a.string("username");
+    a.string("password");
+    a.duration("heartbeat");
+    a.section("tls", "a map with ca:, cert: and key: (PEM files)")
+        .ifPresent(t -> t.allowOnly(List.of("ca", "cert", "key")));
   }
 
   private void checkDrivers(

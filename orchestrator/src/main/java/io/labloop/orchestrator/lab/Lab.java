@@ -5,6 +5,10 @@ import io.labloop.drivers.Instrument;
 import io.labloop.drivers.InstrumentError;
 import io.labloop.drivers.InstrumentSpec;
 import io.labloop.drivers.InstrumentStatus;
+import io.labloop.orchestrator.agent.AgentLink;
+import io.labloop.orchestrator.agent.BrokerSettings;
+import io.labloop.orchestrator.agent.InstrumentAgent;
+import io.labloop.orchestrator.agent.RemoteInstrument;
 import io.labloop.orchestrator.config.InstrumentConfig;
 import io.labloop.orchestrator.config.LabConfig;
 import java.time.Duration;
@@ -60,12 +64,20 @@ public final class Lab implements AutoCloseable {
   /** The last command sent to each instrument, for people watching the lab. */
   private final InstrumentActivity activity = new InstrumentActivity(java.time.Clock.systemUTC());
 
+  /**
+   * The connection to the broker of the lab's agents ({@code agents:}), if any instrument is on
+   * another PC; owned by the lab.
+   */
+  private final Optional<AgentLink> agents;
+
   private Lab(
       LabConfig config,
       Map<String, Instrument> instruments,
       Drivers drivers,
-      boolean ownsInstruments) {
+      boolean ownsInstruments,
+      Optional<AgentLink> agents) {
     this.config = config;
+    this.agents = agents;
     this.drivers = drivers;
     this.ownsInstruments = ownsInstruments;
     for (InstrumentConfig i : config.instruments().values()) {
@@ -79,7 +91,7 @@ public final class Lab implements AutoCloseable {
 
   /** A lab over instruments that are already built (and connected, or connecting themselves). */
   public static Lab of(LabConfig config, Map<String, Instrument> instruments) {
-    return new Lab(config, instruments, null, false);
+    return new Lab(config, instruments, null, false, Optional.empty());
   }
 
   /**
@@ -90,23 +102,66 @@ public final class Lab implements AutoCloseable {
    */
   public static Lab connect(LabConfig config, Drivers drivers, Duration connectTimeout) {
     Map<String, Instrument> built = new LinkedHashMap<>();
+    Optional<AgentLink> link = Optional.empty();
     try {
+      link = agentLink(config, connectTimeout);
       for (InstrumentConfig i : config.instruments().values())
-        built.put(i.name(), drivers.create(i.spec()));
+        built.put(i.name(), build(i, drivers, link));
     } catch (RuntimeException e) {
       built.values().forEach(Instrument::close);
       drivers.close();
+      link.ifPresent(AgentLink::close);
       throw new LabUnavailable("lab " + config.name() + ": " + e.getMessage(), e);
     }
     List<String> problems = connectAll(built, connectTimeout);
     if (!problems.isEmpty()) {
       built.values().forEach(Instrument::close);
       drivers.close();
+      link.ifPresent(AgentLink::close);
       throw new LabUnavailable(
           "lab " + config.name() + " is not reachable: " + String.join("; ", problems), null);
     }
     log.info("lab {}: {} instruments online", config.name(), built.size());
-    return new Lab(config, built, drivers, true);
+    return new Lab(config, built, drivers, true, link);
+  }
+
+  /**
+   * The link to the agents' broker when an instrument is marked {@code agent:}; the lab file's
+   * {@code agents:} block says where (checked by the reader).
+   */
+  private static Optional<AgentLink> agentLink(LabConfig config, Duration timeout) {
+    boolean remote =
+        config.instruments().values().stream()
+            .anyMatch(i -> InstrumentAgent.agentOf(i).isPresent());
+    if (!remote) return Optional.empty();
+    BrokerSettings settings =
+        BrokerSettings.fromLab(config.tree(), config.file().toAbsolutePath().getParent())
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "instruments are marked agent: but the lab file has no agents: block"
+                            + " with the broker"));
+    AgentLink link = new AgentLink(settings);
+    try {
+      link.connect(timeout);
+    } catch (java.io.IOException e) {
+      link.close();
+      throw new LabUnavailable(e.getMessage(), e);
+    }
+    return Optional.of(link);
+  }
+
+  /** A driver's instrument, or a remote one when the section names an agent. */
+  private static Instrument build(InstrumentConfig i, Drivers drivers, Optional<AgentLink> link) {
+    Optional<String> agent = InstrumentAgent.agentOf(i);
+    if (agent.isPresent() && link.isPresent())
+      return new RemoteInstrument(i, agent.get(), link.get());
+    return drivers.create(i.spec());
+  }
+
+  /** The link to the agents' broker, if the lab has instruments on other PCs. */
+  public Optional<AgentLink> agents() {
+    return agents;
   }
 
   /**
@@ -156,7 +211,11 @@ public final class Lab implements AutoCloseable {
     if (drivers == null)
       throw new IllegalStateException(
           "lab " + config.name() + " was built without drivers; pass a builder");
-    return reload(next, spec -> drivers.create(spec), connectTimeout, appliedLater);
+    return reload(
+        next,
+        spec -> build(next.instrument(spec.name()), drivers, agents),
+        connectTimeout,
+        appliedLater);
   }
 
   /**
@@ -446,5 +505,6 @@ public final class Lab implements AutoCloseable {
     if (!ownsInstruments) return;
     instruments.values().forEach(Lab::closeQuietly);
     drivers.close();
+    agents.ifPresent(AgentLink::close);
   }
 }
