@@ -10,17 +10,13 @@ import io.labloop.orchestrator.store.RunStatus;
 import io.labloop.orchestrator.store.Severity;
 import io.labloop.orchestrator.store.StepStatus;
 import io.labloop.orchestrator.store.Store;
-import io.labloop.orchestrator.threads.GuardedBy;
 import io.labloop.orchestrator.threads.Timers;
-import io.labloop.planners.Observation;
 import io.labloop.planners.Planner;
 import io.labloop.planners.Point;
 import io.labloop.planners.Suggestion;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -68,10 +64,11 @@ import org.slf4j.LoggerFactory;
  * the stored observations, so it plans as it would have. A HELD experiment waits for a person
  * ({@link #release}); until then the planner sees its point as pending.
  *
- * <p>The engine is the coordinator: it owns the run's state (the experiments in memory, the
- * observations, pause/stop/abort) and the public API. {@link EngineThreads} says which thread does
- * what; {@link PersonDecisions} takes approvals and releases; the parts reach back to the engine
- * through {@link Coordinator}; {@link Reporting} tells listeners what happened.
+ * <p>The engine is the coordinator: it owns the run's state ({@link RunState}: the experiments in
+ * memory, the observations, pause/stop/abort) and the public API. {@link EngineThreads} says which
+ * thread does what; {@link PersonDecisions} takes approvals and releases; the parts reach back to
+ * the engine through {@link Coordinator} ({@link EngineCoordinator}); {@link Reporting} tells
+ * listeners what happened.
  *
  * <p>What the planner learns from a failure: a refusal by the instrument, a limit violation or a
  * rejection by a person is a FAILED observation (the point itself is the problem); a timeout, a
@@ -99,43 +96,12 @@ public final class CampaignEngine {
   private final PersonDecisions decisions;
 
   /** The engine as its parts see it. */
-  private final Parts parts;
+  private final Coordinator parts;
 
   private final CompletableFuture<RunSummary> completion = new CompletableFuture<>();
 
-  // ---- the run's state, owned by the engine thread (see EngineThreads)
-  @GuardedBy("engine thread")
-  private RunRecord run;
-
-  @GuardedBy("engine thread")
-  private final Map<Integer, LiveExperiment> experiments = new LinkedHashMap<>();
-
-  @GuardedBy("engine thread")
-  private final List<Observation> observations = new ArrayList<>();
-
-  @GuardedBy("engine thread")
-  private int nextSeq = 1;
-
-  @GuardedBy("engine thread")
-  private boolean paused;
-
-  @GuardedBy("engine thread")
-  private boolean stopping;
-
-  @GuardedBy("engine thread")
-  private boolean aborted;
-
-  @GuardedBy("engine thread")
-  private boolean finished;
-
-  @GuardedBy("engine thread")
-  private String stopReason = "";
-
-  @GuardedBy("engine thread")
-  private Instant sessionStart;
-
-  @GuardedBy("engine thread")
-  private int endedThisSession;
+  /** The run's state, owned by the engine thread (see EngineThreads). */
+  private final RunState state = new RunState();
 
   CampaignEngine(EngineBuilder b) {
     this.campaign = Objects.requireNonNull(b.campaign, "campaign");
@@ -148,7 +114,7 @@ public final class CampaignEngine {
     this.stopRules = new StopRules(campaign, b.clock);
     this.reporting = new Reporting(store, b.clock, campaign.budget().experiments());
     this.threads = new EngineThreads(campaign.name(), b.timers);
-    this.parts = new Parts();
+    this.parts = new EngineCoordinator(this, state, store, stopRules);
     this.steps = new StepRunner(campaign, lab, store, clock, b.interlockPoll, threads.calls, parts);
     this.recovery = new Recovery(campaign, lab, store, stopRules, parts);
     this.planning = new Planning(campaign, lab, b.maxInFlight, threads.planner, parts);
@@ -207,8 +173,8 @@ public final class CampaignEngine {
   public CompletableFuture<Void> pause() {
     return onLoop(
         () -> {
-          if (finished || paused) return;
-          paused = true;
+          if (state.finished || state.paused) return;
+          state.paused = true;
           event(
               EventKind.PAUSED,
               Severity.INFO,
@@ -222,8 +188,8 @@ public final class CampaignEngine {
   public CompletableFuture<Void> resume() {
     return onLoop(
         () -> {
-          if (finished || !paused) return;
-          paused = false;
+          if (state.finished || !state.paused) return;
+          state.paused = false;
           event(EventKind.RESUMED, Severity.INFO, null, null, "resumed");
           tick();
         });
@@ -248,11 +214,11 @@ public final class CampaignEngine {
     CompletableFuture<Void> stopped = new CompletableFuture<>();
     onLoop(
             () -> {
-              if (finished) {
+              if (state.finished) {
                 stopped.complete(null);
                 return;
               }
-              paused = true;
+              state.paused = true;
               event(
                   EventKind.SHUTDOWN,
                   Severity.INFO,
@@ -270,11 +236,11 @@ public final class CampaignEngine {
   }
 
   private void drain(Instant deadline, CompletableFuture<Void> stopped) {
-    long left = experiments.values().stream().filter(e -> e.inFlight != 0).count();
-    if (finished || left == 0 || !clock.instant().isBefore(deadline)) {
-      if (!finished) {
-        finished = true;
-        for (LiveExperiment e : experiments.values()) {
+    long left = state.experiments.values().stream().filter(e -> e.inFlight != 0).count();
+    if (state.finished || left == 0 || !clock.instant().isBefore(deadline)) {
+      if (!state.finished) {
+        state.finished = true;
+        for (LiveExperiment e : state.experiments.values()) {
           e.letGo();
         }
         String unanswered =
@@ -286,7 +252,7 @@ public final class CampaignEngine {
         completion.completeExceptionally(
             new EngineStopped(
                 "run "
-                    + run.id()
+                    + state.run.id()
                     + " stopped without ending"
                     + unanswered
                     + "; the next start resumes it"));
@@ -304,12 +270,16 @@ public final class CampaignEngine {
   public CompletableFuture<List<ExperimentRecord>> awaitingApproval() {
     return threads.ask(
         () ->
-            experiments.values().stream()
+            state.experiments.values().stream()
                 .filter(e -> e.status == ExperimentStatus.AWAITING_APPROVAL)
                 .map(
                     e ->
                         reporting.record(
-                            run.id(), e, Optional.empty(), Map.of(), Optional.ofNullable(e.cause)))
+                            state.run.id(),
+                            e,
+                            Optional.empty(),
+                            Map.of(),
+                            Optional.ofNullable(e.cause)))
                 .toList(),
         this::fatal);
   }
@@ -345,18 +315,18 @@ public final class CampaignEngine {
   }
 
   /** Runs {@code action} on the engine thread; a failure there (the store) ends the run. */
-  private boolean later(Runnable action) {
+  boolean later(Runnable action) {
     boolean queued = threads.later(() -> guarded(action));
     if (!queued) log.debug("engine of {} already stopped; dropped a late task", campaign.name());
     return queued;
   }
 
-  private Timers.Timer after(Duration delay, Runnable action) {
+  Timers.Timer after(Duration delay, Runnable action) {
     return threads.after(delay, () -> guarded(action));
   }
 
   private void guarded(Runnable action) {
-    if (finished && completion.isCompletedExceptionally())
+    if (state.finished && completion.isCompletedExceptionally())
       return; // stopped or failed: write nothing more
     try {
       action.run();
@@ -368,7 +338,7 @@ public final class CampaignEngine {
   // =================================================================== start and resume
 
   private void begin() {
-    sessionStart = clock.instant();
+    state.sessionStart = clock.instant();
     List<String> problems = Safety.problems(campaign, lab);
     if (!problems.isEmpty()) {
       throw new CampaignProblem(
@@ -382,30 +352,30 @@ public final class CampaignEngine {
     store.saveCampaign(campaign.name(), campaign.file(), campaign.text(), campaign.sha256());
     Optional<RunRecord> latest = store.latestRun(campaign.name());
     if (restart || latest.isEmpty()) {
-      run = store.createRun(campaign.name(), campaign.sha256(), requestedSeed);
-      planning.use(plannerFactory.apply(run.seed()));
+      state.run = store.createRun(campaign.name(), campaign.sha256(), requestedSeed);
+      planning.use(plannerFactory.apply(state.run.seed()));
       event(
           EventKind.RUN_STARTED,
           Severity.INFO,
           null,
           null,
-          "run " + run.id() + " started (seed " + run.seed() + ")");
+          "run " + state.run.id() + " started (seed " + state.run.seed() + ")");
     } else {
-      run = latest.get();
-      if (!run.campaignSha256().equals(campaign.sha256())) {
+      state.run = latest.get();
+      if (!state.run.campaignSha256().equals(campaign.sha256())) {
         throw new CampaignProblem(
             "the campaign file changed since run "
-                + run.id()
+                + state.run.id()
                 + " started with it; add --restart to start"
                 + " a new run with the new file (the old run is kept)");
       }
-      planning.use(plannerFactory.apply(run.seed()));
+      planning.use(plannerFactory.apply(state.run.seed()));
       recover();
-      if (run.status() != RunStatus.RUNNING) {
-        finished = true;
-        stopReason = run.stopReason().orElse(run.status().name().toLowerCase());
+      if (state.run.status() != RunStatus.RUNNING) {
+        state.finished = true;
+        state.stopReason = state.run.stopReason().orElse(state.run.status().name().toLowerCase());
         publishProgress();
-        completion.complete(summary(run.status()));
+        completion.complete(summary(state.run.status()));
         threads.shutdown();
         return;
       }
@@ -414,7 +384,7 @@ public final class CampaignEngine {
           Severity.INFO,
           null,
           null,
-          "run " + run.id() + " resumed with " + observations.size() + " observations");
+          "run " + state.run.id() + " resumed with " + state.observations.size() + " observations");
     }
     publishProgress();
     later(this::tick);
@@ -425,98 +395,86 @@ public final class CampaignEngine {
    * Recovery}).
    */
   private void recover() {
-    List<Recovery.Open> open = recovery.load(run.id(), experiments, observations);
+    List<Recovery.Open> open = recovery.load(state.run.id(), state.experiments, state.observations);
     // numbers first: a retry planned while settling takes the next free one, after every stored
     // experiment
-    for (int seq : experiments.keySet()) nextSeq = Math.max(nextSeq, seq + 1);
+    for (int seq : state.experiments.keySet()) state.nextSeq = Math.max(state.nextSeq, seq + 1);
     recovery.settle(open);
   }
 
   /** Stores a new experiment for {@code s} under the next number and adds it to the run. */
-  private LiveExperiment planExperiment(
-      Suggestion s, ExperimentStatus status, OptionalInt retryOf) {
-    int seq = nextSeq++;
-    store.planExperiment(run.id(), seq, s.point(), s, status, retryOf);
+  LiveExperiment planExperiment(Suggestion s, ExperimentStatus status, OptionalInt retryOf) {
+    int seq = state.nextSeq++;
+    store.planExperiment(state.run.id(), seq, s.point(), s, status, retryOf);
     LiveExperiment e = new LiveExperiment(seq, s.point());
     e.status = status;
     e.retryOf = retryOf;
-    experiments.put(seq, e);
+    state.experiments.put(seq, e);
     return e;
   }
 
   // =================================================================== the loop
 
-  private void tick() {
-    if (finished) return;
-    if (!stopping)
-      stopRules.reason(run.startedAt(), counted(), experiments.size()).ifPresent(parts::stop);
-    if (stopping) {
-      for (LiveExperiment e : List.copyOf(experiments.values())) {
+  void tick() {
+    if (state.finished) return;
+    if (!state.stopping)
+      stopRules
+          .reason(state.run.startedAt(), state.counted(), state.experiments.size())
+          .ifPresent(parts::stop);
+    if (state.stopping) {
+      for (LiveExperiment e : List.copyOf(state.experiments.values())) {
         if (e.status == ExperimentStatus.AWAITING_APPROVAL) {
           parts.finish(
               e, ExperimentStatus.FAILED, "not approved before the campaign stopped", false);
         }
       }
-      if (active().isEmpty()) {
-        endRun(RunStatus.COMPLETED, stopReason);
+      if (state.active().isEmpty()) {
+        endRun(RunStatus.COMPLETED, state.stopReason);
         return;
       }
-    } else if (!paused) {
-      planning.fill(experiments.values(), observations);
+    } else if (!state.paused) {
+      planning.fill(state.experiments.values(), state.observations);
     }
-    if (!paused) {
-      for (LiveExperiment e : active()) steps.advance(e);
+    if (!state.paused) {
+      for (LiveExperiment e : state.active()) steps.advance(e);
     }
     publishProgress();
-  }
-
-  private List<LiveExperiment> active() {
-    return experiments.values().stream().filter(e -> !e.status.finished()).toList();
-  }
-
-  private int counted() {
-    return (int) experiments.values().stream().filter(e -> e.reached).count();
-  }
-
-  private int unreachedInFlight() {
-    return (int)
-        experiments.values().stream().filter(e -> !e.reached && !e.status.finished()).count();
   }
 
   // =================================================================== abort and the end
 
   private void abortNow(String reason) {
-    if (finished) return;
-    aborted = true;
-    stopping = true;
-    stopReason = "aborted: " + reason;
+    if (state.finished) return;
+    state.aborted = true;
+    state.stopping = true;
+    state.stopReason = "aborted: " + reason;
     event(EventKind.ABORT, Severity.ALERT, null, null, "abort: " + reason);
     CompletableFuture<Void> sent = steps.sendAborts();
-    for (LiveExperiment e : active()) {
+    for (LiveExperiment e : state.active()) {
       if (e.waitingLease != null) e.waitingLease.cancel(false);
       if (e.watchdog != null) e.watchdog.cancel();
       if (e.inFlight != 0) {
         store.stepEnded(
-            run.id(), e.seq, e.stepIndex, e.inFlight, StepStatus.FAILED, "aborted", reason);
+            state.run.id(), e.seq, e.stepIndex, e.inFlight, StepStatus.FAILED, "aborted", reason);
         e.inFlight = 0;
       }
       e.releaseLease();
       parts.finish(e, ExperimentStatus.FAILED, "aborted: " + reason, false);
     }
-    sent.whenComplete((ignored, t) -> later(() -> endRun(RunStatus.ABORTED, stopReason)));
+    sent.whenComplete((ignored, t) -> later(() -> endRun(RunStatus.ABORTED, state.stopReason)));
   }
 
   private void endRun(RunStatus status, String reason) {
-    if (finished) return;
-    finished = true;
-    store.endRun(run.id(), status, reason);
-    run = store.run(run.id()).orElse(run);
+    if (state.finished) return;
+    state.finished = true;
+    store.endRun(state.run.id(), status, reason);
+    state.run = store.run(state.run.id()).orElse(state.run);
     event(
         EventKind.RUN_ENDED,
         Severity.INFO,
         null,
         null,
-        "run " + run.id() + " " + status.name().toLowerCase() + ": " + reason);
+        "run " + state.run.id() + " " + status.name().toLowerCase() + ": " + reason);
     publishProgress();
     completion.complete(summary(status));
     threads.shutdown();
@@ -524,7 +482,11 @@ public final class CampaignEngine {
 
   private RunSummary summary(RunStatus status) {
     return new RunSummary(
-        run.id(), status, stopReason, store.experiments(run.id()), stopRules.best());
+        state.run.id(),
+        status,
+        state.stopReason,
+        store.experiments(state.run.id()),
+        stopRules.best());
   }
 
   private void fatal(Throwable t) {
@@ -533,10 +495,10 @@ public final class CampaignEngine {
   }
 
   /** Ends the session without ending the run: it stays RUNNING, so the next start resumes it. */
-  private void fail(Throwable t) {
-    if (finished) return;
-    finished = true;
-    for (LiveExperiment e : experiments.values()) {
+  void fail(Throwable t) {
+    if (state.finished) return;
+    state.finished = true;
+    for (LiveExperiment e : state.experiments.values()) {
       e.letGo();
     }
     completion.completeExceptionally(t);
@@ -545,173 +507,22 @@ public final class CampaignEngine {
 
   // =================================================================== events and progress
 
-  private void event(
-      EventKind kind, Severity severity, String instrument, Integer seq, String message) {
-    reporting.event(run.id(), kind, severity, instrument, seq, message);
+  void event(EventKind kind, Severity severity, String instrument, Integer seq, String message) {
+    reporting.event(state.run.id(), kind, severity, instrument, seq, message);
   }
 
-  private void notifyExperiment(
-      LiveExperiment e, Optional<Point> achieved, Map<String, Double> values) {
-    reporting.experiment(run.id(), e, achieved, values, Optional.ofNullable(e.cause));
+  void notifyExperiment(LiveExperiment e, Optional<Point> achieved, Map<String, Double> values) {
+    reporting.experiment(state.run.id(), e, achieved, values, Optional.ofNullable(e.cause));
   }
 
   private void publishProgress() {
-    Progress.State state =
-        finished
-            ? Progress.State.FINISHED
-            : stopping
-                ? Progress.State.STOPPING
-                : paused ? Progress.State.PAUSED : Progress.State.RUNNING;
     reporting.progress(
-        run.id(),
-        state,
-        experiments.values(),
-        counted(),
+        state.run.id(),
+        state.phase(),
+        state.experiments.values(),
+        state.counted(),
         stopRules.best(),
-        sessionStart,
-        endedThisSession);
-  }
-
-  /**
-   * The engine as its parts see it (see {@link Coordinator}); private so that none of it becomes
-   * public API.
-   */
-  private final class Parts implements Coordinator {
-    @Override
-    public String runId() {
-      return run.id();
-    }
-
-    @Override
-    public boolean mayStartSteps() {
-      return !paused && !aborted && !finished;
-    }
-
-    @Override
-    public boolean ending() {
-      return aborted || finished;
-    }
-
-    @Override
-    public boolean ended() {
-      return finished;
-    }
-
-    @Override
-    public boolean stopping() {
-      return stopping;
-    }
-
-    /** Starts nothing new from now on; the run ends when its experiments in flight have ended. */
-    @Override
-    public void stop(String reason) {
-      stopping = true;
-      stopReason = reason;
-      event(EventKind.STOPPING, Severity.INFO, null, null, "stopping: " + stopReason);
-    }
-
-    @Override
-    public void fail(Throwable t) {
-      CampaignEngine.this.fail(t);
-    }
-
-    @Override
-    public int activeCount() {
-      return active().size();
-    }
-
-    @Override
-    public void event(
-        EventKind kind, Severity severity, String instrument, Integer seq, String message) {
-      CampaignEngine.this.event(kind, severity, instrument, seq, message);
-    }
-
-    @Override
-    public void finish(LiveExperiment e, ExperimentStatus status, String cause, boolean learned) {
-      e.status = status;
-      e.busy = false;
-      e.cause = cause;
-      Optional<Observation> failed =
-          learned ? Optional.of(Observation.failed(e.requested)) : Optional.empty();
-      store.finishExperiment(
-          run.id(), e.seq, status, Optional.empty(), Map.of(), Optional.of(cause), failed);
-      failed.ifPresent(observations::add);
-      endedThisSession++;
-      notifyExperiment(e);
-    }
-
-    @Override
-    public void done(LiveExperiment e, Point point, Map<String, Double> values) {
-      Observation observation = Observation.ok(point, values);
-      e.status = ExperimentStatus.DONE;
-      e.busy = false;
-      store.finishExperiment(
-          run.id(),
-          e.seq,
-          ExperimentStatus.DONE,
-          Optional.of(point),
-          values,
-          Optional.ofNullable(e.cause),
-          Optional.of(observation));
-      observations.add(observation);
-      endedThisSession++;
-      stopRules.observed(e.seq, point, values);
-      CampaignEngine.this.notifyExperiment(e, Optional.of(point), values);
-    }
-
-    @Override
-    public void notifyExperiment(LiveExperiment e) {
-      CampaignEngine.this.notifyExperiment(e, Optional.empty(), Map.of());
-    }
-
-    @Override
-    public boolean later(Runnable action) {
-      return CampaignEngine.this.later(action);
-    }
-
-    @Override
-    public Timers.Timer after(Duration delay, Runnable action) {
-      return CampaignEngine.this.after(delay, action);
-    }
-
-    @Override
-    public LiveExperiment plan(Suggestion s, ExperimentStatus status, OptionalInt retryOf) {
-      return planExperiment(s, status, retryOf);
-    }
-
-    @Override
-    public int reachedOrPlanned() {
-      return counted() + unreachedInFlight();
-    }
-
-    @Override
-    public void tick() {
-      CampaignEngine.this.tick();
-    }
-
-    @Override
-    public LiveExperiment experiment(int seq) {
-      return experiments.get(seq);
-    }
-
-    @Override
-    public String stopReason() {
-      return stopReason;
-    }
-
-    @Override
-    public int nextSeq() {
-      return nextSeq++;
-    }
-
-    @Override
-    public void add(LiveExperiment e) {
-      experiments.put(e.seq, e);
-    }
-
-    @Override
-    public void endedEarlier() {
-      endedThisSession--;
-    }
+        state.sessionStart,
+        state.endedThisSession);
   }
 }

@@ -13,8 +13,9 @@ import java.util.OptionalInt;
 /**
  * What the parts of a {@link CampaignEngine} ask of the engine that coordinates them: the run's
  * identity and state, its journal of events, the ends of experiments, and the engine thread.
- * Implemented by the engine alone (privately, so none of it is public API); every method is called
- * on the engine thread, except {@link #later} and {@link #after}, which bring work back to it.
+ * Implemented for the engine alone by {@link EngineCoordinator} (package-private, so none of it is
+ * public API); every method is called on the engine thread, except {@link #later} and {@link
+ * #after}, which bring work back to it.
  */
 interface Coordinator {
 

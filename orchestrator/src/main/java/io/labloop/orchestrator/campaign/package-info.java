@@ -14,11 +14,12 @@
  * person settles it with a {@link io.labloop.orchestrator.campaign.Release} (retry, fail, or values
  * measured by hand).
  *
- * <p>The engine coordinates package-private parts, one concept each: {@code StepRunner} (one
- * experiment's workflow, step by step, and the abort commands), {@code Planning} (asking the
- * planner, recording its suggestions), {@code StopRules} (when to stop, the best so far), {@code
- * Recovery} (resuming from the store), {@code PersonDecisions} (approvals, rejections and releases
- * of held experiments), {@code Reporting} (events, progress and listeners) and {@code
+ * <p>The engine coordinates package-private parts, one concept each: {@code RunState} (the run's
+ * state on the engine thread), {@code EngineCoordinator} (the engine as its parts see it), {@code
+ * StepRunner} (one experiment's workflow, step by step, and the abort commands), {@code Planning}
+ * (asking the planner, recording its suggestions), {@code StopRules} (when to stop, the best so
+ * far), {@code Recovery} (resuming from the store), {@code PersonDecisions} (approvals, rejections
+ * and releases of held experiments), {@code Reporting} (events, progress and listeners) and {@code
  * EngineThreads} (which thread owns what). {@link io.labloop.orchestrator.campaign.EngineBuilder}
  * assembles an engine; a test gives it a fake clock and timers.
  */

@@ -22,12 +22,12 @@ final class LimitCheck {
    */
   static void check(
       LabConfig lab,
-      List<CampaignReader.Step> steps,
+      List<WorkflowReader.Step> steps,
       Map<String, Parameter> params,
       Map<String, Fields> paramFields,
       Optional<CandidatePool> pool,
       Report report) {
-    for (CampaignReader.Step s : steps) {
+    for (WorkflowReader.Step s : steps) {
       InstrumentConfig in = lab.instruments().get(s.step().instrument());
       if (in == null) continue;
       s.step()

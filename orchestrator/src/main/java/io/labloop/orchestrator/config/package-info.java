@@ -12,8 +12,9 @@
  * io.labloop.orchestrator.config.ConfigProblem}; {@code validate} returns them. Reading goes in
  * stages: bytes (size, binary content) to a position-keeping tree ({@code YamlText}, SnakeYAML
  * Engine's node API), then the lab ({@code LabReader}, which asks each driver and the virtual lab
- * to check their own keys) and the campaign ({@code CampaignReader}: references, limits,
- * constraints by sampling, candidate pools).
+ * to check their own keys) and the campaign ({@code CampaignReader}: objectives, planner, budget,
+ * rules and limits; {@code SpaceReader}: parameters, constraints by sampling, candidate pools;
+ * {@code WorkflowReader}: the steps and their references).
  *
  * <p>{@link io.labloop.orchestrator.config.BuiltInFiles} writes the lab and campaign files that
  * ship in the jar (the demo's, the loop benchmark's) out as ordinary files the user can edit.

@@ -14,7 +14,6 @@ import io.labloop.planners.design.UnitCube;
 import io.labloop.planners.gp.BoundedMaximizer;
 import io.labloop.planners.gp.GaussianProcess;
 import io.labloop.planners.gp.NoiseModel;
-import io.labloop.planners.pareto.Pareto;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -56,7 +55,6 @@ final class BayesianPlanner implements Planner {
   private static final int LOCAL_PER_POINT = 40;
   private static final int LOCAL_CENTRES = 5;
   private static final double[] LOCAL_SPREAD = {0.1, 0.02, 0.004};
-  private static final double PAREGO_RHO = 0.05;
 
   /** L-BFGS polishes for the first point of a call, and for each further batch point. */
   private static final int RESTARTS = 10;
@@ -122,15 +120,26 @@ final class BayesianPlanner implements Planner {
     int initialPoints = initial > 0 ? initial : Math.max(5, 2 * state.space().parameters().size());
     List<Observation> ok =
         state.observations().stream()
-            .filter(o -> o.isOk() && hasAll(o, state.objectives()))
+            .filter(o -> o.isOk() && WarmStart.hasAll(o, state.objectives()))
             .toList();
-    if (state.observations().size() < initialPoints || ok.size() < 2) {
+    // Prior data count towards the initial design: a warm-started model takes over as soon as it
+    // has as many points, its own and earlier ones, as a cold start would.
+    int prior =
+        state.prior().isEmpty()
+            ? 0
+            : WarmStart.of(state, new UnitCube(state.space())).observations().size();
+    if (state.observations().size() + prior < initialPoints || ok.size() + prior < 2) {
       return initialDesign(state, n, "initial design");
     }
     try {
       int m = state.objectives().size();
       if (hypervolume != null && m > 1 && m <= HypervolumePlanner.MAX_OBJECTIVES) {
-        return hypervolume.suggest(state, ok, n, name());
+        // EHVI uses earlier data of the same setting as observations (other tasks: not yet).
+        List<Observation> known = new ArrayList<>(ok);
+        if (!state.prior().isEmpty())
+          known.addAll(WarmStart.of(state, new UnitCube(state.space())).sameTask(state));
+        if (known.size() < 2) return initialDesign(state, n, "initial design");
+        return hypervolume.suggest(state, known, n, name());
       }
       return modelled(state, ok, n);
     } catch (RuntimeException e) {
@@ -155,8 +164,12 @@ final class BayesianPlanner implements Planner {
     long round = state.observations().size() + state.pending().size();
     SplittableRandom random = new SplittableRandom(mix(seed, round));
 
+    WarmStart warm = WarmStart.of(state, cube);
     double[][] x = ok.stream().map(o -> cube.encode(o.point())).toArray(double[][]::new);
-    Losses losses = losses(state.objectives(), ok, random);
+    List<Observation> measured = new ArrayList<>(ok);
+    measured.addAll(warm.observations());
+    // Losses of the campaign's observations first, then of the prior rows (one scale for both).
+    Losses losses = Losses.of(state.objectives(), measured, random);
     List<double[]> failed =
         state.observations().stream()
             .filter(o -> !o.isOk())
@@ -166,16 +179,28 @@ final class BayesianPlanner implements Planner {
     // and the uncertainty falls where they happened; the feasibility model then discounts their
     // neighbourhood further.
     double worst = Arrays.stream(losses.scalar()).max().orElse(0);
-    double[][] modelX = new double[x.length + failed.size()][];
+    int priorRows = warm.positions().size();
+    double[][] modelX = new double[x.length + failed.size() + priorRows][];
     double[] modelY = new double[modelX.length];
     for (int i = 0; i < x.length; i++) {
-      modelX[i] = x[i];
+      modelX[i] = warm.own(x[i]);
       modelY[i] = losses.scalar()[i];
     }
     for (int i = 0; i < failed.size(); i++) {
-      modelX[x.length + i] = failed.get(i);
+      modelX[x.length + i] = warm.own(failed.get(i));
       modelY[x.length + i] = worst;
     }
+    for (int i = 0; i < priorRows; i++) {
+      modelX[x.length + failed.size() + i] = warm.positions().get(i);
+      modelY[x.length + failed.size() + i] = losses.scalar()[x.length + i];
+    }
+    // Every position with a value, in the campaign's own task: where the incumbent is sought and
+    // around which local candidates are drawn.
+    double[][] known = new double[x.length + priorRows][];
+    for (int i = 0; i < x.length; i++) known[i] = x[i];
+    for (int i = 0; i < priorRows; i++)
+      known[x.length + i] = Arrays.copyOf(warm.positions().get(i), d);
+    double[][] knownInput = Arrays.stream(known).map(warm::own).toArray(double[][]::new);
     // With few observations the hyperparameters are uncertain: the acquisition is averaged over
     // draws from their posterior. Beyond SAMPLE_LIMIT the posterior is narrow and the maximum a
     // posteriori alone does as well at a fraction of the cost.
@@ -185,8 +210,8 @@ final class BayesianPlanner implements Planner {
             modelX,
             modelY,
             mix(seed, round + 1),
-            cube.parameterOfColumn(),
-            cube.categoricalParameters(),
+            warm.group(cube.parameterOfColumn()),
+            warm.categorical(cube.categoricalParameters()),
             noise,
             draws);
     GaussianProcess gp = fits.get(0);
@@ -197,10 +222,10 @@ final class BayesianPlanner implements Planner {
 
     // The average over draws; the maximum a posteriori fit alone when there are draws to average.
     ModelAverage models =
-        new ModelAverage(fits.size() > 1 ? fits.subList(1, fits.size()) : fits, x);
+        new ModelAverage(fits.size() > 1 ? fits.subList(1, fits.size()) : fits, knownInput);
     for (Point p : state.pending()) {
-      models.believe(cube.encode(p));
-      if (fits.size() > 1) gp.believe(cube.encode(p));
+      models.believe(warm.own(cube.encode(p)));
+      if (fits.size() > 1) gp.believe(warm.own(cube.encode(p)));
     }
 
     // The incumbent (each model's own, in ModelAverage) is the best posterior mean over the
@@ -215,17 +240,17 @@ final class BayesianPlanner implements Planner {
     List<Point> candidatePoints = new ArrayList<>();
     if (pool) {
       for (Point p : admissible.freePoolRows()) {
-        candidates.add(cube.encode(p));
+        candidates.add(warm.own(cube.encode(p)));
         candidatePoints.add(p);
       }
     } else {
       Sobol sobol = new Sobol(d, mix(seed, round + 2));
       List<double[]> raw = new ArrayList<>(Arrays.asList(sobol.points(0, candidateCount)));
-      raw.addAll(localCandidates(x, losses.scalar(), random));
+      raw.addAll(localCandidates(known, losses.scalar(), random));
       for (int i = 0; i < raw.size(); i++) {
         Point p = cube.decode(raw.get(i));
         if (admissible.allows(p)) {
-          candidates.add(cube.encode(p));
+          candidates.add(warm.own(cube.encode(p)));
           candidatePoints.add(p);
         }
       }
@@ -244,10 +269,14 @@ final class BayesianPlanner implements Planner {
     boolean[] used = new boolean[candidates.size()];
     List<Suggestion> out = new ArrayList<>();
     Map<String, Double> details = details(state, cube, gp, losses);
+    if (!warm.isEmpty()) {
+      details.put("prior.points", (double) priorRows);
+      details.putAll(warm.agreement(gp, Arrays.asList(x.length > 0 ? x : known)));
+    }
     // The hedge draw has its own stream, so a portfolio of one consumes exactly the random
     // numbers it did before the portfolio existed.
     SplittableRandom hedgeRandom = new SplittableRandom(mix(seed, round + 3));
-    Scoring scoring = new Scoring(models, logFeasible, feasibility);
+    Scoring scoring = new Scoring(models, logFeasible, feasibility, warm);
     for (int k = 0; k < n; k++) {
       List<Proposal> proposals = new ArrayList<>();
       for (AcquisitionFunction a : portfolio) {
@@ -318,7 +347,8 @@ final class BayesianPlanner implements Planner {
    * What one batch step scores against: the models and their posteriors at the candidates,
    * feasibility.
    */
-  private record Scoring(ModelAverage models, double[] logFeasible, Feasibility feasibility) {}
+  private record Scoring(
+      ModelAverage models, double[] logFeasible, Feasibility feasibility, WarmStart warm) {}
 
   /**
    * One acquisition's choice for the next point: its position, the point, its score and candidate
@@ -357,9 +387,9 @@ final class BayesianPlanner implements Planner {
     List<Integer> starts =
         continuous ? restarts(a, s, used, order, restartCount, random) : List.of();
     for (int start : starts) {
-      double[] polished = polish(a, s.models(), candidates.get(start));
+      double[] polished = polish(a, s, candidates.get(start));
       Point pp = cube.decode(polished);
-      double[] snapped = cube.encode(pp);
+      double[] snapped = s.warm().own(cube.encode(pp));
       double ps = s.models().at(a, snapped, null) + Math.log(s.feasibility().probability(snapped));
       if (ps > chosenScore && admissible.allows(pp)) {
         chosen = snapped;
@@ -504,14 +534,14 @@ final class BayesianPlanner implements Planner {
     return s.models().candidate(a, c) + s.logFeasible()[c];
   }
 
-  private static double[] polish(
-      AcquisitionFunction acquisition, ModelAverage models, double[] start) {
-    int d = start.length;
-    double[] lo = new double[d];
-    double[] hi = new double[d];
-    Arrays.fill(hi, 1);
+  private static double[] polish(AcquisitionFunction acquisition, Scoring s, double[] start) {
+    double[][] bounds = s.warm().bounds();
     return BoundedMaximizer.maximize(
-        (u, gradient) -> models.at(acquisition, u, gradient), start, lo, hi, POLISH_ITERATIONS);
+        (u, gradient) -> s.models().at(acquisition, u, gradient),
+        start,
+        bounds[0],
+        bounds[1],
+        POLISH_ITERATIONS);
   }
 
   /** Perturbations of the best observed points, at several spreads, for local refinement. */
@@ -552,97 +582,6 @@ final class BayesianPlanner implements Planner {
         "model.points", (double) state.observations().stream().filter(Observation::isOk).count());
     out.putAll(losses.pareto());
     return out;
-  }
-
-  private static boolean hasAll(Observation o, List<Objective> objectives) {
-    for (Objective obj : objectives) {
-      Double v = o.values().get(obj.name());
-      if (v == null || !Double.isFinite(v)) return false;
-    }
-    return true;
-  }
-
-  /** The losses the model is fitted to, and how to report its predictions. */
-  private record Losses(List<Objective> objectives, double[] scalar, Map<String, Double> pareto) {
-    String label() {
-      if (objectives.size() > 1) return "scalarised loss";
-      Objective o = objectives.get(0);
-      return o instanceof Objective.Target ? o.name() + " distance to target" : o.name();
-    }
-
-    /** A predicted loss as the user reads it: a maximised objective's loss is its negative. */
-    double reported(double mean) {
-      return objectives.size() == 1 && objectives.get(0) instanceof Objective.Maximize
-          ? -mean
-          : mean;
-    }
-
-    void describe(double mean, double sd, Map<String, Double> means, Map<String, Double> sds) {
-      if (objectives.size() > 1) {
-        means.put("scalarised.loss", mean);
-        sds.put("scalarised.loss", sd);
-        return;
-      }
-      Objective o = objectives.get(0);
-      if (o instanceof Objective.Maximize) {
-        means.put(o.name(), -mean);
-      } else if (o instanceof Objective.Minimize) {
-        means.put(o.name(), mean);
-      } else {
-        means.put(o.name() + ".distance", mean);
-      }
-      sds.put(o instanceof Objective.Target ? o.name() + ".distance" : o.name(), sd);
-    }
-  }
-
-  private static Losses losses(
-      List<Objective> objectives, List<Observation> ok, SplittableRandom random) {
-    int m = objectives.size();
-    List<double[]> raw = new ArrayList<>();
-    for (Observation o : ok) {
-      double[] l = new double[m];
-      for (int k = 0; k < m; k++)
-        l[k] = objectives.get(k).loss(o.values().get(objectives.get(k).name()));
-      raw.add(l);
-    }
-    if (m == 1) {
-      return new Losses(objectives, raw.stream().mapToDouble(l -> l[0]).toArray(), Map.of());
-    }
-    double[] lo = new double[m];
-    double[] hi = new double[m];
-    Arrays.fill(lo, Double.POSITIVE_INFINITY);
-    Arrays.fill(hi, Double.NEGATIVE_INFINITY);
-    for (double[] l : raw) {
-      for (int k = 0; k < m; k++) {
-        lo[k] = Math.min(lo[k], l[k]);
-        hi[k] = Math.max(hi[k], l[k]);
-      }
-    }
-    // ParEGO: weights uniform on the simplex (normalised exponential draws).
-    double[] w = new double[m];
-    double sum = 0;
-    for (int k = 0; k < m; k++) {
-      w[k] = -Math.log(1 - random.nextDouble());
-      sum += w[k];
-    }
-    for (int k = 0; k < m; k++) w[k] /= sum;
-    double[] scalar = new double[raw.size()];
-    for (int i = 0; i < raw.size(); i++) {
-      double max = Double.NEGATIVE_INFINITY;
-      double total = 0;
-      for (int k = 0; k < m; k++) {
-        double f = hi[k] > lo[k] ? (raw.get(i)[k] - lo[k]) / (hi[k] - lo[k]) : 0;
-        max = Math.max(max, w[k] * f);
-        total += w[k] * f;
-      }
-      scalar[i] = max + PAREGO_RHO * total;
-    }
-    List<Integer> front = Pareto.front(raw);
-    List<double[]> frontPoints = front.stream().map(raw::get).toList();
-    Map<String, Double> pareto = new LinkedHashMap<>();
-    pareto.put("pareto.size", (double) front.size());
-    pareto.put("pareto.hypervolume", Pareto.hypervolume(frontPoints, Pareto.reference(raw)));
-    return new Losses(objectives, scalar, pareto);
   }
 
   static long mix(long seed, long index) {

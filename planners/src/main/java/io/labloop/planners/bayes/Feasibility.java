@@ -43,7 +43,8 @@ final class Feasibility {
 
   private double weight(double[] x, double[] p) {
     double s = 0;
-    for (int j = 0; j < x.length; j++) {
+    // Only the cube's columns: a model input may carry task columns after them.
+    for (int j = 0; j < lengthscale.length; j++) {
       double d = (x[j] - p[j]) / lengthscale[j];
       s += d * d;
     }

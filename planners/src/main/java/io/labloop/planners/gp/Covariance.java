@@ -5,9 +5,9 @@ package io.labloop.planners.gp;
  * respect to its log-hyperparameters (for the marginal-likelihood fit) and with respect to the
  * first input (for polishing an acquisition function by gradient ascent).
  *
- * <p>Hyperparameter layout, shared with {@link GaussianProcess.Likelihood}: one log length-scale
- * per group of columns (a parameter), indexed by the group number; then the log signal variance(s);
- * the log noise variance is last and is not the kernel's.
+ * <p>Hyperparameter layout, shared with {@link MarginalLikelihood}: one log length-scale per group
+ * of columns (a parameter), indexed by the group number; then the log signal variance(s); the log
+ * noise variance is last and is not the kernel's.
  */
 interface Covariance {
 

@@ -55,8 +55,8 @@ class ArdMatern52Test {
       y[i] = Math.sin(5 * x[i][0]) + x[i][1] * x[i][1] + 0.1 * r.nextGaussian();
     }
     boolean shared = seed % 2 == 0;
-    GaussianProcess.Likelihood likelihood =
-        new GaussianProcess.Likelihood(x, y, shared ? new int[] {0, 1, 1} : new int[] {0, 1, 2});
+    MarginalLikelihood likelihood =
+        new MarginalLikelihood(x, y, shared ? new int[] {0, 1, 1} : new int[] {0, 1, 2});
     double[] theta =
         shared
             ? new double[] {Math.log(0.3), Math.log(0.7), Math.log(0.8), Math.log(0.01)}

@@ -115,8 +115,7 @@ class MixedKernelTest {
     double[][] x = points(r, 18);
     double[] y = new double[x.length];
     for (int i = 0; i < y.length; i++) y[i] = response(x[i]) + 0.05 * r.nextGaussian();
-    GaussianProcess.Likelihood likelihood =
-        new GaussianProcess.Likelihood(x, y, GROUP, CATEGORICAL);
+    MarginalLikelihood likelihood = new MarginalLikelihood(x, y, GROUP, CATEGORICAL);
     assertEquals(8, likelihood.size());
     double[] theta = new double[8];
     for (int j = 0; j < 7; j++) theta[j] = Math.log(0.3 + r.nextDouble());
@@ -137,8 +136,8 @@ class MixedKernelTest {
       x[i][3 + r.nextInt(2)] = 0.7;
       y[i] = (x[i][0] > 0 ? 1 : 0) + (x[i][3] > 0 ? 0.5 : 0) + 0.1 * r.nextGaussian();
     }
-    GaussianProcess.Likelihood likelihood =
-        new GaussianProcess.Likelihood(x, y, new int[] {0, 0, 0, 1, 1}, new boolean[] {true, true});
+    MarginalLikelihood likelihood =
+        new MarginalLikelihood(x, y, new int[] {0, 0, 0, 1, 1}, new boolean[] {true, true});
     double[] theta = {Math.log(0.5), Math.log(1.5), Math.log(0.8), Math.log(0.05)};
     assertEquals(theta.length, likelihood.size());
     double[] g = new double[theta.length];
