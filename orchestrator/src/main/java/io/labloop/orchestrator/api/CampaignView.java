@@ -25,6 +25,9 @@ import org.jspecify.annotations.Nullable;
  *     them
  * @param runningHere true if this daemon runs the campaign; false for one that ended, is scheduled,
  *     or was started elsewhere on the same store ({@code labloop run}, another daemon)
+ * @param drivenBy the daemon (its name) or {@code labloop run} that drives the run now, or drove it
+ *     last if it ended or its driver stopped; null for a scheduled campaign or a run from before
+ *     drivers were recorded
  */
 public record CampaignView(
     String id,
@@ -42,4 +45,5 @@ public record CampaignView(
     @Nullable String stopReason,
     @Nullable Map<String, Object> best,
     int experimentsHeld,
-    boolean runningHere) {}
+    boolean runningHere,
+    @Nullable String drivenBy) {}

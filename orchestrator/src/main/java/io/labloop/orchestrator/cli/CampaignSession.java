@@ -18,8 +18,9 @@ import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.store.EventRecord;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.ExperimentStatus;
+import io.labloop.orchestrator.store.RunClaim;
 import io.labloop.orchestrator.store.RunId;
-import io.labloop.orchestrator.store.RunLock;
+import io.labloop.orchestrator.store.RunOwnership;
 import io.labloop.orchestrator.store.Store;
 import io.labloop.orchestrator.store.StoreException;
 import io.labloop.orchestrator.store.StoreLocation;
@@ -68,15 +69,24 @@ final class CampaignSession {
   /** Runs the campaign to the end of its run; returns the summary. */
   RunSummary run(Options o) {
     String name = o.campaign().name();
-    RunLock runLock =
-        RunLock.tryAcquire(o.store().dataDir(), name)
+    RunOwnership ownership;
+    try {
+      ownership = RunOwnership.open(o.store());
+    } catch (StoreException e) {
+      throw new UserError(e.getMessage(), ExitCodes.FAILURE);
+    }
+    RunClaim runLock =
+        ownership
+            .tryClaim(name)
             .orElseThrow(
                 () ->
                     new UserError(
                         "campaign "
                             + name
-                            + " is already running on data folder "
-                            + o.store().dataDir()
+                            + " is already running on "
+                            + (ownership.shared()
+                                ? o.store()
+                                : "data folder " + o.store().dataDir())
                             + " (in a labloop daemon or another labloop run);"
                             + " stop it there first, or use 'labloop status' to watch it",
                         ExitCodes.FAILURE));
@@ -85,6 +95,7 @@ final class CampaignSession {
       store = Store.open(o.store());
     } catch (StoreException e) {
       runLock.close();
+      ownership.close();
       throw new UserError(e.getMessage(), ExitCodes.FAILURE);
     }
     VirtualLabs.Running sim = null;
@@ -140,7 +151,9 @@ final class CampaignSession {
       Runtime.getRuntime().addShutdownHook(hook);
       RunSummary summary;
       try {
-        summary = engine.start().get();
+        var running = engine.start();
+        store.recordDriver(engine.runId(), driverName());
+        summary = running.get();
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
         if (cause instanceof EngineStopped) {
@@ -180,8 +193,20 @@ final class CampaignSession {
       if (sim != null) sim.close();
       store.close();
       runLock.close();
+      ownership.close();
       left.countDown();
     }
+  }
+
+  /** What the store records as the driver of a run this command drives. */
+  private static String driverName() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = "localhost";
+    }
+    return "labloop run on " + host + " (pid " + ProcessHandle.current().pid() + ")";
   }
 
   private void printSummary(RunSummary s, CampaignConfig campaign, StoreLocation where) {

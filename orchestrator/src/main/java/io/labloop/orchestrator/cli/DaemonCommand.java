@@ -57,6 +57,13 @@ public final class DaemonCommand implements Callable<Integer> {
       description = "Start the lab's virtual instruments in-process (no hardware).")
   boolean sim;
 
+  @Option(
+      names = "--name",
+      description =
+          "This daemon's name in the store and the API, e.g. daemon-pc2 (default: 'name:' in"
+              + " labloop.yaml, else HOST:PORT). Daemons sharing one PostgreSQL need distinct names.")
+  String name;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -105,6 +112,11 @@ public final class DaemonCommand implements Callable<Integer> {
   }
 
   private DaemonConfig settings() {
+    if (name != null && !name.matches("[A-Za-z0-9_.:@-]{1,64}"))
+      throw new UserError(
+          "--name '"
+              + name
+              + "' (expected 1 to 64 letters, digits or '.', '_', ':', '@', '-', e.g. daemon-pc2)");
     Path file = configFile;
     if (file == null && Files.isRegularFile(Path.of("labloop.yaml")))
       file = Path.of("labloop.yaml");
@@ -134,6 +146,7 @@ public final class DaemonCommand implements Callable<Integer> {
         c.healthEvery(),
         c.calibrations(),
         c.zone(),
-        c.shutdownGrace());
+        c.shutdownGrace(),
+        name != null ? name : c.name());
   }
 }

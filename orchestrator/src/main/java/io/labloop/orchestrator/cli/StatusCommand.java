@@ -51,14 +51,16 @@ public final class StatusCommand implements Callable<Integer> {
           all.isEmpty()
               ? "no campaigns"
               : String.format(
-                  "%-28s %-24s %-10s %9s  %s", "ID", "CAMPAIGN", "STATUS", "DONE", "BEST"));
+                  "%-28s %-24s %-10s %-20s %9s  %s",
+                  "ID", "CAMPAIGN", "STATUS", "DRIVEN BY", "DONE", "BEST"));
       for (CampaignView c : all) {
         out.println(
             String.format(
-                "%-28s %-24s %-10s %9s  %s%s",
+                "%-28s %-24s %-10s %-20s %9s  %s%s",
                 c.id(),
                 c.name(),
                 c.status(),
+                c.drivenBy() == null ? "-" : c.drivenBy(),
                 progress(c),
                 best(c.best()),
                 c.experimentsHeld() > 0
@@ -91,7 +93,13 @@ public final class StatusCommand implements Callable<Integer> {
             + "): "
             + c.status()
             + (c.stopReason() != null ? " (" + c.stopReason() + ")" : "")
-            + (c.runningHere() || c.status().equals("SCHEDULED")
+            + (c.drivenBy() == null
+                ? ""
+                : (c.status().equals("RUNNING") || c.status().equals("PAUSED")
+                        ? "; driven by "
+                        : "; last driven by ")
+                    + c.drivenBy())
+            + (c.runningHere() || c.status().equals("SCHEDULED") || c.status().equals("RUNNING")
                 ? ""
                 : c.status().equals("STOPPED")
                     ? "; not run by this daemon (a 'labloop run' may run it; 'labloop submit FILE' continues it here)"

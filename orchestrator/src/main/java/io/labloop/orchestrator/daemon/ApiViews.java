@@ -43,12 +43,16 @@ final class ApiViews {
    * the counts are read from the store's experiments).
    *
    * @param runningHere this daemon runs it now
+   * @param drivenBy who drives it (or drove it last), null if not recorded
+   * @param drivenElsewhere another process (daemon, {@code labloop run}) holds its claim now
    */
   static CampaignView campaign(
       RunRecord r,
       CampaignConfig config,
       Optional<Progress> progress,
       boolean runningHere,
+      String drivenBy,
+      boolean drivenElsewhere,
       List<ExperimentRecord> storedExperiments) {
     Progress p = progress.orElse(null);
     String status =
@@ -57,7 +61,7 @@ final class ApiViews {
           case ABORTED -> "ABORTED";
           case RUNNING ->
               !runningHere
-                  ? "STOPPED"
+                  ? drivenElsewhere ? "RUNNING" : "STOPPED"
                   : p != null && p.state() == Progress.State.PAUSED ? "PAUSED" : "RUNNING";
         };
     int reached;
@@ -107,7 +111,8 @@ final class ApiViews {
         r.stopReason().orElse(null),
         best,
         held,
-        runningHere);
+        runningHere,
+        drivenBy);
   }
 
   /** A campaign waiting for its schedule: it has no run yet and is known by its name. */
@@ -128,7 +133,8 @@ final class ApiViews {
         at.map(t -> "starts " + t).orElse("the schedule never matches again"),
         null,
         0,
-        false);
+        false,
+        null);
   }
 
   /** A campaign whose planned start was cancelled before it had a run. */
@@ -149,7 +155,8 @@ final class ApiViews {
         "cancelled before its start by " + who,
         null,
         0,
-        false);
+        false,
+        null);
   }
 
   static ExperimentView experiment(ExperimentRecord e) {

@@ -18,6 +18,7 @@ import io.labloop.orchestrator.schedule.CronSchedule;
 import io.labloop.orchestrator.schedule.JobStore;
 import io.labloop.orchestrator.schedule.LabScheduler;
 import io.labloop.orchestrator.store.EventKind;
+import io.labloop.orchestrator.store.RunOwnership;
 import io.labloop.orchestrator.store.Severity;
 import io.labloop.orchestrator.store.Store;
 import io.labloop.orchestrator.store.StoreLocation;
@@ -51,6 +52,12 @@ import org.slf4j.LoggerFactory;
 public final class Daemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Daemon.class);
 
+  /**
+   * How often a daemon on a shared store looks for runs nobody drives: with the takeover's own
+   * start (a second or two) well inside the 15 s a standby has.
+   */
+  private static final Duration TAKEOVER_EVERY = Duration.ofSeconds(2);
+
   private final DaemonConfig config;
   private final ConfigLoader loader;
   private final Store store;
@@ -68,10 +75,14 @@ public final class Daemon implements AutoCloseable {
   private final ApiServer api;
   private final URI url;
   private final List<String> resumed;
+  private final String name;
+  private RunOwnership ownership;
+  private Takeover takeover;
   private boolean closed;
 
   private Daemon(DaemonConfig config, Map<String, String> env, String version) {
     this.config = config;
+    this.name = config.daemonName();
     this.loader = ConfigLoader.builder().environment(env).build();
     Path data = config.data();
     try {
@@ -91,12 +102,13 @@ public final class Daemon implements AutoCloseable {
     lab.set(connect(labConfig));
     labFile.set(labConfig);
     try {
-      store =
-          Store.open(
-              config
-                  .store()
-                  .map(s -> StoreLocation.jdbc(s.url(), s.user(), s.password(), data))
-                  .orElse(StoreLocation.sqlite(data)));
+      StoreLocation location =
+          config
+              .store()
+              .map(s -> StoreLocation.jdbc(s.url(), s.user(), s.password(), data))
+              .orElse(StoreLocation.sqlite(data));
+      store = Store.open(location);
+      ownership = RunOwnership.open(location);
       LabMetrics metrics = new LabMetrics();
       campaigns =
           new EngineCampaignService(
@@ -107,7 +119,9 @@ public final class Daemon implements AutoCloseable {
               config.campaignDir(),
               data,
               metrics,
-              config.zone());
+              config.zone(),
+              ownership,
+              name);
       JobStore jobs =
           config
               .store()
@@ -125,6 +139,10 @@ public final class Daemon implements AutoCloseable {
             c.instrument(), c.command(), CronSchedule.parse(c.cron(), config.zone()));
       }
       resumed = campaigns.resumeAll();
+      if (ownership.shared()) {
+        takeover = campaigns.takeover();
+        takeover.watch(TAKEOVER_EVERY);
+      }
       api =
           ApiServer.builder()
               .settings(
@@ -144,6 +162,8 @@ public final class Daemon implements AutoCloseable {
               .build()
               .start();
     } catch (RuntimeException e) {
+      if (takeover != null) takeover.close();
+      if (ownership != null) ownership.close();
       closeLab();
       throw e;
     }
@@ -163,11 +183,13 @@ public final class Daemon implements AutoCloseable {
       throw new UncheckedIOException("cannot write " + data.resolve("url"), e);
     }
     log.info(
-        "daemon ready at {} (lab {}, {} campaigns resumed, data {})",
+        "daemon {} ready at {} (lab {}, {} campaigns resumed, data {}{})",
+        name,
         url,
         labConfig.name(),
         resumed.size(),
-        data);
+        data,
+        ownership.shared() ? ", standing by for runs another daemon stops driving" : "");
   }
 
   /**
@@ -202,6 +224,11 @@ public final class Daemon implements AutoCloseable {
    */
   public static Daemon start(DaemonConfig config, Map<String, String> env, String version) {
     return new Daemon(Objects.requireNonNull(config), env, version);
+  }
+
+  /** The name this daemon is recorded under as the driver of its runs. */
+  public String name() {
+    return name;
   }
 
   public URI url() {
@@ -444,7 +471,9 @@ public final class Daemon implements AutoCloseable {
         "daemon stopping: pausing campaigns, waiting up to {} s for running steps",
         config.shutdownGrace().toSeconds());
     api.close();
+    if (takeover != null) takeover.close();
     campaigns.stopGracefully(config.shutdownGrace());
+    ownership.close();
     scheduler.close();
     closeLab();
     store.close();

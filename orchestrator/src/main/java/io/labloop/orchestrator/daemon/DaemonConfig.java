@@ -25,6 +25,8 @@ import java.util.TimeZone;
  * @param calibrations commands sent on a schedule
  * @param zone the time zone cron expressions are read in
  * @param shutdownGrace how long SIGTERM waits for running steps
+ * @param name this daemon's name in the store and the API ({@code --name}, {@code name:}); empty:
+ *     the host name and the API port, see {@link #daemonName()}
  */
 public record DaemonConfig(
     Path lab,
@@ -40,11 +42,64 @@ public record DaemonConfig(
     Duration healthEvery,
     List<Calibration> calibrations,
     TimeZone zone,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    String name) {
 
   public DaemonConfig {
     tokens = Map.copyOf(tokens);
     calibrations = List.copyOf(calibrations);
+    name = name == null ? "" : name.strip();
+  }
+
+  /** Settings with the default name. */
+  public DaemonConfig(
+      Path lab,
+      Path campaignDir,
+      Path data,
+      boolean sim,
+      String bind,
+      int port,
+      long maxBody,
+      Optional<TlsSettings> tls,
+      Map<String, String> tokens,
+      Optional<StoreUrl> store,
+      Duration healthEvery,
+      List<Calibration> calibrations,
+      TimeZone zone,
+      Duration shutdownGrace) {
+    this(
+        lab,
+        campaignDir,
+        data,
+        sim,
+        bind,
+        port,
+        maxBody,
+        tls,
+        tokens,
+        store,
+        healthEvery,
+        calibrations,
+        zone,
+        shutdownGrace,
+        "");
+  }
+
+  /**
+   * The name this daemon goes by: {@link #name()}, else {@code HOST:PORT} (with port 0, which a
+   * second daemon on the PC could also be given, {@code HOST:pidPID}).
+   */
+  public String daemonName() {
+    if (!name.isEmpty()) return name;
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = "localhost";
+    }
+    return host
+        + ":"
+        + (port != 0 ? Integer.toString(port) : "pid" + ProcessHandle.current().pid());
   }
 
   /** A JDBC store. The password is kept out of {@link #toString()}. */
@@ -75,6 +130,7 @@ public record DaemonConfig(
         Duration.ofMinutes(1),
         List.of(),
         TimeZone.getDefault(),
-        Duration.ofSeconds(60));
+        Duration.ofSeconds(60),
+        "");
   }
 }

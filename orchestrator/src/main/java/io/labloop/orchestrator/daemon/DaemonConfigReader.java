@@ -94,7 +94,15 @@ public final class DaemonConfigReader {
         map(
             root,
             Set.of(
-                "lab", "campaigns", "data", "sim", "api", "store", "schedule", "shutdown-grace"));
+                "lab",
+                "campaigns",
+                "data",
+                "sim",
+                "api",
+                "store",
+                "schedule",
+                "shutdown-grace",
+                "name"));
     if (top == null) throw new ConfigException(problems);
     Path lab = top.containsKey("lab") ? path(top.get("lab"), dir) : null;
     if (lab == null && !top.containsKey("lab"))
@@ -104,6 +112,7 @@ public final class DaemonConfigReader {
     Path campaigns = top.containsKey("campaigns") ? path(top.get("campaigns"), dir) : null;
     Path data = top.containsKey("data") ? path(top.get("data"), dir) : d.data();
     boolean sim = top.containsKey("sim") && bool(top.get("sim"));
+    String daemonName = top.containsKey("name") ? daemonName(top.get("name")) : "";
     Duration grace =
         top.containsKey("shutdown-grace") ? duration(top.get("shutdown-grace")) : d.shutdownGrace();
 
@@ -246,7 +255,22 @@ public final class DaemonConfigReader {
         health,
         calibrations,
         zone,
-        grace);
+        grace,
+        daemonName);
+  }
+
+  /** {@code name:}: what the store and the API call this daemon. */
+  private String daemonName(NodeTuple t) {
+    String v = scalar(t);
+    if (v == null || !v.matches("[A-Za-z0-9_.:@-]{1,64}")) {
+      problem(
+          t.getValueNode(),
+          "daemon name '"
+              + v
+              + "' (expected 1 to 64 letters, digits or '.', '_', ':', '@', '-', e.g. daemon-pc2)");
+      return "";
+    }
+    return v;
   }
 
   // ---------------------------------------------------------------------------------------

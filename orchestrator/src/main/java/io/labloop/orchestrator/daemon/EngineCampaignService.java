@@ -30,7 +30,9 @@ import io.labloop.orchestrator.schedule.ScheduledWork;
 import io.labloop.orchestrator.store.CampaignExport;
 import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.store.ExperimentRecord;
+import io.labloop.orchestrator.store.RunClaim;
 import io.labloop.orchestrator.store.RunId;
+import io.labloop.orchestrator.store.RunOwnership;
 import io.labloop.orchestrator.store.RunRecord;
 import io.labloop.orchestrator.store.RunStatus;
 import io.labloop.orchestrator.store.Severity;
@@ -49,6 +51,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TimeZone;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -101,6 +104,8 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   private final CampaignFiles files;
   private final EngineStarts starts;
   private final HeldReleases releases;
+  private final RunOwnership ownership;
+  private final String daemonName;
   private volatile LabScheduler scheduler;
 
   /**
@@ -109,6 +114,8 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
    * @param campaignDir where relative paths inside submitted campaigns resolve
    * @param dataDir the daemon's data folder ({@code campaigns/} is made inside it)
    * @param zone the time zone {@code schedule:} expressions are read in
+   * @param ownership who may drive which campaign (file locks, or advisory locks on PostgreSQL)
+   * @param daemonName what the store records as the driver of the runs this daemon drives
    */
   public EngineCampaignService(
       Store store,
@@ -118,8 +125,12 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
       Path campaignDir,
       Path dataDir,
       LabMetrics metrics,
-      TimeZone zone) {
+      TimeZone zone,
+      RunOwnership ownership,
+      String daemonName) {
     this.store = store;
+    this.ownership = ownership;
+    this.daemonName = daemonName;
     this.lab = lab;
     this.zone = zone;
     this.submissions = new Submissions(dataDir.resolve("campaigns"));
@@ -130,7 +141,9 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     this.instrumentDetails = new InstrumentDetails(lab, store, this::instruments);
     feed.subscribe(instrumentDetails::onEvent);
     this.files = new CampaignFiles(loader, labFile, campaignDir, submissions, store);
-    this.starts = new EngineStarts(store, lab, dataDir, metrics, running, feed, campaignMetrics);
+    this.starts =
+        new EngineStarts(
+            store, lab, ownership, daemonName, metrics, running, feed, campaignMetrics);
     this.releases = new HeldReleases(store, running, files, audit);
   }
 
@@ -158,6 +171,14 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
         }
         Optional<RunRecord> latest = store.latestRun(s.name());
         if (latest.isPresent() && latest.get().status() == RunStatus.RUNNING) {
+          if (ownership.shared() && !ownership.drivenNow(List.of(s.name())).isEmpty()) {
+            log.info(
+                "campaign {}: run {} is driven by {}; this daemon stands by",
+                s.name(),
+                latest.get().id(),
+                store.drivers().getOrDefault(latest.get().id(), "another process"));
+            continue;
+          }
           CampaignEngine engine = startEngine(files.kept(s));
           resumed.add(engine.runId());
           audit.record(engine.runId(), Actor.SCHEDULER, "resumed the run after a daemon restart");
@@ -255,8 +276,20 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     for (Submission s : submissions.all()) {
       if (!s.started()) out.add(ApiViews.scheduled(s, plannedStart(s.name())));
     }
-    for (RunRecord r : store.allRuns()) {
-      out.add(view(running.get(r.id()).map(Running::started).orElse(r)));
+    List<RunRecord> runs = store.allRuns();
+    Map<String, String> drivers = store.drivers();
+    Set<String> drivenNow =
+        ownership.drivenNow(
+            runs.stream()
+                .filter(r -> r.status() == RunStatus.RUNNING && running.get(r.id()).isEmpty())
+                .map(RunRecord::campaign)
+                .toList());
+    for (RunRecord r : runs) {
+      out.add(
+          view(
+              running.get(r.id()).map(Running::started).orElse(r),
+              drivers.get(r.id()),
+              drivenNow.contains(r.campaign())));
     }
     out.sort(
         Comparator.comparing((CampaignView v) -> v.submittedAt() == null ? "" : v.submittedAt())
@@ -537,12 +570,49 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   }
 
   private CampaignView view(RunRecord r) {
+    if (running.get(r.id()).isPresent()) return view(r, daemonName, false);
+    return view(
+        r,
+        store.drivers().get(r.id()),
+        r.status() == RunStatus.RUNNING
+            && ownership.drivenNow(List.of(r.campaign())).contains(r.campaign()));
+  }
+
+  /**
+   * @param drivenBy who drives the run (or drove it last)
+   * @param drivenElsewhere another process holds the run's claim now
+   */
+  private CampaignView view(RunRecord r, String drivenBy, boolean drivenElsewhere) {
     Optional<Progress> progress = running.progress(r.id());
+    boolean here = running.get(r.id()).isPresent();
     return ApiViews.campaign(
         r,
         running.config(r.id()).orElse(null),
         progress,
-        running.get(r.id()).isPresent(),
+        here,
+        here ? daemonName : drivenBy,
+        drivenElsewhere,
         progress.isPresent() ? List.of() : store.experiments(r.id()));
+  }
+
+  // =========================================================================== standby
+
+  /**
+   * The standby watcher of a shared (PostgreSQL) store, see {@link Takeover}; the daemon starts it
+   * after its own campaigns resumed and closes it before they stop.
+   */
+  Takeover takeover() {
+    return new Takeover(
+        store,
+        ownership,
+        daemonName,
+        running,
+        files,
+        this::startClaimed,
+        e -> feed.publish(ApiViews.event(e)));
+  }
+
+  private synchronized CampaignEngine startClaimed(CampaignConfig c, RunClaim claim) {
+    return starts.start(c, claim);
   }
 }

@@ -12,12 +12,12 @@ import io.labloop.orchestrator.metrics.LabMetrics;
 import io.labloop.orchestrator.store.EventKind;
 import io.labloop.orchestrator.store.EventRecord;
 import io.labloop.orchestrator.store.ExperimentRecord;
-import io.labloop.orchestrator.store.RunLock;
+import io.labloop.orchestrator.store.RunClaim;
+import io.labloop.orchestrator.store.RunOwnership;
 import io.labloop.orchestrator.store.Severity;
 import io.labloop.orchestrator.store.Store;
 import io.labloop.planners.PlannerSpec;
 import io.labloop.planners.Planners;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -25,11 +25,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starting one campaign's engine in the daemon: the run lock on the data folder first (a {@code
- * labloop run} of the same campaign on the same folder keeps it), then an engine on the lab in
- * force and the shared store, with a timed planner (its time goes to the metrics), and a listener
- * that relays the engine's news to the API's event stream, the log and the metrics. The started
- * engine is added to {@link RunningCampaigns}; if anything fails before that, the lock is let go.
+ * Starting one campaign's engine in the daemon: the campaign's claim first ({@link RunOwnership}:
+ * the data folder's lock on SQLite, so a {@code labloop run} of the same campaign keeps it; an
+ * advisory lock on PostgreSQL, so a run has one driver across every PC), then an engine on the lab
+ * in force and the shared store, with a timed planner (its time goes to the metrics), and a
+ * listener that relays the engine's news to the API's event stream, the log and the metrics. The
+ * started engine is added to {@link RunningCampaigns} and this daemon's name is recorded as the
+ * run's driver; if anything fails before that, the claim is let go.
  *
  * <p>Not thread-safe on its own: {@link EngineCampaignService} serialises starts (two submissions
  * of one campaign must not both start it).
@@ -40,7 +42,8 @@ final class EngineStarts {
 
   private final Store store;
   private final Supplier<Lab> lab;
-  private final Path dataDir;
+  private final RunOwnership ownership;
+  private final String daemonName;
   private final LabMetrics metrics;
   private final RunningCampaigns running;
   private final EventFeed feed;
@@ -49,14 +52,16 @@ final class EngineStarts {
   EngineStarts(
       Store store,
       Supplier<Lab> lab,
-      Path dataDir,
+      RunOwnership ownership,
+      String daemonName,
       LabMetrics metrics,
       RunningCampaigns running,
       EventFeed feed,
       CampaignMetrics campaignMetrics) {
     this.store = store;
     this.lab = lab;
-    this.dataDir = dataDir;
+    this.ownership = ownership;
+    this.daemonName = daemonName;
     this.metrics = metrics;
     this.running = running;
     this.feed = feed;
@@ -65,14 +70,22 @@ final class EngineStarts {
 
   /** Starts (or resumes, when its latest run is still RUNNING) the campaign's engine. */
   CampaignEngine start(CampaignConfig c) {
-    RunLock runLock =
-        RunLock.tryAcquire(dataDir, c.name())
+    RunClaim claim =
+        ownership
+            .tryClaim(c.name())
             .orElseThrow(
                 () ->
                     ApiProblem.conflict(
                         "campaign "
                             + c.name()
-                            + " is running in another process on this data folder (a 'labloop run'?); stop it there, then submit it here to continue"));
+                            + (ownership.shared()
+                                ? " is driven by another daemon or 'labloop run' on this database ('labloop status' names it); it continues here only if that one stops"
+                                : " is running in another process on this data folder (a 'labloop run'?); stop it there, then submit it here to continue")));
+    return start(c, claim);
+  }
+
+  /** Starts the campaign's engine with a claim already taken (a takeover); closes it on failure. */
+  CampaignEngine start(CampaignConfig c, RunClaim runLock) {
     try {
       PlannerSpec spec = c.planner();
       CampaignEngine engine =
@@ -95,6 +108,7 @@ final class EngineStarts {
       }
       String runId = engine.runId();
       running.add(new Running(runId, engine, c, done, store.run(runId).orElse(null), runLock));
+      store.recordDriver(runId, daemonName);
       log.info("campaign {} running (run {})", c.name(), runId);
       return engine;
     } catch (RuntimeException e) {

@@ -4,7 +4,7 @@ import io.labloop.orchestrator.campaign.CampaignEngine;
 import io.labloop.orchestrator.campaign.Progress;
 import io.labloop.orchestrator.campaign.RunSummary;
 import io.labloop.orchestrator.config.CampaignConfig;
-import io.labloop.orchestrator.store.RunLock;
+import io.labloop.orchestrator.store.RunClaim;
 import io.labloop.orchestrator.store.RunRecord;
 import java.time.Duration;
 import java.util.Collection;
@@ -35,7 +35,7 @@ final class RunningCampaigns {
    *
    * @param started the run as it was at start: a status read needs nothing else, so polling readers
    *     never queue on the store's connection, which the engine needs for every transition
-   * @param lock the data folder's lock of the campaign (see {@link RunLock})
+   * @param lock the campaign's claim (see {@link RunClaim})
    */
   record Running(
       String runId,
@@ -43,7 +43,7 @@ final class RunningCampaigns {
       CampaignConfig config,
       CompletableFuture<RunSummary> completion,
       RunRecord started,
-      RunLock lock) {}
+      RunClaim lock) {}
 
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   private final Map<String, Ended> ended = new ConcurrentHashMap<>();

@@ -48,6 +48,8 @@ public enum EventKind {
   IMPORTED("imported"),
   // ---- the daemon's
   AUDIT("audit"),
+  /** A daemon took a run over from one that stopped driving it (see RunOwnership). */
+  TAKEOVER("takeover"),
   EXPERIMENT("experiment"),
   INSTRUMENT_OFFLINE("instrument-offline"),
   INSTRUMENT_ONLINE("instrument-online"),

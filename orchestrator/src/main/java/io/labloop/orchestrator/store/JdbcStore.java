@@ -28,7 +28,7 @@ import java.util.OptionalInt;
  * StoreConnection} (schema migration, the connection, transactions), {@link ExperimentJournal} (the
  * write side of experiments and steps), {@link RunHistory} (reading a run's history back), {@link
  * EventLog} (events and the audit trail), {@link AttachmentFiles} (content-addressed files) and
- * {@link StoredJson} (the JSON columns).
+ * {@link StoredJson} (the JSON columns), {@link RunDrivers} (who drives each run).
  */
 final class JdbcStore implements Store {
 
@@ -38,6 +38,7 @@ final class JdbcStore implements Store {
   private final RunHistory history;
   private final HealthProbeLog probes;
   private final EventLog events;
+  private final RunDrivers drivers;
 
   private JdbcStore(StoreConnection db) {
     StoredJson json = new StoredJson();
@@ -47,6 +48,7 @@ final class JdbcStore implements Store {
     this.history = new RunHistory(db, json);
     this.events = new EventLog(db);
     this.probes = new HealthProbeLog(db);
+    this.drivers = new RunDrivers(db);
   }
 
   static JdbcStore open(StoreLocation location) {
@@ -170,6 +172,16 @@ final class JdbcStore implements Store {
                   .reversed());
           return all;
         });
+  }
+
+  @Override
+  public void recordDriver(String runId, String driver) {
+    drivers.record(runId, driver);
+  }
+
+  @Override
+  public Map<String, String> drivers() {
+    return drivers.all();
   }
 
   @Override

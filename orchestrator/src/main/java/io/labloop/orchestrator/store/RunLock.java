@@ -17,10 +17,11 @@ import java.util.Optional;
  * run would both send its next commands. The lock is the operating system's lock on {@code
  * DATA/locks/NAME.lock} (the name unchanged, see {@link CampaignName}, so two campaigns never share
  * a lock), held while an engine runs the campaign; the OS drops it when the process ends in any way
- * (SIGKILL, a power cut), so a crash never leaves a stale lock behind. It guards one PC: daemons on
- * several PCs sharing a PostgreSQL store must not be given the same campaign.
+ * (SIGKILL, a power cut), so a crash never leaves a stale lock behind. It guards one PC, which is
+ * all a SQLite store can serve; on PostgreSQL {@link RunOwnership} takes an advisory lock in the
+ * database instead, which guards every PC sharing it.
  */
-public final class RunLock implements AutoCloseable {
+public final class RunLock implements RunClaim {
   private final FileChannel channel;
   private final FileLock lock;
 

@@ -48,6 +48,17 @@ public interface Store extends AutoCloseable {
   /** Marks a finished run RUNNING again (e.g. its budget was raised). */
   void reopenRun(String runId);
 
+  /**
+   * Records who drives a run now (a daemon's name, or {@code labloop run} and its PC), from now on;
+   * the claim itself is {@link RunOwnership}'s.
+   */
+  void recordDriver(String runId, String driver);
+
+  /**
+   * Who drives (or, for an ended run, last drove) each run, by run id; runs never driven absent.
+   */
+  Map<String, String> drivers();
+
   // ---- experiments and the step journal
 
   /** Stores a new experiment with the decision that chose it. */

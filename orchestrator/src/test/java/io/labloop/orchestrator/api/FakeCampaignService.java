@@ -368,7 +368,8 @@ public class FakeCampaignService implements CampaignService {
         null,
         null,
         (int) r.experiments.stream().filter(e -> e.status().equals("HELD")).count(),
-        true);
+        true,
+        "fake-daemon");
   }
 
   private static String now() {
