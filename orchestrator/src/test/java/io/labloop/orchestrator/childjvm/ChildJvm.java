@@ -18,7 +18,7 @@ public final class ChildJvm {
 
   /** Fast start for short-lived children (see the class comment). */
   public static final List<String> FAST_START =
-      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto");
+      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
   private ChildJvm() {}
 
