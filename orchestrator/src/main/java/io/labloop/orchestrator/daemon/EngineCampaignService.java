@@ -1,5 +1,8 @@
 package io.labloop.orchestrator.daemon;
 
+import static io.labloop.orchestrator.daemon.EngineCalls.CALL_TIMEOUT;
+import static io.labloop.orchestrator.daemon.EngineCalls.await;
+
 import io.labloop.orchestrator.api.Actor;
 import io.labloop.orchestrator.api.ApiProblem;
 import io.labloop.orchestrator.api.ApprovalView;
@@ -12,17 +15,10 @@ import io.labloop.orchestrator.api.InstrumentView;
 import io.labloop.orchestrator.api.ObservationView;
 import io.labloop.orchestrator.api.ReleaseRequest;
 import io.labloop.orchestrator.campaign.CampaignEngine;
-import io.labloop.orchestrator.campaign.CampaignProblem;
-import io.labloop.orchestrator.campaign.EngineListener;
 import io.labloop.orchestrator.campaign.HandChosen;
-import io.labloop.orchestrator.campaign.HeldExperiments;
 import io.labloop.orchestrator.campaign.Progress;
-import io.labloop.orchestrator.campaign.Release;
-import io.labloop.orchestrator.campaign.RunSummary;
 import io.labloop.orchestrator.config.CampaignConfig;
-import io.labloop.orchestrator.config.ConfigException;
 import io.labloop.orchestrator.config.ConfigLoader;
-import io.labloop.orchestrator.config.ConfigProblem;
 import io.labloop.orchestrator.daemon.RunningCampaigns.Running;
 import io.labloop.orchestrator.daemon.Submissions.Submission;
 import io.labloop.orchestrator.lab.Lab;
@@ -32,16 +28,12 @@ import io.labloop.orchestrator.schedule.LabScheduler;
 import io.labloop.orchestrator.schedule.ScheduledWork;
 import io.labloop.orchestrator.store.CampaignExport;
 import io.labloop.orchestrator.store.EventKind;
-import io.labloop.orchestrator.store.EventRecord;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.RunId;
-import io.labloop.orchestrator.store.RunLock;
 import io.labloop.orchestrator.store.RunRecord;
 import io.labloop.orchestrator.store.RunStatus;
 import io.labloop.orchestrator.store.Severity;
 import io.labloop.orchestrator.store.Store;
-import io.labloop.planners.PlannerSpec;
-import io.labloop.planners.Planners;
 import io.labloop.planners.Point;
 import io.labloop.planners.Suggestion;
 import java.io.IOException;
@@ -53,14 +45,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TimeZone;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -76,7 +64,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link ApiViews}: the records as the API shows them;
  *   <li>{@link AuditTrail} and {@link EventFeed}: who did what, and the live event stream;
  *   <li>{@link LabUpkeep}: health checks and calibrations; {@link CampaignMetrics}: the metrics;
- *   <li>{@link ReloadChecks}: whether the running campaigns allow a reload of the lab file.
+ *   <li>{@link ReloadChecks}: whether the running campaigns allow a reload of the lab file;
+ *   <li>{@link CampaignFiles}: campaign texts read against the daemon's lab file; {@link
+ *       EngineStarts}: one engine started, with its run lock and the relay of its news; {@link
+ *       HeldReleases}: a person's release of a held experiment, wherever its run is.
  * </ul>
  *
  * <p>A submitted campaign is checked with the same {@link ConfigLoader} as {@code labloop validate}
@@ -89,19 +80,13 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: the API's request threads and the scheduler's thread call in at any time. Starts are
  * serialised on {@code this} (two submissions of one campaign must not both start it); everything
  * else goes to the engine, which does its work on its own thread, and waits at most {@link
- * #CALL_TIMEOUT} for the answer.
+ * EngineCalls#CALL_TIMEOUT} for the answer.
  */
 public final class EngineCampaignService implements CampaignService, ScheduledWork {
   private static final Logger log = LoggerFactory.getLogger(EngineCampaignService.class);
-  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
   private final Store store;
-  private final ConfigLoader loader;
   private final Supplier<Lab> lab;
-  private final Path labFile;
-  private final Path campaignDir;
-  private final Path dataDir;
-  private final LabMetrics metrics;
   private final TimeZone zone;
   private final Submissions submissions;
   private final RunningCampaigns running = new RunningCampaigns();
@@ -110,6 +95,9 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   private final LabUpkeep upkeep;
   private final CampaignMetrics campaignMetrics;
   private final ReloadChecks reloadChecks;
+  private final CampaignFiles files;
+  private final EngineStarts starts;
+  private final HeldReleases releases;
   private volatile LabScheduler scheduler;
 
   /**
@@ -129,18 +117,16 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
       LabMetrics metrics,
       TimeZone zone) {
     this.store = store;
-    this.loader = loader;
     this.lab = lab;
-    this.labFile = labFile;
-    this.campaignDir = campaignDir;
-    this.dataDir = dataDir;
-    this.metrics = metrics;
     this.zone = zone;
     this.submissions = new Submissions(dataDir.resolve("campaigns"));
     this.audit = new AuditTrail(store, feed);
     this.upkeep = new LabUpkeep(lab, metrics, feed, CALL_TIMEOUT);
     this.campaignMetrics = new CampaignMetrics(store, lab, metrics, running);
     this.reloadChecks = new ReloadChecks(loader, labFile, campaignDir, running);
+    this.files = new CampaignFiles(loader, labFile, campaignDir, submissions, store);
+    this.starts = new EngineStarts(store, lab, dataDir, metrics, running, feed, campaignMetrics);
+    this.releases = new HeldReleases(store, running, files, audit);
   }
 
   /** The scheduler that plans {@code schedule:} starts (set once the daemon made it). */
@@ -167,7 +153,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
         }
         Optional<RunRecord> latest = store.latestRun(s.name());
         if (latest.isPresent() && latest.get().status() == RunStatus.RUNNING) {
-          CampaignEngine engine = startEngine(load(s));
+          CampaignEngine engine = startEngine(files.kept(s));
           resumed.add(engine.runId());
           audit.record(engine.runId(), Actor.SCHEDULER, "resumed the run after a daemon restart");
         }
@@ -210,15 +196,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
 
   @Override
   public CampaignView submit(String fileName, String yaml, Actor who) {
-    CampaignConfig c;
-    try {
-      c = loader.loadCampaign(fileName, yaml, campaignDir, Optional.of(labFile));
-    } catch (ConfigException e) {
-      List<String> lines = e.problems().stream().sorted().map(ConfigProblem::toString).toList();
-      throw ApiProblem.invalid(
-          fileName + " has " + lines.size() + (lines.size() == 1 ? " problem" : " problems"),
-          lines);
-    }
+    CampaignConfig c = files.submitted(fileName, yaml);
     synchronized (this) {
       Optional<Running> already = running.ofCampaign(c.name());
       if (already.isPresent()) {
@@ -446,43 +424,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
 
   @Override
   public ExperimentView release(String id, int seq, ReleaseRequest request, Actor who) {
-    RunRecord r = run(id);
-    String note = who.name() + (request.reason().isEmpty() ? "" : ": " + request.reason());
-    Release decision =
-        switch (request.action()) {
-          case RETRY -> new Release.Retry(note);
-          case FAIL -> new Release.Fail(note);
-          case MEASURED -> new Release.Measured(checkedValues(r, request.values()), note);
-        };
-    Optional<Running> here = running.get(r.id());
-    ExperimentRecord after;
-    if (here.isPresent()) {
-      after = await(here.get().engine().release(seq, decision), "release");
-    } else if (r.status() == RunStatus.RUNNING) {
-      throw ApiProblem.conflict(
-          "campaign "
-              + id
-              + " is unfinished but this daemon does not run it (a 'labloop run' may be running it);"
-              + " stop that run, then submit its campaign file here ('labloop submit FILE'): the daemon resumes the run, and #"
-              + seq
-              + " can be released");
-    } else {
-      try {
-        after = HeldExperiments.releaseEnded(store, r, objectives(r), seq, decision);
-      } catch (IllegalStateException e) {
-        throw ApiProblem.conflict(e.getMessage());
-      }
-    }
-    String what =
-        switch (request.action()) {
-          case RETRY -> "released experiment #" + seq + " for a retry as #" + after.seq();
-          case FAIL -> "released experiment #" + seq + " as failed";
-          case MEASURED ->
-              "released experiment #" + seq + " with values measured by hand " + after.values();
-        };
-    audit.record(
-        r.id(), who, what + (request.reason().isEmpty() ? "" : " (" + request.reason() + ")"));
-    return ApiViews.experiment(after);
+    return releases.release(id, run(id), seq, request, who);
   }
 
   // =========================================================================== ScheduledWork
@@ -492,7 +434,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     synchronized (this) {
       Submission s = submissions.named(name).orElse(null);
       if (s == null || s.started()) return;
-      CampaignEngine engine = startEngine(load(s));
+      CampaignEngine engine = startEngine(files.kept(s));
       submissions.remember(s.asStarted(), null);
       audit.record(
           engine.runId(),
@@ -535,57 +477,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   // =========================================================================== internals
 
   private synchronized CampaignEngine startEngine(CampaignConfig c) {
-    RunLock runLock =
-        RunLock.tryAcquire(dataDir, c.name())
-            .orElseThrow(
-                () ->
-                    ApiProblem.conflict(
-                        "campaign "
-                            + c.name()
-                            + " is running in another process on this data folder (a 'labloop run'?); stop it there, then submit it here to continue"));
-    try {
-      PlannerSpec spec = c.planner();
-      CampaignEngine engine =
-          CampaignEngine.builder()
-              .campaign(c)
-              .lab(lab.get())
-              .store(store)
-              .planner(
-                  seed ->
-                      new TimedPlanner(
-                          Planners.create(new PlannerSpec(spec.type(), seed, spec.options())),
-                          metrics))
-              .build();
-      engine.addListener(new Relay());
-      CompletableFuture<RunSummary> done;
-      try {
-        done = engine.start();
-      } catch (CampaignProblem e) {
-        throw ApiProblem.conflict(c.name() + ": " + e.getMessage());
-      }
-      String runId = engine.runId();
-      running.add(new Running(runId, engine, c, done, store.run(runId).orElse(null), runLock));
-      log.info("campaign {} running (run {})", c.name(), runId);
-      return engine;
-    } catch (RuntimeException e) {
-      runLock.close();
-      throw e;
-    }
-  }
-
-  private CampaignConfig load(Submission s) {
-    try {
-      return loader.loadCampaign(
-          s.fileName(), submissions.text(s), campaignDir, Optional.of(labFile));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the submitted campaign " + s.name(), e);
-    } catch (ConfigException e) {
-      throw new IllegalStateException(
-          s.fileName()
-              + " no longer fits the lab: "
-              + e.problems().stream().map(ConfigProblem::toString).toList(),
-          e);
-    }
+    return starts.start(c);
   }
 
   private Optional<Instant> planStart(Submission s) {
@@ -629,90 +521,5 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
         progress,
         running.get(r.id()).isPresent(),
         progress.isPresent() ? List.of() : store.experiments(r.id()));
-  }
-
-  /**
-   * The objective names of a run's campaign: from the running configuration, else from the text
-   * stored with the run.
-   */
-  private List<String> objectives(RunRecord r) {
-    CampaignConfig c = running.config(r.id()).orElse(null);
-    if (c == null) {
-      String text =
-          store
-              .campaignText(r.campaignSha256())
-              .orElseThrow(
-                  () ->
-                      ApiProblem.conflict(
-                          "the campaign text of run "
-                              + ApiViews.id(r.id())
-                              + " is not in the store"));
-      try {
-        c = loader.loadCampaign(r.campaign() + ".yaml", text, campaignDir, Optional.of(labFile));
-      } catch (ConfigException e) {
-        throw ApiProblem.conflict(
-            "the campaign of run "
-                + ApiViews.id(r.id())
-                + " no longer loads against the lab file, so its"
-                + " objectives cannot be checked: "
-                + e.problems().stream().map(ConfigProblem::toString).findFirst().orElse(""));
-      }
-    }
-    return c.objectives().stream().map(o -> o.objective().name()).toList();
-  }
-
-  private Map<String, Double> checkedValues(RunRecord r, Map<String, Double> values) {
-    try {
-      return HeldExperiments.checkedValues(values, objectives(r));
-    } catch (IllegalArgumentException e) {
-      throw ApiProblem.invalid(e.getMessage(), List.of());
-    }
-  }
-
-  private static <T> T await(CompletableFuture<T> f, String what) {
-    try {
-      return f.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted during " + what, e);
-    } catch (TimeoutException e) {
-      throw new IllegalStateException(
-          what + " did not finish within " + CALL_TIMEOUT.toSeconds() + " s", e);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof IllegalStateException || c instanceof IllegalArgumentException) {
-        throw ApiProblem.conflict(c.getMessage());
-      }
-      if (c instanceof RuntimeException r) throw r;
-      throw new IllegalStateException(c);
-    }
-  }
-
-  /** Relays an engine's news to the API's subscribers, the log and the metrics. */
-  private final class Relay implements EngineListener {
-    @Override
-    public void onEvent(EventRecord event) {
-      feed.publish(ApiViews.event(event));
-    }
-
-    @Override
-    public void onExperiment(ExperimentRecord x) {
-      log.info(
-          "campaign {} experiment #{} {}{}",
-          x.runId(),
-          x.seq(),
-          x.status(),
-          x.cause().map(c -> ": " + c).orElse(""));
-      campaignMetrics.experimentChanged(x);
-      feed.publish(
-          ApiViews.live(
-              x.runId(),
-              EventKind.EXPERIMENT,
-              Severity.INFO,
-              null,
-              null,
-              x.seq(),
-              "experiment #" + x.seq() + " " + x.status().name().toLowerCase(Locale.ROOT)));
-    }
   }
 }

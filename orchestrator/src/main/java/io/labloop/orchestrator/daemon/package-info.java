@@ -9,7 +9,10 @@
  * helpers each keep one thing: {@code Submissions} (the submissions folder), {@code
  * RunningCampaigns} (one record per running run), {@code ApiViews} (records as the API shows them),
  * {@code AuditTrail} and {@code EventFeed} (who did what; the live event stream), {@code LabUpkeep}
- * (health checks and calibrations), {@code CampaignMetrics} and {@code ReloadChecks}.
+ * (health checks and calibrations), {@code CampaignMetrics}, {@code ReloadChecks}, {@code
+ * CampaignFiles} (campaign texts read against the daemon's lab file), {@code EngineStarts} (one
+ * engine started with its run lock) and {@code HeldReleases} (a person's release of a held
+ * experiment).
  */
 @NullMarked
 package io.labloop.orchestrator.daemon;

@@ -1,207 +1,61 @@
 package io.labloop.orchestrator.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.labloop.common.Errors;
+import static io.labloop.orchestrator.store.StoreConnection.instant;
+import static io.labloop.orchestrator.store.StoreConnection.now;
+import static io.labloop.orchestrator.store.StoreConnection.query;
+import static io.labloop.orchestrator.store.StoreConnection.update;
+
 import io.labloop.planners.Observation;
 import io.labloop.planners.Point;
 import io.labloop.planners.Suggestion;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Properties;
-import org.flywaydb.core.Flyway;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The store over one JDBC connection, for SQLite and PostgreSQL alike (the schema uses only
  * portable types). Calls are serialised on the connection; each is one transaction. Attachments are
  * written (to a temporary name, fsynced, then renamed) before the row that names them is committed,
  * so a committed row always has its file.
+ *
+ * <p>This class keeps campaigns and runs itself and hands the rest to one class per concern: {@link
+ * StoreConnection} (schema migration, the connection, transactions), {@link ExperimentJournal} (the
+ * write side of experiments and steps), {@link RunHistory} (reading a run's history back), {@link
+ * EventLog} (events and the audit trail), {@link AttachmentFiles} (content-addressed files) and
+ * {@link StoredJson} (the JSON columns).
  */
 final class JdbcStore implements Store {
 
-  private static final Logger log = LoggerFactory.getLogger(JdbcStore.class);
-  private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
+  private final StoreConnection db;
+  private final AttachmentFiles files;
+  private final ExperimentJournal journal;
+  private final RunHistory history;
+  private final EventLog events;
 
-  private final Connection connection;
-  private final Path attachments;
-  private final ObjectMapper json = new ObjectMapper();
-  private final String description;
-
-  private JdbcStore(Connection connection, Path attachments, String description) {
-    this.connection = connection;
-    this.attachments = attachments;
-    this.description = description;
+  private JdbcStore(StoreConnection db) {
+    StoredJson json = new StoredJson();
+    this.db = db;
+    this.files = new AttachmentFiles(db.attachments());
+    this.journal = new ExperimentJournal(db, json, files);
+    this.history = new RunHistory(db, json);
+    this.events = new EventLog(db);
   }
 
   static JdbcStore open(StoreLocation location) {
-    try {
-      Files.createDirectories(location.dataDir());
-      Path attachments = location.dataDir().resolve("attachments");
-      Files.createDirectories(attachments);
-      Flyway.configure()
-          .dataSource(location.jdbcUrl(), location.user(), location.password())
-          // the schema common to both databases, then what each spells its own way
-          .locations(
-              "classpath:db/migration",
-              location.isSqlite() ? "classpath:db/sqlite" : "classpath:db/postgresql")
-          .load()
-          .migrate();
-      Properties props = new Properties();
-      if (!location.user().isEmpty()) props.setProperty("user", location.user());
-      if (!location.password().isEmpty()) props.setProperty("password", location.password());
-      Connection c = DriverManager.getConnection(location.jdbcUrl(), props);
-      if (location.isSqlite()) {
-        try (Statement s = c.createStatement()) {
-          // WAL: readers (export, the daemon's API) never block the writer. FULL: a committed
-          // transaction survives a power cut, which is the point of writing before acting.
-          s.execute("PRAGMA journal_mode=WAL");
-          s.execute("PRAGMA synchronous=FULL");
-          s.execute("PRAGMA busy_timeout=10000");
-          s.execute("PRAGMA foreign_keys=ON");
-        }
-      }
-      c.setAutoCommit(false);
-      log.info("store open at {}", location);
-      return new JdbcStore(c, attachments, location.toString());
-    } catch (SQLException | RuntimeException e) {
-      throw new StoreException(
-          "cannot open the store at " + location + ": " + Errors.rootMessage(e), e);
-    } catch (IOException e) {
-      throw new StoreException(
-          "cannot create the data folder " + location.dataDir() + ": " + e.getMessage(), e);
-    }
-  }
-
-  // ---------------------------------------------------------------- transactions
-
-  @FunctionalInterface
-  private interface Work<T> {
-    T run(Connection c) throws SQLException, IOException;
-  }
-
-  private synchronized <T> T tx(String what, Work<T> work) {
-    try {
-      T result = work.run(connection);
-      connection.commit();
-      return result;
-    } catch (SQLException | IOException | RuntimeException e) {
-      try {
-        connection.rollback();
-      } catch (SQLException rollback) {
-        e.addSuppressed(rollback);
-      }
-      throw new StoreException(
-          "store (" + description + "): " + what + " failed: " + Errors.rootMessage(e), e);
-    }
-  }
-
-  private static PreparedStatement prepare(Connection c, String sql, Object... args)
-      throws SQLException {
-    PreparedStatement ps = c.prepareStatement(sql);
-    for (int i = 0; i < args.length; i++) {
-      Object a = args[i];
-      if (a == null) ps.setNull(i + 1, Types.NULL); // untyped: PostgreSQL infers the column type
-      else if (a instanceof Integer n) ps.setInt(i + 1, n);
-      else if (a instanceof Long n) ps.setLong(i + 1, n);
-      else if (a instanceof Double d) {
-        if (d.isNaN()) ps.setNull(i + 1, Types.DOUBLE);
-        else ps.setDouble(i + 1, d);
-      } else if (a instanceof Boolean b) ps.setInt(i + 1, b ? 1 : 0);
-      else ps.setString(i + 1, a.toString());
-    }
-    return ps;
-  }
-
-  private static int update(Connection c, String sql, Object... args) throws SQLException {
-    try (PreparedStatement ps = prepare(c, sql, args)) {
-      return ps.executeUpdate();
-    }
-  }
-
-  @FunctionalInterface
-  private interface RowMapper<T> {
-    T map(ResultSet rs) throws SQLException;
-  }
-
-  private static <T> List<T> query(Connection c, RowMapper<T> mapper, String sql, Object... args)
-      throws SQLException {
-    try (PreparedStatement ps = prepare(c, sql, args);
-        ResultSet rs = ps.executeQuery()) {
-      List<T> out = new ArrayList<>();
-      while (rs.next()) out.add(mapper.map(rs));
-      return out;
-    }
-  }
-
-  private static long now() {
-    return System.currentTimeMillis();
-  }
-
-  private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
-    long v = rs.getLong(column);
-    return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(v));
-  }
-
-  private String toJson(Object value) {
-    try {
-      return json.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("cannot write as JSON: " + value, e);
-    }
-  }
-
-  private Map<String, Object> map(String text) {
-    if (text == null) return Map.of();
-    try {
-      return json.readValue(text, MAP);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("stored JSON is damaged: " + text, e);
-    }
-  }
-
-  /** Points keep numbers as Double and names as String, whatever JSON made of them. */
-  private Point point(String text) {
-    Map<String, Object> raw = map(text);
-    Map<String, Object> values = new LinkedHashMap<>();
-    raw.forEach((k, v) -> values.put(k, v instanceof Number n ? (Object) n.doubleValue() : v));
-    return new Point(values);
-  }
-
-  private Map<String, Double> doubles(String text) {
-    Map<String, Double> out = new LinkedHashMap<>();
-    map(text).forEach((k, v) -> out.put(k, v instanceof Number n ? n.doubleValue() : Double.NaN));
-    return out;
+    return new JdbcStore(StoreConnection.open(location));
   }
 
   // ---------------------------------------------------------------- campaigns and runs
 
   @Override
   public void saveCampaign(String name, Path file, String yaml, String sha256) {
-    tx(
+    db.tx(
         "saving campaign " + name,
         c -> {
           if (query(c, rs -> 1, "SELECT 1 FROM campaigns WHERE sha256 = ?", sha256).isEmpty()) {
@@ -220,7 +74,7 @@ final class JdbcStore implements Store {
 
   @Override
   public Optional<String> campaignText(String sha256) {
-    return tx(
+    return db.tx(
         "reading campaign " + sha256,
         c ->
             query(c, rs -> rs.getString(1), "SELECT yaml FROM campaigns WHERE sha256 = ?", sha256)
@@ -242,7 +96,7 @@ final class JdbcStore implements Store {
 
   @Override
   public RunRecord createRun(String campaign, String sha256, long seed) {
-    return tx(
+    return db.tx(
         "creating a run of " + campaign,
         c -> {
           int n =
@@ -265,7 +119,7 @@ final class JdbcStore implements Store {
 
   @Override
   public Optional<RunRecord> latestRun(String campaign) {
-    return tx(
+    return db.tx(
         "reading runs of " + campaign,
         c -> {
           List<RunRecord> all =
@@ -282,7 +136,7 @@ final class JdbcStore implements Store {
 
   @Override
   public Optional<RunRecord> run(String runId) {
-    return tx(
+    return db.tx(
         "reading run " + runId,
         c ->
             query(c, JdbcStore::runRow, "SELECT * FROM runs WHERE id = ?", runId).stream()
@@ -291,7 +145,7 @@ final class JdbcStore implements Store {
 
   @Override
   public List<RunRecord> runs(String campaign) {
-    return tx(
+    return db.tx(
         "reading runs of " + campaign,
         c -> {
           List<RunRecord> all =
@@ -304,7 +158,7 @@ final class JdbcStore implements Store {
 
   @Override
   public List<RunRecord> allRuns() {
-    return tx(
+    return db.tx(
         "reading every run",
         c -> {
           List<RunRecord> all = new ArrayList<>(query(c, JdbcStore::runRow, "SELECT * FROM runs"));
@@ -318,7 +172,7 @@ final class JdbcStore implements Store {
 
   @Override
   public void endRun(String runId, RunStatus status, String reason) {
-    tx(
+    db.tx(
         "ending run " + runId,
         c ->
             update(
@@ -332,7 +186,7 @@ final class JdbcStore implements Store {
 
   @Override
   public void reopenRun(String runId) {
-    tx(
+    db.tx(
         "reopening run " + runId,
         c ->
             update(
@@ -352,157 +206,29 @@ final class JdbcStore implements Store {
       Suggestion d,
       ExperimentStatus status,
       OptionalInt retryOf) {
-    tx(
-        "planning experiment " + runId + "#" + seq,
-        c -> {
-          insertExperiment(c, runId, seq, requested, d, status, retryOf);
-          return null;
-        });
-  }
-
-  private void insertExperiment(
-      Connection c,
-      String runId,
-      int seq,
-      Point requested,
-      Suggestion d,
-      ExperimentStatus status,
-      OptionalInt retryOf)
-      throws SQLException {
-    long t = now();
-    update(
-        c,
-        "INSERT INTO experiments (run_id, seq, status, requested, reached, retry_of, planned_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
-        runId,
-        seq,
-        status.name(),
-        toJson(requested.values()),
-        retryOf.isPresent() ? (Object) retryOf.getAsInt() : null,
-        t);
-    update(
-        c,
-        "INSERT INTO decisions (run_id, seq, planner, reason, acquisition, predicted_mean, predicted_sd, details, decided_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        runId,
-        seq,
-        d.planner(),
-        d.reason(),
-        d.acquisition(),
-        toJson(d.predictedMean()),
-        toJson(d.predictedSd()),
-        toJson(d.details()),
-        t);
+    journal.planExperiment(runId, seq, requested, d, status, retryOf);
   }
 
   @Override
   public void retryHeld(
       String runId, int heldSeq, String cause, int retrySeq, Suggestion decision) {
-    tx(
-        "retrying held experiment " + runId + "#" + heldSeq,
-        c -> {
-          List<String> requested =
-              query(
-                  c,
-                  rs -> rs.getString(1),
-                  "SELECT requested FROM experiments WHERE run_id = ? AND seq = ? AND status = ?",
-                  runId,
-                  heldSeq,
-                  ExperimentStatus.HELD.name());
-          if (requested.isEmpty())
-            throw new IllegalStateException("experiment " + runId + "#" + heldSeq + " is not held");
-          update(
-              c,
-              "UPDATE experiments SET status = ?, cause = ? WHERE run_id = ? AND seq = ?",
-              ExperimentStatus.INTERRUPTED.name(),
-              cause,
-              runId,
-              heldSeq);
-          insertExperiment(
-              c,
-              runId,
-              retrySeq,
-              point(requested.get(0)),
-              decision,
-              ExperimentStatus.PLANNED,
-              OptionalInt.of(heldSeq));
-          return null;
-        });
+    journal.retryHeld(runId, heldSeq, cause, retrySeq, decision);
   }
 
   @Override
   public void setExperimentStatus(
       String runId, int seq, ExperimentStatus status, Optional<String> cause) {
-    tx(
-        "updating experiment " + runId + "#" + seq,
-        c ->
-            update(
-                c,
-                "UPDATE experiments SET status = ?, cause = COALESCE(?, cause), ended_at = ? WHERE run_id = ? AND seq = ?",
-                status.name(),
-                cause.orElse(null),
-                status.finished() ? (Object) now() : null,
-                runId,
-                seq));
+    journal.setExperimentStatus(runId, seq, status, cause);
   }
 
   @Override
   public void stepStarted(StepRecord s) {
-    tx(
-        "journaling " + s.idempotencyKey() + " as started",
-        c -> {
-          long t = now();
-          insertStep(c, s, StepStatus.STARTED, t, t);
-          update(
-              c,
-              "UPDATE experiments SET status = ?, reached = 1, started_at = COALESCE(started_at, ?) WHERE run_id = ? AND seq = ?",
-              ExperimentStatus.RUNNING.name(),
-              t,
-              s.runId(),
-              s.seq());
-          return null;
-        });
+    journal.stepStarted(s);
   }
 
   @Override
   public void stepRefused(StepRecord s) {
-    tx(
-        "journaling " + s.idempotencyKey() + " as refused",
-        c -> {
-          long t = now();
-          insertStep(c, s, StepStatus.FAILED, t, null);
-          update(
-              c,
-              "UPDATE steps SET ended_at = ?, error_kind = ?, error = ? WHERE run_id = ? AND seq = ? AND step_index = ? AND attempt = ?",
-              t,
-              s.errorKind().orElse("refused"),
-              s.error().orElse(""),
-              s.runId(),
-              s.seq(),
-              s.stepIndex(),
-              s.attempt());
-          return null;
-        });
-  }
-
-  private void insertStep(
-      Connection c, StepRecord s, StepStatus status, long plannedAt, Long startedAt)
-      throws SQLException {
-    update(
-        c,
-        "INSERT INTO steps (run_id, seq, step_index, attempt, step_id, instrument, command, arguments, status, idempotency_key,"
-            + " planned_at, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        s.runId(),
-        s.seq(),
-        s.stepIndex(),
-        s.attempt(),
-        s.stepId(),
-        s.instrument(),
-        s.command(),
-        toJson(s.arguments()),
-        status.name(),
-        s.idempotencyKey(),
-        plannedAt,
-        startedAt);
+    journal.stepRefused(s);
   }
 
   @Override
@@ -513,70 +239,7 @@ final class JdbcStore implements Store {
       int attempt,
       Map<String, Object> outputs,
       List<NewAttachment> files) {
-    List<AttachmentRecord> written = new ArrayList<>();
-    for (NewAttachment a : files) {
-      String sha = writeFile(a.data());
-      written.add(
-          new AttachmentRecord(
-              runId, seq, stepIndex, attempt, a.name(), a.mediaType(), sha, a.data().length));
-    }
-    tx(
-        "journaling " + runId + "#" + seq + " step " + stepIndex + " as done",
-        c -> {
-          update(
-              c,
-              "UPDATE steps SET status = ?, ended_at = ?, outputs = ? WHERE run_id = ? AND seq = ? AND step_index = ? AND attempt = ?",
-              StepStatus.DONE.name(),
-              now(),
-              toJson(outputs),
-              runId,
-              seq,
-              stepIndex,
-              attempt);
-          for (AttachmentRecord a : written) {
-            update(
-                c,
-                "INSERT INTO attachments (run_id, seq, step_index, attempt, name, media_type, sha256, size_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                runId,
-                seq,
-                stepIndex,
-                attempt,
-                a.name(),
-                a.mediaType(),
-                a.sha256(),
-                a.sizeBytes());
-          }
-          return null;
-        });
-    return written;
-  }
-
-  /** Content-addressed: the same bytes are kept once, whatever step they came with. */
-  private String writeFile(byte[] data) {
-    String sha;
-    try {
-      sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-    }
-    Path target = attachments.resolve(sha);
-    if (Files.exists(target)) return sha;
-    try {
-      Path tmp = Files.createTempFile(attachments, sha, ".part");
-      try (var ch =
-          java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-        ch.write(java.nio.ByteBuffer.wrap(data));
-        ch.force(true);
-      }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      return sha;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write attachment " + target, e);
-    }
+    return journal.stepDone(runId, seq, stepIndex, attempt, outputs, files);
   }
 
   @Override
@@ -588,20 +251,7 @@ final class JdbcStore implements Store {
       StepStatus status,
       String errorKind,
       String error) {
-    tx(
-        "journaling " + runId + "#" + seq + " step " + stepIndex + " as " + status,
-        c ->
-            update(
-                c,
-                "UPDATE steps SET status = ?, ended_at = ?, error_kind = ?, error = ? WHERE run_id = ? AND seq = ? AND step_index = ? AND attempt = ?",
-                status.name(),
-                now(),
-                errorKind,
-                error,
-                runId,
-                seq,
-                stepIndex,
-                attempt));
+    journal.stepEnded(runId, seq, stepIndex, attempt, status, errorKind, error);
   }
 
   @Override
@@ -613,215 +263,39 @@ final class JdbcStore implements Store {
       Map<String, Double> values,
       Optional<String> cause,
       Optional<Observation> learned) {
-    tx(
-        "finishing experiment " + runId + "#" + seq,
-        c -> {
-          long t = now();
-          update(
-              c,
-              "UPDATE experiments SET status = ?, achieved = ?, objective_values = ?, cause = ?, ended_at = ? WHERE run_id = ? AND seq = ?",
-              status.name(),
-              achieved.map(p -> toJson(p.values())).orElse(null),
-              values.isEmpty() ? null : toJson(values),
-              cause.orElse(null),
-              t,
-              runId,
-              seq);
-          if (learned.isPresent()) {
-            Observation o = learned.get();
-            int ordinal =
-                query(
-                            c,
-                            rs -> rs.getInt(1),
-                            "SELECT COALESCE(MAX(ordinal), 0) FROM observations WHERE run_id = ?",
-                            runId)
-                        .get(0)
-                    + 1;
-            String requested =
-                query(
-                        c,
-                        rs -> rs.getString(1),
-                        "SELECT requested FROM experiments WHERE run_id = ? AND seq = ?",
-                        runId,
-                        seq)
-                    .get(0);
-            update(
-                c,
-                "INSERT INTO observations (run_id, seq, ordinal, status, requested, achieved, objective_values, recorded_at)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                runId,
-                seq,
-                ordinal,
-                o.status().name(),
-                requested,
-                toJson(o.point().values()),
-                toJson(o.values()),
-                t);
-          }
-          return null;
-        });
+    journal.finishExperiment(runId, seq, status, achieved, values, cause, learned);
   }
 
-  private ExperimentRecord experimentRow(ResultSet rs) throws SQLException {
-    String achieved = rs.getString("achieved");
-    int retry = rs.getInt("retry_of");
-    OptionalInt retryOf = rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(retry);
-    return new ExperimentRecord(
-        rs.getString("run_id"),
-        rs.getInt("seq"),
-        ExperimentStatus.valueOf(rs.getString("status")),
-        point(rs.getString("requested")),
-        achieved == null ? Optional.empty() : Optional.of(point(achieved)),
-        doubles(rs.getString("objective_values")),
-        Optional.ofNullable(rs.getString("cause")),
-        rs.getInt("reached") != 0,
-        retryOf,
-        Instant.ofEpochMilli(rs.getLong("planned_at")),
-        instant(rs, "started_at"),
-        instant(rs, "ended_at"));
-  }
+  // ---------------------------------------------------------------- reading a run back
 
   @Override
   public List<ExperimentRecord> experiments(String runId) {
-    return tx(
-        "reading experiments of " + runId,
-        c ->
-            query(
-                c,
-                this::experimentRow,
-                "SELECT * FROM experiments WHERE run_id = ? ORDER BY seq",
-                runId));
-  }
-
-  private StepRecord stepRow(ResultSet rs) throws SQLException {
-    return new StepRecord(
-        rs.getString("run_id"),
-        rs.getInt("seq"),
-        rs.getInt("step_index"),
-        rs.getInt("attempt"),
-        rs.getString("step_id"),
-        rs.getString("instrument"),
-        rs.getString("command"),
-        map(rs.getString("arguments")),
-        StepStatus.valueOf(rs.getString("status")),
-        rs.getString("idempotency_key"),
-        Instant.ofEpochMilli(rs.getLong("planned_at")),
-        instant(rs, "started_at"),
-        instant(rs, "ended_at"),
-        map(rs.getString("outputs")),
-        Optional.ofNullable(rs.getString("error_kind")),
-        Optional.ofNullable(rs.getString("error")));
+    return history.experiments(runId);
   }
 
   @Override
   public List<StepRecord> steps(String runId) {
-    return tx(
-        "reading the journal of " + runId,
-        c ->
-            query(
-                c,
-                this::stepRow,
-                "SELECT * FROM steps WHERE run_id = ? ORDER BY seq, step_index, attempt",
-                runId));
+    return history.steps(runId);
   }
 
   @Override
   public List<ObservationRecord> observations(String runId) {
-    return tx(
-        "reading observations of " + runId,
-        c ->
-            query(
-                c,
-                rs -> {
-                  Observation.Status status = Observation.Status.valueOf(rs.getString("status"));
-                  Observation o =
-                      new Observation(
-                          point(rs.getString("achieved")),
-                          doubles(rs.getString("objective_values")),
-                          status);
-                  return new ObservationRecord(
-                      rs.getString("run_id"),
-                      rs.getInt("seq"),
-                      rs.getInt("ordinal"),
-                      o,
-                      point(rs.getString("requested")),
-                      Instant.ofEpochMilli(rs.getLong("recorded_at")));
-                },
-                "SELECT * FROM observations WHERE run_id = ? ORDER BY ordinal",
-                runId));
+    return history.observations(runId);
   }
 
   @Override
   public Map<Integer, Suggestion> decisions(String runId) {
-    return tx(
-        "reading decisions of " + runId,
-        c -> {
-          Map<Integer, Suggestion> out = new LinkedHashMap<>();
-          for (Object[] row :
-              query(
-                  c,
-                  rs ->
-                      new Object[] {
-                        rs.getInt("seq"),
-                        rs.getString("planner"),
-                        rs.getString("reason"),
-                        rs.getObject("acquisition") == null
-                            ? Double.NaN
-                            : rs.getDouble("acquisition"),
-                        rs.getString("predicted_mean"),
-                        rs.getString("predicted_sd"),
-                        rs.getString("details")
-                      },
-                  "SELECT * FROM decisions WHERE run_id = ? ORDER BY seq",
-                  runId)) {
-            int seq = (Integer) row[0];
-            Point requested =
-                query(
-                        c,
-                        rs -> point(rs.getString(1)),
-                        "SELECT requested FROM experiments WHERE run_id = ? AND seq = ?",
-                        runId,
-                        seq)
-                    .get(0);
-            out.put(
-                seq,
-                new Suggestion(
-                    requested,
-                    (String) row[1],
-                    (String) row[2],
-                    (Double) row[3],
-                    doubles((String) row[4]),
-                    doubles((String) row[5]),
-                    doubles((String) row[6])));
-          }
-          return out;
-        });
+    return history.decisions(runId);
   }
 
   @Override
   public List<AttachmentRecord> attachments(String runId) {
-    return tx(
-        "reading attachments of " + runId,
-        c ->
-            query(
-                c,
-                rs ->
-                    new AttachmentRecord(
-                        rs.getString("run_id"),
-                        rs.getInt("seq"),
-                        rs.getInt("step_index"),
-                        rs.getInt("attempt"),
-                        rs.getString("name"),
-                        rs.getString("media_type"),
-                        rs.getString("sha256"),
-                        rs.getLong("size_bytes")),
-                "SELECT * FROM attachments WHERE run_id = ? ORDER BY seq, step_index, attempt, name",
-                runId));
+    return history.attachments(runId);
   }
 
   @Override
   public Path attachmentsDir() {
-    return attachments;
+    return files.dir();
   }
 
   // ---------------------------------------------------------------- events
@@ -835,74 +309,16 @@ final class JdbcStore implements Store {
       Optional<String> instrument,
       OptionalInt seq,
       String message) {
-    return tx(
-        "recording event " + kind,
-        c -> {
-          long ordinal =
-              query(
-                          c,
-                          rs -> rs.getLong(1),
-                          "SELECT COALESCE(MAX(ordinal), 0) FROM events WHERE run_id = ?",
-                          runId)
-                      .get(0)
-                  + 1;
-          long t = now();
-          update(
-              c,
-              "INSERT INTO events (run_id, ordinal, at, kind, severity, actor, instrument, seq, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-              runId,
-              ordinal,
-              t,
-              kind.label(),
-              severity.stored(),
-              actor.orElse(null),
-              instrument.orElse(null),
-              seq.isPresent() ? (Object) seq.getAsInt() : null,
-              message);
-          return new EventRecord(
-              runId,
-              ordinal,
-              Instant.ofEpochMilli(t),
-              kind,
-              severity,
-              actor,
-              instrument,
-              seq,
-              message);
-        });
+    return events.addEvent(runId, kind, severity, actor, instrument, seq, message);
   }
 
   @Override
   public List<EventRecord> events(String runId) {
-    return tx(
-        "reading events of " + runId,
-        c ->
-            query(
-                c,
-                rs -> {
-                  int seq = rs.getInt("seq");
-                  OptionalInt s = rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(seq);
-                  return new EventRecord(
-                      rs.getString("run_id"),
-                      rs.getLong("ordinal"),
-                      Instant.ofEpochMilli(rs.getLong("at")),
-                      EventKind.of(rs.getString("kind")),
-                      Severity.of(rs.getString("severity")),
-                      Optional.ofNullable(rs.getString("actor")),
-                      Optional.ofNullable(rs.getString("instrument")),
-                      s,
-                      rs.getString("message"));
-                },
-                "SELECT * FROM events WHERE run_id = ? ORDER BY ordinal",
-                runId));
+    return events.events(runId);
   }
 
   @Override
-  public synchronized void close() {
-    try {
-      connection.close();
-    } catch (SQLException e) {
-      log.warn("closing the store: {}", e.getMessage());
-    }
+  public void close() {
+    db.close();
   }
 }

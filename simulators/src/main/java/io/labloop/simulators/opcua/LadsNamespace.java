@@ -1,11 +1,15 @@
 package io.labloop.simulators.opcua;
 
+import static io.labloop.simulators.opcua.LadsValues.asm;
+import static io.labloop.simulators.opcua.LadsValues.keyValues;
+import static io.labloop.simulators.opcua.LadsValues.number;
+import static io.labloop.simulators.opcua.LadsValues.plain;
+import static io.labloop.simulators.opcua.LadsValues.text;
+
 import io.labloop.common.Threads;
 import io.labloop.simulators.instrument.CommandBinding;
 import io.labloop.simulators.instrument.Outcome;
 import io.labloop.simulators.instrument.SimulatedInstrument;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,16 +20,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.milo.opcua.sdk.core.AccessLevel;
 import org.eclipse.milo.opcua.sdk.core.Reference;
 import org.eclipse.milo.opcua.sdk.server.ManagedNamespaceWithLifecycle;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
 import org.eclipse.milo.opcua.sdk.server.Session;
 import org.eclipse.milo.opcua.sdk.server.items.DataItem;
 import org.eclipse.milo.opcua.sdk.server.items.MonitoredItem;
-import org.eclipse.milo.opcua.sdk.server.methods.AbstractMethodInvocationHandler;
-import org.eclipse.milo.opcua.sdk.server.nodes.UaMethodNode;
-import org.eclipse.milo.opcua.sdk.server.nodes.UaNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaObjectNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
 import org.eclipse.milo.opcua.sdk.server.util.SubscriptionModel;
@@ -35,7 +35,6 @@ import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
-import org.eclipse.milo.opcua.stack.core.types.builtin.ExtensionObject;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
@@ -79,6 +78,7 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
   private final UShort lads;
   private final UShort di;
   private final Map<String, NodeId> devices = new LinkedHashMap<>();
+  private final LadsNodes nodes;
   private final ExecutorService workers =
       Executors.newCachedThreadPool(Threads.daemon("lads-program"));
 
@@ -92,6 +92,7 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
     this.lads = server.getNamespaceTable().add(LadsModel.LADS_URI);
     this.di = server.getNamespaceTable().add(LadsModel.DI_URI);
     this.subscriptions = new SubscriptionModel(server, this);
+    this.nodes = new LadsNodes(getNodeContext(), getNodeManager(), this::newNodeId);
     getLifecycleManager().addLifecycle(subscriptions);
     getLifecycleManager().addStartupTask(this::build);
     getLifecycleManager().addShutdownTask(workers::shutdownNow);
@@ -112,7 +113,7 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
   }
 
   private void build() {
-    UaObjectNode deviceSet = object(null, "DeviceSet", new QualifiedName(di, "DeviceSet"));
+    UaObjectNode deviceSet = nodes.object(null, "DeviceSet", new QualifiedName(di, "DeviceSet"));
     deviceSet.addReference(
         new Reference(
             deviceSet.getNodeId(), NodeIds.Organizes, NodeIds.ObjectsFolder.expanded(), false));
@@ -150,52 +151,54 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
     void build() {
       prefix = deviceName + ".";
       UaObjectNode device =
-          object(deviceSet, deviceName, new QualifiedName(getNamespaceIndex(), deviceName));
+          nodes.object(deviceSet, deviceName, new QualifiedName(getNamespaceIndex(), deviceName));
       devices.put(instrument.name(), device.getNodeId());
-      property(
+      nodes.property(
           device,
           prefix + "Manufacturer",
           new QualifiedName(di, "Manufacturer"),
           LocalizedText.english("LabLoop virtual lab"));
-      property(
+      nodes.property(
           device,
           prefix + "Model",
           new QualifiedName(di, "Model"),
           LocalizedText.english(instrument.name() + " (" + instrument.role() + ")"));
-      property(
+      nodes.property(
           device,
           prefix + "SerialNumber",
           new QualifiedName(di, "SerialNumber"),
           "VL-" + instrument.name());
 
       UaObjectNode unitSet =
-          object(device, prefix + "FunctionalUnitSet", ladsName("FunctionalUnitSet"));
+          nodes.object(device, prefix + "FunctionalUnitSet", ladsName("FunctionalUnitSet"));
       String u = prefix + unitName + ".";
       UaObjectNode unit =
-          object(unitSet, prefix + unitName, new QualifiedName(getNamespaceIndex(), unitName));
+          nodes.object(
+              unitSet, prefix + unitName, new QualifiedName(getNamespaceIndex(), unitName));
 
-      UaObjectNode state = object(unit, u + "FunctionalUnitState", ladsName("FunctionalUnitState"));
+      UaObjectNode state =
+          nodes.object(unit, u + "FunctionalUnitState", ladsName("FunctionalUnitState"));
       currentState =
-          variable(
+          nodes.variable(
               state,
               u + "FunctionalUnitState.CurrentState",
               new QualifiedName(0, "CurrentState"),
               LocalizedText.english(LadsModel.STOPPED),
               NodeIds.LocalizedText);
-      method(
+      nodes.method(
           state,
           u + "StartProgram",
           ladsName("StartProgram"),
           new Argument[] {
-            argument("ProgramTemplateId", NodeIds.String, -1),
-            argument("Properties", new NodeId(lads, LadsModel.KEY_VALUE_TYPE), 1),
-            argument("SupervisoryJobId", NodeIds.String, -1),
-            argument("SupervisoryTaskId", NodeIds.String, -1),
-            argument("Samples", new NodeId(lads, LadsModel.SAMPLE_INFO_TYPE), 1)
+            LadsNodes.argument("ProgramTemplateId", NodeIds.String, -1),
+            LadsNodes.argument("Properties", new NodeId(lads, LadsModel.KEY_VALUE_TYPE), 1),
+            LadsNodes.argument("SupervisoryJobId", NodeIds.String, -1),
+            LadsNodes.argument("SupervisoryTaskId", NodeIds.String, -1),
+            LadsNodes.argument("Samples", new NodeId(lads, LadsModel.SAMPLE_INFO_TYPE), 1)
           },
-          new Argument[] {argument("DeviceProgramRunId", NodeIds.String, -1)},
+          new Argument[] {LadsNodes.argument("DeviceProgramRunId", NodeIds.String, -1)},
           this::startProgram);
-      method(
+      nodes.method(
           state,
           u + "Start",
           ladsName("Start"),
@@ -205,7 +208,7 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
             throw new UaException(
                 StatusCodes.Bad_NotSupported, "this device runs programs only (StartProgram)");
           });
-      method(
+      nodes.method(
           state,
           u + "Stop",
           ladsName("Stop"),
@@ -216,7 +219,7 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
             setState(LadsModel.STOPPED);
             return new Variant[0];
           });
-      method(
+      nodes.method(
           state,
           u + "Abort",
           ladsName("Abort"),
@@ -228,16 +231,17 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
             return new Variant[0];
           });
 
-      UaObjectNode functions = object(unit, u + "FunctionSet", ladsName("FunctionSet"));
+      UaObjectNode functions = nodes.object(unit, u + "FunctionSet", ladsName("FunctionSet"));
       Map<String, UaVariableNode> sensors = new LinkedHashMap<>();
       for (String v : instrument.variableNames()) {
         if (v.equals("State")) continue;
         UaObjectNode function =
-            object(functions, u + "FunctionSet." + v, new QualifiedName(getNamespaceIndex(), v));
+            nodes.object(
+                functions, u + "FunctionSet." + v, new QualifiedName(getNamespaceIndex(), v));
         Object value = instrument.variable(v);
         sensors.put(
             v,
-            variable(
+            nodes.variable(
                 function,
                 u + "FunctionSet." + v + ".SensorValue",
                 ladsName("SensorValue"),
@@ -250,9 +254,9 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
             if (node != null) node.setValue(new DataValue(new Variant(plain(value))));
           });
 
-      UaObjectNode manager = object(unit, u + "ProgramManager", ladsName("ProgramManager"));
+      UaObjectNode manager = nodes.object(unit, u + "ProgramManager", ladsName("ProgramManager"));
       UaObjectNode templates =
-          object(manager, u + "ProgramTemplateSet", ladsName("ProgramTemplateSet"));
+          nodes.object(manager, u + "ProgramTemplateSet", ladsName("ProgramTemplateSet"));
       if (section.get("commands") instanceof Map<?, ?> commands) {
         for (Map.Entry<?, ?> e : commands.entrySet()) {
           if (!(e.getValue() instanceof Map<?, ?> c) || c.get("program") == null) continue;
@@ -272,13 +276,13 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
               new CommandBinding(String.valueOf(e.getKey()), inputs, outputs, definition);
           programs.put(program, binding);
           UaObjectNode template =
-              object(
+              nodes.object(
                   templates,
                   u + "ProgramTemplateSet." + program,
                   new QualifiedName(getNamespaceIndex(), program));
-          property(
+          nodes.property(
               template, u + "ProgramTemplateSet." + program + ".Name", ladsName("Name"), program);
-          property(
+          nodes.property(
               template,
               u + "ProgramTemplateSet." + program + ".Description",
               ladsName("Description"),
@@ -291,22 +295,22 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
                       + instrument.outputsOf(binding)));
         }
       }
-      UaObjectNode active = object(manager, u + "ActiveProgram", ladsName("ActiveProgram"));
+      UaObjectNode active = nodes.object(manager, u + "ActiveProgram", ladsName("ActiveProgram"));
       activeRunId =
-          variable(
+          nodes.variable(
               active,
               u + "ActiveProgram.DeviceProgramRunId",
               ladsName("DeviceProgramRunId"),
               "",
               NodeIds.String);
       activeTemplate =
-          variable(
+          nodes.variable(
               active,
               u + "ActiveProgram.CurrentProgramTemplate",
               ladsName("CurrentProgramTemplate"),
               "",
               NodeIds.String);
-      resultSet = object(manager, u + "ResultSet", ladsName("ResultSet"));
+      resultSet = nodes.object(manager, u + "ResultSet", ladsName("ResultSet"));
     }
 
     private void setState(String s) {
@@ -427,18 +431,19 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
         String refusal,
         String sampleId) {
       String r = prefix + unitName + ".ResultSet." + runId;
-      UaObjectNode result = object(resultSet, r, new QualifiedName(getNamespaceIndex(), runId));
-      property(result, r + ".DeviceProgramRunId", ladsName("DeviceProgramRunId"), runId);
-      property(result, r + ".SupervisoryJobId", ladsName("SupervisoryJobId"), jobId);
-      property(result, r + ".SupervisoryTaskId", ladsName("SupervisoryTaskId"), taskId);
-      property(result, r + ".Started", ladsName("Started"), started);
+      UaObjectNode result =
+          nodes.object(resultSet, r, new QualifiedName(getNamespaceIndex(), runId));
+      nodes.property(result, r + ".DeviceProgramRunId", ladsName("DeviceProgramRunId"), runId);
+      nodes.property(result, r + ".SupervisoryJobId", ladsName("SupervisoryJobId"), jobId);
+      nodes.property(result, r + ".SupervisoryTaskId", ladsName("SupervisoryTaskId"), taskId);
+      nodes.property(result, r + ".Started", ladsName("Started"), started);
       if (refusal != null)
-        property(
+        nodes.property(
             result, r + ".Description", ladsName("Description"), LocalizedText.english(refusal));
-      UaObjectNode variables = object(result, r + ".VariableSet", ladsName("VariableSet"));
+      UaObjectNode variables = nodes.object(result, r + ".VariableSet", ladsName("VariableSet"));
       values.forEach(
           (k, v) ->
-              variable(
+              nodes.variable(
                   variables,
                   r + ".VariableSet." + k,
                   new QualifiedName(getNamespaceIndex(), k),
@@ -447,17 +452,17 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
                       ? NodeIds.Double
                       : v instanceof ByteString ? NodeIds.ByteString : NodeIds.String));
       if (refusal == null) {
-        UaObjectNode files = object(result, r + ".FileSet", ladsName("FileSet"));
+        UaObjectNode files = nodes.object(result, r + ".FileSet", ladsName("FileSet"));
         UaObjectNode file =
-            object(files, r + ".FileSet.asm", new QualifiedName(getNamespaceIndex(), "asm"));
-        property(file, r + ".FileSet.asm.Name", ladsName("Name"), runId + ".asm.json");
-        property(file, r + ".FileSet.asm.MimeType", ladsName("MimeType"), LadsModel.ASM_MIME);
+            nodes.object(files, r + ".FileSet.asm", new QualifiedName(getNamespaceIndex(), "asm"));
+        nodes.property(file, r + ".FileSet.asm.Name", ladsName("Name"), runId + ".asm.json");
+        nodes.property(file, r + ".FileSet.asm.MimeType", ladsName("MimeType"), LadsModel.ASM_MIME);
         byte[] asm =
             asm(runId, templateId, sampleId, values, started).getBytes(StandardCharsets.UTF_8);
         fileObject(file, r + ".FileSet.asm.File", asm);
       }
       // Stopped last: a client that sees it may read everything above.
-      property(result, r + ".Stopped", ladsName("Stopped"), DateTime.now());
+      nodes.property(result, r + ".Stopped", ladsName("Stopped"), DateTime.now());
     }
 
     /**
@@ -465,16 +470,17 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
      * Close(handle).
      */
     private void fileObject(UaObjectNode parent, String id, byte[] content) {
-      UaObjectNode file = object(parent, id, ladsName("File"));
-      property(file, id + ".Size", new QualifiedName(0, "Size"), ULong.valueOf(content.length));
+      UaObjectNode file = nodes.object(parent, id, ladsName("File"));
+      nodes.property(
+          file, id + ".Size", new QualifiedName(0, "Size"), ULong.valueOf(content.length));
       Map<Integer, Integer> positions = new ConcurrentHashMap<>();
       AtomicInteger handles = new AtomicInteger();
-      method(
+      nodes.method(
           file,
           id + ".Open",
           new QualifiedName(0, "Open"),
-          new Argument[] {argument("Mode", NodeIds.Byte, -1)},
-          new Argument[] {argument("FileHandle", NodeIds.UInt32, -1)},
+          new Argument[] {LadsNodes.argument("Mode", NodeIds.Byte, -1)},
+          new Argument[] {LadsNodes.argument("FileHandle", NodeIds.UInt32, -1)},
           in -> {
             int mode = ((Number) in[0].getValue()).intValue();
             if (mode != 1)
@@ -484,14 +490,15 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
             positions.put(h, 0);
             return new Variant[] {new Variant(UInteger.valueOf(h))};
           });
-      method(
+      nodes.method(
           file,
           id + ".Read",
           new QualifiedName(0, "Read"),
           new Argument[] {
-            argument("FileHandle", NodeIds.UInt32, -1), argument("Length", NodeIds.Int32, -1)
+            LadsNodes.argument("FileHandle", NodeIds.UInt32, -1),
+            LadsNodes.argument("Length", NodeIds.Int32, -1)
           },
-          new Argument[] {argument("Data", NodeIds.ByteString, -1)},
+          new Argument[] {LadsNodes.argument("Data", NodeIds.ByteString, -1)},
           in -> {
             int h = ((Number) in[0].getValue()).intValue();
             Integer pos = positions.get(h);
@@ -503,216 +510,17 @@ final class LadsNamespace extends ManagedNamespaceWithLifecycle {
             positions.put(h, pos + n);
             return new Variant[] {new Variant(ByteString.of(chunk))};
           });
-      method(
+      nodes.method(
           file,
           id + ".Close",
           new QualifiedName(0, "Close"),
-          new Argument[] {argument("FileHandle", NodeIds.UInt32, -1)},
+          new Argument[] {LadsNodes.argument("FileHandle", NodeIds.UInt32, -1)},
           new Argument[0],
           in -> {
             positions.remove(((Number) in[0].getValue()).intValue());
             return new Variant[0];
           });
     }
-  }
-
-  /**
-   * An Allotrope Simple Model style document for one run (a simplified shape of ASM's measurement
-   * aggregate).
-   */
-  static String asm(
-      String runId,
-      String template,
-      String sampleId,
-      Map<String, Object> values,
-      DateTime started) {
-    StringBuilder b = new StringBuilder();
-    b.append(
-        "{\"$asm.manifest\":\"http://purl.allotrope.org/manifests/labloop/virtual-lab.manifest\",");
-    b.append("\"device system document\":{\"model number\":\"LabLoop virtual LADS device\"},");
-    b.append("\"measurement aggregate document\":{\"measurement document\":[{");
-    b.append("\"measurement identifier\":").append(quote(runId)).append(',');
-    b.append("\"measurement time\":")
-        .append(quote(started.getJavaInstant().toString()))
-        .append(',');
-    b.append("\"analytical method identifier\":").append(quote(template)).append(',');
-    b.append("\"sample document\":{\"sample identifier\":").append(quote(sampleId)).append("}");
-    for (Map.Entry<String, Object> e : values.entrySet()) {
-      if (!(e.getValue() instanceof Double d)) continue;
-      b.append(',')
-          .append(quote(e.getKey()))
-          .append(":{\"value\":")
-          .append(d)
-          .append(",\"unit\":\"(unitless)\"}");
-    }
-    b.append("}]}}");
-    return b.toString();
-  }
-
-  private static String quote(String s) {
-    return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
-  }
-
-  /** KeyValueType[] from their binary bodies (UA String Key, UA String Value). */
-  private static Map<String, Object> keyValues(Variant v) throws UaException {
-    Map<String, Object> out = new LinkedHashMap<>();
-    Object value = v.getValue();
-    if (value == null) return out;
-    if (!(value instanceof ExtensionObject[] list)) {
-      throw new UaException(
-          StatusCodes.Bad_TypeMismatch, "Properties must be an array of KeyValueType");
-    }
-    for (ExtensionObject eo : list) {
-      if (!(eo.getBody() instanceof ByteString body) || body.bytes() == null) {
-        throw new UaException(
-            StatusCodes.Bad_TypeMismatch, "a property is not a binary-encoded KeyValueType");
-      }
-      ByteBuffer buf = ByteBuffer.wrap(body.bytes()).order(ByteOrder.LITTLE_ENDIAN);
-      String key = uaString(buf);
-      String val = uaString(buf);
-      if (key != null) out.put(key, val);
-    }
-    return out;
-  }
-
-  private static String uaString(ByteBuffer buf) throws UaException {
-    if (buf.remaining() < 4)
-      throw new UaException(StatusCodes.Bad_DecodingError, "KeyValueType body too short");
-    int n = buf.getInt();
-    if (n < 0) return null;
-    if (n > buf.remaining())
-      throw new UaException(
-          StatusCodes.Bad_DecodingError, "KeyValueType string longer than its body");
-    byte[] b = new byte[n];
-    buf.get(b);
-    return new String(b, StandardCharsets.UTF_8);
-  }
-
-  private static Object number(Object v) {
-    try {
-      return Double.parseDouble(String.valueOf(v).trim());
-    } catch (NumberFormatException e) {
-      return v;
-    }
-  }
-
-  private static Object plain(Object v) {
-    if (v instanceof Number n) return n.doubleValue();
-    return v == null ? "" : String.valueOf(v);
-  }
-
-  private static String text(Object o, String otherwise) {
-    return o == null ? otherwise : String.valueOf(o);
-  }
-
-  // ---- node helpers
-
-  private UaObjectNode object(UaNode parent, String id, QualifiedName name) {
-    UaObjectNode node =
-        new UaObjectNode.UaObjectNodeBuilder(getNodeContext())
-            .setNodeId(newNodeId(id))
-            .setBrowseName(name)
-            .setDisplayName(LocalizedText.english(name.name()))
-            .setTypeDefinition(NodeIds.BaseObjectType)
-            .build();
-    getNodeManager().addNode(node);
-    if (parent != null)
-      parent.addReference(
-          new Reference(
-              parent.getNodeId(), NodeIds.HasComponent, node.getNodeId().expanded(), true));
-    return node;
-  }
-
-  private UaVariableNode variable(
-      UaNode parent, String id, QualifiedName name, Object value, NodeId dataType) {
-    UaVariableNode node =
-        new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
-            .setNodeId(newNodeId(id))
-            .setAccessLevel(AccessLevel.READ_ONLY)
-            .setUserAccessLevel(AccessLevel.READ_ONLY)
-            .setBrowseName(name)
-            .setDisplayName(LocalizedText.english(name.name()))
-            .setDataType(dataType)
-            .setTypeDefinition(NodeIds.BaseDataVariableType)
-            .build();
-    node.setValue(new DataValue(new Variant(value)));
-    getNodeManager().addNode(node);
-    parent.addReference(
-        new Reference(parent.getNodeId(), NodeIds.HasComponent, node.getNodeId().expanded(), true));
-    return node;
-  }
-
-  private void property(UaNode parent, String id, QualifiedName name, Object value) {
-    NodeId type =
-        value instanceof LocalizedText
-            ? NodeIds.LocalizedText
-            : value instanceof DateTime
-                ? NodeIds.DateTime
-                : value instanceof ULong ? NodeIds.UInt64 : NodeIds.String;
-    UaVariableNode node =
-        new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
-            .setNodeId(newNodeId(id))
-            .setAccessLevel(AccessLevel.READ_ONLY)
-            .setUserAccessLevel(AccessLevel.READ_ONLY)
-            .setBrowseName(name)
-            .setDisplayName(LocalizedText.english(name.name()))
-            .setDataType(type)
-            .setTypeDefinition(NodeIds.PropertyType)
-            .build();
-    node.setValue(new DataValue(new Variant(value)));
-    getNodeManager().addNode(node);
-    parent.addReference(
-        new Reference(parent.getNodeId(), NodeIds.HasProperty, node.getNodeId().expanded(), true));
-  }
-
-  /** A method body: inputs to outputs, or a UaException whose status the client gets. */
-  @FunctionalInterface
-  private interface Body {
-    Variant[] call(Variant[] inputs) throws UaException;
-  }
-
-  private void method(
-      UaNode parent, String id, QualifiedName name, Argument[] in, Argument[] out, Body body) {
-    UaMethodNode method =
-        UaMethodNode.builder(getNodeContext())
-            .setNodeId(newNodeId(id))
-            .setBrowseName(name)
-            .setDisplayName(LocalizedText.english(name.name()))
-            .build();
-    AbstractMethodInvocationHandler handler =
-        new AbstractMethodInvocationHandler(method) {
-          @Override
-          public Argument[] getInputArguments() {
-            return in;
-          }
-
-          @Override
-          public Argument[] getOutputArguments() {
-            return out;
-          }
-
-          @Override
-          protected Variant[] invoke(InvocationContext context, Variant[] inputs)
-              throws UaException {
-            return body.call(inputs);
-          }
-        };
-    method.setInputArguments(in);
-    method.setOutputArguments(out);
-    method.setInvocationHandler(handler);
-    getNodeManager().addNode(method);
-    parent.addReference(
-        new Reference(
-            parent.getNodeId(), NodeIds.HasComponent, method.getNodeId().expanded(), true));
-  }
-
-  private static Argument argument(String name, NodeId type, int valueRank) {
-    return new Argument(
-        name,
-        type,
-        valueRank,
-        valueRank == 1 ? new UInteger[] {UInteger.valueOf(0)} : null,
-        LocalizedText.english(name));
   }
 
   /** Drops every client session on this server, as a device that lost its network or rebooted. */
