@@ -123,7 +123,7 @@ class MqttDriverIT {
     drivers = Drivers.standard();
     robot = Labs.create(drivers, lab, "robot", data);
     xrd = Labs.create(drivers, lab, "xrd", data);
-    xrd.connect().get(20, TimeUnit.SECONDS);
+    xrd.connect().get(Labs.ANSWER_SECONDS, TimeUnit.SECONDS);
     sampleId =
         String.valueOf(
             ok(robot.execute(new Command("synthesize", SYNTH_ARGS))).outputs().get("sampleId"));

@@ -71,7 +71,7 @@ class MqttReconnectIT {
     try (VirtualLab lab = VirtualLab.start(tree, dir, dir.resolve("work"));
         Drivers drivers = Drivers.standard()) {
       Instrument robot = Labs.create(drivers, lab, "robot", dir.resolve("data"));
-      robot.connect().get(20, TimeUnit.SECONDS);
+      robot.connect().get(Labs.ANSWER_SECONDS, TimeUnit.SECONDS);
       ok(robot.execute(new Command("synthesize", SYNTH_ARGS)));
 
       broker.close();

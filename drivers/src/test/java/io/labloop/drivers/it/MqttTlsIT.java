@@ -80,7 +80,7 @@ class MqttTlsIT {
       Instrument xrd =
           Labs.create(
               drivers, "xrd", Labs.section(lab, "xrd", Map.of("tls", Map.of("ca", ca))), data);
-      xrd.connect().get(20, TimeUnit.SECONDS);
+      xrd.connect().get(Labs.ANSWER_SECONDS, TimeUnit.SECONDS);
       assertEquals(InstrumentStatus.State.ONLINE, xrd.status().state());
       Sample s = sample(lab);
       double crystallinity =
@@ -155,7 +155,7 @@ class MqttTlsIT {
               "xrd",
               Labs.section(lab, "xrd", Map.of("tls", Map.of("ca", saved.toString()))),
               data);
-      trusted.connect().get(20, TimeUnit.SECONDS);
+      trusted.connect().get(Labs.ANSWER_SECONDS, TimeUnit.SECONDS);
       Sample s = sample(lab);
       assertEquals(
           s.truth().get("crystallinity"),

@@ -169,7 +169,7 @@ class OpcUaAes128IT {
       trustServer(last[0]);
 
       long before = lab.received("robot", "synthesize");
-      signed.connect().get(20, TimeUnit.SECONDS);
+      signed.connect().get(Labs.ANSWER_SECONDS, TimeUnit.SECONDS);
       assertEquals(InstrumentStatus.State.ONLINE, signed.status().state());
       Object signedSample =
           ok(signed.execute(new Command("synthesize", SYNTH_ARGS))).outputs().get("sampleId");

@@ -108,7 +108,7 @@ class OpcUaDriverIT {
     drivers = Drivers.standard();
     robot = Labs.create(drivers, lab, "robot", data);
     meter = Labs.create(drivers, lab, "meter", data);
-    meter.connect().get(20, TimeUnit.SECONDS);
+    meter.connect().get(Labs.ANSWER_SECONDS, TimeUnit.SECONDS);
     sampleId =
         String.valueOf(
             ok(robot.execute(new Command("synthesize", SYNTH_ARGS))).outputs().get("sampleId"));

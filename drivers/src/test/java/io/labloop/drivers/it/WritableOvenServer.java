@@ -81,7 +81,7 @@ final class WritableOvenServer implements AutoCloseable {
     OvenNamespace namespace = new OvenNamespace(server);
     namespace.startup();
     prefix = "ns=" + namespace.getNamespaceIndex() + ";s=Oven.";
-    server.startup().get(20, TimeUnit.SECONDS);
+    server.startup().get(Labs.ANSWER_SECONDS, TimeUnit.SECONDS);
   }
 
   private final class OvenNamespace extends ManagedNamespaceWithLifecycle {

@@ -36,7 +36,6 @@ import io.labloop.orchestrator.store.RunOwnership;
 import io.labloop.orchestrator.store.RunRecord;
 import io.labloop.orchestrator.store.RunStatus;
 import io.labloop.orchestrator.store.Severity;
-import io.labloop.orchestrator.store.StepStatus;
 import io.labloop.orchestrator.store.Store;
 import io.labloop.planners.Point;
 import io.labloop.planners.Suggestion;
@@ -191,23 +190,25 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   }
 
   /**
-   * SIGTERM: every engine is paused (running steps finish, none start) and this waits up to {@code
-   * grace} for the steps that were running to be journaled; the runs stay RUNNING in the store, so
-   * the next start resumes them.
+   * SIGTERM: every engine shuts down as on Ctrl-C ({@link CampaignEngine#shutdown}: no new step
+   * starts, the steps that were running are journaled as they answer, up to {@code grace}) and this
+   * waits for all of them together, woken by the last one to stop rather than polling the store;
+   * the runs stay RUNNING in the store, so the next start resumes them.
    */
   public void stopGracefully(Duration grace) {
-    running.all().forEach(r -> r.engine().pause());
-    long deadline = System.nanoTime() + grace.toNanos();
-    for (Running r : running.all()) {
-      while (System.nanoTime() < deadline
-          && store.steps(r.runId()).stream().anyMatch(s -> s.status() == StepStatus.STARTED)) {
-        try {
-          Thread.sleep(100);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
+    CompletableFuture<?>[] stopped =
+        running.all().stream()
+            .map(r -> r.engine().shutdown(grace))
+            .toArray(CompletableFuture[]::new);
+    try {
+      // each engine gives up on its own after the grace; the extra second is for its last journal
+      // writes
+      CompletableFuture.allOf(stopped).get(grace.toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("not every campaign stopped within the grace time: {}", e.toString());
     }
     campaignMetrics.stop();
     // the runs stay RUNNING for the next start, which may be in this same process (tests, an

@@ -1,6 +1,7 @@
 package io.labloop.orchestrator.daemon;
 
 import io.labloop.orchestrator.campaign.CampaignEngine;
+import io.labloop.orchestrator.campaign.EngineStopped;
 import io.labloop.orchestrator.campaign.Progress;
 import io.labloop.orchestrator.campaign.RunSummary;
 import io.labloop.orchestrator.config.CampaignConfig;
@@ -63,7 +64,13 @@ final class RunningCampaigns {
               r.lock().close();
               ended.put(r.runId(), new Ended(r.config(), r.engine().progress()));
               running.remove(r.runId());
-              if (failure != null)
+              Throwable cause =
+                  failure instanceof java.util.concurrent.CompletionException
+                      ? failure.getCause()
+                      : failure;
+              if (cause instanceof EngineStopped)
+                log.info("campaign {}: {}", r.runId(), cause.getMessage());
+              else if (failure != null)
                 log.error("campaign {} failed: {}", r.runId(), failure.getMessage(), failure);
               else
                 log.info(

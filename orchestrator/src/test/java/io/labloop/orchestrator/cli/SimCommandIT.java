@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.labloop.orchestrator.childjvm.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -35,15 +36,9 @@ class SimCommandIT {
     Path link = dir.resolve("uvvis");
     ProcessBuilder pb =
         new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-XX:TieredStopAtLevel=1",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName(),
-            "sim",
-            lab.toString(),
-            "--data",
-            dir.resolve("data").toString());
+            ChildJvm.labloop(
+                List.of(),
+                List.of("sim", lab.toString(), "--data", dir.resolve("data").toString())));
     pb.environment().put("ROBOT_ENDPOINT", "opc.tcp://127.0.0.1:0/labloop");
     pb.environment().put("MQTT_BROKER", "tcp://127.0.0.1:0");
     pb.environment().put("UVVIS_PORT", link.toString());

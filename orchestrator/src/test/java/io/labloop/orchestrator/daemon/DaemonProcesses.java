@@ -2,6 +2,7 @@ package io.labloop.orchestrator.daemon;
 
 import static org.awaitility.Awaitility.await;
 
+import io.labloop.orchestrator.childjvm.ChildJvm;
 import io.labloop.orchestrator.client.ClientSettings;
 import io.labloop.orchestrator.client.LabLoopClient;
 import java.io.IOException;
@@ -35,17 +36,10 @@ final class DaemonProcesses implements AutoCloseable {
    */
   Process start(Path data, String... extraArgs) throws IOException {
     Files.deleteIfExists(data.resolve("url"));
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command =
-        new ArrayList<>(
+        ChildJvm.labloop(
+            List.of("-Xmx512m", "-Duser.timezone=UTC", "-Dlabloop.data=" + data),
             List.of(
-                java,
-                "-Xmx512m",
-                "-Duser.timezone=UTC",
-                "-Dlabloop.data=" + data,
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.labloop.orchestrator.cli.Main",
                 "daemon",
                 "--lab",
                 lab.toString(),

@@ -3,6 +3,7 @@ package io.labloop.orchestrator.loop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.labloop.orchestrator.childjvm.ChildJvm;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.ExperimentStatus;
 import io.labloop.orchestrator.store.RunRecord;
@@ -39,18 +40,11 @@ final class RunProcesses {
    * output to {@code log}.
    */
   static Process start(Path dir, Path campaign, Path data, Path log) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb =
         new ProcessBuilder(
-            java,
-            "-Xmx384m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "io.labloop.orchestrator.cli.Main",
-            "run",
-            campaign.toString(),
-            "--data",
-            data.toString());
+            ChildJvm.labloop(
+                List.of("-Xmx384m"),
+                List.of("run", campaign.toString(), "--data", data.toString())));
     pb.directory(dir.toFile());
     pb.redirectErrorStream(true);
     pb.redirectOutput(log.toFile());

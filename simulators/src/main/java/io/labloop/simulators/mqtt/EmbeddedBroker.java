@@ -124,7 +124,9 @@ public final class EmbeddedBroker implements AutoCloseable {
               .withExtensionsFolder(folder.resolve("extensions"))
               .withoutLoggingBootstrap()
               .build();
-      hivemq.start().get(30, TimeUnit.SECONDS);
+      // HiveMQ starts in about a second; its first start in a JVM loads some thousand classes,
+      // which on a machine whose cores are all busy (a parallel test run) took over 30 s.
+      hivemq.start().get(120, TimeUnit.SECONDS);
       URI uri = URI.create(scheme + "://" + host + ":" + port);
       log.debug("embedded MQTT broker at {}", uri);
       return new EmbeddedBroker(hivemq, folder, uri, tls == null ? null : tls.pem);
