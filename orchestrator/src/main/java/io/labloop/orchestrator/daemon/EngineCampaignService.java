@@ -53,6 +53,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TimeZone;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -290,7 +293,8 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
           view(
               running.get(r.id()).map(Running::started).orElse(r),
               drivers.get(r.id()),
-              drivenNow.contains(r.campaign())));
+              drivenNow.contains(r.campaign()),
+              null));
     }
     out.sort(
         Comparator.comparing((CampaignView v) -> v.submittedAt() == null ? "" : v.submittedAt())
@@ -313,13 +317,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     if (submissions.waiting(id).isPresent()) return campaign(id);
     Optional<Running> here = RunId.fromApi(id).flatMap(runId -> running.get(runId.toString()));
     RunRecord r = here.map(Running::started).orElseGet(() -> run(id));
-    Optional<Progress> progress = running.progress(r.id());
-    return ApiViews.campaign(
-        r,
-        running.config(r.id()).orElse(null),
-        progress,
-        running.get(r.id()).isPresent(),
-        progress.isPresent() ? List.of() : stored);
+    return view(r, stored);
   }
 
   @Override
@@ -571,21 +569,33 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   }
 
   private CampaignView view(RunRecord r) {
-    if (running.get(r.id()).isPresent()) return view(r, daemonName, false);
+    return view(r, null);
+  }
+
+  /**
+   * @param stored the run's experiments when the caller has read them already, else null (read here
+   *     when the engine has published no progress)
+   */
+  private CampaignView view(RunRecord r, List<ExperimentRecord> stored) {
+    if (running.get(r.id()).isPresent()) return view(r, daemonName, false, stored);
     return view(
         r,
         store.drivers().get(r.id()),
         r.status() == RunStatus.RUNNING
-            && ownership.drivenNow(List.of(r.campaign())).contains(r.campaign()));
+            && ownership.drivenNow(List.of(r.campaign())).contains(r.campaign()),
+        stored);
   }
 
   /**
    * @param drivenBy who drives the run (or drove it last)
    * @param drivenElsewhere another process holds the run's claim now
    */
-  private CampaignView view(RunRecord r, String drivenBy, boolean drivenElsewhere) {
+  private CampaignView view(
+      RunRecord r, String drivenBy, boolean drivenElsewhere, List<ExperimentRecord> stored) {
     Optional<Progress> progress = running.progress(r.id());
     boolean here = running.get(r.id()).isPresent();
+    List<ExperimentRecord> experiments =
+        progress.isPresent() ? List.of() : stored != null ? stored : store.experiments(r.id());
     return ApiViews.campaign(
         r,
         running.config(r.id()).orElse(null),
@@ -593,7 +603,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
         here,
         here ? daemonName : drivenBy,
         drivenElsewhere,
-        progress.isPresent() ? List.of() : store.experiments(r.id()));
+        experiments);
   }
 
   // =========================================================================== standby
