@@ -16,7 +16,7 @@ class DriversTest {
   @Test
   void theBuiltInDriversAreFoundThroughTheServiceLoader() {
     try (Drivers drivers = Drivers.standard()) {
-      assertEquals(Set.of("opcua", "lads", "serial", "mqtt"), drivers.types());
+      assertEquals(Set.of("opcua", "lads", "serial", "mqtt", "sila2"), drivers.types());
     }
   }
 
