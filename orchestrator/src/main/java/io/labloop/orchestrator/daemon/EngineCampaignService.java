@@ -50,7 +50,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TimeZone;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -68,7 +67,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link Submissions}: the submissions folder the daemon resumes from;
  *   <li>{@link RunningCampaigns}: one {@link Running} record per run this daemon runs;
- *   <li>{@link ApiViews}: the records as the API shows them;
+ *   <li>{@link ApiViews}: the records as the API shows them; {@link RunViews}: which daemon drives
+ *       each run, beside its record;
  *   <li>{@link AuditTrail} and {@link EventFeed}: who did what, and the live event stream;
  *   <li>{@link LabUpkeep}: health checks and calibrations; {@link CampaignMetrics}: the metrics;
  *   <li>{@link ReloadChecks}: whether the running campaigns allow a reload of the lab file;
@@ -106,6 +106,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   private final CampaignFiles files;
   private final EngineStarts starts;
   private final HeldReleases releases;
+  private final RunViews views;
   private final RunOwnership ownership;
   private final String daemonName;
   private volatile LabScheduler scheduler;
@@ -147,6 +148,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
         new EngineStarts(
             store, lab, ownership, daemonName, metrics, running, feed, campaignMetrics);
     this.releases = new HeldReleases(store, running, files, audit);
+    this.views = new RunViews(store, running, ownership, daemonName);
   }
 
   /** The scheduler that plans {@code schedule:} starts (set once the daemon made it). */
@@ -280,22 +282,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     for (Submission s : submissions.all()) {
       if (!s.started()) out.add(ApiViews.scheduled(s, plannedStart(s.name())));
     }
-    List<RunRecord> runs = store.allRuns();
-    Map<String, String> drivers = store.drivers();
-    Set<String> drivenNow =
-        ownership.drivenNow(
-            runs.stream()
-                .filter(r -> r.status() == RunStatus.RUNNING && running.get(r.id()).isEmpty())
-                .map(RunRecord::campaign)
-                .toList());
-    for (RunRecord r : runs) {
-      out.add(
-          view(
-              running.get(r.id()).map(Running::started).orElse(r),
-              drivers.get(r.id()),
-              drivenNow.contains(r.campaign()),
-              null));
-    }
+    out.addAll(views.all());
     out.sort(
         Comparator.comparing((CampaignView v) -> v.submittedAt() == null ? "" : v.submittedAt())
             .reversed());
@@ -317,7 +304,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     if (submissions.waiting(id).isPresent()) return campaign(id);
     Optional<Running> here = RunId.fromApi(id).flatMap(runId -> running.get(runId.toString()));
     RunRecord r = here.map(Running::started).orElseGet(() -> run(id));
-    return view(r, stored);
+    return views.of(r, stored);
   }
 
   @Override
@@ -569,41 +556,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   }
 
   private CampaignView view(RunRecord r) {
-    return view(r, null);
-  }
-
-  /**
-   * @param stored the run's experiments when the caller has read them already, else null (read here
-   *     when the engine has published no progress)
-   */
-  private CampaignView view(RunRecord r, List<ExperimentRecord> stored) {
-    if (running.get(r.id()).isPresent()) return view(r, daemonName, false, stored);
-    return view(
-        r,
-        store.drivers().get(r.id()),
-        r.status() == RunStatus.RUNNING
-            && ownership.drivenNow(List.of(r.campaign())).contains(r.campaign()),
-        stored);
-  }
-
-  /**
-   * @param drivenBy who drives the run (or drove it last)
-   * @param drivenElsewhere another process holds the run's claim now
-   */
-  private CampaignView view(
-      RunRecord r, String drivenBy, boolean drivenElsewhere, List<ExperimentRecord> stored) {
-    Optional<Progress> progress = running.progress(r.id());
-    boolean here = running.get(r.id()).isPresent();
-    List<ExperimentRecord> experiments =
-        progress.isPresent() ? List.of() : stored != null ? stored : store.experiments(r.id());
-    return ApiViews.campaign(
-        r,
-        running.config(r.id()).orElse(null),
-        progress,
-        here,
-        here ? daemonName : drivenBy,
-        drivenElsewhere,
-        experiments);
+    return views.of(r, null);
   }
 
   // =========================================================================== standby

@@ -79,7 +79,7 @@ class InvalidFilesTest {
             "lab-unknown-key.yaml",
             2,
             1,
-            "unknown key 'colour' (expected one of lab, description, instruments, simulation)"),
+            "unknown key 'colour' (expected one of lab, description, instruments, simulation, agents)"),
         row(
             "lab-misspelt-key.yaml",
             2,

@@ -104,7 +104,7 @@ class DaemonConfigReaderTest {
             name
                 + ":7:15: error: store url (expected a JDBC URL, e.g. jdbc:postgresql://db.lab/labloop)",
             name
-                + ":8:1: error: unknown key 'shedule' (expected one of api, campaigns, data, lab, schedule, shutdown-grace, sim, store)"),
+                + ":8:1: error: unknown key 'shedule' (expected one of api, campaigns, data, lab, name, schedule, shutdown-grace, sim, store)"),
         lines);
   }
 
