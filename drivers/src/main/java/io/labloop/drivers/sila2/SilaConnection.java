@@ -114,7 +114,9 @@ final class SilaConnection implements AutoCloseable {
    * Completes when a call made now would meet a fresh connection attempt rather than the last
    * failure: after a failed connection gRPC fails calls at once with the old error until its
    * back-off has passed, so this resets the back-off and waits (at most {@code patience}) for the
-   * next attempt to end, whichever way.
+   * next attempt to end, whichever way. An attempt already under way when this is called may have
+   * checked the server's certificate before an engineer moved it into trust, so if that one fails,
+   * one more attempt is made and waited for.
    */
   CompletableFuture<Void> ready(java.time.Duration patience) {
     CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -124,17 +126,27 @@ final class SilaConnection implements AutoCloseable {
       return ready;
     }
     if (now == ConnectivityState.TRANSIENT_FAILURE) channel.resetConnectBackoff();
-    awaitChange(now, ready);
+    awaitChange(now, ready, now == ConnectivityState.CONNECTING);
     return ready.completeOnTimeout(null, patience.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private void awaitChange(ConnectivityState from, CompletableFuture<Void> ready) {
+  /**
+   * @param stale the attempt now under way started before the caller asked: its failure does not
+   *     count, a fresh attempt is waited for instead
+   */
+  private void awaitChange(ConnectivityState from, CompletableFuture<Void> ready, boolean stale) {
     channel.notifyWhenStateChanged(
         from,
         () -> {
           ConnectivityState next = channel.getState(false);
-          if (next == ConnectivityState.CONNECTING) awaitChange(next, ready);
-          else ready.complete(null);
+          if (next == ConnectivityState.CONNECTING) {
+            awaitChange(next, ready, stale);
+          } else if (stale && next == ConnectivityState.TRANSIENT_FAILURE) {
+            channel.resetConnectBackoff();
+            awaitChange(next, ready, false);
+          } else {
+            ready.complete(null);
+          }
         });
   }
 
