@@ -128,6 +128,17 @@ class MosquittoAgentIT {
                   () -> daemon.agent("spectro-pc").orElse(null),
                   a -> a != null && a.online() && a.lastHeartbeat().isPresent());
       assertEquals(List.of("spectrometer"), seen.instruments());
+      // a client that comes later gets the status as the broker kept it: retained, online
+      List<MqttMessage> kept = new java.util.concurrent.CopyOnWriteArrayList<>();
+      client(
+              DAEMON,
+              "daemon-secret",
+              List.of(new AgentTopics("spectro-pc").status()),
+              (t, m) -> kept.add(m))
+          .connect(Duration.ofSeconds(5));
+      await().atMost(Duration.ofSeconds(5)).until(() -> !kept.isEmpty());
+      assertTrue(kept.get(0).isRetained(), "the status is retained");
+      assertEquals("online", AgentMessages.read(kept.get(0).getPayload()).get("state"));
       // a request through the broker and its answer on the agent's reply topic (the serial port
       // does not exist, so the answer is the instrument's failure, told by the agent)
       Map<String, Object> reply =
