@@ -155,15 +155,16 @@ final class BrokerConnection {
                 + ": wrong user name or password (reason code "
                 + m.getReasonCode()
                 + ")";
+        // Mosquitto 2 answers a wrong password (and an unknown user) with 135, not 134.
         case 135, 5 ->
             who
                 + ": the broker "
                 + s.url()
-                + " does not allow "
+                + " refused "
                 + user
-                + " to connect (not authorized, reason code "
+                + ": not authorized (reason code "
                 + m.getReasonCode()
-                + ")";
+                + "): wrong user name or password, or a user the broker does not let in";
         default -> who + ": cannot connect to broker " + s.url() + ": " + Errors.rootMessage(e);
       };
     }
