@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
     name = "drivers",
     mixinStandardHelpOptions = true,
     description = {
-      "Times one command round trip through each driver (OPC UA, serial, MQTT 5) against the",
-      "virtual lab with zero-duration operations, beside the same call made with the bare library."
+      "Times one command's round trip through each driver (OPC UA, serial, MQTT 5,",
+      "SiLA 2, LADS) against the virtual lab with zero-duration operations, beside",
+      "the same call made with the bare library."
     })
 public final class BenchDriversCommand implements Callable<Integer> {
 

@@ -129,6 +129,18 @@ public final class DriverBenchmark {
                       Path.of(lab.endpoint(DriverBenchmarkLab.SILA).details().get("certificate"))),
               sampleId,
               false));
+      rows.add(
+          row(
+              "LADS",
+              "Milo 1.0.5 client",
+              drivers,
+              tree,
+              DriverBenchmarkLab.LADS,
+              measure,
+              workDir,
+              () -> new DriverBenchmarkBare.Lads(lab.endpoint(DriverBenchmarkLab.LADS).address()),
+              sampleId,
+              false));
     }
     return rows;
   }

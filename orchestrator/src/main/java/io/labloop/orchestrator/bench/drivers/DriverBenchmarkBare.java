@@ -5,6 +5,7 @@ import com.fazecast.jSerialComm.SerialPort;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +16,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
+import org.eclipse.milo.opcua.stack.core.NamespaceTable;
+import org.eclipse.milo.opcua.stack.core.NodeIds;
+import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
+import org.eclipse.milo.opcua.stack.core.types.builtin.ExtensionObject;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UShort;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
+import org.eclipse.milo.opcua.stack.core.types.structured.BrowsePath;
+import org.eclipse.milo.opcua.stack.core.types.structured.BrowsePathResult;
 import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodRequest;
 import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodResult;
+import org.eclipse.milo.opcua.stack.core.types.structured.RelativePath;
+import org.eclipse.milo.opcua.stack.core.types.structured.RelativePathElement;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -64,6 +77,110 @@ final class DriverBenchmarkBare {
               .getResults()[0];
       if (r.getStatusCode().isBad()) throw new IOException("call failed: " + r.getStatusCode());
       return r.getOutputArguments()[0].getValue();
+    }
+
+    @Override
+    public void close() throws Exception {
+      client.disconnect();
+    }
+  }
+
+  /**
+   * Milo on a LADS functional unit: one Call of StartProgram (template, the sample id as a
+   * KeyValueType property, job and task ids, no samples) returns the run id; then one
+   * TranslateBrowsePathsToNodeIds request per poll resolves {@code ResultSet/<run id>/Stopped} and
+   * {@code .../VariableSet/peak}, the device adding Stopped last (so a resolved Stopped means a
+   * finished run), every {@link DriverBenchmarkLab#LADS_POLL_MILLIS} as the driver polls; one Read
+   * of both checks that Stopped is set and gives the peak. Three round trips when the result is
+   * there at the first look. The unit's node ids are known, not browsed (the driver browses them
+   * once per connection, outside the timed calls too).
+   */
+  static final class Lads implements RoundTrip {
+    private final OpcUaClient client;
+    private final NodeId stateMachine;
+    private final NodeId startProgram;
+    private final NodeId resultSet;
+    private final NodeId keyValueEncoding;
+    private final int device;
+    private final UShort lads;
+
+    Lads(String endpoint) throws Exception {
+      client = OpcUaClient.create(endpoint);
+      client.connect();
+      NamespaceTable table = client.readNamespaceTable();
+      device = table.getIndex(DriverBenchmarkLab.LADS_NAMESPACE).intValue();
+      lads = table.getIndex(DriverBenchmarkLab.LADS_URI);
+      String unit = DriverBenchmarkLab.LADS_DEVICE + "." + DriverBenchmarkLab.LADS_UNIT + ".";
+      stateMachine = new NodeId(device, unit + "FunctionalUnitState");
+      startProgram = new NodeId(device, unit + "StartProgram");
+      resultSet = new NodeId(device, unit + "ResultSet");
+      // LADS KeyValueType's Default Binary encoding (LADS i=5045)
+      keyValueEncoding = new NodeId(lads, 5045);
+    }
+
+    @Override
+    public Object measure(String sampleId) throws Exception {
+      ExtensionObject property =
+          ExtensionObject.of(ByteString.of(keyValue("sampleId", sampleId)), keyValueEncoding);
+      Variant[] inputs = {
+        new Variant(DriverBenchmarkLab.LADS_PROGRAM),
+        new Variant(new ExtensionObject[] {property}),
+        new Variant("bench"),
+        new Variant("measure"),
+        new Variant(new ExtensionObject[0])
+      };
+      CallMethodResult started =
+          client.call(List.of(new CallMethodRequest(stateMachine, startProgram, inputs)))
+              .getResults()[0];
+      if (started.getStatusCode().isBad())
+        throw new IOException("StartProgram failed: " + started.getStatusCode());
+      String runId = (String) started.getOutputArguments()[0].getValue();
+      List<BrowsePath> paths =
+          List.of(
+              path(new QualifiedName(device, runId), new QualifiedName(lads, "Stopped")),
+              path(
+                  new QualifiedName(device, runId),
+                  new QualifiedName(lads, "VariableSet"),
+                  new QualifiedName(device, "peak")));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (true) {
+        BrowsePathResult[] found = client.translateBrowsePaths(paths).getResults();
+        if (found[0].getStatusCode().isGood() && found[1].getStatusCode().isGood()) {
+          List<DataValue> values =
+              client.readValues(
+                  0.0, TimestampsToReturn.Neither, List.of(target(found[0]), target(found[1])));
+          if (values.get(0).getValue().getValue() == null)
+            throw new IOException("run " + runId + " has no Stopped time");
+          return values.get(1).getValue().getValue();
+        }
+        if (System.nanoTime() > deadline) throw new IOException("no result for " + runId);
+        Thread.sleep(DriverBenchmarkLab.LADS_POLL_MILLIS);
+      }
+    }
+
+    private BrowsePath path(QualifiedName... names) {
+      RelativePathElement[] elements = new RelativePathElement[names.length];
+      for (int i = 0; i < names.length; i++)
+        elements[i] =
+            new RelativePathElement(NodeIds.HierarchicalReferences, false, true, names[i]);
+      return new BrowsePath(resultSet, new RelativePath(elements));
+    }
+
+    private NodeId target(BrowsePathResult r) throws Exception {
+      return r.getTargets()[0].getTargetId().toNodeIdOrThrow(client.getNamespaceTable());
+    }
+
+    /** LADS KeyValueType in OPC UA binary: Key and Value as UA Strings (Int32 length, UTF-8). */
+    private static byte[] keyValue(String key, String value) {
+      byte[] k = key.getBytes(StandardCharsets.UTF_8);
+      byte[] v = value.getBytes(StandardCharsets.UTF_8);
+      return ByteBuffer.allocate(8 + k.length + v.length)
+          .order(ByteOrder.LITTLE_ENDIAN)
+          .putInt(k.length)
+          .put(k)
+          .putInt(v.length)
+          .put(v)
+          .array();
     }
 
     @Override

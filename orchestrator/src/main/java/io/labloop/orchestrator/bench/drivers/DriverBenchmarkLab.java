@@ -7,9 +7,10 @@ import java.util.Map;
 
 /**
  * The lab the driver benchmark runs against: one measuring instrument per protocol (the SiLA 2 one
- * over TLS, its measure command unobservable: one call each way), all measuring the same sample,
- * plus an OPC UA robot that makes that sample. Operations take no time (time-scale 0) and nothing
- * fails, so what is measured is the protocol round trip and whatever the code around it adds.
+ * over TLS, its measure command unobservable: one call each way; the LADS one a program run on a
+ * functional unit), all measuring the same sample, plus an OPC UA robot that makes that sample.
+ * Operations take no time (time-scale 0) and nothing fails, so what is measured is the protocol
+ * round trip and whatever the code around it adds.
  */
 final class DriverBenchmarkLab {
 
@@ -22,6 +23,22 @@ final class DriverBenchmarkLab {
   static final String MQTT_TOPIC = "lab/xrd/measure";
   static final String SILA = "silameter";
   static final String SILA_SERVICE = "sila2.org.labloop.virtuallab.meter.v1.Meter";
+  static final String LADS = "ladsmeter";
+  static final String LADS_DEVICE = "LadsMeter";
+  static final String LADS_UNIT = "Meter";
+  static final String LADS_PROGRAM = "Measure";
+
+  /** How often both LADS clients look for a run's result (the driver's default). */
+  static final long LADS_POLL_MILLIS = 50;
+
+  /**
+   * The virtual lab's namespace for its LADS devices: their node ids are {@code
+   * <device>.<unit>.<node>} strings in it, which the bare client addresses directly (as the bare
+   * OPC UA client does {@link #OPCUA_METHOD}) where the driver browses.
+   */
+  static final String LADS_NAMESPACE = "urn:labloop:virtual-lab:lads";
+
+  static final String LADS_URI = "http://opcfoundation.org/UA/LADS/";
 
   private DriverBenchmarkLab() {}
 
@@ -108,9 +125,37 @@ final class DriverBenchmarkLab {
             "org.labloop/virtuallab/Meter/v1",
             "commands",
             Map.of("measure", Map.of("observable", false, "outputs", List.of("peak")))));
+    // Its own server (another path), so that its session is not the one the opcua meter's driver
+    // shares. The driver's default result poll (50 ms) is set, and the bare client polls as
+    // often; files: false because the bare client reads the peak only, not the result document.
+    instruments.put(
+        LADS,
+        Map.of(
+            "driver",
+            "lads",
+            "endpoint",
+            "opc.tcp://127.0.0.1:0/lads",
+            "device",
+            LADS_DEVICE,
+            "functional-unit",
+            LADS_UNIT,
+            "poll",
+            LADS_POLL_MILLIS + "ms",
+            "commands",
+            Map.of(
+                "measure",
+                Map.of(
+                    "program",
+                    LADS_PROGRAM,
+                    "properties",
+                    Map.of("sampleId", "{sampleId}"),
+                    "files",
+                    false,
+                    "outputs",
+                    List.of("peak")))));
     Map<String, Object> simulated = new LinkedHashMap<>();
     simulated.put(ROBOT, Map.of("role", "synthesizer", "duration", 0));
-    for (String measurer : List.of(OPCUA, SERIAL, MQTT, SILA)) {
+    for (String measurer : List.of(OPCUA, SERIAL, MQTT, SILA, LADS)) {
       simulated.put(
           measurer, Map.of("role", "measurer", "measures", List.of("peak"), "duration", 0));
     }
