@@ -188,6 +188,37 @@ class VirtualLabIT {
   }
 
   @Test
+  void theCommandTheLabFileNamesAsItsAbortIsTheRobotsAbort(@TempDir Path dir) throws Exception {
+    // a lab that calls its abort command "stop" (abort: stop), on a method not called ...Abort:
+    // the virtual robot must take it as its abort, which has no arguments, not as an operation
+    Map<String, Object> tree = TestLabs.tree(dir, "robot", "spectrometer");
+    Map<String, Object> robot = TestLabs.section(tree, "instruments", "robot");
+    TestLabs.section(tree, "instruments", "robot", "commands")
+        .put(
+            "stop",
+            Map.of(
+                "method",
+                Map.of("object", "ns=2;s=Robot", "method", "ns=2;s=Robot.Stop"),
+                "timeout",
+                "30s",
+                "idempotent",
+                true));
+    robot.put("abort", "stop");
+    try (VirtualLab lab = VirtualLab.start(tree, dir, dir.resolve("work"));
+        Clients c = new Clients(lab)) {
+      CallMethodResult stopped =
+          c.opcua.call(
+                  List.of(
+                      new CallMethodRequest(
+                          NodeId.parse("ns=2;s=Robot"),
+                          NodeId.parse("ns=2;s=Robot.Stop"),
+                          new Variant[0])))
+              .getResults()[0];
+      assertTrue(stopped.getStatusCode().isGood(), stopped.getStatusCode().toString());
+    }
+  }
+
+  @Test
   void faultRatesFromTheLabFileApply(@TempDir Path dir) throws Exception {
     Map<String, Object> tree = TestLabs.tree(dir, "robot", "spectrometer");
     TestLabs.section(tree, "simulation")

@@ -178,8 +178,11 @@ final class InstrumentNamespace extends ManagedNamespaceWithLifecycle {
         NodeId methodId =
             ours(
                 String.valueOf(m.get("method")), "method of " + instrument.name() + "." + c.name());
+        // the lab file names its abort command (abort: stop); a command called abort, or a method
+        // called ...Abort, is one too
         boolean abort =
             c.name().equalsIgnoreCase("abort")
+                || c.name().equals(section.get("abort"))
                 || String.valueOf(methodId.getIdentifier()).endsWith("Abort");
         hasAbort |= abort;
         addMethod(object, methodId, c.name(), instrument, abort ? null : c);
