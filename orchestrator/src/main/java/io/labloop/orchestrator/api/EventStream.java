@@ -15,9 +15,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Fans the engine's events out to every connected {@code GET /api/events} client.
  *
- * <p>Events are handed to one sender thread, so an engine thread that reports an event never waits
- * for a slow or stalled browser. A comment line every 15 s keeps proxies from closing an idle
- * stream and lets Jetty notice clients that went away.
+ * <p>Threads: everything written to the clients (greeting, events, pings) is written by one sender
+ * thread, so no two writes to one client ever overlap. Events are handed to that thread, so an
+ * engine thread that reports an event never waits for a slow or stalled browser. A comment line
+ * every 15 s keeps proxies from closing an idle stream and lets Jetty notice clients that went
+ * away.
  */
 final class EventStream implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventStream.class);
@@ -43,7 +45,17 @@ final class EventStream implements AutoCloseable {
     Listener l = new Listener(client, client.ctx().queryParam("campaign"));
     listeners.add(l);
     client.onClose(() -> listeners.remove(l));
-    client.sendComment("labloop events");
+    // Every write to a client happens on the sender thread: Jetty's output refuses a write while
+    // another thread's write is blocked (IllegalStateException "api=BLOCKED", seen when the
+    // greeting met an event under 20 open consoles).
+    sender.execute(
+        () -> {
+          try {
+            client.sendComment("labloop events");
+          } catch (RuntimeException ex) {
+            listeners.remove(l);
+          }
+        });
     client.keepAlive();
   }
 
