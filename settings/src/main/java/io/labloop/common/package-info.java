@@ -2,7 +2,8 @@
  * The few helpers every module needs and that belong to no concept of their own, kept once here
  * instead of copied into each module: {@link io.labloop.common.Threads} (named daemon threads for
  * executors), {@link io.labloop.common.Errors} (the message a person should see of a chain of
- * causes) and {@link io.labloop.common.FileNames} (a name made safe as a file name). Like {@link
+ * causes), {@link io.labloop.common.FileNames} (a name made safe as a file name) and {@link
+ * io.labloop.common.Multicast} (the local address to speak multicast DNS on). Like {@link
  * io.labloop.settings}, this package holds no protocol code.
  */
 @NullMarked

@@ -27,9 +27,17 @@ import java.util.Set;
  */
 final class SimulationReader {
   static final Set<String> TOP_KEYS =
-      Set.of("seed", "time-scale", "world", "instruments", "faults", "broker", "trust-clients");
+      Set.of(
+          "seed",
+          "time-scale",
+          "world",
+          "instruments",
+          "faults",
+          "broker",
+          "trust-clients",
+          "mdns-interface");
   static final Set<String> INSTRUMENT_KEYS =
-      Set.of("role", "measures", "duration", "noise", "drift");
+      Set.of("role", "measures", "duration", "noise", "drift", "discoverable");
   static final Set<String> PROTOCOLS = Set.of("opcua", "lads", "serial", "mqtt", "sila2");
 
   private SimulationReader() {}
@@ -194,8 +202,18 @@ final class SimulationReader {
     if (world == null) {
       return null;
     }
+    java.util.Optional<String> mdnsInterface = java.util.Optional.empty();
+    if (sim.containsKey("mdns-interface")) {
+      Object m = sim.get("mdns-interface");
+      if (m instanceof String text && !text.isBlank()) mdnsInterface = java.util.Optional.of(text);
+      else
+        r.problem(
+            path(at, "mdns-interface"),
+            "mdns-interface must be a network interface name or address (e.g. eth0), got "
+                + describe(m));
+    }
     return new SimulationSettings(
-        seed, timeScale, world, instruments, faults, broker, trustClients);
+        seed, timeScale, world, instruments, faults, broker, trustClients, mdnsInterface);
   }
 
   private static Instrument readInstrument(
@@ -282,7 +300,17 @@ final class SimulationReader {
                 + r.didYouMean(k, measures));
       }
     }
-    return role == null ? null : new Instrument(name, role, duration, measures, noise, drift);
+    java.util.Optional<Boolean> discoverable = java.util.Optional.empty();
+    if (section.containsKey("discoverable")) {
+      if (section.get("discoverable") instanceof Boolean b) discoverable = java.util.Optional.of(b);
+      else
+        r.problem(
+            path(at, "discoverable"),
+            "discoverable must be true or false, got " + describe(section.get("discoverable")));
+    }
+    return role == null
+        ? null
+        : new Instrument(name, role, duration, measures, noise, drift, discoverable);
   }
 
   private static void checkProtocol(TreeReader r, String name, Object section) {
@@ -304,6 +332,9 @@ final class SimulationReader {
           case "sila2" -> "server";
           default -> "broker";
         };
+    // a SiLA 2 server found by name is played, discoverable, at an address of its own choosing
+    if ("sila2".equals(d) && m.get("discover") instanceof String wanted && !wanted.isBlank())
+      return;
     if (!(m.get(key) instanceof String s) || s.isBlank()) {
       r.problem(
           List.of("instruments", name, key),

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The lab file's {@code simulation:} block, read and checked. The keys accepted (and nothing else)
@@ -23,6 +24,9 @@ import java.util.Map;
  * @param broker {@code embedded} (start an MQTT 5 broker at the address the lab names) or {@code
  *     external} (use the broker already running there)
  * @param trustClients which client certificates the OPC UA servers accept
+ * @param mdnsInterface where discoverable SiLA 2 servers announce themselves ({@code
+ *     mdns-interface}: an interface name or address; empty: the first up, non-loopback,
+ *     multicast-capable interface)
  */
 public record SimulationSettings(
     long seed,
@@ -31,7 +35,8 @@ public record SimulationSettings(
     Map<String, Instrument> instruments,
     Map<String, Map<Fault, Double>> faults,
     String broker,
-    ClientTrust trustClients) {
+    ClientTrust trustClients,
+    Optional<String> mdnsInterface) {
 
   public SimulationSettings {
     instruments = Map.copyOf(instruments);
@@ -78,6 +83,8 @@ public record SimulationSettings(
    * @param noise standard deviation of the Gaussian noise per output (a measurer) or per input (a
    *     synthesizer: the achieved condition differs from the requested one by this much)
    * @param drift per output, how much its reading shifts with every measurement (slow drift)
+   * @param discoverable a SiLA 2 instrument: whether its server announces itself by SiLA Server
+   *     Discovery (mDNS); empty: when the lab file finds it that way ({@code discover:})
    */
   public record Instrument(
       String name,
@@ -85,11 +92,22 @@ public record SimulationSettings(
       Duration duration,
       List<String> measures,
       Map<String, Double> noise,
-      Map<String, Double> drift) {
+      Map<String, Double> drift,
+      Optional<Boolean> discoverable) {
     public Instrument {
       measures = List.copyOf(measures);
       noise = Map.copyOf(noise);
       drift = Map.copyOf(drift);
+    }
+
+    public Instrument(
+        String name,
+        Role role,
+        Duration duration,
+        List<String> measures,
+        Map<String, Double> noise,
+        Map<String, Double> drift) {
+      this(name, role, duration, measures, noise, drift, Optional.empty());
     }
   }
 

@@ -15,6 +15,7 @@ import io.labloop.simulators.world.WorldModels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.snakeyaml.engine.v2.api.Load;
@@ -155,9 +157,31 @@ public final class VirtualLab implements AutoCloseable {
     return (Map<String, Object>) ((Map<String, Object>) labTree.get("instruments")).get(instrument);
   }
 
+  /**
+   * Where a SiLA 2 instrument's server announces itself (SiLA Server Discovery), or null: by
+   * default only when the lab file finds it by name ({@code discover:}), as it could not be found
+   * otherwise; the simulation's {@code discoverable} says so either way.
+   */
+  private @Nullable InetAddress announceOn(String name, Map<String, Object> section) {
+    boolean discoverable =
+        settings
+            .instruments()
+            .get(name)
+            .discoverable()
+            .orElse(section.get("discover") instanceof String);
+    if (!discoverable) return null;
+    try {
+      return io.labloop.common.Multicast.address(settings.mdnsInterface());
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "instrument '" + name + "': cannot announce its SiLA 2 server: " + e.getMessage(), e);
+    }
+  }
+
   private void startDevices() {
     Map<String, List<String>> opcua = new LinkedHashMap<>();
     Map<String, List<String>> mqtt = new LinkedHashMap<>();
+    List<SilaServer> silaServers = new ArrayList<>();
     for (String name : instruments.keySet()) {
       Map<String, Object> section = section(name);
       switch (String.valueOf(section.get("driver"))) {
@@ -170,9 +194,13 @@ public final class VirtualLab implements AutoCloseable {
                 .add(name);
         case "sila2" -> {
           // one SiLA 2 server per instrument, as each SiLA device is its own server
-          SilaServer server = SilaServer.start(instruments.get(name), section, workDir);
+          SilaServer server =
+              SilaServer.start(instruments.get(name), section, workDir, announceOn(name, section));
           register(server);
-          section.put("server", server.endpoints().get(0).address());
+          silaServers.add(server);
+          // a server the lab file finds by name stays found by name
+          if (!section.containsKey("discover"))
+            section.put("server", server.endpoints().get(0).address());
         }
         default -> {
           SerialDevice device =
@@ -253,6 +281,8 @@ public final class VirtualLab implements AutoCloseable {
     } finally {
       starter.shutdown();
     }
+    // discoverable SiLA 2 servers announced themselves meanwhile: findable once the lab has started
+    for (SilaServer s : silaServers) s.awaitAnnounced(java.time.Duration.ofSeconds(15));
     for (Endpoint ep : endpoints.values()) {
       log.info("virtual instrument {}", ep.describe());
     }

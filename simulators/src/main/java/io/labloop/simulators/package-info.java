@@ -19,6 +19,8 @@
  *                                #   a refused one is saved as WORK/pki/rejected/SHA1.der (move it into
  *                                #   trusted/certs to trust it; no restart needed). Needs an OPC UA
  *                                #   instrument whose security policy is not None.
+ *   mdns-interface: eth0         # interface name or address where discoverable SiLA 2 servers announce
+ *                                #   themselves (default: the first up, non-loopback, multicast-capable)
  *   world:                       # exactly one of:
  *     model: silver-nanoparticles                       # built in; inputs temperature, time,
  *                                                       #   concentration, solvent; outputs peak, fwhm,
@@ -34,6 +36,8 @@
  *       role: synthesizer        # synthesizer | measurer (required)
  *       duration: 30m            # 500ms | 30s | 10m | 2h | seconds as a number; default 0
  *       noise: { temperature: 0.5 }   # synthesizer: sd of achieved minus requested condition per input
+ *       discoverable: true       # sila2 only: announce the server by SiLA Server Discovery (mDNS);
+ *                                #   default true when the lab section says discover: NAME, else false
  *     spectrometer:
  *       role: measurer
  *       measures: [peak, fwhm]   # required for a measurer; names of world outputs
@@ -55,7 +59,9 @@
  * Sign and SignAndEncrypt, whatever {@code mode} says, as real servers do), {@code
  * commands.*.method.object/method}, {@code inputs}, {@code outputs}; serial {@code port}, {@code
  * commands.*.send} (the template tells the device which words carry which argument); MQTT {@code
- * broker}, {@code commands.*.request}, {@code payload}.
+ * broker}, {@code commands.*.request}, {@code payload}; SiLA 2 {@code server} or {@code discover}
+ * (the server name or UUID it then takes, announced on mDNS and listening on the {@code
+ * mdns-interface} address), {@code feature}, {@code plaintext}, {@code commands}.
  *
  * <p>Certificates are made on first start and kept in the work folder (WORK above; {@code labloop
  * sim} prints where): the OPC UA server's in {@code pki/virtual-lab.pfx}; an embedded broker at an

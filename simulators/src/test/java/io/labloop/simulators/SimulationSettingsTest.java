@@ -56,6 +56,21 @@ class SimulationSettingsTest {
   }
 
   @Test
+  void discoveryKeysAreReadAndChecked() {
+    Map<String, Object> tree = lab();
+    TestLabs.section(tree, "simulation").put("mdns-interface", "eth0");
+    TestLabs.section(tree, "simulation", "instruments", "robot").put("discoverable", true);
+    assertEquals(List.of(), SimulationSettings.check(tree));
+    SimulationSettings s = SimulationSettings.from(tree);
+    assertEquals(java.util.Optional.of("eth0"), s.mdnsInterface());
+    assertEquals(java.util.Optional.of(true), s.instruments().get("robot").discoverable());
+    assertEquals(java.util.Optional.empty(), s.instruments().get("spectrometer").discoverable());
+    TestLabs.section(tree, "simulation", "instruments", "robot").put("discoverable", "yes");
+    SettingsProblem p = only(tree);
+    assertEquals(List.of("simulation", "instruments", "robot", "discoverable"), p.path());
+  }
+
+  @Test
   void noiseForAnOutputTheInstrumentDoesNotMeasure() {
     Map<String, Object> tree = lab();
     TestLabs.section(tree, "simulation", "instruments", "spectrometer")

@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +66,14 @@ final class Sila2Instrument implements Instrument {
   private final String name;
   private final Sila2Settings settings;
   private final Bridges bridges;
-  private final SilaConnection connection;
+  private final SilaConnection.Protocol protocol;
+  private final @Nullable ServerTrust trust;
+
+  /** Made at once for a {@code server}; for {@code discover}, at each connect that finds it. */
+  private volatile @Nullable SilaConnection connection;
+
+  private volatile boolean closed;
+
   private final SilaErrors errors;
   private final StatusTracker status = new StatusTracker();
   private final CommandRunner runner;
@@ -76,12 +84,18 @@ final class Sila2Instrument implements Instrument {
     this.name = name;
     this.settings = settings;
     this.bridges = bridges;
+    this.protocol = protocol;
     try {
-      this.connection = new SilaConnection(settings, protocol);
+      this.trust =
+          settings.plaintext()
+              ? null
+              : new ServerTrust(settings.trustDir(), settings.certificate());
     } catch (IOException e) {
       throw new IllegalStateException(
           "instrument '" + name + "': cannot prepare the trust folder " + settings.trustDir(), e);
     }
+    if (settings.discover().isEmpty())
+      this.connection = new SilaConnection(settings.host(), settings.port(), trust, protocol);
     this.errors = new SilaErrors(name, protocol.framework());
     this.runner = new CommandRunner(name, SharedTimer.acquire(bridges).scheduler(), status);
   }
@@ -102,9 +116,12 @@ final class Sila2Instrument implements Instrument {
     if (current != null && !current.isCompletedExceptionally()) return current;
     CompletableFuture<Bindings> fresh = new CompletableFuture<>();
     if (!bindings.compareAndSet(current, fresh)) return bindings();
-    connection
-        .ready(READY_PATIENCE)
-        .thenCompose(r -> connection.features())
+    connection()
+        .thenCompose(
+            c ->
+                c.ready(READY_PATIENCE)
+                    .thenCompose(r -> checkIdentity(c))
+                    .thenCompose(r -> c.features()))
         .thenApply(this::bind)
         .whenComplete(
             (b, failure) -> {
@@ -114,15 +131,73 @@ final class Sila2Instrument implements Instrument {
                 return;
               }
               InstrumentError e = error("connect", failure);
-              if (SilaErrors.untrusted(failure) && connection.lastRefusal().isPresent())
+              if (SilaErrors.untrusted(failure) && lastRefusal().isPresent())
                 status.error(InstrumentStatus.ReasonKind.UNTRUSTED_CERTIFICATE, e.getMessage());
               else if (e instanceof InstrumentError.Refused)
                 status.error(InstrumentStatus.ReasonKind.CONFIGURATION, e.getMessage());
               else status.offline(InstrumentStatus.ReasonKind.COMMUNICATION, e.getMessage());
-              connection.reconnectSoon();
+              SilaConnection c = connection;
+              if (c != null && settings.discover().isPresent()) {
+                // the next connect looks again: the server may have moved or been replaced
+                connection = null;
+                CompletableFuture.runAsync(c::close);
+              } else if (c != null) c.reconnectSoon();
               fresh.completeExceptionally(e);
             });
     return fresh;
+  }
+
+  /** The connection; for {@code discover}, after finding the server on the network. */
+  private CompletableFuture<SilaConnection> connection() {
+    SilaConnection c = connection;
+    if (c != null) return CompletableFuture.completedFuture(c);
+    String wanted = settings.discover().orElseThrow();
+    return SilaDiscovery.find(wanted, settings.discoverTimeout(), settings.discoverInterface())
+        .thenApply(
+            found -> {
+              log.info("{}: SiLA 2 server {}", name, found.describe());
+              SilaConnection fresh =
+                  new SilaConnection(found.host(), found.port(), trust, protocol);
+              connection = fresh;
+              if (closed) {
+                connection = null;
+                fresh.close();
+                throw new IllegalStateException("closed");
+              }
+              return fresh;
+            });
+  }
+
+  /** The connection of bound commands (present once bindings are). */
+  private SilaConnection conn() {
+    SilaConnection c = connection;
+    if (c == null) throw new IllegalStateException("not connected to " + settings.address());
+    return c;
+  }
+
+  private java.util.Optional<String> lastRefusal() {
+    return trust == null ? java.util.Optional.empty() : trust.lastRefusal();
+  }
+
+  /** For {@code discover}: the server found must say, through SiLA Service, that it is that one. */
+  private CompletableFuture<Void> checkIdentity(SilaConnection c) {
+    if (settings.discover().isEmpty()) return CompletableFuture.completedFuture(null);
+    String wanted = settings.discover().get();
+    return c.identity()
+        .thenAccept(
+            id -> {
+              if (!SilaDiscovery.matches(wanted, id.uuid(), id.name()))
+                throw new IllegalArgumentException(
+                    "discovery found SiLA server '"
+                        + wanted
+                        + "' at "
+                        + c.address()
+                        + ", but there SiLA Service says it is '"
+                        + id.name()
+                        + "' (UUID "
+                        + id.uuid()
+                        + "): not the one the lab file names");
+            });
   }
 
   private Bindings bind(List<SilaConnection.Feature> features) {
@@ -235,7 +310,7 @@ final class Sila2Instrument implements Instrument {
         c.policy(),
         (cmd, timeout) ->
             bindings()
-                .thenCompose(b -> connection.ready(READY_PATIENCE).thenCompose(r -> run(b, c, cmd)))
+                .thenCompose(b -> conn().ready(READY_PATIENCE).thenCompose(r -> run(b, c, cmd)))
                 .handle(
                     (outcome, failure) -> {
                       if (failure != null)
@@ -261,11 +336,10 @@ final class Sila2Instrument implements Instrument {
     String id = b.command.identifier();
     byte[] parameters = parameters(b, cmd).toByteArray();
     if (!b.command.observable()) {
-      return connection.unary(service, id, parameters).thenApply(bytes -> responses(b, bytes));
+      return conn().unary(service, id, parameters).thenApply(bytes -> responses(b, bytes));
     }
-    Descriptor confirmation =
-        connection.protocol().framework().findMessageTypeByName("CommandConfirmation");
-    return connection
+    Descriptor confirmation = protocol.framework().findMessageTypeByName("CommandConfirmation");
+    return conn()
         .unary(service, id, parameters)
         .thenCompose(
             bytes -> {
@@ -275,7 +349,7 @@ final class Sila2Instrument implements Instrument {
                           SilaConnection.parse(confirmation, bytes), "commandExecutionUUID");
               byte[] request = uuid.toByteArray();
               return followExecution(service, id, cmd, request)
-                  .thenCompose(v -> connection.unary(service, id + "_Result", request))
+                  .thenCompose(v -> conn().unary(service, id + "_Result", request))
                   .thenApply(result -> responses(b, result));
             });
   }
@@ -283,10 +357,10 @@ final class Sila2Instrument implements Instrument {
   /** Follows {@code X_Info} until the execution finishes (successfully or not). */
   private CompletableFuture<Void> followExecution(
       String service, String id, Command cmd, byte[] uuid) {
-    Descriptor info = connection.protocol().framework().findMessageTypeByName("ExecutionInfo");
+    Descriptor info = protocol.framework().findMessageTypeByName("ExecutionInfo");
     CompletableFuture<Void> finished = new CompletableFuture<>();
     CompletableFuture<Void> stream =
-        connection.stream(
+        conn().stream(
             service,
             id + "_Info",
             uuid,
@@ -408,7 +482,7 @@ final class Sila2Instrument implements Instrument {
               "property " + property + " is not observable; 'until' needs one that is"));
     Descriptor responses = feature.message("Subscribe_" + property + "_Responses");
     FieldDescriptor field = responses.findFieldByName(property);
-    return connection.stream(
+    return conn().stream(
         feature.definition().serviceName(),
         "Subscribe_" + property,
         DynamicMessage.getDefaultInstance(feature.message("Subscribe_" + property + "_Parameters"))
@@ -444,7 +518,7 @@ final class Sila2Instrument implements Instrument {
     FeatureDefinition.Property p = feature.definition().property(property).orElseThrow();
     if (!p.observable()) {
       Descriptor responses = feature.message("Get_" + property + "_Responses");
-      return connection
+      return conn()
           .unary(
               feature.definition().serviceName(),
               "Get_" + property,
@@ -468,8 +542,9 @@ final class Sila2Instrument implements Instrument {
   }
 
   private InstrumentError error(String command, Throwable failure) {
-    InstrumentError e = errors.toError(command, failure, connection.lastRefusal());
-    if (e instanceof InstrumentError.Disconnected) connection.reconnectSoon();
+    InstrumentError e = errors.toError(command, failure, lastRefusal());
+    SilaConnection c = connection;
+    if (e instanceof InstrumentError.Disconnected && c != null) c.reconnectSoon();
     return e;
   }
 
@@ -480,7 +555,9 @@ final class Sila2Instrument implements Instrument {
 
   @Override
   public void close() {
-    connection.close();
+    closed = true;
+    SilaConnection c = connection;
+    if (c != null) c.close();
     status.offline(InstrumentStatus.ReasonKind.GONE, "closed");
     bridges.release(SharedTimer.KEY);
   }

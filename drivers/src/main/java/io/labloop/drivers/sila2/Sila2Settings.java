@@ -5,6 +5,7 @@ import io.labloop.drivers.support.CommonKeys;
 import io.labloop.drivers.support.Template;
 import io.labloop.settings.Section;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,13 @@ import java.util.regex.Pattern;
  * A SiLA 2 instrument's section, checked.
  *
  * <pre>
- * server: 127.0.0.1:50052          # host:port of the SiLA 2 server
+ * server: 127.0.0.1:50052          # host:port of the SiLA 2 server, or instead:
+ * discover: Synthesis robot        # its server name (or UUID): found on the local network by
+ *                                  # SiLA Server Discovery (DNS-SD over mDNS, _sila._tcp.local.)
+ *                                  # at each connect; then its SiLA Service must say that name
+ * discover-timeout: 5s             # how long to look (default 5s)
+ * discover-interface: eth0         # interface or address to browse on (default: the first one
+ *                                  # that is up, not loopback and multicast-capable)
  * feature: RobotController         # optional: the feature its commands are in (identifier or
  *                                  # originator/category/Identifier/vN); by default the one that has them
  * plaintext: false                 # true: no TLS (development servers only; SiLA 2 requires TLS)
@@ -37,6 +44,9 @@ import java.util.regex.Pattern;
 record Sila2Settings(
     String host,
     int port,
+    Optional<String> discover,
+    Duration discoverTimeout,
+    Optional<String> discoverInterface,
     Optional<String> feature,
     boolean plaintext,
     Path trustDir,
@@ -57,29 +67,62 @@ record Sila2Settings(
       Optional<Until> until,
       CommandPolicy policy) {}
 
+  static final Duration DEFAULT_DISCOVER_TIMEOUT = Duration.ofSeconds(5);
+
   String address() {
-    return host + ":" + port;
+    return discover.map(d -> "SiLA server '" + d + "'").orElse(host + ":" + port);
   }
 
   static Sila2Settings read(Section s, Path dataDir) {
     s.allowOnly(
         CommonKeys.instrumentPlus(
-            List.of("server", "feature", "plaintext", "tls", "variables", "commands")));
-    String server =
-        s.requiredString("server", "the SiLA 2 server's address, e.g. 127.0.0.1:50052")
-            .orElse("invalid:0");
+            List.of(
+                "server",
+                "discover",
+                "discover-timeout",
+                "discover-interface",
+                "feature",
+                "plaintext",
+                "tls",
+                "variables",
+                "commands")));
+    Optional<String> discover = s.string("discover");
+    discover.ifPresent(
+        d -> {
+          if (d.isBlank()) s.problem("discover", "'discover' needs the server's name or UUID");
+        });
+    if (discover.isPresent() && s.has("server"))
+      s.problem(
+          "discover",
+          "'server' and 'discover' exclude each other: give the address or the name to look for");
+    if (discover.isEmpty()) {
+      for (String k : List.of("discover-timeout", "discover-interface"))
+        if (s.has(k)) s.problem(k, "'" + k + "' goes with 'discover'");
+    }
+    Duration discoverTimeout = s.duration("discover-timeout").orElse(DEFAULT_DISCOVER_TIMEOUT);
+    if (discoverTimeout.isZero() || discoverTimeout.isNegative())
+      s.problem("discover-timeout", "must be more than 0");
+    Optional<String> discoverInterface = s.string("discover-interface");
     String host = "invalid";
     int port = 0;
-    int colon = server.lastIndexOf(':');
-    try {
-      if (colon <= 0) throw new NumberFormatException();
-      host = server.substring(0, colon).replace("[", "").replace("]", "");
-      port = Integer.parseInt(server.substring(colon + 1));
-      // port 0 only makes sense to the virtual lab, which then picks a free one
-      if (port < 0 || port > 65535) throw new NumberFormatException();
-    } catch (NumberFormatException e) {
-      if (s.has("server"))
-        s.problem("server", "'" + server + "' is not host:port (port 0 to 65535)");
+    if (discover.isEmpty()) {
+      String server =
+          s.requiredString(
+                  "server",
+                  "the SiLA 2 server's address, e.g. 127.0.0.1:50052 (or 'discover: NAME' to"
+                      + " find it on the network)")
+              .orElse("invalid:0");
+      int colon = server.lastIndexOf(':');
+      try {
+        if (colon <= 0) throw new NumberFormatException();
+        host = server.substring(0, colon).replace("[", "").replace("]", "");
+        port = Integer.parseInt(server.substring(colon + 1));
+        // port 0 only makes sense to the virtual lab, which then picks a free one
+        if (port < 0 || port > 65535) throw new NumberFormatException();
+      } catch (NumberFormatException e) {
+        if (s.has("server"))
+          s.problem("server", "'" + server + "' is not host:port (port 0 to 65535)");
+      }
     }
     boolean plaintext = s.flag("plaintext", false);
     Path trustDir = dataDir.resolve("sila2").resolve("pki");
@@ -115,7 +158,17 @@ record Sila2Settings(
             },
             () -> s.problem(null, "missing 'commands' (what the instrument can be asked to do)"));
     return new Sila2Settings(
-        host, port, s.string("feature"), plaintext, trustDir, certificate, variables, commands);
+        host,
+        port,
+        discover,
+        discoverTimeout,
+        discoverInterface,
+        s.string("feature"),
+        plaintext,
+        trustDir,
+        certificate,
+        variables,
+        commands);
   }
 
   private static SilaCommand readCommand(String name, Section c) {

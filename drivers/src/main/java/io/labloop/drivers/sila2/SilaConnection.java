@@ -28,7 +28,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -79,30 +78,33 @@ final class SilaConnection implements AutoCloseable {
     }
   }
 
-  private final Sila2Settings settings;
-  private final Protocol protocol;
-  private final @Nullable ServerTrust trust;
-  private final ManagedChannel channel;
+  /** The server's name and UUID, as its SiLA Service tells them. */
+  record Identity(String name, String uuid) {}
 
-  SilaConnection(Sila2Settings settings, Protocol protocol) throws IOException {
-    this.settings = settings;
+  private final Protocol protocol;
+  private final ManagedChannel channel;
+  private final String address;
+
+  /**
+   * @param trust the server certificates trusted, or null for plaintext
+   */
+  SilaConnection(String host, int port, @Nullable ServerTrust trust, Protocol protocol) {
     this.protocol = protocol;
-    this.trust =
-        settings.plaintext() ? null : new ServerTrust(settings.trustDir(), settings.certificate());
+    this.address = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     ChannelCredentials credentials =
         trust == null
             ? InsecureChannelCredentials.create()
             : TlsChannelCredentials.newBuilder().trustManager(trust).build();
-    this.channel =
-        Grpc.newChannelBuilderForAddress(settings.host(), settings.port(), credentials).build();
+    this.channel = Grpc.newChannelBuilderForAddress(host, port, credentials).build();
   }
 
   Protocol protocol() {
     return protocol;
   }
 
-  Optional<String> lastRefusal() {
-    return trust == null ? Optional.empty() : trust.lastRefusal();
+  /** host:port connected to. */
+  String address() {
+    return address;
   }
 
   /** Ends waiting out the reconnect back-off: the server may be back already. */
@@ -169,6 +171,25 @@ final class SilaConnection implements AutoCloseable {
                 if (!SILA_SERVICE.equals(id)) all.add(feature(String.valueOf(id)));
               return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
                   .thenApply(v -> all.stream().map(CompletableFuture::join).toList());
+            });
+  }
+
+  /** The server's name and UUID (SiLA Service properties ServerName and ServerUUID). */
+  CompletableFuture<Identity> identity() {
+    return serviceProperty("ServerName").thenCombine(serviceProperty("ServerUUID"), Identity::new);
+  }
+
+  private CompletableFuture<String> serviceProperty(String name) {
+    Descriptor p = protocol.silaService.findMessageTypeByName("Get_" + name + "_Parameters");
+    return unary(
+            protocol.silaServiceFdl.serviceName(),
+            "Get_" + name,
+            DynamicMessage.getDefaultInstance(p).toByteArray())
+        .thenApply(
+            bytes -> {
+              Descriptor r =
+                  protocol.silaService.findMessageTypeByName("Get_" + name + "_Responses");
+              return String.valueOf(SilaValues.get(parse(r, bytes), r.findFieldByName(name)));
             });
   }
 

@@ -6,7 +6,10 @@
  * io.labloop.drivers.sila2.FeatureDefinition}, {@link
  * io.labloop.drivers.sila2.FeatureDescriptors}), so any server's commands and properties can be
  * configured in the lab file. TLS with the server certificate trusted through a trust folder, as
- * for OPC UA ({@link io.labloop.drivers.sila2.ServerTrust}).
+ * for OPC UA ({@link io.labloop.drivers.sila2.ServerTrust}). The server is given by address ({@code
+ * server: host:port}) or found by name or UUID ({@code discover:}) through SiLA Server Discovery,
+ * DNS-SD over mDNS with JmDNS ({@link io.labloop.drivers.sila2.SilaDiscovery}), its identity then
+ * checked with SiLA Service.
  */
 @NullMarked
 package io.labloop.drivers.sila2;

@@ -124,6 +124,12 @@ class InvalidFilesTest {
             "interlock on unknown variable 'Dor' of robot (did you mean 'Door'?)"),
         row("lab-driver-setting.yaml", 23, 11, "baud: expected a whole number, got 'fast'"),
         row(
+            "lab-sila2-server-and-discover.yaml",
+            6,
+            15,
+            "'server' and 'discover' exclude each other: give the address or the name to"
+                + " look for"),
+        row(
             "lab-missing-commands.yaml",
             21,
             5,

@@ -15,8 +15,11 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.Date;
+import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -38,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * The SiLA 2 server's TLS certificate: self-signed (SiLA 2 lets a server bring its own), made on
  * first start and kept in the lab's work folder ({@code cert/sila2-<instrument>.p12} with its key;
  * {@code cert/sila2-<instrument>.pem} without, for clients to trust), so a client that trusted it
- * once keeps trusting it. It names localhost, 127.0.0.1 and ::1, where the virtual lab serves.
+ * once keeps trusting it. It names localhost, 127.0.0.1 and ::1, where the virtual lab serves, and,
+ * for a server found by discovery, the address it announces (a certificate kept from before that
+ * does not name it is made again).
  */
 final class ServerCertificate {
 
@@ -61,6 +66,15 @@ final class ServerCertificate {
 
   static synchronized ServerCertificate load(Path workDir, String instrument)
       throws IOException, GeneralSecurityException {
+    return load(workDir, instrument, List.of());
+  }
+
+  /**
+   * @param addresses further IP addresses the certificate names (where the server is announced)
+   */
+  static synchronized ServerCertificate load(
+      Path workDir, String instrument, List<String> addresses)
+      throws IOException, GeneralSecurityException {
     Path folder = Files.createDirectories(workDir.resolve("cert"));
     Path keyStore = folder.resolve("sila2-" + instrument + ".p12");
     Path pem = folder.resolve("sila2-" + instrument + ".pem");
@@ -70,7 +84,9 @@ final class ServerCertificate {
         store.load(in, STORE_PASSWORD);
       }
       X509Certificate existing = (X509Certificate) store.getCertificate(ALIAS);
-      if (existing != null && existing.getNotAfter().after(new Date())) {
+      if (existing != null
+          && existing.getNotAfter().after(new Date())
+          && names(existing).containsAll(addresses)) {
         if (!Files.exists(pem)) writePem(existing, pem);
         return new ServerCertificate(pem, existing, store);
       }
@@ -78,7 +94,7 @@ final class ServerCertificate {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
     generator.initialize(2048);
     KeyPair pair = generator.generateKeyPair();
-    X509Certificate certificate = selfSigned(pair, instrument);
+    X509Certificate certificate = selfSigned(pair, instrument, addresses);
     store.load(null, null);
     store.setKeyEntry(
         ALIAS, pair.getPrivate(), STORE_PASSWORD, new X509Certificate[] {certificate});
@@ -96,7 +112,15 @@ final class ServerCertificate {
     return f.getKeyManagers();
   }
 
-  private static X509Certificate selfSigned(KeyPair pair, String instrument)
+  /** The names in the certificate's subject alternative names. */
+  private static List<String> names(X509Certificate c) throws GeneralSecurityException {
+    List<String> out = new ArrayList<>();
+    Collection<List<?>> all = c.getSubjectAlternativeNames();
+    if (all != null) for (List<?> n : all) out.add(String.valueOf(n.get(1)));
+    return out;
+  }
+
+  private static X509Certificate selfSigned(KeyPair pair, String instrument, List<String> addresses)
       throws GeneralSecurityException {
     X500Name name = new X500Name("O=LabLoop,CN=LabLoop virtual lab SiLA 2 server " + instrument);
     Instant now = Instant.now();
@@ -112,12 +136,7 @@ final class ServerCertificate {
       builder.addExtension(
           Extension.subjectAlternativeName,
           false,
-          new GeneralNames(
-              new GeneralName[] {
-                new GeneralName(GeneralName.dNSName, "localhost"),
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                new GeneralName(GeneralName.iPAddress, "::1")
-              }));
+          new GeneralNames(sans(addresses).toArray(GeneralName[]::new)));
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       builder.addExtension(
           Extension.keyUsage,
@@ -130,6 +149,15 @@ final class ServerCertificate {
     } catch (OperatorCreationException | IOException e) {
       throw new GeneralSecurityException("cannot make the SiLA 2 server certificate", e);
     }
+  }
+
+  private static List<GeneralName> sans(List<String> addresses) {
+    List<GeneralName> sans = new ArrayList<>();
+    sans.add(new GeneralName(GeneralName.dNSName, "localhost"));
+    sans.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+    sans.add(new GeneralName(GeneralName.iPAddress, "::1"));
+    for (String a : addresses) sans.add(new GeneralName(GeneralName.iPAddress, a));
+    return sans;
   }
 
   private static void writePem(X509Certificate certificate, Path pem)

@@ -21,6 +21,7 @@ import io.labloop.simulators.instrument.SimulatedInstrument;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -47,6 +48,9 @@ import org.slf4j.LoggerFactory;
  * {@link FeatureService}). A dropped connection is played by closing the listening server and every
  * connection on it and listening again on the same port a moment later, as a device whose network
  * went away and came back.
+ *
+ * <p>Discoverable, it also announces itself by SiLA Server Discovery ({@link Announcement}) until
+ * it closes.
  */
 public final class SilaServer implements ProtocolDevice {
 
@@ -62,7 +66,8 @@ public final class SilaServer implements ProtocolDevice {
   private final FeatureService featureService;
   private final @Nullable ServerCertificate certificate;
   private final String host;
-  private final String serverUuid = UUID.randomUUID().toString();
+  private final String serverUuid;
+  private @Nullable Announcement announcement;
   private final ExecutorService restarter =
       Executors.newSingleThreadExecutor(Threads.daemon("sila2-restart"));
   private volatile String serverName;
@@ -74,7 +79,8 @@ public final class SilaServer implements ProtocolDevice {
       Map<String, Object> section,
       String host,
       int port,
-      @Nullable ServerCertificate certificate) {
+      @Nullable ServerCertificate certificate,
+      @Nullable String discoverName) {
     this.instrument = instrument;
     this.protocol = SilaProtocol.load();
     this.feature = SilaFeature.of(instrument, section, protocol);
@@ -82,7 +88,23 @@ public final class SilaServer implements ProtocolDevice {
     this.certificate = certificate;
     this.host = host;
     this.port = port;
-    this.serverName = "LabLoop virtual " + instrument.name();
+    String uuid = UUID.randomUUID().toString();
+    String name = "LabLoop virtual " + instrument.name();
+    // the lab file finds the server by name or UUID: the server is that one
+    if (discoverName != null) {
+      if (isUuid(discoverName)) uuid = discoverName.toLowerCase(java.util.Locale.ROOT);
+      else name = discoverName;
+    }
+    this.serverUuid = uuid;
+    this.serverName = name;
+  }
+
+  private static boolean isUuid(String s) {
+    try {
+      return UUID.fromString(s).toString().equalsIgnoreCase(s);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /**
@@ -94,7 +116,32 @@ public final class SilaServer implements ProtocolDevice {
    */
   public static SilaServer start(
       SimulatedInstrument instrument, Map<String, Object> section, Path workDir) {
-    String address = String.valueOf(section.getOrDefault("server", "127.0.0.1:0"));
+    return start(instrument, section, workDir, null);
+  }
+
+  /**
+   * Starts the server, announced by SiLA Server Discovery when {@code announceOn} is given: as the
+   * section's {@code discover} names it (a server name or UUID), listening on that address (port 0:
+   * a free one) unless the section gives a {@code server} address, and with a certificate that
+   * names that address too.
+   *
+   * @param announceOn the local address to announce on (mDNS), or null: not discoverable
+   */
+  public static SilaServer start(
+      SimulatedInstrument instrument,
+      Map<String, Object> section,
+      Path workDir,
+      @Nullable InetAddress announceOn) {
+    String fallback =
+        announceOn == null
+            ? "127.0.0.1:0"
+            : (announceOn instanceof java.net.Inet6Address
+                    ? "[" + announceOn.getHostAddress() + "]"
+                    : announceOn.getHostAddress())
+                + ":0";
+    String address = String.valueOf(section.getOrDefault("server", fallback));
+    Object discover = section.get("discover");
+    String discoverName = discover instanceof String d && !d.isBlank() ? d : null;
     int colon = address.lastIndexOf(':');
     if (colon < 0) {
       throw new IllegalArgumentException(
@@ -105,9 +152,24 @@ public final class SilaServer implements ProtocolDevice {
     boolean plaintext = "true".equals(String.valueOf(section.get("plaintext")));
     try {
       ServerCertificate cert =
-          plaintext ? null : ServerCertificate.load(workDir, instrument.name());
-      SilaServer s = new SilaServer(instrument, section, host, port, cert);
+          plaintext
+              ? null
+              : ServerCertificate.load(
+                  workDir,
+                  instrument.name(),
+                  announceOn == null ? List.of() : List.of(announceOn.getHostAddress()));
+      SilaServer s = new SilaServer(instrument, section, host, port, cert, discoverName);
       s.listen();
+      if (announceOn != null) {
+        try {
+          s.announcement =
+              Announcement.register(
+                  announceOn, s.serverUuid, s.serverName, "1.0", s.description(), s.port);
+        } catch (IOException | RuntimeException e) {
+          s.close();
+          throw e;
+        }
+      }
       log.info(
           "SiLA 2 server for {} on {}:{} ({}), feature {}",
           instrument.name(),
@@ -161,6 +223,19 @@ public final class SilaServer implements ProtocolDevice {
         });
   }
 
+  /**
+   * Waits until the server's discovery announcement is out (at once when it makes none).
+   *
+   * @return false when it did not come out within {@code patience}
+   */
+  public boolean awaitAnnounced(java.time.Duration patience) {
+    Announcement a;
+    synchronized (this) {
+      a = announcement;
+    }
+    return a == null || a.awaitAnnounced(patience);
+  }
+
   /** The port the server listens on. */
   public synchronized int port() {
     return port;
@@ -182,6 +257,7 @@ public final class SilaServer implements ProtocolDevice {
 
   @Override
   public synchronized void close() {
+    if (announcement != null) announcement.close();
     restarter.shutdownNow();
     featureService.close();
     server.shutdownNow();
@@ -214,7 +290,7 @@ public final class SilaServer implements ProtocolDevice {
     property(b, "ServerName", () -> serverName);
     property(b, "ServerType", () -> "LabLoopVirtualInstrument");
     property(b, "ServerUUID", () -> serverUuid);
-    property(b, "ServerDescription", () -> "LabLoop's virtual lab playing " + instrument.name());
+    property(b, "ServerDescription", this::description);
     property(b, "ServerVersion", () -> "1.0");
     property(b, "ServerVendorURL", () -> "https://labloop.io");
     b.addMethod(
@@ -230,6 +306,10 @@ public final class SilaServer implements ProtocolDevice {
               out.onCompleted();
             }));
     return b.build();
+  }
+
+  private String description() {
+    return "LabLoop's virtual lab playing " + instrument.name();
   }
 
   private void getFeatureDefinition(byte[] request, StreamObserver<byte[]> out) {
