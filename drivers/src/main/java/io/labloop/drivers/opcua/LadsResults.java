@@ -40,13 +40,22 @@ import org.eclipse.milo.opcua.stack.core.types.structured.RelativePathElement;
  * <p>Until then (and for a device that names results otherwise) the fallback browses the ResultSet
  * and reads the DeviceProgramRunId of each result not examined before: the results that were there
  * before StartProgram are noted unread (none of them can be the new run's), so a poll reads only
- * the results that appeared since. The memory of examined results is bounded by the ResultSet: ids
- * the device no longer lists are forgotten.
+ * the results that appeared since, newest first and at most {@link #READS_PER_POLL}. The memory of
+ * examined results is bounded by the ResultSet: ids the device no longer lists are forgotten.
+ * Should a unit whose naming is known stop naming results so (new firmware behind the same node
+ * ids), a run that is not found directly takes the fallback after 64 misses, then after 128, 256
+ * and so on: late, but found, at a cost that grows with the logarithm of the run's length.
  */
 final class LadsResults {
 
   /** What the lookups have cost so far, for the tests to check that they stay cheap. */
   record Counts(long directLookups, long resultSetBrowses, long resultsExamined) {}
+
+  /** At most this many results read per poll, so that no poll costs the whole ResultSet. */
+  static final int READS_PER_POLL = 32;
+
+  /** Direct misses of one run after which a unit with known naming tries the fallback once. */
+  static final int FIRST_CHECK = 64;
 
   private final LadsDevice.Unit unit;
 
@@ -66,6 +75,11 @@ final class LadsResults {
   private final AtomicLong resultsExamined = new AtomicLong();
 
   private record Found(String runId, LadsDevice.Child result) {}
+
+  /** The run being looked for while the naming is known, and how often it was missed. */
+  private String missedRun;
+
+  private long misses;
 
   LadsResults(LadsDevice.Unit unit) {
     this.unit = unit;
@@ -87,7 +101,11 @@ final class LadsResults {
   void beforeStart(OpcUaClient client) throws UaException {
     if (named != null) return;
     List<LadsDevice.Child> results = browseResultSet(client);
-    for (LadsDevice.Child r : results) examined.add(r.id());
+    Set<NodeId> listed = new HashSet<>();
+    for (LadsDevice.Child r : results) listed.add(r.id());
+    // exactly what is there now: an id a restarted device gives a new result is not skipped
+    examined.retainAll(listed);
+    examined.addAll(listed);
     if (results.isEmpty()) return;
     LadsDevice.Child last = results.get(results.size() - 1);
     if (last.name().name().equals(runIdOf(client, last).orElse(null)))
@@ -100,9 +118,19 @@ final class LadsResults {
     if (f != null && f.runId().equals(runId)) return Optional.of(f.result());
     if (direct) {
       Optional<LadsDevice.Child> r = byBrowsePath(client, runId);
-      if (r.isPresent() || named != null) return r;
+      if (r.isPresent() || (named != null && !checkNow(runId))) return r;
     }
     return byRunId(client, runId);
+  }
+
+  /** Whether a run missed directly on a unit with known naming takes the fallback this time. */
+  private synchronized boolean checkNow(String runId) {
+    if (!runId.equals(missedRun)) {
+      missedRun = runId;
+      misses = 0;
+    }
+    misses++;
+    return misses >= FIRST_CHECK && Long.bitCount(misses) == 1;
   }
 
   private Optional<LadsDevice.Child> byBrowsePath(OpcUaClient client, String runId)
@@ -160,9 +188,13 @@ final class LadsResults {
     }
     Set<NodeId> listed = new HashSet<>();
     Optional<LadsDevice.Child> match = Optional.empty();
-    for (LadsDevice.Child r : results) {
+    int reads = 0;
+    // newest last as devices list them, so read from the end: the run's own result comes first
+    for (int i = results.size() - 1; i >= 0; i--) {
+      LadsDevice.Child r = results.get(i);
       listed.add(r.id());
-      if (match.isPresent() || !examined.add(r.id())) continue;
+      if (match.isPresent() || reads >= READS_PER_POLL || !examined.add(r.id())) continue;
+      reads++;
       Optional<String> id = runIdOf(client, r);
       // a result listed before its DeviceProgramRunId: looked at again on the next poll
       if (id.isEmpty()) examined.remove(r.id());

@@ -54,6 +54,9 @@ class LadsResultsTest {
   private LadsResults results;
   private int reads;
 
+  /** Whether the stub names results after their run id (else {@code Result <i>}). */
+  private boolean namedByRunId;
+
   @BeforeEach
   void device() throws Exception {
     client = mock(OpcUaClient.class);
@@ -103,7 +106,10 @@ class LadsResultsTest {
     String id = node.getIdentifier().toString();
     if (node.equals(RESULT_SET)) {
       for (int i = 0; i < stored.size(); i++)
-        refs.add(ref(new NodeId(1, "R" + i), new QualifiedName(DEVICE, "Result " + i)));
+        refs.add(
+            ref(
+                new NodeId(1, "R" + i),
+                new QualifiedName(DEVICE, namedByRunId ? stored.get(i) : "Result " + i)));
     } else if (stored.get(Integer.parseInt(id.substring(1))) != null) {
       refs.add(ref(new NodeId(1, id + ".id"), new QualifiedName(LADS, "DeviceProgramRunId")));
     }
@@ -158,5 +164,33 @@ class LadsResultsTest {
     assertEquals(new NodeId(1, "R0"), results.find(client, "run-0").orElseThrow().id());
     assertEquals(1, reads);
     assertEquals(new LadsResults.Counts(2, 3, 1), results.counts());
+  }
+
+  @Test
+  void noPollReadsMoreThanItsShareOfResults() throws Exception {
+    for (int i = 0; i < 100; i++) stored.add("run-" + i);
+    // nothing noted before the start (say a run started by an earlier connection): the fallback
+    // reads newest first, a bounded number per poll
+    assertTrue(results.find(client, "run-10").isEmpty());
+    assertEquals(LadsResults.READS_PER_POLL, reads);
+    assertTrue(results.find(client, "run-10").isEmpty());
+    assertEquals(2 * LadsResults.READS_PER_POLL, reads);
+    assertEquals(new NodeId(1, "R10"), results.find(client, "run-10").orElseThrow().id());
+  }
+
+  @Test
+  void aUnitThatStopsNamingResultsByRunIdStillHasItsResultFound() throws Exception {
+    namedByRunId = true;
+    stored.add("run-0");
+    assertTrue(results.find(client, "run-0").isPresent()); // by name: the naming is learned
+    long browses = results.counts().resultSetBrowses();
+    namedByRunId = false;
+    results.beforeStart(client); // nothing to do: the naming is known
+    stored.add("run-1");
+    for (int poll = 1; poll < LadsResults.FIRST_CHECK; poll++)
+      assertTrue(results.find(client, "run-1").isEmpty());
+    assertEquals(browses, results.counts().resultSetBrowses());
+    assertEquals(new NodeId(1, "R1"), results.find(client, "run-1").orElseThrow().id());
+    assertEquals(browses + 1, results.counts().resultSetBrowses());
   }
 }
