@@ -44,14 +44,15 @@ import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodResult;
  *
  * <p>A {@code program} command: StartProgram(template id, the properties as LADS KeyValueType
  * pairs, SupervisoryJobId {@code labloop}, SupervisoryTaskId the command's name, no samples) on the
- * unit's state machine returns the DeviceProgramRunId; then every {@code poll} the ResultSet is
- * browsed for that run's result (by browse name, else by its DeviceProgramRunId) until its {@code
- * Stopped} time is set. The result's VariableSet gives the outputs, its FileSet's files (read
- * through the OpcUa FileType Open/Read/Close methods) come back as attachments with their MIME
- * type, e.g. an Allotrope ASM document. A result with a {@code Description} and no variables, or
- * the unit going to Aborted without a result, is a refusal naming the device's reason. Polling
- * rather than a subscription, because a result appears as new nodes, and a read that fails on a
- * lost session is the disconnection itself.
+ * unit's state machine returns the DeviceProgramRunId; then every {@code poll} that run's result is
+ * looked up in the ResultSet ({@link LadsResults}: by the run id as browse name, else among the
+ * results new since the start by their DeviceProgramRunId) until its {@code Stopped} time is set.
+ * The result's VariableSet gives the outputs, its FileSet's files (read through the OpcUa FileType
+ * Open/Read/Close methods) come back as attachments with their MIME type, e.g. an Allotrope ASM
+ * document. A result with a {@code Description} and no variables, or the unit going to Aborted
+ * without a result, is a refusal naming the device's reason. Polling rather than a subscription,
+ * because a result appears as new nodes, and a read that fails on a lost session is the
+ * disconnection itself.
  *
  * <p>A {@code method} command calls Start, Stop or Abort. {@code read("State")} reads the state
  * machine's CurrentState; other variables read a function's SensorValue (or CurrentValue). Errors
@@ -79,7 +80,10 @@ final class LadsInstrument implements Instrument {
   private final OpcUaConnection connection;
   private final StatusTracker status = new StatusTracker();
   private final CommandRunner runner;
-  private final AtomicReference<LadsDevice.Unit> unit = new AtomicReference<>();
+
+  /** The functional unit and what is known about its results, per connection of this instrument. */
+  private final AtomicReference<LadsResults> results = new AtomicReference<>();
+
   private final OpcUaConnection.Listener listener =
       new OpcUaConnection.Listener() {
         @Override
@@ -139,12 +143,22 @@ final class LadsInstrument implements Instrument {
 
   /** The functional unit, browsed once per connection of this instrument. */
   private LadsDevice.Unit unit(OpcUaClient client) throws UaException, LadsDevice.NotLads {
-    LadsDevice.Unit u = unit.get();
-    if (u == null) {
-      u = LadsDevice.find(client, settings.device(), settings.unit());
-      unit.set(u);
+    return results(client).unit();
+  }
+
+  private LadsResults results(OpcUaClient client) throws UaException, LadsDevice.NotLads {
+    LadsResults r = results.get();
+    if (r == null) {
+      r = new LadsResults(LadsDevice.find(client, settings.device(), settings.unit()));
+      results.set(r);
     }
-    return u;
+    return r;
+  }
+
+  /** What finding results has cost on the current connection; for the tests. */
+  LadsResults.Counts resultCounts() {
+    LadsResults r = results.get();
+    return r == null ? new LadsResults.Counts(0, 0, 0) : r.counts();
   }
 
   @Override
@@ -162,11 +176,11 @@ final class LadsInstrument implements Instrument {
                   client -> {
                     try {
                       awaitSession(outcome);
-                      LadsDevice.Unit u = unit(client);
+                      LadsResults r = results(client);
                       Outcome o =
                           cmd instanceof LadsSettings.Program p
-                              ? program(client, u, p, c.arguments(), outcome)
-                              : stateMethod(client, u, (LadsSettings.StateMethod) cmd);
+                              ? program(client, r, p, c.arguments(), outcome)
+                              : stateMethod(client, r.unit(), (LadsSettings.StateMethod) cmd);
                       outcome.complete(o);
                     } catch (Exception e) {
                       outcome.completeExceptionally(map(cmd.name(), e));
@@ -193,11 +207,12 @@ final class LadsInstrument implements Instrument {
 
   private Outcome program(
       OpcUaClient client,
-      LadsDevice.Unit u,
+      LadsResults results,
       LadsSettings.Program p,
       Map<String, Object> arguments,
       CompletableFuture<Outcome> outcome)
       throws Exception {
+    LadsDevice.Unit u = results.unit();
     NodeId start = u.methods().get("StartProgram");
     if (start == null)
       throw refused(p.name(), "functional unit " + u.name() + " has no StartProgram method");
@@ -216,6 +231,7 @@ final class LadsInstrument implements Instrument {
           new Variant(p.name()),
           new Variant(new ExtensionObject[0])
         };
+    results.beforeStart(client);
     Variant[] out;
     try {
       out = call(client, u.stateMachine(), start, "StartProgram", inputs);
@@ -234,7 +250,7 @@ final class LadsInstrument implements Instrument {
     // Wait for the run's result; the runner's timeout completes `outcome`, which ends the loop.
     int abortedPolls = 0;
     while (!outcome.isDone()) {
-      Optional<LadsDevice.Child> result = findResult(client, u, runId);
+      Optional<LadsDevice.Child> result = results.find(client, runId);
       if (result.isPresent()) {
         Map<String, LadsDevice.Child> parts =
             LadsDevice.byName(LadsDevice.children(client, result.get().id()), u.lads());
@@ -276,19 +292,6 @@ final class LadsInstrument implements Instrument {
       }
     }
     return false;
-  }
-
-  private Optional<LadsDevice.Child> findResult(OpcUaClient client, LadsDevice.Unit u, String runId)
-      throws UaException {
-    List<LadsDevice.Child> results = LadsDevice.children(client, u.resultSet());
-    for (LadsDevice.Child r : results) if (r.name().name().equals(runId)) return Optional.of(r);
-    for (LadsDevice.Child r : results) {
-      LadsDevice.Child id =
-          LadsDevice.byName(LadsDevice.children(client, r.id()), u.lads())
-              .get("DeviceProgramRunId");
-      if (id != null && runId.equals(text(read(client, id.id())))) return Optional.of(r);
-    }
-    return Optional.empty();
   }
 
   private Outcome collect(
@@ -522,7 +525,7 @@ final class LadsInstrument implements Instrument {
           name, command, "the device did not answer in time (" + OpcUaValues.describe(code) + ")");
     }
     if (v == StatusCodes.Bad_NodeIdUnknown)
-      unit.set(null); // the device was rebuilt: browse it again next time
+      results.set(null); // the device was rebuilt: browse it again next time
     if (OpcUaInstrument.CONNECTION_LOST.contains(v)) {
       return new InstrumentError.Disconnected(
           name,
