@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.labloop.orchestrator.store.EventKind;
+import io.labloop.orchestrator.store.EventRecord;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.RunRecord;
 import io.labloop.orchestrator.store.RunStatus;
+import io.labloop.orchestrator.store.Severity;
 import io.labloop.orchestrator.store.StepRecord;
 import io.labloop.orchestrator.store.StepStatus;
 import io.labloop.orchestrator.store.Store;
@@ -111,9 +114,30 @@ class AgentIT {
             () ->
                 "on-interrupt: retry applied to the interrupted experiment: "
                     + store.events(r.id()));
+        assertAgentWentAndCameBackOnce(store.events(r.id()));
       }
       assertEachSampleMeasuredOnce(dir.resolve("sim/virtual-lab"));
     }
+  }
+
+  /**
+   * The killed agent is one ALERT in the run's events, naming its instruments, and its return one
+   * INFO after it.
+   */
+  static void assertAgentWentAndCameBackOnce(List<EventRecord> events) {
+    List<EventRecord> offline =
+        events.stream().filter(e -> e.kind() == EventKind.AGENT_OFFLINE).toList();
+    List<EventRecord> online =
+        events.stream().filter(e -> e.kind() == EventKind.AGENT_ONLINE).toList();
+    assertEquals(1, offline.size(), () -> "one alert for the killed agent: " + offline);
+    assertEquals(Severity.ALERT, offline.get(0).severity());
+    assertTrue(
+        offline.get(0).message().contains("agent spectro-pc is offline")
+            && offline.get(0).message().contains("spectrometer"),
+        offline.get(0).message());
+    assertEquals(1, online.size(), () -> "one event for its return: " + online);
+    assertEquals(Severity.INFO, online.get(0).severity());
+    assertTrue(online.get(0).ordinal() > offline.get(0).ordinal(), () -> events.toString());
   }
 
   /** The virtual spectrometer received each sample's measure at most once. */
