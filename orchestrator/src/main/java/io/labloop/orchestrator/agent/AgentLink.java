@@ -92,6 +92,7 @@ public final class AgentLink implements AutoCloseable {
           session,
           since,
           Optional.ofNullable(lastHeartbeat),
+          Duration.ofMillis(heartbeatMillis),
           instruments,
           instrumentStatus);
     }

@@ -1,5 +1,6 @@
 package io.labloop.orchestrator.agent;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.Optional;
  * @param session changes each time the agent starts
  * @param since when the agent started (or was last seen to change state)
  * @param lastHeartbeat when its last heartbeat arrived
+ * @param heartbeatEvery how often the agent said it beats; silent for three of these, it is offline
  * @param instruments its instruments, each with the status its heartbeat gave ({@code ONLINE},
  *     {@code OFFLINE ...})
  */
@@ -24,6 +26,7 @@ public record AgentState(
     String session,
     Instant since,
     Optional<Instant> lastHeartbeat,
+    Duration heartbeatEvery,
     List<String> instruments,
     Map<String, Map<String, Object>> instrumentStatus) {
 

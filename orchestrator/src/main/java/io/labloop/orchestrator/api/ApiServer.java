@@ -386,6 +386,12 @@ public final class ApiServer implements AutoCloseable {
         ctx -> ctx.json(campaigns.instrument(ctx.pathParam("name"))));
     add(
         r,
+        HandlerType.GET,
+        "/api/agents",
+        "Instrument agents: online, last heartbeat, instruments",
+        ctx -> ctx.json(campaigns.agents()));
+    add(
+        r,
         HandlerType.POST,
         "/api/reload",
         "Re-read the lab file",

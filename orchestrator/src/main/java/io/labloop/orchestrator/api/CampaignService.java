@@ -65,6 +65,14 @@ public interface CampaignService {
     return new InstrumentDetail(view, List.of(), null, List.of(), List.of());
   }
 
+  /**
+   * The instrument agents of the lab, by name; empty when every instrument is on the daemon's own
+   * PC.
+   */
+  default List<AgentView> agents() {
+    return List.of();
+  }
+
   /** Finish running steps, start none. */
   CampaignView pause(String id, Actor who);
 

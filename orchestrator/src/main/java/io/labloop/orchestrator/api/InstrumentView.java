@@ -14,6 +14,7 @@ package io.labloop.orchestrator.api;
  * @param since ISO-8601 time it entered the state
  * @param busy commands running on it now
  * @param queued steps waiting for it
+ * @param agent the agent (instrument PC) that drives it, null for an instrument on the daemon's PC
  */
 public record InstrumentView(
     String name,
@@ -24,4 +25,5 @@ public record InstrumentView(
     String lastError,
     String since,
     int busy,
-    int queued) {}
+    int queued,
+    String agent) {}

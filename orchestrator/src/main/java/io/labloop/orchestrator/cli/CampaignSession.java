@@ -1,6 +1,7 @@
 package io.labloop.orchestrator.cli;
 
 import io.labloop.drivers.Drivers;
+import io.labloop.orchestrator.agent.AgentAlerts;
 import io.labloop.orchestrator.campaign.Best;
 import io.labloop.orchestrator.campaign.CampaignEngine;
 import io.labloop.orchestrator.campaign.CampaignProblem;
@@ -153,6 +154,7 @@ final class CampaignSession {
       try {
         var running = engine.start();
         store.recordDriver(engine.runId(), driverName());
+        watchAgents(labToClose, store, engine.runId());
         summary = running.get();
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
@@ -196,6 +198,35 @@ final class CampaignSession {
       ownership.close();
       left.countDown();
     }
+  }
+
+  /**
+   * An instrument agent going offline (one alert) or coming back (one info) is kept in the run's
+   * event log and shown here, as the daemon does for its runs.
+   */
+  private void watchAgents(Lab lab, Store store, String runId) {
+    lab.agents()
+        .ifPresent(
+            link ->
+                AgentAlerts.watch(
+                    link,
+                    a -> {
+                      err.println();
+                      err.println(a.severity() + ": " + a.message());
+                      try {
+                        store.addEvent(
+                            runId,
+                            a.kind(),
+                            a.severity(),
+                            java.util.Optional.empty(),
+                            java.util.Optional.empty(),
+                            java.util.OptionalInt.empty(),
+                            a.message());
+                      } catch (StoreException e) {
+                        // the terminal shows it; only the run's record misses it
+                        err.println("(not kept in the run's events: " + e.getMessage() + ")");
+                      }
+                    }));
   }
 
   /** What the store records as the driver of a run this command drives. */

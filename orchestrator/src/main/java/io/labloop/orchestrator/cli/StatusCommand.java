@@ -1,5 +1,6 @@
 package io.labloop.orchestrator.cli;
 
+import io.labloop.orchestrator.api.AgentView;
 import io.labloop.orchestrator.api.ApprovalView;
 import io.labloop.orchestrator.api.CampaignView;
 import io.labloop.orchestrator.api.ExperimentView;
@@ -77,9 +78,18 @@ public final class StatusCommand implements Callable<Integer> {
                 i.status(),
                 i.busy(),
                 i.queued(),
-                i.lastError() == null || i.lastError().isEmpty()
-                    ? ""
-                    : "  last error: " + i.lastError()));
+                (i.agent() == null ? "" : "  on agent " + i.agent())
+                    + (i.lastError() == null || i.lastError().isEmpty()
+                        ? ""
+                        : "  last error: " + i.lastError())));
+      }
+      // only a lab with instruments on other PCs has agents (and a daemon older than the agents'
+      // API sends no agent field, so it is not asked)
+      if (instruments.stream().anyMatch(i -> i.agent() != null)) {
+        List<AgentView> agents = daemon.call(err, d -> d.agents());
+        out.println();
+        out.println("AGENTS");
+        agents.forEach(a -> out.println(agentLine(a)));
       }
       return ExitCodes.OK;
     }
@@ -133,6 +143,19 @@ public final class StatusCommand implements Callable<Integer> {
               a.seq(), a.point(), a.planner(), a.reason(), c.id(), a.seq()));
     }
     return ExitCodes.OK;
+  }
+
+  /** One agent: name, state (with why it is offline), heartbeat age, instruments. */
+  static String agentLine(AgentView a) {
+    return String.format(
+        "%-16s %-8s last heartbeat %s  instruments %s%s",
+        a.name(),
+        a.online() ? "ONLINE" : "OFFLINE",
+        a.heartbeatAgeSeconds() == null
+            ? "never"
+            : String.format(java.util.Locale.ROOT, "%.1f s ago", a.heartbeatAgeSeconds()),
+        a.instruments().isEmpty() ? "-" : String.join(", ", a.instruments()),
+        a.online() ? "" : "  (" + a.reason() + ")");
   }
 
   private static String progress(CampaignView c) {

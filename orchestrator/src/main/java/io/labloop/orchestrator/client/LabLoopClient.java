@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labloop.orchestrator.api.AgentView;
 import io.labloop.orchestrator.api.ApiProblem;
 import io.labloop.orchestrator.api.ApprovalView;
 import io.labloop.orchestrator.api.CampaignView;
@@ -119,6 +120,11 @@ public final class LabLoopClient {
 
   public List<InstrumentView> instruments() {
     return get("/api/instruments", new TypeReference<>() {});
+  }
+
+  /** The lab's instrument agents (empty when every instrument is on the daemon's PC). */
+  public List<AgentView> agents() {
+    return get("/api/agents", new TypeReference<>() {});
   }
 
   public CampaignView pause(String id) {

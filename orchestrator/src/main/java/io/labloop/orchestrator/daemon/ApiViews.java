@@ -238,8 +238,11 @@ final class ApiViews {
         message);
   }
 
+  /**
+   * @param agent the agent that drives the instrument, null for one on the daemon's PC
+   */
   static InstrumentView instrument(
-      String name, String driver, InstrumentStatus st, int busy, int queued) {
+      String name, String driver, InstrumentStatus st, int busy, int queued, String agent) {
     return new InstrumentView(
         name,
         driver,
@@ -249,6 +252,7 @@ final class ApiViews {
         st.lastError(),
         st.since().toString(),
         busy,
-        queued);
+        queued,
+        agent);
   }
 }

@@ -423,7 +423,11 @@ public final class Daemon implements AutoCloseable {
       virtualLab.set(sim);
       reached = sim.config();
     }
-    return Lab.connect(reached, Drivers.standard(), Duration.ofSeconds(30));
+    Lab l = Lab.connect(reached, Drivers.standard(), Duration.ofSeconds(30));
+    // the first lab is watched by the service as it starts; a reload's new lab has a new broker
+    // link
+    if (campaigns != null) campaigns.watchAgents(l);
+    return l;
   }
 
   static List<String> differences(LabConfig a, LabConfig b) {

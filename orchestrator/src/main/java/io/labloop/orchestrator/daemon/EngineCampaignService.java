@@ -3,7 +3,9 @@ package io.labloop.orchestrator.daemon;
 import static io.labloop.orchestrator.daemon.EngineCalls.CALL_TIMEOUT;
 import static io.labloop.orchestrator.daemon.EngineCalls.await;
 
+import io.labloop.orchestrator.agent.InstrumentAgent;
 import io.labloop.orchestrator.api.Actor;
+import io.labloop.orchestrator.api.AgentView;
 import io.labloop.orchestrator.api.ApiProblem;
 import io.labloop.orchestrator.api.ApprovalView;
 import io.labloop.orchestrator.api.CampaignService;
@@ -103,6 +105,7 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
   private final CampaignMetrics campaignMetrics;
   private final ReloadChecks reloadChecks;
   private final InstrumentDetails instrumentDetails;
+  private final AgentWatch agentWatch;
   private final CampaignFiles files;
   private final EngineStarts starts;
   private final HeldReleases releases;
@@ -143,6 +146,8 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     this.reloadChecks = new ReloadChecks(loader, labFile, campaignDir, running);
     this.instrumentDetails = new InstrumentDetails(lab, store, this::instruments);
     feed.subscribe(instrumentDetails::onEvent);
+    this.agentWatch = new AgentWatch(lab, feed, store, running, metrics);
+    agentWatch.attach(lab.get());
     this.files = new CampaignFiles(loader, labFile, campaignDir, submissions, store);
     this.starts =
         new EngineStarts(
@@ -366,8 +371,19 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
                         l.instrumentConfig(name).driver(),
                         st,
                         l.busy(name),
-                        queued.getOrDefault(name, 0))));
+                        queued.getOrDefault(name, 0),
+                        InstrumentAgent.agentOf(l.instrumentConfig(name)).orElse(null))));
     return out;
+  }
+
+  @Override
+  public List<AgentView> agents() {
+    return agentWatch.views();
+  }
+
+  /** A lab the daemon connected after a reload: its agents are watched from now on. */
+  void watchAgents(Lab l) {
+    agentWatch.attach(l);
   }
 
   @Override

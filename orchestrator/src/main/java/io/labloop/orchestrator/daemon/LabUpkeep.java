@@ -2,6 +2,7 @@ package io.labloop.orchestrator.daemon;
 
 import io.labloop.drivers.Command;
 import io.labloop.drivers.InstrumentStatus;
+import io.labloop.orchestrator.agent.InstrumentAgent;
 import io.labloop.orchestrator.lab.HealthChecks;
 import io.labloop.orchestrator.lab.Lab;
 import io.labloop.orchestrator.metrics.LabMetrics;
@@ -60,7 +61,8 @@ final class LabUpkeep {
    * instrument that is not ONLINE.
    */
   void checkHealth() {
-    HealthChecks.Report report = health.check(lab.get());
+    Lab l = lab.get();
+    HealthChecks.Report report = health.check(l);
     for (HealthChecks.Probe p : report.probes()) {
       metrics.healthProbe(p.instrument(), p.outcome().name().toLowerCase(Locale.ROOT), p.took());
       if (p.outcome() == HealthChecks.Outcome.FAILED) log.debug("{}", p.message());
@@ -97,7 +99,9 @@ final class LabUpkeep {
           ApiViews.live(
               null,
               c.online() ? EventKind.INSTRUMENT_ONLINE : EventKind.INSTRUMENT_OFFLINE,
-              c.online() ? Severity.INFO : Severity.ALERT,
+              c.online()
+                  ? Severity.INFO
+                  : agentDown(l, c.instrument()) ? Severity.WARNING : Severity.ALERT,
               null,
               c.instrument(),
               null,
@@ -122,6 +126,19 @@ final class LabUpkeep {
                             + (st.reason().isEmpty() ? "" : ": " + st.reason())));
               }
             });
+  }
+
+  /**
+   * The instrument is offline because the agent it hangs on is: the agent's own alert ({@link
+   * io.labloop.orchestrator.agent.AgentAlerts}) is the one for all its instruments, so theirs are
+   * warnings.
+   */
+  private static boolean agentDown(Lab l, String instrument) {
+    return l.agents()
+        .flatMap(
+            link -> InstrumentAgent.agentOf(l.instrumentConfig(instrument)).flatMap(link::agent))
+        .map(a -> !a.online())
+        .orElse(false);
   }
 
   /**

@@ -33,6 +33,17 @@ public final class LabMetrics {
   private final MultiGauge queues;
   private volatile Supplier<Map<String, Map<String, Integer>>> experimentCounts = Map::of;
   private volatile Supplier<Map<String, Integer>> queueLengths = Map::of;
+  private final MultiGauge agentOnline;
+  private final MultiGauge agentHeartbeatAge;
+  private volatile Supplier<List<AgentReading>> agents = List::of;
+
+  /**
+   * One instrument agent at a scrape.
+   *
+   * @param heartbeatAgeSeconds seconds since its last heartbeat; empty before the first
+   */
+  public record AgentReading(
+      String agent, boolean online, java.util.Optional<Double> heartbeatAgeSeconds) {}
 
   public LabMetrics() {
     experiments =
@@ -42,6 +53,14 @@ public final class LabMetrics {
     queues =
         MultiGauge.builder("labloop_queue_length")
             .description("Steps waiting for an instrument")
+            .register(registry);
+    agentOnline =
+        MultiGauge.builder("labloop_agent_online")
+            .description("1 while the instrument agent is online, 0 while it is offline or silent")
+            .register(registry);
+    agentHeartbeatAge =
+        MultiGauge.builder("labloop_agent_heartbeat_age_seconds")
+            .description("Seconds since the instrument agent's last heartbeat")
             .register(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -65,6 +84,11 @@ public final class LabMetrics {
   /** Instrument to the number of steps waiting for it, read at every scrape. */
   public void queuesFrom(Supplier<Map<String, Integer>> lengths) {
     this.queueLengths = lengths;
+  }
+
+  /** The lab's instrument agents, read at every scrape (none when every instrument is local). */
+  public void agentsFrom(Supplier<List<AgentReading>> readings) {
+    this.agents = readings;
   }
 
   /** One command finished (or failed) on an instrument. */
@@ -150,6 +174,20 @@ public final class LabMetrics {
         .get()
         .forEach((instrument, n) -> q.add(MultiGauge.Row.of(Tags.of("instrument", instrument), n)));
     queues.register(q, true);
+    List<AgentReading> a = agents.get();
+    agentOnline.register(
+        a.stream()
+            .<MultiGauge.Row<?>>map(
+                r -> MultiGauge.Row.of(Tags.of("agent", r.agent()), r.online() ? 1 : 0))
+            .toList(),
+        true);
+    agentHeartbeatAge.register(
+        a.stream()
+            .filter(r -> r.heartbeatAgeSeconds().isPresent())
+            .<MultiGauge.Row<?>>map(
+                r -> MultiGauge.Row.of(Tags.of("agent", r.agent()), r.heartbeatAgeSeconds().get()))
+            .toList(),
+        true);
     return registry.scrape();
   }
 }

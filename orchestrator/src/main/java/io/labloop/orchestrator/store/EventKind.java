@@ -53,6 +53,10 @@ public enum EventKind {
   EXPERIMENT("experiment"),
   INSTRUMENT_OFFLINE("instrument-offline"),
   INSTRUMENT_ONLINE("instrument-online"),
+  /** An instrument agent went offline or silent: its instruments are OFFLINE (BRIDGE_DOWN). */
+  AGENT_OFFLINE("agent-offline"),
+  /** An instrument agent that was offline is back. */
+  AGENT_ONLINE("agent-online"),
   HEALTH("health"),
   CALIBRATION("calibration");
 

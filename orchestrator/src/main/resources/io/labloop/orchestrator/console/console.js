@@ -142,7 +142,7 @@ function listen(campaignId, onEvent) {
   const url = '/api/events' + (campaignId ? '?campaign=' + encodeURIComponent(campaignId) : '');
   const es = new EventSource(url);
   const handler = m => { try { onEvent(JSON.parse(m.data)); } catch (e) { onEvent(null); } };
-  ['experiment', 'audit', 'alert', 'held', 'paused', 'resumed', 'stopped', 'health', 'instrument-online', 'instrument-offline', 'calibration', 'message'].forEach(k => es.addEventListener(k, handler));
+  ['experiment', 'audit', 'alert', 'held', 'paused', 'resumed', 'stopped', 'health', 'instrument-online', 'instrument-offline', 'agent-offline', 'agent-online', 'calibration', 'message'].forEach(k => es.addEventListener(k, handler));
   es.onmessage = handler;
   // Events of kinds not listed above still change the page: a generic listener per kind cannot be
   // registered, so the page also refreshes on a slow timer.
@@ -672,7 +672,7 @@ function instrumentCard(d) {
   const probes = d.probes || [];
   const alerts = d.alerts || [];
   return el('section', { class: 'card instrument', 'data-instrument-card': i.name },
-    el('h2', {}, i.name, ' ', badge(st), ' ', el('span', { class: 'muted' }, i.driver)),
+    el('h2', {}, i.name, ' ', badge(st), ' ', el('span', { class: 'muted' }, i.driver + (i.agent ? ' on agent ' + i.agent : ''))),
     el('div', { class: 'kv' },
       el('b', {}, 'state'), el('span', {}, i.status + (i.reasonKind ? ' (' + i.reasonKind + ')' : '') + (i.reason ? ': ' + i.reason : '') + ', since ' + when(i.since)),
       el('b', {}, 'held by'), el('span', { class: 'holders' }, d.holders && d.holders.length ? d.holders.map(h => el('div', {}, holderView(h))) : el('span', { class: 'muted' }, 'nobody (idle)'),
@@ -696,7 +696,24 @@ function instrumentCard(d) {
         : el('p', { class: 'muted' }, 'No alerts since the daemon started.')));
 }
 
+// An instrument on another PC names the agent that drives it.
+function agentNote(i) {
+  return i.agent ? el('div', { class: 'muted', 'data-agent-of': i.name }, 'on agent ' + i.agent) : null;
+}
+
+// The lab's instrument agents; hidden when every instrument is on the daemon's PC.
+function agentsTable(agents) {
+  return el('table', {},
+    el('thead', {}, el('tr', {}, ['agent', 'state', 'last heartbeat', 'instruments'].map(h => el('th', {}, h)))),
+    el('tbody', {}, agents.map(a => el('tr', { 'data-agent': a.name },
+      el('td', {}, el('b', {}, a.name)),
+      el('td', {}, badge(a.online ? 'ONLINE' : 'OFFLINE'), a.online ? null : el('div', { class: 'muted' }, a.reason)),
+      el('td', {}, a.lastHeartbeat ? when(a.lastHeartbeat) + ' (' + fmt(a.heartbeatAgeSeconds) + ' s ago, every ' + fmt(a.heartbeatSeconds) + ' s)' : 'never'),
+      el('td', { class: 'mono' }, a.instruments.join(', '))))));
+}
+
 async function instrumentsPage(main) {
+  const agentsCard = el('div', { class: 'card scroll', id: 'agents', hidden: true });
   const list = el('div', { class: 'card scroll', id: 'instruments' });
   const cards = el('div', { class: 'grid', id: 'instrument-cards' });
   const history = el('div', { class: 'card scroll', id: 'lab-events' });
@@ -709,9 +726,12 @@ async function instrumentsPage(main) {
         notice('Reload refused: ' + e.message + (e.status === 401 ? ' — sign in to make changes' : ''), false, e.problems);
       }
       refresh();
-    } }, 'Reload the lab file')), list, cards, el('h2', {}, 'Lab alerts and health changes'), history);
+    } }, 'Reload the lab file')), list, agentsCard, cards, el('h2', {}, 'Lab alerts and health changes'), history);
   const refresh = async () => {
     const [instruments, events] = await Promise.all([api('GET', '/api/instruments'), api('GET', '/console/api/lab-events')]);
+    const agents = instruments.some(i => i.agent) ? await api('GET', '/api/agents').catch(() => []) : [];
+    agentsCard.hidden = agents.length === 0;
+    agentsCard.replaceChildren(el('h2', {}, 'Agents'), agentsTable(agents));
     const details = await Promise.all(instruments.map(i => api('GET', '/api/instruments/' + encodeURIComponent(i.name))
       .catch(() => ({ instrument: i, holders: [], lastCommand: null, probes: [], alerts: [] }))));
     const byName = Object.fromEntries(details.map(d => [d.instrument.name, d]));
@@ -721,7 +741,7 @@ async function instrumentsPage(main) {
         const d = byName[i.name] || {};
         const c = d.lastCommand;
         return el('tr', { 'data-instrument': i.name },
-          el('td', {}, el('b', {}, i.name), el('div', { class: 'muted' }, i.driver)), el('td', {}, badge(instrumentState(i))),
+          el('td', {}, el('b', {}, i.name), el('div', { class: 'muted' }, i.driver), agentNote(i)), el('td', {}, badge(instrumentState(i))),
           el('td', {}, (i.reasonKind ? i.reasonKind + ': ' : '') + (i.reason || '')), el('td', {}, when(i.since)),
           el('td', { class: 'held-by' }, (d.holders || []).map(h => el('div', {}, holderView(h)))),
           el('td', { class: 'mono last-command-cell' }, c ? c.command + ' ' : '', c ? badge(c.outcome) : '–'),

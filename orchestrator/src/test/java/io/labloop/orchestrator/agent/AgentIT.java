@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.labloop.orchestrator.api.AgentView;
+import io.labloop.orchestrator.client.ClientSettings;
+import io.labloop.orchestrator.client.LabLoopClient;
+import io.labloop.orchestrator.store.EventKind;
+import io.labloop.orchestrator.store.EventRecord;
 import io.labloop.orchestrator.store.ExperimentRecord;
 import io.labloop.orchestrator.store.RunRecord;
 import io.labloop.orchestrator.store.RunStatus;
+import io.labloop.orchestrator.store.Severity;
 import io.labloop.orchestrator.store.StepRecord;
 import io.labloop.orchestrator.store.StepStatus;
 import io.labloop.orchestrator.store.Store;
@@ -28,11 +34,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A campaign whose spectrometer (serial, on a pty) is on another "PC", behind {@code labloop
- * agent}; the virtual lab (with its embedded HiveMQ CE broker), the agent and the campaign are
- * three real {@code labloop} processes. The agent is SIGKILLed while a measure is in flight and
- * started again: the daemon sends the unanswered request again, the new agent answers it from its
- * journal ("interrupted", never sent twice), and the campaign's {@code on-interrupt: retry} runs
- * the experiment again within the budget.
+ * agent}; the virtual lab (with its embedded HiveMQ CE broker), the agent and the daemon that runs
+ * the campaign are three real {@code labloop} processes. The agent is SIGKILLed while a measure is
+ * in flight: {@code GET /api/agents}, {@code /metrics} and {@code labloop status} show it offline
+ * and its spectrometer OFFLINE (BRIDGE_DOWN); started again, the daemon sends the unanswered
+ * request again, the new agent answers it from its journal ("interrupted", never sent twice), and
+ * the campaign's {@code on-interrupt: retry} runs the experiment again within the budget. The run's
+ * events hold one alert for the agent going and one info for its return.
  */
 class AgentIT {
 
@@ -56,32 +64,98 @@ class AgentIT {
       Process agent = p.start("agent", agentArgs);
       p.awaitOutput("agent", agent, "online on", Duration.ofSeconds(60));
 
-      Process run = p.start("run", "run", campaign.toString(), "--data", "run");
+      Process daemon =
+          p.start("daemon", "daemon", "--lab", lab.toString(), "--data", "run", "--port", "0");
+      p.awaitOutput("daemon", daemon, "ready at", Duration.ofSeconds(90));
+      LabLoopClient client =
+          new LabLoopClient(ClientSettings.resolve(null, null, dir.resolve("run"), Map.of()));
+      AgentView seen = onlyAgent(client);
+      assertTrue(seen.online(), seen::toString);
+      assertEquals(List.of("spectrometer"), seen.instruments());
+      // what the agent announced (its --heartbeat), not the lab file's agents: heartbeat
+      assertTrue(seen.heartbeatSeconds() > 0, seen::toString);
+      assertEquals(
+          "spectro-pc",
+          client.instruments().stream()
+              .filter(i -> i.name().equals("spectrometer"))
+              .findFirst()
+              .orElseThrow()
+              .agent());
+      String id = client.submit("campaign.yaml", Files.readString(campaign)).id();
       Path journal = dir.resolve("agent/agent-spectro-pc.journal");
       // Kill it while the second measure is in flight: one key DONE, a later one only STARTED.
       try {
         await()
             .atMost(Duration.ofSeconds(90))
             .pollInterval(Duration.ofMillis(5))
-            .failFast(() -> !run.isAlive())
+            .failFast(() -> !daemon.isAlive())
             .until(() -> inFlight(journal) && Files.readString(journal).contains("\"DONE\""));
       } catch (org.awaitility.core.ConditionTimeoutException
           | org.awaitility.core.TerminalFailureException e) {
         throw new AssertionError(
-            "no measure in flight through the agent\n" + p.tail("run") + "\n" + p.tail("agent"), e);
+            "no measure in flight through the agent\n" + p.tail("daemon") + "\n" + p.tail("agent"),
+            e);
       }
       agent.destroyForcibly();
       assertTrue(agent.waitFor(10, TimeUnit.SECONDS));
       String keyInFlight = lastStartedKey(journal);
 
+      // Its Last Will: the API, the metrics and labloop status say so before it is back.
+      AgentView gone =
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .pollInterval(Duration.ofMillis(20))
+              .until(() -> onlyAgent(client), a -> !a.online());
+      assertFalse(gone.reason().isEmpty(), gone::toString);
+      assertTrue(
+          client.instruments().stream()
+              .anyMatch(
+                  i ->
+                      i.name().equals("spectrometer")
+                          && i.status().equals("OFFLINE")
+                          && "BRIDGE_DOWN".equals(i.reasonKind())),
+          () -> client.instruments().toString());
+      assertTrue(
+          metrics(client).contains("labloop_agent_online{agent=\"spectro-pc\"} 0.0"),
+          () -> metrics(client));
+      String status = status(dir.resolve("run"));
+      assertTrue(
+          status.contains("AGENTS") && status.matches("(?s).*spectro-pc +OFFLINE .*spectrometer.*"),
+          status);
+
       Process again = p.start("agent-again", agentArgs);
-      assertTrue(run.waitFor(180, TimeUnit.SECONDS), () -> "the run finishes\n" + p.tail("run"));
+      String ended;
+      try {
+        ended =
+            await()
+                .atMost(Duration.ofSeconds(180))
+                .pollInterval(Duration.ofMillis(200))
+                .failFast(() -> !daemon.isAlive())
+                .until(
+                    () -> client.campaign(id).status(),
+                    st -> !st.equals("RUNNING") && !st.equals("SCHEDULED"));
+      } catch (org.awaitility.core.ConditionTimeoutException
+          | org.awaitility.core.TerminalFailureException e) {
+        throw new AssertionError("the campaign finishes\n" + p.tail("daemon"), e);
+      }
       assertEquals(
-          0, run.exitValue(), () -> p.tail("run") + "\n--- agent:\n" + p.tail("agent-again"));
+          "DONE", // the API's name of a run that completed its budget
+          ended,
+          () -> p.tail("daemon") + "\n--- agent:\n" + p.tail("agent-again"));
+      AgentView back = onlyAgent(client);
+      assertTrue(back.online(), back::toString);
+      assertTrue(
+          metrics(client).contains("labloop_agent_online{agent=\"spectro-pc\"} 1.0"),
+          () -> metrics(client));
+      assertTrue(
+          metrics(client).contains("labloop_agent_heartbeat_age_seconds{agent=\"spectro-pc\"}"),
+          () -> metrics(client));
       assertTrue(again.isAlive(), () -> p.tail("agent-again"));
       assertTrue(
           p.output("agent-again").contains(keyInFlight),
           () -> "the restarted agent reports the interrupted key\n" + p.tail("agent-again"));
+      daemon.destroy(); // the store is read below, with the daemon stopped
+      assertTrue(daemon.waitFor(30, TimeUnit.SECONDS), () -> p.tail("daemon"));
 
       try (Store store = Store.open(StoreLocation.sqlite(dir.resolve("run")))) {
         RunRecord r = store.latestRun("agent-silver").orElseThrow();
@@ -111,9 +185,66 @@ class AgentIT {
             () ->
                 "on-interrupt: retry applied to the interrupted experiment: "
                     + store.events(r.id()));
+        assertAgentWentAndCameBackOnce(store.events(r.id()));
       }
       assertEachSampleMeasuredOnce(dir.resolve("sim/virtual-lab"));
     }
+  }
+
+  /**
+   * The killed agent is one ALERT in the run's events, naming its instruments, and its return one
+   * INFO after it.
+   */
+  static void assertAgentWentAndCameBackOnce(List<EventRecord> events) {
+    List<EventRecord> offline =
+        events.stream().filter(e -> e.kind() == EventKind.AGENT_OFFLINE).toList();
+    List<EventRecord> online =
+        events.stream().filter(e -> e.kind() == EventKind.AGENT_ONLINE).toList();
+    assertEquals(1, offline.size(), () -> "one alert for the killed agent: " + offline);
+    assertEquals(Severity.ALERT, offline.get(0).severity());
+    assertTrue(
+        offline.get(0).message().contains("agent spectro-pc is offline")
+            && offline.get(0).message().contains("spectrometer"),
+        offline.get(0).message());
+    assertEquals(1, online.size(), () -> "one event for its return: " + online);
+    assertEquals(Severity.INFO, online.get(0).severity());
+    assertTrue(online.get(0).ordinal() > offline.get(0).ordinal(), () -> events.toString());
+  }
+
+  private static AgentView onlyAgent(LabLoopClient client) {
+    List<AgentView> agents = client.agents();
+    assertEquals(1, agents.size(), agents::toString);
+    assertEquals("spectro-pc", agents.get(0).name());
+    return agents.get(0);
+  }
+
+  private static String metrics(LabLoopClient client) {
+    try {
+      return java.net.http.HttpClient.newHttpClient()
+          .send(
+              java.net.http.HttpRequest.newBuilder(client.url().resolve("/metrics")).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** {@code labloop status} in this JVM (no process start), its output. */
+  private static synchronized String status(Path data) {
+    java.io.PrintStream out = System.out;
+    var o = new java.io.ByteArrayOutputStream();
+    try {
+      System.setOut(new java.io.PrintStream(o, true, java.nio.charset.StandardCharsets.UTF_8));
+      int code = io.labloop.orchestrator.cli.Main.run("status", "--data", data.toString());
+      assertEquals(0, code, () -> o.toString(java.nio.charset.StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+    }
+    return o.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** The virtual spectrometer received each sample's measure at most once. */

@@ -289,6 +289,16 @@ class ApiServerTest {
   }
 
   @Test
+  void agentsAreListedWithTheirStateAndInstruments() throws Exception {
+    HttpResponse<String> r = get("/api/agents", null);
+    assertEquals(200, r.statusCode());
+    assertTrue(r.body().contains("\"name\":\"spectro-pc\""), r.body());
+    assertTrue(r.body().contains("\"online\":false"), r.body());
+    assertTrue(r.body().contains("\"instruments\":[\"spectrometer\"]"), r.body());
+    assertTrue(get("/api/instruments", null).body().contains("\"agent\":\"spectro-pc\""));
+  }
+
+  @Test
   void instrumentsShowStatusAndLastError() {
     InstrumentView spectrometer =
         alice.instruments().stream()

@@ -219,7 +219,7 @@ public class FakeCampaignService implements CampaignService {
   @Override
   public List<InstrumentView> instruments() {
     return List.of(
-        new InstrumentView("robot", "opcua", "ONLINE", null, "", "", now(), 0, 0),
+        new InstrumentView("robot", "opcua", "ONLINE", null, "", "", now(), 0, 0, null),
         new InstrumentView(
             "spectrometer",
             "serial",
@@ -229,7 +229,21 @@ public class FakeCampaignService implements CampaignService {
             "MEAS timed out after 30s",
             now(),
             0,
-            1));
+            1,
+            "spectro-pc"));
+  }
+
+  @Override
+  public List<AgentView> agents() {
+    return List.of(
+        new AgentView(
+            "spectro-pc",
+            false,
+            "silent: no heartbeat for 7 s (expected every 2000 ms)",
+            now(),
+            2.0,
+            7.0,
+            List.of("spectrometer")));
   }
 
   @Override

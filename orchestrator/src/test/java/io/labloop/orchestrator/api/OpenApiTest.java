@@ -71,6 +71,7 @@ class OpenApiTest {
             Map.entry("Experiment", ExperimentView.class),
             Map.entry("Observation", ObservationView.class),
             Map.entry("Instrument", InstrumentView.class),
+            Map.entry("Agent", AgentView.class),
             Map.entry("Approval", ApprovalView.class),
             Map.entry("Event", EventView.class),
             Map.entry("ReloadResult", ReloadResult.class),

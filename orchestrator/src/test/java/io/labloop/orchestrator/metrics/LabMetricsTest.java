@@ -50,4 +50,27 @@ class LabMetricsTest {
     assertFalse(text.contains("campaign=\"a\""), text);
     assertTrue(text.contains("labloop_experiments{campaign=\"b\",state=\"DONE\"} 4.0"), text);
   }
+
+  @Test
+  void agentsAreGaugedOnlineAndByHeartbeatAge() {
+    LabMetrics m = new LabMetrics();
+    java.util.List<LabMetrics.AgentReading> agents =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                new LabMetrics.AgentReading("robot-pc", true, java.util.Optional.of(0.5)),
+                new LabMetrics.AgentReading("spectro-pc", false, java.util.Optional.of(12.0)),
+                new LabMetrics.AgentReading("new-pc", false, java.util.Optional.empty())));
+    m.agentsFrom(() -> agents);
+    String text = m.scrape();
+    assertTrue(text.contains("labloop_agent_online{agent=\"robot-pc\"} 1.0"), text);
+    assertTrue(text.contains("labloop_agent_online{agent=\"spectro-pc\"} 0.0"), text);
+    assertTrue(text.contains("labloop_agent_online{agent=\"new-pc\"} 0.0"), text);
+    assertTrue(
+        text.contains("labloop_agent_heartbeat_age_seconds{agent=\"spectro-pc\"} 12.0"), text);
+    assertFalse(
+        text.contains("labloop_agent_heartbeat_age_seconds{agent=\"new-pc\"}"),
+        "no age before the first heartbeat");
+    agents.remove(0);
+    assertFalse(m.scrape().contains("agent=\"robot-pc\""), "an agent gone from the lab leaves");
+  }
 }
