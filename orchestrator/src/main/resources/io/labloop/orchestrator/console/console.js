@@ -737,8 +737,10 @@ async function instrumentsPage(main) {
     const byName = Object.fromEntries(details.map(d => [d.instrument.name, d]));
     list.replaceChildren(el('table', {},
       el('thead', {}, el('tr', {}, ['instrument', 'state', 'why', 'since', 'held by', 'last command', 'running / queued'].map((h, n) => el('th', { class: n === 6 ? 'hide-narrow' : null }, h)))),
-      el('tbody', {}, instruments.map(i => {
-        const d = byName[i.name] || {};
+      el('tbody', {}, instruments.map(listed => {
+        const d = byName[listed.name] || {};
+        // the detail was read after the list: row and card show the same, newer state
+        const i = d.instrument || listed;
         const c = d.lastCommand;
         return el('tr', { 'data-instrument': i.name },
           el('td', {}, el('b', {}, i.name), el('div', { class: 'muted' }, i.driver), agentNote(i)), el('td', {}, badge(instrumentState(i))),
