@@ -325,9 +325,9 @@ async function campaignPage(main, id) {
       el('div', { class: 'row' }, el('b', { style: 'font-size:16px' }, c.name), badge(c.status),
         c.approval === 'MANUAL' ? el('span', { class: 'badge' }, 'approval: manual') : null,
         el('div', { class: 'actions', style: 'margin-left:auto' },
-          el('button', { id: 'pause', onclick: () => change('Pause', 'POST', '/api/campaigns/' + enc + '/pause').then(refresh).catch(() => {}) }, 'Pause'),
-          el('button', { id: 'resume', onclick: () => change('Resume', 'POST', '/api/campaigns/' + enc + '/resume').then(refresh).catch(() => {}) }, 'Resume'),
-          el('button', { id: 'abort', class: 'danger', onclick: () => {
+          el('button', { id: 'pause', disabled: c.status !== 'RUNNING', title: c.status !== 'RUNNING' ? 'only a running campaign can pause' : null, onclick: () => change('Pause', 'POST', '/api/campaigns/' + enc + '/pause').then(refresh).catch(() => {}) }, 'Pause'),
+          el('button', { id: 'resume', disabled: c.status !== 'PAUSED', title: c.status !== 'PAUSED' ? 'only a paused campaign can resume' : null, onclick: () => change('Resume', 'POST', '/api/campaigns/' + enc + '/resume').then(refresh).catch(() => {}) }, 'Resume'),
+          el('button', { id: 'abort', class: 'danger', disabled: c.status === 'DONE' || c.status === 'ABORTED', onclick: () => {
             if (confirm('Abort ' + id + '? Every instrument gets its abort command.')) {
               change('Abort', 'POST', '/api/campaigns/' + enc + '/abort').then(refresh).catch(() => {});
             }

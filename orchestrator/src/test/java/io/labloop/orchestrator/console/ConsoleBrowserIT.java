@@ -2,6 +2,7 @@ package io.labloop.orchestrator.console;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.labloop.orchestrator.api.CampaignView;
@@ -157,6 +158,11 @@ class ConsoleBrowserIT {
     assertTrue(
         worst < 2000,
         "every new observation on the page within 2 s of the API saying DONE: " + delays + " ms");
+    // a finished campaign offers no pause, resume or abort
+    waitFor(browser, By.cssSelector("#campaign-head [data-status='DONE']"));
+    for (String control : List.of("pause", "resume", "abort")) {
+      assertFalse(browser.findElement(By.id(control)).isEnabled(), control + " on a DONE campaign");
+    }
     screenshot(browser, "campaign-1280x800");
   }
 
