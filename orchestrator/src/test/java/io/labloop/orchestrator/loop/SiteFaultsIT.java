@@ -60,7 +60,11 @@ import org.junit.jupiter.api.io.TempDir;
  * flight (and started again), daemon 1 is SIGKILLed while a synthesis is in flight, and the broker
  * is stopped for 10 s while daemon 2 drives the run. The campaign completes its budget on daemon 2,
  * every DONE value is kept, no non-idempotent command reaches an instrument twice, and each fault
- * is in the run's event log.
+ * is in the event log: the interrupted measure's retry and the takeover in the run's events, the
+ * broker outage (lab-wide, not a run's) as instrument-offline and instrument-online alerts of the
+ * three instruments on daemon 2's event stream ({@code GET /api/instruments/NAME}; the daemons
+ * check health every second here). Skipped where Mosquitto is not installed ({@code .ci/run}
+ * installs it).
  */
 class SiteFaultsIT {
 
