@@ -6,13 +6,10 @@ import io.labloop.orchestrator.api.AgentView;
 import io.labloop.orchestrator.lab.Lab;
 import io.labloop.orchestrator.metrics.LabMetrics;
 import io.labloop.orchestrator.store.Severity;
-import io.labloop.orchestrator.store.Store;
-import io.labloop.orchestrator.store.StoreException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,19 +28,12 @@ final class AgentWatch {
 
   private final Supplier<Lab> lab;
   private final EventFeed feed;
-  private final Store store;
-  private final RunningCampaigns running;
+  private final LabEventsInRuns inRuns;
 
-  AgentWatch(
-      Supplier<Lab> lab,
-      EventFeed feed,
-      Store store,
-      RunningCampaigns running,
-      LabMetrics metrics) {
+  AgentWatch(Supplier<Lab> lab, EventFeed feed, LabEventsInRuns inRuns, LabMetrics metrics) {
     this.lab = lab;
     this.feed = feed;
-    this.store = store;
-    this.running = running;
+    this.inRuns = inRuns;
     metrics.agentsFrom(this::readings);
   }
 
@@ -95,23 +85,6 @@ final class AgentWatch {
     if (a.severity() == Severity.ALERT) log.warn("{}", a.message());
     else log.info("{}", a.message());
     feed.publish(ApiViews.live(null, a.kind(), a.severity(), null, null, null, a.message()));
-    for (RunningCampaigns.Running r : running.all()) {
-      boolean uses =
-          r.config().workflow().stream().anyMatch(s -> a.instruments().contains(s.instrument()));
-      if (!uses) continue;
-      try {
-        store.addEvent(
-            r.runId(),
-            a.kind(),
-            a.severity(),
-            Optional.empty(),
-            Optional.empty(),
-            OptionalInt.empty(),
-            a.message());
-      } catch (StoreException e) {
-        // the event stream and the log have it; only this run's own record misses it
-        log.warn("agent event not kept with run {}: {}", r.runId(), e.getMessage());
-      }
-    }
+    inRuns.keep(a.instruments(), a.kind(), a.severity(), Optional.empty(), a.message());
   }
 }

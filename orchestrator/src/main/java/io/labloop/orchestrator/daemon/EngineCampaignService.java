@@ -141,12 +141,13 @@ public final class EngineCampaignService implements CampaignService, ScheduledWo
     this.zone = zone;
     this.submissions = new Submissions(dataDir.resolve("campaigns"));
     this.audit = new AuditTrail(store, feed);
-    this.upkeep = new LabUpkeep(lab, metrics, feed, CALL_TIMEOUT, store);
+    LabEventsInRuns inRuns = new LabEventsInRuns(store, running);
+    this.upkeep = new LabUpkeep(lab, metrics, feed, CALL_TIMEOUT, store, inRuns);
     this.campaignMetrics = new CampaignMetrics(store, lab, metrics, running);
     this.reloadChecks = new ReloadChecks(loader, labFile, campaignDir, running);
     this.instrumentDetails = new InstrumentDetails(lab, store, this::instruments);
     feed.subscribe(instrumentDetails::onEvent);
-    this.agentWatch = new AgentWatch(lab, feed, store, running, metrics);
+    this.agentWatch = new AgentWatch(lab, feed, inRuns, metrics);
     agentWatch.attach(lab.get());
     this.files = new CampaignFiles(loader, labFile, campaignDir, submissions, store);
     this.starts =

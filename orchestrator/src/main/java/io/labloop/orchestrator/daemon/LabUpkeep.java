@@ -13,8 +13,10 @@ import io.labloop.orchestrator.store.Store;
 import io.labloop.orchestrator.store.StoreException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -37,6 +39,7 @@ final class LabUpkeep {
   private final HealthChecks health = new HealthChecks();
   private final Duration leaseTimeout;
   private final Store store;
+  private final LabEventsInRuns inRuns;
 
   /** How long the store keeps an instrument's health probes. */
   static final Duration PROBES_KEPT = Duration.ofDays(30);
@@ -46,7 +49,13 @@ final class LabUpkeep {
    * @param store where each probe is kept (the console's health-probe history)
    */
   LabUpkeep(
-      Supplier<Lab> lab, LabMetrics metrics, EventFeed feed, Duration leaseTimeout, Store store) {
+      Supplier<Lab> lab,
+      LabMetrics metrics,
+      EventFeed feed,
+      Duration leaseTimeout,
+      Store store,
+      LabEventsInRuns inRuns) {
+    this.inRuns = inRuns;
     this.lab = lab;
     this.metrics = metrics;
     this.feed = feed;
@@ -95,17 +104,13 @@ final class LabUpkeep {
                   + (now.reason().isEmpty() ? "" : ": " + now.reason());
       if (c.online()) log.info("health: {}", message);
       else log.warn("health: {}", message);
-      feed.publish(
-          ApiViews.live(
-              null,
-              c.online() ? EventKind.INSTRUMENT_ONLINE : EventKind.INSTRUMENT_OFFLINE,
-              c.online()
-                  ? Severity.INFO
-                  : agentDown(l, c.instrument()) ? Severity.WARNING : Severity.ALERT,
-              null,
-              c.instrument(),
-              null,
-              message));
+      EventKind kind = c.online() ? EventKind.INSTRUMENT_ONLINE : EventKind.INSTRUMENT_OFFLINE;
+      Severity severity =
+          c.online()
+              ? Severity.INFO
+              : agentDown(l, c.instrument()) ? Severity.WARNING : Severity.ALERT;
+      feed.publish(ApiViews.live(null, kind, severity, null, c.instrument(), null, message));
+      inRuns.keep(List.of(c.instrument()), kind, severity, Optional.of(c.instrument()), message);
     }
     report
         .statuses()

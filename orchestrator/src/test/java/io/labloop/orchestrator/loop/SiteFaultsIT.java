@@ -41,6 +41,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -61,10 +62,10 @@ import org.junit.jupiter.api.io.TempDir;
  * is stopped for 10 s while daemon 2 drives the run. The campaign completes its budget on daemon 2,
  * every DONE value is kept, no non-idempotent command reaches an instrument twice, and each fault
  * is in the event log: the interrupted measure's retry and the takeover in the run's events, the
- * broker outage (lab-wide, not a run's) as instrument-offline and instrument-online alerts of the
- * three instruments on daemon 2's event stream ({@code GET /api/instruments/NAME}; the daemons
- * check health every second here). Skipped where Mosquitto is not installed ({@code .ci/run}
- * installs it).
+ * broker outage as instrument-offline and instrument-online alerts of the three instruments on
+ * daemon 2's event stream ({@code GET /api/instruments/NAME}) and in the run's own events (the
+ * daemons check health every second here). Skipped where Mosquitto is not installed ({@code
+ * .ci/run} installs it).
  */
 class SiteFaultsIT {
 
@@ -279,6 +280,18 @@ class SiteFaultsIT {
           assertTrue(
               alerts.stream().anyMatch(a -> isAlert(a, "instrument-online", brokerStoppedAt)),
               () -> instrument + " came back after the outage: " + alerts);
+          // and the run, which uses every one of them, keeps both in its own event log
+          for (EventKind kind :
+              List.of(EventKind.INSTRUMENT_OFFLINE, EventKind.INSTRUMENT_ONLINE)) {
+            assertTrue(
+                events.stream()
+                    .anyMatch(
+                        e ->
+                            e.kind() == kind
+                                && e.instrument().equals(Optional.of(instrument))
+                                && e.at().isAfter(brokerStoppedAt)),
+                () -> instrument + " " + kind + " in the run's event log:\n" + log);
+          }
         }
         System.out.printf(
             "SiteFaultsIT: budget %d completed on daemon 2 in %.1f s; %d DONE experiments kept;"
