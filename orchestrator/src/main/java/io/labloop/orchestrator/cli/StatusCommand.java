@@ -162,10 +162,10 @@ public final class StatusCommand implements Callable<Integer> {
     return c.experimentsReached() + (c.budget() == null ? "" : "/" + c.budget());
   }
 
-  private static String best(Map<String, Object> best) {
+  static String best(Map<String, Object> best) {
     if (best == null || best.isEmpty()) return "-";
     return best.entrySet().stream()
-        .map(e -> e.getKey() + "=" + e.getValue())
+        .map(e -> e.getKey() + "=" + CampaignSession.format(e.getValue()))
         .collect(Collectors.joining(" "));
   }
 }

@@ -26,4 +26,16 @@ class StatusCommandTest {
         "robot-pc         ONLINE   last heartbeat never  instruments -",
         StatusCommand.agentLine(new AgentView("robot-pc", true, "", null, 2.0, null, List.of())));
   }
+
+  @Test
+  void theBestColumnShowsNumbersAsTheRunSummaryDoes() {
+    java.util.Map<String, Object> best = new java.util.LinkedHashMap<>();
+    best.put("temperature", 164.61399298161268);
+    best.put("solvent", "ethylene-glycol");
+    best.put("peak", 515.3647);
+    best.put("seq", 2);
+    assertEquals(
+        "temperature=164.614 solvent=ethylene-glycol peak=515.3647 seq=2",
+        StatusCommand.best(best));
+  }
 }
