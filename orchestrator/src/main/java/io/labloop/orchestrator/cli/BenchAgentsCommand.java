@@ -41,13 +41,13 @@ public final class BenchAgentsCommand implements Callable<Integer> {
 
   @Option(
       names = "--per-round",
-      defaultValue = "200",
+      defaultValue = "50",
       description = "(1) timed calls per round and side (default: ${DEFAULT-VALUE}).")
   int perRound;
 
   @Option(
       names = "--warmup",
-      defaultValue = "50",
+      defaultValue = "10",
       description = "(1) untimed calls before each round and side (default: ${DEFAULT-VALUE}).")
   int warmup;
 
