@@ -9,10 +9,12 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -146,6 +148,17 @@ final class BrokerClient implements AutoCloseable {
     m.setQos(1);
     m.setRetained(retained);
     if (properties != null) m.setProperties(properties);
+    publish(topic, m, done);
+    return done;
+  }
+
+  /**
+   * Paho refuses a QoS 1 publish at once while the broker's Receive Maximum (10 on HiveMQ CE) of
+   * unacknowledged ones are out; that is back-pressure, not a failure, so it is tried again shortly
+   * for as long as the client is connected (a burst of commands to many agents would otherwise lose
+   * requests and wait for the deadline).
+   */
+  private void publish(String topic, MqttMessage m, CompletableFuture<Void> done) {
     try {
       client.publish(
           topic,
@@ -174,16 +187,27 @@ final class BrokerClient implements AutoCloseable {
 
             @Override
             public void onFailure(IMqttToken token, Throwable e) {
+              if (retryLater(topic, m, done, e)) return;
               done.completeExceptionally(
                   new IOException(
                       who + ": publishing to '" + topic + "' failed: " + e.getMessage(), e));
             }
           });
     } catch (MqttException e) {
+      if (retryLater(topic, m, done, e)) return;
       done.completeExceptionally(
           new IOException(who + ": publishing to '" + topic + "' failed: " + e.getMessage(), e));
     }
-    return done;
+  }
+
+  private boolean retryLater(
+      String topic, MqttMessage m, CompletableFuture<Void> done, Throwable e) {
+    if (!(e instanceof MqttException x)
+        || x.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT
+        || !client.isConnected()) return false;
+    CompletableFuture.delayedExecutor(2, TimeUnit.MILLISECONDS)
+        .execute(() -> publish(topic, m, done));
+    return true;
   }
 
   CompletableFuture<Void> publish(String topic, String json, boolean retained) {

@@ -41,6 +41,7 @@ final class BrokerConnection {
     s.username().ifPresent(o::setUserName);
     s.password().ifPresent(p -> o.setPassword(p.getBytes(StandardCharsets.UTF_8)));
     if (s.url().startsWith("ssl://")) o.setSocketFactory(tls(s).getSocketFactory());
+    else o.setSocketFactory(new NoDelaySockets());
     return o;
   }
 

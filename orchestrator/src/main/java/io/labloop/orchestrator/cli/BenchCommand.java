@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
       BenchLoopCommand.class,
       BenchApiCommand.class,
       BenchConsoleCommand.class,
-      BenchHostileCommand.class
+      BenchHostileCommand.class,
+      BenchAgentsCommand.class
     })
 public final class BenchCommand {}

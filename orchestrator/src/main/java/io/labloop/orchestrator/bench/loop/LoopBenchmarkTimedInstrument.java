@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * benchmark measures scheduling, not I/O. Synthesis answers a new sample id, a measurement a
  * number; it records how many commands ran at once.
  */
-final class LoopBenchmarkTimedInstrument implements Instrument {
+public final class LoopBenchmarkTimedInstrument implements Instrument {
 
   private final String name;
   private final Duration duration;
@@ -30,7 +30,7 @@ final class LoopBenchmarkTimedInstrument implements Instrument {
   private final AtomicInteger maxRunning = new AtomicInteger();
   private final AtomicInteger made = new AtomicInteger();
 
-  LoopBenchmarkTimedInstrument(String name, Duration duration) {
+  public LoopBenchmarkTimedInstrument(String name, Duration duration) {
     this.name = name;
     this.duration = duration;
     this.timer = Executors.newSingleThreadScheduledExecutor(Threads.daemon("bench-" + name));
