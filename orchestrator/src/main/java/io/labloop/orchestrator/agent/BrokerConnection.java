@@ -123,6 +123,9 @@ final class BrokerConnection {
       handshake = handshake.getCause();
     if (handshake != null) {
       String m = String.valueOf(handshake.getMessage());
+      // "PKIX path building failed: sun.security...Exception: unable to find valid ..." -> the end
+      int inner = m.lastIndexOf("Exception: ");
+      if (inner >= 0) m = m.substring(inner + "Exception: ".length());
       if (m.contains("PKIX")
           || m.contains("certification path")
           || m.contains("No name matching")
@@ -145,6 +148,20 @@ final class BrokerConnection {
           + " (wrong client certificate): "
           + m;
     }
+    // TLS 1.3: the client's side of the handshake ends before the broker checks the client's
+    // certificate, so a refused certificate shows up as an alert, or as the broker closing the
+    // connection (broken pipe, reset, end of stream) before it answered the MQTT CONNECT.
+    if (s.url().startsWith("ssl://") && closedAfterHandshake(e))
+      return who
+          + ": the broker "
+          + s.url()
+          + " refused this PC's TLS client certificate "
+          + s.clientCertificate()
+              .map(c -> "'" + c + "'")
+              .orElse("(none was given, and the broker may ask for one)")
+          + " (it closed the connection after the TLS handshake; check that the certificate is"
+          + " signed by the CA the broker trusts, its cafile, and has not expired): "
+          + Errors.rootMessage(e);
     if (e instanceof MqttException m) {
       return switch (m.getReasonCode()) {
         case 134, 4 ->
@@ -170,5 +187,24 @@ final class BrokerConnection {
       };
     }
     return who + ": cannot connect to broker " + s.url() + ": " + Errors.rootMessage(e);
+  }
+
+  /**
+   * Whether the broker ended a TLS connection after the handshake: a TLS alert about a certificate,
+   * or the connection broken or closed, but not refused (nobody listening).
+   */
+  private static boolean closedAfterHandshake(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException)
+        return false;
+      String m = String.valueOf(t.getMessage());
+      if (t instanceof javax.net.ssl.SSLException
+          && (m.contains("certificate") || m.contains("unknown_ca") || m.contains("alert")))
+        return true;
+      if (t instanceof java.io.EOFException
+          || (t instanceof java.net.SocketException
+              && (m.contains("Broken pipe") || m.contains("Connection reset")))) return true;
+    }
+    return false;
   }
 }
