@@ -77,4 +77,50 @@ class ClusteredStartsIT {
     }
     assertTrue(due.isPresent());
   }
+
+  @Test
+  void twoDaemonsPlanningTheSameStartStartItOnce() {
+    // two daemons on one PostgreSQL both read the same submission and plan its start; Quartz's
+    // clustered job store must fire it on exactly one of them
+    JobStore store = new JobStore.PostgreSql(url, "labloop", "");
+    List<String> starts = new CopyOnWriteArrayList<>();
+    LabScheduler a = LabScheduler.create(recording("a", starts), store, "daemon-a", UTC);
+    LabScheduler b = LabScheduler.create(recording("b", starts), store, "daemon-b", UTC);
+    try {
+      a.start();
+      b.start();
+      CronSchedule everySecond = CronSchedule.parse("* * * * * ?", UTC);
+      Instant submitted = Instant.now();
+      a.planStart("twin", everySecond, submitted);
+      b.planStart("twin", everySecond, submitted);
+      await().atMost(Duration.ofSeconds(30)).until(() -> !starts.isEmpty());
+      // and no second start follows on either daemon
+      await()
+          .during(Duration.ofSeconds(4))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> starts.size() == 1);
+      assertTrue(
+          starts.get(0).equals("a:twin") || starts.get(0).equals("b:twin"), starts.toString());
+      assertEquals(Optional.empty(), a.plannedStart("twin"));
+      assertEquals(Optional.empty(), b.plannedStart("twin"));
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+
+  private static ScheduledWork recording(String daemon, List<String> starts) {
+    return new ScheduledWork() {
+      @Override
+      public void startCampaign(String campaignId) {
+        starts.add(daemon + ":" + campaignId);
+      }
+
+      @Override
+      public void checkHealth() {}
+
+      @Override
+      public void calibrate(String instrument, String command) {}
+    };
+  }
 }
