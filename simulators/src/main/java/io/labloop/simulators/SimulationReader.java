@@ -34,6 +34,8 @@ final class SimulationReader {
           "instruments",
           "faults",
           "broker",
+          "broker-users",
+          "broker-acl",
           "trust-clients",
           "mdns-interface");
   static final Set<String> INSTRUMENT_KEYS =
@@ -212,8 +214,57 @@ final class SimulationReader {
             "mdns-interface must be a network interface name or address (e.g. eth0), got "
                 + describe(m));
     }
+    Map<String, String> brokerUsers = new java.util.LinkedHashMap<>();
+    if (sim.containsKey("broker-users")) {
+      Object u = sim.get("broker-users");
+      if (u instanceof Map<?, ?> m && !m.isEmpty()) {
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+          if (e.getValue() instanceof String password && !password.isEmpty()) {
+            brokerUsers.put(String.valueOf(e.getKey()), password);
+          } else {
+            r.problem(
+                path(path(at, "broker-users"), String.valueOf(e.getKey())),
+                "the password of broker user "
+                    + e.getKey()
+                    + " must be text, got "
+                    + describe(e.getValue()));
+          }
+        }
+      } else {
+        r.problem(
+            path(at, "broker-users"),
+            "broker-users must map user names to passwords ({ NAME: PASSWORD, ... }), got "
+                + describe(u));
+      }
+    }
+    boolean agentAcl = false;
+    if (sim.containsKey("broker-acl")) {
+      Object a = sim.get("broker-acl");
+      if ("agents".equals(a) && !brokerUsers.isEmpty()) {
+        agentAcl = true;
+      } else if ("agents".equals(a)) {
+        r.problem(path(at, "broker-acl"), "broker-acl: agents needs broker-users");
+      } else {
+        r.problem(
+            path(at, "broker-acl"),
+            "broker-acl must be 'agents' (the rules of config/mosquitto/acl), got " + describe(a));
+      }
+    }
+    if (!brokerUsers.isEmpty() && broker.equals("external")) {
+      r.problem(
+          path(at, "broker-users"),
+          "broker-users applies to the embedded broker, not an external one");
+    }
     return new SimulationSettings(
-        seed, timeScale, world, instruments, faults, broker, trustClients, mdnsInterface);
+        seed,
+        timeScale,
+        world,
+        instruments,
+        faults,
+        broker,
+        new io.labloop.simulators.mqtt.EmbeddedBroker.Access(brokerUsers, agentAcl),
+        trustClients,
+        mdnsInterface);
   }
 
   private static Instrument readInstrument(

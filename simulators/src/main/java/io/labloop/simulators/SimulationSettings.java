@@ -23,6 +23,9 @@ import java.util.Optional;
  * @param faults fault rates per instrument
  * @param broker {@code embedded} (start an MQTT 5 broker at the address the lab names) or {@code
  *     external} (use the broker already running there)
+ * @param brokerAccess the embedded broker's users ({@code broker-users: { NAME: PASSWORD }}; none:
+ *     anonymous) and whether it applies the agents' topic rules of config/mosquitto/acl ({@code
+ *     broker-acl: agents})
  * @param trustClients which client certificates the OPC UA servers accept
  * @param mdnsInterface where discoverable SiLA 2 servers announce themselves ({@code
  *     mdns-interface}: an interface name or address; empty: the first up, non-loopback,
@@ -35,6 +38,7 @@ public record SimulationSettings(
     Map<String, Instrument> instruments,
     Map<String, Map<Fault, Double>> faults,
     String broker,
+    io.labloop.simulators.mqtt.EmbeddedBroker.Access brokerAccess,
     ClientTrust trustClients,
     Optional<String> mdnsInterface) {
 

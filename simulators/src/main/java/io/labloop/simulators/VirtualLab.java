@@ -295,7 +295,7 @@ public final class VirtualLab implements AutoCloseable {
       URI address = broker;
       Optional<Path> trusted = Optional.empty();
       if (settings.broker().equals("embedded")) {
-        EmbeddedBroker embedded = EmbeddedBroker.start(broker, workDir);
+        EmbeddedBroker embedded = EmbeddedBroker.start(broker, workDir, settings.brokerAccess());
         started.add(embedded);
         address = embedded.uri();
         trusted = embedded.certificate();

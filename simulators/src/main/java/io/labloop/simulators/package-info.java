@@ -14,6 +14,11 @@
  *   broker: embedded             # embedded (default: start an MQTT 5 broker at each mqtt instrument's
  *                                #   broker address, which must be a loopback address; ssl://host:port
  *                                #   gives a TLS listener, see below) | external
+ *   broker-users: { a: pa, labloop-daemon: pd }  # the embedded broker lets in only these users with
+ *                                #   these passwords (CONNACK 0x86 otherwise); default: anonymous
+ *   broker-acl: agents           # with broker-users: each user only on the topics config/mosquitto/acl
+ *                                #   gives it (agent NAME on labloop/agents/NAME/..., labloop-daemon
+ *                                #   on every agent's); refused: SUBACK 0x87, DISCONNECT 0x87 on publish
  *   trust-clients: all           # all (default): the OPC UA servers accept every client certificate |
  *                                #   trust-list: only those in WORK/pki/trusted/certs, as a real server;
  *                                #   a refused one is saved as WORK/pki/rejected/SHA1.der (move it into

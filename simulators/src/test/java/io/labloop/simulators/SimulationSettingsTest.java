@@ -179,4 +179,21 @@ class SimulationSettingsTest {
             + " (only those in the work folder's pki/trusted/certs), got 'some'",
         bad.message());
   }
+
+  @Test
+  void brokerUsersAndTheAgentsTopicRules() {
+    Map<String, Object> tree = lab();
+    assertEquals(
+        io.labloop.simulators.mqtt.EmbeddedBroker.Access.OPEN,
+        SimulationSettings.from(tree).brokerAccess());
+    TestLabs.section(tree, "simulation").put("broker-users", Map.of("a", "pa"));
+    TestLabs.section(tree, "simulation").put("broker-acl", "agents");
+    assertEquals(
+        new io.labloop.simulators.mqtt.EmbeddedBroker.Access(Map.of("a", "pa"), true),
+        SimulationSettings.from(tree).brokerAccess());
+    TestLabs.section(tree, "simulation").remove("broker-users");
+    assertTrue(only(tree).message().contains("needs broker-users"), only(tree).toString());
+    TestLabs.section(tree, "simulation").put("broker-acl", "all");
+    assertTrue(only(tree).message().contains("must be 'agents'"), only(tree).toString());
+  }
 }
