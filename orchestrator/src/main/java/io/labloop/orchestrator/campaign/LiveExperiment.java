@@ -48,6 +48,14 @@ final class LiveExperiment {
   /** The attempt whose command is in flight, 0 when none is. */
   int inFlight;
 
+  /**
+   * The attempt of a step the previous process had sent through an agent and not heard back from, 0
+   * when none: it is asked again with the same journal key and attempt, and the agent answers from
+   * its own journal (the reply it got, the command still running, or "interrupted"), so the
+   * instrument never receives it twice.
+   */
+  int rejoin;
+
   Instant holdSince;
   String holdNote;
   OptionalInt retryOf = OptionalInt.empty();

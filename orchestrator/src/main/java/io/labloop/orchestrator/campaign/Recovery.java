@@ -25,9 +25,11 @@ import java.util.OptionalInt;
  * engine's working copy: the observations the planner learns from, every experiment with its
  * status, and for an unfinished one the outputs of its DONE steps (the step journal replayed in
  * order) and where it stands. {@link #settle} then decides what a stop left half done: a step
- * STARTED but not DONE was maybe sent, so it is sent again only if its command is idempotent;
- * otherwise the experiment is INTERRUPTED and the campaign's {@code on-interrupt} rule applies
- * (fail, retry as a new experiment within the budget, or hold for a person).
+ * STARTED but not DONE was maybe sent, so it is sent again only if its command is idempotent, or
+ * asked again with the same journal key when the instrument is on an agent (whose own journal knows
+ * whether the instrument got it); otherwise the experiment is INTERRUPTED and the campaign's {@code
+ * on-interrupt} rule applies (fail, retry as a new experiment within the budget, or hold for a
+ * person).
  *
  * <p>Separate from {@link CampaignEngine} because it runs once, before the loop starts, and reads
  * the journal rather than events; the engine numbers experiments between the two calls so that a
@@ -140,6 +142,27 @@ final class Recovery {
               + "."
               + step.command()
               + " was in flight when the process stopped; it is idempotent and is sent again");
+    } else if (lab.agentOf(step.instrument()).isPresent()) {
+      // the agent journaled the key before the instrument got it: asking again with the same key
+      // and attempt gets its answer (or joins the command still running), never a second send
+      e.rejoin = open.attempt();
+      e.status = ExperimentStatus.RUNNING;
+      loop.event(
+          EventKind.RESEND,
+          Severity.INFO,
+          step.instrument(),
+          e.seq,
+          "experiment #"
+              + e.seq
+              + ": "
+              + step.instrument()
+              + "."
+              + step.command()
+              + " was in flight when the process stopped; agent "
+              + lab.agentOf(step.instrument()).get()
+              + " is asked again with journal key "
+              + open.idempotencyKey()
+              + " and answers from its own journal, so the instrument does not receive it twice");
     } else {
       String why =
           step.instrument()

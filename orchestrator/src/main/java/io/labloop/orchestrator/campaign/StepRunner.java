@@ -129,6 +129,11 @@ final class StepRunner {
     }
     e.lease = lease;
     InstrumentConfig instrument = lab.instrumentConfig(step.instrument());
+    if (e.rejoin > 0) {
+      // asked again after a restart: the limits and interlocks held when it was first sent
+      send(e, step, instrument.commands().get(step.command()), resolveAll(e, step));
+      return;
+    }
     Map<String, Object> args = new LinkedHashMap<>();
     for (Map.Entry<String, WorkflowStep.Arg> a : step.args().entrySet()) {
       Object v = resolve(e, a.getValue());
@@ -161,6 +166,12 @@ final class StepRunner {
     } else {
       checkInterlocks(e, step, command, args);
     }
+  }
+
+  private Map<String, Object> resolveAll(LiveExperiment e, WorkflowStep step) {
+    Map<String, Object> args = new LinkedHashMap<>();
+    step.args().forEach((name, arg) -> args.put(name, resolve(e, arg)));
+    return args;
   }
 
   private Object resolve(LiveExperiment e, WorkflowStep.Arg arg) {
@@ -323,7 +334,9 @@ final class StepRunner {
 
   private void send(
       LiveExperiment e, WorkflowStep step, CommandConfig command, Map<String, Object> args) {
-    int attempt = e.attempts.merge(e.stepIndex, 1, Integer::sum);
+    boolean rejoin = e.rejoin > 0;
+    int attempt = rejoin ? e.rejoin : e.attempts.merge(e.stepIndex, 1, Integer::sum);
+    e.rejoin = 0;
     StepRecord record =
         new StepRecord(
             loop.runId(),
@@ -342,7 +355,8 @@ final class StepRunner {
             Map.of(),
             Optional.empty(),
             Optional.empty());
-    store.stepStarted(record); // write before act: after a crash this row says "maybe sent"
+    // write before act: after a crash this row says "maybe sent" (a rejoin's row is still there)
+    if (!rejoin) store.stepStarted(record);
     boolean first = !e.reached;
     e.reached = true;
     e.status = ExperimentStatus.RUNNING;

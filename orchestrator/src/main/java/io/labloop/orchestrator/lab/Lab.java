@@ -319,6 +319,16 @@ public final class Lab implements AutoCloseable {
     return config.instrument(name);
   }
 
+  /**
+   * The agent an instrument is reached through when it is on another PC ({@code agent:} in its
+   * section), empty for an instrument this process drives itself.
+   */
+  public Optional<String> agentOf(String name) {
+    return instruments.get(name) instanceof RemoteInstrument
+        ? InstrumentAgent.agentOf(instrumentConfig(name))
+        : Optional.empty();
+  }
+
   public Instrument instrument(String name) {
     Instrument i = instruments.get(name);
     if (i == null)

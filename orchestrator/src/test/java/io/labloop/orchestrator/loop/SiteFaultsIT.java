@@ -192,6 +192,9 @@ class SiteFaultsIT {
       Thread.sleep(OUTAGE.toMillis()); // the outage itself
       startMosquitto();
       double brokerBack = (System.nanoTime() - brokerStopped) / 1e9;
+      // nothing completes while the broker is down (every instrument is reached through it), so
+      // a DONE beyond this count came after it was back, even one before the alerts below
+      long doneBeforeRestart = count(url, doneSql(runId));
       awaitOrFail(
           "robot, spectrometer and xrd offline and online again on daemon 2",
           Duration.ofSeconds(60),
@@ -206,7 +209,6 @@ class SiteFaultsIT {
           },
           "daemon-2");
       double instrumentsBack = (System.nanoTime() - brokerStopped) / 1e9;
-      long doneBeforeRestart = count(url, doneSql(runId));
       awaitOrFail(
           "an experiment DONE after the broker came back",
           Duration.ofSeconds(60),
@@ -263,6 +265,21 @@ class SiteFaultsIT {
                             && e.message().contains("the agent stopped")
                             && e.message().contains(keyInFlight)),
             () -> "the interrupted measure is in the event log:\n" + log);
+        // fault 2: the synthesis in flight when daemon 1 died is asked again of its agent, which
+        // answers from its journal: kept, not interrupted, and sent to the robot once (above)
+        assertTrue(
+            events.stream()
+                .anyMatch(
+                    e ->
+                        e.kind() == EventKind.RESEND
+                            && e.message().contains("robot.synthesize was in flight")
+                            && e.message().contains("agent robot-pc is asked again")),
+            () -> "the synthesis in flight is asked again of agent robot-pc:\n" + log);
+        assertTrue(
+            steps.stream()
+                .noneMatch(
+                    s -> s.command().equals("synthesize") && s.status() == StepStatus.INTERRUPTED),
+            () -> "no synthesis interrupted: " + steps);
         // fault 2: the takeover
         List<EventRecord> takeovers =
             events.stream().filter(e -> e.kind() == EventKind.TAKEOVER).toList();
