@@ -15,9 +15,7 @@ final class NoDelaySockets extends SocketFactory {
 
   @Override
   public Socket createSocket() throws IOException {
-    Socket s = new Socket();
-    s.setTcpNoDelay(true);
-    return s;
+    return noDelay(new Socket());
   }
 
   @Override

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -121,6 +122,9 @@ final class Recovery {
   private void settleStarted(LiveExperiment e, StepRecord open) {
     WorkflowStep step = campaign.workflow().get(e.stepIndex);
     CommandConfig command = lab.instrumentConfig(step.instrument()).commands().get(step.command());
+    Optional<String> agent = lab.agentOf(step.instrument());
+    String inFlight =
+        step.instrument() + "." + step.command() + " was in flight when the process stopped";
     if (command != null && command.idempotent()) {
       store.stepEnded(
           loop.runId(),
@@ -130,46 +134,22 @@ final class Recovery {
           StepStatus.INTERRUPTED,
           "interrupted",
           "the process stopped with the command in flight; sent again because it is idempotent");
-      loop.event(
-          EventKind.RESEND,
-          Severity.INFO,
-          step.instrument(),
-          e.seq,
-          "experiment #"
-              + e.seq
-              + ": "
-              + step.instrument()
-              + "."
-              + step.command()
-              + " was in flight when the process stopped; it is idempotent and is sent again");
-    } else if (lab.agentOf(step.instrument()).isPresent()) {
+      resendEvent(e, step, inFlight + "; it is idempotent and is sent again");
+    } else if (agent.isPresent()) {
       // the agent journaled the key before the instrument got it: asking again with the same key
       // and attempt gets its answer (or joins the command still running), never a second send
       e.rejoin = open.attempt();
-      e.status = ExperimentStatus.RUNNING;
-      loop.event(
-          EventKind.RESEND,
-          Severity.INFO,
-          step.instrument(),
-          e.seq,
-          "experiment #"
-              + e.seq
-              + ": "
-              + step.instrument()
-              + "."
-              + step.command()
-              + " was in flight when the process stopped; agent "
-              + lab.agentOf(step.instrument()).get()
+      resendEvent(
+          e,
+          step,
+          inFlight
+              + "; agent "
+              + agent.get()
               + " is asked again with journal key "
               + open.idempotencyKey()
               + " and answers from its own journal, so the instrument does not receive it twice");
     } else {
-      String why =
-          step.instrument()
-              + "."
-              + step.command()
-              + " was in flight when the process stopped and is not idempotent,"
-              + " so it is not sent again";
+      String why = inFlight + " and is not idempotent, so it is not sent again";
       store.stepEnded(
           loop.runId(),
           e.seq,
@@ -180,6 +160,15 @@ final class Recovery {
           why);
       onInterrupt(e, why);
     }
+  }
+
+  private void resendEvent(LiveExperiment e, WorkflowStep step, String what) {
+    loop.event(
+        EventKind.RESEND,
+        Severity.INFO,
+        step.instrument(),
+        e.seq,
+        "experiment #" + e.seq + ": " + what);
   }
 
   /**

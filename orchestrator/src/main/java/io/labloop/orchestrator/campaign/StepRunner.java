@@ -129,11 +129,6 @@ final class StepRunner {
     }
     e.lease = lease;
     InstrumentConfig instrument = lab.instrumentConfig(step.instrument());
-    if (e.rejoin > 0) {
-      // asked again after a restart: the limits and interlocks held when it was first sent
-      send(e, step, instrument.commands().get(step.command()), resolveAll(e, step));
-      return;
-    }
     Map<String, Object> args = new LinkedHashMap<>();
     for (Map.Entry<String, WorkflowStep.Arg> a : step.args().entrySet()) {
       Object v = resolve(e, a.getValue());
@@ -149,6 +144,12 @@ final class StepRunner {
       }
       args.put(a.getKey(), v);
     }
+    CommandConfig command = instrument.commands().get(step.command());
+    if (e.rejoin > 0) {
+      // asked again after a restart: the limits and interlocks held when it was first sent
+      send(e, step, command, args);
+      return;
+    }
     Optional<String> violation = Safety.limitViolation(instrument, args);
     if (violation.isPresent()) {
       loop.event(
@@ -160,18 +161,11 @@ final class StepRunner {
       refuse(e, step, args, "limit", violation.get(), true);
       return;
     }
-    CommandConfig command = instrument.commands().get(step.command());
     if (command.requires().isEmpty()) {
       send(e, step, command, args);
     } else {
       checkInterlocks(e, step, command, args);
     }
-  }
-
-  private Map<String, Object> resolveAll(LiveExperiment e, WorkflowStep step) {
-    Map<String, Object> args = new LinkedHashMap<>();
-    step.args().forEach((name, arg) -> args.put(name, resolve(e, arg)));
-    return args;
   }
 
   private Object resolve(LiveExperiment e, WorkflowStep.Arg arg) {

@@ -1,16 +1,14 @@
 package io.labloop.orchestrator.cli;
 
+import io.labloop.common.Folders;
 import io.labloop.orchestrator.bench.drivers.DriverBenchmark;
 import io.labloop.orchestrator.bench.drivers.DriverBenchmark.Row;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -80,13 +78,7 @@ public final class BenchDriversCommand implements Callable<Integer> {
       out.flush();
       return ExitCodes.OK;
     } finally {
-      deleteTree(work);
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+      Folders.deleteTree(work);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.labloop.orchestrator.cli;
 
+import io.labloop.common.Folders;
 import io.labloop.orchestrator.bench.loop.LoopBenchmark;
 import io.labloop.orchestrator.config.ConfigLoader;
 import java.io.IOException;
@@ -7,10 +8,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -135,8 +134,8 @@ public final class BenchLoopCommand implements Callable<Integer> {
       out.flush();
       return ExitCodes.OK;
     } finally {
-      try (Stream<Path> paths = Files.walk(work)) {
-        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      try {
+        Folders.deleteTree(work);
       } catch (IOException e) {
         spec.commandLine().getErr().println("could not remove " + work + ": " + e.getMessage());
       }

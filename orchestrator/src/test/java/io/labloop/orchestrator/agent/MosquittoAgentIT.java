@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,8 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MosquittoAgentIT {
 
-  private static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
-  private static final Path MOSQUITTO_PASSWD = Path.of("/usr/bin/mosquitto_passwd");
   private static final String DAEMON = "labloop-daemon";
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
@@ -55,20 +51,20 @@ class MosquittoAgentIT {
   @BeforeEach
   void startMosquitto() throws Exception {
     Assumptions.assumeTrue(
-        Files.isExecutable(MOSQUITTO) && Files.isExecutable(MOSQUITTO_PASSWD),
+        Mosquitto.installed(),
         "Mosquitto 2 is not installed (/usr/sbin/mosquitto, /usr/bin/mosquitto_passwd): apt"
             + " install mosquitto (.ci/run does) to test the documented access list");
-    Path config = configDir();
+    Path config = Mosquitto.configDir();
     Path passwords = dir.resolve("labloop.passwd");
-    passwd("-b", "-c", passwords.toString(), DAEMON, "daemon-secret");
-    passwd("-b", passwords.toString(), "spectro-pc", "spectro-secret");
-    passwd("-b", passwords.toString(), "robot-pc", "robot-secret");
+    Mosquitto.passwd("-b", "-c", passwords.toString(), DAEMON, "daemon-secret");
+    Mosquitto.passwd("-b", passwords.toString(), "spectro-pc", "spectro-secret");
+    Mosquitto.passwd("-b", passwords.toString(), "robot-pc", "robot-secret");
     port = LabloopProcesses.freePort();
     Path conf = dir.resolve("mosquitto.conf");
     Files.writeString(
         conf, testConf(config.resolve("mosquitto.conf"), config.resolve("acl"), passwords));
     mosquitto =
-        new ProcessBuilder(MOSQUITTO.toString(), "-c", conf.toString())
+        new ProcessBuilder(Mosquitto.BROKER.toString(), "-c", conf.toString())
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("mosquitto.log").toFile())
             .start();
@@ -76,7 +72,7 @@ class MosquittoAgentIT {
         .atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(20))
         .failFast("mosquitto stopped: " + dir.resolve("mosquitto.log"), () -> !mosquitto.isAlive())
-        .until(this::accepting);
+        .until(() -> Mosquitto.accepting(port));
   }
 
   @AfterEach
@@ -276,15 +272,6 @@ class MosquittoAgentIT {
     return "tcp://127.0.0.1:" + port;
   }
 
-  private boolean accepting() {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
   /**
    * The documented configuration with this test's listener and files: the listener on the loopback
    * and a free port, the password file in the test's folder, the repository's access list as it is.
@@ -309,22 +296,6 @@ class MosquittoAgentIT {
     // run as this test's user (as root, mosquitto would switch to the user "mosquitto")
     out.append("user ").append(System.getProperty("user.name")).append('\n');
     return out.toString();
-  }
-
-  private static Path configDir() {
-    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-      Path c = d.resolve("config/mosquitto");
-      if (Files.isRegularFile(c.resolve("acl"))) return c;
-    }
-    throw new AssertionError("config/mosquitto not found above " + Path.of("").toAbsolutePath());
-  }
-
-  private void passwd(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(MOSQUITTO_PASSWD.toString()));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "mosquitto_passwd: " + out);
   }
 
   /** One instrument per agent; the serial ports do not exist, the agents keep trying them. */

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.math.BigInteger;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,10 +16,8 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -52,9 +48,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MosquittoAgentTlsIT {
 
-  private static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
-  private static final Path MOSQUITTO_PASSWD = Path.of("/usr/bin/mosquitto_passwd");
-
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path dir;
 
@@ -67,7 +60,7 @@ class MosquittoAgentTlsIT {
   @BeforeEach
   void startMosquitto() throws Exception {
     Assumptions.assumeTrue(
-        Files.isExecutable(MOSQUITTO) && Files.isExecutable(MOSQUITTO_PASSWD),
+        Mosquitto.installed(),
         "Mosquitto 2 is not installed (/usr/sbin/mosquitto): apt install mosquitto");
     labCa = ca("labca", "LabLoop test lab CA");
     otherCa = ca("otherca", "Somebody else's CA");
@@ -76,18 +69,18 @@ class MosquittoAgentTlsIT {
     signed(otherCa, "stranger-pc", null, false);
 
     Path passwords = dir.resolve("labloop.passwd");
-    passwd("-b", "-c", passwords.toString(), "labloop-daemon", "daemon-secret");
-    passwd("-b", passwords.toString(), "spectro-pc", "spectro-secret");
+    Mosquitto.passwd("-b", "-c", passwords.toString(), "labloop-daemon", "daemon-secret");
+    Mosquitto.passwd("-b", passwords.toString(), "spectro-pc", "spectro-secret");
     Files.writeString(dir.resolve("spectro.password"), "spectro-secret\n");
     port = LabloopProcesses.freePort();
-    Path config = configDir();
+    Path config = Mosquitto.configDir();
     Path conf = dir.resolve("mosquitto.conf");
     Files.writeString(
         conf,
         testConf(
             config.resolve("mosquitto.conf"), config.resolve("acl"), passwords, labCa, broker));
     mosquitto =
-        new ProcessBuilder(MOSQUITTO.toString(), "-c", conf.toString())
+        new ProcessBuilder(Mosquitto.BROKER.toString(), "-c", conf.toString())
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("mosquitto.log").toFile())
             .start();
@@ -95,7 +88,7 @@ class MosquittoAgentTlsIT {
         .atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(20))
         .failFast("mosquitto stopped: " + dir.resolve("mosquitto.log"), () -> !mosquitto.isAlive())
-        .until(this::accepting);
+        .until(() -> Mosquitto.accepting(port));
   }
 
   @AfterEach
@@ -177,15 +170,6 @@ class MosquittoAgentTlsIT {
     return "ssl://127.0.0.1:" + port;
   }
 
-  private boolean accepting() {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
   /**
    * The documented configuration with the commented TLS block switched on for this test's port and
    * files in place of the plain listener.
@@ -220,22 +204,6 @@ class MosquittoAgentTlsIT {
     assertTrue(plain && tls && certificate, documented + " lost a documented line");
     out.append("user ").append(System.getProperty("user.name")).append('\n');
     return out.toString();
-  }
-
-  private static Path configDir() {
-    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-      Path c = d.resolve("config/mosquitto");
-      if (Files.isRegularFile(c.resolve("acl"))) return c;
-    }
-    throw new AssertionError("config/mosquitto not found above " + Path.of("").toAbsolutePath());
-  }
-
-  private void passwd(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(MOSQUITTO_PASSWD.toString()));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "mosquitto_passwd: " + out);
   }
 
   private Path writeLab() throws IOException {

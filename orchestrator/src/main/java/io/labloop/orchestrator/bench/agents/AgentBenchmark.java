@@ -7,6 +7,7 @@ import io.labloop.orchestrator.agent.AgentLink;
 import io.labloop.orchestrator.agent.BrokerSettings;
 import io.labloop.orchestrator.agent.InstrumentAgent;
 import io.labloop.orchestrator.agent.RemoteInstrument;
+import io.labloop.orchestrator.bench.BenchSample;
 import io.labloop.orchestrator.config.BuiltInFiles;
 import io.labloop.orchestrator.config.ConfigLoader;
 import io.labloop.orchestrator.config.LabConfig;
@@ -86,24 +87,8 @@ public final class AgentBenchmark {
         robot.connect().get(CONNECT.toSeconds(), TimeUnit.SECONDS);
         local.connect().get(CONNECT.toSeconds(), TimeUnit.SECONDS);
         remote.connect().get(CONNECT.toSeconds(), TimeUnit.SECONDS);
-        Object sample =
-            robot
-                .execute(
-                    new Command(
-                        "synthesize",
-                        Map.of(
-                            "temperature",
-                            120.0,
-                            "time",
-                            10.0,
-                            "concentration",
-                            1.0,
-                            "solvent",
-                            "water")))
-                .get(30, TimeUnit.SECONDS)
-                .outputs()
-                .get("sampleId");
-        Command measure = new Command("measure", Map.of("sampleId", String.valueOf(sample)));
+        String sample = BenchSample.synthesize(robot);
+        Command measure = new Command("measure", Map.of("sampleId", sample));
         long[] localNanos = new long[rounds * perRound];
         long[] agentNanos = new long[rounds * perRound];
         for (int r = 0; r < rounds; r++) {

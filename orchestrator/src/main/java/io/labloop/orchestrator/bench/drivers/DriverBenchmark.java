@@ -4,6 +4,7 @@ import io.labloop.drivers.Command;
 import io.labloop.drivers.Drivers;
 import io.labloop.drivers.Instrument;
 import io.labloop.drivers.InstrumentSpec;
+import io.labloop.orchestrator.bench.BenchSample;
 import io.labloop.orchestrator.bench.drivers.DriverBenchmarkBare.RoundTrip;
 import io.labloop.simulators.VirtualLab;
 import java.nio.file.Path;
@@ -55,24 +56,7 @@ public final class DriverBenchmark {
       String sampleId;
       try (Instrument robot = instrument(drivers, tree, DriverBenchmarkLab.ROBOT, workDir)) {
         robot.connect().get(30, TimeUnit.SECONDS);
-        sampleId =
-            String.valueOf(
-                robot
-                    .execute(
-                        new Command(
-                            "synthesize",
-                            Map.of(
-                                "temperature",
-                                120.0,
-                                "time",
-                                10.0,
-                                "concentration",
-                                1.0,
-                                "solvent",
-                                "water")))
-                    .get(30, TimeUnit.SECONDS)
-                    .outputs()
-                    .get("sampleId"));
+        sampleId = BenchSample.synthesize(robot);
       }
       Command measure = new Command("measure", Map.of("sampleId", sampleId));
 

@@ -8,6 +8,7 @@ import io.labloop.drivers.Command;
 import io.labloop.drivers.Drivers;
 import io.labloop.drivers.Instrument;
 import io.labloop.drivers.InstrumentSpec;
+import io.labloop.orchestrator.bench.BenchSample;
 import io.labloop.simulators.VirtualLab;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,24 +48,7 @@ class DriverBenchmarkIT {
       String sampleId;
       try (Instrument robot = instrument(drivers, instruments, DriverBenchmarkLab.ROBOT, dir)) {
         robot.connect().get(30, TimeUnit.SECONDS);
-        sampleId =
-            String.valueOf(
-                robot
-                    .execute(
-                        new Command(
-                            "synthesize",
-                            Map.of(
-                                "temperature",
-                                120.0,
-                                "time",
-                                10.0,
-                                "concentration",
-                                1.0,
-                                "solvent",
-                                "water")))
-                    .get(30, TimeUnit.SECONDS)
-                    .outputs()
-                    .get("sampleId"));
+        sampleId = BenchSample.synthesize(robot);
       }
       Object viaDriver;
       try (Instrument lads = instrument(drivers, instruments, DriverBenchmarkLab.LADS, dir)) {
