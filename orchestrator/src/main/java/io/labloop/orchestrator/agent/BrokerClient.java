@@ -187,17 +187,19 @@ final class BrokerClient implements AutoCloseable {
 
             @Override
             public void onFailure(IMqttToken token, Throwable e) {
-              if (retryLater(topic, m, done, e)) return;
-              done.completeExceptionally(
-                  new IOException(
-                      who + ": publishing to '" + topic + "' failed: " + e.getMessage(), e));
+              failed(topic, m, done, e);
             }
           });
     } catch (MqttException e) {
-      if (retryLater(topic, m, done, e)) return;
-      done.completeExceptionally(
-          new IOException(who + ": publishing to '" + topic + "' failed: " + e.getMessage(), e));
+      failed(topic, m, done, e);
     }
+  }
+
+  /** A refused publish: tried again while it is only back-pressure, else {@code done} fails. */
+  private void failed(String topic, MqttMessage m, CompletableFuture<Void> done, Throwable e) {
+    if (retryLater(topic, m, done, e)) return;
+    done.completeExceptionally(
+        new IOException(who + ": publishing to '" + topic + "' failed: " + e.getMessage(), e));
   }
 
   private boolean retryLater(
