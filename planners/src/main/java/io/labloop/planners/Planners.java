@@ -52,7 +52,14 @@ public final class Planners {
           "grid", Set.of("batch", "levels"),
           "replay", Set.of("batch", "file"),
           "bayesian",
-              Set.of("batch", "initial", "acquisition", "beta", "noise", "hyperparameter-samples"));
+              Set.of(
+                  "batch",
+                  "initial",
+                  "acquisition",
+                  "beta",
+                  "noise",
+                  "hyperparameter-samples",
+                  "trust-region"));
 
   /** The {@code acquisition:} values of the bayesian planner. */
   public static final List<String> ACQUISITIONS =
@@ -91,6 +98,8 @@ public final class Planners {
         if (o.containsKey("noise")) b.noise(noise(o.get("noise")));
         if (o.containsKey("hyperparameter-samples"))
           b.hyperparameterSamples(intOption(o, "hyperparameter-samples", 0));
+        if (o.containsKey("trust-region"))
+          b.trustRegion(Boolean.parseBoolean(o.get("trust-region").toString()));
         if (o.containsKey("acquisition")) {
           String a = o.get("acquisition").toString().toLowerCase(Locale.ROOT);
           // ehvi: one objective is plain EI; parego: EI on the scalarisation. ei keeps EHVI for
@@ -166,6 +175,11 @@ public final class Planners {
       if (!(b instanceof Number n) || !(n.doubleValue() > 0)) {
         problems.add(new PlannerProblem("beta", "expected a positive number, got '" + b + "'"));
       }
+    }
+    if (o.containsKey("trust-region")) {
+      String t = o.get("trust-region").toString();
+      if (!t.equals("true") && !t.equals("false"))
+        problems.add(new PlannerProblem("trust-region", "expected true or false, got '" + t + "'"));
     }
     if (o.containsKey("noise")) {
       try {

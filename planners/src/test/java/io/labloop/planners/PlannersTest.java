@@ -190,6 +190,20 @@ class PlannersTest {
               .option(),
           "noise " + bad);
     }
+    for (Object good : List.of(true, false, "true")) {
+      assertTrue(
+          Planners.check(new PlannerSpec("bayesian", 1, Map.of("trust-region", good)), null)
+              .isEmpty(),
+          "trust-region " + good);
+    }
+    for (Object bad : List.of("yes", 1, "on")) {
+      assertEquals(
+          "trust-region",
+          Planners.check(new PlannerSpec("bayesian", 1, Map.of("trust-region", bad)), null)
+              .get(0)
+              .option(),
+          "trust-region " + bad);
+    }
     assertEquals(new io.labloop.planners.gp.NoiseModel.Fixed(0.5), Planners.noise(0.5));
     assertEquals(io.labloop.planners.gp.NoiseModel.NONE, Planners.noise("none"));
     var e =

@@ -287,7 +287,7 @@ class InvalidFilesTest {
             "campaign-unknown-planner-option.yaml",
             16,
             40,
-            "not an option of the bayesian planner; its options are [acquisition, batch, beta, hyperparameter-samples, initial, noise]"),
+            "not an option of the bayesian planner; its options are [acquisition, batch, beta, hyperparameter-samples, initial, noise, trust-region]"),
         row(
             "campaign-bad-noise.yaml",
             16,

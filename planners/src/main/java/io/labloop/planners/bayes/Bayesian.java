@@ -14,6 +14,9 @@ public final class Bayesian {
    */
   public static final int DEFAULT_HYPERPARAMETER_SAMPLES = 0;
 
+  /** Whether a continuous search is confined to a trust region (docs/benchmarks.md). */
+  public static final boolean DEFAULT_TRUST_REGION = false;
+
   /** {@link Builder#initial} value meaning "max(5, 2 × parameters)". */
   public static final int AUTO_INITIAL = -1;
 
@@ -57,6 +60,7 @@ public final class Bayesian {
     NoiseModel noise = NoiseModel.FITTED;
     MultiObjective multiObjective = MultiObjective.EHVI;
     int hyperparameterSamples = DEFAULT_HYPERPARAMETER_SAMPLES;
+    boolean trustRegion = DEFAULT_TRUST_REGION;
 
     public Builder seed(long seed) {
       this.seed = seed;
@@ -100,6 +104,15 @@ public final class Bayesian {
      */
     public Builder hyperparameterSamples(int samples) {
       this.hyperparameterSamples = samples;
+      return this;
+    }
+
+    /**
+     * Whether the model-based search is confined to a TuRBO-style trust region around the best
+     * point (continuous spaces without prior data; see {@code TrustRegion}).
+     */
+    public Builder trustRegion(boolean trustRegion) {
+      this.trustRegion = trustRegion;
       return this;
     }
 

@@ -63,12 +63,6 @@ final class BayesianPlanner implements Planner {
   private static final int POLISH_ITERATIONS = 100;
 
   /**
-   * GP-Hedge's softmax temperature on gains in standardised loss units (the paper's and
-   * scikit-optimize's 1).
-   */
-  private static final double HEDGE_ETA = 1.0;
-
-  /**
    * Up to this many model rows the hyperparameters are sampled; beyond, the maximum a posteriori
    * only.
    */
@@ -91,6 +85,9 @@ final class BayesianPlanner implements Planner {
    */
   private final int samples;
 
+  /** Whether continuous searches are confined to a {@link TrustRegion}. */
+  private final boolean trustRegion;
+
   BayesianPlanner(Bayesian.Builder config) {
     this.seed = config.seed;
     this.initial = config.initial;
@@ -108,6 +105,7 @@ final class BayesianPlanner implements Planner {
             ? new HypervolumePlanner(config.seed, config.candidates, config.noise)
             : null;
     this.samples = config.hyperparameterSamples;
+    this.trustRegion = config.trustRegion;
   }
 
   @Override
@@ -141,7 +139,7 @@ final class BayesianPlanner implements Planner {
         if (known.size() < 2) return initialDesign(state, n, "initial design");
         return hypervolume.suggest(state, known, n, name());
       }
-      return modelled(state, ok, n);
+      return modelled(state, ok, n, initialPoints);
     } catch (RuntimeException e) {
       log.warn(
           "model-based suggestion failed ({}); using the space-filling design for this batch",
@@ -157,7 +155,8 @@ final class BayesianPlanner implements Planner {
         .toList();
   }
 
-  private List<Suggestion> modelled(PlanningState state, List<Observation> ok, int n) {
+  private List<Suggestion> modelled(
+      PlanningState state, List<Observation> ok, int n, int initialPoints) {
     UnitCube cube = new UnitCube(state.space());
     Admissible admissible = new Admissible(state);
     int d = cube.dimension();
@@ -237,6 +236,16 @@ final class BayesianPlanner implements Planner {
     // posterior at the observed points; this is its plug-in form.)
 
     boolean pool = state.space().pool().isPresent();
+    // The trust region needs a box of the campaign's own cube: no pool, no prior-data task column,
+    // and every parameter continuous.
+    TrustRegion.Box box =
+        trustRegion
+                && !pool
+                && warm.isEmpty()
+                && state.space().parameters().stream()
+                    .allMatch(p -> p instanceof Parameter.Continuous)
+            ? TrustRegion.of(x, losses.scalar(), initialPoints, lengthscales(gp, d))
+            : null;
     List<double[]> candidates = new ArrayList<>();
     List<Point> candidatePoints = new ArrayList<>();
     if (pool) {
@@ -248,6 +257,10 @@ final class BayesianPlanner implements Planner {
       Sobol sobol = new Sobol(d, mix(seed, round + 2));
       List<double[]> raw = new ArrayList<>(Arrays.asList(sobol.points(0, candidateCount)));
       raw.addAll(localCandidates(known, losses.scalar(), random));
+      if (box != null) {
+        for (int i = 0; i < raw.size(); i++)
+          raw.set(i, i < candidateCount ? box.scale(raw.get(i)) : box.clamp(raw.get(i)));
+      }
       for (int i = 0; i < raw.size(); i++) {
         Point p = cube.decode(raw.get(i));
         if (admissible.allows(p)) {
@@ -270,6 +283,7 @@ final class BayesianPlanner implements Planner {
     boolean[] used = new boolean[candidates.size()];
     List<Suggestion> out = new ArrayList<>();
     Map<String, Double> details = details(state, cube, gp, losses);
+    if (box != null) details.put("trust.side", box.side());
     if (!warm.isEmpty()) {
       details.put("prior.points", (double) priorRows);
       details.putAll(warm.agreement(gp, Arrays.asList(x.length >= 2 ? x : known)));
@@ -277,7 +291,8 @@ final class BayesianPlanner implements Planner {
     // The hedge draw has its own stream, so a portfolio of one consumes exactly the random
     // numbers it did before the portfolio existed.
     SplittableRandom hedgeRandom = new SplittableRandom(mix(seed, round + 3));
-    Scoring scoring = new Scoring(models, logFeasible, feasibility, warm);
+    double[][] bounds = box != null ? new double[][] {box.lower(), box.upper()} : warm.bounds();
+    Scoring scoring = new Scoring(models, logFeasible, feasibility, warm, bounds);
     for (int k = 0; k < n; k++) {
       List<Proposal> proposals = new ArrayList<>();
       for (AcquisitionFunction a : portfolio) {
@@ -298,7 +313,9 @@ final class BayesianPlanner implements Planner {
       if (proposals.isEmpty()) break;
       Map<String, Double> own = new LinkedHashMap<>(details);
       Proposal pick =
-          proposals.size() == 1 ? proposals.get(0) : hedge(proposals, gp, hedgeRandom, own);
+          proposals.size() == 1
+              ? proposals.get(0)
+              : proposals.get(Hedge.pick(proposals, gp, hedgeRandom, own));
       double[] chosen = pick.x();
       if (!admissible.take(pick.point()))
         throw new IllegalStateException("checked as admissible: " + pick.point());
@@ -349,13 +366,17 @@ final class BayesianPlanner implements Planner {
    * feasibility.
    */
   private record Scoring(
-      ModelAverage models, double[] logFeasible, Feasibility feasibility, WarmStart warm) {}
+      ModelAverage models,
+      double[] logFeasible,
+      Feasibility feasibility,
+      WarmStart warm,
+      double[][] bounds) {}
 
   /**
    * One acquisition's choice for the next point: its position, the point, its score and candidate
    * index.
    */
-  private record Proposal(
+  record Proposal(
       AcquisitionFunction acquisition, double[] x, Point point, double score, int index) {}
 
   /**
@@ -415,47 +436,6 @@ final class BayesianPlanner implements Planner {
       used[c] = true;
     }
     return chosen == null ? null : new Proposal(a, chosen, chosenPoint, chosenScore, chosenIndex);
-  }
-
-  /**
-   * GP-Hedge's choice among the portfolio's proposals, without hidden state. The published
-   * algorithm keeps, per acquisition, a running gain (the sum of the refitted model's mean at each
-   * of its past proposals) and draws with probability softmax(η · gain). Past proposals that were
-   * not run are not in the planning state, so here the gain is the current model's mean at the
-   * current proposals only (lower loss = higher gain, in the model's standardised units so η = 1
-   * means the same on every problem): a one-step hedge. The draw uses its own stream from the seed
-   * and round, so the same state gives the same choice.
-   */
-  private static Proposal hedge(
-      List<Proposal> proposals,
-      GaussianProcess gp,
-      SplittableRandom random,
-      Map<String, Double> details) {
-    double[] gain = new double[proposals.size()];
-    double top = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < gain.length; i++) {
-      gain[i] = -gp.predict(proposals.get(i).x()).mean();
-      top = Math.max(top, gain[i]);
-    }
-    double[] w = new double[gain.length];
-    double total = 0;
-    for (int i = 0; i < gain.length; i++) {
-      w[i] = Math.exp(HEDGE_ETA * (gain[i] - top));
-      total += w[i];
-    }
-    double u = random.nextDouble() * total;
-    int pick = gain.length - 1;
-    for (int i = 0; i < gain.length; i++) {
-      u -= w[i];
-      if (u <= 0) {
-        pick = i;
-        break;
-      }
-    }
-    for (int i = 0; i < gain.length; i++)
-      details.put("hedge.gain." + proposals.get(i).acquisition().label(), gain[i]);
-    details.put("hedge.probability", w[pick] / total);
-    return proposals.get(pick);
   }
 
   private static int[] ranking(AcquisitionFunction a, Scoring s, boolean[] used) {
@@ -536,13 +516,18 @@ final class BayesianPlanner implements Planner {
   }
 
   private static double[] polish(AcquisitionFunction acquisition, Scoring s, double[] start) {
-    double[][] bounds = s.warm().bounds();
     return BoundedMaximizer.maximize(
         (u, gradient) -> s.models().at(acquisition, u, gradient),
         start,
-        bounds[0],
-        bounds[1],
+        s.bounds()[0],
+        s.bounds()[1],
         POLISH_ITERATIONS);
+  }
+
+  private static double[] lengthscales(GaussianProcess gp, int d) {
+    double[] out = new double[d];
+    for (int j = 0; j < d; j++) out[j] = gp.lengthscale(j);
+    return out;
   }
 
   /** Perturbations of the best observed points, at several spreads, for local refinement. */
