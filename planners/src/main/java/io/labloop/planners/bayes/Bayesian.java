@@ -15,7 +15,7 @@ public final class Bayesian {
   public static final int DEFAULT_HYPERPARAMETER_SAMPLES = 0;
 
   /** Whether a continuous search is confined to a trust region (docs/benchmarks.md). */
-  public static final boolean DEFAULT_TRUST_REGION = false;
+  public static final boolean DEFAULT_TRUST_REGION = true;
 
   /** {@link Builder#initial} value meaning "max(5, 2 × parameters)". */
   public static final int AUTO_INITIAL = -1;

@@ -85,7 +85,7 @@ class TrustRegionTest {
   }
 
   @Test
-  void withTheOptionTheModelledSuggestionsStayInTheBoxAndSayItsSide() {
+  void byDefaultModelledSuggestionsStayInTheBoxAndSayItsSide() {
     Space square =
         new Space(
             List.of(new Parameter.Continuous("x1", 0, 1), new Parameter.Continuous("x2", 0, 1)),
@@ -104,8 +104,7 @@ class TrustRegionTest {
             PlannerFixtures.observe(
                 points, p -> Math.pow(p.number("x1") - 0.3, 2) + Math.pow(p.number("x2") - 0.6, 2)),
             List.of());
-    List<Suggestion> batch =
-        Bayesian.builder().seed(2).initial(5).trustRegion(true).build().suggest(state, 3);
+    List<Suggestion> batch = Bayesian.builder().seed(2).initial(5).build().suggest(state, 3);
     Point best =
         state.observations().stream()
             .min(java.util.Comparator.comparingDouble(o -> o.values().get("y")))
@@ -124,11 +123,12 @@ class TrustRegionTest {
               && Math.abs(s.point().number("x2") - best.number("x2")) <= half2 + 1e-9,
           s.point() + " outside the box of side " + side + " around " + best);
     }
-    // Without the option there is no box.
+    // trust-region: false has no box.
     assertTrue(
         Bayesian.builder()
             .seed(2)
             .initial(5)
+            .trustRegion(false)
             .build()
             .suggest(state, 1)
             .get(0)
