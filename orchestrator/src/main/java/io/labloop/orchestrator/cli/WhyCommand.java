@@ -123,6 +123,8 @@ public final class WhyCommand implements Callable<Integer> {
             }
           } else if (k.startsWith("lengthscale.")) {
             lengthscales.put(k.substring("lengthscale.".length()), v);
+          } else if (k.equals("trust.side")) {
+            // Shown on its own line below.
           } else if (k.startsWith("task.")) {
             tasks.put(k.substring("task.".length()), v);
           } else if (!k.equals("alternative.acquisition")) {
@@ -147,6 +149,14 @@ public final class WhyCommand implements Callable<Integer> {
       out.add(
           "  what matters (fitted length-scale in the unit cube, shortest first): "
               + String.join(", ", parts));
+    }
+    if (details.containsKey("trust.side")) {
+      out.add(
+          String.format(
+              Locale.ROOT,
+              "  searched within a box around the best result so far (trust region): side %.3g of"
+                  + " the range, longer along the parameters that matter less",
+              details.get("trust.side")));
     }
     if (!tasks.isEmpty()) {
       List<String> parts = new ArrayList<>();
