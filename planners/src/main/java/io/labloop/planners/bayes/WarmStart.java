@@ -19,15 +19,16 @@ import java.util.Random;
  *
  * <p>Data from the campaign's own setting join the model as they are: to the Gaussian process they
  * are observations like the campaign's own. Data marked as another task (another substrate, another
- * instrument) are not assumed to be the same function. The model's input gains a categorical
- * parameter "task" — one one-hot column per task after the cube's columns, the campaign's own task
- * first — and the fit treats it like any categorical parameter ({@code MixedKernel}: a common
- * smooth part, a per-task offset and a task-dependent part, weighed by their fitted variances, with
- * a fitted length-scale for "different task"). So the model learns from the data how far the tasks
- * agree: if another task's responses follow this campaign's, its rows shape the model here; if they
- * do not, the task length-scale shrinks and they inform mainly the common trend. This is the
- * intrinsic-coregionalisation idea with one correlation shared by all pairs of different tasks,
- * which is what one-hot data can identify from a few dozen rows. Every point the planner scores,
+ * instrument) are not assumed to be the same function. The model's input gains, per earlier task t,
+ * a two-valued categorical parameter "from task t" (two one-hot columns after the cube's: [not t,
+ * t]); a row of the campaign's own task has every one at "not", a row of task t has its own at "t".
+ * The fit treats them like any categorical parameter ({@code MixedKernel}: a common smooth part,
+ * offsets and a task-dependent part, weighed by their fitted variances), so each earlier task has
+ * its own fitted length-scale for "differs from this campaign". The model learns from the data how
+ * far <em>each</em> task agrees: a task whose responses follow this campaign's shapes the model
+ * here; one that does not gets a short length-scale and informs mainly the common trend, without
+ * pulling down the weight of the others. (Two earlier tasks are related only through the campaign's
+ * own: their covariance is the product of each one's with it.) Every point the planner scores,
  * believes or polishes is in the campaign's own task (the polish holds the task columns fixed).
  *
  * <p>With no other task the input is the cube's own and nothing changes for the model.
@@ -99,9 +100,9 @@ final class WarmStart {
     positions.addAll(p);
   }
 
-  /** The model's input width: the cube's, plus one column per task when there are several. */
+  /** The model's input width: the cube's, plus two columns per earlier task of another setting. */
   int dimension() {
-    return tasks.size() > 1 ? cubeDimension + tasks.size() : cubeDimension;
+    return cubeDimension + 2 * (tasks.size() - 1);
   }
 
   boolean isEmpty() {
@@ -133,27 +134,37 @@ final class WarmStart {
     return inTask(u, 0);
   }
 
+  /** Task 0 is the campaign's own; task t ≥ 1 sets its parameter "from task t" to "t". */
   private double[] inTask(double[] u, int task) {
     if (tasks.size() == 1) return u;
     double[] out = Arrays.copyOf(u, dimension());
-    out[cubeDimension + task] = 1;
+    for (int t = 1; t < tasks.size(); t++) out[column(t, t == task)] = 1;
     return out;
   }
 
-  /** The parameter (group) of each model column: the cube's, then the task parameter. */
+  /** The column of "from task t" that is set when {@code from} says so, or the "not" column. */
+  private int column(int t, boolean from) {
+    return cubeDimension + 2 * (t - 1) + (from ? 1 : 0);
+  }
+
+  /** The parameter (group) of each model column: the cube's, then one per earlier task. */
   int[] group(int[] parameterOfColumn) {
     if (tasks.size() == 1) return parameterOfColumn;
-    int task = Arrays.stream(parameterOfColumn).max().orElse(-1) + 1;
+    int next = Arrays.stream(parameterOfColumn).max().orElse(-1) + 1;
     int[] out = Arrays.copyOf(parameterOfColumn, dimension());
-    Arrays.fill(out, cubeDimension, out.length, task);
+    for (int t = 1; t < tasks.size(); t++) {
+      out[column(t, false)] = next + t - 1;
+      out[column(t, true)] = next + t - 1;
+    }
     return out;
   }
 
-  /** Which groups are categorical: the cube's, and the task parameter. */
+  /** Which groups are categorical: the cube's, and every task parameter. */
   boolean[] categorical(boolean[] categoricalParameters) {
     if (tasks.size() == 1) return categoricalParameters;
-    boolean[] out = Arrays.copyOf(categoricalParameters, categoricalParameters.length + 1);
-    out[out.length - 1] = true;
+    boolean[] out =
+        Arrays.copyOf(categoricalParameters, categoricalParameters.length + tasks.size() - 1);
+    Arrays.fill(out, categoricalParameters.length, out.length, true);
     return out;
   }
 
@@ -162,9 +173,9 @@ final class WarmStart {
     double[] lo = new double[dimension()];
     double[] hi = new double[dimension()];
     Arrays.fill(hi, 0, cubeDimension, 1);
-    if (tasks.size() > 1) {
-      lo[cubeDimension] = 1;
-      hi[cubeDimension] = 1;
+    for (int t = 1; t < tasks.size(); t++) {
+      lo[column(t, false)] = 1;
+      hi[column(t, false)] = 1;
     }
     return new double[][] {lo, hi};
   }

@@ -74,6 +74,32 @@ class WarmStartTest {
     assertTrue(unrelated < related - 0.2, "unrelated " + unrelated + " vs related " + related);
   }
 
+  @Test
+  void eachEarlierTaskGetsItsOwnAgreementInOneModel() {
+    // Two earlier tasks at once, one the bowl shifted up, one the bowl upside down: the model must
+    // not give them one shared figure.
+    List<Observation> own = measured(6, 5, WarmStartTest::bowl);
+    Suggestion s =
+        planner()
+            .suggest(
+                new PlanningState(
+                    SQUARE,
+                    PlannerFixtures.minimiseY(),
+                    own,
+                    List.of(),
+                    List.of(
+                        new PriorData(
+                            "campaign older", "substrate B", measured(20, 9, p -> bowl(p) + 3)),
+                        new PriorData(
+                            "campaign other", "substrate C", measured(20, 13, p -> -bowl(p))))),
+                1)
+            .get(0);
+    double related = s.details().get("task.agreement.substrate B");
+    double opposite = s.details().get("task.agreement.substrate C");
+    assertTrue(related > 0.5, "agreement with a shifted copy " + related);
+    assertTrue(opposite < related - 0.2, "opposite " + opposite + " vs related " + related);
+  }
+
   private static double agreement(List<Observation> own, List<Observation> other) {
     Suggestion s =
         planner()
