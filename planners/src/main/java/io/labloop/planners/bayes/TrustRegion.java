@@ -8,11 +8,13 @@ package io.labloop.planners.bayes;
  * Every model-based experiment either improves on the best loss (by more than a thousandth of its
  * size: a success) or not (a failure). After {@value #SUCCESSES} successes in a row the box's side
  * doubles (up to {@value #MAX_SIDE}); after max({@value #MIN_FAILURES}, dimension) failures in a
- * row it halves. A box smaller than {@value #MIN_SIDE} has converged: TuRBO then starts afresh
- * elsewhere; here, the box returns to its starting side around the same best point, which with the
- * model's now-small uncertainty there sends the search to the rest of a wide box. The side is that
- * of a cube of the same volume; the box is longer along parameters the model finds less relevant
- * (longer length-scales), as in TuRBO.
+ * row it halves. A box smaller than {@value #MIN_SIDE} has converged: TuRBO then starts afresh with
+ * a new design; here the box returns to its starting side around the same best point (a global step
+ * instead measured the same on every benchmark, since no run's box got that small: CHANGELOG). The
+ * side is that of a cube of the same volume; the box is longer along parameters the model finds
+ * less relevant (longer length-scales), as in TuRBO. The losses replayed are the campaign's
+ * successful experiments in the order run (with several objectives and ParEGO, the current call's
+ * scalarisation of them), so the same history always gives the same box.
  *
  * <p>Why: with few points a global expected improvement spends many of them on the edges and on far
  * basins that the fitted length-scales make look promising; the box keeps the search where the data
