@@ -123,11 +123,10 @@ public final class WhyCommand implements Callable<Integer> {
             }
           } else if (k.startsWith("lengthscale.")) {
             lengthscales.put(k.substring("lengthscale.".length()), v);
-          } else if (k.equals("trust.side")) {
-            // Shown on its own line below.
           } else if (k.startsWith("task.")) {
             tasks.put(k.substring("task.".length()), v);
-          } else if (!k.equals("alternative.acquisition")) {
+          } else if (!k.equals("alternative.acquisition") && !k.equals("trust.side")) {
+            // (The trust region's side has its own line below.)
             other.put(k, v);
           }
         });

@@ -215,10 +215,15 @@ final class BayesianPlanner implements Planner {
             draws,
             x.length + failed.size());
     GaussianProcess gp = fits.get(0);
+    // The fitted length-scales of the campaign's own columns: they shape the trust region, and
+    // (capped) the feasibility model's bandwidths.
     double[] lengthscale = new double[d];
-    for (int j = 0; j < d; j++)
-      lengthscale[j] = Math.min(gp.lengthscale(j), Feasibility.MAX_BANDWIDTH);
-    Feasibility feasibility = new Feasibility(Arrays.asList(x), failed, lengthscale);
+    for (int j = 0; j < d; j++) lengthscale[j] = gp.lengthscale(j);
+    Feasibility feasibility =
+        new Feasibility(
+            Arrays.asList(x),
+            failed,
+            Arrays.stream(lengthscale).map(l -> Math.min(l, Feasibility.MAX_BANDWIDTH)).toArray());
 
     // The average over draws; the maximum a posteriori fit alone when there are draws to average.
     ModelAverage models =
@@ -244,7 +249,7 @@ final class BayesianPlanner implements Planner {
                 && warm.isEmpty()
                 && state.space().parameters().stream()
                     .allMatch(p -> p instanceof Parameter.Continuous)
-            ? TrustRegion.of(x, losses.scalar(), initialPoints, lengthscales(gp, d))
+            ? TrustRegion.of(x, losses.scalar(), initialPoints, lengthscale)
             : null;
     List<double[]> candidates = new ArrayList<>();
     List<Point> candidatePoints = new ArrayList<>();
@@ -522,12 +527,6 @@ final class BayesianPlanner implements Planner {
         s.bounds()[0],
         s.bounds()[1],
         POLISH_ITERATIONS);
-  }
-
-  private static double[] lengthscales(GaussianProcess gp, int d) {
-    double[] out = new double[d];
-    for (int j = 0; j < d; j++) out[j] = gp.lengthscale(j);
-    return out;
   }
 
   /** Perturbations of the best observed points, at several spreads, for local refinement. */

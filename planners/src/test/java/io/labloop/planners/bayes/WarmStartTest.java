@@ -78,22 +78,11 @@ class WarmStartTest {
   void eachEarlierTaskGetsItsOwnAgreementInOneModel() {
     // Two earlier tasks at once, one the bowl shifted up, one the bowl upside down: the model must
     // not give them one shared figure.
-    List<Observation> own = measured(6, 5, WarmStartTest::bowl);
     Suggestion s =
-        planner()
-            .suggest(
-                new PlanningState(
-                    SQUARE,
-                    PlannerFixtures.minimiseY(),
-                    own,
-                    List.of(),
-                    List.of(
-                        new PriorData(
-                            "campaign older", "substrate B", measured(20, 9, p -> bowl(p) + 3)),
-                        new PriorData(
-                            "campaign other", "substrate C", measured(20, 13, p -> -bowl(p))))),
-                1)
-            .get(0);
+        firstWith(
+            measured(6, 5, WarmStartTest::bowl),
+            new PriorData("campaign older", "substrate B", measured(20, 9, p -> bowl(p) + 3)),
+            new PriorData("campaign other", "substrate C", measured(20, 13, p -> -bowl(p))));
     double related = s.details().get("task.agreement.substrate B");
     double opposite = s.details().get("task.agreement.substrate C");
     assertTrue(related > 0.5, "agreement with a shifted copy " + related);
@@ -101,17 +90,17 @@ class WarmStartTest {
   }
 
   private static double agreement(List<Observation> own, List<Observation> other) {
-    Suggestion s =
-        planner()
-            .suggest(
-                new PlanningState(
-                    SQUARE,
-                    PlannerFixtures.minimiseY(),
-                    own,
-                    List.of(),
-                    List.of(new PriorData("campaign older", "substrate B", other))),
-                1)
-            .get(0);
-    return s.details().get("task.agreement.substrate B");
+    return firstWith(own, new PriorData("campaign older", "substrate B", other))
+        .details()
+        .get("task.agreement.substrate B");
+  }
+
+  /** The planner's first suggestion after {@code own}, with {@code prior} as earlier data. */
+  private static Suggestion firstWith(List<Observation> own, PriorData... prior) {
+    return planner()
+        .suggest(
+            new PlanningState(SQUARE, PlannerFixtures.minimiseY(), own, List.of(), List.of(prior)),
+            1)
+        .get(0);
   }
 }
